@@ -1,0 +1,53 @@
+//! `digifarm`: validate, match, check licences, import and export civic-tech catalogs.
+//!
+//! Exit codes: 0 success, 1 findings (validation errors, licence not allowed, …), 2 usage or
+//! I/O error.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod cmd;
+mod output;
+
+/// digifarm: a catalog of open-source civic-tech projects and the partners who support them.
+#[derive(Debug, Parser)]
+#[command(name = "digifarm", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validate a catalog directory or a single record file.
+    Validate(cmd::validate::Args),
+    /// Print the JSON Schema of a record kind.
+    Schema(cmd::schema::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            // clap prints help/version to stdout and usage errors to stderr.
+            let _ = e.print();
+            return if e.use_stderr() {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            };
+        }
+    };
+    let result = match cli.command {
+        Command::Validate(args) => cmd::validate::run(args),
+        Command::Schema(args) => cmd::schema::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            output::error_line(&e);
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,273 @@
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// A city's configuration: `digifarm.toml` at the catalog root.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "digifarm city config")]
+pub struct CityConfig {
+    /// The city running the catalog.
+    #[serde(default)]
+    pub city: CityInfo,
+    /// Category taxonomy; when not empty, project categories must come from it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<String>,
+    /// Kinds of need beyond `content`, `technical` and `financial` (e.g. `legal`, `hosting`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub need_kinds: Vec<String>,
+    /// Licence policy.
+    #[serde(default)]
+    pub license: LicenseConfig,
+    /// Admission criteria that can be checked by machine.
+    #[serde(default)]
+    pub admission: AdmissionConfig,
+    /// When listings count as stale.
+    #[serde(default)]
+    pub staleness: StalenessConfig,
+    /// Matching weights.
+    #[serde(default)]
+    pub matching: MatchingConfig,
+}
+
+impl CityConfig {
+    /// The catalog's default language (the first configured one; `de` if none).
+    pub fn default_language(&self) -> &str {
+        self.city.languages.first().map_or("de", String::as_str)
+    }
+
+    /// Whether `kind` is a need/offer kind this catalog knows.
+    pub fn knows_need_kind(&self, kind: &str) -> bool {
+        super::BUILTIN_NEED_KINDS.contains(&kind) || self.need_kinds.iter().any(|k| k == kind)
+    }
+}
+
+/// The city running the catalog.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CityInfo {
+    /// City name.
+    #[serde(default)]
+    pub name: String,
+    /// Official municipality key (Amtlicher Gemeindeschlüssel), 8 digits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[0-9]{8}$"))]
+    pub ags: Option<String>,
+    /// Languages of the catalog; the first is the default language.
+    #[serde(default = "default_languages")]
+    pub languages: Vec<String>,
+    /// The city's website.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+}
+
+impl Default for CityInfo {
+    fn default() -> Self {
+        CityInfo {
+            name: String::new(),
+            ags: None,
+            languages: default_languages(),
+            website: None,
+        }
+    }
+}
+
+fn default_languages() -> Vec<String> {
+    vec!["de".to_owned(), "en".to_owned()]
+}
+
+/// Which licences the city admits.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LicenseConfig {
+    /// The base policy.
+    #[serde(default)]
+    pub policy: LicensePolicyKind,
+    /// Licence ids allowed in addition to the policy.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub allow: Vec<String>,
+    /// Licence ids refused even if the policy allows them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deny: Vec<String>,
+    /// `LicenseRef-*` identifiers the city has reviewed and accepts, each with a reason.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clarifications: Vec<LicenseClarification>,
+    /// Projects whose licence is still being clarified: a missing licence is reported as a
+    /// warning instead of an error for them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pending: Vec<LicensePending>,
+}
+
+/// The base licence policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum LicensePolicyKind {
+    /// OSI-approved licences.
+    Osi,
+    /// Licences the FSF considers free.
+    Fsf,
+    /// OSI-approved or FSF-free (the default).
+    #[default]
+    OsiOrFsf,
+    /// OSI-approved and FSF-free.
+    OsiAndFsf,
+}
+
+impl LicensePolicyKind {
+    /// The kebab-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LicensePolicyKind::Osi => "osi",
+            LicensePolicyKind::Fsf => "fsf",
+            LicensePolicyKind::OsiOrFsf => "osi-or-fsf",
+            LicensePolicyKind::OsiAndFsf => "osi-and-fsf",
+        }
+    }
+}
+
+impl std::str::FromStr for LicensePolicyKind {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "osi" => Ok(LicensePolicyKind::Osi),
+            "fsf" => Ok(LicensePolicyKind::Fsf),
+            "osi-or-fsf" => Ok(LicensePolicyKind::OsiOrFsf),
+            "osi-and-fsf" => Ok(LicensePolicyKind::OsiAndFsf),
+            other => Err(format!(
+                "unknown licence policy `{other}` (expected osi, fsf, osi-or-fsf or osi-and-fsf)"
+            )),
+        }
+    }
+}
+
+/// A `LicenseRef-*` the city has reviewed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LicenseClarification {
+    /// The `LicenseRef-…` identifier.
+    #[schemars(regex(pattern = r"^(DocumentRef-[A-Za-z0-9.\-]+:)?LicenseRef-[A-Za-z0-9.\-]+$"))]
+    pub id: String,
+    /// Why it is acceptable.
+    #[schemars(length(min = 1))]
+    pub reason: String,
+}
+
+/// A project whose licence is still being clarified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LicensePending {
+    /// The project's id.
+    pub project: String,
+    /// What is being clarified, with whom.
+    #[schemars(length(min = 1))]
+    pub reason: String,
+}
+
+/// Admission criteria that can be checked by machine.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AdmissionConfig {
+    /// An admitted project must link its source repository.
+    #[serde(default = "yes")]
+    pub require_source: bool,
+}
+
+impl Default for AdmissionConfig {
+    fn default() -> Self {
+        AdmissionConfig {
+            require_source: true,
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// When listings count as stale.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StalenessConfig {
+    /// A listing not reviewed for this many days is stale.
+    #[serde(default = "default_review_days")]
+    #[schemars(range(min = 1))]
+    pub review_days: u32,
+    /// A project paused or broken for this many days is stale.
+    #[serde(default = "default_status_days")]
+    #[schemars(range(min = 1))]
+    pub status_days: u32,
+}
+
+impl Default for StalenessConfig {
+    fn default() -> Self {
+        StalenessConfig {
+            review_days: default_review_days(),
+            status_days: default_status_days(),
+        }
+    }
+}
+
+fn default_review_days() -> u32 {
+    365
+}
+
+fn default_status_days() -> u32 {
+    180
+}
+
+/// Matching configuration.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MatchingConfig {
+    /// Weights of the soft-score terms; they need not sum to one (they are normalised).
+    #[serde(default)]
+    pub weights: MatchingWeights,
+}
+
+/// Weights of the soft-score terms.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MatchingWeights {
+    /// How much of the need's skills the offer covers.
+    #[serde(default = "w_skills")]
+    pub skills: f64,
+    /// Overlap of offer topics and project categories.
+    #[serde(default = "w_topics")]
+    pub topics: f64,
+    /// How close the offer's region is to the city.
+    #[serde(default = "w_region")]
+    pub region: f64,
+    /// Need priority, age and project status.
+    #[serde(default = "w_urgency")]
+    pub urgency: f64,
+    /// For money: how much of the need the budget covers.
+    #[serde(default = "w_budget")]
+    pub budget: f64,
+}
+
+impl Default for MatchingWeights {
+    fn default() -> Self {
+        MatchingWeights {
+            skills: w_skills(),
+            topics: w_topics(),
+            region: w_region(),
+            urgency: w_urgency(),
+            budget: w_budget(),
+        }
+    }
+}
+
+fn w_skills() -> f64 {
+    0.35
+}
+fn w_topics() -> f64 {
+    0.2
+}
+fn w_region() -> f64 {
+    0.15
+}
+fn w_urgency() -> f64 {
+    0.15
+}
+fn w_budget() -> f64 {
+    0.15
+}
