@@ -1,9 +1,12 @@
 //! digifarm-core: the model, catalog loading, validation, licence policy and matching behind
 //! digifarm, a catalog of open-source civic-tech projects and the partners who support them.
 
+pub mod catalog;
 pub mod diagnostic;
 pub mod license;
 pub mod model;
 pub mod schema;
+pub mod source;
+pub mod validate;
 
 pub use diagnostic::{Code, Diagnostic, Severity};

@@ -75,7 +75,62 @@ pub fn json_schema(kind: SchemaKind) -> Value {
         SchemaKind::Offer => schemars::schema_for!(SupportOffer),
         SchemaKind::Config => schemars::schema_for!(CityConfig),
     };
-    schema.to_value()
+    let mut value = schema.to_value();
+    simplify_enums(&mut value);
+    value
+}
+
+/// schemars writes a documented unit enum as `oneOf` of `const` branches. Validators and
+/// form generators handle a plain `enum` better (one check, one clear error), so the branches
+/// become an `enum` and their descriptions move into the description of the whole.
+fn simplify_enums(value: &mut Value) {
+    match value {
+        Value::Object(map) => {
+            let consts: Option<Vec<(Value, Option<String>)>> = map
+                .get("oneOf")
+                .and_then(Value::as_array)
+                .and_then(|branches| {
+                    branches
+                        .iter()
+                        .map(|b| {
+                            let c = b.get("const")?.clone();
+                            let d = b
+                                .get("description")
+                                .and_then(Value::as_str)
+                                .map(str::to_owned);
+                            Some((c, d))
+                        })
+                        .collect()
+                });
+            if let Some(consts) = consts {
+                map.remove("oneOf");
+                let mut description = map
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned();
+                for (c, d) in &consts {
+                    if let (Some(c), Some(d)) = (c.as_str(), d) {
+                        description.push_str(&format!("\n- `{c}`: {d}"));
+                    }
+                }
+                map.insert("type".to_owned(), Value::String("string".to_owned()));
+                map.insert(
+                    "enum".to_owned(),
+                    Value::Array(consts.into_iter().map(|(c, _)| c).collect()),
+                );
+                if !description.is_empty() {
+                    map.insert(
+                        "description".to_owned(),
+                        Value::String(description.trim_start().to_owned()),
+                    );
+                }
+            }
+            map.values_mut().for_each(simplify_enums);
+        }
+        Value::Array(items) => items.iter_mut().for_each(simplify_enums),
+        _ => {}
+    }
 }
 
 /// The schema of `kind` as the text committed in `digifarm-core/schemas/`.
@@ -100,6 +155,12 @@ pub(crate) fn validator(kind: SchemaKind) -> Option<&'static jsonschema::Validat
         SchemaKind::Config => 3,
     };
     CELLS[index]
-        .get_or_init(|| jsonschema::draft202012::new(&json_schema(kind)).ok())
+        .get_or_init(|| {
+            jsonschema::options()
+                .with_draft(jsonschema::Draft::Draft202012)
+                .should_validate_formats(true)
+                .build(&json_schema(kind))
+                .ok()
+        })
         .as_ref()
 }

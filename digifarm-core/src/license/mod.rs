@@ -170,3 +170,22 @@ pub fn check(expr: &str, policy: &Policy) -> Verdict {
     }
     verdict
 }
+
+/// Checks that an offer's licence requirement is `copyleft`, `permissive` or a valid SPDX
+/// expression.
+///
+/// # Errors
+/// A message saying why the requirement is not usable.
+pub fn parse_requirement(requirement: &str) -> Result<(), String> {
+    let r = requirement.trim();
+    if r.eq_ignore_ascii_case("copyleft") || r.eq_ignore_ascii_case("permissive") {
+        return Ok(());
+    }
+    let mode = spdx::ParseMode {
+        allow_deprecated: true,
+        ..spdx::ParseMode::STRICT
+    };
+    spdx::Expression::parse_mode(r, mode)
+        .map(|_| ())
+        .map_err(|e| format!("`{r}` is not a licence requirement: {}", e.reason))
+}

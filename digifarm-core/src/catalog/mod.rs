@@ -1,0 +1,679 @@
+//! Loading catalogs from disk: a directory (`digifarm.toml`, `projects/`, `partners/`,
+//! `offers/`) or a single record file (YAML, JSON, a JSON array, or JSON Lines).
+//!
+//! This is the only module of the core that touches the file system. Loading never stops at
+//! the first problem: every file is read (in parallel), parsed, checked against the JSON
+//! Schema of its kind and turned into typed records; every problem becomes a
+//! [`Diagnostic`]. Only a missing or unreadable catalog path is an [`Error`].
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde_json::Value;
+
+use crate::diagnostic::{self, Code, Diagnostic};
+use crate::model::{CityConfig, Partner, Project, RecordKind, SupportOffer};
+use crate::source::{self, Format, MAX_COLLECTION_BYTES, MAX_RECORD_BYTES, ParseError};
+
+mod records;
+
+pub(crate) use records::closest as closest_name;
+pub use records::{RecordValue, check_value};
+
+/// A catalog path that cannot be opened at all.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The path does not exist.
+    #[error("{path}: no such file or directory")]
+    NotFound {
+        /// The path given.
+        path: PathBuf,
+    },
+    /// A directory or file could not be read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The underlying error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Options for [`load`].
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// The record kind of a single file given directly (default: from its parent directory's
+    /// name, else project).
+    pub kind: Option<RecordKind>,
+}
+
+/// A file that records were read from, kept for positions and for showing source lines.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path as shown in diagnostics.
+    pub path: String,
+    /// Its format.
+    pub format: Format,
+    /// Its text.
+    pub text: Arc<str>,
+}
+
+/// Where a record came from: file index and place in the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Origin {
+    pub file: u32,
+    pub place: Place,
+}
+
+/// A record's place within its file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Place {
+    /// The whole file is the record.
+    Whole,
+    /// Element `i` of a JSON/YAML array.
+    Index(u32),
+    /// JSON Lines: the record on this 1-based line.
+    Line(u32),
+}
+
+/// A loaded catalog: the city config and the records that passed their schema.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    /// The catalog directory, when loaded from one.
+    pub root: Option<PathBuf>,
+    /// The city config (defaults when there is no `digifarm.toml`).
+    pub config: CityConfig,
+    /// Projects, in file order.
+    pub projects: Vec<Project>,
+    /// Partners, in file order.
+    pub partners: Vec<Partner>,
+    /// Support offers, in file order.
+    pub offers: Vec<SupportOffer>,
+    pub(crate) sources: Vec<SourceFile>,
+    pub(crate) config_file: Option<u32>,
+    /// Origins parallel to `projects`, `partners`, `offers` (empty for in-memory catalogs).
+    pub(crate) origins: [Vec<Origin>; 3],
+    /// Ids of records that exist but failed their schema, so references to them are not
+    /// reported as dangling on top of the schema errors.
+    pub(crate) broken_ids: [HashSet<String>; 3],
+}
+
+/// A catalog and what loading it found.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The catalog.
+    pub catalog: Catalog,
+    /// Problems found while reading, parsing and schema-checking (positions resolved).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+fn kind_index(kind: RecordKind) -> usize {
+    match kind {
+        RecordKind::Project => 0,
+        RecordKind::Partner => 1,
+        RecordKind::Offer => 2,
+    }
+}
+
+impl Catalog {
+    /// A catalog from records in memory (no files); diagnostics point at
+    /// `<projects>`, `<partners>`, `<offers>` with the record's index in the pointer.
+    pub fn from_records(
+        config: CityConfig,
+        projects: Vec<Project>,
+        partners: Vec<Partner>,
+        offers: Vec<SupportOffer>,
+    ) -> Catalog {
+        Catalog {
+            config,
+            projects,
+            partners,
+            offers,
+            ..Catalog::default()
+        }
+    }
+
+    /// The source files read, in load order.
+    pub fn sources(&self) -> &[SourceFile] {
+        &self.sources
+    }
+
+    /// The file and JSON pointer prefix of record `index` of `kind`, and the line of a JSON
+    /// Lines record.
+    pub(crate) fn locate_record(&self, kind: RecordKind, index: usize) -> (String, String, u32) {
+        match self.origins[kind_index(kind)].get(index) {
+            Some(origin) => {
+                let path = self
+                    .sources
+                    .get(origin.file as usize)
+                    .map_or_else(String::new, |s| s.path.clone());
+                match origin.place {
+                    Place::Whole => (path, String::new(), 0),
+                    Place::Index(i) => (path, format!("/{i}"), 0),
+                    Place::Line(line) => (path, String::new(), line),
+                }
+            }
+            None => (format!("<{}>", kind.dir_name()), format!("/{index}"), 0),
+        }
+    }
+
+    /// The file name (without extension) of record `index` when it is a one-record file.
+    pub(crate) fn record_file_stem(&self, kind: RecordKind, index: usize) -> Option<&str> {
+        let origin = self.origins[kind_index(kind)].get(index)?;
+        if origin.place != Place::Whole {
+            return None;
+        }
+        let path = &self.sources.get(origin.file as usize)?.path;
+        Path::new(path).file_stem()?.to_str()
+    }
+
+    /// The config file's path as shown in diagnostics.
+    pub(crate) fn config_path(&self) -> String {
+        self.config_file
+            .and_then(|i| self.sources.get(i as usize))
+            .map_or_else(|| "digifarm.toml".to_owned(), |s| s.path.clone())
+    }
+
+    /// Whether a record of `kind` with `id` exists (valid, or present but broken).
+    pub(crate) fn has_id(&self, kind: RecordKind, id: &str) -> bool {
+        self.broken_ids[kind_index(kind)].contains(id)
+            || match kind {
+                RecordKind::Project => self.projects.iter().any(|p| p.id == id),
+                RecordKind::Partner => self.partners.iter().any(|p| p.id == id),
+                RecordKind::Offer => self.offers.iter().any(|o| o.id == id),
+            }
+    }
+
+    pub(crate) fn is_broken(&self, kind: RecordKind, id: &str) -> bool {
+        self.broken_ids[kind_index(kind)].contains(id)
+    }
+
+    /// Fills in line and column of `diagnostics` from their file and pointer. Each file with
+    /// findings is scanned once.
+    pub fn resolve_positions(&self, diagnostics: &mut [Diagnostic]) {
+        let by_path: HashMap<&str, &SourceFile> =
+            self.sources.iter().map(|s| (s.path.as_str(), s)).collect();
+        let mut cache: HashMap<(String, u32), source::PosMap> = HashMap::new();
+        for d in diagnostics.iter_mut() {
+            if d.column != 0 {
+                continue;
+            }
+            let Some(src) = by_path.get(d.file.as_str()) else {
+                continue;
+            };
+            let line_base = d.line;
+            let key = (
+                d.file.clone(),
+                if src.format == Format::JsonLines {
+                    line_base
+                } else {
+                    0
+                },
+            );
+            let map = cache.entry(key).or_insert_with(|| {
+                if src.format == Format::JsonLines {
+                    let text = src
+                        .text
+                        .lines()
+                        .nth(line_base.saturating_sub(1) as usize)
+                        .unwrap_or("");
+                    source::json::positions(text)
+                } else {
+                    source::positions(&src.text, src.format)
+                }
+            });
+            let pos = source::lookup(map, &d.pointer).unwrap_or(source::Pos { line: 1, column: 1 });
+            if src.format == Format::JsonLines {
+                d.line = line_base.max(1) + pos.line - 1;
+            } else {
+                d.line = pos.line;
+            }
+            d.column = pos.column;
+        }
+    }
+}
+
+/// Loads a catalog directory or a single record file.
+///
+/// # Errors
+/// [`Error::NotFound`] when `path` does not exist, [`Error::Io`] when a directory cannot be
+/// listed. Problems with individual files are diagnostics, not errors.
+pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, Error> {
+    let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => Error::NotFound {
+            path: path.to_owned(),
+        },
+        _ => Error::Io {
+            path: path.to_owned(),
+            source: e,
+        },
+    })?;
+    let mut jobs = Vec::new();
+    let mut diagnostics = Vec::new();
+    let mut catalog = Catalog::default();
+    if meta.is_dir() {
+        catalog.root = Some(path.to_owned());
+        list_catalog_dir(path, &mut jobs, &mut diagnostics)?;
+    } else {
+        let kind = options.kind.unwrap_or_else(|| {
+            path.parent()
+                .and_then(Path::file_name)
+                .and_then(|n| n.to_str())
+                .and_then(RecordKind::from_dir_name)
+                .unwrap_or(RecordKind::Project)
+        });
+        jobs.push(Job {
+            path: path.to_owned(),
+            kind: JobKind::Records(kind),
+            single: true,
+        });
+    }
+
+    let results: Vec<FileResult> = jobs.par_iter().map(read_job).collect();
+    for (job, result) in jobs.iter().zip(results) {
+        diagnostics.extend(result.diagnostics);
+        let file_index = u32::try_from(catalog.sources.len()).unwrap_or(u32::MAX);
+        let Some(source) = result.source else {
+            continue;
+        };
+        catalog.sources.push(source);
+        match job.kind {
+            JobKind::Config => {
+                catalog.config_file = Some(file_index);
+                if let Some(config) = result.config {
+                    catalog.config = config;
+                }
+            }
+            JobKind::Records(kind) => {
+                let k = kind_index(kind);
+                catalog.broken_ids[k].extend(result.broken_ids);
+                for (record, place) in result.records {
+                    catalog.origins[k].push(Origin {
+                        file: file_index,
+                        place,
+                    });
+                    match record {
+                        RecordValue::Project(p) => catalog.projects.push(*p),
+                        RecordValue::Partner(p) => catalog.partners.push(*p),
+                        RecordValue::Offer(o) => catalog.offers.push(*o),
+                    }
+                }
+            }
+        }
+    }
+    catalog.resolve_positions(&mut diagnostics);
+    diagnostic::sort(&mut diagnostics);
+    Ok(Loaded {
+        catalog,
+        diagnostics,
+    })
+}
+
+#[derive(Debug, Clone, Copy)]
+enum JobKind {
+    Config,
+    Records(RecordKind),
+}
+
+#[derive(Debug)]
+struct Job {
+    path: PathBuf,
+    kind: JobKind,
+    /// The file is expected to hold exactly one record (a file in a kind's directory, or a
+    /// single file given directly, may still be a JSON array or JSON Lines).
+    single: bool,
+}
+
+fn io_error(path: &Path, e: std::io::Error) -> Error {
+    Error::Io {
+        path: path.to_owned(),
+        source: e,
+    }
+}
+
+fn display(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+fn list_catalog_dir(
+    root: &Path,
+    jobs: &mut Vec<Job>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<(), Error> {
+    let config = root.join("digifarm.toml");
+    if config.exists() {
+        jobs.push(Job {
+            path: config,
+            kind: JobKind::Config,
+            single: true,
+        });
+    } else {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::ConfigMissing,
+                display(&config),
+                "",
+                "no digifarm.toml: default settings apply",
+            )
+            .with_help("create digifarm.toml with at least [city] name and ags")
+            .at(0, 0),
+        );
+    }
+    // Many-record files at the root: projects.jsonl, partners.json, …
+    let mut root_entries = read_dir_sorted(root)?;
+    root_entries.retain(|p| p.is_file());
+    for path in root_entries {
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        if let (Some(kind), Some(format)) =
+            (RecordKind::from_dir_name(stem), Format::from_path(&path))
+        {
+            if format != Format::Toml {
+                jobs.push(Job {
+                    path,
+                    kind: JobKind::Records(kind),
+                    single: false,
+                });
+            }
+        }
+    }
+    for kind in RecordKind::ALL {
+        let dir = root.join(kind.dir_name());
+        if !dir.exists() {
+            continue;
+        }
+        if !dir.is_dir() {
+            diagnostics.push(Diagnostic::new(
+                Code::NotAFile,
+                display(&dir),
+                "",
+                format!(
+                    "`{}` must be a directory of {} records",
+                    kind.dir_name(),
+                    kind
+                ),
+            ));
+            continue;
+        }
+        for path in read_dir_sorted(&dir)? {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if name.starts_with('.') {
+                continue;
+            }
+            let format = Format::from_path(&path).filter(|f| *f != Format::Toml);
+            match (format, path.is_file()) {
+                (Some(_), true) => jobs.push(Job {
+                    path,
+                    kind: JobKind::Records(kind),
+                    single: true,
+                }),
+                (Some(_), false) => diagnostics.push(
+                    Diagnostic::new(
+                        Code::NotAFile,
+                        display(&path),
+                        "",
+                        format!("`{name}` is a directory or special file, not a record file"),
+                    )
+                    .with_help("a record file must be a regular YAML or JSON file")
+                    .at(1, 1),
+                ),
+                (None, _) => diagnostics.push(
+                    Diagnostic::new(
+                        Code::UnknownFile,
+                        display(&path),
+                        "",
+                        format!("`{name}` is not a record file and is ignored"),
+                    )
+                    .with_help("record files end in .yaml, .yml, .json or .jsonl")
+                    .at(1, 1),
+                ),
+            }
+        }
+    }
+    Ok(())
+}
+
+fn read_dir_sorted(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let mut entries = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(|e| io_error(dir, e))? {
+        entries.push(entry.map_err(|e| io_error(dir, e))?.path());
+    }
+    entries.sort();
+    Ok(entries)
+}
+
+#[derive(Default)]
+struct FileResult {
+    source: Option<SourceFile>,
+    diagnostics: Vec<Diagnostic>,
+    records: Vec<(RecordValue, Place)>,
+    broken_ids: Vec<String>,
+    config: Option<CityConfig>,
+}
+
+fn file_diag(code: Code, path: &str, message: String, pos: source::Pos) -> Diagnostic {
+    Diagnostic::new(code, path, "", message).at(pos.line.max(1), pos.column.max(1))
+}
+
+fn parse_error(path: &str, e: ParseError) -> Diagnostic {
+    let help = match e.code {
+        Code::DuplicateKey => Some("remove or rename one of the two keys"),
+        Code::TooDeep => Some("catalog records need only a few levels of nesting"),
+        Code::InvalidNumber => Some("write a finite number"),
+        _ => None,
+    };
+    let d = file_diag(e.code, path, e.message, e.pos);
+    match help {
+        Some(h) => d.with_help(h),
+        None => d,
+    }
+}
+
+fn read_job(job: &Job) -> FileResult {
+    let path = display(&job.path);
+    let mut result = FileResult::default();
+    let limit = if job.single && !matches!(Format::from_path(&job.path), Some(Format::JsonLines)) {
+        MAX_RECORD_BYTES
+    } else {
+        MAX_COLLECTION_BYTES
+    };
+    let meta = match std::fs::metadata(&job.path) {
+        Ok(m) => m,
+        Err(e) => {
+            result.diagnostics.push(file_diag(
+                Code::Io,
+                &path,
+                format!("cannot read: {e}"),
+                source::Pos::default(),
+            ));
+            return result;
+        }
+    };
+    if !meta.is_file() {
+        result.diagnostics.push(
+            file_diag(
+                Code::NotAFile,
+                &path,
+                "this is a directory or special file, not a record file".to_owned(),
+                source::Pos::default(),
+            )
+            .with_help("pass a catalog directory or a YAML/JSON record file"),
+        );
+        return result;
+    }
+    if meta.len() > limit {
+        result.diagnostics.push(
+            file_diag(
+                Code::FileTooLarge,
+                &path,
+                format!("the file has {} bytes; the limit is {limit}", meta.len()),
+                source::Pos::default(),
+            )
+            .with_help("split it into one file per record, or use JSON Lines for many records"),
+        );
+        return result;
+    }
+    let bytes = match std::fs::read(&job.path) {
+        Ok(b) => b,
+        Err(e) => {
+            result.diagnostics.push(file_diag(
+                Code::Io,
+                &path,
+                format!("cannot read: {e}"),
+                source::Pos::default(),
+            ));
+            return result;
+        }
+    };
+    let text = match source::check_utf8(&bytes) {
+        Ok(t) => t.strip_prefix('\u{feff}').unwrap_or(t),
+        Err(e) => {
+            result
+                .diagnostics
+                .push(parse_error(&path, e).with_help("save the file as UTF-8"));
+            return result;
+        }
+    };
+    let format = match job.kind {
+        JobKind::Config => Format::Toml,
+        JobKind::Records(_) => Format::from_path(&job.path).unwrap_or(Format::Yaml),
+    };
+    let text: Arc<str> = Arc::from(text);
+    result.source = Some(SourceFile {
+        path: path.clone(),
+        format,
+        text: Arc::clone(&text),
+    });
+    if text.trim().is_empty() {
+        result.diagnostics.push(file_diag(
+            Code::EmptyFile,
+            &path,
+            "the file is empty".to_owned(),
+            source::Pos::default(),
+        ));
+        return result;
+    }
+    match job.kind {
+        JobKind::Config => read_config(&path, &text, &mut result),
+        JobKind::Records(kind) => match format {
+            Format::JsonLines => read_json_lines(kind, &path, &text, &mut result),
+            _ => {
+                let parsed = if format == Format::Json {
+                    source::json::parse(&text)
+                } else {
+                    source::yaml::parse(&text)
+                };
+                match parsed {
+                    Err(e) => result.diagnostics.push(parse_error(&path, e)),
+                    Ok(Value::Null) => result.diagnostics.push(file_diag(
+                        Code::EmptyFile,
+                        &path,
+                        "the file holds no record (only comments or `null`)".to_owned(),
+                        source::Pos::default(),
+                    )),
+                    Ok(Value::Array(items)) => {
+                        for (i, item) in items.into_iter().enumerate() {
+                            let i = u32::try_from(i).unwrap_or(u32::MAX);
+                            accept(kind, &path, item, Place::Index(i), 0, &mut result);
+                        }
+                    }
+                    Ok(value) => accept(kind, &path, value, Place::Whole, 0, &mut result),
+                }
+            }
+        },
+    }
+    result
+}
+
+fn accept(
+    kind: RecordKind,
+    path: &str,
+    value: Value,
+    place: Place,
+    line: u32,
+    result: &mut FileResult,
+) {
+    let prefix = match place {
+        Place::Index(i) => format!("/{i}"),
+        Place::Whole | Place::Line(_) => String::new(),
+    };
+    let id = value.get("id").and_then(Value::as_str).map(str::to_owned);
+    let mut diags = Vec::new();
+    let record = check_value(kind, value, &mut diags);
+    for mut d in diags {
+        d.file = path.to_owned();
+        d.pointer.insert_str(0, &prefix);
+        d.line = line;
+        result.diagnostics.push(d);
+    }
+    match record {
+        Some(r) => result.records.push((r, place)),
+        None => result.broken_ids.extend(id),
+    }
+}
+
+fn read_json_lines(kind: RecordKind, path: &str, text: &str, result: &mut FileResult) {
+    let lines: Vec<(usize, &str)> = text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+        .collect();
+    let parsed: Vec<FileResult> = lines
+        .par_chunks(1024)
+        .map(|chunk| {
+            let mut part = FileResult::default();
+            for &(i, line) in chunk {
+                let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
+                if line.len() as u64 > MAX_RECORD_BYTES {
+                    part.diagnostics.push(file_diag(
+                        Code::FileTooLarge,
+                        path,
+                        format!(
+                            "the record on this line has {} bytes; the limit is {MAX_RECORD_BYTES}",
+                            line.len()
+                        ),
+                        source::Pos {
+                            line: line_no,
+                            column: 1,
+                        },
+                    ));
+                    continue;
+                }
+                match source::json::parse(line) {
+                    Ok(value) => {
+                        accept(kind, path, value, Place::Line(line_no), line_no, &mut part)
+                    }
+                    Err(mut e) => {
+                        e.pos.line = line_no;
+                        part.diagnostics.push(parse_error(path, e));
+                    }
+                }
+            }
+            part
+        })
+        .collect();
+    for part in parsed {
+        result.diagnostics.extend(part.diagnostics);
+        result.records.extend(part.records);
+        result.broken_ids.extend(part.broken_ids);
+    }
+}
+
+fn read_config(path: &str, text: &str, result: &mut FileResult) {
+    let value = match source::toml::parse(text) {
+        Ok(v) => v,
+        Err(e) => {
+            result.diagnostics.push(parse_error(path, e));
+            return;
+        }
+    };
+    let mut diags = Vec::new();
+    result.config = records::check_config(value, &mut diags);
+    for mut d in diags {
+        d.file = path.to_owned();
+        result.diagnostics.push(d);
+    }
+}

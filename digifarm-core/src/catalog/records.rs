@@ -1,0 +1,328 @@
+//! From a parsed JSON value to a typed record: JSON Schema first (every violation, mapped to a
+//! stable code), then serde.
+
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use serde_json::Value;
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{CityConfig, Partner, Project, RecordKind, SupportOffer};
+use crate::schema::{self, SchemaKind};
+
+/// A typed record of any kind.
+#[derive(Debug, Clone)]
+pub enum RecordValue {
+    /// A project.
+    Project(Box<Project>),
+    /// A partner.
+    Partner(Box<Partner>),
+    /// A support offer.
+    Offer(Box<SupportOffer>),
+}
+
+/// Checks `value` against the schema of `kind` and converts it. Problems are appended to
+/// `diagnostics` with pointers relative to the record and no file or position yet.
+pub fn check_value(
+    kind: RecordKind,
+    value: Value,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<RecordValue> {
+    if !value.is_object() {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::WrongType,
+                "",
+                "",
+                format!(
+                    "a {kind} record must be a mapping of fields, found {}",
+                    type_name(&value)
+                ),
+            )
+            .with_help(format!("see `digifarm schema {kind}` for the fields")),
+        );
+        return None;
+    }
+    if !schema_check(kind.into(), &value, diagnostics) {
+        return None;
+    }
+    let converted = match kind {
+        RecordKind::Project => {
+            serde_json::from_value(value).map(|p| RecordValue::Project(Box::new(p)))
+        }
+        RecordKind::Partner => {
+            serde_json::from_value(value).map(|p| RecordValue::Partner(Box::new(p)))
+        }
+        RecordKind::Offer => serde_json::from_value(value).map(|o| RecordValue::Offer(Box::new(o))),
+    };
+    match converted {
+        Ok(r) => Some(r),
+        Err(e) => {
+            diagnostics.push(Diagnostic::new(
+                Code::SchemaViolation,
+                "",
+                "",
+                e.to_string(),
+            ));
+            None
+        }
+    }
+}
+
+/// Checks and converts the city config.
+pub(crate) fn check_config(value: Value, diagnostics: &mut Vec<Diagnostic>) -> Option<CityConfig> {
+    if !schema_check(SchemaKind::Config, &value, diagnostics) {
+        return None;
+    }
+    match serde_json::from_value(value) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            diagnostics.push(Diagnostic::new(
+                Code::SchemaViolation,
+                "",
+                "",
+                e.to_string(),
+            ));
+            None
+        }
+    }
+}
+
+/// Runs the JSON Schema of `kind`; returns whether `value` is valid.
+fn schema_check(kind: SchemaKind, value: &Value, diagnostics: &mut Vec<Diagnostic>) -> bool {
+    let Some(validator) = schema::validator(kind) else {
+        diagnostics.push(Diagnostic::new(
+            Code::SchemaViolation,
+            "",
+            "",
+            format!(
+                "internal error: the {} schema does not compile",
+                kind.name()
+            ),
+        ));
+        return false;
+    };
+    if validator.is_valid(value) {
+        return true;
+    }
+    let before = diagnostics.len();
+    for error in validator.iter_errors(value) {
+        push_schema_error(kind, value, &error, diagnostics);
+    }
+    if diagnostics.len() == before {
+        diagnostics.push(Diagnostic::new(
+            Code::SchemaViolation,
+            "",
+            "",
+            "the record violates its schema",
+        ));
+    }
+    false
+}
+
+fn type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(n) if n.is_f64() => "a number",
+        Value::Number(_) => "an integer",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a list",
+        Value::Object(_) => "a mapping",
+    }
+}
+
+fn type_kind_name(kind: &TypeKind) -> String {
+    match kind {
+        TypeKind::Single(t) => t.to_string(),
+        TypeKind::Multiple(ts) => {
+            let names: Vec<String> = ts.iter().map(|t| t.to_string()).collect();
+            names.join(" or ")
+        }
+    }
+}
+
+fn push_schema_error(
+    kind: SchemaKind,
+    record: &Value,
+    error: &jsonschema::ValidationError<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let pointer = error.instance_path().as_str().to_owned();
+    let instance = record.pointer(&pointer).unwrap_or(&Value::Null);
+    let shown = short(instance);
+    let d = match error.kind() {
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            for key in unexpected {
+                let mut p = pointer.clone();
+                crate::source::push_pointer(&mut p, key);
+                let mut d =
+                    Diagnostic::new(Code::UnknownField, "", p, format!("unknown field `{key}`"));
+                if let Some(best) = closest(key, field_names(kind)) {
+                    d = d.with_help(format!("did you mean `{best}`?"));
+                } else {
+                    d = d.with_help(format!(
+                        "see `digifarm schema {}` for the fields",
+                        kind.name()
+                    ));
+                }
+                diagnostics.push(d);
+            }
+            return;
+        }
+        ValidationErrorKind::Required { property } => {
+            let name = property.as_str().unwrap_or_default();
+            Diagnostic::new(
+                Code::MissingField,
+                "",
+                pointer,
+                format!("missing required field `{name}`"),
+            )
+        }
+        ValidationErrorKind::Type { kind: expected } => {
+            let mut d = Diagnostic::new(
+                Code::WrongType,
+                "",
+                pointer,
+                format!(
+                    "expected {}, found {} ({shown})",
+                    type_kind_name(expected),
+                    type_name(instance)
+                ),
+            );
+            if let Some(s) = instance.as_str() {
+                if ["yes", "no", "on", "off", "y", "n"].contains(&s.to_ascii_lowercase().as_str()) {
+                    d = d.with_help("YAML 1.2 reads yes/no/on/off as text: write true or false");
+                } else if s.trim().parse::<f64>().is_ok() {
+                    d = d.with_help("remove the quotes to write a number");
+                }
+            }
+            d
+        }
+        ValidationErrorKind::Enum { options } => {
+            let allowed: Vec<&str> = options
+                .as_array()
+                .map_or_else(Vec::new, |a| a.iter().filter_map(Value::as_str).collect());
+            let mut d = Diagnostic::new(
+                Code::InvalidValue,
+                "",
+                pointer,
+                format!("{shown} is not one of: {}", allowed.join(", ")),
+            );
+            if let Some(best) = instance
+                .as_str()
+                .and_then(|s| closest(s, allowed.iter().copied()))
+            {
+                d = d.with_help(format!("did you mean `{best}`?"));
+            }
+            d
+        }
+        ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. } => {
+            Diagnostic::new(
+                Code::WrongType,
+                "",
+                pointer,
+                format!(
+                    "expected text or a mapping from language code to text, found {} ({shown})",
+                    type_name(instance)
+                ),
+            )
+            .with_help("write `summary: Text` or `summary: {de: Text, en: Text}`")
+        }
+        ValidationErrorKind::Pattern { .. }
+        | ValidationErrorKind::Format { .. }
+        | ValidationErrorKind::MinLength { .. }
+        | ValidationErrorKind::MaxLength { .. }
+        | ValidationErrorKind::PropertyNames { .. } => {
+            let mut d =
+                Diagnostic::new(Code::InvalidFormat, "", pointer.clone(), error.to_string());
+            let field = pointer.rsplit('/').next().unwrap_or("");
+            if matches!(field, "id" | "partner") || pointer.ends_with("/partner") {
+                d = d.with_help("ids are lower-case slugs: letters, digits and single hyphens");
+            } else if let ValidationErrorKind::Format { format } = error.kind() {
+                if format == "date" {
+                    d = d.with_help("write dates as YYYY-MM-DD");
+                }
+            }
+            d
+        }
+        ValidationErrorKind::Minimum { .. }
+        | ValidationErrorKind::Maximum { .. }
+        | ValidationErrorKind::ExclusiveMinimum { .. }
+        | ValidationErrorKind::ExclusiveMaximum { .. } => {
+            Diagnostic::new(Code::OutOfRange, "", pointer, error.to_string())
+        }
+        _ => Diagnostic::new(Code::SchemaViolation, "", pointer, error.to_string()),
+    };
+    diagnostics.push(d);
+}
+
+fn short(v: &Value) -> String {
+    let s = v.to_string();
+    if s.chars().count() > 40 {
+        let cut: String = s.chars().take(37).collect();
+        format!("{cut}…")
+    } else {
+        s
+    }
+}
+
+/// Every property name that appears anywhere in the schema of `kind`.
+fn field_names(kind: SchemaKind) -> impl Iterator<Item = &'static str> {
+    static NAMES: OnceLock<[BTreeSet<String>; 4]> = OnceLock::new();
+    let all = NAMES.get_or_init(|| {
+        SchemaKind::ALL.map(|k| {
+            let mut names = BTreeSet::new();
+            collect_properties(&schema::json_schema(k), &mut names);
+            names
+        })
+    });
+    let i = SchemaKind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
+    all[i].iter().map(String::as_str)
+}
+
+fn collect_properties(schema: &Value, names: &mut BTreeSet<String>) {
+    match schema {
+        Value::Object(map) => {
+            if let Some(Value::Object(props)) = map.get("properties") {
+                names.extend(props.keys().cloned());
+            }
+            map.values().for_each(|v| collect_properties(v, names));
+        }
+        Value::Array(items) => items.iter().for_each(|v| collect_properties(v, names)),
+        _ => {}
+    }
+}
+
+/// The candidate closest to `word` by edit distance, if close enough to be a typo.
+pub(crate) fn closest<'a>(
+    word: &str,
+    candidates: impl Iterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let word = word.to_lowercase();
+    candidates
+        .map(|c| (edit_distance(&word, &c.to_lowercase()), c))
+        .filter(|(d, c)| {
+            let c = c.to_lowercase();
+            *d <= (c.chars().count() / 3).max(1)
+                || (word.len() >= 3 && (c.starts_with(&word) || word.starts_with(&c)))
+        })
+        .min()
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}

@@ -1,0 +1,155 @@
+//! Parsing record files (YAML, JSON, JSON Lines, TOML) into JSON values, and mapping JSON
+//! pointers back to line and column.
+//!
+//! Parsing is strict: duplicate keys, nesting deeper than [`MAX_DEPTH`], non-finite numbers
+//! and YAML features a catalog has no use for (several documents, alias bombs, complex keys)
+//! are errors with a position. Positions of individual values are computed lazily, only for
+//! files that have findings, so valid files pay nothing for them.
+
+use std::collections::HashMap;
+
+use crate::diagnostic::Code;
+
+pub mod json;
+pub mod toml;
+mod value;
+pub mod yaml;
+
+pub use value::parse_strict;
+
+/// How deeply values may nest. Catalog records need fewer than ten levels.
+pub const MAX_DEPTH: usize = 64;
+
+/// The largest record file (or JSON Lines line) accepted, in bytes.
+pub const MAX_RECORD_BYTES: u64 = 8 * 1024 * 1024;
+
+/// The largest many-record file (JSON array or JSON Lines) accepted, in bytes.
+pub const MAX_COLLECTION_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+
+/// A file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// One YAML document.
+    Yaml,
+    /// One JSON document (a record, or an array of records).
+    Json,
+    /// One JSON record per line.
+    JsonLines,
+    /// TOML (the city config).
+    Toml,
+}
+
+impl Format {
+    /// The format a file name's extension implies.
+    pub fn from_path(path: &std::path::Path) -> Option<Format> {
+        match path.extension()?.to_str()?.to_ascii_lowercase().as_str() {
+            "yaml" | "yml" => Some(Format::Yaml),
+            "json" => Some(Format::Json),
+            "jsonl" | "ndjson" => Some(Format::JsonLines),
+            "toml" => Some(Format::Toml),
+            _ => None,
+        }
+    }
+}
+
+/// A 1-based line and column (columns count characters).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Pos {
+    /// 1-based line.
+    pub line: u32,
+    /// 1-based column, in characters.
+    pub column: u32,
+}
+
+impl Pos {
+    /// A position from 1-based line and column.
+    pub fn new(line: usize, column: usize) -> Pos {
+        Pos {
+            line: u32::try_from(line).unwrap_or(u32::MAX),
+            column: u32::try_from(column).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// The position of byte `offset` in `text`.
+    pub fn of_offset(text: &str, offset: usize) -> Pos {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let before = &text[..offset];
+        let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        Pos::new(line, before[line_start..].chars().count() + 1)
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// A file that could not be parsed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    /// `yaml-syntax`, `json-syntax`, `duplicate-key`, `too-deep`, …
+    pub code: Code,
+    /// What is wrong.
+    pub message: String,
+    /// Where.
+    pub pos: Pos,
+}
+
+/// Map from JSON pointer to the position of the value (for object members: of the key).
+pub type PosMap = HashMap<String, Pos>;
+
+/// Appends `token` to `pointer`, escaped as RFC 6901 requires.
+pub fn push_pointer(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
+}
+
+/// Looks `pointer` up in `map`, falling back to the nearest ancestor that has a position.
+pub fn lookup(map: &PosMap, pointer: &str) -> Option<Pos> {
+    let mut p = pointer;
+    loop {
+        if let Some(pos) = map.get(p) {
+            return Some(*pos);
+        }
+        if p.is_empty() {
+            return None;
+        }
+        p = p.rfind('/').map_or("", |i| &p[..i]);
+    }
+}
+
+/// The positions of every value in `text`.
+pub fn positions(text: &str, format: Format) -> PosMap {
+    match format {
+        Format::Yaml => yaml::positions(text),
+        Format::Json | Format::JsonLines => json::positions(text),
+        Format::Toml => toml::positions(text),
+    }
+}
+
+/// The first byte that is not valid UTF-8, as an error with its position.
+pub fn check_utf8(bytes: &[u8]) -> Result<&str, ParseError> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        let valid = e.valid_up_to();
+        // The prefix is valid by definition.
+        let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
+        let mut pos = Pos::of_offset(prefix, valid);
+        if prefix.ends_with('\n') || valid == 0 {
+            pos.column = 1;
+        }
+        ParseError {
+            code: Code::InvalidUtf8,
+            message: format!("invalid UTF-8 at byte {valid}: the file must be UTF-8 encoded"),
+            pos,
+        }
+    })
+}

@@ -1,0 +1,385 @@
+//! YAML parsing (YAML 1.2 core schema, strict) into JSON values, with positions.
+//!
+//! Built on `saphyr-parser`'s event stream, which reports a span for every event. Scalars
+//! resolve as YAML 1.2 says (`yes`/`no` are strings, not booleans). Anchors and aliases work,
+//! with a budget on how much aliases may expand.
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+use serde_json::{Map, Number, Value};
+
+use super::{MAX_DEPTH, ParseError, Pos, PosMap, push_pointer};
+use crate::diagnostic::Code;
+
+/// Parses one YAML document strictly. An empty document (only comments) is `Value::Null`.
+pub fn parse(text: &str) -> Result<Value, ParseError> {
+    build(text, None)
+}
+
+/// The positions of every value in a YAML text (for mapping members: of the key). On a
+/// syntax error, the positions seen before it.
+pub fn positions(text: &str) -> PosMap {
+    let mut map = PosMap::new();
+    let _ = build(text, Some(&mut map));
+    map
+}
+
+fn pos_of(span: &Span) -> Pos {
+    Pos::new(span.start.line(), span.start.col() + 1)
+}
+
+fn err(code: Code, message: impl Into<String>, span: &Span) -> ParseError {
+    ParseError {
+        code,
+        message: message.into(),
+        pos: pos_of(span),
+    }
+}
+
+enum Frame {
+    Seq {
+        items: Vec<Value>,
+        anchor: usize,
+        pointer: String,
+    },
+    Map {
+        map: Map<String, Value>,
+        key: Option<String>,
+        anchor: usize,
+        pointer: String,
+    },
+}
+
+struct Builder<'m> {
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Value>,
+    root: Option<Value>,
+    positions: Option<&'m mut PosMap>,
+    /// Nodes still allowed to be created through aliases.
+    alias_budget: usize,
+}
+
+impl Builder<'_> {
+    /// The pointer a node starting now gets, and whether it is a mapping key.
+    fn child_pointer(&self) -> (String, bool) {
+        match self.stack.last() {
+            None => (String::new(), false),
+            Some(Frame::Seq { items, pointer, .. }) => {
+                let mut p = pointer.clone();
+                push_pointer(&mut p, &items.len().to_string());
+                (p, false)
+            }
+            Some(Frame::Map {
+                key: Some(k),
+                pointer,
+                ..
+            }) => {
+                let mut p = pointer.clone();
+                push_pointer(&mut p, k);
+                (p, false)
+            }
+            Some(Frame::Map {
+                key: None, pointer, ..
+            }) => (pointer.clone(), true),
+        }
+    }
+
+    fn record(&mut self, pointer: String, span: &Span) {
+        if let Some(map) = self.positions.as_deref_mut() {
+            map.entry(pointer).or_insert(pos_of(span));
+        }
+    }
+
+    /// Adds a finished node to its parent (or makes it the root).
+    fn finish(&mut self, value: Value, anchor: usize, span: &Span) -> Result<(), ParseError> {
+        if anchor != 0 {
+            self.anchors.insert(anchor, value.clone());
+        }
+        match self.stack.last_mut() {
+            None => {
+                self.root = Some(value);
+                Ok(())
+            }
+            Some(Frame::Seq { items, .. }) => {
+                items.push(value);
+                Ok(())
+            }
+            Some(Frame::Map {
+                map, key, pointer, ..
+            }) => match key.take() {
+                None => {
+                    let k = match value {
+                        Value::String(s) => s,
+                        Value::Number(n) => n.to_string(),
+                        Value::Bool(b) => b.to_string(),
+                        Value::Null => "null".to_owned(),
+                        Value::Array(_) | Value::Object(_) => {
+                            return Err(err(
+                                Code::YamlUnsupported,
+                                "complex mapping keys are not allowed; keys must be plain strings",
+                                span,
+                            ));
+                        }
+                    };
+                    if map.contains_key(&k) {
+                        return Err(err(
+                            Code::DuplicateKey,
+                            format!("duplicate key `{k}`"),
+                            span,
+                        ));
+                    }
+                    let mut p = pointer.clone();
+                    push_pointer(&mut p, &k);
+                    *key = Some(k);
+                    self.record(p, span);
+                    Ok(())
+                }
+                Some(k) => {
+                    map.insert(k, value);
+                    Ok(())
+                }
+            },
+        }
+    }
+
+    fn open(&mut self, seq: bool, anchor: usize, span: &Span) -> Result<(), ParseError> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(err(
+                Code::TooDeep,
+                format!("nested more deeply than {MAX_DEPTH} levels"),
+                span,
+            ));
+        }
+        let (pointer, is_key) = self.child_pointer();
+        if is_key {
+            return Err(err(
+                Code::YamlUnsupported,
+                "complex mapping keys are not allowed; keys must be plain strings",
+                span,
+            ));
+        }
+        self.record(pointer.clone(), span);
+        self.stack.push(if seq {
+            Frame::Seq {
+                items: Vec::new(),
+                anchor,
+                pointer,
+            }
+        } else {
+            Frame::Map {
+                map: Map::new(),
+                key: None,
+                anchor,
+                pointer,
+            }
+        });
+        Ok(())
+    }
+}
+
+fn build(text: &str, positions: Option<&mut PosMap>) -> Result<Value, ParseError> {
+    let mut b = Builder {
+        stack: Vec::new(),
+        anchors: HashMap::new(),
+        root: None,
+        positions,
+        alias_budget: text.len().saturating_mul(4).max(10_000),
+    };
+    let mut documents = 0usize;
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event.map_err(|e| ParseError {
+            code: super::value::code_of_message(e.info(), Code::YamlSyntax),
+            message: e.info().to_owned(),
+            pos: Pos::new(e.marker().line(), e.marker().col() + 1),
+        })?;
+        match event {
+            Event::DocumentStart(_) => {
+                documents += 1;
+                if documents > 1 {
+                    return Err(err(
+                        Code::YamlUnsupported,
+                        "a record file holds one YAML document; found a second `---`",
+                        &span,
+                    ));
+                }
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                let (pointer, is_key) = b.child_pointer();
+                if !is_key {
+                    b.record(pointer, &span);
+                }
+                let plain_str_tag = tag.as_ref().is_some_and(|t| t.suffix == "str");
+                let value = if style == ScalarStyle::Plain && !plain_str_tag {
+                    resolve_plain(&text, &span)?
+                } else {
+                    Value::String(text.into_owned())
+                };
+                b.finish(value, anchor, &span)?;
+            }
+            Event::SequenceStart(anchor, _) => b.open(true, anchor, &span)?,
+            Event::MappingStart(anchor, _) => b.open(false, anchor, &span)?,
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (value, anchor) = match b.stack.pop() {
+                    Some(Frame::Seq { items, anchor, .. }) => (Value::Array(items), anchor),
+                    Some(Frame::Map { map, anchor, .. }) => (Value::Object(map), anchor),
+                    None => continue,
+                };
+                b.finish(value, anchor, &span)?;
+            }
+            Event::Alias(id) => {
+                let Some(value) = b.anchors.get(&id).cloned() else {
+                    return Err(err(Code::YamlSyntax, "alias to an unknown anchor", &span));
+                };
+                let size = node_count(&value);
+                if size > b.alias_budget {
+                    return Err(err(
+                        Code::YamlUnsupported,
+                        "aliases expand to far more data than the file holds (alias bomb)",
+                        &span,
+                    ));
+                }
+                b.alias_budget -= size;
+                let (pointer, is_key) = b.child_pointer();
+                if !is_key {
+                    b.record(pointer, &span);
+                }
+                b.finish(value, 0, &span)?;
+            }
+            Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
+        }
+    }
+    Ok(b.root.unwrap_or(Value::Null))
+}
+
+fn node_count(value: &Value) -> usize {
+    match value {
+        Value::Array(items) => 1 + items.iter().map(node_count).sum::<usize>(),
+        Value::Object(map) => 1 + map.values().map(node_count).sum::<usize>(),
+        _ => 1,
+    }
+}
+
+/// Resolves a plain scalar by the YAML 1.2 core schema.
+fn resolve_plain(text: &str, span: &Span) -> Result<Value, ParseError> {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Ok(Value::Null),
+        "true" | "True" | "TRUE" => return Ok(Value::Bool(true)),
+        "false" | "False" | "FALSE" => return Ok(Value::Bool(false)),
+        ".nan" | ".NaN" | ".NAN" | ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF"
+        | "-.inf" | "-.Inf" | "-.INF" => {
+            return Err(err(
+                Code::InvalidNumber,
+                format!("`{text}` is not a finite number"),
+                span,
+            ));
+        }
+        _ => {}
+    }
+    let bytes = text.as_bytes();
+    let first = bytes[0];
+    if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.')) {
+        return Ok(Value::String(text.to_owned()));
+    }
+    let unsigned = text.trim_start_matches(['-', '+']);
+    if !unsigned.is_empty()
+        && unsigned.bytes().all(|c| c.is_ascii_digit())
+        && text.len() - unsigned.len() <= 1
+    {
+        if let Ok(i) = text.parse::<i64>() {
+            return Ok(Value::Number(i.into()));
+        }
+        if let Ok(u) = text.parse::<u64>() {
+            return Ok(Value::Number(u.into()));
+        }
+    }
+    if let Some(hex) = text.strip_prefix("0x") {
+        if let Ok(u) = u64::from_str_radix(hex, 16) {
+            return Ok(Value::Number(u.into()));
+        }
+    }
+    if let Some(oct) = text.strip_prefix("0o") {
+        if let Ok(u) = u64::from_str_radix(oct, 8) {
+            return Ok(Value::Number(u.into()));
+        }
+    }
+    if is_core_float(text) {
+        if let Some(n) = text.parse::<f64>().ok().and_then(Number::from_f64) {
+            return Ok(Value::Number(n));
+        }
+    }
+    Ok(Value::String(text.to_owned()))
+}
+
+/// `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`
+fn is_core_float(text: &str) -> bool {
+    let s = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (mantissa, exponent) = match s.find(['e', 'E']) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    };
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some((int, frac)) => {
+            (!int.is_empty() || !frac.is_empty())
+                && int.bytes().all(|c| c.is_ascii_digit())
+                && frac.bytes().all(|c| c.is_ascii_digit())
+                && !(int.is_empty() && frac.is_empty())
+                && (!int.is_empty() || !frac.is_empty())
+        }
+        None => !mantissa.is_empty() && mantissa.bytes().all(|c| c.is_ascii_digit()),
+    };
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['-', '+']).unwrap_or(e);
+        !e.is_empty() && e.bytes().all(|c| c.is_ascii_digit())
+    });
+    mantissa_ok && exponent_ok
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn core_schema_scalars() {
+        let v =
+            parse("a: yes\nb: true\nc: 12\nd: 1.5\ne: ~\nf: '12'\ng: 2022-01-01\nh: -3\n").unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!({"a": "yes", "b": true, "c": 12, "d": 1.5, "e": null, "f": "12", "g": "2022-01-01", "h": -3})
+        );
+    }
+
+    #[test]
+    fn positions_of_keys_and_items() {
+        let text = "id: x\nneeds:\n  - kind: content\n    skills: [a, b]\n";
+        let map = positions(text);
+        assert_eq!(map["/id"], Pos::new(1, 1));
+        assert_eq!(map["/needs"], Pos::new(2, 1));
+        assert_eq!(map["/needs/0"], Pos::new(3, 5));
+        assert_eq!(map["/needs/0/kind"], Pos::new(3, 5));
+        assert_eq!(map["/needs/0/skills"], Pos::new(4, 5));
+        assert_eq!(map["/needs/0/skills/1"], Pos::new(4, 17));
+    }
+
+    #[test]
+    fn strictness() {
+        assert_eq!(parse("a: 1\na: 2\n").unwrap_err().code, Code::DuplicateKey);
+        assert_eq!(
+            parse("a: 1\n---\nb: 2\n").unwrap_err().code,
+            Code::YamlUnsupported
+        );
+        assert_eq!(parse("a: .nan\n").unwrap_err().code, Code::InvalidNumber);
+        let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+        assert_eq!(parse(&deep).unwrap_err().code, Code::TooDeep);
+        let e = parse("a: [1, 2\nb: 3\n").unwrap_err();
+        assert_eq!(e.code, Code::YamlSyntax);
+        let bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n";
+        assert_eq!(parse(bomb).unwrap_err().code, Code::YamlUnsupported);
+        assert_eq!(
+            parse("a: &x 1\nb: *x\n").unwrap(),
+            serde_json::json!({"a": 1, "b": 1})
+        );
+        assert_eq!(parse("# only a comment\n").unwrap(), Value::Null);
+    }
+}

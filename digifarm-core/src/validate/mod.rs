@@ -1,0 +1,92 @@
+//! Catalog validation: semantic rules on top of what loading found.
+//!
+//! [`validate_path`] is the whole pipeline behind `digifarm validate`: load (parse with
+//! positions, JSON Schema, typed model), then the rules in [`rules`] (unique ids, file names,
+//! references, dates, default language, amounts, licences, admission, staleness). Every
+//! finding is a [`Diagnostic`] with file, line, column and pointer; the output order is
+//! deterministic.
+
+use std::path::Path;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::catalog::{self, Catalog, LoadOptions};
+use crate::diagnostic::{self, Diagnostic};
+
+mod rules;
+
+/// How many records of each kind a catalog holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+pub struct Counts {
+    /// Projects.
+    pub projects: usize,
+    /// Partners.
+    pub partners: usize,
+    /// Support offers.
+    pub offers: usize,
+}
+
+/// The result of validating a catalog.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// No diagnostic is an error.
+    pub valid: bool,
+    /// Records that passed their schema, per kind.
+    pub counts: Counts,
+    /// Every finding, in stable order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Report {
+    /// A report over `catalog` with `diagnostics` (sorted here).
+    pub fn new(catalog: &Catalog, mut diagnostics: Vec<Diagnostic>) -> Report {
+        diagnostic::sort(&mut diagnostics);
+        Report {
+            valid: !diagnostics.iter().any(Diagnostic::is_error),
+            counts: Counts {
+                projects: catalog.projects.len(),
+                partners: catalog.partners.len(),
+                offers: catalog.offers.len(),
+            },
+            diagnostics,
+        }
+    }
+
+    /// How many diagnostics have `severity`.
+    pub fn count(&self, severity: crate::Severity) -> usize {
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == severity)
+            .count()
+    }
+}
+
+/// Today's date on this machine, the reference for staleness and future dates.
+pub fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// Runs the semantic rules over a loaded catalog; positions are resolved.
+pub fn validate(catalog: &Catalog, today: NaiveDate) -> Vec<Diagnostic> {
+    let mut diagnostics = rules::run(catalog, today);
+    catalog.resolve_positions(&mut diagnostics);
+    diagnostic::sort(&mut diagnostics);
+    diagnostics
+}
+
+/// Loads and validates the catalog at `path` (a directory or a record file).
+///
+/// # Errors
+/// When `path` does not exist or a directory cannot be listed.
+pub fn validate_path(
+    path: &Path,
+    options: &LoadOptions,
+    today: NaiveDate,
+) -> Result<(Catalog, Report), catalog::Error> {
+    let loaded = catalog::load(path, options)?;
+    let mut diagnostics = loaded.diagnostics;
+    diagnostics.extend(validate(&loaded.catalog, today));
+    let report = Report::new(&loaded.catalog, diagnostics);
+    Ok((loaded.catalog, report))
+}
