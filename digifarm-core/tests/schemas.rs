@@ -1,5 +1,6 @@
 //! The committed JSON Schemas are generated from the model; this test fails when they are
 //! stale. Run with `DIGIFARM_BLESS=1` to rewrite them.
+#![allow(clippy::panic)]
 
 use digifarm_core::schema::{SchemaKind, json_schema_text};
 

@@ -370,14 +370,13 @@ fn list_catalog_dir(
         let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
         if let (Some(kind), Some(format)) =
             (RecordKind::from_dir_name(stem), Format::from_path(&path))
+            && format != Format::Toml
         {
-            if format != Format::Toml {
-                jobs.push(Job {
-                    path,
-                    kind: JobKind::Records(kind),
-                    single: false,
-                });
-            }
+            jobs.push(Job {
+                path,
+                kind: JobKind::Records(kind),
+                single: false,
+            });
         }
     }
     for kind in RecordKind::ALL {

@@ -240,10 +240,10 @@ fn push_schema_error(
             let field = pointer.rsplit('/').next().unwrap_or("");
             if matches!(field, "id" | "partner") || pointer.ends_with("/partner") {
                 d = d.with_help("ids are lower-case slugs: letters, digits and single hyphens");
-            } else if let ValidationErrorKind::Format { format } = error.kind() {
-                if format == "date" {
-                    d = d.with_help("write dates as YYYY-MM-DD");
-                }
+            } else if let ValidationErrorKind::Format { format } = error.kind()
+                && format == "date"
+            {
+                d = d.with_help("write dates as YYYY-MM-DD");
             }
             d
         }
@@ -305,8 +305,12 @@ pub(crate) fn closest<'a>(
         .map(|c| (edit_distance(&word, &c.to_lowercase()), c))
         .filter(|(d, c)| {
             let c = c.to_lowercase();
-            *d <= (c.chars().count() / 3).max(1)
-                || (word.len() >= 3 && (c.starts_with(&word) || word.starts_with(&c)))
+            let common = word
+                .chars()
+                .zip(c.chars())
+                .take_while(|(a, b)| a == b)
+                .count();
+            *d <= (c.chars().count().max(word.chars().count()) / 3).max(1) || common >= 3
         })
         .min()
         .map(|(_, c)| c)

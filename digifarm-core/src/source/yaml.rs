@@ -188,10 +188,18 @@ fn build(text: &str, positions: Option<&mut PosMap>) -> Result<Value, ParseError
     };
     let mut documents = 0usize;
     for event in Parser::new_from_str(text) {
-        let (event, span) = event.map_err(|e| ParseError {
-            code: super::value::code_of_message(e.info(), Code::YamlSyntax),
-            message: e.info().to_owned(),
-            pos: Pos::new(e.marker().line(), e.marker().col() + 1),
+        let (event, span) = event.map_err(|e| {
+            let code = super::value::code_of_message(e.info(), Code::YamlSyntax);
+            let message = if code == Code::TooDeep {
+                format!("nested too deeply for a catalog record ({})", e.info())
+            } else {
+                e.info().to_owned()
+            };
+            ParseError {
+                code,
+                message,
+                pos: Pos::new(e.marker().line(), e.marker().col() + 1),
+            }
         })?;
         match event {
             Event::DocumentStart(_) => {
@@ -293,20 +301,20 @@ fn resolve_plain(text: &str, span: &Span) -> Result<Value, ParseError> {
             return Ok(Value::Number(u.into()));
         }
     }
-    if let Some(hex) = text.strip_prefix("0x") {
-        if let Ok(u) = u64::from_str_radix(hex, 16) {
-            return Ok(Value::Number(u.into()));
-        }
+    if let Some(hex) = text.strip_prefix("0x")
+        && let Ok(u) = u64::from_str_radix(hex, 16)
+    {
+        return Ok(Value::Number(u.into()));
     }
-    if let Some(oct) = text.strip_prefix("0o") {
-        if let Ok(u) = u64::from_str_radix(oct, 8) {
-            return Ok(Value::Number(u.into()));
-        }
+    if let Some(oct) = text.strip_prefix("0o")
+        && let Ok(u) = u64::from_str_radix(oct, 8)
+    {
+        return Ok(Value::Number(u.into()));
     }
-    if is_core_float(text) {
-        if let Some(n) = text.parse::<f64>().ok().and_then(Number::from_f64) {
-            return Ok(Value::Number(n));
-        }
+    if is_core_float(text)
+        && let Some(n) = text.parse::<f64>().ok().and_then(Number::from_f64)
+    {
+        return Ok(Value::Number(n));
     }
     Ok(Value::String(text.to_owned()))
 }

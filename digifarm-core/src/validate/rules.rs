@@ -73,60 +73,60 @@ pub(super) fn run(catalog: &Catalog, today: NaiveDate) -> Vec<Diagnostic> {
 }
 
 fn file_name_rule(catalog: &Catalog, kind: RecordKind, index: usize, id: &str, s: &mut Sink<'_>) {
-    if let Some(stem) = catalog.record_file_stem(kind, index) {
-        if stem != id {
-            s.push(
-                Code::FileNameMismatch,
-                "/id",
-                format!("the {kind} `{id}` is in a file named `{stem}`"),
-            )
-            .help = Some(format!(
-                "rename the file to `{id}` with its extension, or change the id"
-            ));
-        }
+    if let Some(stem) = catalog.record_file_stem(kind, index)
+        && stem != id
+    {
+        s.push(
+            Code::FileNameMismatch,
+            "/id",
+            format!("the {kind} `{id}` is in a file named `{stem}`"),
+        )
+        .help = Some(format!(
+            "rename the file to `{id}` with its extension, or change the id"
+        ));
     }
 }
 
 fn text_rule(text: Option<&LocalizedText>, pointer: &str, default_lang: &str, s: &mut Sink<'_>) {
-    if let Some(t @ LocalizedText::Localized(_)) = text {
-        if !t.has_default(default_lang) {
-            s.push(
-                Code::MissingDefaultLanguage,
-                pointer,
-                format!(
-                    "the text has no `{default_lang}` version (languages: {})",
-                    t.languages().join(", ")
-                ),
-            )
-            .help = Some(format!(
-                "add `{default_lang}: …`, the catalog's default language"
-            ));
-        }
+    if let Some(t @ LocalizedText::Localized(_)) = text
+        && !t.has_default(default_lang)
+    {
+        s.push(
+            Code::MissingDefaultLanguage,
+            pointer,
+            format!(
+                "the text has no `{default_lang}` version (languages: {})",
+                t.languages().join(", ")
+            ),
+        )
+        .help = Some(format!(
+            "add `{default_lang}: …`, the catalog's default language"
+        ));
     }
 }
 
 fn amount_rule(value: Option<f64>, pointer: &str, what: &str, s: &mut Sink<'_>) {
-    if let Some(v) = value {
-        if v <= 0.0 {
-            s.push(
-                Code::AmountNotPositive,
-                pointer,
-                format!("{what} must be positive, found {v}"),
-            )
-            .help = Some("leave the field out when there is no amount".to_owned());
-        }
+    if let Some(v) = value
+        && v <= 0.0
+    {
+        s.push(
+            Code::AmountNotPositive,
+            pointer,
+            format!("{what} must be positive, found {v}"),
+        )
+        .help = Some("leave the field out when there is no amount".to_owned());
     }
 }
 
 fn future_rule(date: Option<NaiveDate>, pointer: &str, today: NaiveDate, s: &mut Sink<'_>) {
-    if let Some(d) = date {
-        if d > today {
-            s.push(
-                Code::DateInFuture,
-                pointer,
-                format!("{d} lies in the future (today is {today})"),
-            );
-        }
+    if let Some(d) = date
+        && d > today
+    {
+        s.push(
+            Code::DateInFuture,
+            pointer,
+            format!("{d} lies in the future (today is {today})"),
+        );
     }
 }
 
@@ -245,18 +245,16 @@ fn project_rules(
     if let (Some(admitted), Some(started)) = (
         p.admitted_on,
         p.origin.as_ref().and_then(|o| o.started.as_deref()),
-    ) {
-        if started
-            .get(..4)
-            .and_then(|y| y.parse::<i32>().ok())
-            .is_some_and(|y| y > chrono::Datelike::year(&admitted))
-        {
-            s.push(
-                Code::InconsistentDates,
-                "/admitted_on",
-                format!("admitted on {admitted}, before the project started ({started})"),
-            );
-        }
+    ) && started
+        .get(..4)
+        .and_then(|y| y.parse::<i32>().ok())
+        .is_some_and(|y| y > chrono::Datelike::year(&admitted))
+    {
+        s.push(
+            Code::InconsistentDates,
+            "/admitted_on",
+            format!("admitted on {admitted}, before the project started ({started})"),
+        );
     }
     for (i, pair) in p.history.windows(2).enumerate() {
         if pair[1].date < pair[0].date {
@@ -279,18 +277,18 @@ fn project_rules(
             &mut s,
         );
     }
-    if let Some(last) = p.history.last() {
-        if last.to != p.lifecycle {
-            s.push(
-                Code::LifecycleMismatch,
-                "/lifecycle",
-                format!(
-                    "lifecycle is `{}` but the last decision moved it to `{}`",
-                    p.lifecycle.as_str(),
-                    last.to.as_str()
-                ),
-            );
-        }
+    if let Some(last) = p.history.last()
+        && last.to != p.lifecycle
+    {
+        s.push(
+            Code::LifecycleMismatch,
+            "/lifecycle",
+            format!(
+                "lifecycle is `{}` but the last decision moved it to `{}`",
+                p.lifecycle.as_str(),
+                last.to.as_str()
+            ),
+        );
     }
 
     // Licence.
@@ -338,20 +336,20 @@ fn project_rules(
             }
         }
     }
-    if matches!(p.status, ProjectStatus::Paused | ProjectStatus::Broken) {
-        if let Some(since) = p.status_since {
-            let days = (today - since).num_days();
-            if days > i64::from(config.staleness.status_days) {
-                s.push(
-                    Code::StaleStatus,
-                    "/status",
-                    format!(
-                        "{} for {days} days (since {since}); the city's threshold is {} days",
-                        p.status.as_str(),
-                        config.staleness.status_days
-                    ),
-                );
-            }
+    if matches!(p.status, ProjectStatus::Paused | ProjectStatus::Broken)
+        && let Some(since) = p.status_since
+    {
+        let days = (today - since).num_days();
+        if days > i64::from(config.staleness.status_days) {
+            s.push(
+                Code::StaleStatus,
+                "/status",
+                format!(
+                    "{} for {days} days (since {since}); the city's threshold is {} days",
+                    p.status.as_str(),
+                    config.staleness.status_days
+                ),
+            );
         }
     }
 }
@@ -359,27 +357,25 @@ fn project_rules(
 fn license_rule(catalog: &Catalog, p: &Project, policy: &Policy, s: &mut Sink<'_>) {
     let trimmed = p.license.trim();
     let missing = trimmed.is_empty() || trimmed == "NONE" || trimmed == "NOASSERTION";
-    if missing {
-        if let Some(pending) = catalog
+    if missing
+        && let Some(pending) = catalog
             .config
             .license
             .pending
             .iter()
             .find(|e| e.project == p.id)
-        {
-            s.push(
-                Code::LicensePending,
-                "/license",
-                format!(
-                    "no licence yet (`{trimmed}`); the city is clarifying it: {}",
-                    pending.reason
-                ),
-            )
-            .help = Some(
-                "set an SPDX licence expression once the maintainers have chosen one".to_owned(),
-            );
-            return;
-        }
+    {
+        s.push(
+            Code::LicensePending,
+            "/license",
+            format!(
+                "no licence yet (`{trimmed}`); the city is clarifying it: {}",
+                pending.reason
+            ),
+        )
+        .help =
+            Some("set an SPDX licence expression once the maintainers have chosen one".to_owned());
+        return;
     }
     let verdict = license::check(&p.license, policy);
     for f in verdict.findings {
@@ -453,20 +449,20 @@ fn offer_rules(catalog: &Catalog, index: usize, out: &mut Vec<Diagnostic>) {
         "hours per month",
         &mut s,
     );
-    if let (Some(from), Some(until)) = (o.valid_from, o.valid_until) {
-        if from > until {
-            s.push(
-                Code::InconsistentDates,
-                "/valid_until",
-                format!("valid until {until}, before it becomes valid on {from}"),
-            );
-        }
+    if let (Some(from), Some(until)) = (o.valid_from, o.valid_until)
+        && from > until
+    {
+        s.push(
+            Code::InconsistentDates,
+            "/valid_until",
+            format!("valid until {until}, before it becomes valid on {from}"),
+        );
     }
-    if let Some(req) = &o.license_requirement {
-        if let Err(message) = license::parse_requirement(req) {
-            s.push(Code::LicenseRequirementInvalid, "/license_requirement", message)
+    if let Some(req) = &o.license_requirement
+        && let Err(message) = license::parse_requirement(req)
+    {
+        s.push(Code::LicenseRequirementInvalid, "/license_requirement", message)
                 .help = Some("write an SPDX expression (e.g. `GPL-3.0-or-later OR EUPL-1.2`), `copyleft` or `permissive`".to_owned());
-        }
     }
 }
 
