@@ -7,6 +7,7 @@ pub mod license;
 pub mod model;
 pub mod schema;
 pub mod source;
+pub mod synth;
 pub mod validate;
 
 pub use diagnostic::{Code, Diagnostic, Severity};
