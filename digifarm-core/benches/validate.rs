@@ -16,7 +16,10 @@ use digifarm_core::synth::{self, SynthCatalog};
 use digifarm_core::validate::validate_path;
 
 fn projects() -> usize {
-    std::env::var("DIGIFARM_BENCH_PROJECTS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000)
+    std::env::var("DIGIFARM_BENCH_PROJECTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000)
 }
 
 fn write_jsonl<T: serde::Serialize>(path: &Path, records: &[T]) {
@@ -28,7 +31,11 @@ fn write_jsonl<T: serde::Serialize>(path: &Path, records: &[T]) {
 }
 
 fn config_file(dir: &Path, cat: &SynthCatalog) {
-    std::fs::write(dir.join("digifarm.toml"), toml::to_string(&cat.config).unwrap()).unwrap();
+    std::fs::write(
+        dir.join("digifarm.toml"),
+        toml::to_string(&cat.config).unwrap(),
+    )
+    .unwrap();
 }
 
 /// One JSON Lines file per kind at the catalog root.
@@ -45,7 +52,12 @@ fn jsonl_catalog(cat: &SynthCatalog) -> tempfile::TempDir {
 fn yaml_catalog(cat: &SynthCatalog) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     config_file(dir.path(), cat);
-    fn write_all<T: serde::Serialize>(dir: &Path, sub: &str, records: &[T], id: impl Fn(&T) -> &str) {
+    fn write_all<T: serde::Serialize>(
+        dir: &Path,
+        sub: &str,
+        records: &[T],
+        id: impl Fn(&T) -> &str,
+    ) {
         std::fs::create_dir(dir.join(sub)).unwrap();
         for r in records {
             let text = digifarm_core::yaml_emit::to_string(r).unwrap();
@@ -66,8 +78,12 @@ fn bench(c: &mut Criterion) {
     let cat = synth::catalog(42, n, n / 50, n / 20);
     let dir = jsonl_catalog(&cat);
     let mut group = c.benchmark_group("validate");
-    group.sample_size(10).measurement_time(Duration::from_secs(20));
-    group.throughput(Throughput::Elements((cat.projects.len() + cat.partners.len() + cat.offers.len()) as u64));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20));
+    group.throughput(Throughput::Elements(
+        (cat.projects.len() + cat.partners.len() + cat.offers.len()) as u64,
+    ));
     group.bench_function(format!("jsonl_{n}_projects"), |b| {
         b.iter(|| {
             let (_, report) = validate_path(dir.path(), &options, today).unwrap();
@@ -77,7 +93,9 @@ fn bench(c: &mut Criterion) {
 
     let small = synth::catalog(42, n / 10, n / 500, n / 200);
     let dir = yaml_catalog(&small);
-    group.throughput(Throughput::Elements((small.projects.len() + small.partners.len() + small.offers.len()) as u64));
+    group.throughput(Throughput::Elements(
+        (small.projects.len() + small.partners.len() + small.offers.len()) as u64,
+    ));
     group.bench_function(format!("yaml_files_{}_projects", n / 10), |b| {
         b.iter(|| {
             let (_, report) = validate_path(dir.path(), &options, today).unwrap();

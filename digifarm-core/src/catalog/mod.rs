@@ -17,6 +17,7 @@ use crate::diagnostic::{self, Code, Diagnostic};
 use crate::model::{CityConfig, Partner, Project, RecordKind, SupportOffer};
 use crate::source::{self, Format, MAX_COLLECTION_BYTES, MAX_RECORD_BYTES, ParseError};
 
+mod fast;
 mod records;
 
 pub(crate) use records::closest as closest_name;
@@ -559,32 +560,45 @@ fn read_job(job: &Job) -> FileResult {
         JobKind::Config => read_config(&path, &text, &mut result),
         JobKind::Records(kind) => match format {
             Format::JsonLines => read_json_lines(kind, &path, &text, &mut result),
-            _ => {
-                let parsed = if format == Format::Json {
-                    source::json::parse(&text)
-                } else {
-                    source::yaml::parse(&text)
-                };
-                match parsed {
-                    Err(e) => result.diagnostics.push(parse_error(&path, e)),
-                    Ok(Value::Null) => result.diagnostics.push(file_diag(
-                        Code::EmptyFile,
-                        &path,
-                        "the file holds no record (only comments or `null`)".to_owned(),
-                        source::Pos::default(),
-                    )),
-                    Ok(Value::Array(items)) => {
-                        for (i, item) in items.into_iter().enumerate() {
-                            let i = u32::try_from(i).unwrap_or(u32::MAX);
-                            accept(kind, &path, item, Place::Index(i), 0, &mut result);
-                        }
-                    }
-                    Ok(value) => accept(kind, &path, value, Place::Whole, 0, &mut result),
-                }
-            }
+            Format::Json if job.single => match fast::accept(kind, &text) {
+                Some(record) => result.records.push((record, Place::Whole)),
+                None => read_document(kind, &path, &text, format, &mut result),
+            },
+            _ => read_document(kind, &path, &text, format, &mut result),
         },
     }
     result
+}
+
+/// Reads a YAML or JSON document holding one record or an array of records.
+fn read_document(
+    kind: RecordKind,
+    path: &str,
+    text: &str,
+    format: Format,
+    result: &mut FileResult,
+) {
+    let parsed = if format == Format::Json {
+        source::json::parse(text)
+    } else {
+        source::yaml::parse(text)
+    };
+    match parsed {
+        Err(e) => result.diagnostics.push(parse_error(path, e)),
+        Ok(Value::Null) => result.diagnostics.push(file_diag(
+            Code::EmptyFile,
+            path,
+            "the file holds no record (only comments or `null`)".to_owned(),
+            source::Pos::default(),
+        )),
+        Ok(Value::Array(items)) => {
+            for (i, item) in items.into_iter().enumerate() {
+                let i = u32::try_from(i).unwrap_or(u32::MAX);
+                accept(kind, path, item, Place::Index(i), 0, result);
+            }
+        }
+        Ok(value) => accept(kind, path, value, Place::Whole, 0, result),
+    }
 }
 
 fn accept(
@@ -639,6 +653,10 @@ fn read_json_lines(kind: RecordKind, path: &str, text: &str, result: &mut FileRe
                             column: 1,
                         },
                     ));
+                    continue;
+                }
+                if let Some(record) = fast::accept(kind, line) {
+                    part.records.push((record, Place::Line(line_no)));
                     continue;
                 }
                 match source::json::parse(line) {

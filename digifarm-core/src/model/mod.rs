@@ -7,6 +7,7 @@
 //! [`Contact`] is private unless it says `public: true`.
 
 mod config;
+pub mod date;
 mod offer;
 mod partner;
 mod project;

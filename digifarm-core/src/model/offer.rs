@@ -47,10 +47,18 @@ pub struct SupportOffer {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub license_requirement: Option<String>,
     /// First day the offer is valid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::date::optional"
+    )]
     pub valid_from: Option<NaiveDate>,
     /// Last day the offer is valid.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::date::optional"
+    )]
     pub valid_until: Option<NaiveDate>,
 }
 

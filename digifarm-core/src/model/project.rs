@@ -29,7 +29,11 @@ pub struct Project {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub status_note: Option<LocalizedText>,
     /// Since when the project has had its current status; used to find long-paused projects.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::date::optional"
+    )]
     pub status_since: Option<NaiveDate>,
     /// Where the project stands in the programme (proposal, review, admission, …).
     pub lifecycle: Lifecycle,
@@ -52,7 +56,11 @@ pub struct Project {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<Origin>,
     /// Date of admission to the programme.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::date::optional"
+    )]
     pub admitted_on: Option<NaiveDate>,
     /// Homepage, source repository and further information.
     #[serde(default)]
@@ -73,7 +81,11 @@ pub struct Project {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub contacts: Vec<Contact>,
     /// When the listing was last checked to be accurate.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::date::optional"
+    )]
     pub last_reviewed: Option<NaiveDate>,
     /// Preview image URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -161,6 +173,7 @@ impl Lifecycle {
 #[serde(deny_unknown_fields)]
 pub struct Decision {
     /// When it was decided.
+    #[serde(deserialize_with = "super::date::required")]
     pub date: NaiveDate,
     /// The lifecycle state before, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -281,7 +294,11 @@ pub struct Need {
     #[serde(default, skip_serializing_if = "Priority::is_default")]
     pub priority: Priority,
     /// Since when the need has been open.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::date::optional"
+    )]
     pub since: Option<NaiveDate>,
     /// Who supports this need already; empty means help is wanted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -349,7 +366,11 @@ pub struct SupportRef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer: Option<String>,
     /// Since when.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "super::date::optional"
+    )]
     pub since: Option<NaiveDate>,
 }
 

@@ -1,11 +1,12 @@
 use std::collections::BTreeMap;
 
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// Text in one or more languages: a plain string (in the catalog's default language) or a map
 /// from language code to text, e.g. `{de: "…", en: "…"}`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum LocalizedText {
     /// Text in the catalog's default language.
@@ -59,5 +60,36 @@ impl From<&str> for LocalizedText {
 impl From<String> for LocalizedText {
     fn from(s: String) -> Self {
         LocalizedText::Plain(s)
+    }
+}
+
+/// Deserialized by hand: serde's untagged enums buffer the whole value before trying each
+/// variant, which made this type the most expensive part of reading a record.
+impl<'de> Deserialize<'de> for LocalizedText {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct TextVisitor;
+        impl<'de> Visitor<'de> for TextVisitor {
+            type Value = LocalizedText;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("text, or a map from language code to text")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<LocalizedText, E> {
+                Ok(LocalizedText::Plain(v.to_owned()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<LocalizedText, E> {
+                Ok(LocalizedText::Plain(v))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LocalizedText, A::Error> {
+                let mut out = BTreeMap::new();
+                while let Some((k, v)) = map.next_entry::<String, String>()? {
+                    if out.contains_key(&k) {
+                        return Err(de::Error::custom(format!("duplicate language `{k}`")));
+                    }
+                    out.insert(k, v);
+                }
+                Ok(LocalizedText::Localized(out))
+            }
+        }
+        deserializer.deserialize_any(TextVisitor)
     }
 }

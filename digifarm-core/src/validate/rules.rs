@@ -1,7 +1,7 @@
 //! The semantic rules. Each rule reads the typed catalog and reports with the record's file
 //! and a pointer; positions are resolved afterwards.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
@@ -9,25 +9,26 @@ use rayon::prelude::*;
 use crate::catalog::Catalog;
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::license::{self, Policy};
-use crate::model::{LocalizedText, Project, ProjectStatus, RecordKind};
+use crate::model::{LocalizedText, Project, ProjectStatus, RecordKind, SupportOffer};
 
-/// Where findings about one record go.
+/// Where findings about one record go. The record's file and pointer prefix are looked up
+/// only when there is a finding.
 struct Sink<'a> {
-    file: String,
-    prefix: String,
-    line: u32,
+    catalog: &'a Catalog,
+    kind: RecordKind,
+    index: usize,
+    location: Option<(String, String, u32)>,
     out: &'a mut Vec<Diagnostic>,
 }
 
 impl Sink<'_> {
     fn push(&mut self, code: Code, pointer: &str, message: String) -> &mut Diagnostic {
-        let mut d = Diagnostic::new(
-            code,
-            self.file.clone(),
-            format!("{}{pointer}", self.prefix),
-            message,
-        );
-        d.line = self.line;
+        let (catalog, kind, index) = (self.catalog, self.kind, self.index);
+        let (file, prefix, line) = self
+            .location
+            .get_or_insert_with(|| catalog.locate_record(kind, index));
+        let mut d = Diagnostic::new(code, file.clone(), format!("{prefix}{pointer}"), message);
+        d.line = *line;
         self.out.push(d);
         let last = self.out.len() - 1;
         &mut self.out[last]
@@ -35,26 +36,47 @@ impl Sink<'_> {
 }
 
 fn sink<'a>(
-    catalog: &Catalog,
+    catalog: &'a Catalog,
     kind: RecordKind,
     index: usize,
     out: &'a mut Vec<Diagnostic>,
 ) -> Sink<'a> {
-    let (file, prefix, line) = catalog.locate_record(kind, index);
     Sink {
-        file,
-        prefix,
-        line,
+        catalog,
+        kind,
+        index,
+        location: None,
         out,
     }
 }
 
+/// What every rule needs: the catalog, the policy, the date, and id indexes built once.
+struct Ctx<'a> {
+    catalog: &'a Catalog,
+    policy: Policy,
+    today: NaiveDate,
+    partners: HashSet<&'a str>,
+    offers: HashMap<&'a str, &'a SupportOffer>,
+}
+
+impl Ctx<'_> {
+    fn has_partner(&self, id: &str) -> bool {
+        self.partners.contains(id) || self.catalog.is_broken(RecordKind::Partner, id)
+    }
+}
+
 pub(super) fn run(catalog: &Catalog, today: NaiveDate) -> Vec<Diagnostic> {
-    let policy = Policy::from_config(&catalog.config.license);
+    let ctx = Ctx {
+        catalog,
+        policy: Policy::from_config(&catalog.config.license),
+        today,
+        partners: catalog.partners.iter().map(|p| p.id.as_str()).collect(),
+        offers: catalog.offers.iter().map(|o| (o.id.as_str(), o)).collect(),
+    };
     let mut out: Vec<Diagnostic> = (0..catalog.projects.len())
         .into_par_iter()
         .fold(Vec::new, |mut out, i| {
-            project_rules(catalog, i, &policy, today, &mut out);
+            project_rules(&ctx, i, &mut out);
             out
         })
         .reduce(Vec::new, |mut a, mut b| {
@@ -65,7 +87,7 @@ pub(super) fn run(catalog: &Catalog, today: NaiveDate) -> Vec<Diagnostic> {
         partner_rules(catalog, i, &mut out);
     }
     for i in 0..catalog.offers.len() {
-        offer_rules(catalog, i, &mut out);
+        offer_rules(&ctx, i, &mut out);
     }
     duplicate_ids(catalog, &mut out);
     config_rules(catalog, &mut out);
@@ -130,13 +152,8 @@ fn future_rule(date: Option<NaiveDate>, pointer: &str, today: NaiveDate, s: &mut
     }
 }
 
-fn project_rules(
-    catalog: &Catalog,
-    index: usize,
-    policy: &Policy,
-    today: NaiveDate,
-    out: &mut Vec<Diagnostic>,
-) {
+fn project_rules(ctx: &Ctx<'_>, index: usize, out: &mut Vec<Diagnostic>) {
+    let (catalog, policy, today) = (ctx.catalog, &ctx.policy, ctx.today);
     let p: &Project = &catalog.projects[index];
     let config = &catalog.config;
     let lang = config.default_language();
@@ -200,7 +217,7 @@ fn project_rules(
         future_rule(need.since, &format!("{base}/since"), today, &mut s);
         for (j, support) in need.supported_by.iter().enumerate() {
             let sp = format!("{base}/supported_by/{j}");
-            if !catalog.has_id(RecordKind::Partner, &support.partner) {
+            if !ctx.has_partner(&support.partner) {
                 s.push(
                     Code::DanglingReference,
                     &format!("{sp}/partner"),
@@ -212,7 +229,7 @@ fn project_rules(
                 ));
             }
             if let Some(offer_id) = &support.offer {
-                match catalog.offers.iter().find(|o| &o.id == offer_id) {
+                match ctx.offers.get(offer_id.as_str()) {
                     None if !catalog.is_broken(RecordKind::Offer, offer_id) => {
                         s.push(
                             Code::DanglingReference,
@@ -411,7 +428,8 @@ fn partner_rules(catalog: &Catalog, index: usize, out: &mut Vec<Diagnostic>) {
     );
 }
 
-fn offer_rules(catalog: &Catalog, index: usize, out: &mut Vec<Diagnostic>) {
+fn offer_rules(ctx: &Ctx<'_>, index: usize, out: &mut Vec<Diagnostic>) {
+    let catalog = ctx.catalog;
     let o = &catalog.offers[index];
     let mut s = sink(catalog, RecordKind::Offer, index, out);
     file_name_rule(catalog, RecordKind::Offer, index, &o.id, &mut s);
@@ -421,7 +439,7 @@ fn offer_rules(catalog: &Catalog, index: usize, out: &mut Vec<Diagnostic>) {
         catalog.config.default_language(),
         &mut s,
     );
-    if !catalog.has_id(RecordKind::Partner, &o.partner) {
+    if !ctx.has_partner(&o.partner) {
         s.push(
             Code::DanglingReference,
             "/partner",
