@@ -2,8 +2,10 @@
 //! digifarm, a catalog of open-source civic-tech projects and the partners who support them.
 
 pub mod diagnostic;
+mod json_tree;
 pub mod license;
 pub mod model;
 pub mod schema;
+pub mod yaml_emit;
 
 pub use diagnostic::{Code, Diagnostic, Severity};
