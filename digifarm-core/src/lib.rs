@@ -2,6 +2,7 @@
 //! digifarm, a catalog of open-source civic-tech projects and the partners who support them.
 
 pub mod diagnostic;
+pub mod import;
 mod json_tree;
 pub mod license;
 pub mod model;
