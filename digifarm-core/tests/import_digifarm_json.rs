@@ -293,7 +293,7 @@ fn bad_input_gives_diagnostics_not_panics() {
 
     let i = import_str("[\n  {\"Name\": \"x\",}\n]");
     assert_eq!(only_codes(&i), ["json-syntax"]);
-    assert_eq!((i.diagnostics[0].line, i.diagnostics[0].column), (2, 17));
+    assert_eq!((i.diagnostics[0].line, i.diagnostics[0].column), (2, 16));
 
     let i = import_str("not json");
     assert_eq!(only_codes(&i), ["json-syntax"]);

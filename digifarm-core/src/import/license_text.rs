@@ -55,6 +55,50 @@ fn gnu(input: &str, id: &str) -> Normalized {
     }
 }
 
+/// `text` with each word that is an SPDX licence id, exception or operator in any case
+/// written in its canonical case.
+fn canonical_case(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if word.is_empty() {
+            return;
+        }
+        let upper = word.to_ascii_uppercase();
+        let (base, plus) = match word.strip_suffix('+') {
+            Some(b) => (b, "+"),
+            None => (word.as_str(), ""),
+        };
+        if matches!(upper.as_str(), "AND" | "OR" | "WITH") {
+            out.push_str(&upper);
+        } else if let Some(l) = spdx::identifiers::LICENSES
+            .iter()
+            .find(|l| l.name.eq_ignore_ascii_case(base))
+        {
+            out.push_str(l.name);
+            out.push_str(plus);
+        } else if let Some(e) = spdx::identifiers::EXCEPTIONS
+            .iter()
+            .find(|e| e.name.eq_ignore_ascii_case(base))
+        {
+            out.push_str(e.name);
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_whitespace() || c == '(' || c == ')' {
+            flush(&mut word, &mut out);
+            out.push(c);
+        } else {
+            word.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
 /// Reads `text` as SPDX: an exact (case-insensitive) SPDX expression, or a known free-text
 /// spelling. No candidates means the text names no licence that could be recognised.
 pub(crate) fn normalize_license(text: &str) -> Normalized {
@@ -65,6 +109,13 @@ pub(crate) fn normalize_license(text: &str) -> Normalized {
             ..spdx::ParseMode::STRICT
         };
         if let Ok(expr) = spdx::Expression::parse_mode(trimmed, lax) {
+            return one(text, &expr.to_string(), 1.0);
+        }
+        // SPDX ids are case-insensitive: retry with every id in its canonical case.
+        let canonical = canonical_case(trimmed);
+        if canonical != trimmed
+            && let Ok(expr) = spdx::Expression::parse_mode(&canonical, lax)
+        {
             return one(text, &expr.to_string(), 1.0);
         }
     }
