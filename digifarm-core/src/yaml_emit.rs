@@ -9,9 +9,11 @@
 //! written faithfully that way, otherwise an escaped double-quoted string.
 //!
 //! ```
-//! let value = serde_json::json!({"id": "rats-sitzplan", "ags": "05515000", "live": true});
-//! let yaml = digifarm_core::yaml_emit::to_string(&value)?;
-//! assert_eq!(yaml, "id: rats-sitzplan\nags: '05515000'\nlive: true\n");
+//! #[derive(serde::Serialize)]
+//! struct Record { id: &'static str, ags: &'static str, answer: &'static str, live: bool }
+//! let record = Record { id: "rats-sitzplan", ags: "05515000", answer: "no", live: true };
+//! let yaml = digifarm_core::yaml_emit::to_string(&record)?;
+//! assert_eq!(yaml, "id: rats-sitzplan\nags: '05515000'\nanswer: 'no'\nlive: true\n");
 //! # Ok::<(), digifarm_core::yaml_emit::EmitError>(())
 //! ```
 
