@@ -109,14 +109,14 @@ pub(crate) fn normalize_license(text: &str) -> Normalized {
             ..spdx::ParseMode::STRICT
         };
         if let Ok(expr) = spdx::Expression::parse_mode(trimmed, lax) {
-            return one(text, &expr.to_string(), 1.0);
+            return one(text, expr.as_ref(), 1.0);
         }
         // SPDX ids are case-insensitive: retry with every id in its canonical case.
         let canonical = canonical_case(trimmed);
         if canonical != trimmed
             && let Ok(expr) = spdx::Expression::parse_mode(&canonical, lax)
         {
-            return one(text, &expr.to_string(), 1.0);
+            return one(text, expr.as_ref(), 1.0);
         }
     }
     let key: String = trimmed
