@@ -395,3 +395,15 @@ fn odd_values() {
     find(&i, "license-ambiguous", "/1/Lizenz");
     find(&i, "import-unmapped", "/1/Digifarm-Projekt");
 }
+
+#[test]
+fn starter_config_parses_and_lists_categories() {
+    let text = muenster().starter_config();
+    let config: digifarm_core::model::CityConfig = toml::from_str(&text).unwrap();
+    assert_eq!(
+        config.categories,
+        ["Unterhaltung", "Freizeit", "Umwelt", "Politik", "Bildung"]
+    );
+    assert_eq!(config.city.languages, ["de", "en"]);
+    assert_eq!(config.city.name, "");
+}

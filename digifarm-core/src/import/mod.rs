@@ -43,4 +43,34 @@ impl Import {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
     }
+
+    /// A starting `digifarm.toml` for a catalog made from this import: the default languages
+    /// and the categories the projects use; the city's name and AGS are left for a person to
+    /// fill in.
+    pub fn starter_config(&self) -> String {
+        let mut categories: Vec<&str> = Vec::new();
+        for category in self.projects.iter().flat_map(|p| &p.categories) {
+            if !categories.contains(&category.as_str()) {
+                categories.push(category);
+            }
+        }
+        let mut city = toml::Table::new();
+        city.insert("name".into(), toml::Value::String(String::new()));
+        city.insert(
+            "languages".into(),
+            toml::Value::Array(vec!["de".into(), "en".into()]),
+        );
+        let mut root = toml::Table::new();
+        root.insert(
+            "categories".into(),
+            toml::Value::Array(categories.into_iter().map(toml::Value::from).collect()),
+        );
+        root.insert("city".into(), toml::Value::Table(city));
+        let body = toml::to_string(&root).unwrap_or_default();
+        format!(
+            "# Written by `digifarm import`. Fill in the city's name and its official municipality\n\
+             # key (`ags = \"…\"`, 8 digits), and list projects whose licence is being clarified under\n\
+             # [[license.pending]].\n{body}"
+        )
+    }
 }
