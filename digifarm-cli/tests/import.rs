@@ -177,6 +177,13 @@ fn bad_input_and_usage() {
     assert_eq!(json(&result)["diagnostics"][0]["code"], "json-syntax");
     assert!(!out.exists());
 
+    // --out naming a file: I/O error, exit 2, the file untouched.
+    let file_out = dir.path().join("occupied");
+    std::fs::write(&file_out, "x").unwrap();
+    let result = import(&file_out, &[]);
+    assert_eq!(result.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&file_out).unwrap(), "x");
+
     // Missing --out is a usage error.
     let result = digifarm(&["import", "digifarm-json", bad.to_str().unwrap()]);
     assert_eq!(result.status.code(), Some(2));

@@ -23,7 +23,7 @@ fn yaml_to_json(text: &str) -> Value {
         Seq(Vec<Value>),
         Map(Map<String, Value>, Option<String>),
     }
-    fn push(stack: &mut Vec<Frame>, root: &mut Option<Value>, v: Value) {
+    fn push(stack: &mut [Frame], root: &mut Option<Value>, v: Value) {
         match stack.last_mut() {
             Some(Frame::Seq(items)) => items.push(v),
             Some(Frame::Map(map, key)) => match key.take() {

@@ -407,3 +407,93 @@ fn starter_config_parses_and_lists_categories() {
     assert_eq!(config.city.languages, ["de", "en"]);
     assert_eq!(config.city.name, "");
 }
+
+mod fuzz {
+    use super::*;
+    use digifarm_core::schema::{SchemaKind, json_schema};
+    use proptest::prelude::*;
+
+    fn value() -> impl Strategy<Value = serde_json::Value> {
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::Bool),
+            any::<i32>().prop_map(serde_json::Value::from),
+            "\\PC{0,20}".prop_map(serde_json::Value::String),
+            prop::sample::select(vec![
+                "",
+                "--",
+                "GPL v3",
+                "MIT License ",
+                "e.V.",
+                "https://github.com/x",
+                "https://",
+                "10/2021",
+                "31.12.2021",
+                "Live",
+                ",,",
+                "sehr hoch"
+            ])
+            .prop_map(serde_json::Value::from),
+        ];
+        leaf.prop_recursive(3, 32, 6, |inner| {
+            let keys = prop::sample::select(digifarm_json::COLUMNS.to_vec())
+                .prop_map(str::to_owned)
+                .boxed()
+                .prop_union("\\PC{0,6}".boxed());
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(serde_json::Value::Array),
+                prop::collection::vec((keys, inner), 0..8)
+                    .prop_map(|kv| serde_json::Value::Object(kv.into_iter().collect())),
+            ]
+        })
+    }
+
+    static SCHEMAS: std::sync::LazyLock<(jsonschema::Validator, jsonschema::Validator)> =
+        std::sync::LazyLock::new(|| {
+            (
+                jsonschema::draft202012::new(&json_schema(SchemaKind::Project)).unwrap(),
+                jsonschema::draft202012::new(&json_schema(SchemaKind::Partner)).unwrap(),
+            )
+        });
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in prop::collection::vec(any::<u8>(), 0..200)) {
+            let _ = digifarm_json::import(&bytes, "fuzz.json");
+        }
+
+        #[test]
+        fn arbitrary_json_never_panics_and_records_are_schema_valid(
+            items in prop::collection::vec(value(), 0..4)
+        ) {
+            let text = serde_json::to_string_pretty(&serde_json::Value::Array(items)).unwrap();
+            let import = digifarm_json::import(text.as_bytes(), "fuzz.json");
+            for d in &import.diagnostics {
+                prop_assert!(d.line >= 1 && d.column >= 1, "{d:?}");
+            }
+            let (project_schema, partner_schema) = &*SCHEMAS;
+            for p in &import.projects {
+                let value = serde_json::to_value(p).unwrap();
+                prop_assert!(project_schema.is_valid(&value), "{value:#}");
+                digifarm_core::yaml_emit::to_string(p).unwrap();
+            }
+            for p in &import.partners {
+                let value = serde_json::to_value(p).unwrap();
+                prop_assert!(partner_schema.is_valid(&value), "{value:#}");
+            }
+        }
+    }
+}
+
+#[test]
+fn overlong_name_is_reported() {
+    let name = "Sehr langer Name ".repeat(20);
+    let text = format!(
+        r#"[{{"Name": "{name}", "Kurzbeschreibung": "x", "Status": "Live", "Lizenz": "MIT"}}]"#
+    );
+    let i = import_str(&text);
+    assert_eq!(i.projects.len(), 1);
+    assert!(i.projects[0].id.len() <= 80);
+    let d = find(&i, "invalid-format", "/0/Name");
+    assert!(d.is_error());
+}

@@ -188,12 +188,8 @@ fn write_atomic(path: &Path, content: &[u8], overwrite: bool) -> Result<Action, 
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let (tmp, mut file) = create_temp(dir, &name).map_err(fail)?;
     let result = (|| {
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)?;
         file.write_all(content)?;
         file.sync_all()?;
         drop(file);
@@ -224,6 +220,25 @@ fn write_atomic(path: &Path, content: &[u8], overwrite: bool) -> Result<Action, 
         let _ = std::fs::remove_file(&tmp);
     }
     result.map_err(fail)
+}
+
+/// A new temporary file next to the target; a name left over from a crashed run is skipped.
+fn create_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, std::fs::File)> {
+    let mut attempt = 0u32;
+    loop {
+        let tmp = dir.join(format!(".{name}.tmp-{}-{attempt}", std::process::id()));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(file) => return Ok((tmp, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
+                attempt += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// The human report: each diagnostic with its source line and a caret, then a summary.

@@ -221,6 +221,14 @@ impl Ctx {
             return;
         };
         let id = self.project_id(&name);
+        if name.text.trim().chars().count() > 200 {
+            self.cell_diag(
+                Code::InvalidFormat,
+                &name,
+                "the name is longer than 200 characters".into(),
+                Some("shorten `name`; the long text belongs in the description".into()),
+            );
+        }
 
         let mut project = Project {
             id,
