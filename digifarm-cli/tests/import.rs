@@ -47,6 +47,14 @@ fn imports_muenster_into_a_catalog() {
     assert_eq!(report["counts"]["projects"], 7);
     assert_eq!(report["counts"]["partners"], 14);
     assert_eq!(report["help_wanted"]["technical"], 3);
+    assert_eq!(
+        report["licenses"],
+        serde_json::json!({"Apache-2.0": 1, "GPL-3.0-only": 2, "MIT": 3, "NOASSERTION": 1})
+    );
+    assert_eq!(
+        report["statuses"],
+        serde_json::json!({"broken": 1, "in-development": 2, "live": 4})
+    );
     let files = report["files"].as_array().unwrap();
     assert_eq!(files.len(), 1 + 7 + 14);
     assert!(files.iter().all(|f| f["action"] == "written"));

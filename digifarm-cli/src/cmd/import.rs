@@ -1,5 +1,6 @@
 //! `digifarm import digifarm-json <FILE> --out <DIR>`: turn another format into catalog files.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -79,6 +80,10 @@ struct Report<'a> {
     out: String,
     counts: Counts,
     help_wanted: HelpWanted,
+    /// Projects per licence expression written.
+    licenses: BTreeMap<String, usize>,
+    /// Projects per status written.
+    statuses: BTreeMap<&'static str, usize>,
     files: Vec<FileResult>,
     diagnostics: &'a [Diagnostic],
 }
@@ -108,6 +113,8 @@ fn run_digifarm_json(args: FileArgs) -> CmdResult {
             partners: import.partners.len(),
         },
         help_wanted: help_wanted(&import),
+        licenses: tally(import.projects.iter().map(|p| p.license.clone())),
+        statuses: tally(import.projects.iter().map(|p| p.status.as_str())),
         files,
         diagnostics: &import.diagnostics,
     };
@@ -120,6 +127,22 @@ fn run_digifarm_json(args: FileArgs) -> CmdResult {
     } else {
         ExitCode::from(1)
     })
+}
+
+fn tally<K: Ord>(keys: impl Iterator<Item = K>) -> BTreeMap<K, usize> {
+    let mut counts = BTreeMap::new();
+    for key in keys {
+        *counts.entry(key).or_insert(0) += 1;
+    }
+    counts
+}
+
+fn list<K: std::fmt::Display>(counts: &BTreeMap<K, usize>) -> String {
+    counts
+        .iter()
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn help_wanted(import: &Import) -> HelpWanted {
@@ -251,7 +274,7 @@ fn human(report: &Report<'_>, input: &[u8]) -> String {
         let (label, paint) = match d.severity {
             Severity::Error => ("error", "\x1b[1;31m"),
             Severity::Warning => ("warning", "\x1b[1;33m"),
-            Severity::Info => ("note", "\x1b[1;36m"),
+            Severity::Info => ("info", "\x1b[1;36m"),
         };
         if colour {
             out.push_str(&format!(
@@ -298,7 +321,7 @@ fn human(report: &Report<'_>, input: &[u8]) -> String {
             .filter(|d| d.severity == s)
             .count()
     };
-    let tally = |action: Action| report.files.iter().filter(|f| f.action == action).count();
+    let files_with = |action: Action| report.files.iter().filter(|f| f.action == action).count();
     out.push_str(&format!(
         "imported {} projects and {} partners from {} into {}\n",
         report.counts.projects, report.counts.partners, report.input, report.out
@@ -308,17 +331,19 @@ fn human(report: &Report<'_>, input: &[u8]) -> String {
         "  needs wanting help: content {}, technical {}, financial {}\n",
         hw.content, hw.technical, hw.financial
     ));
+    out.push_str(&format!("  licences: {}\n", list(&report.licenses)));
+    out.push_str(&format!("  statuses: {}\n", list(&report.statuses)));
     out.push_str(&format!(
         "  files: {} written, {} unchanged, {} skipped (already there; --force overwrites records)\n",
-        tally(Action::Written),
-        tally(Action::Unchanged),
-        tally(Action::Skipped)
+        files_with(Action::Written),
+        files_with(Action::Unchanged),
+        files_with(Action::Skipped)
     ));
     for f in report.files.iter().filter(|f| f.action == Action::Skipped) {
         out.push_str(&format!("    skipped {}\n", f.path));
     }
     out.push_str(&format!(
-        "  errors: {}, warnings: {}, notes: {}\n",
+        "  errors: {}, warnings: {}, infos: {}\n",
         count(Severity::Error),
         count(Severity::Warning),
         count(Severity::Info)
