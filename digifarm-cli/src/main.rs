@@ -24,6 +24,8 @@ enum Command {
     Validate(cmd::validate::Args),
     /// Print the JSON Schema of a record kind.
     Schema(cmd::schema::Args),
+    /// Import records from another format into a catalog directory.
+    Import(cmd::import::Args),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Validate(args) => cmd::validate::run(args),
         Command::Schema(args) => cmd::schema::run(args),
+        Command::Import(args) => cmd::import::run(args),
     };
     match result {
         Ok(code) => code,

@@ -156,6 +156,20 @@ codes! {
     StaleStatus = "stale-status", Warning, "the project has been paused or broken for longer than the city's threshold";
     /// Never reviewed.
     NeverReviewed = "never-reviewed", Info, "the listing has no last_reviewed date";
+    /// An input field or value the importer could not map.
+    ImportUnmapped = "import-unmapped", Warning, "an imported field or value could not be mapped to the model and needs a decision";
+    /// The source marks a value as uncertain.
+    ImportUncertain = "import-uncertain", Info, "the imported source marks a value as uncertain; it was kept as given";
+    /// Free-text licence read as one SPDX expression.
+    LicenseNormalized = "license-normalized", Info, "a free-text licence was read as exactly one SPDX expression";
+    /// Free-text licence with several readings.
+    LicenseAmbiguous = "license-ambiguous", Warning, "a free-text licence has several SPDX readings; the narrowest was chosen until someone confirms";
+    /// Free-text licence that names no licence.
+    LicenseUnknown = "license-unknown", Error, "a free-text licence could not be read as any SPDX licence";
+    /// Partner kind not recognisable.
+    PartnerKindUnknown = "partner-kind-unknown", Warning, "the kind of an imported partner could not be recognised; a default was set";
+    /// Project status free text not recognisable.
+    StatusUnknown = "status-unknown", Warning, "an imported status text could not be mapped to a status; a conservative one was set";
 }
 
 impl std::fmt::Display for Code {

@@ -3,11 +3,14 @@
 
 pub mod catalog;
 pub mod diagnostic;
+pub mod import;
+mod json_tree;
 pub mod license;
 pub mod model;
 pub mod schema;
 pub mod source;
 pub mod synth;
 pub mod validate;
+pub mod yaml_emit;
 
 pub use diagnostic::{Code, Diagnostic, Severity};

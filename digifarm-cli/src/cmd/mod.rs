@@ -1,4 +1,5 @@
 //! One module per subcommand.
 
+pub mod import;
 pub mod schema;
 pub mod validate;

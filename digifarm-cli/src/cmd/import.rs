@@ -1,0 +1,352 @@
+//! `digifarm import digifarm-json <FILE> --out <DIR>`: turn another format into catalog files.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use digifarm_core::import::{Import, digifarm_json};
+use digifarm_core::{Diagnostic, Severity, yaml_emit};
+use serde::Serialize;
+
+use crate::output::{self, CliError, CmdResult, Format};
+
+/// Arguments of `digifarm import`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[command(subcommand)]
+    source: Source,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Source {
+    /// Import a DIGIFARM spreadsheet export: a JSON array of projects with German column
+    /// names (Name, Kurzbeschreibung, Lizenz, Inhalt, Technik, Sponsor, …), as Münster's
+    /// digifarm.json.
+    #[command(name = "digifarm-json")]
+    DigifarmJson(FileArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct FileArgs {
+    /// The file to import (read only, never modified).
+    file: PathBuf,
+    /// Catalog directory to write: digifarm.toml (if absent), projects/, partners/.
+    #[arg(long, value_name = "DIR")]
+    out: PathBuf,
+    /// Overwrite record files that already exist (digifarm.toml is never overwritten).
+    #[arg(long)]
+    force: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    format: Format,
+}
+
+/// What happened to one output file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum Action {
+    /// Written (new, or replaced with `--force`).
+    Written,
+    /// Already there with the same content.
+    Unchanged,
+    /// Already there with other content and not replaced (no `--force`).
+    Skipped,
+}
+
+#[derive(Debug, Serialize)]
+struct FileResult {
+    path: String,
+    action: Action,
+}
+
+#[derive(Debug, Default, Serialize)]
+struct HelpWanted {
+    content: usize,
+    technical: usize,
+    financial: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct Counts {
+    projects: usize,
+    partners: usize,
+}
+
+#[derive(Debug, Serialize)]
+struct Report<'a> {
+    ok: bool,
+    input: String,
+    out: String,
+    counts: Counts,
+    help_wanted: HelpWanted,
+    /// Projects per licence expression written.
+    licenses: BTreeMap<String, usize>,
+    /// Projects per status written.
+    statuses: BTreeMap<&'static str, usize>,
+    files: Vec<FileResult>,
+    diagnostics: &'a [Diagnostic],
+}
+
+pub fn run(args: Args) -> CmdResult {
+    match args.source {
+        Source::DigifarmJson(args) => run_digifarm_json(args),
+    }
+}
+
+fn run_digifarm_json(args: FileArgs) -> CmdResult {
+    let bytes = std::fs::read(&args.file)
+        .map_err(|e| CliError(format!("cannot read {}: {e}", args.file.display())))?;
+    let file_label = args.file.display().to_string();
+    let import = digifarm_json::import(&bytes, &file_label);
+    let files = if import.projects.is_empty() && import.partners.is_empty() {
+        Vec::new()
+    } else {
+        write_catalog(&import, &args.out, args.force)?
+    };
+    let report = Report {
+        ok: !import.has_errors(),
+        input: file_label,
+        out: args.out.display().to_string(),
+        counts: Counts {
+            projects: import.projects.len(),
+            partners: import.partners.len(),
+        },
+        help_wanted: help_wanted(&import),
+        licenses: tally(import.projects.iter().map(|p| p.license.clone())),
+        statuses: tally(import.projects.iter().map(|p| p.status.as_str())),
+        files,
+        diagnostics: &import.diagnostics,
+    };
+    match args.format {
+        Format::Json => output::json(&report)?,
+        Format::Human => output::stdout(&human(&report, &bytes))?,
+    }
+    Ok(if report.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn tally<K: Ord>(keys: impl Iterator<Item = K>) -> BTreeMap<K, usize> {
+    let mut counts = BTreeMap::new();
+    for key in keys {
+        *counts.entry(key).or_insert(0) += 1;
+    }
+    counts
+}
+
+fn list<K: std::fmt::Display>(counts: &BTreeMap<K, usize>) -> String {
+    counts
+        .iter()
+        .map(|(k, n)| format!("{k} {n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn help_wanted(import: &Import) -> HelpWanted {
+    let mut counts = HelpWanted::default();
+    for need in import.projects.iter().flat_map(|p| &p.needs) {
+        if need.wants_help() {
+            match need.kind.as_str() {
+                "content" => counts.content += 1,
+                "technical" => counts.technical += 1,
+                "financial" => counts.financial += 1,
+                _ => {}
+            }
+        }
+    }
+    counts
+}
+
+/// Writes the records below `out`; an I/O failure ends the command (exit 2).
+fn write_catalog(import: &Import, out: &Path, force: bool) -> Result<Vec<FileResult>, CliError> {
+    let mut results = Vec::new();
+    for dir in ["projects", "partners"] {
+        let path = out.join(dir);
+        std::fs::create_dir_all(&path)
+            .map_err(|e| CliError(format!("cannot create {}: {e}", path.display())))?;
+    }
+    let config = out.join("digifarm.toml");
+    if !config.exists() {
+        let action = write_atomic(&config, import.starter_config().as_bytes(), false)?;
+        results.push(FileResult {
+            path: "digifarm.toml".into(),
+            action,
+        });
+    }
+    let mut records: Vec<(String, String)> = Vec::new();
+    for project in &import.projects {
+        let yaml = yaml_emit::to_string(project).map_err(|e| CliError(e.to_string()))?;
+        records.push((format!("projects/{}.yaml", project.id), yaml));
+    }
+    for partner in &import.partners {
+        let yaml = yaml_emit::to_string(partner).map_err(|e| CliError(e.to_string()))?;
+        records.push((format!("partners/{}.yaml", partner.id), yaml));
+    }
+    for (relative, yaml) in records {
+        let action = write_atomic(&out.join(&relative), yaml.as_bytes(), force)?;
+        results.push(FileResult {
+            path: relative,
+            action,
+        });
+    }
+    Ok(results)
+}
+
+/// Writes `content` to `path` through a temporary file in the same directory and a rename,
+/// so that readers never see half a file. Without `overwrite`, an existing file is kept.
+fn write_atomic(path: &Path, content: &[u8], overwrite: bool) -> Result<Action, CliError> {
+    let fail = |e: std::io::Error| CliError(format!("cannot write {}: {e}", path.display()));
+    match std::fs::read(path) {
+        Ok(existing) if existing == content => return Ok(Action::Unchanged),
+        Ok(_) if !overwrite => return Ok(Action::Skipped),
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(fail(e)),
+    }
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let (tmp, mut file) = create_temp(dir, &name).map_err(fail)?;
+    let result = (|| {
+        file.write_all(content)?;
+        file.sync_all()?;
+        drop(file);
+        if overwrite {
+            std::fs::rename(&tmp, path)?;
+            return Ok(Action::Written);
+        }
+        // A hard link fails if the target exists: no window in which another writer's file
+        // could be replaced.
+        match std::fs::hard_link(&tmp, path) {
+            Ok(()) => {
+                std::fs::remove_file(&tmp)?;
+                Ok(Action::Written)
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                std::fs::remove_file(&tmp)?;
+                Ok(Action::Skipped)
+            }
+            Err(_) if !path.exists() => {
+                // File systems without hard links.
+                std::fs::rename(&tmp, path)?;
+                Ok(Action::Written)
+            }
+            Err(e) => Err(e),
+        }
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(fail)
+}
+
+/// A new temporary file next to the target; a name left over from a crashed run is skipped.
+fn create_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, std::fs::File)> {
+    let mut attempt = 0u32;
+    loop {
+        let tmp = dir.join(format!(".{name}.tmp-{}-{attempt}", std::process::id()));
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            Ok(file) => return Ok((tmp, file)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
+                attempt += 1;
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// The human report: each diagnostic with its source line and a caret, then a summary.
+fn human(report: &Report<'_>, input: &[u8]) -> String {
+    let colour = output::use_colour();
+    let text = String::from_utf8_lossy(input);
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::new();
+    for d in report.diagnostics {
+        let (label, paint) = match d.severity {
+            Severity::Error => ("error", "\x1b[1;31m"),
+            Severity::Warning => ("warning", "\x1b[1;33m"),
+            Severity::Info => ("info", "\x1b[1;36m"),
+        };
+        if colour {
+            out.push_str(&format!(
+                "{paint}{label}[{}]\x1b[0m: {}\n",
+                d.code, d.message
+            ));
+        } else {
+            out.push_str(&format!("{label}[{}]: {}\n", d.code, d.message));
+        }
+        let pointer = if d.pointer.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", d.pointer)
+        };
+        out.push_str(&format!(
+            "  --> {}:{}:{}{pointer}\n",
+            d.file, d.line, d.column
+        ));
+        let source = usize::try_from(d.line)
+            .ok()
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|i| lines.get(i));
+        if let Some(source) = source {
+            let number = d.line.to_string();
+            let pad = " ".repeat(number.len());
+            let caret_at = usize::try_from(d.column.saturating_sub(1)).unwrap_or(0);
+            // Tabs keep their width so that the caret lines up.
+            let lead: String = source
+                .chars()
+                .take(caret_at)
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            out.push_str(&format!("{pad} |\n{number} | {source}\n{pad} | {lead}^\n"));
+        }
+        if let Some(help) = &d.help {
+            out.push_str(&format!("  = help: {help}\n"));
+        }
+        out.push('\n');
+    }
+    let count = |s: Severity| {
+        report
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == s)
+            .count()
+    };
+    let files_with = |action: Action| report.files.iter().filter(|f| f.action == action).count();
+    out.push_str(&format!(
+        "imported {} projects and {} partners from {} into {}\n",
+        report.counts.projects, report.counts.partners, report.input, report.out
+    ));
+    let hw = &report.help_wanted;
+    out.push_str(&format!(
+        "  needs wanting help: content {}, technical {}, financial {}\n",
+        hw.content, hw.technical, hw.financial
+    ));
+    out.push_str(&format!("  licences: {}\n", list(&report.licenses)));
+    out.push_str(&format!("  statuses: {}\n", list(&report.statuses)));
+    out.push_str(&format!(
+        "  files: {} written, {} unchanged, {} skipped (already there; --force overwrites records)\n",
+        files_with(Action::Written),
+        files_with(Action::Unchanged),
+        files_with(Action::Skipped)
+    ));
+    for f in report.files.iter().filter(|f| f.action == Action::Skipped) {
+        out.push_str(&format!("    skipped {}\n", f.path));
+    }
+    out.push_str(&format!(
+        "  errors: {}, warnings: {}, infos: {}\n",
+        count(Severity::Error),
+        count(Severity::Warning),
+        count(Severity::Info)
+    ));
+    out
+}

@@ -1,0 +1,198 @@
+//! `digifarm import digifarm-json` end to end, on Münster's real launch data.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../digifarm-core/tests/fixtures/digifarm-ms/digifarm.json")
+}
+
+fn digifarm(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_digifarm"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn import(out: &Path, extra: &[&str]) -> Output {
+    let input = fixture();
+    let mut args = vec![
+        "import",
+        "digifarm-json",
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    digifarm(&args)
+}
+
+fn json(output: &Output) -> serde_json::Value {
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+#[test]
+fn imports_muenster_into_a_catalog() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("catalog");
+    let before = std::fs::read(fixture()).unwrap();
+    let result = import(&out, &["--format", "json"]);
+    // Klimaheroes has no licence ("--"): an error, but the records are written.
+    assert_eq!(result.status.code(), Some(1), "{result:?}");
+    let report = json(&result);
+    assert_eq!(report["ok"], false);
+    assert_eq!(report["counts"]["projects"], 7);
+    assert_eq!(report["counts"]["partners"], 14);
+    assert_eq!(report["help_wanted"]["technical"], 3);
+    assert_eq!(
+        report["licenses"],
+        serde_json::json!({"Apache-2.0": 1, "GPL-3.0-only": 2, "MIT": 3, "NOASSERTION": 1})
+    );
+    assert_eq!(
+        report["statuses"],
+        serde_json::json!({"broken": 1, "in-development": 2, "live": 4})
+    );
+    let files = report["files"].as_array().unwrap();
+    assert_eq!(files.len(), 1 + 7 + 14);
+    assert!(files.iter().all(|f| f["action"] == "written"));
+    let diagnostics = report["diagnostics"].as_array().unwrap();
+    let unknown = diagnostics
+        .iter()
+        .find(|d| d["code"] == "license-unknown")
+        .unwrap();
+    assert_eq!(unknown["pointer"], "/3/Lizenz");
+    assert_eq!(unknown["line"], 93);
+    assert_eq!(unknown["column"], 15);
+    assert_eq!(unknown["severity"], "error");
+
+    let project = std::fs::read_to_string(out.join("projects/giess-den-kiez.yaml")).unwrap();
+    assert!(project.starts_with("id: giess-den-kiez\nname: Gieß den Kiez\n"));
+    assert!(project.contains("admitted_on: '2022-04-28'\n"));
+    let partner = std::fs::read_to_string(out.join("partners/stadtbaumfreunde-e-v.yaml")).unwrap();
+    assert_eq!(
+        partner,
+        "id: stadtbaumfreunde-e-v\nname: Stadtbaumfreunde e.V.\nkind: association\n"
+    );
+    let config = std::fs::read_to_string(out.join("digifarm.toml")).unwrap();
+    assert!(config.contains("categories = [\"Unterhaltung\""));
+    // No temporary files are left behind, and the input is untouched.
+    for sub in ["projects", "partners"] {
+        for entry in std::fs::read_dir(out.join(sub)).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            assert!(name.ends_with(".yaml") && !name.starts_with('.'), "{name}");
+        }
+    }
+    assert_eq!(std::fs::read(fixture()).unwrap(), before);
+}
+
+#[test]
+fn never_overwrites_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path();
+    import(out, &[]);
+    let edited = out.join("projects/klimaheroes.yaml");
+    std::fs::write(&edited, "id: klimaheroes\n# edited by hand\n").unwrap();
+    let config = out.join("digifarm.toml");
+    std::fs::write(&config, "[city]\nname = \"Münster\"\n").unwrap();
+
+    // Second run: the edited record is kept, the others are unchanged.
+    let result = import(out, &["--format", "json"]);
+    let report = json(&result);
+    let action = |path: &str| {
+        report["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|f| f["path"] == path)
+            .map(|f| f["action"].as_str().unwrap().to_owned())
+    };
+    assert_eq!(
+        action("projects/klimaheroes.yaml").as_deref(),
+        Some("skipped")
+    );
+    assert_eq!(
+        action("projects/rats-sitzplan.yaml").as_deref(),
+        Some("unchanged")
+    );
+    assert_eq!(action("digifarm.toml"), None);
+    assert!(
+        std::fs::read_to_string(&edited)
+            .unwrap()
+            .contains("edited by hand")
+    );
+
+    // Human output names the skipped file.
+    let result = import(out, &[]);
+    let stdout = String::from_utf8(result.stdout).unwrap();
+    assert!(
+        stdout.contains("skipped projects/klimaheroes.yaml"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("error[license-unknown]"), "{stdout}");
+    assert!(stdout.contains("93 |     \"Lizenz\": \"--\","), "{stdout}");
+
+    // With --force the record is replaced; digifarm.toml never is.
+    let result = import(out, &["--force", "--format", "json"]);
+    let report = json(&result);
+    assert!(
+        report["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["path"] == "projects/klimaheroes.yaml" && f["action"] == "written")
+    );
+    let project = std::fs::read_to_string(&edited).unwrap();
+    assert!(project.contains("license: NOASSERTION\n"));
+    assert_eq!(
+        std::fs::read_to_string(&config).unwrap(),
+        "[city]\nname = \"Münster\"\n"
+    );
+}
+
+#[test]
+fn bad_input_and_usage() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+
+    // A missing file is an I/O error: exit 2, one line on stderr.
+    let missing = dir.path().join("missing.json");
+    let result = digifarm(&[
+        "import",
+        "digifarm-json",
+        missing.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(result.status.code(), Some(2));
+    assert_eq!(String::from_utf8(result.stderr).unwrap().lines().count(), 1);
+
+    // Not JSON: a diagnostic, exit 1, nothing written.
+    let bad = dir.path().join("bad.json");
+    std::fs::write(&bad, "{\"Name\": ").unwrap();
+    let result = digifarm(&[
+        "import",
+        "digifarm-json",
+        bad.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(result.status.code(), Some(1));
+    assert_eq!(json(&result)["diagnostics"][0]["code"], "json-syntax");
+    assert!(!out.exists());
+
+    // --out naming a file: I/O error, exit 2, the file untouched.
+    let file_out = dir.path().join("occupied");
+    std::fs::write(&file_out, "x").unwrap();
+    let result = import(&file_out, &[]);
+    assert_eq!(result.status.code(), Some(2));
+    assert_eq!(std::fs::read_to_string(&file_out).unwrap(), "x");
+
+    // Missing --out is a usage error.
+    let result = digifarm(&["import", "digifarm-json", bad.to_str().unwrap()]);
+    assert_eq!(result.status.code(), Some(2));
+}
