@@ -9,6 +9,7 @@ use clap::{Parser, Subcommand};
 
 mod cmd;
 mod output;
+mod render;
 
 /// digifarm: a catalog of open-source civic-tech projects and the partners who support them.
 #[derive(Debug, Parser)]

@@ -10,6 +10,7 @@ use digifarm_core::{Diagnostic, Severity, yaml_emit};
 use serde::Serialize;
 
 use crate::output::{self, CliError, CmdResult, Format};
+use crate::render;
 
 /// Arguments of `digifarm import`.
 #[derive(Debug, clap::Args)]
@@ -266,54 +267,12 @@ fn create_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, std::fs::Fil
 
 /// The human report: each diagnostic with its source line and a caret, then a summary.
 fn human(report: &Report<'_>, input: &[u8]) -> String {
-    let colour = output::use_colour();
     let text = String::from_utf8_lossy(input);
-    let lines: Vec<&str> = text.lines().collect();
-    let mut out = String::new();
-    for d in report.diagnostics {
-        let (label, paint) = match d.severity {
-            Severity::Error => ("error", "\x1b[1;31m"),
-            Severity::Warning => ("warning", "\x1b[1;33m"),
-            Severity::Info => ("info", "\x1b[1;36m"),
-        };
-        if colour {
-            out.push_str(&format!(
-                "{paint}{label}[{}]\x1b[0m: {}\n",
-                d.code, d.message
-            ));
-        } else {
-            out.push_str(&format!("{label}[{}]: {}\n", d.code, d.message));
-        }
-        let pointer = if d.pointer.is_empty() {
-            String::new()
-        } else {
-            format!(" ({})", d.pointer)
-        };
-        out.push_str(&format!(
-            "  --> {}:{}:{}{pointer}\n",
-            d.file, d.line, d.column
-        ));
-        let source = usize::try_from(d.line)
-            .ok()
-            .and_then(|n| n.checked_sub(1))
-            .and_then(|i| lines.get(i));
-        if let Some(source) = source {
-            let number = d.line.to_string();
-            let pad = " ".repeat(number.len());
-            let caret_at = usize::try_from(d.column.saturating_sub(1)).unwrap_or(0);
-            // Tabs keep their width so that the caret lines up.
-            let lead: String = source
-                .chars()
-                .take(caret_at)
-                .map(|c| if c == '\t' { '\t' } else { ' ' })
-                .collect();
-            out.push_str(&format!("{pad} |\n{number} | {source}\n{pad} | {lead}^\n"));
-        }
-        if let Some(help) = &d.help {
-            out.push_str(&format!("  = help: {help}\n"));
-        }
-        out.push('\n');
-    }
+    let mut out = render::diagnostics(
+        report.diagnostics,
+        |_, line| render::nth_line(&text, line),
+        output::use_colour(),
+    );
     let count = |s: Severity| {
         report
             .diagnostics

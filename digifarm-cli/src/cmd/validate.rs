@@ -9,6 +9,7 @@ use digifarm_core::validate::{self, Report};
 use digifarm_core::{Diagnostic, Severity};
 
 use crate::output::{self, CliError, CmdResult, Format};
+use crate::render;
 
 /// Arguments of `digifarm validate`.
 #[derive(Debug, clap::Args)]
@@ -67,35 +68,18 @@ pub fn run(args: Args) -> CmdResult {
     })
 }
 
-struct Style {
-    on: bool,
-}
-
-impl Style {
-    fn paint(&self, code: &str, text: &str) -> String {
-        if self.on {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_owned()
-        }
-    }
-    fn severity(&self, s: Severity) -> String {
-        let code = match s {
-            Severity::Error => "1;31",
-            Severity::Warning => "1;33",
-            Severity::Info => "1;36",
-        };
-        self.paint(code, s.as_str())
-    }
-}
-
-/// Renders diagnostics the way compilers do: header, location, source line with a caret, help.
-pub(crate) fn render_human(report: &Report, sources: &[SourceFile], colour: bool) -> String {
-    let style = Style { on: colour };
-    let mut out = String::new();
-    for d in &report.diagnostics {
-        render_one(&mut out, d, sources, &style);
-    }
+/// The human report: every diagnostic, then a summary line.
+fn render_human(report: &Report, sources: &[SourceFile], colour: bool) -> String {
+    let mut out = render::diagnostics(
+        &report.diagnostics,
+        |file, line| {
+            sources
+                .iter()
+                .find(|s| s.path == file)
+                .and_then(|s| render::nth_line(&s.text, line))
+        },
+        colour,
+    );
     let (e, w, i) = (
         report.count(Severity::Error),
         report.count(Severity::Warning),
@@ -108,11 +92,11 @@ pub(crate) fn render_human(report: &Report, sources: &[SourceFile], colour: bool
             format!("{n} {word}s")
         }
     };
-    let verdict = if report.valid {
-        style.paint("1;32", "valid")
-    } else {
-        style.paint("1;31", "invalid")
-    };
+    let verdict = render::verdict(
+        report.valid,
+        if report.valid { "valid" } else { "invalid" },
+        colour,
+    );
     out.push_str(&format!(
         "{verdict}: {}, {}, {} in {}, {}, {}\n",
         plural(e, "error"),
@@ -123,66 +107,4 @@ pub(crate) fn render_human(report: &Report, sources: &[SourceFile], colour: bool
         plural(report.counts.offers, "offer"),
     ));
     out
-}
-
-fn render_one(out: &mut String, d: &Diagnostic, sources: &[SourceFile], style: &Style) {
-    out.push_str(&format!(
-        "{}{}: {}\n",
-        style.severity(d.severity),
-        style.paint("1", &format!("[{}]", d.code)),
-        d.message
-    ));
-    let location = match (d.line, d.column) {
-        (0, _) => d.file.clone(),
-        (l, 0) => format!("{}:{l}", d.file),
-        (l, c) => format!("{}:{l}:{c}", d.file),
-    };
-    let pointer = if d.pointer.is_empty() {
-        String::new()
-    } else {
-        format!(" (at {})", d.pointer)
-    };
-    out.push_str(&format!(
-        "  {} {location}{pointer}\n",
-        style.paint("1;34", "-->")
-    ));
-    let line_text = sources
-        .iter()
-        .find(|s| s.path == d.file)
-        .and_then(|s| s.text.lines().nth((d.line as usize).checked_sub(1)?));
-    if let Some(text) = line_text {
-        let number = d.line.to_string();
-        let gutter = " ".repeat(number.len());
-        let shown: String = text
-            .chars()
-            .take(160)
-            .collect::<String>()
-            .replace('\t', " ");
-        let caret_at = (d.column as usize)
-            .saturating_sub(1)
-            .min(shown.chars().count());
-        out.push_str(&format!("{gutter} {}\n", style.paint("1;34", "|")));
-        out.push_str(&format!(
-            "{} {} {shown}\n",
-            style.paint("1;34", &number),
-            style.paint("1;34", "|")
-        ));
-        out.push_str(&format!(
-            "{gutter} {} {}{}\n",
-            style.paint("1;34", "|"),
-            " ".repeat(caret_at),
-            style.paint(
-                if d.severity == Severity::Error {
-                    "1;31"
-                } else {
-                    "1;33"
-                },
-                "^"
-            )
-        ));
-    }
-    if let Some(help) = &d.help {
-        out.push_str(&format!("  = help: {help}\n"));
-    }
-    out.push('\n');
 }
