@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The main job on the Münster example catalog: validate it, then (exit code permitting) match
+# and export it. Output goes to target/muenster/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo build --release --quiet -p digifarm-cli
+digifarm=target/release/digifarm
+out=target/muenster
+mkdir -p "$out"
+
+echo "==> digifarm validate examples/muenster"
+"$digifarm" validate examples/muenster

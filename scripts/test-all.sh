@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Every test of digifarm, as CI runs it: formatting, lints, the Rust tests (unit, integration,
+# bad input, the Münster example), and the runnable examples. Installs what it needs itself.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "toolchain components"
+rustup component add rustfmt clippy >/dev/null
+
+step "cargo fmt --check"
+cargo fmt --all -- --check
+
+step "cargo clippy -D warnings"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "cargo test"
+cargo test --workspace
+
+step "examples: the Münster catalog validates"
+cargo run --quiet -p digifarm-cli -- validate examples/muenster --format json >/dev/null
+
+step "examples: embedding the library"
+cargo run --quiet -p digifarm-core --example validate_catalog -- examples/muenster >/dev/null
