@@ -156,6 +156,8 @@ codes! {
     StaleStatus = "stale-status", Warning, "the project has been paused or broken for longer than the city's threshold";
     /// Never reviewed.
     NeverReviewed = "never-reviewed", Info, "the listing has no last_reviewed date";
+    /// The declared licence differs from the checkout's LICENSE file.
+    LicenseFileMismatch = "license-file-mismatch", Warning, "the declared licence does not match the licence file of the source checkout";
 }
 
 impl std::fmt::Display for Code {
