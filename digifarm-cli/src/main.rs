@@ -24,6 +24,8 @@ enum Command {
     Validate(cmd::validate::Args),
     /// Print the JSON Schema of a record kind.
     Schema(cmd::schema::Args),
+    /// Check, normalise and detect licences.
+    License(cmd::license::Args),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Validate(args) => cmd::validate::run(args),
         Command::Schema(args) => cmd::schema::run(args),
+        Command::License(args) => cmd::license::run(args),
     };
     match result {
         Ok(code) => code,

@@ -1,4 +1,5 @@
 //! One module per subcommand.
 
+pub mod license;
 pub mod schema;
 pub mod validate;

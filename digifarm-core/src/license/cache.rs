@@ -32,7 +32,7 @@ impl Checker {
         Self::with_capacity(policy, DEFAULT_CAPACITY)
     }
 
-    /// A checker that keeps at most `capacity` distinct verdicts (0 disables caching).
+    /// A checker that keeps at most `capacity` distinct verdicts (at least the latest one).
     pub fn with_capacity(policy: Policy, capacity: usize) -> Self {
         Checker {
             policy,
@@ -53,10 +53,10 @@ impl Checker {
 
     /// The verdict for `expr`, borrowed from the cache.
     pub fn check_ref(&mut self, expr: &str) -> &Verdict {
-        if self.cache.len() >= self.capacity && !self.cache.contains_key(expr) {
-            self.cache.clear();
-        }
         if !self.cache.contains_key(expr) {
+            if self.cache.len() >= self.capacity {
+                self.cache.clear();
+            }
             let verdict = check(expr, &self.policy);
             self.cache.insert(expr.into(), verdict);
         }
@@ -66,6 +66,9 @@ impl Checker {
 
     /// Whether the policy allows `expr`.
     pub fn is_allowed(&mut self, expr: &str) -> bool {
+        if let Some(v) = self.cache.get(expr) {
+            return v.allowed;
+        }
         self.check_ref(expr).allowed
     }
 

@@ -150,8 +150,7 @@ fn base_strength(entry: &LicenseEntry) -> Strength {
     let name = l.name;
     if NETWORK.contains(&name) {
         Strength::Network
-    } else if STRONG.contains(&name) || name.starts_with("GFDL-") || name.starts_with("CC-BY-SA-")
-    {
+    } else if STRONG.contains(&name) || name.starts_with("GFDL-") || name.starts_with("CC-BY-SA-") {
         Strength::Strong
     } else if WEAK.contains(&name) {
         Strength::Weak

@@ -111,7 +111,10 @@ pub fn detect_file(path: &Path) -> Result<Vec<Detection>, DetectError> {
         let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
         if size > MAX_FILE_BYTES {
             return Err(DetectError {
-                message: format!("{} is larger than 1 MiB; not a licence file", file.display()),
+                message: format!(
+                    "{} is larger than 1 MiB; not a licence file",
+                    file.display()
+                ),
                 source: None,
             });
         }
@@ -130,7 +133,7 @@ pub fn detect_file(path: &Path) -> Result<Vec<Detection>, DetectError> {
 /// The licence family and version a text can show: licence texts do not say "only" or "or
 /// later" (that is in the notice), so `GPL-3.0-only` and `GPL-3.0-or-later` share one text.
 fn text_key(id: &str) -> String {
-    let l = super::ids::license(id).map(super::ids::effective);
+    let l = super::ids::license(id).map(|l| super::ids::effective(&l));
     let name = l.map_or(id, |l| l.name);
     name.strip_suffix("-only")
         .or_else(|| name.strip_suffix("-or-later"))
@@ -202,7 +205,14 @@ mod tests {
 
     #[test]
     fn detects_common_licence_texts() {
-        for id in ["MIT", "Apache-2.0", "GPL-3.0-only", "BSD-3-Clause", "EUPL-1.2", "MPL-2.0"] {
+        for id in [
+            "MIT",
+            "Apache-2.0",
+            "GPL-3.0-only",
+            "BSD-3-Clause",
+            "EUPL-1.2",
+            "MPL-2.0",
+        ] {
             let d = detect_text(text(id)).unwrap();
             let got = d.license.clone().unwrap_or_default();
             assert_eq!(text_key(&got), text_key(id), "{id}: {d:?}");

@@ -203,11 +203,7 @@ const DEPRECATED: &[(&str, &str, Option<&str>)] = &[
     ("Nunit", "zlib-acknowledgement", None),
     ("StandardML-NJ", "SMLNJ", None),
     ("bzip2-1.0.5", "bzip2-1.0.6", None),
-    (
-        "eCos-2.0",
-        "GPL-2.0-or-later",
-        Some("eCos-exception-2.0"),
-    ),
+    ("eCos-2.0", "GPL-2.0-or-later", Some("eCos-exception-2.0")),
     (
         "wxWindows",
         "LGPL-2.0-or-later",
@@ -242,7 +238,11 @@ mod tests {
     #[test]
     fn every_deprecated_id_has_a_reviewed_entry_or_is_known_to_have_none() {
         let no_replacement = ["Net-SNMP"];
-        for l in LICENSES.iter().map(LicenseEntry).filter(|l| is_deprecated(l)) {
+        for l in LICENSES
+            .iter()
+            .map(LicenseEntry)
+            .filter(is_deprecated)
+        {
             let r = replacement(l.name);
             assert!(
                 r.is_some() || no_replacement.contains(&l.name),
@@ -260,7 +260,10 @@ mod tests {
             if let Some(exc) = exc {
                 assert!(exception(exc).is_some(), "{d} -> {exc}");
             }
-            assert!(license_exact(d).is_some_and(|l| is_deprecated(&l)), "{d} is not deprecated");
+            assert!(
+                license_exact(d).is_some_and(|l| is_deprecated(&l)),
+                "{d} is not deprecated"
+            );
         }
     }
 

@@ -33,4 +33,6 @@ pub use detect::{Detection, crosscheck, detect_file, detect_text};
 pub use normalize::{Candidate, Normalized, normalize};
 pub use parse::{ParseError, Parsed, parse};
 pub use policy::{Finding, Policy, TermStatus, Verdict, check, is_content_licence};
-pub use satisfy::{Requirement, RequirementError, RequirementErrorKind, satisfies};
+pub use satisfy::{
+    Requirement, RequirementError, RequirementErrorKind, parse_requirement, satisfies,
+};

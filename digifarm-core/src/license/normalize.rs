@@ -9,6 +9,8 @@
 //! is returned and `ambiguous` is set. We deliberately do not use the `spdx` crate's
 //! imprecise-name table: it maps "gnu gpl v2" to GPL-3.0 and plain "BSD" to BSD-2-Clause.
 
+use std::sync::LazyLock;
+
 use super::parse;
 
 /// The candidates for one free-text licence.
@@ -36,10 +38,43 @@ const MAX_CANDIDATES: usize = 8;
 
 /// Words that say nothing about which licence is meant.
 const NOISE: &[&str] = &[
-    "the", "license", "licence", "licenses", "licences", "licensed", "lizenz", "lizenziert",
-    "version", "ver", "vers", "v", "under", "terms", "of", "is", "released", "available",
-    "dual", "dually", "either", "at", "your", "option", "choice", "spdx", "identifier",
-    "unter", "der", "die", "steht", "software", "a", "an", "open", "source", "project",
+    "the",
+    "license",
+    "licence",
+    "licenses",
+    "licences",
+    "licensed",
+    "lizenz",
+    "lizenziert",
+    "version",
+    "ver",
+    "vers",
+    "v",
+    "under",
+    "terms",
+    "of",
+    "is",
+    "released",
+    "available",
+    "dual",
+    "dually",
+    "either",
+    "at",
+    "your",
+    "option",
+    "choice",
+    "spdx",
+    "identifier",
+    "unter",
+    "der",
+    "die",
+    "steht",
+    "software",
+    "a",
+    "an",
+    "open",
+    "source",
+    "project",
     "universal",
 ];
 
@@ -48,8 +83,19 @@ const DUAL: &[&str] = &["dual", "dually", "either", "choice", "wahl"];
 
 /// Placeholders for "nothing given".
 const PLACEHOLDERS: &[&str] = &[
-    "none", "n/a", "na", "keine", "unknown", "unbekannt", "tbd", "k.a.", "noassertion", "null",
-    "nil", "-", "?",
+    "none",
+    "n/a",
+    "na",
+    "keine",
+    "unknown",
+    "unbekannt",
+    "tbd",
+    "k.a.",
+    "noassertion",
+    "null",
+    "nil",
+    "-",
+    "?",
 ];
 
 /// Phrases folded into one token before recognition (on space-separated lower-case words).
@@ -205,13 +251,19 @@ fn words(lower: &str) -> Vec<String> {
     fold_phrases(out)
 }
 
+/// [`PHRASES`] padded with spaces, built once.
+static PADDED_PHRASES: LazyLock<Vec<(String, String)>> = LazyLock::new(|| {
+    PHRASES
+        .iter()
+        .map(|(phrase, token)| (format!(" {phrase} "), format!(" {token} ")))
+        .collect()
+});
+
 fn fold_phrases(words: Vec<String>) -> Vec<String> {
     let mut joined = format!(" {} ", words.join(" "));
-    for (phrase, token) in PHRASES {
-        let from = format!(" {phrase} ");
-        let to = format!(" {token} ");
-        while joined.contains(&from) {
-            joined = joined.replace(&from, &to);
+    for (from, to) in PADDED_PHRASES.iter() {
+        while joined.contains(from.as_str()) {
+            joined = joined.replace(from.as_str(), to);
         }
     }
     joined.split_whitespace().map(str::to_owned).collect()
@@ -296,7 +348,12 @@ fn one(expr: &str, confidence: f64) -> Option<Options> {
     Some((vec![(expr.to_owned(), confidence)], false))
 }
 
-fn versioned(family: &str, version: Option<&str>, known: &[(&str, &str)], default: Option<(&str, f64)>) -> Option<Options> {
+fn versioned(
+    family: &str,
+    version: Option<&str>,
+    known: &[(&str, &str)],
+    default: Option<(&str, f64)>,
+) -> Option<Options> {
     match version {
         Some(v) => known
             .iter()
@@ -344,7 +401,13 @@ fn segment(words: &[&str]) -> Option<Options> {
         ["apache"] | ["asl"] => versioned(
             "Apache",
             version,
-            &[("2", "2.0"), ("2.0", "2.0"), ("1.1", "1.1"), ("1", "1.0"), ("1.0", "1.0")],
+            &[
+                ("2", "2.0"),
+                ("2.0", "2.0"),
+                ("1.1", "1.1"),
+                ("1", "1.0"),
+                ("1.0", "1.0"),
+            ],
             Some(("2.0", 0.7)),
         ),
         ["isc"] if version.is_none() => one("ISC", 0.95),
@@ -360,7 +423,13 @@ fn segment(words: &[&str]) -> Option<Options> {
         ["mpl"] => versioned(
             "MPL",
             version,
-            &[("2", "2.0"), ("2.0", "2.0"), ("1.1", "1.1"), ("1", "1.0"), ("1.0", "1.0")],
+            &[
+                ("2", "2.0"),
+                ("2.0", "2.0"),
+                ("1.1", "1.1"),
+                ("1", "1.0"),
+                ("1.0", "1.0"),
+            ],
             Some(("2.0", 0.7)),
         ),
         ["eupl"] => versioned(
@@ -383,7 +452,12 @@ fn segment(words: &[&str]) -> Option<Options> {
         },
         ["artistic"] => versioned("Artistic", version, &[("2", "2.0"), ("2.0", "2.0")], None),
         ["ofl"] => versioned("OFL", version, &[("1.1", "1.1")], Some(("1.1", 0.8))),
-        ["odbl"] => versioned("ODbL", version, &[("1.0", "1.0"), ("1", "1.0")], Some(("1.0", 0.9))),
+        ["odbl"] => versioned(
+            "ODbL",
+            version,
+            &[("1.0", "1.0"), ("1", "1.0")],
+            Some(("1.0", 0.9)),
+        ),
         ["bsd", "clause"] | ["bsd"] => {
             let clause = rest.len() == 2;
             match version {
@@ -401,8 +475,12 @@ fn segment(words: &[&str]) -> Option<Options> {
                 )),
             }
         }
-        ["cc", "by"] | ["cc", "by", "sa"] | ["cc", "by", "nd"] | ["cc", "by", "nc"]
-        | ["cc", "by", "nc", "sa"] | ["cc", "by", "nc", "nd"] => {
+        ["cc", "by"]
+        | ["cc", "by", "sa"]
+        | ["cc", "by", "nd"]
+        | ["cc", "by", "nc"]
+        | ["cc", "by", "nc", "sa"]
+        | ["cc", "by", "nc", "nd"] => {
             let v = version?;
             let v = match v {
                 "4" => "4.0",
@@ -421,9 +499,31 @@ fn segment(words: &[&str]) -> Option<Options> {
 
 fn gnu(family: &str, version: Option<&str>, later: bool, only: bool) -> Option<Options> {
     let (id, versions): (&str, &[(&str, &str)]) = match family {
-        "gpl" => ("GPL", &[("1", "1.0"), ("1.0", "1.0"), ("2", "2.0"), ("2.0", "2.0"), ("3", "3.0"), ("3.0", "3.0")]),
-        "lgpl" => ("LGPL", &[("2", "2.0"), ("2.0", "2.0"), ("2.1", "2.1"), ("3", "3.0"), ("3.0", "3.0")]),
-        "agpl" => ("AGPL", &[("1", "1.0"), ("1.0", "1.0"), ("3", "3.0"), ("3.0", "3.0")]),
+        "gpl" => (
+            "GPL",
+            &[
+                ("1", "1.0"),
+                ("1.0", "1.0"),
+                ("2", "2.0"),
+                ("2.0", "2.0"),
+                ("3", "3.0"),
+                ("3.0", "3.0"),
+            ],
+        ),
+        "lgpl" => (
+            "LGPL",
+            &[
+                ("2", "2.0"),
+                ("2.0", "2.0"),
+                ("2.1", "2.1"),
+                ("3", "3.0"),
+                ("3.0", "3.0"),
+            ],
+        ),
+        "agpl" => (
+            "AGPL",
+            &[("1", "1.0"), ("1.0", "1.0"), ("3", "3.0"), ("3.0", "3.0")],
+        ),
         _ => return None,
     };
     let chosen: Vec<&str> = match version {
@@ -446,7 +546,11 @@ fn gnu(family: &str, version: Option<&str>, later: bool, only: bool) -> Option<O
     let base = if version.is_some() { 0.95 } else { 0.8 };
     let options = chosen
         .iter()
-        .flat_map(|v| suffixes.iter().map(move |s| (format!("{id}-{v}-{s}"), base / n)))
+        .flat_map(|v| {
+            suffixes
+                .iter()
+                .map(move |s| (format!("{id}-{v}-{s}"), base / n))
+        })
         .collect::<Vec<_>>();
     let ambiguous = options.len() > 1;
     Some((options, ambiguous))
@@ -506,13 +610,25 @@ mod tests {
             ("GPLv2+", &["GPL-2.0-or-later"]),
             ("GPL-3.0", &["GPL-3.0-only"]),
             ("GPL-3.0-or-later", &["GPL-3.0-or-later"]),
-            ("GNU General Public License v3.0 or later", &["GPL-3.0-or-later"]),
-            ("GNU General Public License version 2 only", &["GPL-2.0-only"]),
+            (
+                "GNU General Public License v3.0 or later",
+                &["GPL-3.0-or-later"],
+            ),
+            (
+                "GNU General Public License version 2 only",
+                &["GPL-2.0-only"],
+            ),
             ("LGPL 2.1", &["LGPL-2.1-only", "LGPL-2.1-or-later"]),
             ("LGPLv3+", &["LGPL-3.0-or-later"]),
-            ("GNU Lesser General Public License v2.1 or later", &["LGPL-2.1-or-later"]),
+            (
+                "GNU Lesser General Public License v2.1 or later",
+                &["LGPL-2.1-or-later"],
+            ),
             ("AGPLv3", &["AGPL-3.0-only", "AGPL-3.0-or-later"]),
-            ("GNU Affero General Public License v3.0", &["AGPL-3.0-only", "AGPL-3.0-or-later"]),
+            (
+                "GNU Affero General Public License v3.0",
+                &["AGPL-3.0-only", "AGPL-3.0-or-later"],
+            ),
             ("AGPL-3.0-or-later", &["AGPL-3.0-or-later"]),
             ("BSD 3-Clause", &["BSD-3-Clause"]),
             ("BSD-2-Clause License", &["BSD-2-Clause"]),
@@ -531,7 +647,10 @@ mod tests {
             ("Creative Commons Zero v1.0", &["CC0-1.0"]),
             ("CC BY 4.0", &["CC-BY-4.0"]),
             ("CC BY-SA 4.0", &["CC-BY-SA-4.0"]),
-            ("Creative Commons Attribution-ShareAlike 4.0", &["CC-BY-SA-4.0"]),
+            (
+                "Creative Commons Attribution-ShareAlike 4.0",
+                &["CC-BY-SA-4.0"],
+            ),
             ("MIT or Apache-2.0", &["MIT OR Apache-2.0"]),
             ("MIT/Apache-2.0", &["MIT OR Apache-2.0"]),
             ("n/a", &[]),

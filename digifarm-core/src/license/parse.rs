@@ -492,7 +492,10 @@ impl<'a> Parser<'a> {
                 }
             };
             if term.addition.is_some() {
-                return self.err(with_span, "a licence can have only one exception".to_owned());
+                return self.err(
+                    with_span,
+                    "a licence can have only one exception".to_owned(),
+                );
             }
             self.pos += 1;
             term.addition = Some(addition);
@@ -530,7 +533,10 @@ impl<'a> Parser<'a> {
                     Some(t) => {
                         let span = t.span.clone();
                         let found = self.text(&span);
-                        self.err(span, format!("expected `)`, `AND` or `OR`, found `{found}`"))
+                        self.err(
+                            span,
+                            format!("expected `)`, `AND` or `OR`, found `{found}`"),
+                        )
                     }
                     None => Err(ParseError {
                         span: tok.span,
@@ -592,14 +598,16 @@ impl<'a> Parser<'a> {
                 addition_span: None,
             }));
         }
-        if strip_prefix_ci(word, "AdditionRef-").is_some() || ids::exception(word).is_some() {
-            return Err(ParseError {
-                span,
-                message: format!("`{word}` is an exception, not a licence"),
-                help: Some(format!("write it after `WITH`, e.g. `GPL-2.0-or-later WITH {word}`")),
-            });
-        }
         let Some(entry) = ids::license(word) else {
+            if strip_prefix_ci(word, "AdditionRef-").is_some() || ids::exception(word).is_some() {
+                return Err(ParseError {
+                    span,
+                    message: format!("`{word}` is an exception, not a licence"),
+                    help: Some(format!(
+                        "write it after `WITH`, e.g. `GPL-2.0-or-later WITH {word}`"
+                    )),
+                });
+            }
             return Err(ParseError {
                 span,
                 message: format!("unknown licence id `{word}`"),
@@ -707,10 +715,7 @@ mod tests {
                 "DocumentRef-spdx-tool-1.2:LicenseRef-MIT-Style-2",
                 "DocumentRef-spdx-tool-1.2:LicenseRef-MIT-Style-2",
             ),
-            (
-                "MIT WITH AdditionRef-foo",
-                "MIT WITH AdditionRef-foo",
-            ),
+            ("MIT WITH AdditionRef-foo", "MIT WITH AdditionRef-foo"),
             ("  MIT  ", "MIT"),
         ];
         for (input, want) in cases {
@@ -740,10 +745,15 @@ mod tests {
             ("MIT OR NONE", 7..11),
             ("LicenseRef-", 0..11),
             ("MIT ä", 4..6),
-            ("GPL-2.0-or-later WITH Classpath-exception-2.0 WITH LLVM-exception", 46..50),
+            (
+                "GPL-2.0-or-later WITH Classpath-exception-2.0 WITH LLVM-exception",
+                46..50,
+            ),
         ];
         for (input, span) in cases {
-            let err = parse(input).err().unwrap_or_else(|| panic!("{input} parsed"));
+            let err = parse(input)
+                .err()
+                .unwrap_or_else(|| panic!("{input} parsed"));
             assert_eq!(&err.span, span, "{input}: {}", err.message);
         }
     }

@@ -2,7 +2,6 @@
 
 use std::ops::Range;
 
-use super::copyleft;
 use super::ids::{self, LicenseEntry};
 use super::parse::{self, Licence, Node, Parsed, Term};
 use crate::diagnostic::{Code, Severity};
@@ -42,9 +41,8 @@ impl Policy {
 
     fn listed(list: &[String], entry: &LicenseEntry) -> bool {
         let effective = ids::effective(entry);
-        list.iter().any(|x| {
-            x.eq_ignore_ascii_case(entry.name) || x.eq_ignore_ascii_case(effective.name)
-        })
+        list.iter()
+            .any(|x| x.eq_ignore_ascii_case(entry.name) || x.eq_ignore_ascii_case(effective.name))
     }
 
     /// Whether a single term is allowed, and if not, why.
@@ -380,18 +378,15 @@ fn explain(term: &Term, policy: &Policy, alternatives: bool) -> Finding {
                     "is neither OSI-approved nor FSF-free".to_owned()
                 }
             };
-            let mut f = Finding::new(
+            Finding::new(
                 Code::LicenseNotAllowed,
                 format!("`{name}` {why} (policy `{}`){suffix}", policy.kind.as_str()),
                 span,
-            );
-            if copyleft::term_strength(term) == copyleft::Strength::Unknown {
-                f.help = Some(
-                    "choose an open-source licence, or add the id to `license.allow` in digifarm.toml if the city accepts it"
-                        .to_owned(),
-                );
-            }
-            f
+            )
+            .with_help(format!(
+                "choose a licence the `{}` policy allows, or add `{name}` to `license.allow` in digifarm.toml if the city accepts it",
+                policy.kind.as_str()
+            ))
         }
         TermStatus::Allowed => Finding::new(
             Code::LicenseNotAllowed,

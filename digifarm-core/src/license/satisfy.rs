@@ -80,6 +80,9 @@ pub enum Requirement {
 
 impl Requirement {
     /// Parses a requirement.
+    ///
+    /// # Errors
+    /// Neither a known category nor an SPDX expression.
     pub fn parse(text: &str) -> Result<Requirement, RequirementError> {
         let trimmed = text.trim();
         let lower = trimmed.to_ascii_lowercase();
@@ -110,7 +113,11 @@ impl Requirement {
         // "A, B, C" means any of them; commas keep their byte length as " OR" would not, so
         // spans are mapped through the comma-free text only when there is no comma.
         let expr_text = if trimmed.contains(',') {
-            trimmed.split(',').map(str::trim).collect::<Vec<_>>().join(" OR ")
+            trimmed
+                .split(',')
+                .map(str::trim)
+                .collect::<Vec<_>>()
+                .join(" OR ")
         } else {
             text.to_owned()
         };
@@ -127,13 +134,17 @@ impl Requirement {
     }
 
     /// Whether a parsed project licence satisfies this requirement.
+    ///
+    /// # Errors
+    /// The project expression has too many alternatives to expand.
     pub fn is_satisfied_by(&self, project: &Parsed) -> Result<bool, RequirementError> {
         let alternatives = alternatives(&project.root)?;
         Ok(match self {
             Requirement::Category(c) => match c {
-                Category::Permissive => alternatives
-                    .iter()
-                    .any(|alt| alt.iter().all(|t| copyleft::term_strength(t) == Strength::Permissive)),
+                Category::Permissive => alternatives.iter().any(|alt| {
+                    alt.iter()
+                        .all(|t| copyleft::term_strength(t) == Strength::Permissive)
+                }),
                 Category::OpenSource => alternatives.iter().any(|alt| {
                     alt.iter().all(|t| match &t.licence {
                         Licence::Spdx(l) => {
@@ -164,7 +175,22 @@ impl Requirement {
     }
 }
 
+/// Checks that an offer's licence requirement is usable (a category or a valid SPDX
+/// expression); the catalog validator reports the message as `license-requirement-invalid`.
+///
+/// # Errors
+/// A message saying why the requirement is not usable.
+pub fn parse_requirement(requirement: &str) -> Result<(), String> {
+    Requirement::parse(requirement)
+        .map(|_| ())
+        .map_err(|e| e.message)
+}
+
 /// Whether the project's licence expression satisfies a partner's requirement.
+///
+/// # Errors
+/// The requirement is neither a category nor an SPDX expression, the project's licence is
+/// not a valid SPDX expression, or the expression is too large to expand.
 pub fn satisfies(project_expr: &str, requirement: &str) -> Result<bool, RequirementError> {
     let req = Requirement::parse(requirement)?;
     let project = parse::parse(project_expr).map_err(|e| RequirementError {
@@ -364,7 +390,11 @@ mod tests {
             ("MIT OR EUPL-1.2", req, true),
             ("MIT AND GPL-3.0-only", req, true),
             ("MIT", req, false),
-            ("EUPL-1.2", "GPL-3.0-or-later, AGPL-3.0-or-later, EUPL-1.2", true),
+            (
+                "EUPL-1.2",
+                "GPL-3.0-or-later, AGPL-3.0-or-later, EUPL-1.2",
+                true,
+            ),
             ("MIT", "GPL-3.0-or-later, EUPL-1.2", false),
             ("MIT AND Apache-2.0", "MIT AND Apache-2.0", true),
             ("MIT", "MIT AND Apache-2.0", false),
@@ -409,8 +439,16 @@ mod tests {
             ("MIT AND GPL-3.0-only", "permissive", false),
             ("EUPL-1.2 OR AGPL-3.0-only", "network-copyleft", true),
             ("GPL-3.0-only", "network-copyleft", false),
-            ("GPL-2.0-only WITH Classpath-exception-2.0", "strong-copyleft", false),
-            ("GPL-2.0-only WITH Classpath-exception-2.0", "copyleft", true),
+            (
+                "GPL-2.0-only WITH Classpath-exception-2.0",
+                "strong-copyleft",
+                false,
+            ),
+            (
+                "GPL-2.0-only WITH Classpath-exception-2.0",
+                "copyleft",
+                true,
+            ),
             ("SSPL-1.0", "open-source", false),
             ("MIT", "open-source", true),
             ("LicenseRef-x", "permissive", false),
