@@ -410,16 +410,25 @@ impl<'a> Parser<'a> {
 
     /// `op` = Or: and ("OR" and)*; `op` = And: with ("AND" with)*.
     fn chain(&mut self, op: Op) -> Result<Node, ParseError> {
-        let mut children = Vec::new();
+        // Most expressions are one term: no Vec until a second operand appears.
+        let mut first: Option<Node> = None;
+        let mut children: Vec<Node> = Vec::new();
         loop {
             let child = if op == Op::Or {
                 self.chain(Op::And)?
             } else {
                 self.with()?
             };
-            match (op, child) {
-                (Op::Or, Node::Or(c)) | (Op::And, Node::And(c)) => children.extend(c),
-                (_, c) => children.push(c),
+            match first.take() {
+                None if children.is_empty() => first = Some(child),
+                previous => {
+                    for n in previous.into_iter().chain(std::iter::once(child)) {
+                        match (op, n) {
+                            (Op::Or, Node::Or(c)) | (Op::And, Node::And(c)) => children.extend(c),
+                            (_, c) => children.push(c),
+                        }
+                    }
+                }
             }
             match self.peek_op() {
                 Some((found, span)) if found == op => {
@@ -429,10 +438,10 @@ impl<'a> Parser<'a> {
                 _ => break,
             }
         }
-        Ok(match (children.len(), op) {
-            (1, _) => children.pop().unwrap_or(Node::And(Vec::new())),
-            (_, Op::Or) => Node::Or(children),
-            _ => Node::And(children),
+        Ok(match (first, op) {
+            (Some(only), _) => only,
+            (None, Op::Or) => Node::Or(children),
+            (None, _) => Node::And(children),
         })
     }
 
