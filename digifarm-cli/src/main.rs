@@ -27,6 +27,8 @@ enum Command {
     Schema(cmd::schema::Args),
     /// Import records from another format into a catalog directory.
     Import(cmd::import::Args),
+    /// Check, normalise and detect licences.
+    License(cmd::license::Args),
 }
 
 fn main() -> ExitCode {
@@ -46,6 +48,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => cmd::validate::run(args),
         Command::Schema(args) => cmd::schema::run(args),
         Command::Import(args) => cmd::import::run(args),
+        Command::License(args) => cmd::license::run(args),
     };
     match result {
         Ok(code) => code,

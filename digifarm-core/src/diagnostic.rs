@@ -170,6 +170,8 @@ codes! {
     PartnerKindUnknown = "partner-kind-unknown", Warning, "the kind of an imported partner could not be recognised; a default was set";
     /// Project status free text not recognisable.
     StatusUnknown = "status-unknown", Warning, "an imported status text could not be mapped to a status; a conservative one was set";
+    /// The declared licence differs from the checkout's LICENSE file.
+    LicenseFileMismatch = "license-file-mismatch", Warning, "the declared licence does not match the licence file of the source checkout";
 }
 
 impl std::fmt::Display for Code {

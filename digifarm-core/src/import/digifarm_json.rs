@@ -19,10 +19,10 @@
 use chrono::NaiveDate;
 
 use super::Import;
-use super::license_text::normalize_license;
 use super::slugify;
 use crate::diagnostic::{self, Code, Diagnostic};
 use crate::json_tree::{self, Member, Node, Tree, pointer_token};
+use crate::license::normalize as normalize_license;
 use crate::model::{
     Complexity, Decision, Lifecycle, Links, LocalizedText, Need, Origin, Partner, PartnerKind,
     Project, ProjectStatus, SupportRef,

@@ -19,7 +19,6 @@
 //! ```
 
 pub mod digifarm_json;
-mod license_text;
 mod slug;
 
 pub use slug::slugify;

@@ -73,12 +73,17 @@ pub(super) fn run(catalog: &Catalog, today: NaiveDate) -> Vec<Diagnostic> {
         partners: catalog.partners.iter().map(|p| p.id.as_str()).collect(),
         offers: catalog.offers.iter().map(|o| (o.id.as_str(), o)).collect(),
     };
+    // Each worker keeps its own licence cache: catalogs repeat a handful of expressions.
     let mut out: Vec<Diagnostic> = (0..catalog.projects.len())
         .into_par_iter()
-        .fold(Vec::new, |mut out, i| {
-            project_rules(&ctx, i, &mut out);
-            out
-        })
+        .fold(
+            || (Vec::new(), license::Checker::new(ctx.policy.clone())),
+            |(mut out, mut checker), i| {
+                project_rules(&ctx, &mut checker, i, &mut out);
+                (out, checker)
+            },
+        )
+        .map(|(out, _)| out)
         .reduce(Vec::new, |mut a, mut b| {
             a.append(&mut b);
             a
@@ -152,8 +157,13 @@ fn future_rule(date: Option<NaiveDate>, pointer: &str, today: NaiveDate, s: &mut
     }
 }
 
-fn project_rules(ctx: &Ctx<'_>, index: usize, out: &mut Vec<Diagnostic>) {
-    let (catalog, policy, today) = (ctx.catalog, &ctx.policy, ctx.today);
+fn project_rules(
+    ctx: &Ctx<'_>,
+    checker: &mut license::Checker,
+    index: usize,
+    out: &mut Vec<Diagnostic>,
+) {
+    let (catalog, today) = (ctx.catalog, ctx.today);
     let p: &Project = &catalog.projects[index];
     let config = &catalog.config;
     let lang = config.default_language();
@@ -309,7 +319,7 @@ fn project_rules(ctx: &Ctx<'_>, index: usize, out: &mut Vec<Diagnostic>) {
     }
 
     // Licence.
-    license_rule(catalog, p, policy, &mut s);
+    license_rule(catalog, p, checker, &mut s);
 
     // Admission criteria that code can check.
     if p.lifecycle.is_active() && config.admission.require_source && p.links.source.is_none() {
@@ -371,7 +381,7 @@ fn project_rules(ctx: &Ctx<'_>, index: usize, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn license_rule(catalog: &Catalog, p: &Project, policy: &Policy, s: &mut Sink<'_>) {
+fn license_rule(catalog: &Catalog, p: &Project, checker: &mut license::Checker, s: &mut Sink<'_>) {
     let trimmed = p.license.trim();
     let missing = trimmed.is_empty() || trimmed == "NONE" || trimmed == "NOASSERTION";
     if missing
@@ -394,11 +404,19 @@ fn license_rule(catalog: &Catalog, p: &Project, policy: &Policy, s: &mut Sink<'_
             Some("set an SPDX licence expression once the maintainers have chosen one".to_owned());
         return;
     }
-    let verdict = license::check(&p.license, policy);
-    for f in verdict.findings {
-        let d = s.push(f.code, "/license", f.message);
+    for f in &checker.check_ref(&p.license).findings {
+        let message = match &f.span {
+            Some(span) if span.len() < p.license.len() => {
+                format!(
+                    "{} (at {}..{} in `{}`)",
+                    f.message, span.start, span.end, p.license
+                )
+            }
+            _ => f.message.clone(),
+        };
+        let d = s.push(f.code, "/license", message);
         d.severity = f.severity;
-        d.help = f.help;
+        d.help = f.help.clone();
     }
 }
 
