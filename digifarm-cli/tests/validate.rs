@@ -338,3 +338,59 @@ fn human_output_shows_source_line_and_caret_without_colour_when_piped() {
     assert!(text.contains("help: did you mean `live`?"), "{text}");
     assert!(text.contains("invalid: 1 error, 0 warnings"), "{text}");
 }
+
+#[test]
+fn declared_licence_is_checked_against_the_checkout_licence_file() {
+    let mit = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../digifarm-core/tests/fixtures/digifarm-ms/LICENSE.md"
+    ))
+    .unwrap();
+    let run = |declared: &str| {
+        let dir = catalog();
+        std::fs::write(
+            dir.path().join("projects/demo.yaml"),
+            PROJECT.replace("license: MIT", &format!("license: {declared}")),
+        )
+        .unwrap();
+        let checkouts = tempfile::tempdir().unwrap();
+        std::fs::create_dir(checkouts.path().join("demo")).unwrap();
+        std::fs::write(checkouts.path().join("demo/LICENSE"), &mit).unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_digifarm"))
+            .args([
+                "validate",
+                "--format",
+                "json",
+                "--today",
+                "2026-11-26",
+                "--checkouts",
+            ])
+            .arg(checkouts.path())
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        serde_json::from_slice::<Value>(&out.stdout).unwrap()
+    };
+    let mismatch = run("GPL-3.0-only");
+    let d = mismatch["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "license-file-mismatch")
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (d["line"].as_u64(), d["pointer"].as_str()),
+        (Some(6), Some("/license"))
+    );
+    assert!(d["message"].as_str().unwrap().contains("MIT"), "{d}");
+    let agree = run("MIT");
+    assert!(
+        agree["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["code"] != "license-file-mismatch"),
+        "{agree}"
+    );
+}

@@ -22,6 +22,11 @@ pub struct Args {
     /// Record kind of a single file (default: from its directory name, else project).
     #[arg(long, value_parser = parse_kind)]
     pub kind: Option<RecordKind>,
+    /// A directory of local source checkouts, one per project id (`DIR/<id>/`): the licence
+    /// file of each is compared with the project's declared licence.
+    #[cfg(feature = "detection")]
+    #[arg(long, value_name = "DIR")]
+    pub checkouts: Option<PathBuf>,
     /// Reference date for staleness and future dates (default: today), as YYYY-MM-DD.
     #[arg(long, value_parser = parse_date)]
     pub today: Option<chrono::NaiveDate>,
@@ -47,8 +52,15 @@ struct JsonReport<'a> {
 pub fn run(args: Args) -> CmdResult {
     let options = LoadOptions { kind: args.kind };
     let today = args.today.unwrap_or_else(validate::today);
-    let (catalog, report) = validate::validate_path(&args.path, &options, today)
+    #[allow(unused_mut)]
+    let (catalog, mut report) = validate::validate_path(&args.path, &options, today)
         .map_err(|e| CliError(e.to_string()))?;
+    #[cfg(feature = "detection")]
+    if let Some(dir) = &args.checkouts {
+        let mut found = report.diagnostics.clone();
+        found.extend(crosscheck_checkouts(&catalog, dir));
+        report = Report::new(&catalog, found);
+    }
     match args.format {
         Format::Json => output::json(&JsonReport {
             valid: report.valid,
@@ -106,5 +118,40 @@ fn render_human(report: &Report, sources: &[SourceFile], colour: bool) -> String
         plural(report.counts.partners, "partner"),
         plural(report.counts.offers, "offer"),
     ));
+    out
+}
+
+/// Compares each project's declared licence with the licence file of its checkout in `dir`.
+#[cfg(feature = "detection")]
+fn crosscheck_checkouts(
+    catalog: &digifarm_core::catalog::Catalog,
+    dir: &std::path::Path,
+) -> Vec<Diagnostic> {
+    use digifarm_core::license;
+    let mut out = Vec::new();
+    for (i, project) in catalog.projects.iter().enumerate() {
+        let checkout = dir.join(&project.id);
+        if !checkout.is_dir() {
+            continue;
+        }
+        let (file, pointer) = catalog.record_location(digifarm_core::model::RecordKind::Project, i);
+        let finding = match license::detect_file(&checkout) {
+            Ok(detections) => license::crosscheck(&project.license, &detections),
+            Err(e) => {
+                out.push(
+                    Diagnostic::new(digifarm_core::Code::Io, file, pointer, e.to_string())
+                        .with_severity(Severity::Warning),
+                );
+                continue;
+            }
+        };
+        if let Some(f) = finding {
+            let mut d = Diagnostic::new(f.code, file, format!("{pointer}/license"), f.message);
+            d.severity = f.severity;
+            d.help = f.help;
+            out.push(d);
+        }
+    }
+    catalog.resolve_positions(&mut out);
     out
 }

@@ -162,6 +162,13 @@ impl Catalog {
         }
     }
 
+    /// The file (as shown in diagnostics) and JSON pointer prefix of record `index` of `kind`,
+    /// for reporting findings about it.
+    pub fn record_location(&self, kind: RecordKind, index: usize) -> (String, String) {
+        let (file, prefix, _) = self.locate_record(kind, index);
+        (file, prefix)
+    }
+
     /// The file name (without extension) of record `index` when it is a one-record file.
     pub(crate) fn record_file_stem(&self, kind: RecordKind, index: usize) -> Option<&str> {
         let origin = self.origins[kind_index(kind)].get(index)?;
