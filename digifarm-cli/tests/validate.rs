@@ -394,3 +394,37 @@ fn declared_licence_is_checked_against_the_checkout_licence_file() {
         "{agree}"
     );
 }
+
+#[test]
+fn sarif_output_for_code_scanning() {
+    let dir = catalog();
+    std::fs::remove_file(dir.path().join("partners/citeq.yaml")).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_digifarm"))
+        .args(["validate", "--format", "sarif", "--today", "2026-11-26"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let log: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    assert_eq!(run["tool"]["driver"]["name"], "digifarm");
+    assert_eq!(
+        run["tool"]["driver"]["rules"][0]["id"],
+        "dangling-reference"
+    );
+    let result = &run["results"][0];
+    assert_eq!(result["ruleId"], "dangling-reference");
+    assert_eq!(result["level"], "error");
+    let region = &result["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(14), Some(9))
+    );
+    assert!(
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+            .as_str()
+            .unwrap()
+            .ends_with("projects/demo.yaml")
+    );
+}

@@ -8,7 +8,7 @@ use digifarm_core::model::RecordKind;
 use digifarm_core::validate::{self, Report};
 use digifarm_core::{Diagnostic, Severity};
 
-use crate::output::{self, CliError, CmdResult, Format};
+use crate::output::{self, CliError, CmdResult};
 use crate::render;
 
 /// Arguments of `digifarm validate`.
@@ -16,9 +16,9 @@ use crate::render;
 pub struct Args {
     /// Catalog directory, or one record file (YAML, JSON, JSON array or JSON Lines).
     pub path: PathBuf,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format (`sarif`: SARIF 2.1.0, for code-scanning annotations on pull requests).
+    #[arg(long, value_enum, default_value_t = ValidateFormat::Human)]
+    pub format: ValidateFormat,
     /// Record kind of a single file (default: from its directory name, else project).
     #[arg(long, value_parser = parse_kind)]
     pub kind: Option<RecordKind>,
@@ -39,6 +39,17 @@ pub(crate) fn parse_kind(s: &str) -> Result<RecordKind, String> {
 pub(crate) fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
         .map_err(|e| format!("`{s}` is not a date YYYY-MM-DD: {e}"))
+}
+
+/// Output formats of `digifarm validate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ValidateFormat {
+    /// For people.
+    Human,
+    /// One JSON object on stdout.
+    Json,
+    /// SARIF 2.1.0 (GitHub and GitLab code scanning).
+    Sarif,
 }
 
 /// The JSON shape of `--format json`.
@@ -62,12 +73,13 @@ pub fn run(args: Args) -> CmdResult {
         report = Report::new(&catalog, found);
     }
     match args.format {
-        Format::Json => output::json(&JsonReport {
+        ValidateFormat::Sarif => output::json(&sarif(&report))?,
+        ValidateFormat::Json => output::json(&JsonReport {
             valid: report.valid,
             counts: report.counts,
             diagnostics: &report.diagnostics,
         })?,
-        Format::Human => output::stdout(&render_human(
+        ValidateFormat::Human => output::stdout(&render_human(
             &report,
             catalog.sources(),
             output::use_colour(),
@@ -154,4 +166,60 @@ fn crosscheck_checkouts(
     }
     catalog.resolve_positions(&mut out);
     out
+}
+
+/// The report as a SARIF 2.1.0 log: one rule per code that occurs, one result per finding.
+fn sarif(report: &Report) -> serde_json::Value {
+    use serde_json::json;
+    let mut codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code.as_ref()).collect();
+    codes.sort_unstable();
+    codes.dedup();
+    let rules: Vec<serde_json::Value> = codes
+        .iter()
+        .map(|code| {
+            let description = digifarm_core::Code::ALL
+                .iter()
+                .find(|c| c.as_str() == *code)
+                .map_or(*code, |c| c.description());
+            json!({"id": code, "shortDescription": {"text": description}})
+        })
+        .collect();
+    let results: Vec<serde_json::Value> = report
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let level = match d.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+                Severity::Info => "note",
+            };
+            let text = match &d.help {
+                Some(help) => format!("{} (help: {help})", d.message),
+                None => d.message.clone(),
+            };
+            let mut location = json!({"artifactLocation": {"uri": d.file.replace('\\', "/")}});
+            if d.line > 0 {
+                location["region"] = json!({"startLine": d.line, "startColumn": d.column.max(1)});
+            }
+            json!({
+                "ruleId": d.code,
+                "level": level,
+                "message": {"text": text},
+                "locations": [{"physicalLocation": location}],
+                "properties": {"pointer": d.pointer},
+            })
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "digifarm",
+                "version": env!("CARGO_PKG_VERSION"),
+                "rules": rules,
+            }},
+            "results": results,
+        }],
+    })
 }
