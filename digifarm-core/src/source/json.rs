@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use super::{ParseError, Pos, PosMap, push_pointer};
+use crate::json_tree::{self, Tree};
 use crate::diagnostic::Code;
 
 /// Parses one JSON document strictly (see the [module docs](super)).
@@ -26,172 +27,42 @@ fn error(e: &serde_json::Error) -> ParseError {
     }
 }
 
-/// The positions of every value in a JSON text (for object members: of the key). Tolerates
-/// malformed input: it maps what it can.
+/// The positions of every value in a JSON text (for object members: of the key). Built from
+/// the positioned tree the importer uses too; malformed text yields what precedes the error
+/// (positions are only asked for after a successful parse).
 pub fn positions(text: &str) -> PosMap {
-    let mut scanner = Scanner {
-        text: text.as_bytes(),
-        i: 0,
-        line: 1,
-        line_start: 0,
-        src: text,
-    };
     let mut map = PosMap::new();
-    let mut pointer = String::new();
-    scanner.skip_ws();
-    let pos = scanner.pos();
-    map.insert(String::new(), pos);
-    scanner.value(&mut pointer, &mut map, 0);
+    if let Ok(root) = json_tree::parse(text, super::MAX_DEPTH + 1) {
+        map.insert(String::new(), Pos::new(root.line as usize, root.column as usize));
+        let mut pointer = String::new();
+        walk(&root.value, &mut pointer, &mut map);
+    }
     map
 }
 
-struct Scanner<'a> {
-    text: &'a [u8],
-    src: &'a str,
-    i: usize,
-    line: usize,
-    line_start: usize,
-}
-
-impl Scanner<'_> {
-    fn pos(&self) -> Pos {
-        let col = self
-            .src
-            .get(self.line_start..self.i)
-            .map_or(self.i - self.line_start, |s| s.chars().count());
-        Pos::new(self.line, col + 1)
-    }
-
-    fn peek(&self) -> Option<u8> {
-        self.text.get(self.i).copied()
-    }
-
-    fn bump(&mut self) {
-        if self.peek() == Some(b'\n') {
-            self.line += 1;
-            self.line_start = self.i + 1;
-        }
-        self.i += 1;
-    }
-
-    fn skip_ws(&mut self) {
-        while matches!(self.peek(), Some(b' ' | b'\t' | b'\r' | b'\n')) {
-            self.bump();
-        }
-    }
-
-    /// Scans one value starting at the current position.
-    fn value(&mut self, pointer: &mut String, map: &mut PosMap, depth: usize) {
-        self.skip_ws();
-        if depth > super::MAX_DEPTH {
-            return;
-        }
-        match self.peek() {
-            Some(b'{') => {
-                self.bump();
-                loop {
-                    self.skip_ws();
-                    match self.peek() {
-                        Some(b'"') => {
-                            let key_pos = self.pos();
-                            let key = self.string();
-                            let len = pointer.len();
-                            push_pointer(pointer, &key);
-                            map.entry(pointer.clone()).or_insert(key_pos);
-                            self.skip_ws();
-                            if self.peek() == Some(b':') {
-                                self.bump();
-                            }
-                            self.value(pointer, map, depth + 1);
-                            pointer.truncate(len);
-                            self.skip_ws();
-                            match self.peek() {
-                                Some(b',') => self.bump(),
-                                Some(b'}') => {
-                                    self.bump();
-                                    return;
-                                }
-                                _ => return,
-                            }
-                        }
-                        Some(b'}') => {
-                            self.bump();
-                            return;
-                        }
-                        _ => return,
-                    }
-                }
-            }
-            Some(b'[') => {
-                self.bump();
-                let mut index = 0usize;
-                loop {
-                    self.skip_ws();
-                    match self.peek() {
-                        Some(b']') => {
-                            self.bump();
-                            return;
-                        }
-                        None => return,
-                        Some(_) => {
-                            let len = pointer.len();
-                            push_pointer(pointer, &index.to_string());
-                            map.entry(pointer.clone()).or_insert(self.pos());
-                            let before = self.i;
-                            self.value(pointer, map, depth + 1);
-                            pointer.truncate(len);
-                            if self.i == before {
-                                return;
-                            }
-                            index += 1;
-                            self.skip_ws();
-                            match self.peek() {
-                                Some(b',') => self.bump(),
-                                Some(b']') => {
-                                    self.bump();
-                                    return;
-                                }
-                                _ => return,
-                            }
-                        }
-                    }
-                }
-            }
-            Some(b'"') => {
-                self.string();
-            }
-            Some(_) => {
-                while let Some(c) = self.peek() {
-                    if matches!(c, b',' | b'}' | b']' | b' ' | b'\t' | b'\r' | b'\n') {
-                        break;
-                    }
-                    self.bump();
-                }
-            }
-            None => {}
-        }
-    }
-
-    /// Scans a string literal and returns its unescaped content (lossy for odd escapes).
-    fn string(&mut self) -> String {
-        let start = self.i;
-        self.bump();
-        while let Some(c) = self.peek() {
-            match c {
-                b'\\' => {
-                    self.bump();
-                    self.bump();
-                }
-                b'"' => {
-                    self.bump();
-                    break;
-                }
-                b'\n' => break,
-                _ => self.bump(),
+fn walk(tree: &Tree, pointer: &mut String, map: &mut PosMap) {
+    match tree {
+        Tree::Object(members) => {
+            for m in members {
+                let len = pointer.len();
+                push_pointer(pointer, &m.key);
+                map.entry(pointer.clone())
+                    .or_insert(Pos::new(m.line as usize, m.column as usize));
+                walk(&m.value.value, pointer, map);
+                pointer.truncate(len);
             }
         }
-        let raw = self.src.get(start..self.i).unwrap_or_default();
-        serde_json::from_str::<String>(raw).unwrap_or_else(|_| raw.trim_matches('"').to_owned())
+        Tree::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let len = pointer.len();
+                push_pointer(pointer, &i.to_string());
+                map.entry(pointer.clone())
+                    .or_insert(Pos::new(item.line as usize, item.column as usize));
+                walk(&item.value, pointer, map);
+                pointer.truncate(len);
+            }
+        }
+        _ => {}
     }
 }
 
