@@ -487,15 +487,18 @@ fn read_job(job: &Job) -> FileResult {
     } else {
         MAX_COLLECTION_BYTES
     };
+    let io = |e: std::io::Error| {
+        file_diag(
+            Code::Io,
+            &path,
+            format!("cannot read: {e}"),
+            source::Pos::default(),
+        )
+    };
     let meta = match std::fs::metadata(&job.path) {
         Ok(m) => m,
         Err(e) => {
-            result.diagnostics.push(file_diag(
-                Code::Io,
-                &path,
-                format!("cannot read: {e}"),
-                source::Pos::default(),
-            ));
+            result.diagnostics.push(io(e));
             return result;
         }
     };
@@ -526,12 +529,7 @@ fn read_job(job: &Job) -> FileResult {
     let bytes = match std::fs::read(&job.path) {
         Ok(b) => b,
         Err(e) => {
-            result.diagnostics.push(file_diag(
-                Code::Io,
-                &path,
-                format!("cannot read: {e}"),
-                source::Pos::default(),
-            ));
+            result.diagnostics.push(io(e));
             return result;
         }
     };

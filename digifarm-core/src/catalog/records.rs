@@ -47,27 +47,33 @@ pub fn check_value(
     if !schema_check(kind.into(), &value, diagnostics) {
         return None;
     }
-    let converted = match kind {
+    match kind {
         RecordKind::Project => {
-            serde_json::from_value(value).map(|p| RecordValue::Project(Box::new(p)))
+            convert(value, diagnostics).map(|p| RecordValue::Project(Box::new(p)))
         }
         RecordKind::Partner => {
-            serde_json::from_value(value).map(|p| RecordValue::Partner(Box::new(p)))
+            convert(value, diagnostics).map(|p| RecordValue::Partner(Box::new(p)))
         }
-        RecordKind::Offer => serde_json::from_value(value).map(|o| RecordValue::Offer(Box::new(o))),
-    };
-    match converted {
-        Ok(r) => Some(r),
-        Err(e) => {
+        RecordKind::Offer => convert(value, diagnostics).map(|o| RecordValue::Offer(Box::new(o))),
+    }
+}
+
+/// The typed record from a schema-valid value; a conversion error (a constraint the schema
+/// cannot express) becomes a diagnostic.
+fn convert<T: serde::de::DeserializeOwned>(
+    value: Value,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<T> {
+    serde_json::from_value(value)
+        .map_err(|e| {
             diagnostics.push(Diagnostic::new(
                 Code::SchemaViolation,
                 "",
                 "",
                 e.to_string(),
-            ));
-            None
-        }
-    }
+            ))
+        })
+        .ok()
 }
 
 /// Checks and converts the city config.
@@ -75,18 +81,7 @@ pub(crate) fn check_config(value: Value, diagnostics: &mut Vec<Diagnostic>) -> O
     if !schema_check(SchemaKind::Config, &value, diagnostics) {
         return None;
     }
-    match serde_json::from_value(value) {
-        Ok(c) => Some(c),
-        Err(e) => {
-            diagnostics.push(Diagnostic::new(
-                Code::SchemaViolation,
-                "",
-                "",
-                e.to_string(),
-            ));
-            None
-        }
-    }
+    convert(value, diagnostics)
 }
 
 /// Runs the JSON Schema of `kind`; returns whether `value` is valid.

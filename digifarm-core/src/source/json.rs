@@ -3,8 +3,8 @@
 use serde_json::Value;
 
 use super::{ParseError, Pos, PosMap, push_pointer};
-use crate::json_tree::{self, Tree};
 use crate::diagnostic::Code;
+use crate::json_tree::{self, Tree};
 
 /// Parses one JSON document strictly (see the [module docs](super)).
 pub fn parse(text: &str) -> Result<Value, ParseError> {
@@ -33,7 +33,10 @@ fn error(e: &serde_json::Error) -> ParseError {
 pub fn positions(text: &str) -> PosMap {
     let mut map = PosMap::new();
     if let Ok(root) = json_tree::parse(text, super::MAX_DEPTH + 1) {
-        map.insert(String::new(), Pos::new(root.line as usize, root.column as usize));
+        map.insert(
+            String::new(),
+            Pos::new(root.line as usize, root.column as usize),
+        );
         let mut pointer = String::new();
         walk(&root.value, &mut pointer, &mut map);
     }
