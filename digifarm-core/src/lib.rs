@@ -5,5 +5,6 @@ pub mod diagnostic;
 pub mod license;
 pub mod model;
 pub mod schema;
+pub mod synth;
 
 pub use diagnostic::{Code, Diagnostic, Severity};
