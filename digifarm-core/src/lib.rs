@@ -3,6 +3,7 @@
 
 pub mod diagnostic;
 pub mod license;
+pub mod matching;
 pub mod model;
 pub mod schema;
 pub mod synth;
