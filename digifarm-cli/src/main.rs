@@ -24,6 +24,8 @@ enum Command {
     Validate(cmd::validate::Args),
     /// Print the JSON Schema of a record kind.
     Schema(cmd::schema::Args),
+    /// Match partners' offers to projects' needs: rankings, or the optimal assignment.
+    Match(cmd::match_::Args),
 }
 
 fn main() -> ExitCode {
@@ -42,6 +44,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Validate(args) => cmd::validate::run(args),
         Command::Schema(args) => cmd::schema::run(args),
+        Command::Match(args) => cmd::match_::run(args),
     };
     match result {
         Ok(code) => code,

@@ -742,6 +742,11 @@ impl<'a> Matcher<'a> {
         }))
     }
 
+    /// Why an offer cannot serve any need at all (partner, validity, region, capacity), if so.
+    pub fn offer_exclusion(&self, offer: usize) -> Option<Exclusion> {
+        self.offers.get(offer)?.level.clone().err()
+    }
+
     /// The score of an admissible pair; `None` when the pair is excluded or does not exist.
     pub fn score(&self, need: NeedId, offer: usize) -> Option<f64> {
         let n = self.needs.get(self.flat(need)?)?;
