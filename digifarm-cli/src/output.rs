@@ -39,6 +39,7 @@ pub fn stdout(text: &str) -> Result<(), CliError> {
 }
 
 /// Writes `value` as one line of JSON to stdout.
+#[allow(dead_code)] // used by `validate` on main
 pub fn json<T: serde::Serialize>(value: &T) -> Result<(), CliError> {
     let mut text = serde_json::to_string(value).map_err(|e| CliError(e.to_string()))?;
     text.push('\n');
@@ -46,6 +47,7 @@ pub fn json<T: serde::Serialize>(value: &T) -> Result<(), CliError> {
 }
 
 /// Whether stdout gets colour: a terminal, and `NO_COLOR` unset or empty.
+#[allow(dead_code)] // used by `validate` on main
 pub fn use_colour() -> bool {
     let no_colour = std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty());
     !no_colour && std::io::stdout().is_terminal()

@@ -86,6 +86,7 @@ pub fn json_schema_text(kind: SchemaKind) -> String {
 }
 
 /// The compiled validator for `kind`, built once per process.
+#[allow(dead_code)] // used by catalog validation on main
 pub(crate) fn validator(kind: SchemaKind) -> Option<&'static jsonschema::Validator> {
     static CELLS: [OnceLock<Option<jsonschema::Validator>>; 4] = [
         OnceLock::new(),

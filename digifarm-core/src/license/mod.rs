@@ -117,14 +117,14 @@ pub fn check(expr: &str, policy: &Policy) -> Verdict {
     verdict.valid_expression = true;
     verdict.normalized = Some(parsed.to_string());
     for req in parsed.requirements() {
-        if let spdx::LicenseItem::Spdx { id, .. } = req.req.license {
-            if id.is_deprecated() {
-                verdict.findings.push(finding(
-                    Code::LicenseDeprecated,
-                    format!("`{}` is a deprecated SPDX identifier", id.name),
-                    Some(req.span.start as usize..req.span.end as usize),
-                ));
-            }
+        if let spdx::LicenseItem::Spdx { id, .. } = req.req.license
+            && id.is_deprecated()
+        {
+            verdict.findings.push(finding(
+                Code::LicenseDeprecated,
+                format!("`{}` is a deprecated SPDX identifier", id.name),
+                Some(req.span.start as usize..req.span.end as usize),
+            ));
         }
     }
     let allowed_term = |req: &spdx::LicenseReq| -> bool {
