@@ -192,6 +192,7 @@ pub(crate) struct OfferInfo {
     pub req: u32,
     pub skills: Vec<u32>,
     pub topics: Vec<u32>,
+    pub masks: Option<(u64, u64)>,
     pub rank: u32,
 }
 
@@ -212,6 +213,7 @@ pub(crate) struct NeedInfo {
     pub level: Result<(), Exclusion>,
     pub skills: Vec<u32>,
     pub cats: Vec<u32>,
+    pub masks: Option<(u64, u64)>,
     pub urgency: f64,
     pub age_days: i64,
     pub hours: Option<f64>,
@@ -415,6 +417,7 @@ impl<'a> Matcher<'a> {
                         .license_requirement
                         .as_deref()
                         .map_or(NO_REQ, |r| reqs.id(r)),
+                    masks: None,
                     skills: terms.ids(&o.skills),
                     topics: terms.ids(&o.topics),
                     rank: offer_rank[i],
@@ -457,6 +460,7 @@ impl<'a> Matcher<'a> {
                         !cats.is_empty(),
                         eur.is_some(),
                     ),
+                    masks: None,
                     skills,
                     cats: cats.clone(),
                     urgency: score::urgency(n.priority, age_days, p.status),
@@ -495,6 +499,18 @@ impl<'a> Matcher<'a> {
             }
         }
 
+        // Small vocabularies (the usual case): skill and topic sets as 64-bit masks, so that
+        // scoring a pair during the assignment's pricing scan is a popcount.
+        let mut offers = offers;
+        if terms.0.len() <= 64 {
+            let mask = |ids: &[u32]| ids.iter().fold(0u64, |m, &t| m | (1u64 << t));
+            for o in &mut offers {
+                o.masks = Some((mask(&o.skills), mask(&o.topics)));
+            }
+            for n in &mut needs {
+                n.masks = Some((mask(&n.skills), mask(&n.cats)));
+            }
+        }
         let offer_index = index::OfferIndex::build(&offers, &weights);
         let need_index = index::NeedIndex::build(&needs);
         Ok(Matcher {
@@ -850,21 +866,30 @@ impl<'a> Matcher<'a> {
         for (c, &i) in cols.iter().enumerate() {
             col_of[i] = c as u32;
         }
+        // Admissible offers (offer-level constraints) per kind, for pricing.
+        let mut by_kind: HashMap<u32, Vec<usize>> = HashMap::new();
+        for &i in &cols {
+            if self.offers[i].free_slots() > 0 {
+                by_kind.entry(self.offers[i].kind).or_default().push(i);
+            }
+        }
 
-        let fetch = |row: usize, limit: usize, scratch: &mut Scratch| {
-            let ranked = self.rank_offers_flat(rows[row], limit.saturating_add(1), scratch);
-            let next = ranked.get(limit).map(|r| r.score);
-            let cand: Vec<(u32, f64)> = ranked
-                .iter()
-                .take(limit)
-                .map(|r| (col_of[r.offer], r.score))
-                .collect();
-            (cand, next)
-        };
-        let mut limit = vec![options.candidates_per_need.max(1); rows.len()];
+        let limit = options.candidates_per_need.max(1);
         let mut lists: Vec<CandidateList> = (0..rows.len())
             .into_par_iter()
-            .map_init(|| self.scratch(), |s, r| fetch(r, limit[r], s))
+            .map_init(
+                || self.scratch(),
+                |scratch, r| {
+                    let ranked = self.rank_offers_flat(rows[r], limit.saturating_add(1), scratch);
+                    let next = ranked.get(limit).map(|x| x.score);
+                    let cand = ranked
+                        .iter()
+                        .take(limit)
+                        .map(|x| (col_of[x.offer], x.score))
+                        .collect();
+                    (cand, next)
+                },
+            )
             .collect();
 
         let mut rounds = 1;
@@ -885,31 +910,58 @@ impl<'a> Matcher<'a> {
                         .or_insert(p);
                 }
             }
-            let failing: Vec<usize> = (0..rows.len())
-                .filter(|&r| match lists[r].1 {
-                    None => false,
-                    Some(next) => {
-                        let price = max_price
-                            .get(&self.needs[rows[r]].kind)
-                            .copied()
-                            .unwrap_or(0);
-                        assign::scaled(next) + price > -solution.row_dual[r]
+            // Pricing: a left-out pair (need i, offer j) could improve the total only if
+            // score·SCALE + price_j > gain_i (its reduced cost is negative). The quick bound
+            // uses the best left-out score and the highest price of the kind; needs that fail
+            // it are scanned exactly and get their most violating pairs added.
+            let additions: Vec<(usize, Vec<(u32, f64)>)> = (0..rows.len())
+                .into_par_iter()
+                .filter_map(|r| {
+                    let next = lists[r].1?;
+                    let need = &self.needs[rows[r]];
+                    let gain = -solution.row_dual[r];
+                    let bound = max_price.get(&need.kind).copied().unwrap_or(0);
+                    // An infinite `next` means "no quick bound: price exactly".
+                    if next.is_finite() && assign::scaled(next) + bound <= gain {
+                        return None;
                     }
+                    let have = &lists[r].0;
+                    let mut violating: Vec<(i64, u32, f64)> = by_kind
+                        .get(&need.kind)
+                        .map(|offers| {
+                            offers
+                                .iter()
+                                .filter_map(|&oi| {
+                                    let o = &self.offers[oi];
+                                    let c = col_of[oi];
+                                    if !self.pair_ok(need, o) || have.iter().any(|x| x.0 == c) {
+                                        return None;
+                                    }
+                                    let score = self.score_pair(need, o);
+                                    let value =
+                                        assign::scaled(score) + solution.col_price[c as usize];
+                                    (value > gain && assign::scaled(score) > 0)
+                                        .then_some((value, c, score))
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    if violating.is_empty() {
+                        return None;
+                    }
+                    violating.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                    violating.truncate(limit);
+                    Some((r, violating.into_iter().map(|(_, c, s)| (c, s)).collect()))
                 })
                 .collect();
-            if failing.is_empty() {
+            if additions.is_empty() {
                 return self.finish(&rows, &cols, &lists, &solution, rounds);
             }
             rounds += 1;
-            for &r in &failing {
-                limit[r] = limit[r].saturating_mul(4);
-            }
-            let refreshed: Vec<(usize, CandidateList)> = failing
-                .into_par_iter()
-                .map_init(|| self.scratch(), |s, r| (r, fetch(r, limit[r], s)))
-                .collect();
-            for (r, list) in refreshed {
-                lists[r] = list;
+            for (r, add) in additions {
+                lists[r].0.extend(add);
+                // The list is no longer a top-k prefix: price this need exactly from now on.
+                lists[r].1 = Some(f64::INFINITY);
             }
         }
     }
