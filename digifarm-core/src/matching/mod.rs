@@ -892,13 +892,56 @@ impl<'a> Matcher<'a> {
             )
             .collect();
 
+        // Kinds never share an offer, so each kind is its own problem: solved in parallel,
+        // and in later rounds only the kinds that got new pairs are solved again.
+        let mut parts: Vec<Part> = Vec::new();
+        let mut part_of_kind: HashMap<u32, usize> = HashMap::new();
+        let mut part_for = |kind: u32, parts: &mut Vec<Part>| -> usize {
+            *part_of_kind.entry(kind).or_insert_with(|| {
+                parts.push(Part::default());
+                parts.len() - 1
+            })
+        };
+        let mut local_col = vec![0u32; cols.len()];
+        for (c, &i) in cols.iter().enumerate() {
+            let p = part_for(self.offers[i].kind, &mut parts);
+            local_col[c] = parts[p].cols.len() as u32;
+            parts[p].cols.push(c as u32);
+        }
+        let mut local_row = vec![0u32; rows.len()];
+        let mut part_of_row = vec![0usize; rows.len()];
+        for (r, &n) in rows.iter().enumerate() {
+            let p = part_for(self.needs[n].kind, &mut parts);
+            local_row[r] = parts[p].rows.len() as u32;
+            part_of_row[r] = p;
+            parts[p].rows.push(r);
+        }
+        let mut dirty = vec![true; parts.len()];
+
         let mut rounds = 1;
         loop {
-            let problem = assign::Problem {
-                capacities: capacities.clone(),
-                rows: lists.iter().map(|(c, _)| c.clone()).collect(),
-            };
-            let solution = assign::solve(&problem);
+            parts
+                .par_iter_mut()
+                .zip(dirty.par_iter())
+                .filter(|(_, d)| **d)
+                .for_each(|(part, _)| {
+                    let problem = assign::Problem {
+                        capacities: part.cols.iter().map(|&c| capacities[c as usize]).collect(),
+                        rows: part
+                            .rows
+                            .iter()
+                            .map(|&r| {
+                                lists[r]
+                                    .0
+                                    .iter()
+                                    .map(|&(c, s)| (local_col[c as usize], s))
+                                    .collect()
+                            })
+                            .collect(),
+                    };
+                    part.solution = Some(assign::solve(&problem));
+                });
+            let solution = assemble(&parts, rows.len(), cols.len(), &local_row, &part_of_row);
             // Highest column price per kind (0 when some offer of the kind has a free slot).
             let mut max_price: HashMap<u32, i64> = HashMap::new();
             for (c, &i) in cols.iter().enumerate() {
@@ -958,7 +1001,9 @@ impl<'a> Matcher<'a> {
                 return self.finish(&rows, &cols, &lists, &solution, rounds);
             }
             rounds += 1;
+            dirty.iter_mut().for_each(|d| *d = false);
             for (r, add) in additions {
+                dirty[part_of_row[r]] = true;
                 lists[r].0.extend(add);
                 // The list is no longer a top-k prefix: price this need exactly from now on.
                 lists[r].1 = Some(f64::INFINITY);
@@ -1004,6 +1049,56 @@ impl<'a> Matcher<'a> {
             candidate_pairs: lists.iter().map(|(c, _)| c.len()).sum(),
         }
     }
+}
+
+/// One kind's share of the assignment problem.
+#[derive(Debug, Default)]
+struct Part {
+    /// Global row indices, in order.
+    rows: Vec<usize>,
+    /// Global column indices, in order.
+    cols: Vec<u32>,
+    solution: Option<assign::Solution>,
+}
+
+/// The global solution from the kinds' solutions.
+fn assemble(
+    parts: &[Part],
+    n_rows: usize,
+    n_cols: usize,
+    local_row: &[u32],
+    part_of_row: &[usize],
+) -> assign::Solution {
+    let mut out = assign::Solution {
+        assignment: vec![None; n_rows],
+        total_score: 0.0,
+        row_dual: vec![0; n_rows],
+        col_price: vec![0; n_cols],
+    };
+    for part in parts {
+        if let Some(sol) = &part.solution {
+            out.total_score += sol.total_score;
+            for (lc, &c) in part.cols.iter().enumerate() {
+                out.col_price[c as usize] = sol.col_price.get(lc).copied().unwrap_or(0);
+            }
+        }
+    }
+    for r in 0..n_rows {
+        let (Some(part), Some(&lr)) = (parts.get(part_of_row[r]), local_row.get(r)) else {
+            continue;
+        };
+        if let Some(sol) = &part.solution {
+            let lr = lr as usize;
+            out.assignment[r] = sol
+                .assignment
+                .get(lr)
+                .copied()
+                .flatten()
+                .and_then(|lc| part.cols.get(lc as usize).copied());
+            out.row_dual[r] = sol.row_dual.get(lr).copied().unwrap_or(0);
+        }
+    }
+    out
 }
 
 fn join(items: &[&String]) -> String {
