@@ -76,12 +76,17 @@ struct OfferGroup {
     by_rank: Vec<u32>,
     /// Offer indices by budget per slot (descending), then rank: for needs with money.
     by_budget: Vec<u32>,
+    /// Posting lists of this group: skill → offers.
+    skills: HashMap<u32, Vec<u32>>,
+    /// Posting lists of this group: topic → offers.
+    topics: HashMap<u32, Vec<u32>>,
 }
 
+/// Offers per kind, in groups of equal region closeness (closest first), each group with its
+/// own posting lists: a query skips every group whose best possible score cannot enter the
+/// top k.
 #[derive(Debug, Default)]
 pub(crate) struct OfferIndex {
-    skills: HashMap<u64, Vec<u32>>,
-    topics: HashMap<u64, Vec<u32>>,
     groups: HashMap<u32, Vec<OfferGroup>>,
 }
 
@@ -94,12 +99,6 @@ impl OfferIndex {
         order.sort_by_key(|&i| offers[i as usize].rank);
         for &i in &order {
             let o = &offers[i as usize];
-            for &s in &o.skills {
-                idx.skills.entry(key(o.kind, s)).or_default().push(i);
-            }
-            for &t in &o.topics {
-                idx.topics.entry(key(o.kind, t)).or_default().push(i);
-            }
             let groups = idx.groups.entry(o.kind).or_default();
             let g = match groups.iter_mut().position(|g| g.region == o.region) {
                 Some(p) => &mut groups[p],
@@ -113,8 +112,15 @@ impl OfferIndex {
                 }
             };
             g.by_rank.push(i);
+            for &s in &o.skills {
+                g.skills.entry(s).or_default().push(i);
+            }
+            for &t in &o.topics {
+                g.topics.entry(t).or_default().push(i);
+            }
         }
         for groups in idx.groups.values_mut() {
+            groups.sort_by(|a, b| b.region.total_cmp(&a.region));
             for g in groups.iter_mut() {
                 let mut by_budget = g.by_rank.clone();
                 by_budget.sort_by(|&a, &b| {
@@ -268,82 +274,97 @@ impl Matcher<'_> {
         if k == 0 || n.level.is_err() {
             return Vec::new();
         }
-        let idx = &self.offer_index;
         scratch.reset(self.offers.len());
-        for &s in &n.skills {
-            if let Some(list) = idx.skills.get(&key(n.kind, s)) {
-                for &o in list {
-                    scratch.hit(o, false);
-                }
-            }
-        }
-        for &t in &n.cats {
-            if let Some(list) = idx.topics.get(&key(n.kind, t)) {
-                for &o in list {
-                    scratch.hit(o, true);
-                }
-            }
-        }
         let mut top = TopK::new(k);
-        for &oi in &scratch.touched {
-            let o = &self.offers[oi as usize];
-            if !self.pair_ok(n, o) {
+        let groups = match self.offer_index.groups.get(&n.kind) {
+            Some(g) => g.as_slice(),
+            None => &[],
+        };
+        for g in groups {
+            // The best any offer of this group can score for this need.
+            let best = score::combine(
+                &self.weights,
+                &n.nw,
+                1.0,
+                1.0,
+                g.region,
+                n.urgency,
+                if n.eur.is_some() { 1.0 } else { 0.0 },
+            );
+            if top.bar().is_some_and(|bar| best < bar) {
                 continue;
             }
-            let score = self.score_hits(
-                n,
-                o,
-                u32::from(scratch.skill[oi as usize]),
-                u32::from(scratch.topic[oi as usize]),
-            );
-            top.push(Cand {
-                score,
-                rank: o.rank,
-                item: oi,
-            });
-        }
-        if let Some(groups) = idx.groups.get(&n.kind) {
-            for g in groups {
-                if n.eur.is_none() {
-                    // Every untouched offer in the group scores the same: take the first k
-                    // admissible ones in id order.
-                    let score =
-                        score::combine(&self.weights, &n.nw, 0.0, 0.0, g.region, n.urgency, 0.0);
-                    if top.bar().is_some_and(|bar| score < bar) {
+            let first_touched = scratch.touched.len();
+            for &s in &n.skills {
+                if let Some(list) = g.skills.get(&s) {
+                    for &o in list {
+                        scratch.hit(o, false);
+                    }
+                }
+            }
+            for &t in &n.cats {
+                if let Some(list) = g.topics.get(&t) {
+                    for &o in list {
+                        scratch.hit(o, true);
+                    }
+                }
+            }
+            for &oi in &scratch.touched[first_touched..] {
+                let o = &self.offers[oi as usize];
+                if !self.pair_ok(n, o) {
+                    continue;
+                }
+                let score = self.score_hits(
+                    n,
+                    o,
+                    u32::from(scratch.skill[oi as usize]),
+                    u32::from(scratch.topic[oi as usize]),
+                );
+                top.push(Cand {
+                    score,
+                    rank: o.rank,
+                    item: oi,
+                });
+            }
+            if n.eur.is_none() {
+                // Every untouched offer in the group scores the same: take the first k
+                // admissible ones in id order.
+                let score =
+                    score::combine(&self.weights, &n.nw, 0.0, 0.0, g.region, n.urgency, 0.0);
+                if top.bar().is_some_and(|bar| score < bar) {
+                    continue;
+                }
+                let mut taken = 0;
+                for &oi in &g.by_rank {
+                    if taken >= k {
+                        break;
+                    }
+                    let o = &self.offers[oi as usize];
+                    if scratch.is_touched(oi) || !self.pair_ok(n, o) {
                         continue;
                     }
-                    let mut taken = 0;
-                    for &oi in &g.by_rank {
-                        if taken >= k {
-                            break;
-                        }
-                        let o = &self.offers[oi as usize];
-                        if scratch.is_touched(oi) || !self.pair_ok(n, o) {
-                            continue;
-                        }
-                        taken += 1;
-                        top.push(Cand {
-                            score,
-                            rank: o.rank,
-                            item: oi,
-                        });
+                    taken += 1;
+                    top.push(Cand {
+                        score,
+                        rank: o.rank,
+                        item: oi,
+                    });
+                }
+            } else {
+                for &oi in &g.by_budget {
+                    let o = &self.offers[oi as usize];
+                    let score = self.score_hits(n, o, 0, 0);
+                    if top.bar().is_some_and(|bar| score < bar) {
+                        break;
                     }
-                } else {
-                    for &oi in &g.by_budget {
-                        let o = &self.offers[oi as usize];
-                        let score = self.score_hits(n, o, 0, 0);
-                        if top.bar().is_some_and(|bar| score < bar) {
-                            break;
-                        }
-                        if scratch.is_touched(oi) || !self.pair_ok(n, o) {
-                            continue;
-                        }
-                        top.push(Cand {
-                            score,
-                            rank: o.rank,
-                            item: oi,
-                        });
+                    if scratch.is_touched(oi) || !self.pair_ok(n, o) {
+                        continue;
                     }
+                    top.push(Cand {
+                        score,
+                        rank: o.rank,
+                        item: oi,
+                    });
                 }
             }
         }

@@ -228,6 +228,10 @@ struct Interner(HashMap<String, u32>);
 
 impl Interner {
     fn id(&mut self, s: &str) -> u32 {
+        // Tags are usually lower-case already: look them up without allocating.
+        if let Some(&id) = self.0.get(s) {
+            return id;
+        }
         let key = s.trim().to_lowercase();
         let next = self.0.len() as u32;
         *self.0.entry(key).or_insert(next)
