@@ -1087,8 +1087,8 @@ fn assemble(
             }
         }
     }
-    for r in 0..n_rows {
-        let (Some(part), Some(&lr)) = (parts.get(part_of_row[r]), local_row.get(r)) else {
+    for (r, (&p, &lr)) in part_of_row.iter().zip(local_row).enumerate() {
+        let Some(part) = parts.get(p) else {
             continue;
         };
         if let Some(sol) = &part.solution {
