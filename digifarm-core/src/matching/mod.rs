@@ -850,11 +850,13 @@ impl<'a> Matcher<'a> {
     /// order, ties between offers broken by offer id).
     ///
     /// Candidates come from the index (each need's top-ranked offers). The solver's dual
-    /// solution certifies that no pruned pair could improve the total: for a need whose list
-    /// was cut, the next-best score plus the highest price among offers of its kind must not
-    /// exceed what the need already gains. Needs that fail get four times as many candidates
-    /// and the problem is solved again, until the certificate holds (at worst with every
-    /// admissible pair).
+    /// prices then certify that no left-out pair could improve the total: a pair (need, offer)
+    /// could only help if its score plus the offer's (non-positive) price exceeds what the need
+    /// already gains. A quick bound (the need's best left-out score, the highest price of its
+    /// kind) clears most needs; the others are scanned over every admissible offer of their
+    /// kind and get their most violating pairs added, and the kinds concerned are solved again,
+    /// until no violating pair is left. Kinds never share an offer, so each kind is solved
+    /// separately, in parallel.
     pub fn assign_with(&self, options: AssignOptions) -> Assignment {
         use rayon::prelude::*;
 
