@@ -11,3 +11,7 @@ mkdir -p "$out"
 
 echo "==> digifarm validate examples/muenster"
 "$digifarm" validate examples/muenster
+
+echo
+echo "==> digifarm match examples/muenster --assign"
+"$digifarm" match examples/muenster --assign

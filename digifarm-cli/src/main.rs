@@ -29,6 +29,8 @@ enum Command {
     Import(cmd::import::Args),
     /// Check, normalise and detect licences.
     License(cmd::license::Args),
+    /// Match partners' offers to projects' needs: rankings, or the optimal assignment.
+    Match(cmd::match_::Args),
 }
 
 fn main() -> ExitCode {
@@ -49,6 +51,7 @@ fn main() -> ExitCode {
         Command::Schema(args) => cmd::schema::run(args),
         Command::Import(args) => cmd::import::run(args),
         Command::License(args) => cmd::license::run(args),
+        Command::Match(args) => cmd::match_::run(args),
     };
     match result {
         Ok(code) => code,

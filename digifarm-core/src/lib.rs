@@ -6,6 +6,7 @@ pub mod diagnostic;
 pub mod import;
 mod json_tree;
 pub mod license;
+pub mod matching;
 pub mod model;
 pub mod schema;
 pub mod source;

@@ -68,43 +68,56 @@ fn muenster_catalog_is_valid() {
 }
 
 #[test]
-fn open_needs_have_candidate_offers() {
-    // A same-kind offer with capacity left exists for the open needs the README singles out.
+fn every_open_need_gets_an_offer_in_the_optimal_assignment() {
+    use digifarm_core::matching::{MatchInput, Matcher};
     let loaded = load(&root(), &LoadOptions::default()).unwrap();
-    let (projects, offers) = (&loaded.catalog.projects, &loaded.catalog.offers);
-    let candidates = |project: &str, kind: &str| -> Vec<&str> {
-        let p = projects.iter().find(|p| p.id == project).unwrap();
-        let need = p.needs.iter().find(|n| n.kind == kind).unwrap();
-        assert!(need.wants_help(), "{project}/{kind} wants help");
-        offers
-            .iter()
-            .filter(|o| o.kind == kind)
-            .filter(|o| {
-                o.skills.iter().any(|s| need.skills.contains(s))
-                    && (o.topics.is_empty() || o.topics.iter().any(|t| p.categories.contains(t)))
-            })
-            .filter(|o| match (o.budget_eur_per_year, need.eur_per_year) {
-                (Some(budget), Some(wanted)) => budget >= wanted,
-                _ => true,
-            })
-            .map(|o| o.id.as_str())
-            .collect()
+    let c = &loaded.catalog;
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap();
+    let input = MatchInput {
+        projects: &c.projects,
+        partners: &c.partners,
+        offers: &c.offers,
+        config: &c.config,
+        today,
     };
-    assert_eq!(candidates("giess-den-kiez", "technical"), ["citeq-hosting"]);
-    assert_eq!(
-        candidates("klimaheroes", "content"),
-        ["gruenflaechenamt-fachinhalte"]
+    let matcher = Matcher::new(input).unwrap();
+    let assignment = matcher.assign();
+    assert!(
+        assignment.unmatched.is_empty(),
+        "{:?}",
+        assignment.unmatched
     );
+    let pairs: Vec<(&str, &str, &str)> = assignment
+        .pairs
+        .iter()
+        .map(|r| {
+            let p = &c.projects[r.need.project];
+            (
+                p.id.as_str(),
+                p.needs[r.need.need].kind.as_str(),
+                c.offers[r.offer].id.as_str(),
+            )
+        })
+        .collect();
     assert_eq!(
-        candidates("klimaheroes", "technical"),
-        ["codeformuenster-entwicklung"]
-    );
-    assert_eq!(
-        candidates("fair-city-guide-muenster", "financial"),
-        ["stadtbaumfreunde-kleinfoerderung"]
-    );
-    assert_eq!(
-        candidates("data-inspire-me", "content"),
-        ["stadtarchiv-muenster-inhalte"]
+        pairs,
+        [
+            ("data-inspire-me", "content", "stadtarchiv-muenster-inhalte"),
+            ("data-inspire-me", "technical", "citeq-hosting"),
+            (
+                "fair-city-guide-muenster",
+                "financial",
+                "stadtbaumfreunde-kleinfoerderung"
+            ),
+            ("giess-den-kiez", "technical", "citeq-hosting"),
+            ("klimaheroes", "content", "gruenflaechenamt-fachinhalte"),
+            ("klimaheroes", "technical", "codeformuenster-entwicklung"),
+            ("klimaheroes", "financial", "github-free-hosting"),
+            (
+                "meine-stadt-transparent",
+                "financial",
+                "github-free-hosting"
+            ),
+        ]
     );
 }

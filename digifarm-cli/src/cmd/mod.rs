@@ -2,5 +2,6 @@
 
 pub mod import;
 pub mod license;
+pub mod match_;
 pub mod schema;
 pub mod validate;

@@ -179,8 +179,8 @@ impl Catalog {
         Path::new(path).file_stem()?.to_str()
     }
 
-    /// The config file's path as shown in diagnostics.
-    pub(crate) fn config_path(&self) -> String {
+    /// The config file's path as shown in diagnostics (`digifarm.toml` when there is none).
+    pub fn config_file_path(&self) -> String {
         self.config_file
             .and_then(|i| self.sources.get(i as usize))
             .map_or_else(|| "digifarm.toml".to_owned(), |s| s.path.clone())

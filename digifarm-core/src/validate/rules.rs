@@ -551,7 +551,7 @@ fn duplicate_ids(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
 }
 
 fn config_rules(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
-    let file = catalog.config_path();
+    let file = catalog.config_file_path();
     let w = &catalog.config.matching.weights;
     for (name, value) in [
         ("skills", w.skills),

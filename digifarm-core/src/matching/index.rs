@@ -1,0 +1,467 @@
+//! Inverted indexes for top-k ranking in both directions.
+//!
+//! Posting lists map (kind, skill) and (kind, topic) to the admissible offers (or open needs)
+//! that carry them. A query first scores every item that shares a skill or topic with it
+//! ("touched" items), exactly. Every other item scores only on its static terms (region,
+//! urgency, budget), so those are kept in per-kind groups whose order makes their scores
+//! non-increasing; each group is read from the front only while it can still beat the current
+//! k-th result. Offers are grouped by region closeness (few distinct values), needs by which
+//! terms apply to them.
+
+use std::cmp::Ordering;
+use std::collections::{BinaryHeap, HashMap};
+
+use super::score::{self, NeedWeights};
+use super::{Matcher, NeedInfo, OfferInfo, Ranked};
+use crate::model::MatchingWeights;
+
+/// Per-thread scratch space for ranking queries (overlap counters per item).
+#[derive(Debug, Clone, Default)]
+pub struct Scratch {
+    skill: Vec<u16>,
+    topic: Vec<u16>,
+    touched: Vec<u32>,
+}
+
+impl Scratch {
+    /// Scratch space for catalogs of up to `n` offers or needs (it grows when needed).
+    pub fn new(n: usize) -> Self {
+        Scratch {
+            skill: vec![0; n],
+            topic: vec![0; n],
+            touched: Vec::new(),
+        }
+    }
+
+    fn reset(&mut self, n: usize) {
+        for &t in &self.touched {
+            self.skill[t as usize] = 0;
+            self.topic[t as usize] = 0;
+        }
+        self.touched.clear();
+        if self.skill.len() < n {
+            self.skill.resize(n, 0);
+            self.topic.resize(n, 0);
+        }
+    }
+
+    fn hit(&mut self, item: u32, topic: bool) {
+        let i = item as usize;
+        if self.skill[i] == 0 && self.topic[i] == 0 {
+            self.touched.push(item);
+        }
+        let c = if topic {
+            &mut self.topic[i]
+        } else {
+            &mut self.skill[i]
+        };
+        *c = c.saturating_add(1);
+    }
+
+    fn is_touched(&self, item: u32) -> bool {
+        let i = item as usize;
+        self.skill[i] != 0 || self.topic[i] != 0
+    }
+}
+
+fn key(kind: u32, term: u32) -> u64 {
+    (u64::from(kind) << 32) | u64::from(term)
+}
+
+#[derive(Debug, Default)]
+struct OfferGroup {
+    region: f64,
+    /// Offer indices by rank (id order): for needs without money, scores within the group
+    /// are all equal.
+    by_rank: Vec<u32>,
+    /// Offer indices by budget per slot (descending), then rank: for needs with money.
+    by_budget: Vec<u32>,
+    /// Posting lists of this group: skill → offers.
+    skills: HashMap<u32, Vec<u32>>,
+    /// Posting lists of this group: topic → offers.
+    topics: HashMap<u32, Vec<u32>>,
+}
+
+/// Offers per kind, in groups of equal region closeness (closest first), each group with its
+/// own posting lists: a query skips every group whose best possible score cannot enter the
+/// top k.
+#[derive(Debug, Default)]
+pub(crate) struct OfferIndex {
+    groups: HashMap<u32, Vec<OfferGroup>>,
+}
+
+impl OfferIndex {
+    pub fn build(offers: &[OfferInfo], _weights: &MatchingWeights) -> Self {
+        let mut idx = OfferIndex::default();
+        let mut order: Vec<u32> = (0..offers.len() as u32)
+            .filter(|&i| offers[i as usize].level.is_ok())
+            .collect();
+        order.sort_by_key(|&i| offers[i as usize].rank);
+        for &i in &order {
+            let o = &offers[i as usize];
+            let groups = idx.groups.entry(o.kind).or_default();
+            let g = match groups.iter_mut().position(|g| g.region == o.region) {
+                Some(p) => &mut groups[p],
+                None => {
+                    groups.push(OfferGroup {
+                        region: o.region,
+                        ..OfferGroup::default()
+                    });
+                    let last = groups.len() - 1;
+                    &mut groups[last]
+                }
+            };
+            g.by_rank.push(i);
+            for &s in &o.skills {
+                g.skills.entry(s).or_default().push(i);
+            }
+            for &t in &o.topics {
+                g.topics.entry(t).or_default().push(i);
+            }
+        }
+        for groups in idx.groups.values_mut() {
+            groups.sort_by(|a, b| b.region.total_cmp(&a.region));
+            for g in groups.iter_mut() {
+                let mut by_budget = g.by_rank.clone();
+                by_budget.sort_by(|&a, &b| {
+                    let (oa, ob) = (&offers[a as usize], &offers[b as usize]);
+                    let ba = oa.budget_per_slot.unwrap_or(0.0);
+                    let bb = ob.budget_per_slot.unwrap_or(0.0);
+                    bb.total_cmp(&ba).then(oa.rank.cmp(&ob.rank))
+                });
+                g.by_budget = by_budget;
+            }
+        }
+        idx
+    }
+}
+
+#[derive(Debug)]
+struct NeedGroup {
+    nw: NeedWeights,
+    money: bool,
+    /// Need indices by urgency (descending), then rank.
+    by_urgency: Vec<u32>,
+}
+
+#[derive(Debug, Default)]
+pub(crate) struct NeedIndex {
+    skills: HashMap<u64, Vec<u32>>,
+    topics: HashMap<u64, Vec<u32>>,
+    groups: HashMap<u32, Vec<NeedGroup>>,
+}
+
+impl NeedIndex {
+    pub fn build(needs: &[NeedInfo]) -> Self {
+        let mut idx = NeedIndex::default();
+        let mut order: Vec<u32> = (0..needs.len() as u32)
+            .filter(|&i| needs[i as usize].level.is_ok())
+            .collect();
+        order.sort_by_key(|&i| needs[i as usize].rank);
+        for &i in &order {
+            let n = &needs[i as usize];
+            for &s in &n.skills {
+                idx.skills.entry(key(n.kind, s)).or_default().push(i);
+            }
+            for &t in &n.cats {
+                idx.topics.entry(key(n.kind, t)).or_default().push(i);
+            }
+            let groups = idx.groups.entry(n.kind).or_default();
+            let money = n.eur.is_some();
+            match groups.iter_mut().find(|g| g.nw == n.nw && g.money == money) {
+                Some(g) => g.by_urgency.push(i),
+                None => groups.push(NeedGroup {
+                    nw: n.nw,
+                    money,
+                    by_urgency: vec![i],
+                }),
+            }
+        }
+        for groups in idx.groups.values_mut() {
+            for g in groups.iter_mut() {
+                g.by_urgency.sort_by(|&a, &b| {
+                    let (na, nb) = (&needs[a as usize], &needs[b as usize]);
+                    nb.urgency
+                        .total_cmp(&na.urgency)
+                        .then(na.rank.cmp(&nb.rank))
+                });
+            }
+        }
+        idx
+    }
+}
+
+/// A candidate in a top-k heap; the heap's top is the worst candidate.
+#[derive(Debug, Clone, Copy)]
+struct Cand {
+    score: f64,
+    rank: u32,
+    item: u32,
+}
+
+impl PartialEq for Cand {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+impl Eq for Cand {}
+impl PartialOrd for Cand {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Cand {
+    /// Greater means worse: lower score, or equal score and higher rank.
+    fn cmp(&self, other: &Self) -> Ordering {
+        other
+            .score
+            .total_cmp(&self.score)
+            .then(self.rank.cmp(&other.rank))
+    }
+}
+
+struct TopK {
+    k: usize,
+    heap: BinaryHeap<Cand>,
+}
+
+impl TopK {
+    fn new(k: usize) -> Self {
+        TopK {
+            k,
+            heap: BinaryHeap::with_capacity(k + 1),
+        }
+    }
+
+    fn push(&mut self, c: Cand) {
+        if self.heap.len() < self.k {
+            self.heap.push(c);
+        } else if let Some(top) = self.heap.peek()
+            && c < *top
+        {
+            self.heap.pop();
+            self.heap.push(c);
+        }
+    }
+
+    /// The score an item must beat (or tie with a smaller rank) to enter; `None` while the
+    /// heap is not full.
+    fn bar(&self) -> Option<f64> {
+        if self.heap.len() < self.k {
+            None
+        } else {
+            self.heap.peek().map(|c| c.score)
+        }
+    }
+
+    fn sorted(self) -> Vec<Cand> {
+        let mut v = self.heap.into_vec();
+        v.sort();
+        v
+    }
+}
+
+impl Matcher<'_> {
+    pub(crate) fn rank_offers_flat(
+        &self,
+        need: usize,
+        k: usize,
+        scratch: &mut Scratch,
+    ) -> Vec<Ranked> {
+        let Some(n) = self.needs.get(need) else {
+            return Vec::new();
+        };
+        if k == 0 || n.level.is_err() {
+            return Vec::new();
+        }
+        scratch.reset(self.offers.len());
+        let mut top = TopK::new(k);
+        let groups = match self.offer_index.groups.get(&n.kind) {
+            Some(g) => g.as_slice(),
+            None => &[],
+        };
+        for g in groups {
+            // The best any offer of this group can score for this need.
+            let best = score::combine(
+                &self.weights,
+                &n.nw,
+                1.0,
+                1.0,
+                g.region,
+                n.urgency,
+                if n.eur.is_some() { 1.0 } else { 0.0 },
+            );
+            if top.bar().is_some_and(|bar| best < bar) {
+                continue;
+            }
+            let first_touched = scratch.touched.len();
+            for &s in &n.skills {
+                if let Some(list) = g.skills.get(&s) {
+                    for &o in list {
+                        scratch.hit(o, false);
+                    }
+                }
+            }
+            for &t in &n.cats {
+                if let Some(list) = g.topics.get(&t) {
+                    for &o in list {
+                        scratch.hit(o, true);
+                    }
+                }
+            }
+            for &oi in &scratch.touched[first_touched..] {
+                let o = &self.offers[oi as usize];
+                if !self.pair_ok(n, o) {
+                    continue;
+                }
+                let score = self.score_hits(
+                    n,
+                    o,
+                    u32::from(scratch.skill[oi as usize]),
+                    u32::from(scratch.topic[oi as usize]),
+                );
+                top.push(Cand {
+                    score,
+                    rank: o.rank,
+                    item: oi,
+                });
+            }
+            if n.eur.is_none() {
+                // Every untouched offer in the group scores the same: take the first k
+                // admissible ones in id order.
+                let score =
+                    score::combine(&self.weights, &n.nw, 0.0, 0.0, g.region, n.urgency, 0.0);
+                if top.bar().is_some_and(|bar| score < bar) {
+                    continue;
+                }
+                let mut taken = 0;
+                for &oi in &g.by_rank {
+                    if taken >= k {
+                        break;
+                    }
+                    let o = &self.offers[oi as usize];
+                    if scratch.is_touched(oi) || !self.pair_ok(n, o) {
+                        continue;
+                    }
+                    taken += 1;
+                    top.push(Cand {
+                        score,
+                        rank: o.rank,
+                        item: oi,
+                    });
+                }
+            } else {
+                for &oi in &g.by_budget {
+                    let o = &self.offers[oi as usize];
+                    let score = self.score_hits(n, o, 0, 0);
+                    if top.bar().is_some_and(|bar| score < bar) {
+                        break;
+                    }
+                    if scratch.is_touched(oi) || !self.pair_ok(n, o) {
+                        continue;
+                    }
+                    top.push(Cand {
+                        score,
+                        rank: o.rank,
+                        item: oi,
+                    });
+                }
+            }
+        }
+        let id = n.id;
+        top.sorted()
+            .into_iter()
+            .map(|c| Ranked {
+                need: id,
+                offer: c.item as usize,
+                score: c.score,
+            })
+            .collect()
+    }
+
+    /// [`Matcher::rank_needs`] with a caller-provided scratch buffer.
+    pub fn rank_needs_with(&self, offer: usize, k: usize, scratch: &mut Scratch) -> Vec<Ranked> {
+        let Some(o) = self.offers.get(offer) else {
+            return Vec::new();
+        };
+        if k == 0 || o.level.is_err() {
+            return Vec::new();
+        }
+        let idx = &self.need_index;
+        scratch.reset(self.needs.len());
+        for &s in &o.skills {
+            if let Some(list) = idx.skills.get(&key(o.kind, s)) {
+                for &n in list {
+                    scratch.hit(n, false);
+                }
+            }
+        }
+        for &t in &o.topics {
+            if let Some(list) = idx.topics.get(&key(o.kind, t)) {
+                for &n in list {
+                    scratch.hit(n, true);
+                }
+            }
+        }
+        let mut top = TopK::new(k);
+        for &ni in &scratch.touched {
+            let n = &self.needs[ni as usize];
+            if !self.pair_ok(n, o) {
+                continue;
+            }
+            let score = self.score_hits(
+                n,
+                o,
+                u32::from(scratch.skill[ni as usize]),
+                u32::from(scratch.topic[ni as usize]),
+            );
+            top.push(Cand {
+                score,
+                rank: n.rank,
+                item: ni,
+            });
+        }
+        if let Some(groups) = idx.groups.get(&o.kind) {
+            for g in groups {
+                let mut taken = 0;
+                for &ni in &g.by_urgency {
+                    let n = &self.needs[ni as usize];
+                    // Exact for groups without money; an upper bound (full budget cover)
+                    // for the others. Either way non-increasing along the list.
+                    let bound = score::combine(
+                        &self.weights,
+                        &g.nw,
+                        0.0,
+                        0.0,
+                        o.region,
+                        n.urgency,
+                        if g.money { 1.0 } else { 0.0 },
+                    );
+                    if top.bar().is_some_and(|bar| bound < bar) {
+                        break;
+                    }
+                    if !g.money && taken >= k {
+                        break;
+                    }
+                    if scratch.is_touched(ni) || !self.pair_ok(n, o) {
+                        continue;
+                    }
+                    taken += 1;
+                    top.push(Cand {
+                        score: self.score_hits(n, o, 0, 0),
+                        rank: n.rank,
+                        item: ni,
+                    });
+                }
+            }
+        }
+        top.sorted()
+            .into_iter()
+            .map(|c| Ranked {
+                need: self.needs[c.item as usize].id,
+                offer,
+                score: c.score,
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,1119 @@
+//! Matching partners' support offers to projects' needs. No I/O.
+//!
+//! A [`Matcher`] is prepared once from borrowed catalog data ([`MatchInput`]) and then answers:
+//!
+//! - **hard constraints** for a (need, offer) pair ([`Matcher::check`]): same kind, offer valid
+//!   on the reference date, region (the offer's regions, or its partner's region when it names
+//!   none, cover the city, or the offer is remote), remaining capacity (project slots and hours
+//!   per slot), the partner's licence requirement ([`license_satisfies`]), the project not
+//!   archived/rejected/retired, the need not already supported. A failing pair names the
+//!   constraint that excludes it ([`Exclusion`]): "why not".
+//! - an **explained soft score** in [0, 1] ([`Matcher::explain`]): skills coverage, topic
+//!   overlap (offer topics vs project categories), region closeness (common AGS prefix),
+//!   urgency (priority, age, project status) and budget coverage, weighted by the city config.
+//! - **ranking**, top-k offers for a need ([`Matcher::rank_offers`]) and top-k needs for an
+//!   offer ([`Matcher::rank_needs`]) through an inverted index; results are identical to the
+//!   brute-force references ([`Matcher::rank_offers_brute_force`]).
+//! - a **global assignment** ([`Matcher::assign`]) that respects capacities and maximises the
+//!   total score exactly (see [`assign`] and [`Assignment`]).
+//! - **help wanted** ([`help_wanted`]): every need nobody supports, per kind.
+//!
+//! Capacity model: an offer has `capacity.projects` slots (one when absent); each matched need
+//! takes one slot and an equal share of the offer's hours and budget, so matched needs never
+//! exceed the offer's totals. Needs that already name the offer in `supported_by` take their
+//! slots (and hours, budget) first.
+//!
+//! ```
+//! use digifarm_core::{matching::{MatchInput, Matcher}, synth};
+//! let cat = synth::catalog(1, 50, 10, 40);
+//! let m = Matcher::new(MatchInput {
+//!     projects: &cat.projects,
+//!     partners: &cat.partners,
+//!     offers: &cat.offers,
+//!     config: &cat.config,
+//!     today: synth::REFERENCE_DATE,
+//! })?;
+//! let assignment = m.assign();
+//! assert!(assignment.total_score >= 0.0);
+//! # Ok::<(), digifarm_core::matching::MatchError>(())
+//! ```
+
+pub mod assign;
+mod constraints;
+mod help;
+mod index;
+mod score;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+pub use constraints::{Exclusion, license_satisfies, region_closeness};
+pub use help::help_wanted;
+pub use index::Scratch;
+pub use score::{Explanation, Term};
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::model::{CityConfig, MatchingWeights, Partner, Project, SupportOffer};
+use score::NeedWeights;
+
+/// What the matcher works on: borrowed catalog data and the reference date.
+#[derive(Debug, Clone, Copy)]
+pub struct MatchInput<'a> {
+    /// All projects.
+    pub projects: &'a [Project],
+    /// All partners.
+    pub partners: &'a [Partner],
+    /// All support offers.
+    pub offers: &'a [SupportOffer],
+    /// The city config (city name/AGS and matching weights).
+    pub config: &'a CityConfig,
+    /// The day offers must be valid on and needs' ages are counted to.
+    pub today: NaiveDate,
+}
+
+/// A need, addressed by the index of its project in [`MatchInput::projects`] and its index in
+/// that project's `needs`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+pub struct NeedId {
+    /// Index of the project.
+    pub project: usize,
+    /// Index of the need in the project's `needs`.
+    pub need: usize,
+}
+
+/// One ranked or assigned (need, offer) pair.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Ranked {
+    /// The need.
+    pub need: NeedId,
+    /// Index of the offer in [`MatchInput::offers`].
+    pub offer: usize,
+    /// The pair's score in [0, 1].
+    pub score: f64,
+}
+
+/// Why matching could not start.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[error("{kind}")]
+pub struct MatchError {
+    /// What is wrong.
+    pub kind: MatchErrorKind,
+}
+
+/// What is wrong with the matching input.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum MatchErrorKind {
+    /// A weight is NaN or infinite.
+    #[error("matching weight `{name}` is not a finite number ({value})")]
+    WeightNotFinite {
+        /// The weight's name.
+        name: &'static str,
+        /// Its value.
+        value: f64,
+    },
+    /// A weight is negative.
+    #[error("matching weight `{name}` is negative ({value})")]
+    WeightNegative {
+        /// The weight's name.
+        name: &'static str,
+        /// Its value.
+        value: f64,
+    },
+    /// `region` and `urgency` are both zero: the score would be undefined for needs where no
+    /// other term applies.
+    #[error("matching weights `region` and `urgency` are both zero")]
+    WeightsZero,
+}
+
+impl MatchError {
+    /// The finding for `digifarm.toml` (`file`) that the CLI reports: `invalid-number` for NaN
+    /// or infinity, `out-of-range` for negative or all-zero weights.
+    pub fn to_diagnostic(&self, file: &str) -> Diagnostic {
+        let (code, pointer) = match &self.kind {
+            MatchErrorKind::WeightNotFinite { name, .. } => {
+                (Code::InvalidNumber, format!("/matching/weights/{name}"))
+            }
+            MatchErrorKind::WeightNegative { name, .. } => {
+                (Code::OutOfRange, format!("/matching/weights/{name}"))
+            }
+            MatchErrorKind::WeightsZero => (Code::OutOfRange, "/matching/weights".to_owned()),
+        };
+        Diagnostic::new(code, file, pointer, self.to_string())
+            .with_help("matching weights must be finite numbers ≥ 0, and region + urgency > 0")
+    }
+}
+
+/// Checks the matching weights: finite, non-negative, `region + urgency > 0`.
+pub fn validate_weights(w: &MatchingWeights) -> Result<(), MatchError> {
+    let all = [
+        ("skills", w.skills),
+        ("topics", w.topics),
+        ("region", w.region),
+        ("urgency", w.urgency),
+        ("budget", w.budget),
+    ];
+    for (name, value) in all {
+        if !value.is_finite() {
+            return Err(MatchError {
+                kind: MatchErrorKind::WeightNotFinite { name, value },
+            });
+        }
+        if value < 0.0 {
+            return Err(MatchError {
+                kind: MatchErrorKind::WeightNegative { name, value },
+            });
+        }
+    }
+    if w.region + w.urgency <= 0.0 {
+        return Err(MatchError {
+            kind: MatchErrorKind::WeightsZero,
+        });
+    }
+    Ok(())
+}
+
+const NO_REQ: u32 = u32::MAX;
+
+/// A need's candidate (column, score) pairs and the best score left out, if any.
+type CandidateList = (Vec<(u32, f64)>, Option<f64>);
+
+#[derive(Debug, Clone)]
+pub(crate) struct OfferInfo {
+    pub kind: u32,
+    pub level: Result<(), Exclusion>,
+    pub slots: u32,
+    pub used: u32,
+    pub hours_per_slot: Option<f64>,
+    pub budget_per_slot: Option<f64>,
+    pub region: f64,
+    pub req: u32,
+    pub skills: Vec<u32>,
+    pub topics: Vec<u32>,
+    pub masks: Option<(u64, u64)>,
+    pub rank: u32,
+}
+
+impl OfferInfo {
+    pub fn free_slots(&self) -> u32 {
+        if self.level.is_ok() {
+            self.slots.saturating_sub(self.used)
+        } else {
+            0
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct NeedInfo {
+    pub id: NeedId,
+    pub kind: u32,
+    pub level: Result<(), Exclusion>,
+    pub skills: Vec<u32>,
+    pub cats: Vec<u32>,
+    pub masks: Option<(u64, u64)>,
+    pub urgency: f64,
+    pub age_days: i64,
+    pub hours: Option<f64>,
+    pub eur: Option<f64>,
+    pub license: u32,
+    pub nw: NeedWeights,
+    pub rank: u32,
+}
+
+#[derive(Debug, Default)]
+struct Interner(HashMap<String, u32>);
+
+impl Interner {
+    fn id(&mut self, s: &str) -> u32 {
+        // Tags are usually lower-case already: look them up without allocating.
+        if let Some(&id) = self.0.get(s) {
+            return id;
+        }
+        let key = s.trim().to_lowercase();
+        let next = self.0.len() as u32;
+        *self.0.entry(key).or_insert(next)
+    }
+
+    fn ids<'s>(&mut self, items: impl IntoIterator<Item = &'s String>) -> Vec<u32> {
+        let mut v: Vec<u32> = items.into_iter().map(|s| self.id(s)).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    }
+}
+
+/// Sorted-list intersection size.
+fn overlap(a: &[u32], b: &[u32]) -> u32 {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+/// Options of [`Matcher::assign_with`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AssignOptions {
+    /// How many top-ranked offers per need enter the first round. Exactness does not depend
+    /// on it (pruned pairs are checked against the dual certificate and needs that fail it get
+    /// more candidates), only speed does.
+    pub candidates_per_need: usize,
+}
+
+impl Default for AssignOptions {
+    fn default() -> Self {
+        AssignOptions {
+            candidates_per_need: 16,
+        }
+    }
+}
+
+/// A global assignment of offers to open needs.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Assignment {
+    /// The chosen pairs, in need order (project id, need index).
+    pub pairs: Vec<Ranked>,
+    /// The sum of their scores: the maximum possible under the constraints.
+    pub total_score: f64,
+    /// Open needs that got no offer, in need order.
+    pub unmatched: Vec<NeedId>,
+    /// Solver rounds (1 when the first candidate lists were enough for the certificate).
+    pub rounds: u32,
+    /// Candidate pairs in the last round.
+    pub candidate_pairs: usize,
+}
+
+/// A prepared matcher over one catalog. Build it once, query it many times; it is `Sync`.
+#[derive(Debug)]
+pub struct Matcher<'a> {
+    input: MatchInput<'a>,
+    weights: MatchingWeights,
+    offers: Vec<OfferInfo>,
+    needs: Vec<NeedInfo>,
+    need_start: Vec<usize>,
+    lic_ok: Vec<bool>,
+    n_req: usize,
+    city: String,
+    offer_index: index::OfferIndex,
+    need_index: index::NeedIndex,
+}
+
+impl<'a> Matcher<'a> {
+    /// Prepares matching: validates the weights, precomputes per-offer and per-need data and
+    /// builds the inverted indexes.
+    pub fn new(input: MatchInput<'a>) -> Result<Self, MatchError> {
+        let weights = input.config.matching.weights;
+        validate_weights(&weights)?;
+        let city_info = &input.config.city;
+        let city = match (&city_info.ags, city_info.name.trim()) {
+            (Some(ags), "") => ags.clone(),
+            (Some(ags), name) => format!("{name} ({ags})"),
+            (None, "") => "the city".to_owned(),
+            (None, name) => name.to_owned(),
+        };
+
+        let mut kinds = Interner::default();
+        let mut terms = Interner::default();
+        let mut licenses = Interner::default();
+        let mut reqs = Interner::default();
+
+        // Existing support that names an offer takes its slot, hours and budget.
+        let mut offer_pos: HashMap<&str, usize> = HashMap::new();
+        for (i, o) in input.offers.iter().enumerate() {
+            offer_pos.entry(o.id.as_str()).or_insert(i);
+        }
+        let mut used = vec![(0u32, 0.0f64, 0.0f64); input.offers.len()];
+        for p in input.projects {
+            for n in &p.needs {
+                for s in &n.supported_by {
+                    if let Some(&i) = s.offer.as_deref().and_then(|o| offer_pos.get(o)) {
+                        let u = &mut used[i];
+                        u.0 += 1;
+                        u.1 += n.hours_per_month.unwrap_or(0.0);
+                        u.2 += n.eur_per_year.unwrap_or(0.0);
+                    }
+                }
+            }
+        }
+        let partner_region: HashMap<&str, Option<&str>> = input
+            .partners
+            .iter()
+            .map(|p| (p.id.as_str(), p.region.as_deref()))
+            .collect();
+
+        let mut offer_order: Vec<usize> = (0..input.offers.len()).collect();
+        offer_order.sort_by(|&a, &b| input.offers[a].id.cmp(&input.offers[b].id).then(a.cmp(&b)));
+        let mut offer_rank = vec![0u32; input.offers.len()];
+        for (r, &i) in offer_order.iter().enumerate() {
+            offer_rank[i] = r as u32;
+        }
+
+        let offers: Vec<OfferInfo> = input
+            .offers
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                let (used_slots, used_hours, used_budget) = used[i];
+                let slots = o.capacity.projects.unwrap_or(1);
+                let free = slots.saturating_sub(used_slots);
+                let per_slot = |total: Option<f64>, taken: f64| {
+                    total.map(|t| {
+                        if free == 0 {
+                            0.0
+                        } else {
+                            ((t - taken) / f64::from(free)).max(0.0)
+                        }
+                    })
+                };
+                let region_list: Vec<&str> = if o.regions.is_empty() {
+                    partner_region
+                        .get(o.partner.as_str())
+                        .copied()
+                        .flatten()
+                        .into_iter()
+                        .collect()
+                } else {
+                    o.regions.iter().map(String::as_str).collect()
+                };
+                let (covers, closeness) =
+                    constraints::regions_closeness(region_list.iter().copied(), city_info);
+                let level = if !partner_region.contains_key(o.partner.as_str()) {
+                    Err(Exclusion::UnknownPartner {
+                        partner: o.partner.clone(),
+                    })
+                } else if let Some(f) = o.valid_from.filter(|f| *f > input.today) {
+                    Err(Exclusion::NotYetValid { valid_from: f })
+                } else if let Some(u) = o.valid_until.filter(|u| *u < input.today) {
+                    Err(Exclusion::Expired { valid_until: u })
+                } else if !covers && !o.remote {
+                    Err(Exclusion::Region {
+                        regions: region_list.iter().map(|s| (*s).to_owned()).collect(),
+                        city: city.clone(),
+                    })
+                } else if free == 0 {
+                    Err(Exclusion::Capacity {
+                        slots,
+                        used: used_slots,
+                    })
+                } else {
+                    Ok(())
+                };
+                OfferInfo {
+                    kind: kinds.id(&o.kind),
+                    level,
+                    slots,
+                    used: used_slots,
+                    hours_per_slot: per_slot(o.capacity.hours_per_month, used_hours),
+                    budget_per_slot: per_slot(o.budget_eur_per_year, used_budget),
+                    region: closeness,
+                    req: o
+                        .license_requirement
+                        .as_deref()
+                        .map_or(NO_REQ, |r| reqs.id(r)),
+                    masks: None,
+                    skills: terms.ids(&o.skills),
+                    topics: terms.ids(&o.topics),
+                    rank: offer_rank[i],
+                }
+            })
+            .collect();
+
+        let mut need_start = Vec::with_capacity(input.projects.len() + 1);
+        let mut needs = Vec::new();
+        for (pi, p) in input.projects.iter().enumerate() {
+            need_start.push(needs.len());
+            let inactive = constraints::project_inactive(p.status, p.lifecycle);
+            let cats = terms.ids(&p.categories);
+            let license = licenses.id(&p.license);
+            for (ni, n) in p.needs.iter().enumerate() {
+                let level = if !n.supported_by.is_empty() {
+                    Err(Exclusion::AlreadySupported {
+                        partners: n.supported_by.iter().map(|s| s.partner.clone()).collect(),
+                    })
+                } else if let Some(reason) = &inactive {
+                    Err(Exclusion::ProjectInactive {
+                        reason: reason.clone(),
+                    })
+                } else {
+                    Ok(())
+                };
+                let skills = terms.ids(&n.skills);
+                let age_days = n.since.map_or(0, |s| (input.today - s).num_days());
+                let eur = n.eur_per_year.filter(|e| *e > 0.0);
+                needs.push(NeedInfo {
+                    id: NeedId {
+                        project: pi,
+                        need: ni,
+                    },
+                    kind: kinds.id(&n.kind),
+                    level,
+                    nw: NeedWeights::new(
+                        &weights,
+                        !skills.is_empty(),
+                        !cats.is_empty(),
+                        eur.is_some(),
+                    ),
+                    masks: None,
+                    skills,
+                    cats: cats.clone(),
+                    urgency: score::urgency(n.priority, age_days, p.status),
+                    age_days,
+                    hours: n.hours_per_month,
+                    eur,
+                    license,
+                    rank: 0,
+                });
+            }
+        }
+        need_start.push(needs.len());
+        let mut need_order: Vec<usize> = (0..needs.len()).collect();
+        need_order.sort_by(|&a, &b| {
+            let (na, nb) = (&needs[a].id, &needs[b].id);
+            input.projects[na.project]
+                .id
+                .cmp(&input.projects[nb.project].id)
+                .then(na.cmp(nb))
+        });
+        for (r, &i) in need_order.iter().enumerate() {
+            needs[i].rank = r as u32;
+        }
+
+        // The licence rule is evaluated once per distinct (licence, requirement) pair.
+        let mut lic_names: Vec<(&String, &u32)> = licenses.0.iter().collect();
+        lic_names.sort_by_key(|(_, id)| **id);
+        let mut req_names: Vec<(&String, &u32)> = reqs.0.iter().collect();
+        req_names.sort_by_key(|(_, id)| **id);
+        let n_req = req_names.len();
+        let mut lic_ok = vec![false; lic_names.len() * n_req];
+        for (l, _) in &lic_names {
+            for (r, _) in &req_names {
+                let (li, ri) = (licenses.0[*l] as usize, reqs.0[*r] as usize);
+                lic_ok[li * n_req + ri] = license_satisfies(l, r);
+            }
+        }
+
+        // Small vocabularies (the usual case): skill and topic sets as 64-bit masks, so that
+        // scoring a pair during the assignment's pricing scan is a popcount.
+        let mut offers = offers;
+        if terms.0.len() <= 64 {
+            let mask = |ids: &[u32]| ids.iter().fold(0u64, |m, &t| m | (1u64 << t));
+            for o in &mut offers {
+                o.masks = Some((mask(&o.skills), mask(&o.topics)));
+            }
+            for n in &mut needs {
+                n.masks = Some((mask(&n.skills), mask(&n.cats)));
+            }
+        }
+        let offer_index = index::OfferIndex::build(&offers, &weights);
+        let need_index = index::NeedIndex::build(&needs);
+        Ok(Matcher {
+            input,
+            weights,
+            offers,
+            needs,
+            need_start,
+            lic_ok,
+            n_req,
+            city,
+            offer_index,
+            need_index,
+        })
+    }
+
+    /// The input the matcher was built from.
+    pub fn input(&self) -> &MatchInput<'a> {
+        &self.input
+    }
+
+    fn flat(&self, need: NeedId) -> Option<usize> {
+        let start = *self.need_start.get(need.project)?;
+        let end = *self.need_start.get(need.project + 1)?;
+        let i = start + need.need;
+        (i < end).then_some(i)
+    }
+
+    /// Every need of every project, in need order (project id, need index).
+    pub fn all_needs(&self) -> Vec<NeedId> {
+        let mut v: Vec<&NeedInfo> = self.needs.iter().collect();
+        v.sort_by_key(|n| n.rank);
+        v.into_iter().map(|n| n.id).collect()
+    }
+
+    /// The needs that can be matched: nobody supports them and their project is active; in
+    /// need order.
+    pub fn open_needs(&self) -> Vec<NeedId> {
+        let mut v: Vec<&NeedInfo> = self.needs.iter().filter(|n| n.level.is_ok()).collect();
+        v.sort_by_key(|n| n.rank);
+        v.into_iter().map(|n| n.id).collect()
+    }
+
+    /// Index of the project with this id.
+    pub fn project_index(&self, id: &str) -> Option<usize> {
+        self.input.projects.iter().position(|p| p.id == id)
+    }
+
+    /// Index of the offer with this id.
+    pub fn offer_index(&self, id: &str) -> Option<usize> {
+        self.input.offers.iter().position(|o| o.id == id)
+    }
+
+    #[inline]
+    fn pair_ok(&self, n: &NeedInfo, o: &OfferInfo) -> bool {
+        let lic = o.req == NO_REQ
+            || self
+                .lic_ok
+                .get(n.license as usize * self.n_req + o.req as usize)
+                .copied()
+                .unwrap_or(false);
+        let hours = match (n.hours, o.hours_per_slot) {
+            (Some(h), Some(p)) => h <= p,
+            _ => true,
+        };
+        lic && hours
+    }
+
+    fn pair_exclusion(&self, n: &NeedInfo, o: &OfferInfo, offer: usize) -> Option<Exclusion> {
+        if let Err(e) = &n.level {
+            return Some(e.clone());
+        }
+        if n.kind != o.kind {
+            return Some(Exclusion::Kind {
+                need: self.need_ref(n.id)?.kind.clone(),
+                offer: self.input.offers.get(offer)?.kind.clone(),
+            });
+        }
+        if let Err(e) = &o.level {
+            return Some(e.clone());
+        }
+        if let (Some(h), Some(p)) = (n.hours, o.hours_per_slot)
+            && h > p
+        {
+            return Some(Exclusion::Hours {
+                needed: h,
+                per_slot: p,
+            });
+        }
+        if !self.pair_ok(n, o) {
+            return Some(Exclusion::License {
+                project: self.input.projects.get(n.id.project)?.license.clone(),
+                requirement: self
+                    .input
+                    .offers
+                    .get(offer)?
+                    .license_requirement
+                    .clone()
+                    .unwrap_or_default(),
+            });
+        }
+        None
+    }
+
+    fn need_ref(&self, need: NeedId) -> Option<&crate::model::Need> {
+        self.input.projects.get(need.project)?.needs.get(need.need)
+    }
+
+    /// Checks the hard constraints: `Ok` when the pair can be matched, otherwise the first
+    /// constraint that excludes it. `None` when the need or offer does not exist.
+    pub fn check(&self, need: NeedId, offer: usize) -> Option<Result<(), Exclusion>> {
+        let n = self.needs.get(self.flat(need)?)?;
+        let o = self.offers.get(offer)?;
+        Some(match self.pair_exclusion(n, o, offer) {
+            Some(e) => Err(e),
+            None => Ok(()),
+        })
+    }
+
+    #[inline]
+    pub(crate) fn score_hits(&self, n: &NeedInfo, o: &OfferInfo, sh: u32, th: u32) -> f64 {
+        score::combine(
+            &self.weights,
+            &n.nw,
+            score::fraction(sh, n.skills.len()),
+            score::fraction(th, n.cats.len()),
+            o.region,
+            n.urgency,
+            score::budget_cover(o.budget_per_slot, n.eur),
+        )
+    }
+
+    fn score_pair(&self, n: &NeedInfo, o: &OfferInfo) -> f64 {
+        self.score_hits(
+            n,
+            o,
+            overlap(&n.skills, &o.skills),
+            overlap(&n.cats, &o.topics),
+        )
+    }
+
+    /// The score of an admissible pair with every term explained, or the constraint that
+    /// excludes the pair ("why not"). `None` when the need or offer does not exist.
+    pub fn explain(&self, need: NeedId, offer: usize) -> Option<Result<Explanation, Exclusion>> {
+        let n = self.needs.get(self.flat(need)?)?;
+        let o = self.offers.get(offer)?;
+        if let Some(e) = self.pair_exclusion(n, o, offer) {
+            return Some(Err(e));
+        }
+        let raw_need = self.need_ref(need)?;
+        let project = self.input.projects.get(need.project)?;
+        let raw_offer = self.input.offers.get(offer)?;
+        let w = &self.weights;
+        let denom = n.nw.denom;
+        let mut terms = Vec::new();
+        let mut push = |name: &'static str, weight: f64, value: f64, detail: String| {
+            terms.push(Term {
+                name,
+                weight,
+                value,
+                contribution: if denom > 0.0 {
+                    weight * value / denom
+                } else {
+                    0.0
+                },
+                detail,
+            });
+        };
+        let lower = |v: &[String]| -> Vec<String> {
+            let mut l: Vec<String> = v.iter().map(|s| s.trim().to_lowercase()).collect();
+            l.sort();
+            l.dedup();
+            l
+        };
+        if !n.skills.is_empty() {
+            let want = lower(&raw_need.skills);
+            let have = lower(&raw_offer.skills);
+            let (hit, miss): (Vec<&String>, Vec<&String>) =
+                want.iter().partition(|s| have.contains(s));
+            let value = score::fraction(overlap(&n.skills, &o.skills), n.skills.len());
+            let mut detail = format!("covers {} of {} skills", hit.len(), want.len());
+            if !hit.is_empty() {
+                detail.push_str(&format!(": {}", join(&hit)));
+            }
+            if !miss.is_empty() {
+                detail.push_str(&format!(" (missing: {})", join(&miss)));
+            }
+            push("skills", w.skills, value, detail);
+        }
+        if !n.cats.is_empty() {
+            let cats = lower(&project.categories);
+            let topics = lower(&raw_offer.topics);
+            let shared: Vec<&String> = cats.iter().filter(|c| topics.contains(c)).collect();
+            let value = score::fraction(overlap(&n.cats, &o.topics), n.cats.len());
+            let detail = if shared.is_empty() {
+                format!(
+                    "shares none of the project's categories ({})",
+                    cats.join(", ")
+                )
+            } else {
+                format!(
+                    "shares {} of {} project categories: {}",
+                    shared.len(),
+                    cats.len(),
+                    join(&shared)
+                )
+            };
+            push("topics", w.topics, value, detail);
+        }
+        let region_detail = {
+            let regions = if raw_offer.regions.is_empty() {
+                "its partner's region".to_owned()
+            } else {
+                raw_offer.regions.join(", ")
+            };
+            let remote = if raw_offer.remote { "remote; " } else { "" };
+            format!(
+                "{remote}serves {regions}; closeness to {} {:.2}",
+                self.city, o.region
+            )
+        };
+        push("region", w.region, o.region, region_detail);
+        push(
+            "urgency",
+            w.urgency,
+            n.urgency,
+            format!(
+                "priority {}, open {} days, project {}",
+                raw_need.priority.as_str(),
+                n.age_days.max(0),
+                project.status.as_str()
+            ),
+        );
+        if let Some(e) = n.eur {
+            let value = score::budget_cover(o.budget_per_slot, n.eur);
+            let detail = match o.budget_per_slot {
+                Some(b) => format!("one slot of the offer gives {b:.0} € of {e:.0} €/year"),
+                None => format!("the offer states no budget; the need asks {e:.0} €/year"),
+            };
+            push("budget", w.budget, value, detail);
+        }
+        Some(Ok(Explanation {
+            score: self.score_pair(n, o),
+            terms,
+        }))
+    }
+
+    /// Why an offer cannot serve any need at all (partner, validity, region, capacity), if so.
+    pub fn offer_exclusion(&self, offer: usize) -> Option<Exclusion> {
+        self.offers.get(offer)?.level.clone().err()
+    }
+
+    /// The score of an admissible pair; `None` when the pair is excluded or does not exist.
+    pub fn score(&self, need: NeedId, offer: usize) -> Option<f64> {
+        let n = self.needs.get(self.flat(need)?)?;
+        let o = self.offers.get(offer)?;
+        if self.pair_exclusion(n, o, offer).is_some() {
+            return None;
+        }
+        Some(self.score_pair(n, o))
+    }
+
+    /// A scratch buffer for [`Matcher::rank_offers_with`] and [`Matcher::rank_needs_with`];
+    /// reuse one per thread to avoid allocating per query.
+    pub fn scratch(&self) -> Scratch {
+        Scratch::new(self.offers.len().max(self.needs.len()))
+    }
+
+    /// The top `k` offers for `need`, best first (score descending, then offer id), through
+    /// the index. Empty when the need is unknown, supported already or its project inactive.
+    pub fn rank_offers(&self, need: NeedId, k: usize) -> Vec<Ranked> {
+        self.rank_offers_with(need, k, &mut self.scratch())
+    }
+
+    /// [`Matcher::rank_offers`] with a caller-provided scratch buffer.
+    pub fn rank_offers_with(&self, need: NeedId, k: usize, scratch: &mut Scratch) -> Vec<Ranked> {
+        match self.flat(need) {
+            Some(i) => self.rank_offers_flat(i, k, scratch),
+            None => Vec::new(),
+        }
+    }
+
+    /// The top `k` open needs for `offer`, best first (score descending, then project id and
+    /// need index), through the index. Empty when the offer is unknown or not admissible.
+    pub fn rank_needs(&self, offer: usize, k: usize) -> Vec<Ranked> {
+        self.rank_needs_with(offer, k, &mut self.scratch())
+    }
+
+    /// Brute-force reference for [`Matcher::rank_offers`]: checks and scores every offer.
+    pub fn rank_offers_brute_force(&self, need: NeedId, k: usize) -> Vec<Ranked> {
+        let Some(n) = self.flat(need).and_then(|i| self.needs.get(i)) else {
+            return Vec::new();
+        };
+        let mut all: Vec<(f64, u32, usize)> = self
+            .offers
+            .iter()
+            .enumerate()
+            .filter(|(i, o)| self.pair_exclusion(n, o, *i).is_none())
+            .map(|(i, o)| (self.score_pair(n, o), o.rank, i))
+            .collect();
+        all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        all.truncate(k);
+        all.into_iter()
+            .map(|(score, _, offer)| Ranked { need, offer, score })
+            .collect()
+    }
+
+    /// Brute-force reference for [`Matcher::rank_needs`]: checks and scores every need.
+    pub fn rank_needs_brute_force(&self, offer: usize, k: usize) -> Vec<Ranked> {
+        let Some(o) = self.offers.get(offer) else {
+            return Vec::new();
+        };
+        let mut all: Vec<(f64, u32, NeedId)> = self
+            .needs
+            .iter()
+            .filter(|n| self.pair_exclusion(n, o, offer).is_none())
+            .map(|n| (self.score_pair(n, o), n.rank, n.id))
+            .collect();
+        all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        all.truncate(k);
+        all.into_iter()
+            .map(|(score, _, need)| Ranked { need, offer, score })
+            .collect()
+    }
+
+    /// The optimal assignment with default options.
+    pub fn assign(&self) -> Assignment {
+        self.assign_with(AssignOptions::default())
+    }
+
+    /// The assignment of offers to open needs that maximises the total score, respecting every
+    /// hard constraint and each offer's free slots; exact and deterministic (needs in id
+    /// order, ties between offers broken by offer id).
+    ///
+    /// Candidates come from the index (each need's top-ranked offers). The solver's dual
+    /// prices then certify that no left-out pair could improve the total: a pair (need, offer)
+    /// could only help if its score plus the offer's (non-positive) price exceeds what the need
+    /// already gains. A quick bound (the need's best left-out score, the highest price of its
+    /// kind) clears most needs; the others are scanned over every admissible offer of their
+    /// kind and get their most violating pairs added, and the kinds concerned are solved again,
+    /// until no violating pair is left. Kinds never share an offer, so each kind is solved
+    /// separately, in parallel.
+    pub fn assign_with(&self, options: AssignOptions) -> Assignment {
+        use rayon::prelude::*;
+
+        let mut rows: Vec<usize> = (0..self.needs.len())
+            .filter(|&i| self.needs[i].level.is_ok())
+            .collect();
+        rows.sort_by_key(|&i| self.needs[i].rank);
+        let mut cols: Vec<usize> = (0..self.offers.len()).collect();
+        cols.sort_by_key(|&i| self.offers[i].rank);
+        let capacities: Vec<u32> = cols.iter().map(|&i| self.offers[i].free_slots()).collect();
+        // Offer index → column.
+        let mut col_of = vec![0u32; self.offers.len()];
+        for (c, &i) in cols.iter().enumerate() {
+            col_of[i] = c as u32;
+        }
+        // Admissible offers (offer-level constraints) per kind, for pricing.
+        let mut by_kind: HashMap<u32, Vec<usize>> = HashMap::new();
+        for &i in &cols {
+            if self.offers[i].free_slots() > 0 {
+                by_kind.entry(self.offers[i].kind).or_default().push(i);
+            }
+        }
+
+        let limit = options.candidates_per_need.max(1);
+        let mut lists: Vec<CandidateList> = (0..rows.len())
+            .into_par_iter()
+            .map_init(
+                || self.scratch(),
+                |scratch, r| {
+                    let ranked = self.rank_offers_flat(rows[r], limit.saturating_add(1), scratch);
+                    let next = ranked.get(limit).map(|x| x.score);
+                    let cand = ranked
+                        .iter()
+                        .take(limit)
+                        .map(|x| (col_of[x.offer], x.score))
+                        .collect();
+                    (cand, next)
+                },
+            )
+            .collect();
+
+        // Kinds never share an offer, so each kind is its own problem: solved in parallel,
+        // and in later rounds only the kinds that got new pairs are solved again.
+        let mut parts: Vec<Part> = Vec::new();
+        let mut part_of_kind: HashMap<u32, usize> = HashMap::new();
+        let mut part_for = |kind: u32, parts: &mut Vec<Part>| -> usize {
+            *part_of_kind.entry(kind).or_insert_with(|| {
+                parts.push(Part::default());
+                parts.len() - 1
+            })
+        };
+        let mut local_col = vec![0u32; cols.len()];
+        for (c, &i) in cols.iter().enumerate() {
+            let p = part_for(self.offers[i].kind, &mut parts);
+            local_col[c] = parts[p].cols.len() as u32;
+            parts[p].cols.push(c as u32);
+        }
+        let mut local_row = vec![0u32; rows.len()];
+        let mut part_of_row = vec![0usize; rows.len()];
+        for (r, &n) in rows.iter().enumerate() {
+            let p = part_for(self.needs[n].kind, &mut parts);
+            local_row[r] = parts[p].rows.len() as u32;
+            part_of_row[r] = p;
+            parts[p].rows.push(r);
+        }
+        let mut dirty = vec![true; parts.len()];
+
+        let mut rounds = 1;
+        loop {
+            parts
+                .par_iter_mut()
+                .zip(dirty.par_iter())
+                .filter(|(_, d)| **d)
+                .for_each(|(part, _)| {
+                    let problem = assign::Problem {
+                        capacities: part.cols.iter().map(|&c| capacities[c as usize]).collect(),
+                        rows: part
+                            .rows
+                            .iter()
+                            .map(|&r| {
+                                lists[r]
+                                    .0
+                                    .iter()
+                                    .map(|&(c, s)| (local_col[c as usize], s))
+                                    .collect()
+                            })
+                            .collect(),
+                    };
+                    part.solution = Some(assign::solve(&problem));
+                });
+            let solution = assemble(&parts, rows.len(), cols.len(), &local_row, &part_of_row);
+            // Highest column price per kind (0 when some offer of the kind has a free slot).
+            let mut max_price: HashMap<u32, i64> = HashMap::new();
+            for (c, &i) in cols.iter().enumerate() {
+                if capacities[c] > 0 {
+                    let p = solution.col_price[c];
+                    max_price
+                        .entry(self.offers[i].kind)
+                        .and_modify(|m| *m = (*m).max(p))
+                        .or_insert(p);
+                }
+            }
+            // Pricing: a left-out pair (need i, offer j) could improve the total only if
+            // score·SCALE + price_j > gain_i (its reduced cost is negative). The quick bound
+            // uses the best left-out score and the highest price of the kind; needs that fail
+            // it are scanned exactly and get their most violating pairs added.
+            let additions: Vec<(usize, Vec<(u32, f64)>)> = (0..rows.len())
+                .into_par_iter()
+                .filter_map(|r| {
+                    let next = lists[r].1?;
+                    let need = &self.needs[rows[r]];
+                    let gain = -solution.row_dual[r];
+                    let bound = max_price.get(&need.kind).copied().unwrap_or(0);
+                    // An infinite `next` means "no quick bound: price exactly".
+                    if next.is_finite() && assign::scaled(next) + bound <= gain {
+                        return None;
+                    }
+                    let have = &lists[r].0;
+                    let mut violating: Vec<(i64, u32, f64)> = by_kind
+                        .get(&need.kind)
+                        .map(|offers| {
+                            offers
+                                .iter()
+                                .filter_map(|&oi| {
+                                    let o = &self.offers[oi];
+                                    let c = col_of[oi];
+                                    if !self.pair_ok(need, o) || have.iter().any(|x| x.0 == c) {
+                                        return None;
+                                    }
+                                    let score = self.score_pair(need, o);
+                                    let value =
+                                        assign::scaled(score) + solution.col_price[c as usize];
+                                    (value > gain && assign::scaled(score) > 0)
+                                        .then_some((value, c, score))
+                                })
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    if violating.is_empty() {
+                        return None;
+                    }
+                    violating.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                    violating.truncate(limit);
+                    Some((r, violating.into_iter().map(|(_, c, s)| (c, s)).collect()))
+                })
+                .collect();
+            if additions.is_empty() {
+                return self.finish(&rows, &cols, &lists, &solution, rounds);
+            }
+            rounds += 1;
+            dirty.iter_mut().for_each(|d| *d = false);
+            for (r, add) in additions {
+                dirty[part_of_row[r]] = true;
+                lists[r].0.extend(add);
+                // The list is no longer a top-k prefix: price this need exactly from now on.
+                lists[r].1 = Some(f64::INFINITY);
+            }
+        }
+    }
+
+    fn finish(
+        &self,
+        rows: &[usize],
+        cols: &[usize],
+        lists: &[CandidateList],
+        solution: &assign::Solution,
+        rounds: u32,
+    ) -> Assignment {
+        let mut pairs = Vec::new();
+        let mut unmatched = Vec::new();
+        let mut total_score = 0.0;
+        for (r, a) in solution.assignment.iter().enumerate() {
+            let need = self.needs[rows[r]].id;
+            match a {
+                Some(c) => {
+                    let score = lists[r]
+                        .0
+                        .iter()
+                        .find(|(cc, _)| cc == c)
+                        .map_or(0.0, |(_, s)| *s);
+                    total_score += score;
+                    pairs.push(Ranked {
+                        need,
+                        offer: cols[*c as usize],
+                        score,
+                    });
+                }
+                None => unmatched.push(need),
+            }
+        }
+        Assignment {
+            pairs,
+            total_score,
+            unmatched,
+            rounds,
+            candidate_pairs: lists.iter().map(|(c, _)| c.len()).sum(),
+        }
+    }
+}
+
+/// One kind's share of the assignment problem.
+#[derive(Debug, Default)]
+struct Part {
+    /// Global row indices, in order.
+    rows: Vec<usize>,
+    /// Global column indices, in order.
+    cols: Vec<u32>,
+    solution: Option<assign::Solution>,
+}
+
+/// The global solution from the kinds' solutions.
+fn assemble(
+    parts: &[Part],
+    n_rows: usize,
+    n_cols: usize,
+    local_row: &[u32],
+    part_of_row: &[usize],
+) -> assign::Solution {
+    let mut out = assign::Solution {
+        assignment: vec![None; n_rows],
+        total_score: 0.0,
+        row_dual: vec![0; n_rows],
+        col_price: vec![0; n_cols],
+    };
+    for part in parts {
+        if let Some(sol) = &part.solution {
+            out.total_score += sol.total_score;
+            for (lc, &c) in part.cols.iter().enumerate() {
+                out.col_price[c as usize] = sol.col_price.get(lc).copied().unwrap_or(0);
+            }
+        }
+    }
+    for (r, (&p, &lr)) in part_of_row.iter().zip(local_row).enumerate() {
+        let Some(part) = parts.get(p) else {
+            continue;
+        };
+        if let Some(sol) = &part.solution {
+            let lr = lr as usize;
+            out.assignment[r] = sol
+                .assignment
+                .get(lr)
+                .copied()
+                .flatten()
+                .and_then(|lc| part.cols.get(lc as usize).copied());
+            out.row_dual[r] = sol.row_dual.get(lr).copied().unwrap_or(0);
+        }
+    }
+    out
+}
+
+fn join(items: &[&String]) -> String {
+    items
+        .iter()
+        .map(|s| s.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests;

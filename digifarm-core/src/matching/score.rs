@@ -1,0 +1,132 @@
+//! The soft score of an admissible (need, offer) pair and its explanation.
+
+use serde::Serialize;
+
+use crate::model::{MatchingWeights, Priority, ProjectStatus};
+
+/// One term of a score.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Term {
+    /// `skills`, `topics`, `region`, `urgency` or `budget`.
+    pub name: &'static str,
+    /// The configured weight.
+    pub weight: f64,
+    /// The term's value in [0, 1].
+    pub value: f64,
+    /// Its share of the score: `weight * value / (sum of the weights of applicable terms)`.
+    pub contribution: f64,
+    /// How the value came about, for people.
+    pub detail: String,
+}
+
+/// Why a pair scores what it scores: the terms, their values and weights.
+///
+/// Terms that do not apply to a need are left out and their weight does not count: `skills`
+/// when the need lists no skills, `topics` when the project has no categories, `budget` when
+/// the need asks for no money. `region` and `urgency` always apply.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Explanation {
+    /// The score in [0, 1]: the sum of the contributions.
+    pub score: f64,
+    /// The applicable terms.
+    pub terms: Vec<Term>,
+}
+
+/// The per-need part of the score, computed once per need.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct NeedWeights {
+    /// Skills weight if the need lists skills, else 0.
+    pub skills: f64,
+    /// Topics weight if the project has categories, else 0.
+    pub topics: f64,
+    /// Budget weight if the need asks for money, else 0.
+    pub budget: f64,
+    /// Sum of the applicable weights (> 0: region and urgency always apply).
+    pub denom: f64,
+}
+
+impl NeedWeights {
+    pub fn new(w: &MatchingWeights, has_skills: bool, has_topics: bool, has_money: bool) -> Self {
+        let skills = if has_skills { w.skills } else { 0.0 };
+        let topics = if has_topics { w.topics } else { 0.0 };
+        let budget = if has_money { w.budget } else { 0.0 };
+        let denom = skills + topics + budget + w.region + w.urgency;
+        NeedWeights {
+            skills,
+            topics,
+            budget,
+            denom,
+        }
+    }
+}
+
+/// The one formula every path (explanation, brute force, index, assignment) uses, so that
+/// they agree to the last bit.
+#[inline]
+pub(crate) fn combine(
+    w: &MatchingWeights,
+    nw: &NeedWeights,
+    skills: f64,
+    topics: f64,
+    region: f64,
+    urgency: f64,
+    budget: f64,
+) -> f64 {
+    if nw.denom <= 0.0 {
+        return 0.0;
+    }
+    let num = nw.skills * skills
+        + nw.topics * topics
+        + w.region * region
+        + w.urgency * urgency
+        + nw.budget * budget;
+    num / nw.denom
+}
+
+/// Fraction of `total` items matched (`hits / total`, 0 when `total` is 0).
+#[inline]
+pub(crate) fn fraction(hits: u32, total: usize) -> f64 {
+    if total == 0 {
+        0.0
+    } else {
+        f64::from(hits) / total as f64
+    }
+}
+
+/// How much of a yearly need one slot of the offer covers.
+#[inline]
+pub(crate) fn budget_cover(per_slot: Option<f64>, needed: Option<f64>) -> f64 {
+    match (per_slot, needed) {
+        (Some(b), Some(e)) if e > 0.0 && b > 0.0 => (b / e).min(1.0),
+        _ => 0.0,
+    }
+}
+
+/// Urgency of a need: 50 % priority, 30 % age (a year open counts fully), 20 % project status.
+pub(crate) fn urgency(priority: Priority, age_days: i64, status: ProjectStatus) -> f64 {
+    0.5 * priority_value(priority) + 0.3 * age_value(age_days) + 0.2 * status_value(status)
+}
+
+pub(crate) fn priority_value(p: Priority) -> f64 {
+    match p {
+        Priority::Low => 0.25,
+        Priority::Medium => 0.5,
+        Priority::High => 0.75,
+        Priority::Critical => 1.0,
+    }
+}
+
+pub(crate) fn age_value(days: i64) -> f64 {
+    (days.max(0) as f64 / 365.0).min(1.0)
+}
+
+/// A broken project needs help most; a paused one least (it may not resume).
+pub(crate) fn status_value(s: ProjectStatus) -> f64 {
+    match s {
+        ProjectStatus::Broken => 1.0,
+        ProjectStatus::InDevelopment => 0.7,
+        ProjectStatus::Idea | ProjectStatus::Live => 0.5,
+        ProjectStatus::Paused => 0.3,
+        ProjectStatus::Archived => 0.0,
+    }
+}

@@ -1,0 +1,537 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use chrono::NaiveDate;
+use proptest::prelude::*;
+
+use super::*;
+use crate::model::{
+    Capacity, CityConfig, Lifecycle, Need, PartnerKind, Priority, ProjectStatus, SupportRef,
+};
+use crate::synth;
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+const TODAY: NaiveDate = synth::REFERENCE_DATE;
+
+fn need(kind: &str, skills: &[&str]) -> Need {
+    Need {
+        kind: kind.into(),
+        description: None,
+        skills: skills.iter().map(|s| (*s).to_owned()).collect(),
+        hours_per_month: None,
+        eur_per_year: None,
+        priority: Priority::Medium,
+        since: Some(date(2026, 3, 1)),
+        supported_by: Vec::new(),
+    }
+}
+
+fn project(id: &str, needs: Vec<Need>) -> Project {
+    let mut p = synth::projects(1, 1, &[]).remove(0);
+    p.id = id.into();
+    p.status = ProjectStatus::Live;
+    p.lifecycle = Lifecycle::Admitted;
+    p.license = "MIT".into();
+    p.categories = vec!["mobility".into(), "environment".into()];
+    p.needs = needs;
+    p
+}
+
+fn partner(id: &str, region: &str) -> Partner {
+    Partner {
+        id: id.into(),
+        name: id.into(),
+        kind: PartnerKind::Company,
+        description: None,
+        sectors: Vec::new(),
+        region: Some(region.into()),
+        website: None,
+        contacts: Vec::new(),
+    }
+}
+
+fn offer(id: &str, partner: &str, kind: &str, skills: &[&str]) -> SupportOffer {
+    SupportOffer {
+        id: id.into(),
+        partner: partner.into(),
+        kind: kind.into(),
+        description: None,
+        skills: skills.iter().map(|s| (*s).to_owned()).collect(),
+        topics: vec!["mobility".into()],
+        regions: vec!["05515000".into()],
+        remote: false,
+        capacity: Capacity {
+            projects: Some(1),
+            hours_per_month: None,
+        },
+        budget_eur_per_year: None,
+        license_requirement: None,
+        valid_from: None,
+        valid_until: None,
+    }
+}
+
+struct Cat {
+    projects: Vec<Project>,
+    partners: Vec<Partner>,
+    offers: Vec<SupportOffer>,
+    config: CityConfig,
+}
+
+impl Cat {
+    fn new(projects: Vec<Project>, offers: Vec<SupportOffer>) -> Self {
+        Cat {
+            projects,
+            partners: vec![partner("acme", "05515000"), partner("far", "11000000")],
+            offers,
+            config: synth::config(),
+        }
+    }
+
+    fn matcher(&self) -> Matcher<'_> {
+        Matcher::new(MatchInput {
+            projects: &self.projects,
+            partners: &self.partners,
+            offers: &self.offers,
+            config: &self.config,
+            today: TODAY,
+        })
+        .unwrap()
+    }
+}
+
+const N0: NeedId = NeedId {
+    project: 0,
+    need: 0,
+};
+
+fn why_not(cat: &Cat, o: usize) -> &'static str {
+    cat.matcher()
+        .check(N0, o)
+        .unwrap()
+        .expect_err("excluded")
+        .constraint()
+}
+
+#[test]
+fn each_hard_constraint_is_named() {
+    let base = || offer("o", "acme", "technical", &["rust"]);
+    let mk = |o: SupportOffer| {
+        Cat::new(
+            vec![project("p", vec![need("technical", &["rust"])])],
+            vec![o],
+        )
+    };
+
+    assert!(mk(base()).matcher().check(N0, 0).unwrap().is_ok());
+    assert_eq!(
+        why_not(&mk(offer("o", "acme", "content", &["rust"])), 0),
+        "kind"
+    );
+
+    let mut o = base();
+    o.valid_from = Some(date(2027, 1, 1));
+    assert_eq!(why_not(&mk(o), 0), "validity");
+    let mut o = base();
+    o.valid_until = Some(date(2026, 1, 1));
+    assert_eq!(why_not(&mk(o), 0), "validity");
+
+    let mut o = base();
+    o.regions = vec!["11000000".into()];
+    assert_eq!(why_not(&mk(o.clone()), 0), "region");
+    o.remote = true;
+    assert!(mk(o).matcher().check(N0, 0).unwrap().is_ok());
+    // No regions: the partner's region counts.
+    let mut o = base();
+    o.regions.clear();
+    assert!(mk(o.clone()).matcher().check(N0, 0).unwrap().is_ok());
+    o.partner = "far".into();
+    assert_eq!(why_not(&mk(o), 0), "region");
+
+    let mut o = base();
+    o.capacity.projects = Some(0);
+    assert_eq!(why_not(&mk(o), 0), "capacity");
+
+    let mut o = base();
+    o.capacity.hours_per_month = Some(10.0);
+    o.capacity.projects = Some(2);
+    let mut c = mk(o);
+    c.projects[0].needs[0].hours_per_month = Some(6.0);
+    let m = c.matcher();
+    let e = m.check(N0, 0).unwrap().unwrap_err();
+    assert_eq!(e.constraint(), "capacity");
+    assert!(e.to_string().contains("5.0 h/month"), "{e}");
+
+    let mut o = base();
+    o.license_requirement = Some("GPL-3.0-or-later".into());
+    let c = mk(o);
+    assert_eq!(why_not(&c, 0), "license");
+    let mut c = c;
+    c.projects[0].license = "gpl-3.0-or-later".into();
+    assert!(c.matcher().check(N0, 0).unwrap().is_ok());
+
+    let mut c = mk(base());
+    c.projects[0].status = ProjectStatus::Archived;
+    assert_eq!(why_not(&c, 0), "project-status");
+    let mut c = mk(base());
+    c.projects[0].lifecycle = Lifecycle::Rejected;
+    assert_eq!(why_not(&c, 0), "project-status");
+
+    let mut c = mk(base());
+    c.projects[0].needs[0].supported_by = vec![SupportRef {
+        partner: "acme".into(),
+        offer: None,
+        since: None,
+    }];
+    assert_eq!(why_not(&c, 0), "already-supported");
+
+    let mut o = base();
+    o.partner = "ghost".into();
+    assert_eq!(why_not(&mk(o), 0), "partner");
+}
+
+#[test]
+fn explanation_terms_add_up() {
+    let mut n = need("financial", &["hosting", "cloud-credits"]);
+    n.eur_per_year = Some(400.0);
+    n.priority = Priority::High;
+    let mut o = offer("o", "acme", "financial", &["hosting"]);
+    o.budget_eur_per_year = Some(200.0);
+    let c = Cat::new(vec![project("p", vec![n])], vec![o]);
+    let m = c.matcher();
+    let e = m.explain(N0, 0).unwrap().unwrap();
+    let names: Vec<_> = e.terms.iter().map(|t| t.name).collect();
+    assert_eq!(names, ["skills", "topics", "region", "urgency", "budget"]);
+    let sum: f64 = e.terms.iter().map(|t| t.contribution).sum();
+    assert!((sum - e.score).abs() < 1e-12);
+    assert_eq!(e.terms[0].value, 0.5);
+    assert_eq!(e.terms[1].value, 0.5); // mobility of mobility+environment
+    assert_eq!(e.terms[2].value, 1.0);
+    assert_eq!(e.terms[4].value, 0.5);
+    assert!(e.terms[0].detail.contains("missing: cloud-credits"));
+    assert_eq!(m.score(N0, 0), Some(e.score));
+    assert!(e.score > 0.0 && e.score <= 1.0);
+}
+
+#[test]
+fn need_without_skills_still_ranks() {
+    let c = Cat::new(
+        vec![project("p", vec![need("technical", &[])])],
+        vec![
+            offer("a", "acme", "technical", &["rust"]),
+            offer("b", "acme", "technical", &[]),
+        ],
+    );
+    let m = c.matcher();
+    let e = m.explain(N0, 0).unwrap().unwrap();
+    assert!(e.terms.iter().all(|t| t.name != "skills"));
+    let r = m.rank_offers(N0, 5);
+    assert_eq!(r.len(), 2);
+    assert_eq!(r, m.rank_offers_brute_force(N0, 5));
+    // Equal scores: id order.
+    assert_eq!(r[0].offer, 0);
+}
+
+#[test]
+fn bad_weights_are_errors_with_diagnostics() {
+    let cat = synth::catalog(1, 5, 2, 3);
+    let mut config = cat.config.clone();
+    for (set, code) in [
+        (f64::NAN, "invalid-number"),
+        (f64::INFINITY, "invalid-number"),
+        (-0.5, "out-of-range"),
+    ] {
+        config.matching.weights.topics = set;
+        let err = Matcher::new(MatchInput {
+            projects: &cat.projects,
+            partners: &cat.partners,
+            offers: &cat.offers,
+            config: &config,
+            today: TODAY,
+        })
+        .unwrap_err();
+        let d = err.to_diagnostic("digifarm.toml");
+        assert_eq!(d.code, code);
+        assert_eq!(d.pointer, "/matching/weights/topics");
+        assert!(d.is_error());
+    }
+    config.matching.weights = MatchingWeights {
+        skills: 1.0,
+        topics: 0.0,
+        region: 0.0,
+        urgency: 0.0,
+        budget: 0.0,
+    };
+    assert_eq!(
+        validate_weights(&config.matching.weights).unwrap_err().kind,
+        MatchErrorKind::WeightsZero
+    );
+}
+
+#[test]
+fn empty_catalogs_and_no_offers() {
+    let config = synth::config();
+    let m = Matcher::new(MatchInput {
+        projects: &[],
+        partners: &[],
+        offers: &[],
+        config: &config,
+        today: TODAY,
+    })
+    .unwrap();
+    let a = m.assign();
+    assert!(a.pairs.is_empty() && a.unmatched.is_empty());
+    assert_eq!(a.total_score, 0.0);
+
+    let c = Cat::new(
+        vec![project("p", vec![need("technical", &["rust"])])],
+        vec![],
+    );
+    let m = c.matcher();
+    assert!(m.rank_offers(N0, 10).is_empty());
+    let a = m.assign();
+    assert_eq!(a.unmatched, vec![N0]);
+    assert!(m.rank_needs(0, 3).is_empty());
+    assert!(m.check(N0, 0).is_none());
+    assert!(
+        m.rank_offers(
+            NeedId {
+                project: 3,
+                need: 0
+            },
+            3
+        )
+        .is_empty()
+    );
+}
+
+#[test]
+fn supported_needs_keep_their_offer_and_use_its_capacity() {
+    let mut supported = need("technical", &["rust"]);
+    supported.supported_by = vec![SupportRef {
+        partner: "acme".into(),
+        offer: Some("a".into()),
+        since: None,
+    }];
+    let mut a = offer("a", "acme", "technical", &["rust"]);
+    a.capacity.projects = Some(2);
+    let c = Cat::new(
+        vec![
+            project("p1", vec![supported]),
+            project("p2", vec![need("technical", &["rust"])]),
+            project("p3", vec![need("technical", &["rust"])]),
+        ],
+        vec![a],
+    );
+    let m = c.matcher();
+    let asg = m.assign();
+    // One slot left for two open needs; the supported need is not reassigned.
+    assert_eq!(asg.pairs.len(), 1);
+    assert_eq!(asg.unmatched.len(), 1);
+    assert!(asg.pairs.iter().all(|p| p.need.project != 0));
+    assert_eq!(m.open_needs().len(), 2);
+}
+
+#[test]
+fn need_referencing_a_missing_partner_is_supported_not_a_panic() {
+    let mut n = need("technical", &["rust"]);
+    n.supported_by = vec![SupportRef {
+        partner: "ghost".into(),
+        offer: Some("no-such-offer".into()),
+        since: None,
+    }];
+    let c = Cat::new(
+        vec![project("p", vec![n, need("technical", &["rust"])])],
+        vec![offer("a", "acme", "technical", &["rust"])],
+    );
+    let m = c.matcher();
+    assert_eq!(why_not(&c, 0), "already-supported");
+    let a = m.assign();
+    assert_eq!(a.pairs.len(), 1);
+    assert_eq!(
+        a.pairs[0].need,
+        NeedId {
+            project: 0,
+            need: 1
+        }
+    );
+}
+
+#[test]
+fn help_wanted_per_kind() {
+    let mut supported = need("content", &[]);
+    supported.supported_by = vec![SupportRef {
+        partner: "acme".into(),
+        offer: None,
+        since: None,
+    }];
+    let mut archived = project("old", vec![need("technical", &[])]);
+    archived.status = ProjectStatus::Archived;
+    let projects = vec![
+        project(
+            "p",
+            vec![need("technical", &[]), supported, need("financial", &[])],
+        ),
+        archived,
+    ];
+    let h = help_wanted(&projects);
+    assert_eq!(h.keys().collect::<Vec<_>>(), ["financial", "technical"]);
+    assert_eq!(h["technical"], vec![N0]);
+}
+
+fn synth_matcher_check(seed: u64, projects: usize, offers: usize, ks: &[usize]) {
+    let cat = synth::catalog(seed, projects, offers / 4 + 1, offers);
+    let m = Matcher::new(MatchInput {
+        projects: &cat.projects,
+        partners: &cat.partners,
+        offers: &cat.offers,
+        config: &cat.config,
+        today: synth::REFERENCE_DATE,
+    })
+    .unwrap();
+    let mut scratch = m.scratch();
+    for &k in ks {
+        for need in m.all_needs() {
+            assert_eq!(
+                m.rank_offers_with(need, k, &mut scratch),
+                m.rank_offers_brute_force(need, k),
+                "seed {seed} need {need:?} k {k}"
+            );
+        }
+        for o in 0..cat.offers.len() {
+            assert_eq!(
+                m.rank_needs_with(o, k, &mut scratch),
+                m.rank_needs_brute_force(o, k),
+                "seed {seed} offer {o} k {k}"
+            );
+        }
+    }
+}
+
+#[test]
+fn index_ranking_equals_brute_force() {
+    for seed in 0..4 {
+        synth_matcher_check(seed, 150, 200, &[1, 3, 10, 1000]);
+    }
+}
+
+#[test]
+fn index_ranking_equals_brute_force_with_ties() {
+    // Few distinct values: many equal scores, where id order decides.
+    let mut cat = synth::catalog(9, 60, 10, 80);
+    for o in &mut cat.offers {
+        o.skills.truncate(1);
+        o.regions = vec!["05515000".into()];
+        o.budget_eur_per_year = o.budget_eur_per_year.map(|_| 500.0);
+    }
+    for p in &mut cat.projects {
+        for n in &mut p.needs {
+            n.priority = Priority::Medium;
+            n.since = Some(date(2020, 1, 1));
+        }
+    }
+    let m = Matcher::new(MatchInput {
+        projects: &cat.projects,
+        partners: &cat.partners,
+        offers: &cat.offers,
+        config: &cat.config,
+        today: TODAY,
+    })
+    .unwrap();
+    for k in [1, 2, 7] {
+        for need in m.all_needs() {
+            assert_eq!(m.rank_offers(need, k), m.rank_offers_brute_force(need, k));
+        }
+        for o in 0..cat.offers.len() {
+            assert_eq!(m.rank_needs(o, k), m.rank_needs_brute_force(o, k));
+        }
+    }
+}
+
+/// The best total over every feasible assignment, by exhaustive search.
+fn brute_force_total(m: &Matcher<'_>, n_offers: usize) -> f64 {
+    let rows: Vec<Vec<(u32, f64)>> = m
+        .open_needs()
+        .into_iter()
+        .map(|need| {
+            (0..n_offers)
+                .filter_map(|o| m.score(need, o).map(|s| (o as u32, s)))
+                .collect()
+        })
+        .collect();
+    let capacities = m.offers.iter().map(OfferInfo::free_slots).collect();
+    assign::brute_force(&assign::Problem { capacities, rows })
+}
+
+fn check_assignment(m: &Matcher<'_>, a: &Assignment) {
+    let mut used = vec![0u32; m.offers.len()];
+    for p in &a.pairs {
+        assert!(m.check(p.need, p.offer).unwrap().is_ok());
+        assert_eq!(m.score(p.need, p.offer), Some(p.score));
+        used[p.offer] += 1;
+    }
+    for (u, o) in used.iter().zip(&m.offers) {
+        assert!(*u <= o.free_slots());
+    }
+    assert_eq!(a.pairs.len() + a.unmatched.len(), m.open_needs().len());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(150))]
+    #[test]
+    fn assignment_is_optimal_on_small_catalogs(
+        seed in 0u64..1_000_000,
+        projects in 1usize..4,
+        offers in 1usize..5,
+        per_need in 1usize..3,
+    ) {
+        let mut cat = synth::catalog(seed, projects, 2, offers);
+        // Small capacities make offers contested.
+        for o in &mut cat.offers {
+            o.capacity.projects = o.capacity.projects.map(|p| p % 3);
+            o.capacity.hours_per_month = None;
+        }
+        let m = Matcher::new(MatchInput {
+            projects: &cat.projects,
+            partners: &cat.partners,
+            offers: &cat.offers,
+            config: &cat.config,
+            today: synth::REFERENCE_DATE,
+        }).unwrap();
+        let a = m.assign_with(AssignOptions { candidates_per_need: per_need });
+        check_assignment(&m, &a);
+        let best = brute_force_total(&m, cat.offers.len());
+        prop_assert!((a.total_score - best).abs() < 1e-6, "ours {} brute {}", a.total_score, best);
+        prop_assert_eq!(&m.assign_with(AssignOptions { candidates_per_need: per_need }), &a);
+    }
+}
+
+#[test]
+fn pruned_candidates_are_certified_on_a_contested_catalog() {
+    // Scarce capacity: the first candidate lists are not enough, the certificate forces more.
+    let mut cat = synth::catalog(5, 300, 20, 40);
+    for o in &mut cat.offers {
+        o.capacity.projects = Some(1);
+        o.capacity.hours_per_month = None;
+    }
+    let m = Matcher::new(MatchInput {
+        projects: &cat.projects,
+        partners: &cat.partners,
+        offers: &cat.offers,
+        config: &cat.config,
+        today: synth::REFERENCE_DATE,
+    })
+    .unwrap();
+    let narrow = m.assign_with(AssignOptions {
+        candidates_per_need: 1,
+    });
+    let wide = m.assign_with(AssignOptions {
+        candidates_per_need: 10_000,
+    });
+    check_assignment(&m, &narrow);
+    assert_eq!(wide.rounds, 1);
+    assert!((narrow.total_score - wide.total_score).abs() < 1e-6);
+    assert!(narrow.rounds > 1);
+}
