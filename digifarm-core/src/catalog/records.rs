@@ -265,7 +265,7 @@ fn short(v: &Value) -> String {
 
 /// Every property name that appears anywhere in the schema of `kind`.
 fn field_names(kind: SchemaKind) -> impl Iterator<Item = &'static str> {
-    static NAMES: OnceLock<[BTreeSet<String>; 4]> = OnceLock::new();
+    static NAMES: OnceLock<[BTreeSet<String>; 5]> = OnceLock::new();
     let all = NAMES.get_or_init(|| {
         SchemaKind::ALL.map(|k| {
             let mut names = BTreeSet::new();
