@@ -402,6 +402,34 @@ fn missing_source_city_link_attestation_and_taken_id_are_refused() {
 }
 
 #[test]
+fn a_proposal_meets_the_catalogs_own_rules() {
+    let mut p = proposal("MIT");
+    p.project.needs.push(need("hosting", Vec::new()));
+    p.project.categories = vec!["Umwlet".to_owned()];
+    let mut cat = catalog_with(vec![], vec![]);
+    cat.config.categories = vec!["Umwelt".to_owned()];
+    let refused = workflow::propose(&p, &cat, d("2024-05-06"), "form.yaml").unwrap_err();
+    let found: Vec<(&str, &str)> = refused
+        .diagnostics
+        .iter()
+        .map(|d| (d.code.as_ref(), d.pointer.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("unknown-category", "/project/categories/0"),
+            ("unknown-need-kind", "/project/needs/1/kind")
+        ]
+    );
+    assert!(refused.diagnostics.iter().all(|d| d.file == "form.yaml"));
+    // A warning alone does not refuse: it comes back with the project.
+    p.project.needs.pop();
+    let (_, warnings) = workflow::propose(&p, &cat, d("2024-05-06"), "form.yaml").unwrap();
+    assert_eq!(warnings.len(), 1);
+    assert_eq!(warnings[0].help.as_deref(), Some("did you mean `Umwelt`?"));
+}
+
+#[test]
 fn city_link_follows_the_config() {
     let mut p = project("p", Lifecycle::Proposed);
     p.origin = Some(Origin {

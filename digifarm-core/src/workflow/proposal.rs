@@ -144,7 +144,8 @@ impl std::error::Error for Refused {}
 /// existing ids): the id is free, the licence is open source under the city's policy (the
 /// licence engine's own diagnostics), the source repository is given when the city requires
 /// it, the project links to the city (`admission.city_link`), and all four attestations are
-/// given. Attestations are recorded with the proposer's name and `date`. `file` names the
+/// given; the catalog's own rules (need kinds, categories, default language, amounts,
+/// references to partners and offers) apply as in `digifarm validate`. Attestations are recorded with the proposer's name and `date`. `file` names the
 /// proposal in diagnostics. Warnings (e.g. a deprecated licence id) come back with the
 /// project.
 ///
@@ -289,6 +290,28 @@ pub fn propose(
         for mut d in schema {
             d.file = file.to_owned();
             d.pointer = format!("/project{}", d.pointer);
+            out.push(d);
+        }
+    }
+
+    // The catalog's own rules (need kinds, categories, default language, amounts,
+    // references), run on the new project beside the catalog's partners and offers. Licence
+    // findings were reported above.
+    let probe = Catalog::from_records(
+        config.clone(),
+        vec![project.clone()],
+        catalog.partners.clone(),
+        catalog.offers.clone(),
+    );
+    for mut d in crate::validate::validate(&probe, date) {
+        if let Some(rest) = d.pointer.strip_prefix("/0")
+            && d.file == "<projects>"
+            && !d.code.starts_with("license-")
+        {
+            d.pointer = format!("/project{rest}");
+            d.file = file.to_owned();
+            d.line = 0;
+            d.column = 0;
             out.push(d);
         }
     }
