@@ -21,6 +21,7 @@ mod fast;
 mod records;
 pub mod write;
 
+pub(crate) use records::check_proposal;
 pub(crate) use records::closest as closest_name;
 pub use records::{RecordValue, check_value};
 

@@ -343,23 +343,22 @@ pub fn parse_proposal(text: &str, json: bool, file: &str) -> Result<Proposal, Ve
         ]
     })?;
     let mut out = Vec::new();
-    if let Some(validator) = crate::schema::validator(crate::schema::SchemaKind::Proposal) {
-        let positions = source::positions(text, format);
-        for error in validator.iter_errors(&value) {
-            let pointer = error.instance_path().to_string();
-            let pos =
-                source::lookup(&positions, &pointer).unwrap_or(source::Pos { line: 1, column: 1 });
-            out.push(
-                Diagnostic::new(Code::SchemaViolation, file, pointer, error.to_string())
-                    .with_help("see `digifarm schema proposal` for the form's fields")
-                    .at(pos.line, pos.column),
-            );
+    let proposal = crate::catalog::check_proposal(value, &mut out);
+    let positions = source::positions(text, format);
+    for d in &mut out {
+        d.file = file.to_owned();
+        let pos =
+            source::lookup(&positions, &d.pointer).unwrap_or(source::Pos { line: 1, column: 1 });
+        (d.line, d.column) = (pos.line, pos.column);
+        if d.help.is_none() {
+            d.help = Some("see `digifarm schema proposal` for the form's fields".to_owned());
         }
     }
-    if !out.is_empty() {
-        crate::diagnostic::sort(&mut out);
-        return Err(out);
+    match proposal {
+        Some(p) if out.is_empty() => Ok(p),
+        _ => {
+            crate::diagnostic::sort(&mut out);
+            Err(out)
+        }
     }
-    serde_json::from_value(value)
-        .map_err(|e| vec![Diagnostic::new(Code::SchemaViolation, file, "", e.to_string()).at(1, 1)])
 }
