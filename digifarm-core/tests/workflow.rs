@@ -521,6 +521,21 @@ fn the_proposal_form_parses_from_yaml_and_json_and_reports_schema_errors() {
         "{errs:?}"
     );
     assert!(workflow::parse_proposal("project: [", false, "f.yaml").is_err());
+    let typo = yaml.replace("  license: MIT", "  lisence: MIT");
+    let errs = workflow::parse_proposal(&typo, false, "f.yaml").unwrap_err();
+    let found: Vec<(&str, &str, Option<&str>)> = errs
+        .iter()
+        .map(|e| (e.code.as_ref(), e.pointer.as_str(), e.help.as_deref()))
+        .collect();
+    assert!(
+        found.contains(&(
+            "unknown-field",
+            "/project/lisence",
+            Some("did you mean `license`?")
+        )),
+        "{found:?}"
+    );
+    assert!(found.iter().any(|f| f.0 == "missing-field"), "{found:?}");
 }
 
 // ---------------------------------------------------------------- staleness
