@@ -31,6 +31,16 @@ enum Command {
     License(cmd::license::Args),
     /// Match partners' offers to projects' needs: rankings, or the optimal assignment.
     Match(cmd::match_::Args),
+    /// Add a project from a filled-in proposal form (lifecycle `proposed`).
+    Propose(cmd::propose::Args),
+    /// Decide on a project (admit, reject, …), confirm a listing, or list pending proposals.
+    Review(cmd::review::Args),
+    /// List stale listings: not reviewed in time, or paused/broken for too long.
+    Stale(cmd::stale::Args),
+    /// Figures for the programme's evaluation.
+    Stats(cmd::stats::Args),
+    /// Merge several cities' catalogs into one.
+    Merge(cmd::merge::Args),
 }
 
 fn main() -> ExitCode {
@@ -52,6 +62,11 @@ fn main() -> ExitCode {
         Command::Import(args) => cmd::import::run(args),
         Command::License(args) => cmd::license::run(args),
         Command::Match(args) => cmd::match_::run(args),
+        Command::Propose(args) => cmd::propose::run(args),
+        Command::Review(args) => cmd::review::run(args),
+        Command::Stale(args) => cmd::stale::run(args),
+        Command::Stats(args) => cmd::stats::run(args),
+        Command::Merge(args) => cmd::merge::run(args),
     };
     match result {
         Ok(code) => code,

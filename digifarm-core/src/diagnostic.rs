@@ -172,6 +172,12 @@ codes! {
     StatusUnknown = "status-unknown", Warning, "an imported status text could not be mapped to a status; a conservative one was set";
     /// The declared licence differs from the checkout's LICENSE file.
     LicenseFileMismatch = "license-file-mismatch", Warning, "the declared licence does not match the licence file of the source checkout";
+    /// A proposal shows no link to the city.
+    CityLinkMissing = "city-link-missing", Error, "a proposal shows no link to the city as the city config defines it";
+    /// A proposal lacks an attestation the admission criteria need.
+    AttestationMissing = "attestation-missing", Error, "a proposal does not attest an admission criterion that only a person can vouch for";
+    /// Two merged catalogs list the same source repository.
+    DuplicateSource = "duplicate-source", Warning, "two cities list the same project (same source repository URL)";
 }
 
 impl std::fmt::Display for Code {

@@ -7,11 +7,14 @@ pub mod import;
 mod json_tree;
 pub mod license;
 pub mod matching;
+pub mod merge;
 pub mod model;
 pub mod schema;
 pub mod source;
+pub mod stats;
 pub mod synth;
 pub mod validate;
+pub mod workflow;
 pub mod yaml_emit;
 
 pub use diagnostic::{Code, Diagnostic, Severity};

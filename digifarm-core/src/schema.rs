@@ -18,24 +18,28 @@ pub enum SchemaKind {
     Offer,
     /// `config.schema.json` (`digifarm.toml`)
     Config,
+    /// `proposal.schema.json` (the proposal form, `digifarm propose --from`)
+    Proposal,
 }
 
 impl SchemaKind {
     /// Every schema, in file order.
-    pub const ALL: [SchemaKind; 4] = [
+    pub const ALL: [SchemaKind; 5] = [
         SchemaKind::Project,
         SchemaKind::Partner,
         SchemaKind::Offer,
         SchemaKind::Config,
+        SchemaKind::Proposal,
     ];
 
-    /// `project`, `partner`, `offer` or `config`.
+    /// `project`, `partner`, `offer`, `config` or `proposal`.
     pub fn name(self) -> &'static str {
         match self {
             SchemaKind::Project => "project",
             SchemaKind::Partner => "partner",
             SchemaKind::Offer => "offer",
             SchemaKind::Config => "config",
+            SchemaKind::Proposal => "proposal",
         }
     }
 
@@ -62,7 +66,9 @@ impl std::str::FromStr for SchemaKind {
             .into_iter()
             .find(|k| k.name() == s)
             .ok_or_else(|| {
-                format!("unknown schema `{s}` (expected project, partner, offer or config)")
+                format!(
+                    "unknown schema `{s}` (expected project, partner, offer, config or proposal)"
+                )
             })
     }
 }
@@ -74,6 +80,7 @@ pub fn json_schema(kind: SchemaKind) -> Value {
         SchemaKind::Partner => schemars::schema_for!(Partner),
         SchemaKind::Offer => schemars::schema_for!(SupportOffer),
         SchemaKind::Config => schemars::schema_for!(CityConfig),
+        SchemaKind::Proposal => schemars::schema_for!(crate::workflow::Proposal),
     };
     let mut value = schema.to_value();
     simplify_enums(&mut value);
@@ -142,7 +149,8 @@ pub fn json_schema_text(kind: SchemaKind) -> String {
 
 /// The compiled validator for `kind`, built once per process.
 pub(crate) fn validator(kind: SchemaKind) -> Option<&'static jsonschema::Validator> {
-    static CELLS: [OnceLock<Option<jsonschema::Validator>>; 4] = [
+    static CELLS: [OnceLock<Option<jsonschema::Validator>>; 5] = [
+        OnceLock::new(),
         OnceLock::new(),
         OnceLock::new(),
         OnceLock::new(),
@@ -153,6 +161,7 @@ pub(crate) fn validator(kind: SchemaKind) -> Option<&'static jsonschema::Validat
         SchemaKind::Partner => 1,
         SchemaKind::Offer => 2,
         SchemaKind::Config => 3,
+        SchemaKind::Proposal => 4,
     };
     CELLS[index]
         .get_or_init(|| {

@@ -510,6 +510,7 @@ pub fn projects(seed: u64, n_projects: usize, offers: &[SupportOffer]) -> Vec<Pr
                 contacts: Vec::new(),
                 last_reviewed: Some(day(rng.below(200) as u64)),
                 image: None,
+                attestations: Vec::new(),
                 id,
                 name,
             }

@@ -3,5 +3,10 @@
 pub mod import;
 pub mod license;
 pub mod match_;
+pub mod merge;
+pub mod propose;
+pub mod review;
 pub mod schema;
+pub mod stale;
+pub mod stats;
 pub mod validate;

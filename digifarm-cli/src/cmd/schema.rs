@@ -8,7 +8,7 @@ use crate::output::{self, CliError, CmdResult};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Which schema.
-    #[arg(value_parser = ["project", "partner", "offer", "config"])]
+    #[arg(value_parser = ["project", "partner", "offer", "config", "proposal"])]
     kind: String,
 }
 

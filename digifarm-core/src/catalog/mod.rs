@@ -19,7 +19,9 @@ use crate::source::{self, Format, MAX_COLLECTION_BYTES, MAX_RECORD_BYTES, ParseE
 
 mod fast;
 mod records;
+pub mod write;
 
+pub(crate) use records::check_proposal;
 pub(crate) use records::closest as closest_name;
 pub use records::{RecordValue, check_value};
 

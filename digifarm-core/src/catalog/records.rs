@@ -84,6 +84,17 @@ pub(crate) fn check_config(value: Value, diagnostics: &mut Vec<Diagnostic>) -> O
     convert(value, diagnostics)
 }
 
+/// Checks and converts a proposal form, with the same diagnostics as records get.
+pub(crate) fn check_proposal(
+    value: Value,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<crate::workflow::Proposal> {
+    if !schema_check(SchemaKind::Proposal, &value, diagnostics) {
+        return None;
+    }
+    convert(value, diagnostics)
+}
+
 /// Runs the JSON Schema of `kind`; returns whether `value` is valid.
 fn schema_check(kind: SchemaKind, value: &Value, diagnostics: &mut Vec<Diagnostic>) -> bool {
     let Some(validator) = schema::validator(kind) else {
@@ -265,7 +276,7 @@ fn short(v: &Value) -> String {
 
 /// Every property name that appears anywhere in the schema of `kind`.
 fn field_names(kind: SchemaKind) -> impl Iterator<Item = &'static str> {
-    static NAMES: OnceLock<[BTreeSet<String>; 4]> = OnceLock::new();
+    static NAMES: OnceLock<[BTreeSet<String>; 5]> = OnceLock::new();
     let all = NAMES.get_or_init(|| {
         SchemaKind::ALL.map(|k| {
             let mut names = BTreeSet::new();

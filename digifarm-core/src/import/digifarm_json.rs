@@ -258,6 +258,7 @@ impl Ctx {
             contacts: Vec::new(),
             last_reviewed: None,
             image: None,
+            attestations: Vec::new(),
         };
 
         self.status(&mut project, get("Status"), &base, at);

@@ -58,6 +58,11 @@ pub struct CityInfo {
     /// The city's website.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub website: Option<String>,
+    /// Short code that namespaces this city's ids when catalogs are merged (`ms` gives
+    /// `ms/klimaheroes`); default: derived from the city name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"))]
+    pub code: Option<String>,
 }
 
 impl Default for CityInfo {
@@ -67,6 +72,7 @@ impl Default for CityInfo {
             ags: None,
             languages: default_languages(),
             website: None,
+            code: None,
         }
     }
 }
@@ -169,14 +175,37 @@ pub struct AdmissionConfig {
     /// An admitted project must link its source repository.
     #[serde(default = "yes")]
     pub require_source: bool,
+    /// What counts as a proposal's link to the city.
+    #[serde(default)]
+    pub city_link: CityLink,
+    /// Further place names or municipality keys (AGS, a prefix covers a larger area, e.g.
+    /// `05515` or `Münsterland`) that count as the city's region for `city_link`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub region: Vec<String>,
 }
 
 impl Default for AdmissionConfig {
     fn default() -> Self {
         AdmissionConfig {
             require_source: true,
+            city_link: CityLink::default(),
+            region: Vec::new(),
         }
     }
+}
+
+/// What counts as a proposal's link to the city.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum CityLink {
+    /// Not checked.
+    None,
+    /// The project's origin city is the city (or in its region), or it is deployed there.
+    Origin,
+    /// As `origin`, or a partner supporting one of its needs comes from the city's region
+    /// (the default).
+    #[default]
+    OriginOrPartner,
 }
 
 fn yes() -> bool {

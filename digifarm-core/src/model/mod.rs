@@ -14,14 +14,14 @@ mod project;
 mod text;
 
 pub use config::{
-    AdmissionConfig, CityConfig, CityInfo, LicenseClarification, LicenseConfig, LicensePending,
-    LicensePolicyKind, MatchingConfig, MatchingWeights, StalenessConfig,
+    AdmissionConfig, CityConfig, CityInfo, CityLink, LicenseClarification, LicenseConfig,
+    LicensePending, LicensePolicyKind, MatchingConfig, MatchingWeights, StalenessConfig,
 };
 pub use offer::{Capacity, SupportOffer};
 pub use partner::{Partner, PartnerKind};
 pub use project::{
-    Complexity, Contact, Decision, Deployment, DeploymentMode, Lifecycle, Links, Need, Origin,
-    Priority, Project, ProjectStatus, SupportRef,
+    Attestation, Complexity, Contact, Decision, Deployment, DeploymentMode, Lifecycle, Links, Need,
+    Origin, Priority, Project, ProjectStatus, SupportRef,
 };
 pub use text::LocalizedText;
 

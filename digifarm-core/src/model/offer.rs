@@ -11,7 +11,7 @@ use super::LocalizedText;
 pub struct SupportOffer {
     /// Unique slug; also the file name (`offers/<id>.yaml`).
     #[schemars(
-        regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"),
+        regex(pattern = r"^([a-z0-9]+(-[a-z0-9]+)*/)?[a-z0-9]+(-[a-z0-9]+)*$"),
         length(min = 1, max = 80)
     )]
     pub id: String,

@@ -10,7 +10,7 @@ use super::{Contact, LocalizedText};
 pub struct Partner {
     /// Unique slug; also the file name (`partners/<id>.yaml`).
     #[schemars(
-        regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"),
+        regex(pattern = r"^([a-z0-9]+(-[a-z0-9]+)*/)?[a-z0-9]+(-[a-z0-9]+)*$"),
         length(min = 1, max = 80)
     )]
     pub id: String,

@@ -11,7 +11,7 @@ use super::LocalizedText;
 pub struct Project {
     /// Unique slug; also the file name (`projects/<id>.yaml`).
     #[schemars(
-        regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"),
+        regex(pattern = r"^([a-z0-9]+(-[a-z0-9]+)*/)?[a-z0-9]+(-[a-z0-9]+)*$"),
         length(min = 1, max = 80)
     )]
     pub id: String,
@@ -90,6 +90,25 @@ pub struct Project {
     /// Preview image URL.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image: Option<String>,
+    /// Admission criteria a person vouched for (GDPR ensured, complies with the law, …),
+    /// with who and when; recorded from the proposal form.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attestations: Vec<Attestation>,
+}
+
+/// An admission criterion that a person vouched for, because code cannot check it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Attestation {
+    /// The criterion: `digital`, `runs`, `gdpr` or `lawful`.
+    #[schemars(regex(pattern = r"^[a-z]+(-[a-z]+)*$"))]
+    pub criterion: String,
+    /// Who vouched for it (the proposer's name).
+    #[schemars(length(min = 1))]
+    pub by: String,
+    /// When.
+    #[serde(deserialize_with = "super::date::required")]
+    pub date: NaiveDate,
 }
 
 /// How far the software is.

@@ -75,6 +75,33 @@ pub fn validate(catalog: &Catalog, today: NaiveDate) -> Vec<Diagnostic> {
     diagnostics
 }
 
+/// A staleness finding and the project it is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StaleFinding {
+    /// The project's id.
+    pub project: String,
+    /// The finding, as `digifarm validate` reports it.
+    pub diagnostic: Diagnostic,
+}
+
+/// The staleness findings alone, exactly as [`validate`] reports them: `stale-listing`
+/// (not reviewed within `staleness.review_days`), `stale-status` (paused or broken for longer
+/// than `staleness.status_days`) and `never-reviewed` (info). Positions are resolved; the
+/// order is that of the projects.
+pub fn stale(catalog: &Catalog, today: NaiveDate) -> Vec<StaleFinding> {
+    let (indexes, mut diagnostics): (Vec<usize>, Vec<Diagnostic>) =
+        rules::stale(catalog, today).into_iter().unzip();
+    catalog.resolve_positions(&mut diagnostics);
+    indexes
+        .into_iter()
+        .zip(diagnostics)
+        .map(|(i, diagnostic)| StaleFinding {
+            project: catalog.projects[i].id.clone(),
+            diagnostic,
+        })
+        .collect()
+}
+
 /// Loads and validates the catalog at `path` (a directory or a record file).
 ///
 /// # Errors

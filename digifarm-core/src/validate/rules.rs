@@ -65,6 +65,19 @@ impl Ctx<'_> {
     }
 }
 
+/// Only the staleness findings, with the index of the project each is about (positions not
+/// yet resolved).
+pub(super) fn stale(catalog: &Catalog, today: NaiveDate) -> Vec<(usize, Diagnostic)> {
+    let mut all = Vec::new();
+    for (i, p) in catalog.projects.iter().enumerate() {
+        let mut out = Vec::new();
+        let mut s = sink(catalog, RecordKind::Project, i, &mut out);
+        stale_rules(p, &catalog.config, today, &mut s);
+        all.extend(out.into_iter().map(|d| (i, d)));
+    }
+    all
+}
+
 pub(super) fn run(catalog: &Catalog, today: NaiveDate) -> Vec<Diagnostic> {
     let ctx = Ctx {
         catalog,
@@ -338,7 +351,11 @@ fn project_rules(
         );
     }
 
-    // Staleness.
+    stale_rules(p, config, today, &mut s);
+}
+
+/// The staleness rules of one project: `never-reviewed`, `stale-listing`, `stale-status`.
+fn stale_rules(p: &Project, config: &crate::model::CityConfig, today: NaiveDate, s: &mut Sink<'_>) {
     if p.lifecycle.is_active() {
         match p.last_reviewed {
             None => {

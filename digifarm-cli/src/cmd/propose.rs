@@ -1,0 +1,115 @@
+//! `digifarm propose <CATALOG> --from <FILE>`: a filled-in proposal form becomes
+//! `projects/<id>.yaml` with lifecycle `proposed`, if the criteria code can check are met.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use digifarm_core::catalog::{self, LoadOptions};
+use digifarm_core::workflow;
+use digifarm_core::{Diagnostic, validate};
+
+use crate::output::{self, CliError, CmdResult, Format};
+use crate::render;
+
+/// Arguments of `digifarm propose`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Catalog directory to add the project to.
+    pub catalog: PathBuf,
+    /// The filled-in proposal form (YAML or JSON; see `digifarm schema proposal`).
+    #[arg(long, value_name = "FILE")]
+    pub from: PathBuf,
+    /// Date of the proposal (default: today), as YYYY-MM-DD.
+    #[arg(long, value_parser = super::validate::parse_date)]
+    pub today: Option<chrono::NaiveDate>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+#[derive(serde::Serialize)]
+struct JsonReport<'a> {
+    accepted: bool,
+    project: Option<&'a str>,
+    file: Option<String>,
+    diagnostics: &'a [Diagnostic],
+}
+
+pub fn run(args: Args) -> CmdResult {
+    if !args.catalog.is_dir() {
+        return Err(CliError(format!(
+            "{}: not a catalog directory",
+            args.catalog.display()
+        )));
+    }
+    let today = args.today.unwrap_or_else(validate::today);
+    let file = args.from.display().to_string();
+    let bytes = std::fs::read(&args.from).map_err(|e| CliError(format!("{file}: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|_| CliError(format!("{file}: not UTF-8")))?;
+    let is_json = args
+        .from
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let loaded = catalog::load(&args.catalog, &LoadOptions::default())?;
+    let result = workflow::parse_proposal(&text, is_json, &file).and_then(|proposal| {
+        workflow::propose(&proposal, &loaded.catalog, today, &file).map_err(|r| r.diagnostics)
+    });
+    let colour = output::use_colour();
+    let source_line = |f: &str, line: u32| {
+        if f == file {
+            render::nth_line(&text, line)
+        } else {
+            None
+        }
+    };
+    match result {
+        Ok((project, warnings)) => {
+            let path = catalog::write::create_project(&args.catalog, &project)?;
+            match args.format {
+                Format::Json => output::json(&JsonReport {
+                    accepted: true,
+                    project: Some(&project.id),
+                    file: Some(path.display().to_string()),
+                    diagnostics: &warnings,
+                })?,
+                Format::Human => {
+                    let mut out = render::diagnostics(&warnings, source_line, colour);
+                    out.push_str(&format!(
+                        "{} `{}` proposed: wrote {} (lifecycle proposed; attested {} by {} on {today})\n",
+                        render::verdict(true, "ok:", colour),
+                        project.id,
+                        path.display(),
+                        project
+                            .attestations
+                            .iter()
+                            .map(|a| a.criterion.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                        project.attestations.first().map_or("", |a| a.by.as_str()),
+                    ));
+                    output::stdout(&out)?;
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(diagnostics) => {
+            match args.format {
+                Format::Json => output::json(&JsonReport {
+                    accepted: false,
+                    project: None,
+                    file: None,
+                    diagnostics: &diagnostics,
+                })?,
+                Format::Human => {
+                    let mut out = render::diagnostics(&diagnostics, source_line, colour);
+                    out.push_str(&format!(
+                        "{} the proposal is refused; nothing was written\n",
+                        render::verdict(false, "refused:", colour)
+                    ));
+                    output::stdout(&out)?;
+                }
+            }
+            Ok(ExitCode::from(1))
+        }
+    }
+}

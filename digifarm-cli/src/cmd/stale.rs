@@ -1,0 +1,71 @@
+//! `digifarm stale <CATALOG>`: listings not reviewed within the city's threshold and projects
+//! paused or broken for too long: the same findings `digifarm validate` reports.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use digifarm_core::catalog::{self, LoadOptions};
+use digifarm_core::{Code, validate};
+
+use crate::output::{self, CmdResult, Format};
+
+/// Arguments of `digifarm stale`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Catalog directory.
+    pub catalog: PathBuf,
+    /// Also list projects never reviewed (info).
+    #[arg(long)]
+    pub all: bool,
+    /// Reference date (default: today), as YYYY-MM-DD.
+    #[arg(long, value_parser = super::validate::parse_date)]
+    pub today: Option<chrono::NaiveDate>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+}
+
+/// Exit code 1 when a listing is stale, 0 otherwise.
+pub fn run(args: Args) -> CmdResult {
+    let today = args.today.unwrap_or_else(validate::today);
+    let loaded = catalog::load(&args.catalog, &LoadOptions::default())?;
+    let findings: Vec<_> = validate::stale(&loaded.catalog, today)
+        .into_iter()
+        .filter(|f| args.all || f.diagnostic.code != Code::NeverReviewed.as_str())
+        .collect();
+    let stale = findings
+        .iter()
+        .any(|f| f.diagnostic.code != Code::NeverReviewed.as_str());
+    match args.format {
+        Format::Json => output::json(&findings)?,
+        Format::Human => {
+            let mut out = String::new();
+            for f in &findings {
+                out.push_str(&format!(
+                    "{:<40} {:<15} {}\n  {}:{}\n",
+                    f.project,
+                    f.diagnostic.code,
+                    f.diagnostic.message,
+                    f.diagnostic.file,
+                    f.diagnostic.line
+                ));
+            }
+            let n = findings
+                .iter()
+                .filter(|f| f.diagnostic.code != Code::NeverReviewed.as_str())
+                .count();
+            out.push_str(&format!(
+                "{n} stale finding{} on {today} (review_days = {}, status_days = {}); `digifarm review <CATALOG> <ID> --confirm` marks a listing reviewed\n",
+                if n == 1 { "" } else { "s" },
+                loaded.catalog.config.staleness.review_days,
+                loaded.catalog.config.staleness.status_days
+            ));
+            output::stdout(&out)?;
+        }
+    }
+    Ok(if stale {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,319 @@
+//! `digifarm propose`, `review`, `stale`, `stats` and `merge` end to end on a copy of the
+//! Münster example.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn digifarm(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_digifarm"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn muenster_copy(dir: &Path) -> PathBuf {
+    let cat = dir.join("muenster");
+    copy_dir(&root().join("examples/muenster"), &cat);
+    cat
+}
+
+fn proposal() -> String {
+    root()
+        .join("examples/proposals/lastenrad-muenster.yaml")
+        .display()
+        .to_string()
+}
+
+/// Every file of a directory with its content, for "nothing else changed" checks.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(snapshot(&path));
+        } else {
+            out.push((path.clone(), std::fs::read(&path).unwrap()));
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn propose_review_and_stats_on_the_muenster_example() {
+    let dir = tempfile::tempdir().unwrap();
+    let cat = muenster_copy(dir.path());
+    let c = cat.to_str().unwrap();
+    let before = snapshot(&cat);
+
+    let o = digifarm(&["propose", c, "--from", &proposal(), "--today", "2026-11-20"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(stdout(&o).contains("`lastenrad-muenster` proposed"));
+    let file = cat.join("projects/lastenrad-muenster.yaml");
+    // Only the new record was written.
+    let mut after = snapshot(&cat);
+    after.retain(|(p, _)| p != &file);
+    assert_eq!(after, before);
+
+    // Proposing again is refused: the id is taken; nothing changes.
+    let o = digifarm(&["propose", c, "--from", &proposal(), "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["accepted"], false);
+    assert_eq!(v["diagnostics"][0]["code"], "duplicate-id");
+
+    let o = digifarm(&["review", c, "--pending", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 1);
+    assert_eq!(v[0]["id"], "lastenrad-muenster");
+    assert_eq!(v[0]["checklist"].as_array().unwrap().len(), 7);
+
+    // Admitting straight from `proposed` is refused and leaves the file as it was.
+    let proposed = std::fs::read(&file).unwrap();
+    let o = digifarm(&[
+        "review",
+        c,
+        "lastenrad-muenster",
+        "--admit",
+        "--by",
+        "LK",
+        "--reason",
+        "ok",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("cannot admit a project that is proposed"));
+    assert_eq!(std::fs::read(&file).unwrap(), proposed);
+
+    for (flag, date) in [("--start-review", "2026-11-23"), ("--admit", "2026-11-26")] {
+        let o = digifarm(&[
+            "review",
+            c,
+            "lastenrad-muenster",
+            flag,
+            "--by",
+            "Lenkungskreis",
+            "--reason",
+            "ok",
+            "--today",
+            date,
+        ]);
+        assert_eq!(
+            o.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(text.matches("  - date:").count(), 3, "{text}");
+    assert!(text.contains("lifecycle: admitted") && text.contains("admitted_on: '2026-11-26'"));
+
+    let o = digifarm(&["validate", c, "--today", "2026-11-26", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["valid"], true);
+
+    let o = digifarm(&["stats", c, "--today", "2026-11-26", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["projects"], 8);
+    assert_eq!(v["admission"]["admitted"], 8);
+    assert_eq!(v["proposal_to_admission"]["days"], 6.0);
+    assert_eq!(v["proposal_to_admission"]["projects"], 1);
+    let o = digifarm(&[
+        "stats",
+        c,
+        "--today",
+        "2026-11-26",
+        "--since",
+        "2026-01-01",
+        "--format",
+        "csv",
+    ]);
+    let csv = stdout(&o);
+    assert!(
+        csv.starts_with("section,name,value\nprojects,total,1\n"),
+        "{csv}"
+    );
+    assert!(csv.contains("needs-total,technical,1\n"));
+}
+
+#[test]
+fn refused_proposal_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let cat = muenster_copy(dir.path());
+    let form = dir.path().join("form.yaml");
+    let text = std::fs::read_to_string(proposal())
+        .unwrap()
+        .replace("AGPL-3.0-or-later", "BUSL-1.1");
+    std::fs::write(&form, text).unwrap();
+    let before = snapshot(&cat);
+    let o = digifarm(&[
+        "propose",
+        cat.to_str().unwrap(),
+        "--from",
+        form.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("error[license-not-allowed]"), "{out}");
+    assert!(out.contains("refused"));
+    assert_eq!(snapshot(&cat), before);
+}
+
+#[test]
+fn confirm_clears_a_stale_listing() {
+    let dir = tempfile::tempdir().unwrap();
+    let cat = muenster_copy(dir.path());
+    let c = cat.to_str().unwrap();
+    let o = digifarm(&["stale", c, "--today", "2026-11-26", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 7);
+    // 2022-08-31 + 365 days = 2023-08-31: not yet stale; a day later it is.
+    let o = digifarm(&["stale", c, "--today", "2023-08-31"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = digifarm(&["stale", c, "--today", "2023-09-01"]);
+    assert_eq!(o.status.code(), Some(1));
+    let o = digifarm(&[
+        "review",
+        c,
+        "klimaheroes",
+        "--confirm",
+        "--today",
+        "2026-11-26",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let o = digifarm(&["stale", c, "--today", "2026-11-26", "--format", "json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let ids: Vec<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["project"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 6);
+    assert!(!ids.contains(&"klimaheroes"));
+}
+
+#[test]
+fn stats_of_the_example_and_its_chart() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = dir.path().join("chart.svg");
+    let o = digifarm(&[
+        "stats",
+        root().join("examples/muenster").to_str().unwrap(),
+        "--today",
+        "2026-11-26",
+        "--chart",
+        chart.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert!(out.contains("projects        7\n"), "{out}");
+    assert!(out.contains("  content       2 / 5 / 7 (71 %)\n"), "{out}");
+    assert!(out.contains("admission       7 admitted, 0 rejected, 0 pending; rate 100 %\n"));
+    let svg = std::fs::read_to_string(&chart).unwrap();
+    assert!(svg.starts_with("<?xml") && svg.trim_end().ends_with("</svg>"));
+    assert!(svg.contains("5 of 7 supported (71 %)"));
+}
+
+#[test]
+fn merge_two_cities_and_validate_the_result() {
+    let dir = tempfile::tempdir().unwrap();
+    let ms = muenster_copy(dir.path());
+    let other = dir.path().join("copy");
+    copy_dir(&root().join("examples/muenster"), &other);
+    let toml = std::fs::read_to_string(other.join("digifarm.toml"))
+        .unwrap()
+        .replace("name = \"Münster\"", "name = \"Nachbarstadt\"")
+        .replace("code = \"ms\"", "code = \"nb\"");
+    std::fs::write(other.join("digifarm.toml"), toml).unwrap();
+    let out = dir.path().join("merged");
+    let before = (snapshot(&ms), snapshot(&other));
+    let o = digifarm(&[
+        "merge",
+        ms.to_str().unwrap(),
+        other.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["codes"], serde_json::json!(["ms", "nb"]));
+    assert_eq!(v["projects"], 14);
+    assert!(
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["code"] == "duplicate-source")
+    );
+    assert_eq!(v["diagnostics"].as_array().unwrap().len(), 7);
+    assert_eq!(
+        (snapshot(&ms), snapshot(&other)),
+        before,
+        "inputs untouched"
+    );
+    let o = digifarm(&[
+        "validate",
+        out.to_str().unwrap(),
+        "--today",
+        "2022-09-01",
+        "--format",
+        "json",
+    ]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["valid"], true, "{v}");
+    let lines = std::fs::read_to_string(out.join("projects.jsonl")).unwrap();
+    assert!(lines.contains("\"id\":\"nb/klimaheroes\""));
+    // Merging into an existing output refuses and keeps it.
+    let o = digifarm(&[
+        "merge",
+        ms.to_str().unwrap(),
+        other.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
+#[test]
+fn proposal_schema_is_published() {
+    let o = digifarm(&["schema", "proposal"]);
+    assert_eq!(o.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["title"], "digifarm proposal");
+    assert_eq!(
+        v["required"],
+        serde_json::json!(["project", "proposer", "attestations"])
+    );
+}

@@ -1,0 +1,364 @@
+//! The proposal form: what a city's web form collects, and turning it into a `proposed`
+//! project after checking the admission criteria code can check.
+
+use chrono::NaiveDate;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::Catalog;
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::license::{Policy, check};
+use crate::model::{
+    Attestation, Complexity, Contact, Decision, Deployment, Lifecycle, Links, LocalizedText, Need,
+    Origin, Project, ProjectStatus,
+};
+
+/// A filled-in proposal form (`digifarm propose --from FILE`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(title = "digifarm proposal")]
+pub struct Proposal {
+    /// The project as the proposer describes it.
+    pub project: ProposalProject,
+    /// Who proposes it (personal data: stored as a private contact unless `public`).
+    pub proposer: Proposer,
+    /// The admission criteria only a person can vouch for.
+    pub attestations: Attestations,
+}
+
+/// The project part of the form: the catalog's project fields without the programme's own
+/// (lifecycle, history, admission date, review date).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProposalProject {
+    /// Wished-for slug; becomes the file name `projects/<id>.yaml`.
+    #[schemars(
+        regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"),
+        length(min = 1, max = 80)
+    )]
+    pub id: String,
+    /// Display name.
+    #[schemars(length(min = 1, max = 200))]
+    pub name: String,
+    /// One or two sentences: what the project does for the city.
+    pub summary: LocalizedText,
+    /// Longer description.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<LocalizedText>,
+    /// How far the software is.
+    pub status: ProjectStatus,
+    /// Topics from the city's category taxonomy.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub categories: Vec<String>,
+    /// Kind of software.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub software_type: Option<String>,
+    /// How demanding it is to run or extend.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complexity: Option<Complexity>,
+    /// Technologies used.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub technologies: Vec<String>,
+    /// Where the project comes from (the city of origin counts as a link to the city).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<Origin>,
+    /// Homepage, source repository and further information.
+    #[serde(default)]
+    pub links: Links,
+    /// SPDX licence expression of the source code.
+    #[schemars(length(min = 1, max = 1000))]
+    pub license: String,
+    /// How the software is deployed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deployment: Option<Deployment>,
+    /// What the project needs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub needs: Vec<Need>,
+    /// Preview image URL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image: Option<String>,
+}
+
+/// Who proposes the project.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Proposer {
+    /// Name; recorded with each attestation.
+    #[schemars(length(min = 1))]
+    pub name: String,
+    /// E-mail address.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Role in the project (maintainer, initiator, …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<String>,
+    /// Whether the proposer agrees to be listed publicly.
+    #[serde(default)]
+    pub public: bool,
+}
+
+/// The admission criteria a person vouches for. All four must be `true`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Attestations {
+    /// The project is digital.
+    pub digital: bool,
+    /// The software runs (a version can be used or tried).
+    pub runs: bool,
+    /// Data protection (GDPR) is ensured.
+    pub gdpr: bool,
+    /// The project complies with the law.
+    pub lawful: bool,
+}
+
+impl Attestations {
+    /// `(criterion name, attested?)` in checklist order.
+    pub fn entries(&self) -> [(&'static str, bool); 4] {
+        [
+            ("digital", self.digital),
+            ("runs", self.runs),
+            ("gdpr", self.gdpr),
+            ("lawful", self.lawful),
+        ]
+    }
+}
+
+/// A proposal that does not meet the admission criteria; every reason is a diagnostic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    /// The findings (at least one error).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl std::fmt::Display for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let errors = self.diagnostics.iter().filter(|d| d.is_error()).count();
+        write!(f, "the proposal is refused ({errors} unmet criteria)")
+    }
+}
+
+impl std::error::Error for Refused {}
+
+/// Turns `proposal` into a project with lifecycle `proposed` and one history entry dated
+/// `date`, after checking what code can check against `catalog` (its config, partners and
+/// existing ids): the id is free, the licence is open source under the city's policy (the
+/// licence engine's own diagnostics), the source repository is given when the city requires
+/// it, the project links to the city (`admission.city_link`), and all four attestations are
+/// given; the catalog's own rules (need kinds, categories, default language, amounts,
+/// references to partners and offers) apply as in `digifarm validate`. Attestations are recorded with the proposer's name and `date`. `file` names the
+/// proposal in diagnostics. Warnings (e.g. a deprecated licence id) come back with the
+/// project.
+///
+/// # Errors
+/// [`Refused`] with every unmet criterion.
+pub fn propose(
+    proposal: &Proposal,
+    catalog: &Catalog,
+    date: NaiveDate,
+    file: &str,
+) -> Result<(Project, Vec<Diagnostic>), Refused> {
+    let config = &catalog.config;
+    let form = &proposal.project;
+    let mut out = Vec::new();
+    let diag = |code: Code, pointer: &str, message: String| {
+        Diagnostic::new(code, file, pointer, message).at(0, 0)
+    };
+
+    if catalog.projects.iter().any(|p| p.id == form.id) {
+        out.push(
+            diag(
+                Code::DuplicateId,
+                "/project/id",
+                format!("the catalog already has a project `{}`", form.id),
+            )
+            .with_help("choose another id, or review the existing project"),
+        );
+    }
+
+    let verdict = check(&form.license, &Policy::from_config(&config.license));
+    for f in &verdict.findings {
+        let mut d = diag(f.code, "/project/license", f.message.clone());
+        d.severity = f.severity;
+        d.help = f.help.clone();
+        out.push(d);
+    }
+
+    if config.admission.require_source && form.links.source.is_none() {
+        out.push(
+            diag(
+                Code::SourceMissing,
+                "/project/links/source",
+                format!("`{}` links no source repository", form.id),
+            )
+            .with_help(
+                "add `links: {source: https://…}`: open source means the source can be found",
+            ),
+        );
+    }
+
+    let mut project = Project {
+        id: form.id.clone(),
+        name: form.name.clone(),
+        summary: form.summary.clone(),
+        description: form.description.clone(),
+        status: form.status,
+        status_note: None,
+        status_since: None,
+        lifecycle: Lifecycle::Proposed,
+        history: vec![Decision {
+            date,
+            from: None,
+            to: Lifecycle::Proposed,
+            by: Some(proposal.proposer.name.trim().to_owned()),
+            reason: Some("proposed through the form".to_owned()),
+        }],
+        categories: form.categories.clone(),
+        software_type: form.software_type.clone(),
+        complexity: form.complexity,
+        technologies: form.technologies.clone(),
+        origin: form.origin.clone(),
+        admitted_on: None,
+        links: form.links.clone(),
+        license: form.license.trim().to_owned(),
+        license_note: None,
+        deployment: form.deployment.clone(),
+        needs: form.needs.clone(),
+        contacts: vec![Contact {
+            name: proposal.proposer.name.trim().to_owned(),
+            role: Some(
+                proposal
+                    .proposer
+                    .role
+                    .clone()
+                    .unwrap_or_else(|| "proposer".to_owned()),
+            ),
+            email: proposal.proposer.email.clone(),
+            phone: None,
+            public: proposal.proposer.public,
+        }],
+        last_reviewed: None,
+        image: form.image.clone(),
+        attestations: Vec::new(),
+    };
+
+    if super::city_link(&project, config, &catalog.partners).is_none() {
+        out.push(
+            diag(
+                Code::CityLinkMissing,
+                "/project/origin",
+                format!(
+                    "`{}` shows no link to {} (admission.city_link = {})",
+                    form.id,
+                    if config.city.name.is_empty() {
+                        "the city"
+                    } else {
+                        &config.city.name
+                    },
+                    serde_json::to_value(config.admission.city_link)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_owned))
+                        .unwrap_or_default()
+                ),
+            )
+            .with_help("give `origin: {city: …}` or deployment cities in the city's region"),
+        );
+    }
+
+    for (criterion, given) in proposal.attestations.entries() {
+        if given {
+            project.attestations.push(Attestation {
+                criterion: criterion.to_owned(),
+                by: proposal.proposer.name.trim().to_owned(),
+                date,
+            });
+        } else {
+            out.push(
+                diag(
+                    Code::AttestationMissing,
+                    &format!("/attestations/{criterion}"),
+                    format!("the proposal does not attest `{criterion}`"),
+                )
+                .with_help("DIGIFARM admits only projects that are digital, run, ensure GDPR and comply with the law"),
+            );
+        }
+    }
+
+    // The written record must pass the project schema like every other record.
+    if let Ok(value) = serde_json::to_value(&project) {
+        let mut schema = Vec::new();
+        crate::catalog::check_value(crate::model::RecordKind::Project, value, &mut schema);
+        for mut d in schema {
+            d.file = file.to_owned();
+            d.pointer = format!("/project{}", d.pointer);
+            out.push(d);
+        }
+    }
+
+    // The catalog's own rules (need kinds, categories, default language, amounts,
+    // references), run on the new project beside the catalog's partners and offers. Licence
+    // findings were reported above.
+    let probe = Catalog::from_records(
+        config.clone(),
+        vec![project.clone()],
+        catalog.partners.clone(),
+        catalog.offers.clone(),
+    );
+    for mut d in crate::validate::validate(&probe, date) {
+        if let Some(rest) = d.pointer.strip_prefix("/0")
+            && d.file == "<projects>"
+            && !d.code.starts_with("license-")
+        {
+            d.pointer = format!("/project{rest}");
+            d.file = file.to_owned();
+            d.line = 0;
+            d.column = 0;
+            out.push(d);
+        }
+    }
+
+    crate::diagnostic::sort(&mut out);
+    if out.iter().any(|d| d.severity == Severity::Error) {
+        Err(Refused { diagnostics: out })
+    } else {
+        Ok((project, out))
+    }
+}
+
+/// Reads a proposal form from YAML or JSON text (`json` picks the parser), checked against
+/// the proposal's JSON Schema; every problem is a diagnostic with its position in `file`.
+///
+/// # Errors
+/// The diagnostics when the text is not a valid proposal.
+pub fn parse_proposal(text: &str, json: bool, file: &str) -> Result<Proposal, Vec<Diagnostic>> {
+    use crate::source::{self, Format};
+    let format = if json { Format::Json } else { Format::Yaml };
+    let parsed = if json {
+        source::json::parse(text)
+    } else {
+        source::yaml::parse(text)
+    };
+    let value = parsed.map_err(|e| {
+        vec![
+            Diagnostic::new(e.code, file, "", e.message).at(e.pos.line.max(1), e.pos.column.max(1)),
+        ]
+    })?;
+    let mut out = Vec::new();
+    let proposal = crate::catalog::check_proposal(value, &mut out);
+    let positions = source::positions(text, format);
+    for d in &mut out {
+        d.file = file.to_owned();
+        let pos =
+            source::lookup(&positions, &d.pointer).unwrap_or(source::Pos { line: 1, column: 1 });
+        (d.line, d.column) = (pos.line, pos.column);
+        if d.help.is_none() {
+            d.help = Some("see `digifarm schema proposal` for the form's fields".to_owned());
+        }
+    }
+    match proposal {
+        Some(p) if out.is_empty() => Ok(p),
+        _ => {
+            crate::diagnostic::sort(&mut out);
+            Err(out)
+        }
+    }
+}
