@@ -1,0 +1,238 @@
+//! Records from Python: single and bulk project validation, and typed records for catalogs.
+
+use chrono::NaiveDate;
+use digifarm_core::catalog::{RecordValue, check_config, check_value};
+use digifarm_core::license::Policy;
+use digifarm_core::model::{CityConfig, Project, RecordKind};
+use digifarm_core::{Diagnostic, diagnostic, validate};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use rayon::prelude::*;
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::de::{De, Strings};
+use crate::errors::catalog_error;
+use crate::fastpath;
+use crate::value::{to_json, type_name};
+
+/// A project read from Python, before the rules run.
+pub(crate) enum Entry {
+    /// Read by the fast path; the schema-only constraints are still to be checked.
+    Fast(Box<Project>),
+    /// A JSON value for the authoritative path, with what the conversion found.
+    Json(Value, Vec<Diagnostic>),
+}
+
+/// The `dict` that `obj` must be, or a `TypeError` naming `what`.
+pub(crate) fn expect_dict<'a, 'py>(
+    obj: &'a Bound<'py, PyAny>,
+    what: &str,
+) -> PyResult<&'a Bound<'py, PyDict>> {
+    obj.cast::<PyDict>()
+        .map_err(|_| PyTypeError::new_err(format!("{what} must be a dict, not {}", type_name(obj))))
+}
+
+/// The items of a list or tuple (or any other iterable but `str`, `bytes` and `dict`), or a
+/// `TypeError`.
+pub(crate) fn expect_items<'py>(
+    obj: &Bound<'py, PyAny>,
+    what: &str,
+) -> PyResult<Vec<Bound<'py, PyAny>>> {
+    if let Ok(list) = obj.cast::<PyList>() {
+        return Ok(list.iter().collect());
+    }
+    if let Ok(tuple) = obj.cast::<PyTuple>() {
+        return Ok(tuple.iter().collect());
+    }
+    let wrong = || {
+        PyTypeError::new_err(format!(
+            "{what} must be a list of dicts, not {}",
+            type_name(obj)
+        ))
+    };
+    if obj.is_instance_of::<PyDict>()
+        || obj.is_instance_of::<PyString>()
+        || obj.is_instance_of::<pyo3::types::PyBytes>()
+    {
+        return Err(wrong());
+    }
+    obj.try_iter()
+        .map_err(|_| wrong())?
+        .collect::<PyResult<Vec<_>>>()
+}
+
+/// Reads one project dict, by the fast path when it can.
+pub(crate) fn read_project<'py>(dict: &Bound<'py, PyDict>, strings: &mut Strings<'py>) -> Entry {
+    strings.reset_depth();
+    match Project::deserialize(De::new(dict.clone().into_any(), strings)) {
+        Ok(p) => Entry::Fast(Box::new(p)),
+        Err(_) => {
+            let mut diagnostics = Vec::new();
+            let value = to_json(dict.as_any(), &mut diagnostics);
+            Entry::Json(value, diagnostics)
+        }
+    }
+}
+
+/// Everything the rules need besides the record.
+pub(crate) struct Context {
+    pub config: CityConfig,
+    pub policy: Policy,
+    pub today: NaiveDate,
+}
+
+impl Context {
+    pub(crate) fn new(config: CityConfig, today: NaiveDate) -> Self {
+        let policy = Policy::from_config(&config.license);
+        Context {
+            config,
+            policy,
+            today,
+        }
+    }
+}
+
+/// Validates one project read from Python: schema (fast or authoritative), then the rules
+/// that need no other record. The result is in stable order.
+pub(crate) fn check_entry(entry: Entry, cx: &Context) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let project = match entry {
+        Entry::Fast(p) if fastpath::project_ok(&p) => Some(p),
+        Entry::Fast(p) => {
+            // Serde read it but a pattern or length fails: let the schema explain.
+            let value = serde_json::to_value(&*p).unwrap_or(Value::Null);
+            authoritative(value, Vec::new(), &mut out)
+        }
+        Entry::Json(value, conversion) => authoritative(value, conversion, &mut out),
+    };
+    if let Some(p) = project {
+        validate::check_project(&p, &cx.config, &cx.policy, cx.today, &mut out);
+    }
+    if out.len() > 1 {
+        diagnostic::sort(&mut out);
+    }
+    out
+}
+
+fn authoritative(
+    value: Value,
+    conversion: Vec<Diagnostic>,
+    out: &mut Vec<Diagnostic>,
+) -> Option<Box<Project>> {
+    let mut schema = Vec::new();
+    let record = check_value(RecordKind::Project, value, &mut schema);
+    // A value JSON cannot hold became `null`; the schema's complaint about that `null` would
+    // only repeat the conversion's finding.
+    schema.retain(|d| !conversion.iter().any(|c| c.pointer == d.pointer));
+    let failed = !conversion.is_empty();
+    out.extend(conversion);
+    out.extend(schema);
+    match record {
+        Some(RecordValue::Project(p)) if !failed => Some(p),
+        _ => None,
+    }
+}
+
+/// Validates many entries on all cores.
+pub(crate) fn check_entries(entries: Vec<Entry>, cx: &Context) -> Vec<Vec<Diagnostic>> {
+    entries
+        .into_par_iter()
+        .with_min_len(256)
+        .map(|e| check_entry(e, cx))
+        .collect()
+}
+
+/// A city config from a Python dict (`None`: the defaults).
+pub(crate) fn read_config(
+    py: Python<'_>,
+    config: Option<&Bound<'_, PyAny>>,
+) -> PyResult<CityConfig> {
+    let Some(config) = config.filter(|c| !c.is_none()) else {
+        return Ok(CityConfig::default());
+    };
+    let dict = expect_dict(config, "config")?;
+    let mut diagnostics = Vec::new();
+    let value = to_json(dict.as_any(), &mut diagnostics);
+    let parsed = check_config(value, &mut diagnostics);
+    match parsed {
+        Some(c) if diagnostics.is_empty() => Ok(c),
+        _ => {
+            for d in &mut diagnostics {
+                d.file = "<config>".to_owned();
+            }
+            Err(catalog_error(
+                py,
+                format!("the city config is invalid: {}", summary(&diagnostics)),
+                diagnostics,
+            ))
+        }
+    }
+}
+
+/// `today` from a `datetime.date` (`None`: this machine's date).
+pub(crate) fn read_today(today: Option<&Bound<'_, PyAny>>) -> PyResult<NaiveDate> {
+    let Some(today) = today.filter(|t| !t.is_none()) else {
+        return Ok(validate::today());
+    };
+    let wrong = || {
+        PyTypeError::new_err(format!(
+            "today must be a datetime.date, not {}",
+            type_name(today)
+        ))
+    };
+    let iso: String = today
+        .call_method0("isoformat")
+        .and_then(|s| s.extract())
+        .map_err(|_| wrong())?;
+    NaiveDate::parse_from_str(iso.get(..10).unwrap_or(&iso), "%Y-%m-%d").map_err(|_| wrong())
+}
+
+/// The first diagnostic's message, and how many more there are.
+pub(crate) fn summary(diagnostics: &[Diagnostic]) -> String {
+    match diagnostics {
+        [] => "no details".to_owned(),
+        [d] => describe(d),
+        [d, rest @ ..] => format!("{} (and {} more)", describe(d), rest.len()),
+    }
+}
+
+fn describe(d: &Diagnostic) -> String {
+    let place = format!("{}{}", d.file, d.pointer);
+    if place.is_empty() {
+        format!("{}: {}", d.code, d.message)
+    } else {
+        format!("{place}: {}: {}", d.code, d.message)
+    }
+}
+
+/// Reads and schema-checks the records of one kind for a catalog (authoritative path only:
+/// building a catalog is not the hot loop). Findings get the file `<projects>` (etc.) and a
+/// pointer starting with the record's index.
+pub(crate) fn read_records(
+    kind: RecordKind,
+    items: &[Bound<'_, PyAny>],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> PyResult<Vec<RecordValue>> {
+    let mut records = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let dict = expect_dict(item, &format!("{}[{i}]", kind.dir_name()))?;
+        let mut found = Vec::new();
+        let value = to_json(dict.as_any(), &mut found);
+        let converted = found.is_empty();
+        let mut schema = Vec::new();
+        let record = check_value(kind, value, &mut schema);
+        schema.retain(|d| !found.iter().any(|c| c.pointer == d.pointer));
+        found.extend(schema);
+        for mut d in found {
+            d.file = format!("<{}>", kind.dir_name());
+            d.pointer.insert_str(0, &format!("/{i}"));
+            diagnostics.push(d);
+        }
+        if let (Some(r), true) = (record, converted) {
+            records.push(r);
+        }
+    }
+    Ok(records)
+}
