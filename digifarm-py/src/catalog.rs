@@ -37,10 +37,11 @@ fn records_to_python<'py, T: Serialize>(
         // pythonize keeps the fields in model order, as in the record files.
         let object = pythonize::pythonize(py, record)
             .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))?;
-        if !include_private && let Ok(dict) = object.cast::<PyDict>() {
-            if dict.contains("contacts")? {
-                dict.del_item("contacts")?;
-            }
+        if !include_private
+            && let Ok(dict) = object.cast::<PyDict>()
+            && dict.contains("contacts")?
+        {
+            dict.del_item("contacts")?;
         }
         list.append(object)?;
     }

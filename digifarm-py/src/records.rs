@@ -5,10 +5,12 @@ use digifarm_core::catalog::{RecordValue, check_config, check_value};
 use digifarm_core::license::Policy;
 use digifarm_core::model::{CityConfig, Project, RecordKind};
 use digifarm_core::{Diagnostic, diagnostic, validate};
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
-use rayon::prelude::*;
+use std::panic::AssertUnwindSafe;
+use std::sync::{Arc, mpsc};
+use std::thread;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -135,13 +137,85 @@ fn authoritative(
     }
 }
 
-/// Validates many entries on all cores.
-pub(crate) fn check_entries(entries: Vec<Entry>, cx: &Context) -> Vec<Vec<Diagnostic>> {
-    entries
-        .into_par_iter()
-        .with_min_len(256)
-        .map(|e| check_entry(e, cx))
-        .collect()
+/// Checks entries on the thread pool while more are being read: entries are sent in chunks;
+/// [`Pipeline::finish`] waits for all and returns the findings in input order.
+pub(crate) struct Pipeline {
+    cx: Arc<Context>,
+    chunk: Vec<Entry>,
+    start: usize,
+    sent: usize,
+    tx: mpsc::Sender<(usize, thread::Result<Vec<Vec<Diagnostic>>>)>,
+    rx: mpsc::Receiver<(usize, thread::Result<Vec<Vec<Diagnostic>>>)>,
+    total: usize,
+}
+
+/// Large enough that sending costs nothing per record, small enough that the pool starts
+/// early and the tail after the last record is short.
+const CHUNK: usize = 1024;
+
+impl Pipeline {
+    pub(crate) fn new(cx: Arc<Context>, total: usize) -> Self {
+        let (tx, rx) = mpsc::channel();
+        Pipeline {
+            cx,
+            chunk: Vec::with_capacity(CHUNK.min(total)),
+            start: 0,
+            sent: 0,
+            tx,
+            rx,
+            total,
+        }
+    }
+
+    pub(crate) fn push(&mut self, entry: Entry) {
+        self.chunk.push(entry);
+        if self.chunk.len() == CHUNK {
+            self.send();
+        }
+    }
+
+    fn send(&mut self) {
+        let entries = std::mem::replace(&mut self.chunk, Vec::with_capacity(CHUNK));
+        let start = self.start;
+        self.start += entries.len();
+        self.sent += 1;
+        let cx = Arc::clone(&self.cx);
+        let tx = self.tx.clone();
+        rayon::spawn(move || {
+            // A panic in a spawned task would abort the process; report it instead.
+            let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
+                entries
+                    .into_iter()
+                    .map(|e| check_entry(e, &cx))
+                    .collect::<Vec<_>>()
+            }));
+            // The receiver is gone only when reading failed; nobody needs the result then.
+            let _ = tx.send((start, result));
+        });
+    }
+
+    /// Waits for every chunk; the findings per record, in input order.
+    pub(crate) fn finish(mut self) -> PyResult<Vec<Vec<Diagnostic>>> {
+        if !self.chunk.is_empty() {
+            self.send();
+        }
+        let mut parts: Vec<(usize, Vec<Vec<Diagnostic>>)> = Vec::with_capacity(self.sent);
+        for _ in 0..self.sent {
+            let (start, result) = self.rx.recv().map_err(|_| {
+                PyRuntimeError::new_err("internal error: a validation task vanished")
+            })?;
+            let part = result.map_err(|_| {
+                PyRuntimeError::new_err("internal error: validation panicked")
+            })?;
+            parts.push((start, part));
+        }
+        parts.sort_by_key(|(start, _)| *start);
+        let mut out = Vec::with_capacity(self.total);
+        for (_, part) in parts {
+            out.extend(part);
+        }
+        Ok(out)
+    }
 }
 
 /// A city config from a Python dict (`None`: the defaults).
