@@ -2,9 +2,10 @@
 //! pure-Python package `digifarm` (`python/digifarm/__init__.py`).
 //!
 //! Pure-Rust work (loading files, validating many records, catalog rules) runs without the
-//! GIL; reading Python objects needs it. Bulk validation reads dicts straight into the typed
-//! model (`de.rs`) and falls back to the JSON-value path that explains problems
-//! (`value.rs` + the core's JSON Schema checks) only for records that need it.
+//! GIL; reading Python objects needs it. Bulk validation copies dicts onto a compact tape with
+//! the GIL and deserializes the typed model from it on the pool (`tape.rs`), falling back to
+//! the JSON-value path that explains problems (`value.rs` + the core's JSON Schema checks)
+//! only for records that need it.
 
 use digifarm_core::schema::{SchemaKind, json_schema};
 use pyo3::exceptions::{PyTypeError, PyValueError};
@@ -17,14 +18,14 @@ use pyo3::types::{PyDict, PyList};
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod catalog;
-mod de;
 mod diagnostic;
 mod errors;
 mod fastpath;
 mod records;
+mod tape;
 mod value;
 
-use records::{Context, expect_dict, expect_items, read_config, read_project, read_today};
+use records::{Context, expect_dict, expect_items, read_config, read_today};
 
 /// Validates one project record (a dict shaped like a project YAML/JSON file).
 ///
@@ -53,9 +54,9 @@ fn validate_project<'py>(
 ) -> PyResult<Bound<'py, PyList>> {
     let dict = expect_dict(record, "validate_project() record")?;
     let cx = Context::new(read_config(py, config)?, read_today(today)?);
-    let mut strings = de::Strings::default();
-    let entry = read_project(dict, &mut strings);
-    let diagnostics = records::check_entry(entry, &cx);
+    let mut chunk = records::Chunk::default();
+    chunk.push(dict, &mut tape::TapeWriter::new());
+    let diagnostics = py.detach(|| chunk.check(&cx)).pop().unwrap_or_default();
     diagnostic::to_list(py, diagnostics)
 }
 
@@ -85,7 +86,7 @@ fn validate_projects<'py>(
     // Reading Python objects needs the GIL and runs on this thread; checking the records
     // read so far runs meanwhile on the pool, chunk by chunk, without the GIL.
     let mut pipeline = records::Pipeline::new(cx, items.len());
-    let mut strings = de::Strings::default();
+    let mut writer = tape::TapeWriter::new();
     for (i, item) in items.iter().enumerate() {
         let dict = item.cast::<PyDict>().map_err(|_| {
             PyTypeError::new_err(format!(
@@ -93,9 +94,9 @@ fn validate_projects<'py>(
                 value::type_name(item)
             ))
         })?;
-        pipeline.push(read_project(dict, &mut strings));
+        pipeline.push(dict, &mut writer);
     }
-    drop(strings);
+    drop(writer);
     drop(items);
     let results = py.detach(|| pipeline.finish())?;
     let out = PyList::empty(py);

@@ -8,23 +8,64 @@ use digifarm_core::{Diagnostic, diagnostic, validate};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use serde::Deserialize;
+use serde_json::Value;
 use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, mpsc};
 use std::thread;
-use serde::Deserialize;
-use serde_json::Value;
 
-use crate::de::{De, Strings};
 use crate::errors::catalog_error;
 use crate::fastpath;
+use crate::tape::{TapeReader, TapeWriter};
 use crate::value::{to_json, type_name};
 
-/// A project read from Python, before the rules run.
-pub(crate) enum Entry {
-    /// Read by the fast path; the schema-only constraints are still to be checked.
-    Fast(Box<Project>),
-    /// A JSON value for the authoritative path, with what the conversion found.
+/// Projects read from Python, before the rules run: one tape and a slot per record.
+#[derive(Default)]
+pub(crate) struct Chunk {
+    tape: Vec<u8>,
+    slots: Vec<Slot>,
+}
+
+enum Slot {
+    /// On the tape, in this byte range.
+    Tape(usize, usize),
+    /// Refused by the tape: the JSON value for the authoritative path, with what the
+    /// conversion found.
     Json(Value, Vec<Diagnostic>),
+}
+
+impl Chunk {
+    fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Reads one project dict: onto the tape when it can, else as a JSON value.
+    pub(crate) fn push<'py>(&mut self, dict: &Bound<'py, PyDict>, writer: &mut TapeWriter<'py>) {
+        let start = self.tape.len();
+        if writer.write(dict.as_any(), &mut self.tape) {
+            self.slots.push(Slot::Tape(start, self.tape.len()));
+        } else {
+            let mut diagnostics = Vec::new();
+            let value = to_json(dict.as_any(), &mut diagnostics);
+            self.slots.push(Slot::Json(value, diagnostics));
+        }
+    }
+
+    /// Validates every record: the findings per record, in order.
+    pub(crate) fn check(self, cx: &Context) -> Vec<Vec<Diagnostic>> {
+        let tape = self.tape;
+        self.slots
+            .into_iter()
+            .map(|slot| match slot {
+                Slot::Tape(start, end) => check_tape(tape.get(start..end).unwrap_or(&[]), cx),
+                Slot::Json(value, conversion) => {
+                    let mut out = Vec::new();
+                    let project = authoritative(value, conversion, &mut out);
+                    finish(project, cx, out)
+                }
+            })
+            .collect()
+    }
 }
 
 /// The `dict` that `obj` must be, or a `TypeError` naming `what`.
@@ -65,19 +106,6 @@ pub(crate) fn expect_items<'py>(
         .collect::<PyResult<Vec<_>>>()
 }
 
-/// Reads one project dict, by the fast path when it can.
-pub(crate) fn read_project<'py>(dict: &Bound<'py, PyDict>, strings: &mut Strings<'py>) -> Entry {
-    strings.reset_depth();
-    match Project::deserialize(De::new(dict.clone().into_any(), strings)) {
-        Ok(p) => Entry::Fast(Box::new(p)),
-        Err(_) => {
-            let mut diagnostics = Vec::new();
-            let value = to_json(dict.as_any(), &mut diagnostics);
-            Entry::Json(value, diagnostics)
-        }
-    }
-}
-
 /// Everything the rules need besides the record.
 pub(crate) struct Context {
     pub config: CityConfig,
@@ -96,19 +124,30 @@ impl Context {
     }
 }
 
-/// Validates one project read from Python: schema (fast or authoritative), then the rules
-/// that need no other record. The result is in stable order.
-pub(crate) fn check_entry(entry: Entry, cx: &Context) -> Vec<Diagnostic> {
+/// Validates one project from the tape: typed by serde when it can, else through the JSON
+/// Schema, then the rules that need no other record. The result is in stable order.
+fn check_tape(tape: &[u8], cx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let project = match entry {
-        Entry::Fast(p) if fastpath::project_ok(&p) => Some(p),
-        Entry::Fast(p) => {
+    let project = match Project::deserialize(&mut TapeReader::new(tape)) {
+        Ok(p) if fastpath::project_ok(&p) => Some(Box::new(p)),
+        Ok(p) => {
             // Serde read it but a pattern or length fails: let the schema explain.
-            let value = serde_json::to_value(&*p).unwrap_or(Value::Null);
+            let value = serde_json::to_value(&p).unwrap_or(Value::Null);
             authoritative(value, Vec::new(), &mut out)
         }
-        Entry::Json(value, conversion) => authoritative(value, conversion, &mut out),
+        Err(_) => {
+            let value = Value::deserialize(&mut TapeReader::for_json(tape)).unwrap_or(Value::Null);
+            authoritative(value, Vec::new(), &mut out)
+        }
     };
+    finish(project, cx, out)
+}
+
+fn finish(
+    project: Option<Box<Project>>,
+    cx: &Context,
+    mut out: Vec<Diagnostic>,
+) -> Vec<Diagnostic> {
     if let Some(p) = project {
         validate::check_project(&p, &cx.config, &cx.policy, cx.today, &mut out);
     }
@@ -141,7 +180,7 @@ fn authoritative(
 /// [`Pipeline::finish`] waits for all and returns the findings in input order.
 pub(crate) struct Pipeline {
     cx: Arc<Context>,
-    chunk: Vec<Entry>,
+    chunk: Chunk,
     start: usize,
     sent: usize,
     tx: mpsc::Sender<(usize, thread::Result<Vec<Vec<Diagnostic>>>)>,
@@ -158,7 +197,7 @@ impl Pipeline {
         let (tx, rx) = mpsc::channel();
         Pipeline {
             cx,
-            chunk: Vec::with_capacity(CHUNK.min(total)),
+            chunk: Chunk::default(),
             start: 0,
             sent: 0,
             tx,
@@ -167,28 +206,23 @@ impl Pipeline {
         }
     }
 
-    pub(crate) fn push(&mut self, entry: Entry) {
-        self.chunk.push(entry);
+    pub(crate) fn push<'py>(&mut self, dict: &Bound<'py, PyDict>, writer: &mut TapeWriter<'py>) {
+        self.chunk.push(dict, writer);
         if self.chunk.len() == CHUNK {
             self.send();
         }
     }
 
     fn send(&mut self) {
-        let entries = std::mem::replace(&mut self.chunk, Vec::with_capacity(CHUNK));
+        let chunk = std::mem::take(&mut self.chunk);
         let start = self.start;
-        self.start += entries.len();
+        self.start += chunk.len();
         self.sent += 1;
         let cx = Arc::clone(&self.cx);
         let tx = self.tx.clone();
         rayon::spawn(move || {
             // A panic in a spawned task would abort the process; report it instead.
-            let result = std::panic::catch_unwind(AssertUnwindSafe(|| {
-                entries
-                    .into_iter()
-                    .map(|e| check_entry(e, &cx))
-                    .collect::<Vec<_>>()
-            }));
+            let result = std::panic::catch_unwind(AssertUnwindSafe(|| chunk.check(&cx)));
             // The receiver is gone only when reading failed; nobody needs the result then.
             let _ = tx.send((start, result));
         });
@@ -196,7 +230,7 @@ impl Pipeline {
 
     /// Waits for every chunk; the findings per record, in input order.
     pub(crate) fn finish(mut self) -> PyResult<Vec<Vec<Diagnostic>>> {
-        if !self.chunk.is_empty() {
+        if self.chunk.len() > 0 {
             self.send();
         }
         let mut parts: Vec<(usize, Vec<Vec<Diagnostic>>)> = Vec::with_capacity(self.sent);
@@ -204,9 +238,8 @@ impl Pipeline {
             let (start, result) = self.rx.recv().map_err(|_| {
                 PyRuntimeError::new_err("internal error: a validation task vanished")
             })?;
-            let part = result.map_err(|_| {
-                PyRuntimeError::new_err("internal error: validation panicked")
-            })?;
+            let part = result
+                .map_err(|_| PyRuntimeError::new_err("internal error: validation panicked"))?;
             parts.push((start, part));
         }
         parts.sort_by_key(|(start, _)| *start);
