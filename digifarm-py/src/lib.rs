@@ -99,11 +99,41 @@ fn validate_projects<'py>(
     drop(writer);
     drop(items);
     let results = py.detach(|| pipeline.finish())?;
+    // One list per record: for 100k records, Python's cyclic GC would otherwise run full
+    // collections over everything alive (the caller's records included) while the result
+    // is built. Nothing else can run meanwhile (the GIL is held throughout), so pausing the
+    // collector is invisible to other threads.
+    let _paused = GcPause::new(py);
     let out = PyList::empty(py);
     for diagnostics in results {
         out.append(diagnostic::to_list(py, diagnostics)?)?;
     }
     Ok(out)
+}
+
+/// Disables Python's cyclic garbage collector until dropped, if it was enabled.
+struct GcPause<'py>(Option<Bound<'py, PyModule>>);
+
+impl<'py> GcPause<'py> {
+    fn new(py: Python<'py>) -> Self {
+        let gc = py.import("gc").ok().filter(|gc| {
+            gc.call_method0("isenabled")
+                .and_then(|e| e.is_truthy())
+                .unwrap_or(false)
+                && gc.call_method0("disable").is_ok()
+        });
+        GcPause(gc)
+    }
+}
+
+impl Drop for GcPause<'_> {
+    fn drop(&mut self) {
+        if let Some(gc) = &self.0 {
+            // Re-enabling cannot fail in CPython; should it, the collector stays off, which
+            // is safe (memory is still freed by reference counting).
+            let _ = gc.call_method0("enable");
+        }
+    }
 }
 
 /// The JSON Schema (Draft 2020-12) of ``kind``: ``"project"``, ``"partner"``, ``"offer"``

@@ -214,7 +214,14 @@ impl Pipeline {
     }
 
     fn send(&mut self) {
-        let chunk = std::mem::take(&mut self.chunk);
+        // The next tape will be about as large as this one: reserve it at once rather than
+        // copying it over and over while it grows.
+        let capacity = self.chunk.tape.len() + self.chunk.tape.len() / 8;
+        let next = Chunk {
+            tape: Vec::with_capacity(capacity),
+            slots: Vec::with_capacity(CHUNK),
+        };
+        let chunk = std::mem::replace(&mut self.chunk, next);
         let start = self.start;
         self.start += chunk.len();
         self.sent += 1;

@@ -232,3 +232,17 @@ def test_validate_projects_names_the_non_dict_item(project: Dict[str, Any]) -> N
     with pytest.raises(TypeError) as info:
         digifarm.validate_projects([project, project, "not a record"])
     assert str(info.value) == "validate_projects() records[2] must be a dict, not str"
+
+
+def test_validate_projects_leaves_the_garbage_collector_as_it_was(project: Dict[str, Any]) -> None:
+    import gc
+
+    assert gc.isenabled()
+    digifarm.validate_projects([project] * 10)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        digifarm.validate_projects([project] * 10)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
