@@ -241,7 +241,13 @@ impl PyCatalog {
 /// >>> [p["id"] for p in cat.projects()]
 /// ['radwege']
 #[pyfunction]
-pub(crate) fn load_catalog(py: Python<'_>, path: std::path::PathBuf) -> PyResult<PyCatalog> {
+pub(crate) fn load_catalog(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<PyCatalog> {
+    let path: std::path::PathBuf = path.extract().map_err(|_| {
+        pyo3::exceptions::PyTypeError::new_err(format!(
+            "load_catalog() path must be a str or os.PathLike, not {}",
+            crate::value::type_name(path)
+        ))
+    })?;
     let loaded = py.detach(|| catalog::load(&path, &LoadOptions::default()));
     match loaded {
         Ok(loaded) => Ok(PyCatalog {

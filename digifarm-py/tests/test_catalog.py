@@ -89,10 +89,11 @@ def test_unreadable_directory_is_permission_error(tmp_path: pathlib.Path) -> Non
         locked.chmod(0o755)
 
 
-@pytest.mark.parametrize("bad", [None, 42, ["a"]])
-def test_load_catalog_rejects_non_paths(bad: Any) -> None:
-    with pytest.raises(TypeError, match="path"):
+@pytest.mark.parametrize("bad, name", [(None, "NoneType"), (42, "int"), (["a"], "list")])
+def test_load_catalog_rejects_non_paths(bad: Any, name: str) -> None:
+    with pytest.raises(TypeError) as info:
         digifarm.load_catalog(bad)
+    assert str(info.value) == f"load_catalog() path must be a str or os.PathLike, not {name}"
 
 
 def test_from_records_and_validate(
