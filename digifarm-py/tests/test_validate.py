@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import collections
 import datetime
-from typing import Any, Dict
+from typing import Any, Dict, Iterator
 
 import pytest
 
@@ -246,3 +246,29 @@ def test_validate_projects_leaves_the_garbage_collector_as_it_was(project: Dict[
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def test_odd_python_values(project: Dict[str, Any], today: datetime.date) -> None:
+    class Key(str):
+        def __hash__(self) -> int:
+            return 1
+
+    class Text(str):
+        pass
+
+    record = {Key(k): v for k, v in project.items()}
+    record[Key("name")] = Text("Baumkataster")
+    assert digifarm.validate_project(record, today=today) == []
+    project["name"] = "Baum\udc80kataster"
+    project["needs"][0]["hours_per_month"] = 10**40
+    found = {(d.code, d.pointer) for d in digifarm.validate_project(project, today=today)}
+    assert found == {("invalid-utf8", "/name")}
+
+
+def test_a_failing_iterable_raises_its_own_error(project: Dict[str, Any]) -> None:
+    def records() -> Iterator[Dict[str, Any]]:
+        yield project
+        raise RuntimeError("source broke")
+
+    with pytest.raises(RuntimeError, match="source broke"):
+        digifarm.validate_projects(records())
