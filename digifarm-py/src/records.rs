@@ -16,13 +16,13 @@ use std::thread;
 
 use crate::errors::catalog_error;
 use crate::fastpath;
-use crate::tape::{TapeReader, TapeWriter};
+use crate::tape::{Tape, TapeReader, TapeWriter};
 use crate::value::{to_json, type_name};
 
 /// Projects read from Python, before the rules run: one tape and a slot per record.
 #[derive(Default)]
 pub(crate) struct Chunk {
-    tape: Vec<u8>,
+    tape: Tape,
     slots: Vec<Slot>,
 }
 
@@ -41,9 +41,9 @@ impl Chunk {
 
     /// Reads one project dict: onto the tape when it can, else as a JSON value.
     pub(crate) fn push<'py>(&mut self, dict: &Bound<'py, PyDict>, writer: &mut TapeWriter<'py>) {
-        let start = self.tape.len();
+        let start = self.tape.ops.len();
         if writer.write(dict.as_any(), &mut self.tape) {
-            self.slots.push(Slot::Tape(start, self.tape.len()));
+            self.slots.push(Slot::Tape(start, self.tape.ops.len()));
         } else {
             let mut diagnostics = Vec::new();
             let value = to_json(dict.as_any(), &mut diagnostics);
@@ -53,11 +53,14 @@ impl Chunk {
 
     /// Validates every record: the findings per record, in order.
     pub(crate) fn check(self, cx: &Context) -> Vec<Vec<Diagnostic>> {
-        let tape = self.tape;
+        let Tape { ops, text } = self.tape;
+        // Python encoded every string as UTF-8, so this holds; if it did not, every record
+        // would find its strings missing and take the authoritative path.
+        let text = std::str::from_utf8(&text).unwrap_or_default();
         self.slots
             .into_iter()
             .map(|slot| match slot {
-                Slot::Tape(start, end) => check_tape(tape.get(start..end).unwrap_or(&[]), cx),
+                Slot::Tape(start, end) => check_tape(ops.get(start..end).unwrap_or(&[]), text, cx),
                 Slot::Json(value, conversion) => {
                     let mut out = Vec::new();
                     let project = authoritative(value, conversion, &mut out);
@@ -126,9 +129,9 @@ impl Context {
 
 /// Validates one project from the tape: typed by serde when it can, else through the JSON
 /// Schema, then the rules that need no other record. The result is in stable order.
-fn check_tape(tape: &[u8], cx: &Context) -> Vec<Diagnostic> {
+fn check_tape(tape: &[u8], text: &str, cx: &Context) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let project = match Project::deserialize(&mut TapeReader::new(tape)) {
+    let project = match Project::deserialize(&mut TapeReader::new(tape, text)) {
         Ok(p) if fastpath::project_ok(&p) => Some(Box::new(p)),
         Ok(p) => {
             // Serde read it but a pattern or length fails: let the schema explain.
@@ -136,7 +139,8 @@ fn check_tape(tape: &[u8], cx: &Context) -> Vec<Diagnostic> {
             authoritative(value, Vec::new(), &mut out)
         }
         Err(_) => {
-            let value = Value::deserialize(&mut TapeReader::for_json(tape)).unwrap_or(Value::Null);
+            let value =
+                Value::deserialize(&mut TapeReader::for_json(tape, text)).unwrap_or(Value::Null);
             authoritative(value, Vec::new(), &mut out)
         }
     };
@@ -216,9 +220,12 @@ impl Pipeline {
     fn send(&mut self) {
         // The next tape will be about as large as this one: reserve it at once rather than
         // copying it over and over while it grows.
-        let capacity = self.chunk.tape.len() + self.chunk.tape.len() / 8;
+        let grow = |n: usize| n + n / 8;
         let next = Chunk {
-            tape: Vec::with_capacity(capacity),
+            tape: Tape::with_capacity(
+                grow(self.chunk.tape.ops.len()),
+                grow(self.chunk.tape.text.len()),
+            ),
             slots: Vec::with_capacity(CHUNK),
         };
         let chunk = std::mem::replace(&mut self.chunk, next);

@@ -29,6 +29,32 @@ const STR: u8 = 6;
 const LIST: u8 = 7;
 const MAP: u8 = 8;
 
+/// Records as a stream of operations (`ops`) and the text of all their strings (`text`),
+/// stored apart so that the text is checked to be UTF-8 once per chunk rather than once per
+/// string (perf: per-string checks were the largest single cost of the pool threads).
+#[derive(Default)]
+pub(crate) struct Tape {
+    pub(crate) ops: Vec<u8>,
+    pub(crate) text: Vec<u8>,
+}
+
+impl Tape {
+    pub(crate) fn with_capacity(ops: usize, text: usize) -> Self {
+        Tape {
+            ops: Vec::with_capacity(ops),
+            text: Vec::with_capacity(text),
+        }
+    }
+
+    fn push(&mut self, op: u8) {
+        self.ops.push(op);
+    }
+
+    fn extend(&mut self, bytes: &[u8]) {
+        self.ops.extend_from_slice(bytes);
+    }
+}
+
 /// "Not on the fast path." The authoritative path explains why.
 #[derive(Debug)]
 pub(crate) struct Reject;
@@ -91,7 +117,7 @@ const MAX_ALIASES: usize = 1 << 16;
 
 impl<'py> Keys<'py> {
     /// Appends the UTF-8 of key `s` to `out` as a tape string.
-    fn write(&mut self, s: &Bound<'py, PyString>, out: &mut Vec<u8>) -> Result<()> {
+    fn write(&mut self, s: &Bound<'py, PyString>, out: &mut Tape) -> Result<()> {
         if !s.is_exact_instance_of::<PyString>() {
             // A subclass may override `__hash__`/`__eq__` with Python code; read it plainly.
             return write_str(s, out);
@@ -125,26 +151,27 @@ impl<'py> Keys<'py> {
         self.emit(i, out)
     }
 
-    fn emit(&self, i: u32, out: &mut Vec<u8>) -> Result<()> {
+    fn emit(&self, i: u32, out: &mut Tape) -> Result<()> {
         let (_, bytes) = self.texts.get(i as usize).ok_or(Reject)?;
         push_str_bytes(bytes, out)
     }
 }
 
-fn push_len(n: usize, out: &mut Vec<u8>) -> Result<()> {
+fn push_len(n: usize, out: &mut Tape) -> Result<()> {
     let n = u32::try_from(n).map_err(|_| Reject)?;
-    out.extend_from_slice(&n.to_le_bytes());
+    out.extend(&n.to_le_bytes());
     Ok(())
 }
 
-fn push_str_bytes(bytes: &[u8], out: &mut Vec<u8>) -> Result<()> {
+fn push_str_bytes(bytes: &[u8], out: &mut Tape) -> Result<()> {
     out.push(STR);
+    push_len(out.text.len(), out)?;
     push_len(bytes.len(), out)?;
-    out.extend_from_slice(bytes);
+    out.text.extend_from_slice(bytes);
     Ok(())
 }
 
-fn write_str(s: &Bound<'_, PyString>, out: &mut Vec<u8>) -> Result<()> {
+fn write_str(s: &Bound<'_, PyString>, out: &mut Tape) -> Result<()> {
     // Lone surrogates cannot be encoded: refused, and reported by the authoritative path.
     let bytes = s.encode_utf8().map_err(|_| Reject)?;
     push_str_bytes(bytes.as_bytes(), out)
@@ -163,17 +190,18 @@ impl<'py> TapeWriter<'py> {
     }
 
     /// Appends `obj` to `out`; on refusal `out` is left as it was.
-    pub(crate) fn write(&mut self, obj: &Bound<'py, PyAny>, out: &mut Vec<u8>) -> bool {
-        let start = out.len();
+    pub(crate) fn write(&mut self, obj: &Bound<'py, PyAny>, out: &mut Tape) -> bool {
+        let (ops, text) = (out.ops.len(), out.text.len());
         if self.value(obj, 0, out).is_ok() {
             true
         } else {
-            out.truncate(start);
+            out.ops.truncate(ops);
+            out.text.truncate(text);
             false
         }
     }
 
-    fn value(&mut self, obj: &Bound<'py, PyAny>, depth: usize, out: &mut Vec<u8>) -> Result<()> {
+    fn value(&mut self, obj: &Bound<'py, PyAny>, depth: usize, out: &mut Tape) -> Result<()> {
         if obj.is_exact_instance_of::<PyString>() {
             return write_str(obj.cast::<PyString>().map_err(|_| Reject)?, out);
         }
@@ -216,11 +244,11 @@ impl<'py> TapeWriter<'py> {
         if obj.is_instance_of::<PyInt>() {
             if let Ok(v) = obj.extract::<i64>() {
                 out.push(INT);
-                out.extend_from_slice(&v.to_le_bytes());
+                out.extend(&v.to_le_bytes());
             } else {
                 let v = obj.extract::<u64>().map_err(|_| Reject)?;
                 out.push(UINT);
-                out.extend_from_slice(&v.to_le_bytes());
+                out.extend(&v.to_le_bytes());
             }
             return Ok(());
         }
@@ -230,7 +258,7 @@ impl<'py> TapeWriter<'py> {
                 return Err(Reject);
             }
             out.push(FLOAT);
-            out.extend_from_slice(&v.to_le_bytes());
+            out.extend(&v.to_le_bytes());
             return Ok(());
         }
         if let Ok(s) = obj.cast::<PyString>() {
@@ -254,6 +282,8 @@ impl<'py> TapeWriter<'py> {
 /// Reads one value from a tape; a serde `Deserializer`.
 pub(crate) struct TapeReader<'t> {
     tape: &'t [u8],
+    /// The chunk's text, checked to be UTF-8 once.
+    text: &'t str,
     pos: usize,
     /// Refuse borrowed strings that are not full dates (see [`is_full_date`]): on for the
     /// typed model, off for JSON values (whose map keys are read as borrowed strings).
@@ -262,18 +292,20 @@ pub(crate) struct TapeReader<'t> {
 
 impl<'t> TapeReader<'t> {
     /// A reader for the typed model.
-    pub(crate) fn new(tape: &'t [u8]) -> Self {
+    pub(crate) fn new(tape: &'t [u8], text: &'t str) -> Self {
         TapeReader {
             tape,
+            text,
             pos: 0,
             strict_dates: true,
         }
     }
 
     /// A reader for `serde_json::Value`.
-    pub(crate) fn for_json(tape: &'t [u8]) -> Self {
+    pub(crate) fn for_json(tape: &'t [u8], text: &'t str) -> Self {
         TapeReader {
             tape,
+            text,
             pos: 0,
             strict_dates: false,
         }
@@ -304,10 +336,10 @@ impl<'t> TapeReader<'t> {
 
     /// The text of a string whose tag was read.
     fn str_body(&mut self) -> Result<&'t str> {
+        let start = self.len()?;
         let n = self.len()?;
-        let b = self.tape.get(self.pos..self.pos + n).ok_or(Reject)?;
-        self.pos += n;
-        std::str::from_utf8(b).map_err(|_| Reject)
+        // `get` checks the char boundaries; the text as a whole is UTF-8 already.
+        self.text.get(start..start + n).ok_or(Reject)
     }
 
     fn string(&mut self) -> Result<&'t str> {
