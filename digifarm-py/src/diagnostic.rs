@@ -97,7 +97,10 @@ impl PyDiagnostic {
     fn __str__(&self) -> String {
         let mut place = self.file.clone();
         if self.line > 0 {
-            place.push_str(&format!(":{}:{}", self.line, self.column));
+            if !place.is_empty() {
+                place.push(':');
+            }
+            place.push_str(&format!("{}:{}", self.line, self.column));
         }
         if !self.pointer.is_empty() {
             if !place.is_empty() {

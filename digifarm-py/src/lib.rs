@@ -21,6 +21,7 @@ mod catalog;
 mod diagnostic;
 mod errors;
 mod fastpath;
+mod license;
 mod records;
 mod tape;
 mod value;
@@ -159,6 +160,10 @@ fn _digifarm(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(validate_project, m)?)?;
     m.add_function(wrap_pyfunction!(validate_projects, m)?)?;
     m.add_function(wrap_pyfunction!(schema, m)?)?;
+    m.add_function(wrap_pyfunction!(license::check_license, m)?)?;
+    m.add_function(wrap_pyfunction!(license::normalize_license, m)?)?;
+    m.add_class::<license::PyLicenseVerdict>()?;
+    m.add_class::<license::PyNormalizedLicense>()?;
     m.add_class::<catalog::PyCatalog>()?;
     m.add_class::<diagnostic::PyDiagnostic>()?;
     m.add("DigifarmError", py.get_type::<errors::DigifarmError>())?;

@@ -2,7 +2,7 @@
 
 use chrono::NaiveDate;
 use digifarm_core::catalog::{RecordValue, check_config, check_value};
-use digifarm_core::license::Policy;
+use digifarm_core::license::{Checker, Policy};
 use digifarm_core::model::{CityConfig, Project, RecordKind};
 use digifarm_core::{Diagnostic, diagnostic, validate};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
@@ -57,14 +57,19 @@ impl Chunk {
         // Python encoded every string as UTF-8, so this holds; if it did not, every record
         // would find its strings missing and take the authoritative path.
         let text = std::str::from_utf8(&text).unwrap_or_default();
+        // One licence checker per chunk: it caches verdicts, and catalogs repeat a handful of
+        // expressions.
+        let mut checker = Checker::new(cx.policy.clone());
         self.slots
             .into_iter()
             .map(|slot| match slot {
-                Slot::Tape(start, end) => check_tape(ops.get(start..end).unwrap_or(&[]), text, cx),
+                Slot::Tape(start, end) => {
+                    check_tape(ops.get(start..end).unwrap_or(&[]), text, cx, &mut checker)
+                }
                 Slot::Json(value, conversion) => {
                     let mut out = Vec::new();
                     let project = authoritative(value, conversion, &mut out);
-                    finish(project, cx, out)
+                    finish(project, cx, &mut checker, out)
                 }
             })
             .collect()
@@ -129,7 +134,7 @@ impl Context {
 
 /// Validates one project from the tape: typed by serde when it can, else through the JSON
 /// Schema, then the rules that need no other record. The result is in stable order.
-fn check_tape(tape: &[u8], text: &str, cx: &Context) -> Vec<Diagnostic> {
+fn check_tape(tape: &[u8], text: &str, cx: &Context, checker: &mut Checker) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let project = match Project::deserialize(&mut TapeReader::new(tape, text)) {
         Ok(p) if fastpath::project_ok(&p) => Some(Box::new(p)),
@@ -144,16 +149,17 @@ fn check_tape(tape: &[u8], text: &str, cx: &Context) -> Vec<Diagnostic> {
             authoritative(value, Vec::new(), &mut out)
         }
     };
-    finish(project, cx, out)
+    finish(project, cx, checker, out)
 }
 
 fn finish(
     project: Option<Box<Project>>,
     cx: &Context,
+    checker: &mut Checker,
     mut out: Vec<Diagnostic>,
 ) -> Vec<Diagnostic> {
     if let Some(p) = project {
-        validate::check_project(&p, &cx.config, &cx.policy, cx.today, &mut out);
+        validate::check_project(&p, &cx.config, checker, cx.today, &mut out);
     }
     if out.len() > 1 {
         diagnostic::sort(&mut out);

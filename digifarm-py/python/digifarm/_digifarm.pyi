@@ -3,7 +3,7 @@
 
 import datetime
 import os
-from typing import Any, Dict, Iterable, List, Literal, Optional, Union, final
+from typing import Any, Dict, Iterable, List, Literal, Optional, Tuple, Union, final
 
 __version__: str
 __all__ = [
@@ -11,8 +11,12 @@ __all__ = [
     "CatalogError",
     "Diagnostic",
     "DigifarmError",
+    "LicenseVerdict",
+    "NormalizedLicense",
     "__version__",
+    "check_license",
     "load_catalog",
+    "normalize_license",
     "schema",
     "validate_project",
     "validate_projects",
@@ -22,6 +26,7 @@ _JsonValue = Any
 _Record = Dict[str, _JsonValue]
 _Severity = Literal["error", "warning", "info"]
 _SchemaKind = Literal["project", "partner", "offer", "config"]
+_PolicyKind = Literal["osi", "fsf", "osi-or-fsf", "osi-and-fsf"]
 
 class DigifarmError(Exception):
     """Base class of the errors digifarm raises (besides OSError and TypeError)."""
@@ -92,3 +97,32 @@ def validate_projects(
     today: Optional[datetime.date] = None,
 ) -> List[List[Diagnostic]]: ...
 def schema(kind: _SchemaKind) -> Dict[str, Any]: ...
+
+@final
+class LicenseVerdict:
+    """The verdict on one SPDX licence expression under a policy."""
+
+    @property
+    def input(self) -> str: ...
+    @property
+    def valid_expression(self) -> bool: ...
+    @property
+    def normalized(self) -> Optional[str]: ...
+    @property
+    def allowed(self) -> bool: ...
+    @property
+    def findings(self) -> List[Diagnostic]: ...
+
+@final
+class NormalizedLicense:
+    """Candidate SPDX expressions for a free-text licence."""
+
+    @property
+    def input(self) -> str: ...
+    @property
+    def candidates(self) -> List[Tuple[str, float]]: ...
+    @property
+    def ambiguous(self) -> bool: ...
+
+def check_license(expr: str, policy: _PolicyKind = "osi-or-fsf") -> LicenseVerdict: ...
+def normalize_license(text: str) -> NormalizedLicense: ...
