@@ -23,3 +23,6 @@ cargo run --quiet -p digifarm-cli -- validate examples/muenster --format json >/
 
 step "examples: embedding the library"
 cargo run --quiet -p digifarm-core --example validate_catalog -- examples/muenster >/dev/null
+
+step "python bindings: pip install ./digifarm-py in a fresh virtualenv, pytest"
+./scripts/test-python.sh

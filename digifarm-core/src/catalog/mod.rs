@@ -23,7 +23,7 @@ pub mod write;
 
 pub(crate) use records::check_proposal;
 pub(crate) use records::closest as closest_name;
-pub use records::{RecordValue, check_value};
+pub use records::{RecordValue, check_config, check_value};
 
 /// A catalog path that cannot be opened at all.
 #[derive(Debug, thiserror::Error)]

@@ -76,8 +76,9 @@ fn convert<T: serde::de::DeserializeOwned>(
         .ok()
 }
 
-/// Checks and converts the city config.
-pub(crate) fn check_config(value: Value, diagnostics: &mut Vec<Diagnostic>) -> Option<CityConfig> {
+/// Checks `value` against the city config schema and converts it. Problems are appended to
+/// `diagnostics` with pointers relative to the config and no file or position yet.
+pub fn check_config(value: Value, diagnostics: &mut Vec<Diagnostic>) -> Option<CityConfig> {
     if !schema_check(SchemaKind::Config, &value, diagnostics) {
         return None;
     }

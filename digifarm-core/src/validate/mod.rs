@@ -13,6 +13,8 @@ use serde::Serialize;
 
 use crate::catalog::{self, Catalog, LoadOptions};
 use crate::diagnostic::{self, Diagnostic};
+use crate::license::Checker;
+use crate::model::{CityConfig, Project};
 
 mod rules;
 
@@ -100,6 +102,36 @@ pub fn stale(catalog: &Catalog, today: NaiveDate) -> Vec<StaleFinding> {
             diagnostic,
         })
         .collect()
+}
+
+/// Runs the rules that concern one project on its own, without the catalog around it:
+/// texts, need kinds, amounts, dates, licence, admission and staleness. References to
+/// partners and offers, duplicate ids and file names need the whole catalog and are left to
+/// [`validate`]. Findings are appended to `out` with pointers relative to the record and no
+/// file. `checker` is usually `Checker::new(Policy::from_config(&config.license))`, kept for
+/// many records (it caches verdicts; one per thread).
+///
+/// ```
+/// use digifarm_core::{license::{Checker, Policy}, model::CityConfig, validate};
+/// let project: digifarm_core::model::Project = serde_json::from_value(serde_json::json!({
+///     "id": "radwege", "name": "Radwege", "summary": "Karte", "status": "live",
+///     "lifecycle": "proposed", "license": "GPL v3"
+/// })).unwrap();
+/// let config = CityConfig::default();
+/// let mut out = Vec::new();
+/// let mut checker = Checker::new(Policy::from_config(&config.license));
+/// validate::check_project(&project, &config, &mut checker, validate::today(), &mut out);
+/// assert_eq!(out[0].code, "license-invalid");
+/// assert_eq!(out[0].pointer, "/license");
+/// ```
+pub fn check_project(
+    project: &Project,
+    config: &CityConfig,
+    checker: &mut Checker,
+    today: NaiveDate,
+    out: &mut Vec<Diagnostic>,
+) {
+    rules::standalone_project_rules(project, config, checker, today, out);
 }
 
 /// Loads and validates the catalog at `path` (a directory or a record file).

@@ -9,12 +9,13 @@ use rayon::prelude::*;
 use crate::catalog::Catalog;
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::license::{self, Policy};
-use crate::model::{LocalizedText, Project, ProjectStatus, RecordKind, SupportOffer};
+use crate::model::{CityConfig, LocalizedText, Project, ProjectStatus, RecordKind, SupportOffer};
 
 /// Where findings about one record go. The record's file and pointer prefix are looked up
 /// only when there is a finding.
 struct Sink<'a> {
-    catalog: &'a Catalog,
+    /// `None` for a record checked on its own (no file, pointers relative to the record).
+    catalog: Option<&'a Catalog>,
     kind: RecordKind,
     index: usize,
     location: Option<(String, String, u32)>,
@@ -24,9 +25,10 @@ struct Sink<'a> {
 impl Sink<'_> {
     fn push(&mut self, code: Code, pointer: &str, message: String) -> &mut Diagnostic {
         let (catalog, kind, index) = (self.catalog, self.kind, self.index);
-        let (file, prefix, line) = self
-            .location
-            .get_or_insert_with(|| catalog.locate_record(kind, index));
+        let (file, prefix, line) = self.location.get_or_insert_with(|| match catalog {
+            Some(catalog) => catalog.locate_record(kind, index),
+            None => (String::new(), String::new(), 0),
+        });
         let mut d = Diagnostic::new(code, file.clone(), format!("{prefix}{pointer}"), message);
         d.line = *line;
         self.out.push(d);
@@ -42,7 +44,7 @@ fn sink<'a>(
     out: &'a mut Vec<Diagnostic>,
 ) -> Sink<'a> {
     Sink {
-        catalog,
+        catalog: Some(catalog),
         kind,
         index,
         location: None,
@@ -176,15 +178,89 @@ fn project_rules(
     index: usize,
     out: &mut Vec<Diagnostic>,
 ) {
-    let (catalog, today) = (ctx.catalog, ctx.today);
+    let catalog = ctx.catalog;
     let p: &Project = &catalog.projects[index];
-    let config = &catalog.config;
-    let lang = config.default_language();
     let mut s = sink(catalog, RecordKind::Project, index, out);
     file_name_rule(catalog, RecordKind::Project, index, &p.id, &mut s);
-    text_rule(Some(&p.summary), "/summary", lang, &mut s);
-    text_rule(p.description.as_ref(), "/description", lang, &mut s);
-    text_rule(p.status_note.as_ref(), "/status_note", lang, &mut s);
+    project_own_rules(p, &catalog.config, checker, ctx.today, &mut s);
+    reference_rules(ctx, p, &mut s);
+}
+
+/// The rules for one project on its own, without the rest of its catalog: everything but
+/// file names, duplicate ids and references. Pointers are relative to the record; there is
+/// no file.
+pub(super) fn standalone_project_rules(
+    p: &Project,
+    config: &CityConfig,
+    checker: &mut license::Checker,
+    today: NaiveDate,
+    out: &mut Vec<Diagnostic>,
+) {
+    let mut s = Sink {
+        catalog: None,
+        kind: RecordKind::Project,
+        index: 0,
+        location: None,
+        out,
+    };
+    project_own_rules(p, config, checker, today, &mut s);
+}
+
+/// `need.supported_by` references resolve to a partner and to an offer of that partner.
+fn reference_rules(ctx: &Ctx<'_>, p: &Project, s: &mut Sink<'_>) {
+    let catalog = ctx.catalog;
+    for (i, need) in p.needs.iter().enumerate() {
+        for (j, support) in need.supported_by.iter().enumerate() {
+            let sp = format!("/needs/{i}/supported_by/{j}");
+            if !ctx.has_partner(&support.partner) {
+                s.push(
+                    Code::DanglingReference,
+                    &format!("{sp}/partner"),
+                    format!("no partner with id `{}`", support.partner),
+                )
+                .help = Some(format!(
+                    "add partners/{}.yaml or fix the id",
+                    support.partner
+                ));
+            }
+            if let Some(offer_id) = &support.offer {
+                match ctx.offers.get(offer_id.as_str()) {
+                    None if !catalog.is_broken(RecordKind::Offer, offer_id) => {
+                        s.push(
+                            Code::DanglingReference,
+                            &format!("{sp}/offer"),
+                            format!("no offer with id `{offer_id}`"),
+                        )
+                        .help = Some(format!("add offers/{offer_id}.yaml or fix the id"));
+                    }
+                    Some(o) if o.partner != support.partner => {
+                        s.push(
+                            Code::ReferenceMismatch,
+                            &format!("{sp}/offer"),
+                            format!(
+                                "the offer `{offer_id}` belongs to partner `{}`, not `{}`",
+                                o.partner, support.partner
+                            ),
+                        );
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+}
+
+fn project_own_rules(
+    p: &Project,
+    config: &CityConfig,
+    checker: &mut license::Checker,
+    today: NaiveDate,
+    s: &mut Sink<'_>,
+) {
+    let lang = config.default_language();
+    text_rule(Some(&p.summary), "/summary", lang, s);
+    text_rule(p.description.as_ref(), "/description", lang, s);
+    text_rule(p.status_note.as_ref(), "/status_note", lang, s);
 
     // Categories from the city's taxonomy.
     if !config.categories.is_empty() {
@@ -223,65 +299,31 @@ fn project_rules(
             need.description.as_ref(),
             &format!("{base}/description"),
             lang,
-            &mut s,
+            s,
         );
         amount_rule(
             need.hours_per_month,
             &format!("{base}/hours_per_month"),
             "hours per month",
-            &mut s,
+            s,
         );
         amount_rule(
             need.eur_per_year,
             &format!("{base}/eur_per_year"),
             "euros per year",
-            &mut s,
+            s,
         );
-        future_rule(need.since, &format!("{base}/since"), today, &mut s);
+        future_rule(need.since, &format!("{base}/since"), today, s);
         for (j, support) in need.supported_by.iter().enumerate() {
             let sp = format!("{base}/supported_by/{j}");
-            if !ctx.has_partner(&support.partner) {
-                s.push(
-                    Code::DanglingReference,
-                    &format!("{sp}/partner"),
-                    format!("no partner with id `{}`", support.partner),
-                )
-                .help = Some(format!(
-                    "add partners/{}.yaml or fix the id",
-                    support.partner
-                ));
-            }
-            if let Some(offer_id) = &support.offer {
-                match ctx.offers.get(offer_id.as_str()) {
-                    None if !catalog.is_broken(RecordKind::Offer, offer_id) => {
-                        s.push(
-                            Code::DanglingReference,
-                            &format!("{sp}/offer"),
-                            format!("no offer with id `{offer_id}`"),
-                        )
-                        .help = Some(format!("add offers/{offer_id}.yaml or fix the id"));
-                    }
-                    Some(o) if o.partner != support.partner => {
-                        s.push(
-                            Code::ReferenceMismatch,
-                            &format!("{sp}/offer"),
-                            format!(
-                                "the offer `{offer_id}` belongs to partner `{}`, not `{}`",
-                                o.partner, support.partner
-                            ),
-                        );
-                    }
-                    _ => {}
-                }
-            }
-            future_rule(support.since, &format!("{sp}/since"), today, &mut s);
+            future_rule(support.since, &format!("{sp}/since"), today, s);
         }
     }
 
     // Dates.
-    future_rule(p.admitted_on, "/admitted_on", today, &mut s);
-    future_rule(p.last_reviewed, "/last_reviewed", today, &mut s);
-    future_rule(p.status_since, "/status_since", today, &mut s);
+    future_rule(p.admitted_on, "/admitted_on", today, s);
+    future_rule(p.last_reviewed, "/last_reviewed", today, s);
+    future_rule(p.status_since, "/status_since", today, s);
     if let (Some(admitted), Some(started)) = (
         p.admitted_on,
         p.origin.as_ref().and_then(|o| o.started.as_deref()),
@@ -310,12 +352,7 @@ fn project_rules(
         }
     }
     for (i, decision) in p.history.iter().enumerate() {
-        future_rule(
-            Some(decision.date),
-            &format!("/history/{i}/date"),
-            today,
-            &mut s,
-        );
+        future_rule(Some(decision.date), &format!("/history/{i}/date"), today, s);
     }
     if let Some(last) = p.history.last()
         && last.to != p.lifecycle
@@ -332,7 +369,7 @@ fn project_rules(
     }
 
     // Licence.
-    license_rule(catalog, p, checker, &mut s);
+    license_rule(config, p, checker, s);
 
     // Admission criteria that code can check.
     if p.lifecycle.is_active() && config.admission.require_source && p.links.source.is_none() {
@@ -351,7 +388,7 @@ fn project_rules(
         );
     }
 
-    stale_rules(p, config, today, &mut s);
+    stale_rules(p, config, today, s);
 }
 
 /// The staleness rules of one project: `never-reviewed`, `stale-listing`, `stale-status`.
@@ -398,17 +435,15 @@ fn stale_rules(p: &Project, config: &crate::model::CityConfig, today: NaiveDate,
     }
 }
 
-fn license_rule(catalog: &Catalog, p: &Project, checker: &mut license::Checker, s: &mut Sink<'_>) {
+fn license_rule(
+    config: &CityConfig,
+    p: &Project,
+    checker: &mut license::Checker,
+    s: &mut Sink<'_>,
+) {
     let trimmed = p.license.trim();
     let missing = trimmed.is_empty() || trimmed == "NONE" || trimmed == "NOASSERTION";
-    if missing
-        && let Some(pending) = catalog
-            .config
-            .license
-            .pending
-            .iter()
-            .find(|e| e.project == p.id)
-    {
+    if missing && let Some(pending) = config.license.pending.iter().find(|e| e.project == p.id) {
         s.push(
             Code::LicensePending,
             "/license",
