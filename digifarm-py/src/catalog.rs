@@ -1,6 +1,7 @@
 //! `digifarm.Catalog`: a loaded or assembled catalog.
 
 use digifarm_core::catalog::{self, Catalog, LoadOptions, RecordValue};
+use digifarm_core::matching::{MatchInput, Matcher, NeedId};
 use digifarm_core::model::RecordKind;
 use digifarm_core::{Diagnostic, diagnostic, validate};
 use pyo3::prelude::*;
@@ -213,6 +214,139 @@ impl PyCatalog {
             .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))
     }
 
+    /// The best offers for a project's needs, with explanations.
+    ///
+    /// Ranks the offers that can meet each need of project ``project_id`` that wants help (or
+    /// only need ``need_index``, an index into the project's ``needs``), best first, at most
+    /// ``top`` per need. Hard constraints (kind, validity on ``today``, region or remote,
+    /// capacity, the partner's licence requirement) exclude offers; the score in [0, 1] is
+    /// explained term by term. Runs without the GIL.
+    ///
+    /// Raises ``KeyError`` for an unknown project, ``IndexError`` for a need index out of
+    /// range, ``ValueError`` when ``top`` is below 1, and ``CatalogError`` when the city's
+    /// matching weights are invalid.
+    ///
+    /// >>> import digifarm
+    /// >>> cat = digifarm.Catalog.from_records(
+    /// ...     projects=[{"id": "baeume", "name": "Bäume", "summary": "Karte", "status": "live",
+    /// ...         "lifecycle": "admitted", "license": "MIT",
+    /// ...         "needs": [{"kind": "technical", "skills": ["python"]}]}],
+    /// ...     partners=[{"id": "citeq", "name": "citeq", "kind": "public-body"}],
+    /// ...     offers=[{"id": "citeq-hosting", "partner": "citeq", "kind": "technical",
+    /// ...         "skills": ["python"], "remote": True}])
+    /// >>> [o["offer"] for r in cat.rank("baeume") for o in r["offers"]]
+    /// ['citeq-hosting']
+    #[pyo3(signature = (project_id, need_index=None, top=10, today=None))]
+    fn rank<'py>(
+        &self,
+        py: Python<'py>,
+        project_id: &str,
+        need_index: Option<usize>,
+        top: usize,
+        today: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let today = read_today(today)?;
+        if top == 0 {
+            return Err(pyo3::exceptions::PyValueError::new_err(
+                "top must be at least 1",
+            ));
+        }
+        let catalog = &self.inner;
+        let Some(project) = catalog.projects.iter().position(|p| p.id == project_id) else {
+            return Err(pyo3::exceptions::PyKeyError::new_err(format!(
+                "no project with id `{project_id}`"
+            )));
+        };
+        let needs = &catalog.projects[project].needs;
+        if let Some(i) = need_index
+            && i >= needs.len()
+        {
+            return Err(pyo3::exceptions::PyIndexError::new_err(format!(
+                "project `{project_id}` has {} needs; need_index {i} is out of range",
+                needs.len()
+            )));
+        }
+        let result: Result<serde_json::Value, Box<Diagnostic>> = py.detach(|| {
+            let matcher = matcher(catalog, today)?;
+            let wanted: Vec<usize> = match need_index {
+                Some(i) => vec![i],
+                None => (0..needs.len()).filter(|&i| needs[i].wants_help()).collect(),
+            };
+            let rankings: Vec<serde_json::Value> = wanted
+                .into_iter()
+                .map(|need| {
+                    let id = NeedId { project, need };
+                    let offers: Vec<serde_json::Value> = matcher
+                        .rank_offers(id, top)
+                        .into_iter()
+                        .map(|r| {
+                            let o = &catalog.offers[r.offer];
+                            serde_json::json!({
+                                "offer": o.id, "partner": o.partner, "score": r.score,
+                                "explanation": matcher.explain(id, r.offer).and_then(Result::ok),
+                            })
+                        })
+                        .collect();
+                    serde_json::json!({
+                        "project": project_id, "need": need, "kind": needs[need].kind, "offers": offers,
+                    })
+                })
+                .collect();
+            Ok(serde_json::Value::Array(rankings))
+        });
+        to_python(py, result)
+    }
+
+    /// The assignment of offers to open needs with the highest total score that respects
+    /// every constraint and each offer's capacity: exact and deterministic (ties broken by
+    /// id). Needs already supported keep their supporter. Returns
+    /// ``{"assignment": [{"project", "need", "offer", "partner", "score"}], "total_score",
+    /// "unmatched": [{"project", "need"}]}``. Runs without the GIL; raises ``CatalogError``
+    /// when the matching weights are invalid.
+    ///
+    /// >>> import digifarm
+    /// >>> cat = digifarm.Catalog.from_records(
+    /// ...     projects=[{"id": "baeume", "name": "Bäume", "summary": "Karte", "status": "live",
+    /// ...         "lifecycle": "admitted", "license": "MIT",
+    /// ...         "needs": [{"kind": "technical", "skills": ["python"]}]}],
+    /// ...     partners=[{"id": "citeq", "name": "citeq", "kind": "public-body"}],
+    /// ...     offers=[{"id": "citeq-hosting", "partner": "citeq", "kind": "technical",
+    /// ...         "skills": ["python"], "remote": True}])
+    /// >>> [(a["project"], a["need"], a["offer"]) for a in cat.assign()["assignment"]]
+    /// [('baeume', 0, 'citeq-hosting')]
+    #[pyo3(signature = (today=None))]
+    fn assign<'py>(
+        &self,
+        py: Python<'py>,
+        today: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let today = read_today(today)?;
+        let catalog = &self.inner;
+        let result: Result<serde_json::Value, Box<Diagnostic>> = py.detach(|| {
+            let assignment = matcher(catalog, today)?.assign();
+            let need = |id: NeedId| (catalog.projects[id.project].id.as_str(), id.need);
+            let pairs: Vec<serde_json::Value> = assignment
+                .pairs
+                .iter()
+                .map(|r| {
+                    let (project, need) = need(r.need);
+                    let o = &catalog.offers[r.offer];
+                    serde_json::json!({"project": project, "need": need, "offer": o.id, "partner": o.partner, "score": r.score})
+                })
+                .collect();
+            let unmatched: Vec<serde_json::Value> = assignment
+                .unmatched
+                .iter()
+                .map(|&id| {
+                    let (project, need) = need(id);
+                    serde_json::json!({"project": project, "need": need})
+                })
+                .collect();
+            Ok(serde_json::json!({"assignment": pairs, "total_score": assignment.total_score, "unmatched": unmatched}))
+        });
+        to_python(py, result)
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "Catalog(projects={}, partners={}, offers={})",
@@ -220,6 +354,33 @@ impl PyCatalog {
             self.inner.partners.len(),
             self.inner.offers.len()
         )
+    }
+}
+
+/// A matcher over `catalog`, or the diagnostic why the config does not allow one.
+fn matcher(catalog: &Catalog, today: chrono::NaiveDate) -> Result<Matcher<'_>, Box<Diagnostic>> {
+    let input = MatchInput {
+        projects: &catalog.projects,
+        partners: &catalog.partners,
+        offers: &catalog.offers,
+        config: &catalog.config,
+        today,
+    };
+    Matcher::new(input).map_err(|e| Box::new(e.to_diagnostic(&catalog.config_file_path())))
+}
+
+fn to_python<'py>(
+    py: Python<'py>,
+    result: Result<serde_json::Value, Box<Diagnostic>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    match result {
+        Ok(value) => pythonize::pythonize(py, &value)
+            .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string())),
+        Err(d) => Err(catalog_error(
+            py,
+            format!("matching cannot run: {}", d.message),
+            vec![*d],
+        )),
     }
 }
 
