@@ -1,6 +1,13 @@
 //! The deadline, in its own test binary so that parallel tests do not compete for the CPU
 //! while it is timed.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stderr
+)]
+
 mod common;
 
 use std::time::{Duration, Instant};

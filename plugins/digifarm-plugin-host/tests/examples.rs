@@ -1,5 +1,12 @@
 //! The example plugins (`plugins/examples/`), through the real host.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stderr
+)]
+
 mod common;
 
 use common::*;

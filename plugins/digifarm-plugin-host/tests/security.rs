@@ -1,6 +1,13 @@
 //! The sandbox, through the real host and a deliberately hostile plugin
 //! (`plugins/examples/hostile`). Each test asserts the exact error.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::print_stderr
+)]
+
 mod common;
 
 use common::*;
@@ -172,8 +179,10 @@ fn granted_clock_and_environment_work_and_show_only_granted_variables() {
             "capabilities = [\"clocks\", \"environment\"]\nsha256 =",
         )
     });
-    let mut grants = PluginGrants::default();
-    grants.capabilities = vec!["clocks".into(), "environment".into()];
+    let mut grants = PluginGrants {
+        capabilities: vec!["clocks".into(), "environment".into()],
+        ..PluginGrants::default()
+    };
     grants.env.insert("DIGIFARM_GREETING".into(), "moin".into());
     grants.config.insert("mode".into(), "clock".into());
     let policy = digifarm_core::license::Policy::default();
