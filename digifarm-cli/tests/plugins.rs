@@ -185,3 +185,40 @@ fn plugin_info_shows_manifest_and_world() {
     assert_eq!(json["manifest"]["id"], "local-first");
     assert_eq!(json["hash_matches"], true);
 }
+
+#[test]
+fn import_with_an_importer_plugin() {
+    let Some(plugins) = plugins_dir() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("civic.json");
+    std::fs::write(
+        &input,
+        r#"{"name": "Heat Seek", "description": "Sensors for tenants", "status": "Beta",
+            "license": "MIT", "needs": [{"need": "Developers"}],
+            "contact": {"name": "Jane Doe", "email": "jane@example.org"}}"#,
+    )
+    .unwrap();
+    let out = dir.path().join("catalog");
+    let wasm = plugins.join("civic-json/civic-json.wasm");
+    let (code, stdout, stderr) = digifarm(&[
+        "import",
+        "plugin",
+        "--plugin",
+        wasm.to_str().unwrap(),
+        input.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 0, "{stdout} {stderr}");
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["counts"]["projects"], 1);
+    assert_eq!(json["help_wanted"]["technical"], 1);
+    let yaml = std::fs::read_to_string(out.join("projects/heat-seek.yaml")).unwrap();
+    assert!(yaml.contains("name: Heat Seek"), "{yaml}");
+    assert!(
+        !yaml.contains("jane"),
+        "contact data must not be imported: {yaml}"
+    );
+}

@@ -43,7 +43,8 @@ fn cache_dir() -> Option<PathBuf> {
     Some(base.join("digifarm").join("plugins"))
 }
 
-fn host() -> Result<Host, CliError> {
+/// The process's plugin host (compiled-artefact cache as [`cache_dir`] says).
+pub fn host() -> Result<Host, CliError> {
     let options = HostOptions {
         cache_dir: cache_dir(),
         ..HostOptions::default()
