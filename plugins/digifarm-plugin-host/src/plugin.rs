@@ -692,3 +692,33 @@ impl Plugin {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_are_what_is_asked_at_most_what_is_granted() {
+        assert_eq!(resolve_limit("memory_mb", None, None, 64).ok(), Some(64));
+        assert_eq!(
+            resolve_limit("memory_mb", None, Some(16), 64).ok(),
+            Some(16)
+        );
+        assert_eq!(
+            resolve_limit("memory_mb", Some(8), Some(16), 64).ok(),
+            Some(8)
+        );
+        assert_eq!(
+            resolve_limit("memory_mb", Some(128), Some(256), 64).ok(),
+            Some(128)
+        );
+        assert!(matches!(
+            resolve_limit("memory_mb", Some(128), None, 64),
+            Err(ErrorKind::LimitNotGranted {
+                limit: "memory_mb",
+                requested: 128,
+                granted: 64
+            })
+        ));
+    }
+}

@@ -488,3 +488,36 @@ fn stub_ungranted(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn imports_map_to_capabilities() {
+        assert_eq!(capability_for("wasi:clocks/wall-clock"), "clocks");
+        assert_eq!(capability_for("wasi:random/random"), "random");
+        assert_eq!(capability_for("wasi:cli/environment"), "environment");
+        assert_eq!(capability_for("wasi:filesystem/preopens"), "filesystem");
+        assert_eq!(capability_for("wasi:sockets/tcp"), "network");
+        assert_eq!(capability_for("wasi:http/outgoing-handler"), "network");
+        assert_eq!(capability_for("acme:evil/thing"), "unknown-import");
+        assert_eq!(unversioned("wasi:io/streams@0.2.6"), "wasi:io/streams");
+    }
+
+    #[test]
+    fn log_is_bounded() {
+        let mut log = LogBuffer::new(10);
+        log.push(Level::Info, "12345");
+        log.push(Level::Info, "67890");
+        log.push(Level::Error, "x");
+        assert_eq!(log.lines().len(), 2);
+        assert_eq!(log.dropped(), 1);
+    }
+
+    #[test]
+    fn truncate_respects_char_boundaries() {
+        assert_eq!(truncate("münster", 2), "m…");
+        assert_eq!(truncate("ok", 5), "ok");
+    }
+}
