@@ -133,6 +133,21 @@ fn bench(c: &mut Criterion) {
     g.bench_function("native", |b| {
         b.iter(|| native(&city, &policy, &["p0001", "p0002"], &cat.projects))
     });
+    // The cost of moving the records alone: a validator that returns nothing at once (the
+    // hostile test plugin in its well-behaved mode).
+    let hostile = wasm
+        .parent()
+        .and_then(Path::parent)
+        .map(|d| d.join("hostile/hostile.wasm"))
+        .filter(|p| p.is_file());
+    if let Some(hostile) = hostile {
+        let mut noop_grants = PluginGrants::default();
+        noop_grants.config.insert("mode".into(), "behave".into());
+        let noop = host.load(&hostile, &noop_grants, &policy).unwrap();
+        g.bench_function("plugin-noop", |b| {
+            b.iter(|| noop.validate(&city, &cat.projects).unwrap())
+        });
+    }
     g.finish();
 
     let mut g = c.benchmark_group("load");
