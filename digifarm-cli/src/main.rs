@@ -41,6 +41,8 @@ enum Command {
     Stats(cmd::stats::Args),
     /// Merge several cities' catalogs into one.
     Merge(cmd::merge::Args),
+    /// Inspect WebAssembly plugins.
+    Plugin(cmd::plugin::Args),
 }
 
 fn main() -> ExitCode {
@@ -67,6 +69,7 @@ fn main() -> ExitCode {
         Command::Stale(args) => cmd::stale::run(args),
         Command::Stats(args) => cmd::stats::run(args),
         Command::Merge(args) => cmd::merge::run(args),
+        Command::Plugin(args) => cmd::plugin::run(args),
     };
     match result {
         Ok(code) => code,

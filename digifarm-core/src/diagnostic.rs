@@ -178,6 +178,8 @@ codes! {
     AttestationMissing = "attestation-missing", Error, "a proposal does not attest an admission criterion that only a person can vouch for";
     /// Two merged catalogs list the same source repository.
     DuplicateSource = "duplicate-source", Warning, "two cities list the same project (same source repository URL)";
+    /// A plugin could not be loaded or failed while running.
+    PluginFailed = "plugin-failed", Error, "a plugin could not be loaded or failed while running (timeout, out of memory, trap, invalid output, refused grant); the message names the plugin";
 }
 
 impl std::fmt::Display for Code {

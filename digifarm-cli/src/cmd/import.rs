@@ -26,6 +26,22 @@ enum Source {
     /// digifarm.json.
     #[command(name = "digifarm-json")]
     DigifarmJson(FileArgs),
+    /// Import with an importer plugin (a WebAssembly component, plugin.toml beside it), e.g.
+    /// plugins/examples/civic-json. The plugin gets no capabilities and the host's default
+    /// limits; the records it returns are checked against the model.
+    Plugin(PluginArgs),
+}
+
+#[derive(Debug, clap::Args)]
+struct PluginArgs {
+    /// The importer plugin's .wasm file.
+    #[arg(long, value_name = "FILE.wasm")]
+    plugin: PathBuf,
+    /// Media type of the input, passed to the plugin.
+    #[arg(long, default_value = "application/json")]
+    media_type: String,
+    #[command(flatten)]
+    file: FileArgs,
 }
 
 #[derive(Debug, clap::Args)]
@@ -92,6 +108,7 @@ struct Report<'a> {
 pub fn run(args: Args) -> CmdResult {
     match args.source {
         Source::DigifarmJson(args) => run_digifarm_json(args),
+        Source::Plugin(args) => run_plugin(args),
     }
 }
 
@@ -100,6 +117,57 @@ fn run_digifarm_json(args: FileArgs) -> CmdResult {
         .map_err(|e| CliError(format!("cannot read {}: {e}", args.file.display())))?;
     let file_label = args.file.display().to_string();
     let import = digifarm_json::import(&bytes, &file_label);
+    finish(args, &bytes, file_label, import)
+}
+
+fn run_plugin(args: PluginArgs) -> CmdResult {
+    let bytes = std::fs::read(&args.file.file)
+        .map_err(|e| CliError(format!("cannot read {}: {e}", args.file.file.display())))?;
+    let file_label = args.file.file.display().to_string();
+    let host = super::plugin::host()?;
+    let config = digifarm_core::model::CityConfig::default();
+    let policy = digifarm_core::license::Policy::from_config(&config.license);
+    let imported = host
+        .load(&args.plugin, &Default::default(), &policy)
+        .and_then(|plugin| plugin.import(&config, &args.media_type, &bytes))
+        .map_err(|e| CliError(e.to_string()))?;
+    let mut diagnostics: Vec<Diagnostic> = imported
+        .diagnostics
+        .into_iter()
+        .map(|mut d| {
+            // The plugin names the record in `file`; show the input file with the record.
+            d.message = if d.file.is_empty() {
+                d.message
+            } else {
+                format!("{}: {}", d.file, d.message)
+            };
+            d.file.clone_from(&file_label);
+            d
+        })
+        .collect();
+    if !imported.offers.is_empty() {
+        diagnostics.push(
+            Diagnostic::new(
+                digifarm_core::Code::ImportUnmapped,
+                file_label.clone(),
+                "",
+                format!(
+                    "the plugin returned {} offers; this command writes projects and partners only",
+                    imported.offers.len()
+                ),
+            )
+            .with_severity(Severity::Warning),
+        );
+    }
+    let import = Import {
+        projects: imported.projects,
+        partners: imported.partners,
+        diagnostics,
+    };
+    finish(args.file, &bytes, file_label, import)
+}
+
+fn finish(args: FileArgs, bytes: &[u8], file_label: String, import: Import) -> CmdResult {
     let files = if import.projects.is_empty() && import.partners.is_empty() {
         Vec::new()
     } else {
@@ -121,7 +189,7 @@ fn run_digifarm_json(args: FileArgs) -> CmdResult {
     };
     match args.format {
         Format::Json => output::json(&report)?,
-        Format::Human => output::stdout(&human(&report, &bytes))?,
+        Format::Human => output::stdout(&human(&report, bytes))?,
     }
     Ok(if report.ok {
         ExitCode::SUCCESS

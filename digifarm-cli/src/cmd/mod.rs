@@ -6,6 +6,7 @@ pub mod match_;
 pub mod merge;
 pub mod propose;
 pub mod review;
+pub mod plugin;
 pub mod schema;
 pub mod stale;
 pub mod stats;

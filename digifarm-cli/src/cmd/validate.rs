@@ -30,6 +30,10 @@ pub struct Args {
     /// Reference date for staleness and future dates (default: today), as YYYY-MM-DD.
     #[arg(long, value_parser = parse_date)]
     pub today: Option<chrono::NaiveDate>,
+    /// Also run this validator plugin (repeatable); it gets no capabilities and the host's
+    /// default limits. Plugins listed in digifarm.toml always run.
+    #[arg(long = "plugin", value_name = "FILE.wasm")]
+    pub plugin: Vec<PathBuf>,
 }
 
 pub(crate) fn parse_kind(s: &str) -> Result<RecordKind, String> {
@@ -72,6 +76,7 @@ pub fn run(args: Args) -> CmdResult {
         found.extend(crosscheck_checkouts(&catalog, dir));
         report = Report::new(&catalog, found);
     }
+    report = super::plugin::run_validators(&catalog, &args.path, &args.plugin, report)?;
     match args.format {
         ValidateFormat::Sarif => output::json(&sarif(&report))?,
         ValidateFormat::Json => output::json(&JsonReport {

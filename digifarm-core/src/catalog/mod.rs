@@ -147,7 +147,7 @@ impl Catalog {
 
     /// The file and JSON pointer prefix of record `index` of `kind`, and the line of a JSON
     /// Lines record.
-    pub(crate) fn locate_record(&self, kind: RecordKind, index: usize) -> (String, String, u32) {
+    pub fn locate_record(&self, kind: RecordKind, index: usize) -> (String, String, u32) {
         match self.origins[kind_index(kind)].get(index) {
             Some(origin) => {
                 let path = self

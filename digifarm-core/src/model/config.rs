@@ -1,3 +1,5 @@
+use std::collections::BTreeMap;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +29,9 @@ pub struct CityConfig {
     /// Matching weights.
     #[serde(default)]
     pub matching: MatchingConfig,
+    /// WebAssembly plugins the city runs, each with what it is granted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub plugins: Vec<PluginConfig>,
 }
 
 impl CityConfig {
@@ -299,4 +304,62 @@ fn w_urgency() -> f64 {
 }
 fn w_budget() -> f64 {
     0.15
+}
+
+/// A plugin the city runs: `[[plugins]]` in `digifarm.toml`.
+///
+/// ```toml
+/// [[plugins]]
+/// path = "plugins/muenster_admission.wasm"   # plugin.toml lies beside it
+/// grants.capabilities = ["clocks"]
+/// grants.limits = { memory_mb = 32, timeout_ms = 500 }
+/// grants.config = { city_partners = "stadt-muenster,citeq" }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PluginConfig {
+    /// The plugin's `.wasm` file, relative to the catalog root; its `plugin.toml` manifest
+    /// lies in the same directory.
+    #[schemars(length(min = 1))]
+    pub path: String,
+    /// What the city grants the plugin. A plugin that asks for more is refused.
+    #[serde(default)]
+    pub grants: PluginGrants,
+}
+
+/// What a city grants a plugin.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PluginGrants {
+    /// WASI capabilities the plugin may use: `clocks`, `random`, `environment` (only the
+    /// variables in `env`). Nothing else (files, network) can be granted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub capabilities: Vec<String>,
+    /// The most the plugin may use; the host's defaults apply where absent.
+    #[serde(default)]
+    pub limits: PluginLimits,
+    /// Configuration keys and values the plugin may read through the host interface.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub config: BTreeMap<String, String>,
+    /// Environment variables the plugin sees when granted `environment` (never the host's).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub env: BTreeMap<String, String>,
+}
+
+/// Resource limits of a plugin (requested in `plugin.toml`, granted in `digifarm.toml`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PluginLimits {
+    /// Linear memory, in MiB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 4096))]
+    pub memory_mb: Option<u32>,
+    /// Wall-clock time per call (one batch), in milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 600000))]
+    pub timeout_ms: Option<u32>,
+    /// Size of one call's output, in KiB.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 1048576))]
+    pub output_kb: Option<u32>,
 }

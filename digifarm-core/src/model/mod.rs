@@ -15,7 +15,8 @@ mod text;
 
 pub use config::{
     AdmissionConfig, CityConfig, CityInfo, CityLink, LicenseClarification, LicenseConfig,
-    LicensePending, LicensePolicyKind, MatchingConfig, MatchingWeights, StalenessConfig,
+    LicensePending, LicensePolicyKind, MatchingConfig, MatchingWeights, PluginConfig, PluginGrants,
+    PluginLimits, StalenessConfig,
 };
 pub use offer::{Capacity, SupportOffer};
 pub use partner::{Partner, PartnerKind};

@@ -1,0 +1,176 @@
+//! The validator path through the plugin host, against the same rules written natively.
+//!
+//! - `validator/plugin`: `muenster-admission` over 100k synthetic projects, batches of 1,000
+//!   (one fresh instance per batch; conversion to WIT records, the call, output checks);
+//! - `validator/native`: the same three rules in Rust over the same projects;
+//! - `load/cold`: manifest, hash, licence, compile, link (no cache);
+//! - `load/cached`: the same with the compiled artefact from the cache.
+//!
+//! Needs the plugins built (`scripts/test-plugins.sh`); `scripts/bench-plugins.sh` runs this
+//! and prints the per-record overhead. `DIGIFARM_BENCH_PROJECTS` changes the 100k.
+#![allow(
+    missing_docs,
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::print_stderr
+)]
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use digifarm_core::Diagnostic;
+use digifarm_core::license::{self, Policy};
+use digifarm_core::model::{CityConfig, PluginGrants, Project};
+use digifarm_plugin_host::{Host, HostOptions};
+
+fn plugin_wasm() -> Option<PathBuf> {
+    let dir = std::env::var_os("DIGIFARM_PLUGINS_DIR").map_or_else(
+        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/dist"),
+        PathBuf::from,
+    );
+    let wasm = dir.join("muenster-admission/muenster-admission.wasm");
+    if wasm.is_file() {
+        Some(wasm)
+    } else {
+        eprintln!(
+            "skipped: {} not built (run scripts/test-plugins.sh)",
+            wasm.display()
+        );
+        None
+    }
+}
+
+fn n_projects() -> usize {
+    std::env::var("DIGIFARM_BENCH_PROJECTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000)
+}
+
+/// The muenster-admission rules, natively: what the plugin costs is the difference.
+fn native(
+    city: &CityConfig,
+    policy: &Policy,
+    city_partners: &[&str],
+    projects: &[Project],
+) -> Vec<Diagnostic> {
+    let norm = |s: &str| s.trim().to_lowercase().replace("muenster", "münster");
+    let home = norm(&city.city.name);
+    let mut out = Vec::new();
+    for p in projects {
+        let from_city = p
+            .origin
+            .as_ref()
+            .and_then(|o| o.city.as_deref())
+            .is_some_and(|c| norm(c) == home);
+        let deployed = p
+            .deployment
+            .as_ref()
+            .is_some_and(|d| d.cities.iter().any(|c| norm(c) == home));
+        let partner = p.needs.iter().any(|n| {
+            n.supported_by
+                .iter()
+                .any(|s| city_partners.contains(&s.partner.as_str()))
+        });
+        if !(from_city || deployed || partner) {
+            out.push(Diagnostic::new(
+                digifarm_core::Code::SourceMissing,
+                "",
+                "",
+                format!("`{}` has no link to {}", p.id, city.city.name),
+            ));
+        }
+        match p.links.source.as_deref() {
+            Some(url) if url.starts_with("https://") => {}
+            _ => out.push(Diagnostic::new(
+                digifarm_core::Code::SourceMissing,
+                "",
+                "/links",
+                "no https source",
+            )),
+        }
+        if !license::check(&p.license, policy).allowed {
+            out.push(Diagnostic::new(
+                digifarm_core::Code::LicenseNotAllowed,
+                "",
+                "/license",
+                "not open",
+            ));
+        }
+    }
+    out
+}
+
+fn bench(c: &mut Criterion) {
+    let Some(wasm) = plugin_wasm() else { return };
+    let n = n_projects();
+    let cat = digifarm_core::synth::catalog(7, n, 200, 600);
+    let city = cat.config.clone();
+    let policy = Policy::from_config(&city.license);
+    let mut grants = PluginGrants::default();
+    grants
+        .config
+        .insert("city_partners".into(), "p0001,p0002".into());
+
+    let host = Host::new(HostOptions::default()).unwrap();
+    let plugin = host.load(&wasm, &grants, &policy).unwrap();
+    let plugin_found = plugin.validate(&city, &cat.projects).unwrap().len();
+    let native_found = native(&city, &policy, &["p0001", "p0002"], &cat.projects).len();
+    assert_eq!(
+        plugin_found, native_found,
+        "plugin and native rule must agree"
+    );
+    eprintln!("{n} projects, {plugin_found} findings from each");
+
+    let mut g = c.benchmark_group("validator");
+    g.sample_size(10)
+        .measurement_time(Duration::from_secs(20))
+        .throughput(Throughput::Elements(n as u64));
+    g.bench_function("plugin", |b| {
+        b.iter(|| plugin.validate(&city, &cat.projects).unwrap())
+    });
+    g.bench_function("native", |b| {
+        b.iter(|| native(&city, &policy, &["p0001", "p0002"], &cat.projects))
+    });
+    // The cost of moving the records alone: a validator that returns nothing at once (the
+    // hostile test plugin in its well-behaved mode).
+    let hostile = wasm
+        .parent()
+        .and_then(Path::parent)
+        .map(|d| d.join("hostile/hostile.wasm"))
+        .filter(|p| p.is_file());
+    if let Some(hostile) = hostile {
+        let mut noop_grants = PluginGrants::default();
+        noop_grants.config.insert("mode".into(), "behave".into());
+        let noop = host.load(&hostile, &noop_grants, &policy).unwrap();
+        g.bench_function("plugin-noop", |b| {
+            b.iter(|| noop.validate(&city, &cat.projects).unwrap())
+        });
+    }
+    g.finish();
+
+    let mut g = c.benchmark_group("load");
+    g.sample_size(10).measurement_time(Duration::from_secs(10));
+    g.bench_function("cold", |b| {
+        b.iter(|| host.load(&wasm, &grants, &policy).unwrap())
+    });
+    let cache = tempfile::tempdir().unwrap();
+    let cached = Host::new(HostOptions {
+        cache_dir: Some(cache.path().to_owned()),
+        ..HostOptions::default()
+    })
+    .unwrap();
+    cached.load(&wasm, &grants, &policy).unwrap();
+    g.bench_function("cached", |b| {
+        b.iter(|| {
+            let p = cached.load(&wasm, &grants, &policy).unwrap();
+            assert_eq!(p.cache_status(), &digifarm_plugin_host::CacheStatus::Hit);
+            p
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

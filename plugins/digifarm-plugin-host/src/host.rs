@@ -1,0 +1,350 @@
+//! The process-wide plugin host: one engine, its epoch ticker, the compiled-artefact cache.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use digifarm_core::license::Policy;
+use digifarm_core::model::{CityConfig, PluginGrants};
+use wasmtime::component::Component;
+use wasmtime::component::types::ComponentItem;
+use wasmtime::{Config, Engine};
+
+use crate::cache::{self, Cache};
+use crate::error::{Error, ErrorKind, Result};
+use crate::manifest::{self, Kind, Manifest};
+use crate::plugin::{self, Plugin};
+
+/// Resource limits in effect for a plugin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Linear memory cap, bytes.
+    pub memory_bytes: usize,
+    /// Wall-clock deadline per call (one batch), milliseconds.
+    pub timeout_ms: u32,
+    /// Output cap per call, bytes.
+    pub output_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            memory_bytes: 64 << 20,
+            timeout_ms: 2_000,
+            output_bytes: 16 << 20,
+        }
+    }
+}
+
+/// How the host runs plugins.
+#[derive(Debug, Clone)]
+pub struct HostOptions {
+    /// Where compiled plugins are cached (none: compile on every load).
+    pub cache_dir: Option<PathBuf>,
+    /// Limits a plugin gets when neither its manifest nor the city says otherwise; also the
+    /// most a plugin may ask for when the city grants no limit.
+    pub defaults: Limits,
+    /// Largest input sent in one call, bytes.
+    pub max_input_bytes: usize,
+    /// Guest stack limit, bytes.
+    pub max_stack_bytes: usize,
+    /// Size of a plugin's log buffer, and of its captured stdout and stderr, bytes.
+    pub log_bytes: usize,
+    /// Records per call (validators and scorers).
+    pub batch_size: usize,
+    /// Epoch tick: the resolution of deadlines.
+    pub epoch_tick: Duration,
+}
+
+impl Default for HostOptions {
+    fn default() -> Self {
+        HostOptions {
+            cache_dir: None,
+            defaults: Limits::default(),
+            max_input_bytes: 32 << 20,
+            max_stack_bytes: 512 << 10,
+            log_bytes: 64 << 10,
+            batch_size: 1000,
+            epoch_tick: Duration::from_millis(10),
+        }
+    }
+}
+
+/// The plugin host. Create one per process (it owns the wasmtime engine and a ticker thread
+/// that drives deadlines) and load any number of plugins from it.
+pub struct Host {
+    engine: Engine,
+    options: HostOptions,
+    cache: Option<Cache>,
+}
+
+impl std::fmt::Debug for Host {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Host")
+            .field("options", &self.options)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What `digifarm plugin info` shows.
+#[derive(Debug, Clone)]
+pub struct PluginInfo {
+    /// The manifest.
+    pub manifest: Manifest,
+    /// Where the manifest was read from.
+    pub manifest_path: PathBuf,
+    /// sha256 of the wasm file.
+    pub sha256: String,
+    /// Whether it matches the manifest.
+    pub hash_matches: bool,
+    /// The world the component implements, from its exports (none: not a digifarm plugin).
+    pub world: Option<Kind>,
+    /// What the component imports (interface or function names).
+    pub imports: Vec<String>,
+}
+
+const HOST_LABEL: &str = "<host>";
+
+impl Host {
+    /// Creates the engine (component model, epoch interruption, no concurrency support, stack
+    /// limit) and starts the epoch ticker.
+    ///
+    /// # Errors
+    /// When wasmtime rejects the configuration or the cache directory cannot be created.
+    pub fn new(options: HostOptions) -> Result<Host> {
+        let mut config = Config::new();
+        config
+            .wasm_component_model(true)
+            .epoch_interruption(true)
+            .concurrency_support(false)
+            .max_wasm_stack(options.max_stack_bytes);
+        let engine = Engine::new(&config).map_err(|e| {
+            Error::new(
+                HOST_LABEL,
+                ErrorKind::Host {
+                    message: format!("{e:#}"),
+                },
+            )
+        })?;
+        let weak = engine.weak();
+        let tick = options.epoch_tick;
+        std::thread::Builder::new()
+            .name("digifarm-plugin-epoch".to_owned())
+            .spawn(move || {
+                // Ends when the engine is dropped.
+                while let Some(engine) = weak.upgrade() {
+                    engine.increment_epoch();
+                    drop(engine);
+                    std::thread::sleep(tick);
+                }
+            })
+            .map_err(|e| {
+                Error::new(
+                    HOST_LABEL,
+                    ErrorKind::Host {
+                        message: format!("cannot start the epoch thread: {e}"),
+                    },
+                )
+            })?;
+        let cache = match &options.cache_dir {
+            Some(dir) => Some(Cache::open(dir).map_err(|e| {
+                Error::new(
+                    HOST_LABEL,
+                    ErrorKind::Cache {
+                        message: format!("cannot create {}: {e}", dir.display()),
+                    },
+                )
+            })?),
+            None => None,
+        };
+        Ok(Host {
+            engine,
+            options,
+            cache,
+        })
+    }
+
+    /// The options.
+    pub fn options(&self) -> &HostOptions {
+        &self.options
+    }
+
+    pub(crate) fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// Loads the plugin at `wasm` (manifest beside it), checking hash, API version, licence
+    /// (against `policy`), kind, and that it asks for no more than `grants`.
+    ///
+    /// # Errors
+    /// Every refusal is an [`Error`] naming the plugin.
+    pub fn load(&self, wasm: &Path, grants: &PluginGrants, policy: &Policy) -> Result<Plugin> {
+        let label = wasm
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("plugin")
+            .to_owned();
+        let bytes = read_wasm(wasm, &label)?;
+        let manifest = Manifest::read_for(wasm, &label)?;
+        let err = |kind| Error::new(manifest.id.clone(), kind);
+        let actual = cache::sha256_hex(&bytes);
+        if actual != manifest.sha256 {
+            return Err(err(ErrorKind::HashMismatch {
+                expected: manifest.sha256.clone(),
+                actual,
+            }));
+        }
+        let verdict = digifarm_core::license::check(&manifest.license, policy);
+        if !verdict.allowed {
+            let reason = verdict
+                .findings
+                .iter()
+                .map(|f| f.message.clone())
+                .collect::<Vec<_>>()
+                .join("; ");
+            return Err(err(ErrorKind::LicenseNotAllowed {
+                license: manifest.license.clone(),
+                reason,
+            }));
+        }
+        let (component, cache_status) = self.compile(&bytes, &actual, &manifest.id)?;
+        plugin::Plugin::new(
+            self,
+            manifest,
+            wasm.to_owned(),
+            component,
+            cache_status,
+            grants,
+            policy,
+        )
+    }
+
+    /// Loads every plugin `config` lists, paths relative to `root`.
+    ///
+    /// # Errors
+    /// The first plugin that cannot be loaded.
+    pub fn load_configured(&self, root: &Path, config: &CityConfig) -> Result<Vec<Plugin>> {
+        let policy = Policy::from_config(&config.license);
+        config
+            .plugins
+            .iter()
+            .map(|entry| self.load(&root.join(&entry.path), &entry.grants, &policy))
+            .collect()
+    }
+
+    /// Reads a plugin's manifest and looks at its component without running it.
+    ///
+    /// # Errors
+    /// When the file or manifest cannot be read, or the wasm is not a component.
+    pub fn inspect(&self, wasm: &Path) -> Result<PluginInfo> {
+        let label = wasm
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("plugin")
+            .to_owned();
+        let bytes = read_wasm(wasm, &label)?;
+        let manifest_path = Manifest::path_for(wasm);
+        let manifest = Manifest::read_for(wasm, &label)?;
+        let sha256 = cache::sha256_hex(&bytes);
+        let (component, _) = self.compile(&bytes, &sha256, &manifest.id)?;
+        let ty = component.component_type();
+        let imports = ty
+            .imports(&self.engine)
+            .map(|(name, _)| name.to_owned())
+            .collect();
+        let world = detect_world(&self.engine, &component);
+        Ok(PluginInfo {
+            hash_matches: sha256 == manifest.sha256,
+            manifest,
+            manifest_path,
+            sha256,
+            world,
+            imports,
+        })
+    }
+
+    fn compile(
+        &self,
+        bytes: &[u8],
+        sha256: &str,
+        id: &str,
+    ) -> Result<(Component, cache::CacheStatus)> {
+        let compile = || {
+            Component::from_binary(&self.engine, bytes).map_err(|e| {
+                Error::new(
+                    id,
+                    ErrorKind::Compile {
+                        message: format!("{e:#}"),
+                    },
+                )
+            })
+        };
+        let Some(cache) = &self.cache else {
+            return Ok((compile()?, cache::CacheStatus::Disabled));
+        };
+        let key = Cache::key(&self.engine, sha256);
+        let refused = match cache.load(&self.engine, &key) {
+            Ok(Some(component)) => return Ok((component, cache::CacheStatus::Hit)),
+            Ok(None) => None,
+            Err(reason) => Some(reason),
+        };
+        let component = compile()?;
+        let status = match (cache.store(&key, &component), refused) {
+            (Ok(()), None) => cache::CacheStatus::Stored,
+            (Ok(()), Some(reason)) | (Err(reason), _) => cache::CacheStatus::Bypassed(reason),
+        };
+        Ok((component, status))
+    }
+}
+
+/// Wasm files larger than this are refused before compiling.
+const MAX_WASM_BYTES: u64 = 64 << 20;
+
+fn read_wasm(wasm: &Path, label: &str) -> Result<Vec<u8>> {
+    let io = |source| {
+        Error::new(
+            label,
+            ErrorKind::Io {
+                path: wasm.to_owned(),
+                source,
+            },
+        )
+    };
+    let meta = std::fs::metadata(wasm).map_err(io)?;
+    if meta.len() > MAX_WASM_BYTES {
+        return Err(Error::new(
+            label,
+            ErrorKind::Compile {
+                message: format!(
+                    "{} is {} bytes, larger than the {} byte limit",
+                    wasm.display(),
+                    meta.len(),
+                    MAX_WASM_BYTES
+                ),
+            },
+        ));
+    }
+    std::fs::read(wasm).map_err(io)
+}
+
+/// The world whose function the component exports.
+pub(crate) fn detect_world(engine: &Engine, component: &Component) -> Option<Kind> {
+    let ty = component.component_type();
+    let exports: Vec<String> = ty
+        .exports(engine)
+        .filter(|(_, item)| matches!(item.ty, ComponentItem::ComponentFunc(_)))
+        .map(|(name, _)| name.to_owned())
+        .collect();
+    Kind::ALL
+        .into_iter()
+        .find(|k| exports.iter().any(|e| e == k.export_name()))
+}
+
+/// The `digifarm:plugin` versions a component imports that this host does not implement.
+pub(crate) fn incompatible_import(engine: &Engine, component: &Component) -> Option<String> {
+    let ty = component.component_type();
+    ty.imports(engine).find_map(|(name, _)| {
+        let rest = name.strip_prefix("digifarm:plugin/")?;
+        let version = rest.split_once('@').map(|(_, v)| v)?;
+        (!manifest::api_compatible(version)).then(|| version.to_owned())
+    })
+}

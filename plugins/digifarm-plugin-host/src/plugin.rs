@@ -1,0 +1,724 @@
+//! A loaded plugin and its calls. Every call runs in a fresh store and instance (one per
+//! batch) with the plugin's memory cap, deadline and output cap.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+
+use digifarm_core::catalog::Catalog;
+use digifarm_core::diagnostic::{Diagnostic, Severity};
+use digifarm_core::license::Policy;
+use digifarm_core::model::{
+    CityConfig, Partner, PluginGrants, PluginLimits, Project, RecordKind, SupportOffer,
+};
+use wasmtime::component::Component;
+use wasmtime::{Engine, Store, Trap};
+
+use crate::bindings::{exporter, importer, scorer, types as wit, validator};
+use crate::cache::CacheStatus;
+use crate::convert::{self, WireSize};
+use crate::error::{Error, ErrorKind, Result};
+use crate::host::{self, Host, Limits};
+use crate::manifest::{self, Kind, Manifest};
+use crate::sandbox::{self, Capability, State, StateSpec};
+
+enum Pre {
+    Validator(validator::ValidatorPre<State>),
+    Scorer(scorer::ScorerPre<State>),
+    Exporter(exporter::ExporterPre<State>),
+    Importer(importer::ImporterPre<State>),
+}
+
+/// A plugin, compiled and checked, ready to be called.
+pub struct Plugin {
+    manifest: Manifest,
+    path: PathBuf,
+    engine: Engine,
+    pre: Pre,
+    limits: Limits,
+    capabilities: Vec<Capability>,
+    config: BTreeMap<String, String>,
+    env: BTreeMap<String, String>,
+    policy: Policy,
+    cache_status: CacheStatus,
+    max_input_bytes: usize,
+    log_bytes: usize,
+    batch_size: usize,
+    tick_ms: u64,
+}
+
+impl std::fmt::Debug for Plugin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Plugin")
+            .field("id", &self.manifest.id)
+            .field("kind", &self.manifest.kind)
+            .field("path", &self.path)
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A finding of a validator plugin about one project.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    /// Index of the project in the slice passed to [`Plugin::validate`].
+    pub project: usize,
+    /// The diagnostic; `code` is `<plugin-id>/<code>`, `file` is empty.
+    pub diagnostic: Diagnostic,
+}
+
+/// One need of one project and an offer that could meet it.
+#[derive(Debug, Clone, Copy)]
+pub struct Candidate<'a> {
+    /// The project.
+    pub project: &'a Project,
+    /// Index into `project.needs`.
+    pub need_index: usize,
+    /// The offer.
+    pub offer: &'a SupportOffer,
+    /// The offer's partner.
+    pub partner: &'a Partner,
+}
+
+/// One term of a plugin score.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoreTerm {
+    /// Name.
+    pub name: String,
+    /// Value.
+    pub value: f64,
+    /// Why.
+    pub explanation: String,
+}
+
+/// A plugin's score for one candidate.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Score {
+    /// In [0, 1].
+    pub value: f64,
+    /// The terms, explained.
+    pub terms: Vec<ScoreTerm>,
+}
+
+/// What an exporter produced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Export {
+    /// Media type, e.g. `application/atom+xml`.
+    pub media_type: String,
+    /// The bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// What an importer produced, checked against the core model.
+#[derive(Debug, Clone)]
+pub struct Imported {
+    /// Projects.
+    pub projects: Vec<Project>,
+    /// Partners.
+    pub partners: Vec<Partner>,
+    /// Offers.
+    pub offers: Vec<SupportOffer>,
+    /// The plugin's findings about the input (`code` is `<plugin-id>/<code>`).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+fn resolve_limit(
+    name: &'static str,
+    requested: Option<u32>,
+    granted: Option<u32>,
+    default: u32,
+) -> std::result::Result<u32, ErrorKind> {
+    let granted = granted.unwrap_or(default);
+    match requested {
+        Some(r) if r > granted => Err(ErrorKind::LimitNotGranted {
+            limit: name,
+            requested: r,
+            granted,
+        }),
+        Some(r) => Ok(r),
+        None => Ok(granted),
+    }
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl Plugin {
+    pub(crate) fn new(
+        host: &Host,
+        manifest: Manifest,
+        path: PathBuf,
+        component: Component,
+        cache_status: CacheStatus,
+        grants: &PluginGrants,
+        policy: &Policy,
+    ) -> Result<Plugin> {
+        let id = manifest.id.clone();
+        let err = |kind| Error::new(id.clone(), kind);
+        let engine = host.engine().clone();
+        let options = host.options();
+
+        // Capabilities: each requested one must be known and granted.
+        let mut capabilities = Vec::new();
+        for name in &grants.capabilities {
+            if Capability::parse(name).is_none() {
+                return Err(err(ErrorKind::UnknownCapability {
+                    capability: name.clone(),
+                }));
+            }
+        }
+        for name in &manifest.capabilities {
+            let cap = Capability::parse(name).ok_or_else(|| {
+                err(ErrorKind::UnknownCapability {
+                    capability: name.clone(),
+                })
+            })?;
+            if !grants.capabilities.iter().any(|g| g == name) {
+                return Err(err(ErrorKind::CapabilityNotGranted {
+                    capability: name.clone(),
+                }));
+            }
+            capabilities.push(cap);
+        }
+
+        // Limits: what the manifest asks for, at most what the city grants (or the host
+        // default when the city says nothing).
+        let d = options.defaults;
+        let PluginLimits {
+            memory_mb,
+            timeout_ms,
+            output_kb,
+        } = manifest.limits;
+        let g = grants.limits;
+        let limits = Limits {
+            memory_bytes: (resolve_limit(
+                "memory_mb",
+                memory_mb,
+                g.memory_mb,
+                to_u32(d.memory_bytes >> 20),
+            )
+            .map_err(err)? as usize)
+                << 20,
+            timeout_ms: resolve_limit("timeout_ms", timeout_ms, g.timeout_ms, d.timeout_ms)
+                .map_err(err)?,
+            output_bytes: (resolve_limit(
+                "output_kb",
+                output_kb,
+                g.output_kb,
+                to_u32(d.output_bytes >> 10),
+            )
+            .map_err(err)? as usize)
+                << 10,
+        };
+
+        // The component must implement the world its manifest names, at our API version.
+        if let Some(found) = host::incompatible_import(&engine, &component) {
+            return Err(err(ErrorKind::IncompatibleApiVersion {
+                found,
+                supported: manifest::API_VERSION.to_owned(),
+            }));
+        }
+        match host::detect_world(&engine, &component) {
+            Some(kind) if kind == manifest.kind => {}
+            Some(kind) => {
+                return Err(err(ErrorKind::WrongKind {
+                    message: format!(
+                        "plugin.toml says `{}` but the component implements `{kind}`",
+                        manifest.kind
+                    ),
+                }));
+            }
+            None => {
+                return Err(err(ErrorKind::WrongKind {
+                    message: format!(
+                        "the component exports no `{}` function; it does not implement the `{}` world of digifarm:plugin@{}",
+                        manifest.kind.export_name(),
+                        manifest.kind,
+                        manifest::API_VERSION
+                    ),
+                }));
+            }
+        }
+
+        let linker = sandbox::linker(&engine, &component, &capabilities).map_err(err)?;
+        let instance_pre = linker.instantiate_pre(&component).map_err(|e| {
+            err(ErrorKind::Instantiate {
+                message: format!("{e:#}"),
+            })
+        })?;
+        let typed = |e: wasmtime::Error| {
+            err(ErrorKind::IncompatibleApiVersion {
+                found: format!("an incompatible `{}` signature ({e:#})", manifest.kind),
+                supported: manifest::API_VERSION.to_owned(),
+            })
+        };
+        let pre = match manifest.kind {
+            Kind::Validator => {
+                Pre::Validator(validator::ValidatorPre::new(instance_pre).map_err(typed)?)
+            }
+            Kind::Scorer => Pre::Scorer(scorer::ScorerPre::new(instance_pre).map_err(typed)?),
+            Kind::Exporter => {
+                Pre::Exporter(exporter::ExporterPre::new(instance_pre).map_err(typed)?)
+            }
+            Kind::Importer => {
+                Pre::Importer(importer::ImporterPre::new(instance_pre).map_err(typed)?)
+            }
+        };
+        let tick_ms = u64::try_from(options.epoch_tick.as_millis())
+            .unwrap_or(10)
+            .max(1);
+        Ok(Plugin {
+            manifest,
+            path,
+            engine,
+            pre,
+            limits,
+            capabilities,
+            config: grants.config.clone(),
+            env: grants.env.clone(),
+            policy: policy.clone(),
+            cache_status,
+            max_input_bytes: options.max_input_bytes,
+            log_bytes: options.log_bytes,
+            batch_size: options.batch_size.max(1),
+            tick_ms,
+        })
+    }
+
+    /// The manifest.
+    pub fn manifest(&self) -> &Manifest {
+        &self.manifest
+    }
+
+    /// The plugin id.
+    pub fn id(&self) -> &str {
+        &self.manifest.id
+    }
+
+    /// Its kind.
+    pub fn kind(&self) -> Kind {
+        self.manifest.kind
+    }
+
+    /// The limits in effect.
+    pub fn limits(&self) -> Limits {
+        self.limits
+    }
+
+    /// The capabilities it runs with.
+    pub fn capabilities(&self) -> &[Capability] {
+        &self.capabilities
+    }
+
+    /// Whether its compiled code came from the cache.
+    pub fn cache_status(&self) -> &CacheStatus {
+        &self.cache_status
+    }
+
+    fn err(&self, kind: ErrorKind) -> Error {
+        Error::new(self.manifest.id.clone(), kind)
+    }
+
+    fn wrong_kind(&self, wanted: Kind) -> Error {
+        self.err(ErrorKind::WrongKind {
+            message: format!(
+                "called as `{wanted}`, but it implements `{}`",
+                self.manifest.kind
+            ),
+        })
+    }
+
+    /// Runs `call` in a fresh store with this plugin's limits; maps every failure to an
+    /// [`ErrorKind`].
+    fn run<R>(
+        &self,
+        city: &CityConfig,
+        input_bytes: usize,
+        call: impl FnOnce(&mut Store<State>, &Pre) -> wasmtime::Result<R>,
+    ) -> Result<R> {
+        if input_bytes > self.max_input_bytes {
+            return Err(self.err(ErrorKind::InputTooLarge {
+                limit: self.max_input_bytes,
+                actual: input_bytes,
+            }));
+        }
+        let mut config = self.config.clone();
+        config.insert("city.name".to_owned(), city.city.name.clone());
+        if let Some(ags) = &city.city.ags {
+            config.insert("city.ags".to_owned(), ags.clone());
+        }
+        let spec = StateSpec {
+            memory_cap: self.limits.memory_bytes,
+            log_limit: self.log_bytes,
+            capture_limit: self.log_bytes,
+            config: &config,
+            env: &self.env,
+            policy: &self.policy,
+        };
+        let mut store = Store::new(&self.engine, State::new(&spec));
+        store.limiter(|s| &mut s.limiter);
+        let ticks = u64::from(self.limits.timeout_ms)
+            .div_ceil(self.tick_ms)
+            .max(1);
+        store.set_epoch_deadline(ticks);
+        store.epoch_deadline_trap();
+        call(&mut store, &self.pre).map_err(|e| self.classify(&e, &store))
+    }
+
+    fn classify(&self, error: &wasmtime::Error, store: &Store<State>) -> Error {
+        let state = store.data();
+        let trap = error.downcast_ref::<Trap>().copied();
+        let kind = if trap == Some(Trap::Interrupt) {
+            ErrorKind::Timeout {
+                timeout_ms: self.limits.timeout_ms,
+            }
+        } else if let Some(requested) = state.limiter.refused {
+            // First: a refused growth is the root cause of whatever the guest did next (its
+            // allocation-failure path may touch WASI it was not granted).
+            ErrorKind::OutOfMemory {
+                limit: state.limiter.memory_cap,
+                requested,
+            }
+        } else if let Some(denied) = &state.denied {
+            ErrorKind::MissingCapability {
+                import: denied.import.clone(),
+                capability: denied.capability.to_owned(),
+                detail: state.detail(),
+            }
+        } else if let Some(exit) = error.downcast_ref::<wasmtime_wasi::I32Exit>() {
+            ErrorKind::Trap {
+                message: format!("the plugin called exit({})", exit.0),
+                detail: state.detail(),
+            }
+        } else {
+            let message = match trap {
+                Some(t) => t.to_string(),
+                None => sandbox::truncate(&format!("{error:#}"), 1000),
+            };
+            ErrorKind::Trap {
+                message,
+                detail: state.detail(),
+            }
+        };
+        self.err(kind)
+    }
+
+    fn check_output_size(&self, size: usize) -> Result<()> {
+        if size > self.limits.output_bytes {
+            return Err(self.err(ErrorKind::OutputTooLarge {
+                limit: self.limits.output_bytes,
+                actual: size,
+            }));
+        }
+        Ok(())
+    }
+
+    fn invalid(&self, message: String) -> Error {
+        self.err(ErrorKind::InvalidOutput { message })
+    }
+
+    /// Checks a plugin diagnostic and turns it into a core one (code prefixed with the id).
+    fn diagnostic(&self, d: wit::Diagnostic) -> Result<Diagnostic> {
+        if !manifest::is_kebab(&d.code) || d.code.len() > 64 {
+            return Err(self.invalid(format!(
+                "diagnostic code `{}` is not kebab-case ([a-z0-9]+(-[a-z0-9]+)*, at most 64 characters)",
+                sandbox::truncate(&d.code, 80)
+            )));
+        }
+        if !(d.pointer.is_empty() || d.pointer.starts_with('/')) {
+            return Err(self.invalid(format!(
+                "diagnostic pointer `{}` is not a JSON pointer",
+                sandbox::truncate(&d.pointer, 80)
+            )));
+        }
+        if d.message.trim().is_empty() {
+            return Err(self.invalid(format!("diagnostic `{}` has an empty message", d.code)));
+        }
+        let severity = match d.severity {
+            wit::Severity::Error => Severity::Error,
+            wit::Severity::Warning => Severity::Warning,
+            wit::Severity::Info => Severity::Info,
+        };
+        Ok(Diagnostic {
+            code: format!("{}/{}", self.manifest.id, d.code).into(),
+            severity,
+            file: String::new(),
+            line: 0,
+            column: 0,
+            pointer: d.pointer,
+            message: d.message,
+            help: d.help,
+        })
+    }
+
+    /// Runs a validator over `projects` in batches; a fresh instance per batch.
+    ///
+    /// # Errors
+    /// The first batch that fails; nothing from a failing batch is kept.
+    pub fn validate(&self, city: &CityConfig, projects: &[Project]) -> Result<Vec<Finding>> {
+        if !matches!(self.pre, Pre::Validator(_)) {
+            return Err(self.wrong_kind(Kind::Validator));
+        }
+        let wit_city = convert::city(city);
+        let mut findings = Vec::new();
+        for (batch_no, batch) in projects.chunks(self.batch_size).enumerate() {
+            let offset = batch_no * self.batch_size;
+            let records: Vec<wit::Project> = batch.iter().map(convert::project).collect();
+            let size = records.iter().map(WireSize::wire_size).sum();
+            let out = self.run(city, size, |store, pre| {
+                let Pre::Validator(pre) = pre else {
+                    return Err(wasmtime::format_err!("not a validator"));
+                };
+                let instance = pre.instantiate(&mut *store)?;
+                instance.call_validate(&mut *store, &wit_city, &records)
+            })?;
+            let diagnostics = out.map_err(|message| self.err(ErrorKind::Failed { message }))?;
+            self.check_output_size(diagnostics.wire_size())?;
+            let index: HashMap<&str, usize> = batch
+                .iter()
+                .enumerate()
+                .rev()
+                .map(|(i, p)| (p.id.as_str(), i))
+                .collect();
+            for d in diagnostics {
+                let Some(&i) = index.get(d.subject.as_str()) else {
+                    return Err(self.invalid(format!(
+                        "diagnostic `{}` is about `{}`, which is not a project of the batch",
+                        sandbox::truncate(&d.code, 80),
+                        sandbox::truncate(&d.subject, 80)
+                    )));
+                };
+                findings.push(Finding {
+                    project: offset + i,
+                    diagnostic: self.diagnostic(d)?,
+                });
+            }
+        }
+        Ok(findings)
+    }
+
+    /// Runs a validator over a loaded catalog: diagnostics carry the project's file, line and
+    /// column.
+    ///
+    /// # Errors
+    /// As [`Plugin::validate`].
+    pub fn validate_catalog(&self, catalog: &Catalog) -> Result<Vec<Diagnostic>> {
+        let findings = self.validate(&catalog.config, &catalog.projects)?;
+        let mut diagnostics: Vec<Diagnostic> = findings
+            .into_iter()
+            .map(|f| {
+                let (file, prefix, line) = catalog.locate_record(RecordKind::Project, f.project);
+                let mut d = f.diagnostic;
+                d.file = file;
+                d.pointer = format!("{prefix}{}", d.pointer);
+                d.line = line;
+                d
+            })
+            .collect();
+        catalog.resolve_positions(&mut diagnostics);
+        Ok(diagnostics)
+    }
+
+    /// Runs a scorer over `candidates` in batches: one score per candidate, same order.
+    ///
+    /// # Errors
+    /// The first batch that fails; a score outside [0, 1] or a missing one is invalid output.
+    pub fn score(&self, city: &CityConfig, candidates: &[Candidate<'_>]) -> Result<Vec<Score>> {
+        if !matches!(self.pre, Pre::Scorer(_)) {
+            return Err(self.wrong_kind(Kind::Scorer));
+        }
+        let wit_city = convert::city(city);
+        let mut scores = Vec::with_capacity(candidates.len());
+        for batch in candidates.chunks(self.batch_size) {
+            let records: Vec<wit::Candidate> = batch
+                .iter()
+                .map(|c| wit::Candidate {
+                    project: convert::project(c.project),
+                    need_index: to_u32(c.need_index),
+                    offer: convert::offer(c.offer),
+                    partner: convert::partner(c.partner),
+                })
+                .collect();
+            let size = records.iter().map(WireSize::wire_size).sum();
+            let out = self.run(city, size, |store, pre| {
+                let Pre::Scorer(pre) = pre else {
+                    return Err(wasmtime::format_err!("not a scorer"));
+                };
+                let instance = pre.instantiate(&mut *store)?;
+                instance.call_score(&mut *store, &wit_city, &records)
+            })?;
+            let out = out.map_err(|message| self.err(ErrorKind::Failed { message }))?;
+            self.check_output_size(out.wire_size())?;
+            if out.len() != batch.len() {
+                return Err(self.invalid(format!(
+                    "{} scores for {} candidates",
+                    out.len(),
+                    batch.len()
+                )));
+            }
+            for s in out {
+                if !(s.value.is_finite() && (0.0..=1.0).contains(&s.value)) {
+                    return Err(self.invalid(format!("score {} is not in [0, 1]", s.value)));
+                }
+                if let Some(t) = s.terms.iter().find(|t| !t.value.is_finite()) {
+                    return Err(self.invalid(format!("score term `{}` is not finite", t.name)));
+                }
+                scores.push(Score {
+                    value: s.value,
+                    terms: s
+                        .terms
+                        .into_iter()
+                        .map(|t| ScoreTerm {
+                            name: t.name,
+                            value: t.value,
+                            explanation: t.explanation,
+                        })
+                        .collect(),
+                });
+            }
+        }
+        Ok(scores)
+    }
+
+    /// Runs an exporter over the catalog's public data.
+    ///
+    /// # Errors
+    /// When the call fails or the output is invalid or too large.
+    pub fn export(&self, catalog: &Catalog) -> Result<Export> {
+        if !matches!(self.pre, Pre::Exporter(_)) {
+            return Err(self.wrong_kind(Kind::Exporter));
+        }
+        let record = wit::Catalog {
+            city: convert::city(&catalog.config),
+            projects: catalog.projects.iter().map(convert::project).collect(),
+            partners: catalog.partners.iter().map(convert::partner).collect(),
+            offers: catalog.offers.iter().map(convert::offer).collect(),
+        };
+        let size =
+            record.projects.wire_size() + record.partners.wire_size() + record.offers.wire_size();
+        let out = self.run(&catalog.config, size, |store, pre| {
+            let Pre::Exporter(pre) = pre else {
+                return Err(wasmtime::format_err!("not an exporter"));
+            };
+            let instance = pre.instantiate(&mut *store)?;
+            instance.call_export_catalog(&mut *store, &record)
+        })?;
+        let out = out.map_err(|message| self.err(ErrorKind::Failed { message }))?;
+        self.check_output_size(out.bytes.len() + out.media_type.len())?;
+        let media = &out.media_type;
+        let valid_media = media.len() <= 255
+            && media.split_once('/').is_some_and(|(a, b)| {
+                !a.is_empty()
+                    && !b.is_empty()
+                    && media.bytes().all(|c| c.is_ascii_graphic() || c == b' ')
+            });
+        if !valid_media {
+            return Err(self.invalid(format!(
+                "media type `{}` is not `type/subtype`",
+                sandbox::truncate(media, 80)
+            )));
+        }
+        Ok(Export {
+            media_type: out.media_type,
+            bytes: out.bytes,
+        })
+    }
+
+    /// Runs an importer; the records it returns are checked against the core model.
+    ///
+    /// # Errors
+    /// When the call fails, the output is too large, or a record is not a valid model record.
+    pub fn import(&self, city: &CityConfig, media_type: &str, bytes: &[u8]) -> Result<Imported> {
+        if !matches!(self.pre, Pre::Importer(_)) {
+            return Err(self.wrong_kind(Kind::Importer));
+        }
+        let out = self.run(city, bytes.len() + media_type.len(), |store, pre| {
+            let Pre::Importer(pre) = pre else {
+                return Err(wasmtime::format_err!("not an importer"));
+            };
+            let instance = pre.instantiate(&mut *store)?;
+            instance.call_import_records(&mut *store, media_type, bytes)
+        })?;
+        let out = out.map_err(|message| self.err(ErrorKind::Failed { message }))?;
+        self.check_output_size(
+            out.projects.wire_size()
+                + out.partners.wire_size()
+                + out.offers.wire_size()
+                + out.diagnostics.wire_size(),
+        )?;
+        let model = |what: &str, i: usize, e: serde_json::Error| {
+            self.invalid(format!("{what} {i} is not a valid record: {e}"))
+        };
+        let projects = out
+            .projects
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                serde_json::from_value(convert::project_json(p)).map_err(|e| model("project", i, e))
+            })
+            .collect::<Result<Vec<Project>>>()?;
+        let partners = out
+            .partners
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                serde_json::from_value(convert::partner_json(p)).map_err(|e| model("partner", i, e))
+            })
+            .collect::<Result<Vec<Partner>>>()?;
+        let offers = out
+            .offers
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                serde_json::from_value(convert::offer_json(o)).map_err(|e| model("offer", i, e))
+            })
+            .collect::<Result<Vec<SupportOffer>>>()?;
+        let diagnostics = out
+            .diagnostics
+            .into_iter()
+            .map(|d| {
+                let subject = d.subject.clone();
+                self.diagnostic(d).map(|mut diag| {
+                    diag.file = subject;
+                    diag
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Imported {
+            projects,
+            partners,
+            offers,
+            diagnostics,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_are_what_is_asked_at_most_what_is_granted() {
+        assert_eq!(resolve_limit("memory_mb", None, None, 64).ok(), Some(64));
+        assert_eq!(
+            resolve_limit("memory_mb", None, Some(16), 64).ok(),
+            Some(16)
+        );
+        assert_eq!(
+            resolve_limit("memory_mb", Some(8), Some(16), 64).ok(),
+            Some(8)
+        );
+        assert_eq!(
+            resolve_limit("memory_mb", Some(128), Some(256), 64).ok(),
+            Some(128)
+        );
+        assert!(matches!(
+            resolve_limit("memory_mb", Some(128), None, 64),
+            Err(ErrorKind::LimitNotGranted {
+                limit: "memory_mb",
+                requested: 128,
+                granted: 64
+            })
+        ));
+    }
+}

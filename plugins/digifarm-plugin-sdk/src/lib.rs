@@ -1,0 +1,256 @@
+//! Write digifarm plugins in Rust.
+//!
+//! A plugin is a type that implements one of [`Validator`], [`Scorer`], [`Exporter`] or
+//! [`Importer`], plus one [`export!`] line. Build it with
+//! `cargo build --release --target wasm32-wasip2`; the `.wasm` in `target/wasm32-wasip2/release/`
+//! is a WebAssembly component that the digifarm host runs in a sandbox.
+//!
+//! ```ignore
+//! use digifarm_plugin_sdk::{export, Validator, City, Project, Diagnostic, Severity};
+//!
+//! struct NeedsSource;
+//!
+//! impl Validator for NeedsSource {
+//!     fn validate(_city: City, projects: Vec<Project>) -> Result<Vec<Diagnostic>, String> {
+//!         Ok(projects
+//!             .into_iter()
+//!             .filter(|p| p.links.source.is_none())
+//!             .map(|p| Diagnostic::error(&p.id, "source-missing", "/links/source", "no source link"))
+//!             .collect())
+//!     }
+//! }
+//!
+//! export!(validator: NeedsSource);
+//! ```
+//!
+//! The records are the ones of the WIT package `digifarm:plugin@0.1.0` (`plugins/wit/`):
+//! public fields only. A panic in the plugin is reported to the host's log, so the error the
+//! city sees carries the panic message.
+
+extern crate alloc;
+
+#[doc(hidden)]
+pub mod __validator {
+    wit_bindgen::generate!({
+        path: "../wit",
+        world: "validator",
+        pub_export_macro: true,
+        export_macro_name: "__export_validator",
+        default_bindings_module: "digifarm_plugin_sdk::__validator",
+    });
+}
+
+#[doc(hidden)]
+pub mod __scorer {
+    wit_bindgen::generate!({
+        path: "../wit",
+        world: "scorer",
+        pub_export_macro: true,
+        export_macro_name: "__export_scorer",
+        default_bindings_module: "digifarm_plugin_sdk::__scorer",
+        with: {
+            "digifarm:plugin/types@0.1.0": crate::__validator::digifarm::plugin::types,
+            "digifarm:plugin/host@0.1.0": crate::__validator::digifarm::plugin::host,
+        },
+    });
+}
+
+#[doc(hidden)]
+pub mod __exporter {
+    wit_bindgen::generate!({
+        path: "../wit",
+        world: "exporter",
+        pub_export_macro: true,
+        export_macro_name: "__export_exporter",
+        default_bindings_module: "digifarm_plugin_sdk::__exporter",
+        with: {
+            "digifarm:plugin/types@0.1.0": crate::__validator::digifarm::plugin::types,
+            "digifarm:plugin/host@0.1.0": crate::__validator::digifarm::plugin::host,
+        },
+    });
+}
+
+#[doc(hidden)]
+pub mod __importer {
+    wit_bindgen::generate!({
+        path: "../wit",
+        world: "importer",
+        pub_export_macro: true,
+        export_macro_name: "__export_importer",
+        default_bindings_module: "digifarm_plugin_sdk::__importer",
+        with: {
+            "digifarm:plugin/types@0.1.0": crate::__validator::digifarm::plugin::types,
+            "digifarm:plugin/host@0.1.0": crate::__validator::digifarm::plugin::host,
+        },
+    });
+}
+
+pub use __validator::digifarm::plugin::types::{
+    Candidate, Capacity, Catalog, City, Deployment, Diagnostic, ExportOutput, ImportOutput, Links,
+    Need, Offer, Origin, Partner, Project, Score, ScoreTerm, Severity, SupportRef, Text,
+};
+
+/// What the host offers: a bounded log, the configuration the city granted, the licence
+/// engine.
+pub mod host {
+    pub use crate::__validator::digifarm::plugin::host::{Level, LicenseVerdict};
+
+    /// Appends a line to the plugin's log (bounded; the host drops what does not fit).
+    pub fn log(level: Level, message: &str) {
+        crate::__validator::digifarm::plugin::host::log(level, message);
+    }
+
+    /// A configuration value the city granted this plugin in `digifarm.toml`.
+    pub fn config(key: &str) -> Option<String> {
+        crate::__validator::digifarm::plugin::host::config(key)
+    }
+
+    /// The host licence engine's verdict on an SPDX expression under the city's policy.
+    pub fn check_license(expression: &str) -> LicenseVerdict {
+        crate::__validator::digifarm::plugin::host::check_license(expression)
+    }
+}
+
+/// A validator: a batch of projects in, findings out.
+pub trait Validator {
+    /// Checks a batch of projects. `subject` of each finding is the project id.
+    fn validate(city: City, projects: Vec<Project>) -> Result<Vec<Diagnostic>, String>;
+}
+
+/// A scorer: one score per candidate, in the same order.
+pub trait Scorer {
+    /// Scores a batch of candidates; each `value` in [0, 1].
+    fn score(city: City, candidates: Vec<Candidate>) -> Result<Vec<Score>, String>;
+}
+
+/// An exporter: a catalog in, bytes and their media type out.
+pub trait Exporter {
+    /// Renders the catalog.
+    fn export(catalog: Catalog) -> Result<ExportOutput, String>;
+}
+
+/// An importer: bytes and their media type in, records out.
+pub trait Importer {
+    /// Reads records from `bytes`.
+    fn import(media_type: String, bytes: Vec<u8>) -> Result<ImportOutput, String>;
+}
+
+impl Diagnostic {
+    /// A finding with severity error.
+    pub fn error(subject: &str, code: &str, pointer: &str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Error, subject, code, pointer, message)
+    }
+
+    /// A finding with severity warning.
+    pub fn warning(subject: &str, code: &str, pointer: &str, message: impl Into<String>) -> Self {
+        Self::new(Severity::Warning, subject, code, pointer, message)
+    }
+
+    fn new(
+        severity: Severity,
+        subject: &str,
+        code: &str,
+        pointer: &str,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            subject: subject.into(),
+            code: code.into(),
+            severity,
+            pointer: pointer.into(),
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    /// Adds a fix hint.
+    #[must_use]
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+}
+
+/// The text of a localized field in `lang`, else the untagged default, else the first one.
+pub fn text<'a>(field: &'a [Text], lang: &str) -> Option<&'a str> {
+    field
+        .iter()
+        .find(|t| t.lang == lang)
+        .or_else(|| field.iter().find(|t| t.lang.is_empty()))
+        .or_else(|| field.first())
+        .map(|t| t.value.as_str())
+}
+
+/// Sends panic messages to the host log so that the host's error carries them.
+#[doc(hidden)]
+pub fn __install_panic_hook() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        std::panic::set_hook(alloc::boxed::Box::new(|info| {
+            let message = alloc::format!("panic: {info}");
+            host::log(host::Level::Error, &message);
+        }));
+    });
+}
+
+/// Exports a plugin: `export!(validator: MyType)`, `export!(scorer: MyType)`,
+/// `export!(exporter: MyType)` or `export!(importer: MyType)`.
+#[macro_export]
+macro_rules! export {
+    (validator: $t:ty) => {
+        #[doc(hidden)]
+        pub struct __DigifarmPlugin;
+        impl $crate::__validator::Guest for __DigifarmPlugin {
+            fn validate(
+                city: $crate::City,
+                projects: ::std::vec::Vec<$crate::Project>,
+            ) -> ::std::result::Result<::std::vec::Vec<$crate::Diagnostic>, ::std::string::String>
+            {
+                $crate::__install_panic_hook();
+                <$t as $crate::Validator>::validate(city, projects)
+            }
+        }
+        $crate::__validator::__export_validator!(__DigifarmPlugin);
+    };
+    (scorer: $t:ty) => {
+        #[doc(hidden)]
+        pub struct __DigifarmPlugin;
+        impl $crate::__scorer::Guest for __DigifarmPlugin {
+            fn score(
+                city: $crate::City,
+                candidates: ::std::vec::Vec<$crate::Candidate>,
+            ) -> ::std::result::Result<::std::vec::Vec<$crate::Score>, ::std::string::String> {
+                $crate::__install_panic_hook();
+                <$t as $crate::Scorer>::score(city, candidates)
+            }
+        }
+        $crate::__scorer::__export_scorer!(__DigifarmPlugin);
+    };
+    (exporter: $t:ty) => {
+        #[doc(hidden)]
+        pub struct __DigifarmPlugin;
+        impl $crate::__exporter::Guest for __DigifarmPlugin {
+            fn export_catalog(
+                catalog: $crate::Catalog,
+            ) -> ::std::result::Result<$crate::ExportOutput, ::std::string::String> {
+                $crate::__install_panic_hook();
+                <$t as $crate::Exporter>::export(catalog)
+            }
+        }
+        $crate::__exporter::__export_exporter!(__DigifarmPlugin);
+    };
+    (importer: $t:ty) => {
+        #[doc(hidden)]
+        pub struct __DigifarmPlugin;
+        impl $crate::__importer::Guest for __DigifarmPlugin {
+            fn import_records(
+                media_type: ::std::string::String,
+                bytes: ::std::vec::Vec<u8>,
+            ) -> ::std::result::Result<$crate::ImportOutput, ::std::string::String> {
+                $crate::__install_panic_hook();
+                <$t as $crate::Importer>::import(media_type, bytes)
+            }
+        }
+        $crate::__importer::__export_importer!(__DigifarmPlugin);
+    };
+}
