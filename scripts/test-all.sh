@@ -26,3 +26,6 @@ cargo run --quiet -p digifarm-core --example validate_catalog -- examples/muenst
 
 step "python bindings: pip install ./digifarm-py in a fresh virtualenv, pytest"
 ./scripts/test-python.sh
+
+step "WASM plugins: build the example and hostile plugins for wasm32-wasip2, run them through the host"
+./scripts/test-plugins.sh
