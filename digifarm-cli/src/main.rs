@@ -41,6 +41,8 @@ enum Command {
     Stats(cmd::stats::Args),
     /// Merge several cities' catalogs into one.
     Merge(cmd::merge::Args),
+    /// Export a catalog as JSON, JSON Lines, CSV, Markdown, JSON-LD, Atom, HTML or publiccode.yml.
+    Export(cmd::export::Args),
 }
 
 fn main() -> ExitCode {
@@ -67,6 +69,7 @@ fn main() -> ExitCode {
         Command::Stale(args) => cmd::stale::run(args),
         Command::Stats(args) => cmd::stats::run(args),
         Command::Merge(args) => cmd::merge::run(args),
+        Command::Export(args) => cmd::export::run(args),
     };
     match result {
         Ok(code) => code,
