@@ -178,6 +178,12 @@ codes! {
     AttestationMissing = "attestation-missing", Error, "a proposal does not attest an admission criterion that only a person can vouch for";
     /// Two merged catalogs list the same source repository.
     DuplicateSource = "duplicate-source", Warning, "two cities list the same project (same source repository URL)";
+    /// Malformed CSV.
+    CsvSyntax = "csv-syntax", Error, "the CSV is malformed (unbalanced quotes, text after a closing quote)";
+    /// A CSV row with another number of cells than the header.
+    CsvColumnCount = "csv-column-count", Error, "a CSV row has more or fewer cells than the header";
+    /// A YAML 1.1 boolean (`yes`, `no`, `on`, `off`) where YAML 1.2 reads a string.
+    Yaml11Boolean = "yaml11-boolean", Error, "a YAML 1.1 boolean word (yes/no/on/off) stands where a boolean is expected; YAML 1.2 reads it as a string";
 }
 
 impl std::fmt::Display for Code {

@@ -320,7 +320,10 @@ fn project_yaml(p: &Project, catalog: &Catalog, include_private: bool) -> String
     let langs = languages(p, dl);
     let mut description = Vec::new();
     for lang in &langs {
-        let short = text_in(&p.summary, lang, dl).unwrap_or_default();
+        // shortDescription is mandatory: a language without its own summary gets the
+        // summary in the default language.
+        let short = text_in(&p.summary, lang, dl)
+            .unwrap_or_else(|| loc(Some(&p.summary), lang, dl).to_owned());
         let long = p
             .description
             .as_ref()
@@ -330,12 +333,7 @@ fn project_yaml(p: &Project, catalog: &Catalog, include_private: bool) -> String
         if !long.is_empty() {
             entry.push(("longDescription", s(long)));
         }
-        let features: Vec<Y> = if short.is_empty() {
-            vec![s(loc(Some(&p.summary), lang, dl))]
-        } else {
-            vec![s(short)]
-        };
-        entry.push(("features", Y::List(features)));
+        entry.push(("features", Y::List(vec![s(short)])));
         description.push((lang.clone(), map(entry)));
     }
     top.push(("description", Y::Map(description)));
