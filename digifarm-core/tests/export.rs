@@ -162,12 +162,21 @@ fn html_is_escaped_and_self_contained() {
         assert!(!text.contains("href=\"javascript:"), "{}", f.path);
         for external in [
             "<script src",
-            "<link rel=\"stylesheet\"",
             "<img",
             "@import",
             "url(",
+            "src=\"http",
+            "href=\"//",
         ] {
             assert!(!text.contains(external), "{} loads {external}", f.path);
+        }
+        // The only stylesheet is the site's own, by a relative path.
+        for (i, _) in text.match_indices("<link rel=\"stylesheet\"") {
+            assert!(
+                text[i..].starts_with("<link rel=\"stylesheet\" href=\"../"),
+                "{}",
+                f.path
+            );
         }
     }
     let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
@@ -176,6 +185,7 @@ fn html_is_escaped_and_self_contained() {
         "embed.html",
         "en/index.html",
         "en/embed.html",
+        "style.css",
         "sitemap.xml",
     ] {
         assert!(paths.contains(&expected), "{expected} missing");

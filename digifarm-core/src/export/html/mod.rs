@@ -2,16 +2,18 @@
 //! per project with the three support boxes, an `embed.html` without page chrome for an
 //! iframe in a city portal, and `sitemap.xml`.
 //!
-//! Everything is inline (CSS and a few lines of JavaScript, no framework): the pages make no
-//! request to any other host. The site is written in German and English; the language of
+//! Everything is local (no framework, no request to any other host): the index and embed pages
+//! carry their CSS and a few lines of JavaScript inline, so each works as a single file; the
+//! profile pages share one `style.css` next to the index, which keeps a 10,000-project site
+//! small. The site is written in German and English; the language of
 //! [`Options::lang`](super::Options::lang) (default: the catalog's) sits at the root, the
 //! other one in a sub-directory (`en/` or `de/`). Without JavaScript every project is
 //! listed and the pages still work.
 //!
 //! Layout: `index.html`, `embed.html`, `projects/<id>.html`, `<lang>/…` likewise,
-//! `sitemap.xml`.
+//! `style.css`, `sitemap.xml`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use rayon::prelude::*;
 
@@ -128,9 +130,15 @@ fn head(page: &Page<'_>, city: &str) -> String {
         // Links leave the iframe rather than opening inside the city portal's frame.
         out.push_str("<base target=\"_blank\">\n");
     }
-    out.push_str("<style>\n");
-    out.push_str(CSS);
-    out.push_str("</style>\n</head>\n");
+    if page.depth == 0 {
+        out.push_str("<style>\n");
+        out.push_str(CSS);
+        out.push_str("</style>\n</head>\n");
+    } else {
+        out.push_str(&format!(
+            "<link rel=\"stylesheet\" href=\"{root}style.css\">\n</head>\n"
+        ));
+    }
     out.push_str(if page.embed {
         "<body class=\"embed\">\n"
     } else {
@@ -417,7 +425,7 @@ fn support_box(
     kind: &str,
     lang: &str,
     dl: &str,
-    partners: &std::collections::HashMap<&str, &Partner>,
+    partners: &HashMap<&str, &Partner>,
 ) -> String {
     let needs: Vec<_> = p.needs.iter().filter(|n| n.kind == kind).collect();
     let names = supporters(p, kind, partners);
@@ -492,11 +500,16 @@ fn fact(out: &mut String, label: &str, value_html: &str) {
     }
 }
 
-fn profile_page(catalog: &Catalog, e: &Edition<'_>, p: &Project, policy: &Policy) -> File {
+fn profile_page(
+    catalog: &Catalog,
+    e: &Edition<'_>,
+    p: &Project,
+    policy: &Policy,
+    partners: &HashMap<&str, &Partner>,
+) -> File {
     let lang = e.lang;
     let dl = catalog.config.default_language();
     let city = &catalog.config.city.name;
-    let partners = partner_index(catalog);
     let page = Page {
         edition: e,
         depth: 1,
@@ -520,7 +533,7 @@ fn profile_page(catalog: &Catalog, e: &Edition<'_>, p: &Project, policy: &Policy
         tr(lang, "Unterstützung", "Support")
     ));
     for kind in dimensions(p) {
-        out.push_str(&support_box(p, kind, lang, dl, &partners));
+        out.push_str(&support_box(p, kind, lang, dl, partners));
     }
     out.push_str("</div>\n</section>\n");
     let description = loc(p.description.as_ref(), lang, dl);
@@ -715,17 +728,21 @@ pub fn render(catalog: &Catalog, options: &Options) -> Vec<File> {
     let eds = editions(primary);
     let f = facets(catalog);
     let policy = Policy::from_config(&catalog.config.license);
-    let mut files = Vec::new();
+    let partners = partner_index(catalog);
+    let mut files: Vec<File> = eds
+        .par_iter()
+        .flat_map_iter(|e| [(e, false), (e, true)])
+        .map(|(e, embed)| index_page(catalog, e, &f, embed))
+        .collect();
     for e in &eds {
-        files.push(index_page(catalog, e, &f, false));
-        files.push(index_page(catalog, e, &f, true));
         let profiles: Vec<File> = catalog
             .projects
             .par_iter()
-            .map(|p| profile_page(catalog, e, p, &policy))
+            .map(|p| profile_page(catalog, e, p, &policy, &partners))
             .collect();
         files.extend(profiles);
     }
+    files.push(File::new("style.css", CSS));
     files.push(sitemap(catalog, &eds, options.base_url.as_deref()));
     files
 }
