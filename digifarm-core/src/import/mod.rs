@@ -20,6 +20,7 @@
 
 pub mod civic_json;
 pub mod csv;
+pub mod digifarm_csv;
 pub mod digifarm_json;
 mod positioned;
 pub mod publiccode;
