@@ -21,8 +21,10 @@
 use serde_json::{Map, Value};
 
 use super::Import;
-use super::positioned::{Ctx, child, slug, type_name};
+use super::positioned::{Ctx, child, type_name};
+use super::slugify;
 use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::license::normalize as normalize_license;
 use crate::model::{
     Contact, Lifecycle, Links, LocalizedText, Need, Origin, PartnerKind, Priority, Project,
     ProjectStatus,
@@ -283,7 +285,7 @@ fn project(ctx: &mut Ctx<'_>, m: &Map<String, Value>, pointer: &str) -> Option<P
         match status(s) {
             Some(x) => st = x,
             None => ctx.push(
-                Code::ImportUnmapped,
+                Code::StatusUnknown,
                 &child(pointer, "status"),
                 format!("the status `{s}` is not one digifarm knows; `in-development` was set"),
                 Some(
@@ -316,13 +318,54 @@ fn project(ctx: &mut Ctx<'_>, m: &Map<String, Value>, pointer: &str) -> Option<P
             }
         }
     }
+    // civic.json licences are free text ("MIT License", "GPL v3"): read them as SPDX the way
+    // the DIGIFARM importer does, and say how.
     let mut license = "NOASSERTION".to_owned();
     if let Some(l) = ctx.string(m, pointer, "license") {
-        let verdict = crate::license::check(l, &crate::license::Policy::default());
-        for f in verdict.findings {
-            ctx.push(f.code, &child(pointer, "license"), f.message, f.help);
+        let lp = child(pointer, "license");
+        let normalized = normalize_license(l);
+        match normalized.candidates.as_slice() {
+            [only] if !normalized.ambiguous => {
+                license = only.expression.clone();
+                if only.expression != l.trim() {
+                    ctx.push(
+                        Code::LicenseNormalized,
+                        &lp,
+                        format!("licence `{l}` read as SPDX `{}`", only.expression),
+                        None,
+                    );
+                }
+            }
+            [first, ..] => {
+                license = first.expression.clone();
+                let options: Vec<String> = normalized
+                    .candidates
+                    .iter()
+                    .map(|c| format!("`{}`", c.expression))
+                    .collect();
+                ctx.push(
+                    Code::LicenseAmbiguous,
+                    &lp,
+                    format!(
+                        "licence `{l}` can be read as {}; `{}` was chosen",
+                        options.join(" or "),
+                        first.expression
+                    ),
+                    Some("ask the maintainers which one applies and correct `license`".to_owned()),
+                );
+            }
+            [] => {
+                ctx.push(
+                    Code::LicenseUnknown,
+                    &lp,
+                    format!("licence `{l}` is not an SPDX licence digifarm recognises"),
+                    Some(
+                        "find the licence in the repository and set `license` to its SPDX id"
+                            .to_owned(),
+                    ),
+                );
+            }
         }
-        license = verdict.normalized.unwrap_or_else(|| l.trim().to_owned());
     } else {
         ctx.push(
             Code::LicenseMissing,
@@ -426,7 +469,7 @@ fn project(ctx: &mut Ctx<'_>, m: &Map<String, Value>, pointer: &str) -> Option<P
         started: None,
     });
     Some(Project {
-        id: slug(&name),
+        id: slugify(&name),
         name,
         summary: LocalizedText::Plain(summary),
         description: long.map(LocalizedText::Plain),

@@ -194,11 +194,11 @@ impl Ctx<'_> {
         kind_hint: PartnerKind,
         pointer: &str,
     ) -> String {
-        let id = slug(name);
+        let id = super::slugify(name);
         if !self.out.partners.iter().any(|p| p.id == id) {
             let kind = guess_kind(name).unwrap_or_else(|| {
                 self.push(
-                    Code::ImportUnmapped,
+                    Code::PartnerKindUnknown,
                     pointer,
                     format!(
                         "the kind of partner `{name}` is not stated; `{}` was assumed",
@@ -222,36 +222,6 @@ impl Ctx<'_> {
             });
         }
         id
-    }
-}
-
-/// A slug: lower-case ASCII letters and digits joined by `-` (ä → ae, ö → oe, ü → ue, ß → ss).
-pub(super) fn slug(text: &str) -> String {
-    let mut out = String::new();
-    for c in text.to_lowercase().chars() {
-        let mapped: &str = match c {
-            'ä' => "ae",
-            'ö' => "oe",
-            'ü' => "ue",
-            'ß' => "ss",
-            _ => "",
-        };
-        if !mapped.is_empty() {
-            out.push_str(mapped);
-        } else if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.is_empty() && !out.ends_with('-') {
-            out.push('-');
-        }
-    }
-    let mut s: String = out.trim_end_matches('-').chars().take(80).collect();
-    while s.ends_with('-') {
-        s.pop();
-    }
-    if s.is_empty() {
-        "project".to_owned()
-    } else {
-        s
     }
 }
 

@@ -25,7 +25,8 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value};
 
 use super::Import;
-use super::positioned::{Ctx, child, slug, type_name};
+use super::positioned::{Ctx, child, type_name};
+use super::slugify;
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::export::publiccode::status_from;
 use crate::model::{
@@ -553,7 +554,7 @@ fn read(ctx: &mut Ctx<'_>, top: &Map<String, Value>, options: &Options) -> Optio
     }
     let summary = summary?;
     Some(Project {
-        id: slug(name),
+        id: slugify(name),
         name: name.to_owned(),
         summary,
         description: localized(description, dl),

@@ -660,7 +660,19 @@ fn profile_page(
         tr(lang, "Lizenz", "Licence"),
         esc(verdict.normalized.as_deref().unwrap_or(&p.license))
     ));
-    if verdict.allowed {
+    let pending = catalog
+        .config
+        .license
+        .pending
+        .iter()
+        .find(|x| x.project == p.id);
+    if let Some(x) = pending {
+        out.push_str(&format!(
+            "<p class=\"verdict bad\">{}: {}</p>\n",
+            tr(lang, "Lizenz wird geklärt", "Licence being clarified"),
+            esc(&x.reason)
+        ));
+    } else if verdict.allowed {
         out.push_str(&format!(
             "<p class=\"verdict ok\">{} (<code>{}</code>)</p>\n",
             tr(
