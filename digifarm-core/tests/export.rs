@@ -268,6 +268,18 @@ fn writer_is_atomic_and_careful() {
         ],
         "no temporary files are left behind"
     );
+    // Nor staging directories next to the output.
+    let leftovers: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("digifarm-tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    // An existing empty directory is filled the same way.
+    let empty = dir.path().join("empty");
+    std::fs::create_dir(&empty).unwrap();
+    export::write(&files, &empty, &WriteOptions::default()).unwrap();
+    assert!(empty.join("projects.json").is_file());
     // A single-file export to a file name.
     let atom = export::render(&c, Format::Atom, &Options::default()).unwrap();
     let feed = dir.path().join("feed/help.atom");

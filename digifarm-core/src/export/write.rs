@@ -1,8 +1,9 @@
 //! Putting rendered files on disk: the one place of the export that touches the file system.
 //!
-//! Every file is written to a temporary file in its target directory and then renamed over
-//! the target, so a reader (a web server, a city's CMS import) sees the old file or the new
-//! one, never half of one. An output directory that already holds files is only written into
+//! A new output directory is built as a hidden staging directory next to it and renamed into
+//! place in one step; into an existing directory (`force`), every file is written to a
+//! temporary file beside its target and renamed over it. Either way a reader (a web server, a
+//! city's CMS import) sees old or new files, never half of one. An output directory that already holds files is only written into
 //! with [`WriteOptions::force`]; files already there that the export does not produce are
 //! left alone. Inputs are never touched.
 
@@ -85,6 +86,52 @@ fn checked_relative(path: &str) -> Result<&Path, WriteError> {
     }
 }
 
+/// A fresh staging directory next to `out` (same file system, so a rename can move it), or
+/// `None` when `out` has no usable parent or the directory cannot be made.
+fn staging_dir(out: &Path) -> Option<PathBuf> {
+    let name = out.file_name()?.to_string_lossy().into_owned();
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).ok()?;
+    for attempt in 0..100u32 {
+        let dir = parent.join(format!(
+            ".{name}.{}-{attempt}.digifarm-tmp",
+            std::process::id()
+        ));
+        match std::fs::create_dir(&dir) {
+            Ok(()) => return Some(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
+/// Creates the directories of `relative` below `root` and writes each file with `put`, in
+/// parallel.
+fn write_tree(
+    files: &[File],
+    relative: &[&Path],
+    root: &Path,
+    put: impl Fn(&Path, &[u8]) -> Result<(), WriteError> + Sync,
+) -> Result<(), WriteError> {
+    let dirs: std::collections::BTreeSet<PathBuf> = relative
+        .iter()
+        .filter_map(|r| r.parent())
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(|p| root.join(p))
+        .collect();
+    for d in &dirs {
+        std::fs::create_dir_all(d).map_err(io(d))?;
+    }
+    files
+        .par_iter()
+        .zip(relative.par_iter())
+        .try_for_each(|(f, r)| put(&root.join(r), &f.bytes))
+}
+
 /// Writes `files` to `out`: into the directory `out`, or, for an export of exactly one file
 /// when `out` has a file extension and is not an existing directory, to the file `out`.
 /// Returns the paths written.
@@ -112,28 +159,40 @@ pub fn write(
     if out.exists() && !out.is_dir() {
         return Err(WriteError::NotADirectory(out.to_owned()));
     }
+    let mut empty = true;
     if out.is_dir() {
         let mut entries = std::fs::read_dir(out).map_err(io(out))?;
-        if entries.next().is_some() && !options.force {
+        empty = entries.next().is_none();
+        if !empty && !options.force {
             return Err(WriteError::NotEmpty(out.to_owned()));
         }
     }
-    std::fs::create_dir_all(out).map_err(io(out))?;
-    let mut targets = Vec::with_capacity(files.len());
-    let mut dirs = std::collections::BTreeSet::new();
-    for f in files {
-        let target = out.join(checked_relative(&f.path)?);
-        if let Some(parent) = target.parent() {
-            dirs.insert(parent.to_owned());
+    let relative: Vec<&Path> = files
+        .iter()
+        .map(|f| checked_relative(&f.path))
+        .collect::<Result<_, _>>()?;
+    let targets: Vec<PathBuf> = relative.iter().map(|r| out.join(r)).collect();
+    if empty && let Some(staging) = staging_dir(out) {
+        // A new site: build it next to `out` and move it into place with one rename, so a
+        // reader sees no site or the whole site, never a part of one.
+        let result = write_tree(files, &relative, &staging, |t, b| {
+            std::fs::write(t, b).map_err(io(t))
+        })
+        .and_then(|()| {
+            if out.is_dir() {
+                std::fs::remove_dir(out).map_err(io(out))?;
+            }
+            std::fs::rename(&staging, out).map_err(io(out))
+        });
+        if result.is_err() {
+            // Only the staging directory this call created is removed.
+            let _ = std::fs::remove_dir_all(&staging);
         }
-        targets.push(target);
+        result?;
+        return Ok(targets);
     }
-    for d in &dirs {
-        std::fs::create_dir_all(d).map_err(io(d))?;
-    }
-    files
-        .par_iter()
-        .zip(targets.par_iter())
-        .try_for_each(|(f, target)| write_atomic(target, &f.bytes))?;
+    // Into an existing directory (with force): file by file, each atomically.
+    std::fs::create_dir_all(out).map_err(io(out))?;
+    write_tree(files, &relative, out, write_atomic)?;
     Ok(targets)
 }
