@@ -15,7 +15,9 @@
       type: d.type || "",
       complexity: d.complexity || "",
       status: d.status || "",
-      text: d.text || ""
+      // Search runs over what the card shows (name, summary, badges, status, technologies,
+      // licence) plus the categories.
+      text: (li.textContent + " " + JSON.parse(d.cat || "[]").join(" ")).toLowerCase()
     };
   });
   var template = count.getAttribute("data-template") || "{n} / {total}";

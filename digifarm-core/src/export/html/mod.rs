@@ -235,18 +235,14 @@ fn json_list(items: &[String]) -> String {
 fn card(p: &Project, lang: &str, dl: &str, root_rel: &str) -> String {
     let summary = loc(Some(&p.summary), lang, dl);
     let wanted = help_wanted(p);
-    let mut text = format!("{} {} {}", p.name, summary, p.technologies.join(" ")).to_lowercase();
-    text.push(' ');
-    text.push_str(&p.categories.join(" ").to_lowercase());
     let mut out = format!(
-        "<li id=\"p-{id}\" data-id=\"{id}\" data-help=\"{}\" data-tech=\"{}\" data-cat=\"{}\" data-type=\"{}\" data-complexity=\"{}\" data-status=\"{}\" data-text=\"{}\">\n",
+        "<li id=\"p-{id}\" data-id=\"{id}\" data-help=\"{}\" data-tech=\"{}\" data-cat=\"{}\" data-type=\"{}\" data-complexity=\"{}\" data-status=\"{}\">\n",
         esc(&wanted.join(" ")),
         esc(&json_list(&p.technologies)),
         esc(&json_list(&p.categories)),
         esc(p.software_type.as_deref().unwrap_or("")),
         p.complexity.map_or("", Complexity::as_str),
         p.status.as_str(),
-        esc(&text),
         id = esc(&p.id),
     );
     out.push_str(&format!(
