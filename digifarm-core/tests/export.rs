@@ -24,11 +24,17 @@ fn contact(i: usize) -> Contact {
     }
 }
 
-/// A catalog whose every project and partner has contacts with the marker in every field.
+/// A catalog whose every project and partner has contacts with the marker in every field, and
+/// whose projects have attestations naming a person.
 fn with_contacts() -> Catalog {
     let mut c = synth(20);
     for (i, p) in c.projects.iter_mut().enumerate() {
         p.contacts = vec![contact(i), contact(i + 1000)];
+        p.attestations = vec![digifarm_core::model::Attestation {
+            criterion: "gdpr".to_owned(),
+            by: format!("{MARKER} proposer {i}"),
+            date: digifarm_core::synth::REFERENCE_DATE,
+        }];
     }
     for (i, p) in c.partners.iter_mut().enumerate() {
         p.contacts = vec![contact(i + 2000)];

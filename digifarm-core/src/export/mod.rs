@@ -4,7 +4,7 @@
 //! Rendering is pure: [`render`] turns a catalog into a list of [`File`]s (relative path and
 //! bytes) and touches no file system; [`write`] puts them on disk atomically. Contact data is
 //! personal data: unless [`Options::include_private`] is set, every renderer works on
-//! [`public_view`] of the catalog, which holds no contacts at all, and the formats meant for
+//! [`public_view`] of the catalog, which holds no contacts and no attestations at all, and the formats meant for
 //! the public web (`html`, `atom`, `jsonld`) refuse `include_private`.
 //!
 //! ```
@@ -177,7 +177,8 @@ pub enum Error {
     Serialize(String),
 }
 
-/// The catalog without personal data: every contact of every project and partner removed.
+/// The catalog without personal data: every contact of every project and partner, and the
+/// attestations of projects (they name the person who vouched), removed.
 pub fn public_view(catalog: &Catalog) -> Catalog {
     let mut public = Catalog::from_records(
         catalog.config.clone(),
@@ -187,6 +188,8 @@ pub fn public_view(catalog: &Catalog) -> Catalog {
     );
     for p in &mut public.projects {
         p.contacts.clear();
+        // Attestations name the person who vouched for a criterion.
+        p.attestations.clear();
     }
     for p in &mut public.partners {
         p.contacts.clear();

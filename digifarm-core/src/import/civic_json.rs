@@ -492,5 +492,6 @@ fn project(ctx: &mut Ctx<'_>, m: &Map<String, Value>, pointer: &str) -> Option<P
         contacts,
         last_reviewed: None,
         image: None,
+        attestations: Vec::new(),
     })
 }

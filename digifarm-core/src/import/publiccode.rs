@@ -580,5 +580,6 @@ fn read(ctx: &mut Ctx<'_>, top: &Map<String, Value>, options: &Options) -> Optio
         contacts,
         last_reviewed: None,
         image: None,
+        attestations: Vec::new(),
     })
 }
