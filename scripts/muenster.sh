@@ -15,3 +15,13 @@ echo "==> digifarm validate examples/muenster"
 echo
 echo "==> digifarm match examples/muenster --assign"
 "$digifarm" match examples/muenster --assign
+
+echo
+echo "==> digifarm export examples/muenster --format html --out $out/site"
+"$digifarm" export examples/muenster --format html --out "$out/site" --force
+echo "==> digifarm export examples/muenster --format json --out $out/json"
+"$digifarm" export examples/muenster --format json --out "$out/json" --force
+echo "==> digifarm export examples/muenster --format csv --out $out/csv"
+"$digifarm" export examples/muenster --format csv --out "$out/csv" --force
+echo
+echo "The portal is at $out/site/index.html (open it in a browser; it needs no server)."

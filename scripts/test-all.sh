@@ -29,3 +29,6 @@ step "python bindings: pip install ./digifarm-py in a fresh virtualenv, pytest"
 
 step "WASM plugins: build the example and hostile plugins for wasm32-wasip2, run them through the host"
 ./scripts/test-plugins.sh
+
+step "HTML portal in a real browser (Debian chromium, headless)"
+./scripts/test-browser.sh

@@ -43,6 +43,8 @@ enum Command {
     Merge(cmd::merge::Args),
     /// Inspect WebAssembly plugins.
     Plugin(cmd::plugin::Args),
+    /// Export a catalog as JSON, JSON Lines, CSV, Markdown, JSON-LD, Atom, HTML or publiccode.yml.
+    Export(cmd::export::Args),
 }
 
 fn main() -> ExitCode {
@@ -70,6 +72,7 @@ fn main() -> ExitCode {
         Command::Stats(args) => cmd::stats::run(args),
         Command::Merge(args) => cmd::merge::run(args),
         Command::Plugin(args) => cmd::plugin::run(args),
+        Command::Export(args) => cmd::export::run(args),
     };
     match result {
         Ok(code) => code,

@@ -180,6 +180,12 @@ codes! {
     DuplicateSource = "duplicate-source", Warning, "two cities list the same project (same source repository URL)";
     /// A plugin could not be loaded or failed while running.
     PluginFailed = "plugin-failed", Error, "a plugin could not be loaded or failed while running (timeout, out of memory, trap, invalid output, refused grant); the message names the plugin";
+    /// Malformed CSV.
+    CsvSyntax = "csv-syntax", Error, "the CSV is malformed (unbalanced quotes, text after a closing quote)";
+    /// A CSV row with another number of cells than the header.
+    CsvColumnCount = "csv-column-count", Error, "a CSV row has more or fewer cells than the header";
+    /// A YAML 1.1 boolean (`yes`, `no`, `on`, `off`) where YAML 1.2 reads a string.
+    Yaml11Boolean = "yaml11-boolean", Error, "a YAML 1.1 boolean word (yes/no/on/off) stands where a boolean is expected; YAML 1.2 reads it as a string";
 }
 
 impl std::fmt::Display for Code {

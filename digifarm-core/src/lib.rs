@@ -3,6 +3,7 @@
 
 pub mod catalog;
 pub mod diagnostic;
+pub mod export;
 pub mod import;
 mod json_tree;
 pub mod license;

@@ -1,11 +1,12 @@
-//! `digifarm import digifarm-json <FILE> --out <DIR>`: turn another format into catalog files.
+//! `digifarm import <FORMAT> <FILE> --out <DIR>`: turn another format into catalog files
+//! (`digifarm-json`, `digifarm-csv`, `publiccode`, `civic-json`).
 
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use digifarm_core::import::{Import, digifarm_json};
+use digifarm_core::import::{Import, civic_json, digifarm_csv, digifarm_json, publiccode};
 use digifarm_core::{Diagnostic, Severity, yaml_emit};
 use serde::Serialize;
 
@@ -26,6 +27,18 @@ enum Source {
     /// digifarm.json.
     #[command(name = "digifarm-json")]
     DigifarmJson(FileArgs),
+    /// Import the DIGIFARM spreadsheet saved as CSV: the same columns, `;` or `,` separated,
+    /// UTF-8 with or without byte order mark.
+    #[command(name = "digifarm-csv")]
+    DigifarmCsv(FileArgs),
+    /// Import a publiccode.yml (0.x) as a project; contacts become private contacts,
+    /// fundedBy and contractors become partners.
+    #[command(name = "publiccode")]
+    Publiccode(FileArgs),
+    /// Import a civic.json (BetaNYC, DCgov): one project or an array of them, with needs and
+    /// partners.
+    #[command(name = "civic-json")]
+    CivicJson(FileArgs),
     /// Import with an importer plugin (a WebAssembly component, plugin.toml beside it), e.g.
     /// plugins/examples/civic-json. The plugin gets no capabilities and the host's default
     /// limits; the records it returns are checked against the model.
@@ -107,16 +120,21 @@ struct Report<'a> {
 
 pub fn run(args: Args) -> CmdResult {
     match args.source {
-        Source::DigifarmJson(args) => run_digifarm_json(args),
+        Source::DigifarmJson(args) => run_file(args, digifarm_json::import),
+        Source::DigifarmCsv(args) => run_file(args, digifarm_csv::import),
+        Source::Publiccode(args) => run_file(args, |bytes, file| {
+            publiccode::import(bytes, file, &publiccode::Options::default())
+        }),
+        Source::CivicJson(args) => run_file(args, civic_json::import),
         Source::Plugin(args) => run_plugin(args),
     }
 }
 
-fn run_digifarm_json(args: FileArgs) -> CmdResult {
+fn run_file(args: FileArgs, importer: impl Fn(&[u8], &str) -> Import) -> CmdResult {
     let bytes = std::fs::read(&args.file)
         .map_err(|e| CliError(format!("cannot read {}: {e}", args.file.display())))?;
     let file_label = args.file.display().to_string();
-    let import = digifarm_json::import(&bytes, &file_label);
+    let import = importer(&bytes, &file_label);
     finish(args, &bytes, file_label, import)
 }
 

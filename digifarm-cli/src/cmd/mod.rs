@@ -1,12 +1,13 @@
 //! One module per subcommand.
 
+pub mod export;
 pub mod import;
 pub mod license;
 pub mod match_;
 pub mod merge;
+pub mod plugin;
 pub mod propose;
 pub mod review;
-pub mod plugin;
 pub mod schema;
 pub mod stale;
 pub mod stats;

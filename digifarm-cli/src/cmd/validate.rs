@@ -98,7 +98,7 @@ pub fn run(args: Args) -> CmdResult {
 }
 
 /// The human report: every diagnostic, then a summary line.
-fn render_human(report: &Report, sources: &[SourceFile], colour: bool) -> String {
+pub(crate) fn render_human(report: &Report, sources: &[SourceFile], colour: bool) -> String {
     let mut out = render::diagnostics(
         &report.diagnostics,
         |file, line| {

@@ -117,6 +117,16 @@ pub fn import(bytes: &[u8], file: &str) -> Import {
         );
         return ctx.out;
     };
+    import_rows(items, ctx.out, file)
+}
+
+/// Maps rows already read (objects of column → string with positions) to projects and
+/// partners, adding to `out`. The CSV importer reads its file into the same shape.
+pub(crate) fn import_rows(items: &[Node], out: Import, file: &str) -> Import {
+    let mut ctx = Ctx {
+        file: file.to_owned(),
+        out,
+    };
     for (index, item) in items.iter().enumerate() {
         ctx.project(index, item);
     }

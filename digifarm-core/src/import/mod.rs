@@ -18,7 +18,12 @@
 //! assert!(!imported.has_errors());
 //! ```
 
+pub mod civic_json;
+pub mod csv;
+pub mod digifarm_csv;
 pub mod digifarm_json;
+mod positioned;
+pub mod publiccode;
 mod slug;
 
 pub use slug::slugify;

@@ -1,0 +1,198 @@
+//! Putting rendered files on disk: the one place of the export that touches the file system.
+//!
+//! A new output directory is built as a hidden staging directory next to it and renamed into
+//! place in one step; into an existing directory (`force`), every file is written to a
+//! temporary file beside its target and renamed over it. Either way a reader (a web server, a
+//! city's CMS import) sees old or new files, never half of one. An output directory that already holds files is only written into
+//! with [`WriteOptions::force`]; files already there that the export does not produce are
+//! left alone. Inputs are never touched.
+
+use std::io::Write;
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+
+use super::File;
+
+/// How to write.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct WriteOptions {
+    /// Write into a non-empty directory, or over an existing file.
+    pub force: bool,
+}
+
+/// Why files could not be written.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum WriteError {
+    /// The output directory has files in it and `force` is not set.
+    #[error("{0}: the output directory is not empty (use --force to write into it)")]
+    NotEmpty(PathBuf),
+    /// The output file exists and `force` is not set.
+    #[error("{0}: the output file exists (use --force to replace it)")]
+    Exists(PathBuf),
+    /// The output path is a file but the export has several files.
+    #[error("{0}: this export writes several files, so --out must be a directory")]
+    NotADirectory(PathBuf),
+    /// A rendered path tried to leave the output directory.
+    #[error("{0}: refusing to write outside the output directory")]
+    UnsafePath(String),
+    /// An I/O error.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The error.
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
+    move |source| WriteError::Io {
+        path: path.to_owned(),
+        source,
+    }
+}
+
+/// Writes `bytes` to `target` through a temporary file in the same directory and a rename.
+fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), WriteError> {
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.digifarm-tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp).map_err(io(&tmp))?;
+        f.write_all(bytes).map_err(io(&tmp))?;
+        f.flush().map_err(io(&tmp))?;
+        drop(f);
+        std::fs::rename(&tmp, target).map_err(io(target))
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result
+}
+
+fn checked_relative(path: &str) -> Result<&Path, WriteError> {
+    let p = Path::new(path);
+    let ok = !path.is_empty() && p.components().all(|c| matches!(c, Component::Normal(_)));
+    if ok {
+        Ok(p)
+    } else {
+        Err(WriteError::UnsafePath(path.to_owned()))
+    }
+}
+
+/// A fresh staging directory next to `out` (same file system, so a rename can move it), or
+/// `None` when `out` has no usable parent or the directory cannot be made.
+fn staging_dir(out: &Path) -> Option<PathBuf> {
+    let name = out.file_name()?.to_string_lossy().into_owned();
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).ok()?;
+    for attempt in 0..100u32 {
+        let dir = parent.join(format!(
+            ".{name}.{}-{attempt}.digifarm-tmp",
+            std::process::id()
+        ));
+        match std::fs::create_dir(&dir) {
+            Ok(()) => return Some(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
+/// Creates the directories of `relative` below `root` and writes each file with `put`, in
+/// parallel.
+fn write_tree(
+    files: &[File],
+    relative: &[&Path],
+    root: &Path,
+    put: impl Fn(&Path, &[u8]) -> Result<(), WriteError> + Sync,
+) -> Result<(), WriteError> {
+    let dirs: std::collections::BTreeSet<PathBuf> = relative
+        .iter()
+        .filter_map(|r| r.parent())
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(|p| root.join(p))
+        .collect();
+    for d in &dirs {
+        std::fs::create_dir_all(d).map_err(io(d))?;
+    }
+    files
+        .par_iter()
+        .zip(relative.par_iter())
+        .try_for_each(|(f, r)| put(&root.join(r), &f.bytes))
+}
+
+/// Writes `files` to `out`: into the directory `out`, or, for an export of exactly one file
+/// when `out` has a file extension and is not an existing directory, to the file `out`.
+/// Returns the paths written.
+///
+/// # Errors
+/// See [`WriteError`].
+pub fn write(
+    files: &[File],
+    out: &Path,
+    options: &WriteOptions,
+) -> Result<Vec<PathBuf>, WriteError> {
+    if let [single] = files
+        && out.extension().is_some()
+        && !out.is_dir()
+    {
+        if out.exists() && !options.force {
+            return Err(WriteError::Exists(out.to_owned()));
+        }
+        if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(parent).map_err(io(parent))?;
+        }
+        write_atomic(out, &single.bytes)?;
+        return Ok(vec![out.to_owned()]);
+    }
+    if out.exists() && !out.is_dir() {
+        return Err(WriteError::NotADirectory(out.to_owned()));
+    }
+    let mut empty = true;
+    if out.is_dir() {
+        let mut entries = std::fs::read_dir(out).map_err(io(out))?;
+        empty = entries.next().is_none();
+        if !empty && !options.force {
+            return Err(WriteError::NotEmpty(out.to_owned()));
+        }
+    }
+    let relative: Vec<&Path> = files
+        .iter()
+        .map(|f| checked_relative(&f.path))
+        .collect::<Result<_, _>>()?;
+    let targets: Vec<PathBuf> = relative.iter().map(|r| out.join(r)).collect();
+    if empty && let Some(staging) = staging_dir(out) {
+        // A new site: build it next to `out` and move it into place with one rename, so a
+        // reader sees no site or the whole site, never a part of one.
+        let result = write_tree(files, &relative, &staging, |t, b| {
+            std::fs::write(t, b).map_err(io(t))
+        })
+        .and_then(|()| {
+            if out.is_dir() {
+                std::fs::remove_dir(out).map_err(io(out))?;
+            }
+            std::fs::rename(&staging, out).map_err(io(out))
+        });
+        if result.is_err() {
+            // Only the staging directory this call created is removed.
+            let _ = std::fs::remove_dir_all(&staging);
+        }
+        result?;
+        return Ok(targets);
+    }
+    // Into an existing directory (with force): file by file, each atomically.
+    std::fs::create_dir_all(out).map_err(io(out))?;
+    write_tree(files, &relative, out, write_atomic)?;
+    Ok(targets)
+}
