@@ -648,12 +648,12 @@ impl<'a> Matcher<'a> {
     }
 
     fn score_pair(&self, n: &NeedInfo, o: &OfferInfo) -> f64 {
-        self.score_hits(
-            n,
-            o,
-            overlap(&n.skills, &o.skills),
-            overlap(&n.cats, &o.topics),
-        )
+        // With a small vocabulary both sides carry bit masks: the overlaps are popcounts.
+        let (sh, th) = match (n.masks, o.masks) {
+            (Some((ns, nc)), Some((os, ot))) => ((ns & os).count_ones(), (nc & ot).count_ones()),
+            _ => (overlap(&n.skills, &o.skills), overlap(&n.cats, &o.topics)),
+        };
+        self.score_hits(n, o, sh, th)
     }
 
     /// The score of an admissible pair with every term explained, or the constraint that
@@ -983,14 +983,19 @@ impl<'a> Matcher<'a> {
                                 .filter_map(|&oi| {
                                     let o = &self.offers[oi];
                                     let c = col_of[oi];
-                                    if !self.pair_ok(need, o) || have.iter().any(|x| x.0 == c) {
+                                    if !self.pair_ok(need, o) {
                                         return None;
                                     }
                                     let score = self.score_pair(need, o);
                                     let value =
                                         assign::scaled(score) + solution.col_price[c as usize];
-                                    (value > gain && assign::scaled(score) > 0)
-                                        .then_some((value, c, score))
+                                    // Pairs already in the problem satisfy the certificate,
+                                    // so the (linear) membership test runs only for the
+                                    // rare violating pair.
+                                    (value > gain
+                                        && assign::scaled(score) > 0
+                                        && !have.iter().any(|x| x.0 == c))
+                                    .then_some((value, c, score))
                                 })
                                 .collect()
                         })
