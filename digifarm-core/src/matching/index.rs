@@ -9,10 +9,10 @@
 //! terms apply to them.
 
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 
 use super::score::{self, NeedWeights};
-use super::{Matcher, NeedInfo, OfferInfo, Ranked};
+use super::{HashMap, Matcher, NeedInfo, OfferInfo, Ranked};
 use crate::model::MatchingWeights;
 
 /// Per-thread scratch space for ranking queries (overlap counters per item).
