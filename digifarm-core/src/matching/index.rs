@@ -7,6 +7,12 @@
 //! non-increasing; each group is read from the front only while it can still beat the current
 //! k-th result. Offers are grouped by region closeness (few distinct values), needs by which
 //! terms apply to them.
+//!
+//! Offers for a need, small vocabularies (at most 64 skills and topics, the usual case): each
+//! region group also keeps its offers' skill/topic bit masks and ranks as flat arrays, and a
+//! query scores the group with two popcounts per offer against a tabulated upper bound,
+//! touching an offer's data only when it can still enter the top k. Groups whose best possible
+//! score cannot enter are skipped as before. Larger vocabularies use the posting lists.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
