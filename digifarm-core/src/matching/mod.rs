@@ -390,20 +390,26 @@ impl<'a> Matcher<'a> {
         let mut reqs = Interner::default();
 
         // Existing support that names an offer takes its slot, hours and budget.
-        let mut offer_pos: HashMap<&str, usize> = HashMap::default();
-        for (i, o) in input.offers.iter().enumerate() {
-            offer_pos.entry(o.id.as_str()).or_insert(i);
-        }
-        let mut used = vec![(0u32, 0.0f64, 0.0f64); input.offers.len()];
+        // Usage is summed per named offer id (few), then handed to the first offer with that
+        // id, instead of hashing every offer id.
+        let mut usage: HashMap<&str, (u32, f64, f64)> = HashMap::default();
         for p in input.projects {
             for n in &p.needs {
                 for s in &n.supported_by {
-                    if let Some(&i) = s.offer.as_deref().and_then(|o| offer_pos.get(o)) {
-                        let u = &mut used[i];
+                    if let Some(o) = s.offer.as_deref() {
+                        let u = usage.entry(o).or_insert((0, 0.0, 0.0));
                         u.0 += 1;
                         u.1 += n.hours_per_month.unwrap_or(0.0);
                         u.2 += n.eur_per_year.unwrap_or(0.0);
                     }
+                }
+            }
+        }
+        let mut used = vec![(0u32, 0.0f64, 0.0f64); input.offers.len()];
+        if !usage.is_empty() {
+            for (i, o) in input.offers.iter().enumerate() {
+                if let Some(u) = usage.remove(o.id.as_str()) {
+                    used[i] = u;
                 }
             }
         }
@@ -414,7 +420,9 @@ impl<'a> Matcher<'a> {
             .collect();
 
         let mut offer_order: Vec<usize> = (0..input.offers.len()).collect();
-        offer_order.sort_by(|&a, &b| input.offers[a].id.cmp(&input.offers[b].id).then(a.cmp(&b)));
+        // A total order (id, then index): an unstable sort gives the same result.
+        offer_order
+            .sort_unstable_by(|&a, &b| input.offers[a].id.cmp(&input.offers[b].id).then(a.cmp(&b)));
         let mut offer_rank = vec![0u32; input.offers.len()];
         for (r, &i) in offer_order.iter().enumerate() {
             offer_rank[i] = r as u32;
