@@ -70,19 +70,23 @@ pub fn scaled(score: f64) -> i64 {
 pub fn solve(problem: &Problem) -> Solution {
     let n_cols = problem.capacities.len();
     let n_rows = problem.rows.len();
-    // Costs are negated scaled scores; only useful pairs are kept.
-    let edges: Vec<Vec<(u32, i64)>> = problem
-        .rows
-        .iter()
-        .map(|row| {
+    // Costs are negated scaled scores; only useful pairs are kept. One flat array with row
+    // offsets (CSR) keeps the Dijkstra's inner loop on contiguous memory.
+    let mut edge_start: Vec<usize> = Vec::with_capacity(n_rows + 1);
+    let mut edge_list: Vec<(u32, i64)> =
+        Vec::with_capacity(problem.rows.iter().map(Vec::len).sum());
+    for row in &problem.rows {
+        edge_start.push(edge_list.len());
+        edge_list.extend(
             row.iter()
                 .filter(|&&(c, s)| {
                     (c as usize) < n_cols && problem.capacities[c as usize] > 0 && scaled(s) > 0
                 })
-                .map(|&(c, s)| (c, -scaled(s)))
-                .collect()
-        })
-        .collect();
+                .map(|&(c, s)| (c, -scaled(s))),
+        );
+    }
+    edge_start.push(edge_list.len());
+    let edges = |r: usize| &edge_list[edge_start[r]..edge_start[r + 1]];
 
     let mut price = vec![0i64; n_cols]; // column duals v (≤ 0)
     let mut free = problem.capacities.clone();
@@ -99,7 +103,7 @@ pub fn solve(problem: &Problem) -> Solution {
     let mut heap: BinaryHeap<Reverse<(i64, u32)>> = BinaryHeap::new();
 
     for r in 0..n_rows {
-        if edges[r].is_empty() {
+        if edges(r).is_empty() {
             continue;
         }
         // The "unassigned" column: reached from any scanned row at (distance of the row's
@@ -108,7 +112,7 @@ pub fn solve(problem: &Problem) -> Solution {
         let mut dummy_pred = r as u32;
 
         // Relax from the new row (its dual taken as 0).
-        for &(c, cost) in &edges[r] {
+        for &(c, cost) in edges(r) {
             let ci = c as usize;
             let nd = cost - price[ci];
             if nd < dist[ci] {
@@ -147,7 +151,7 @@ pub fn solve(problem: &Problem) -> Solution {
                     dummy_dist = base;
                     dummy_pred = i;
                 }
-                for &(c2, cost) in &edges[iu] {
+                for &(c2, cost) in edges(iu) {
                     let c2i = c2 as usize;
                     if done[c2i] {
                         continue;

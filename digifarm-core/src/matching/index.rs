@@ -7,12 +7,18 @@
 //! non-increasing; each group is read from the front only while it can still beat the current
 //! k-th result. Offers are grouped by region closeness (few distinct values), needs by which
 //! terms apply to them.
+//!
+//! Offers for a need, small vocabularies (at most 64 skills and topics, the usual case): each
+//! region group also keeps its offers' skill/topic bit masks and ranks as flat arrays, and a
+//! query scores the group with two popcounts per offer against a tabulated upper bound,
+//! touching an offer's data only when it can still enter the top k. Groups whose best possible
+//! score cannot enter are skipped as before. Larger vocabularies use the posting lists.
 
 use std::cmp::Ordering;
-use std::collections::{BinaryHeap, HashMap};
+use std::collections::BinaryHeap;
 
 use super::score::{self, NeedWeights};
-use super::{Matcher, NeedInfo, OfferInfo, Ranked};
+use super::{HashMap, Matcher, NeedInfo, OfferInfo, Ranked};
 use crate::model::MatchingWeights;
 
 /// Per-thread scratch space for ranking queries (overlap counters per item).
@@ -80,6 +86,12 @@ struct OfferGroup {
     skills: HashMap<u32, Vec<u32>>,
     /// Posting lists of this group: topic → offers.
     topics: HashMap<u32, Vec<u32>>,
+    /// With a small vocabulary (every offer has bit masks): the offers' skill and topic masks
+    /// in `by_rank` order, one flat array, so that a query scores the whole group with two
+    /// popcounts per offer instead of walking posting lists. Empty otherwise.
+    masks: Vec<(u64, u64)>,
+    /// The offers' ranks in `by_rank` order (with `masks`).
+    ranks: Vec<u32>,
 }
 
 /// Offers per kind, in groups of equal region closeness (closest first), each group with its
@@ -130,6 +142,13 @@ impl OfferIndex {
                     bb.total_cmp(&ba).then(oa.rank.cmp(&ob.rank))
                 });
                 g.by_budget = by_budget;
+                let masks: Option<Vec<(u64, u64)>> = g
+                    .by_rank
+                    .iter()
+                    .map(|&i| offers[i as usize].masks)
+                    .collect();
+                g.masks = masks.unwrap_or_default();
+                g.ranks = g.by_rank.iter().map(|&i| offers[i as usize].rank).collect();
             }
         }
         idx
@@ -254,6 +273,16 @@ impl TopK {
         }
     }
 
+    /// The k-th (worst) result once the heap is full: a candidate must compare less than it
+    /// to enter.
+    fn worst(&self) -> Option<Cand> {
+        if self.heap.len() < self.k {
+            None
+        } else {
+            self.heap.peek().copied()
+        }
+    }
+
     fn sorted(self) -> Vec<Cand> {
         let mut v = self.heap.into_vec();
         v.sort();
@@ -292,6 +321,12 @@ impl Matcher<'_> {
                 if n.eur.is_some() { 1.0 } else { 0.0 },
             );
             if top.bar().is_some_and(|bar| best < bar) {
+                continue;
+            }
+            if let Some((ns, nc)) = n.masks
+                && g.masks.len() == g.by_rank.len()
+            {
+                self.scan_group(n, g, ns, nc, &mut top);
                 continue;
             }
             let first_touched = scratch.touched.len();
@@ -377,6 +412,60 @@ impl Matcher<'_> {
                 score: c.score,
             })
             .collect()
+    }
+
+    /// Scores every offer of a group through the bit masks (exact: the overlap counts are
+    /// the popcounts). An upper bound that needs no access to the offer (full budget cover)
+    /// skips offers that cannot enter the top k; for needs without money it is the exact
+    /// score. The top k is a set under a total order, so the result does not depend on the
+    /// order offers are visited in.
+    fn scan_group(&self, n: &NeedInfo, g: &OfferGroup, ns: u64, nc: u64, top: &mut TopK) {
+        let (n_skills, n_cats) = (n.skills.len(), n.cats.len());
+        let money = if n.eur.is_some() { 1.0 } else { 0.0 };
+        // The bound depends only on the two hit counts: tabulate it.
+        let mut table = vec![0.0f64; (n_skills + 1) * (n_cats + 1)];
+        for sh in 0..=n_skills {
+            for th in 0..=n_cats {
+                table[sh * (n_cats + 1) + th] = score::combine(
+                    &self.weights,
+                    &n.nw,
+                    score::fraction(sh as u32, n_skills),
+                    score::fraction(th as u32, n_cats),
+                    g.region,
+                    n.urgency,
+                    money,
+                );
+            }
+        }
+        let mut worst = top.worst();
+        for ((&oi, &(os, ot)), &rank) in g.by_rank.iter().zip(&g.masks).zip(&g.ranks) {
+            let sh = (ns & os).count_ones();
+            let th = (nc & ot).count_ones();
+            let bound = table
+                .get(sh as usize * (n_cats + 1) + th as usize)
+                .copied()
+                .unwrap_or(f64::INFINITY);
+            // Skip unless (bound, rank) beats the current k-th result; the exact score is
+            // at most the bound, so the offer could not enter either.
+            let cand = Cand {
+                score: bound,
+                rank,
+                item: oi,
+            };
+            if worst.is_some_and(|w| cand >= w) {
+                continue;
+            }
+            let o = &self.offers[oi as usize];
+            if !self.pair_ok(n, o) {
+                continue;
+            }
+            top.push(Cand {
+                score: self.score_hits(n, o, sh, th),
+                rank: o.rank,
+                item: oi,
+            });
+            worst = top.worst();
+        }
     }
 
     /// [`Matcher::rank_needs`] with a caller-provided scratch buffer.

@@ -44,7 +44,7 @@ mod help;
 mod index;
 mod score;
 
-use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -176,6 +176,67 @@ pub fn validate_weights(w: &MatchingWeights) -> Result<(), MatchError> {
 }
 
 const NO_REQ: u32 = u32::MAX;
+
+/// A fast, non-keyed hasher (the Fx hash of rustc) for the matcher's internal maps: their
+/// keys are short tags, ids and small integers from the catalog, and SipHash dominated
+/// [`Matcher::new`]. Iteration order is never relied on.
+#[derive(Debug, Default, Clone, Copy)]
+pub(crate) struct FxHasher(u64);
+
+const FX_SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+
+impl FxHasher {
+    #[inline]
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(FX_SEED);
+    }
+}
+
+impl Hasher for FxHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let mut w = [0u8; 8];
+            w.copy_from_slice(c);
+            self.add(u64::from_le_bytes(w));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut w = [0u8; 8];
+            w[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(w) ^ ((rest.len() as u64) << 59));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+
+    #[inline]
+    fn write_u64(&mut self, i: u64) {
+        self.add(i);
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// The matcher's internal hash map.
+pub(crate) type HashMap<K, V> = std::collections::HashMap<K, V, BuildHasherDefault<FxHasher>>;
 
 /// A need's candidate (column, score) pairs and the best score left out, if any.
 type CandidateList = (Vec<(u32, f64)>, Option<f64>);
@@ -329,20 +390,26 @@ impl<'a> Matcher<'a> {
         let mut reqs = Interner::default();
 
         // Existing support that names an offer takes its slot, hours and budget.
-        let mut offer_pos: HashMap<&str, usize> = HashMap::new();
-        for (i, o) in input.offers.iter().enumerate() {
-            offer_pos.entry(o.id.as_str()).or_insert(i);
-        }
-        let mut used = vec![(0u32, 0.0f64, 0.0f64); input.offers.len()];
+        // Usage is summed per named offer id (few), then handed to the first offer with that
+        // id, instead of hashing every offer id.
+        let mut usage: HashMap<&str, (u32, f64, f64)> = HashMap::default();
         for p in input.projects {
             for n in &p.needs {
                 for s in &n.supported_by {
-                    if let Some(&i) = s.offer.as_deref().and_then(|o| offer_pos.get(o)) {
-                        let u = &mut used[i];
+                    if let Some(o) = s.offer.as_deref() {
+                        let u = usage.entry(o).or_insert((0, 0.0, 0.0));
                         u.0 += 1;
                         u.1 += n.hours_per_month.unwrap_or(0.0);
                         u.2 += n.eur_per_year.unwrap_or(0.0);
                     }
+                }
+            }
+        }
+        let mut used = vec![(0u32, 0.0f64, 0.0f64); input.offers.len()];
+        if !usage.is_empty() {
+            for (i, o) in input.offers.iter().enumerate() {
+                if let Some(u) = usage.remove(o.id.as_str()) {
+                    used[i] = u;
                 }
             }
         }
@@ -353,7 +420,9 @@ impl<'a> Matcher<'a> {
             .collect();
 
         let mut offer_order: Vec<usize> = (0..input.offers.len()).collect();
-        offer_order.sort_by(|&a, &b| input.offers[a].id.cmp(&input.offers[b].id).then(a.cmp(&b)));
+        // A total order (id, then index): an unstable sort gives the same result.
+        offer_order
+            .sort_unstable_by(|&a, &b| input.offers[a].id.cmp(&input.offers[b].id).then(a.cmp(&b)));
         let mut offer_rank = vec![0u32; input.offers.len()];
         for (r, &i) in offer_order.iter().enumerate() {
             offer_rank[i] = r as u32;
@@ -648,12 +717,12 @@ impl<'a> Matcher<'a> {
     }
 
     fn score_pair(&self, n: &NeedInfo, o: &OfferInfo) -> f64 {
-        self.score_hits(
-            n,
-            o,
-            overlap(&n.skills, &o.skills),
-            overlap(&n.cats, &o.topics),
-        )
+        // With a small vocabulary both sides carry bit masks: the overlaps are popcounts.
+        let (sh, th) = match (n.masks, o.masks) {
+            (Some((ns, nc)), Some((os, ot))) => ((ns & os).count_ones(), (nc & ot).count_ones()),
+            _ => (overlap(&n.skills, &o.skills), overlap(&n.cats, &o.topics)),
+        };
+        self.score_hits(n, o, sh, th)
     }
 
     /// The score of an admissible pair with every term explained, or the constraint that
@@ -873,7 +942,7 @@ impl<'a> Matcher<'a> {
             col_of[i] = c as u32;
         }
         // Admissible offers (offer-level constraints) per kind, for pricing.
-        let mut by_kind: HashMap<u32, Vec<usize>> = HashMap::new();
+        let mut by_kind: HashMap<u32, Vec<usize>> = HashMap::default();
         for &i in &cols {
             if self.offers[i].free_slots() > 0 {
                 by_kind.entry(self.offers[i].kind).or_default().push(i);
@@ -901,7 +970,7 @@ impl<'a> Matcher<'a> {
         // Kinds never share an offer, so each kind is its own problem: solved in parallel,
         // and in later rounds only the kinds that got new pairs are solved again.
         let mut parts: Vec<Part> = Vec::new();
-        let mut part_of_kind: HashMap<u32, usize> = HashMap::new();
+        let mut part_of_kind: HashMap<u32, usize> = HashMap::default();
         let mut part_for = |kind: u32, parts: &mut Vec<Part>| -> usize {
             *part_of_kind.entry(kind).or_insert_with(|| {
                 parts.push(Part::default());
@@ -949,7 +1018,7 @@ impl<'a> Matcher<'a> {
                 });
             let solution = assemble(&parts, rows.len(), cols.len(), &local_row, &part_of_row);
             // Highest column price per kind (0 when some offer of the kind has a free slot).
-            let mut max_price: HashMap<u32, i64> = HashMap::new();
+            let mut max_price: HashMap<u32, i64> = HashMap::default();
             for (c, &i) in cols.iter().enumerate() {
                 if capacities[c] > 0 {
                     let p = solution.col_price[c];
@@ -983,14 +1052,19 @@ impl<'a> Matcher<'a> {
                                 .filter_map(|&oi| {
                                     let o = &self.offers[oi];
                                     let c = col_of[oi];
-                                    if !self.pair_ok(need, o) || have.iter().any(|x| x.0 == c) {
+                                    if !self.pair_ok(need, o) {
                                         return None;
                                     }
                                     let score = self.score_pair(need, o);
                                     let value =
                                         assign::scaled(score) + solution.col_price[c as usize];
-                                    (value > gain && assign::scaled(score) > 0)
-                                        .then_some((value, c, score))
+                                    // Pairs already in the problem satisfy the certificate,
+                                    // so the (linear) membership test runs only for the
+                                    // rare violating pair.
+                                    (value > gain
+                                        && assign::scaled(score) > 0
+                                        && !have.iter().any(|x| x.0 == c))
+                                    .then_some((value, c, score))
                                 })
                                 .collect()
                         })

@@ -535,3 +535,36 @@ fn pruned_candidates_are_certified_on_a_contested_catalog() {
     assert!((narrow.total_score - wide.total_score).abs() < 1e-6);
     assert!(narrow.rounds > 1);
 }
+
+#[test]
+fn index_ranking_equals_brute_force_with_a_large_vocabulary() {
+    // More than 64 distinct skills and topics: no bit masks, the posting-list path ranks.
+    let mut cat = synth::catalog(11, 80, 30, 150);
+    for (i, o) in cat.offers.iter_mut().enumerate() {
+        o.skills.push(format!("extra-{}", i % 70));
+        o.skills.push(format!("extra-{}", (i * 7) % 70));
+    }
+    for (i, p) in cat.projects.iter_mut().enumerate() {
+        for (j, n) in p.needs.iter_mut().enumerate() {
+            n.skills.push(format!("extra-{}", (i + j) % 70));
+        }
+    }
+    let m = Matcher::new(MatchInput {
+        projects: &cat.projects,
+        partners: &cat.partners,
+        offers: &cat.offers,
+        config: &cat.config,
+        today: synth::REFERENCE_DATE,
+    })
+    .unwrap();
+    assert!(m.offers.iter().all(|o| o.masks.is_none()));
+    let mut scratch = m.scratch();
+    for k in [1, 3, 10, 1000] {
+        for need in m.all_needs() {
+            assert_eq!(
+                m.rank_offers_with(need, k, &mut scratch),
+                m.rank_offers_brute_force(need, k)
+            );
+        }
+    }
+}
