@@ -15,6 +15,10 @@ use digifarm_core::catalog::LoadOptions;
 use digifarm_core::synth::{self, SynthCatalog};
 use digifarm_core::validate::validate_path;
 
+// As in the `digifarm` binary.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn projects() -> usize {
     std::env::var("DIGIFARM_BENCH_PROJECTS")
         .ok()
