@@ -347,6 +347,92 @@ impl PyCatalog {
         to_python(py, result)
     }
 
+    /// Exports the catalog to ``out_dir`` (a directory, or a file for one-file formats) and
+    /// returns the paths written.
+    ///
+    /// ``format`` is one of ``json``, ``jsonl``, ``csv``, ``markdown``, ``jsonld``, ``atom``,
+    /// ``html``, ``publiccode`` — the same files as ``digifarm export``. Contact data is only
+    /// written with ``include_private=True``, which ``html``, ``atom`` and ``jsonld`` refuse
+    /// (``ValueError``). A catalog with validation errors is not exported (``CatalogError``
+    /// with the diagnostics). Writes are atomic; a non-empty output directory or an existing
+    /// file needs ``force=True`` (else ``FileExistsError``). Runs without the GIL.
+    ///
+    /// >>> import digifarm, tempfile, pathlib
+    /// >>> cat = digifarm.Catalog.from_records(projects=[{"id": "radwege", "name": "Radwege",
+    /// ...     "summary": "Karte", "status": "live", "lifecycle": "proposed", "license": "MIT"}])
+    /// >>> out = pathlib.Path(tempfile.mkdtemp()) / "projects.md"
+    /// >>> [pathlib.Path(p).name for p in cat.export("markdown", out)]
+    /// ['projects.md']
+    #[pyo3(signature = (format, out_dir, *, lang=None, include_private=false, csv_dialect="excel", force=false, today=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn export<'py>(
+        &self,
+        py: Python<'py>,
+        format: &str,
+        out_dir: std::path::PathBuf,
+        lang: Option<String>,
+        include_private: bool,
+        csv_dialect: &str,
+        force: bool,
+        today: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Vec<String>> {
+        use digifarm_core::export;
+        let today = read_today(today)?;
+        let format: export::Format = format
+            .parse()
+            .map_err(|e: String| pyo3::exceptions::PyValueError::new_err(e))?;
+        if include_private && format.is_public_only() {
+            return Err(pyo3::exceptions::PyValueError::new_err(
+                export::Error::PrivateRefused(format).to_string(),
+            ));
+        }
+        let csv_dialect = match csv_dialect {
+            "excel" => export::CsvDialect::Excel,
+            "rfc4180" => export::CsvDialect::Rfc4180,
+            other => {
+                return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                    "unknown csv_dialect `{other}` (expected excel or rfc4180)"
+                )));
+            }
+        };
+        let options = export::Options {
+            lang,
+            include_private,
+            csv_dialect,
+            base_url: None,
+        };
+        let catalog = &self.inner;
+        let loaded = &self.load_diagnostics;
+        enum Failure {
+            Invalid(Vec<Diagnostic>),
+            Render(export::Error),
+            Write(export::WriteError),
+        }
+        let outcome = py.detach(|| {
+            let mut all = loaded.clone();
+            all.extend(validate::validate(catalog, today));
+            if all.iter().any(Diagnostic::is_error) {
+                diagnostic::sort(&mut all);
+                return Err(Failure::Invalid(all));
+            }
+            let files = export::render(catalog, format, &options).map_err(Failure::Render)?;
+            export::write(&files, &out_dir, &export::WriteOptions { force }).map_err(Failure::Write)
+        });
+        match outcome {
+            Ok(paths) => Ok(paths.iter().map(|p| p.display().to_string()).collect()),
+            Err(Failure::Invalid(diagnostics)) => Err(catalog_error(
+                py,
+                "the catalog has errors and was not exported".to_owned(),
+                diagnostics,
+            )),
+            Err(Failure::Render(e)) => Err(pyo3::exceptions::PyValueError::new_err(e.to_string())),
+            Err(Failure::Write(
+                e @ (export::WriteError::NotEmpty(_) | export::WriteError::Exists(_)),
+            )) => Err(pyo3::exceptions::PyFileExistsError::new_err(e.to_string())),
+            Err(Failure::Write(e)) => Err(pyo3::exceptions::PyOSError::new_err(e.to_string())),
+        }
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "Catalog(projects={}, partners={}, offers={})",

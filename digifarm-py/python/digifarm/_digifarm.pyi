@@ -86,6 +86,17 @@ class Catalog:
         today: Optional[datetime.date] = None,
     ) -> List[Dict[str, Any]]: ...
     def assign(self, today: Optional[datetime.date] = None) -> Dict[str, Any]: ...
+    def export(
+        self,
+        format: Literal["json", "jsonl", "csv", "markdown", "jsonld", "atom", "html", "publiccode"],
+        out_dir: Union[str, "os.PathLike[str]"],
+        *,
+        lang: Optional[str] = None,
+        include_private: bool = False,
+        csv_dialect: Literal["excel", "rfc4180"] = "excel",
+        force: bool = False,
+        today: Optional[datetime.date] = None,
+    ) -> List[str]: ...
     @property
     def config(self) -> _Record: ...
 
