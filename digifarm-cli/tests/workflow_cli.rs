@@ -317,3 +317,76 @@ fn proposal_schema_is_published() {
         serde_json::json!(["project", "proposer", "attestations"])
     );
 }
+
+#[test]
+fn matching_on_a_merged_catalog_lets_a_remote_partner_help_another_city() {
+    let dir = tempfile::tempdir().unwrap();
+    // Münster without its hosting offer: fewer local technical offers than open technical needs.
+    let ms = muenster_copy(dir.path());
+    std::fs::remove_file(ms.join("offers/citeq-hosting.yaml")).unwrap();
+    // Köln: one association with a remote technical offer.
+    let k = dir.path().join("koeln");
+    for sub in ["partners", "offers"] {
+        std::fs::create_dir_all(k.join(sub)).unwrap();
+    }
+    std::fs::write(
+        k.join("digifarm.toml"),
+        "[city]\nname = \"Köln\"\nags = \"05315000\"\ncode = \"k\"\nlanguages = [\"de\", \"en\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        k.join("partners/dev-verein.yaml"),
+        "id: dev-verein\nname: Dev-Verein Köln\nkind: association\nregion: '05315000'\n",
+    )
+    .unwrap();
+    std::fs::write(
+        k.join("offers/remote-dev.yaml"),
+        "id: remote-dev\npartner: dev-verein\nkind: technical\nskills: [react, typescript, python, devops]\nremote: true\ncapacity: {projects: 3}\n",
+    )
+    .unwrap();
+    let out = dir.path().join("merged");
+    let o = digifarm(&[
+        "merge",
+        ms.to_str().unwrap(),
+        k.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let o = digifarm(&[
+        "match",
+        out.to_str().unwrap(),
+        "--assign",
+        "--format",
+        "json",
+        "--today",
+        "2026-11-26",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let pairs: Vec<(String, String)> = v["assignment"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["project"].as_str().unwrap().to_owned(),
+                a["offer"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    // The Köln offer helps Münster projects (Köln has none), up to its capacity of three.
+    let remote: Vec<&(String, String)> =
+        pairs.iter().filter(|(_, o)| o == "k/remote-dev").collect();
+    assert!(!remote.is_empty(), "{pairs:?}");
+    assert!(remote.len() <= 3, "{pairs:?}");
+    assert!(
+        remote.iter().all(|(p, _)| p.starts_with("ms/")),
+        "{pairs:?}"
+    );
+}
