@@ -2,7 +2,6 @@
 //! (`digifarm-json`, `digifarm-csv`, `publiccode`, `civic-json`).
 
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -285,69 +284,19 @@ fn write_catalog(import: &Import, out: &Path, force: bool) -> Result<Vec<FileRes
 /// Writes `content` to `path` through a temporary file in the same directory and a rename,
 /// so that readers never see half a file. Without `overwrite`, an existing file is kept.
 fn write_atomic(path: &Path, content: &[u8], overwrite: bool) -> Result<Action, CliError> {
-    let fail = |e: std::io::Error| CliError(format!("cannot write {}: {e}", path.display()));
+    use digifarm_core::catalog::write::{self, WriteError};
     match std::fs::read(path) {
         Ok(existing) if existing == content => return Ok(Action::Unchanged),
         Ok(_) if !overwrite => return Ok(Action::Skipped),
         Ok(_) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(fail(e)),
+        Err(e) => return Err(CliError(format!("cannot write {}: {e}", path.display()))),
     }
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let (tmp, mut file) = create_temp(dir, &name).map_err(fail)?;
-    let result = (|| {
-        file.write_all(content)?;
-        file.sync_all()?;
-        drop(file);
-        if overwrite {
-            std::fs::rename(&tmp, path)?;
-            return Ok(Action::Written);
-        }
-        // A hard link fails if the target exists: no window in which another writer's file
-        // could be replaced.
-        match std::fs::hard_link(&tmp, path) {
-            Ok(()) => {
-                std::fs::remove_file(&tmp)?;
-                Ok(Action::Written)
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                std::fs::remove_file(&tmp)?;
-                Ok(Action::Skipped)
-            }
-            Err(_) if !path.exists() => {
-                // File systems without hard links.
-                std::fs::rename(&tmp, path)?;
-                Ok(Action::Written)
-            }
-            Err(e) => Err(e),
-        }
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result.map_err(fail)
-}
-
-/// A new temporary file next to the target; a name left over from a crashed run is skipped.
-fn create_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, std::fs::File)> {
-    let mut attempt = 0u32;
-    loop {
-        let tmp = dir.join(format!(".{name}.tmp-{}-{attempt}", std::process::id()));
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-        {
-            Ok(file) => return Ok((tmp, file)),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 100 => {
-                attempt += 1;
-            }
-            Err(e) => return Err(e),
-        }
+    match write::write_atomic(path, content, overwrite) {
+        Ok(()) => Ok(Action::Written),
+        // Created by someone else since the check above: left alone.
+        Err(WriteError::Exists { .. }) => Ok(Action::Skipped),
+        Err(e) => Err(CliError(e.to_string())),
     }
 }
 

@@ -7,7 +7,6 @@
 //! with [`WriteOptions::force`]; files already there that the export does not produce are
 //! left alone. Inputs are never touched.
 
-use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
@@ -55,25 +54,16 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
     }
 }
 
-/// Writes `bytes` to `target` through a temporary file in the same directory and a rename.
+/// Writes `bytes` to `target` atomically (the catalog's writer: a temporary file in the same
+/// directory, synced, then renamed over the target).
 fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), WriteError> {
-    let dir = target.parent().unwrap_or(Path::new("."));
-    let name = target
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.digifarm-tmp", std::process::id()));
-    let result = (|| {
-        let mut f = std::fs::File::create(&tmp).map_err(io(&tmp))?;
-        f.write_all(bytes).map_err(io(&tmp))?;
-        f.flush().map_err(io(&tmp))?;
-        drop(f);
-        std::fs::rename(&tmp, target).map_err(io(target))
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    crate::catalog::write::write_atomic(target, bytes, true).map_err(|e| match e {
+        crate::catalog::write::WriteError::Io { path, source } => WriteError::Io { path, source },
+        other => WriteError::Io {
+            path: target.to_owned(),
+            source: std::io::Error::other(other.to_string()),
+        },
+    })
 }
 
 fn checked_relative(path: &str) -> Result<&Path, WriteError> {
