@@ -468,17 +468,7 @@ fn file_diag(code: Code, path: &str, message: String, pos: source::Pos) -> Diagn
 }
 
 fn parse_error(path: &str, e: ParseError) -> Diagnostic {
-    let help = match e.code {
-        Code::DuplicateKey => Some("remove or rename one of the two keys"),
-        Code::TooDeep => Some("catalog records need only a few levels of nesting"),
-        Code::InvalidNumber => Some("write a finite number"),
-        _ => None,
-    };
-    let d = file_diag(e.code, path, e.message, e.pos);
-    match help {
-        Some(h) => d.with_help(h),
-        None => d,
-    }
+    e.to_diagnostic(path)
 }
 
 fn read_job(job: &Job) -> FileResult {
@@ -535,12 +525,10 @@ fn read_job(job: &Job) -> FileResult {
             return result;
         }
     };
-    let text = match source::check_utf8(&bytes) {
-        Ok(t) => t.strip_prefix('\u{feff}').unwrap_or(t),
+    let text = match source::decode(&bytes) {
+        Ok(t) => t,
         Err(e) => {
-            result
-                .diagnostics
-                .push(parse_error(&path, e).with_help("save the file as UTF-8"));
+            result.diagnostics.push(parse_error(&path, e));
             return result;
         }
     };
@@ -554,15 +542,6 @@ fn read_job(job: &Job) -> FileResult {
         format,
         text: Arc::clone(&text),
     });
-    if text.trim().is_empty() {
-        result.diagnostics.push(file_diag(
-            Code::EmptyFile,
-            &path,
-            "the file is empty".to_owned(),
-            source::Pos::default(),
-        ));
-        return result;
-    }
     match job.kind {
         JobKind::Config => read_config(&path, &text, &mut result),
         JobKind::Records(kind) => match format {

@@ -106,21 +106,13 @@ pub fn import(bytes: &[u8], file: &str) -> Import {
         positions: PosMap::new(),
         out: Import::default(),
     };
-    let text = match source::check_utf8(bytes) {
-        Ok(t) => t.strip_prefix('\u{feff}').unwrap_or(t),
+    let text = match source::decode(bytes) {
+        Ok(t) => t,
         Err(e) => {
-            ctx.out
-                .diagnostics
-                .push(Diagnostic::new(e.code, file, "", e.message).at(e.pos.line, e.pos.column));
+            ctx.out.diagnostics.push(e.to_diagnostic(file));
             return ctx.out;
         }
     };
-    if text.trim().is_empty() {
-        ctx.out
-            .diagnostics
-            .push(Diagnostic::new(Code::EmptyFile, file, "", "the file is empty").at(1, 1));
-        return ctx.out;
-    }
     let value = match source::json::parse(text) {
         Ok(v) => v,
         Err(e) => {

@@ -29,9 +29,8 @@ pub fn import(bytes: &[u8], file: &str) -> Import {
         Ok(t) => t,
         Err(e) => {
             out.diagnostics.push(
-                Diagnostic::new(e.code, file, "", e.message)
-                    .with_help("save the spreadsheet as \"CSV UTF-8\"")
-                    .at(e.pos.line, e.pos.column),
+                e.to_diagnostic(file)
+                    .with_help("save the spreadsheet as \"CSV UTF-8\""),
             );
             return out;
         }

@@ -65,31 +65,13 @@ pub fn import(bytes: &[u8], file: &str) -> Import {
         file: file.to_owned(),
         out: Import::default(),
     };
-    let text = match std::str::from_utf8(bytes) {
+    let text = match crate::source::decode(bytes) {
         Ok(text) => text,
         Err(e) => {
-            let valid = bytes.get(..e.valid_up_to()).unwrap_or_default();
-            let prefix = std::str::from_utf8(valid).unwrap_or_default();
-            let (line, column) = end_position(prefix);
-            ctx.push(
-                Diagnostic::new(
-                    Code::InvalidUtf8,
-                    file,
-                    "",
-                    format!("the file is not valid UTF-8 (byte {})", e.valid_up_to()),
-                )
-                .with_help("save the file as UTF-8")
-                .at(line, column),
-            );
+            ctx.push(e.to_diagnostic(file));
             return ctx.out;
         }
     };
-    // Spreadsheet exports often start with a byte-order mark.
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.trim().is_empty() {
-        ctx.push(Diagnostic::new(Code::EmptyFile, file, "", "the file is empty").at(1, 1));
-        return ctx.out;
-    }
     let root = match json_tree::parse(text, MAX_DEPTH) {
         Ok(root) => root,
         Err(e) => {
@@ -132,17 +114,6 @@ pub(crate) fn import_rows(items: &[Node], out: Import, file: &str) -> Import {
     }
     diagnostic::sort(&mut ctx.out.diagnostics);
     ctx.out
-}
-
-/// Line and column just after `prefix`.
-fn end_position(prefix: &str) -> (u32, u32) {
-    let line = prefix.matches('\n').count() + 1;
-    let last = prefix.rsplit('\n').next().unwrap_or_default();
-    (to_u32(line), to_u32(last.chars().count() + 1))
-}
-
-fn to_u32(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 struct Ctx {

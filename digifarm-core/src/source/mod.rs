@@ -136,6 +136,44 @@ pub fn positions(text: &str, format: Format) -> PosMap {
     }
 }
 
+impl ParseError {
+    /// The error as a diagnostic about `file`, at its position, with a fix hint where one is
+    /// known.
+    pub fn to_diagnostic(&self, file: &str) -> crate::Diagnostic {
+        let help = match self.code {
+            Code::InvalidUtf8 => Some("save the file as UTF-8"),
+            Code::DuplicateKey => Some("remove or rename one of the two keys"),
+            Code::TooDeep => Some("catalog records need only a few levels of nesting"),
+            Code::InvalidNumber => Some("write a finite number"),
+            _ => None,
+        };
+        let d = crate::Diagnostic::new(self.code, file, "", self.message.clone())
+            .at(self.pos.line.max(1), self.pos.column.max(1));
+        match help {
+            Some(h) => d.with_help(h),
+            None => d,
+        }
+    }
+}
+
+/// The text of a file: checked to be UTF-8, a leading byte order mark (which spreadsheet
+/// exports often write) skipped, and refused when it holds nothing but white space.
+///
+/// # Errors
+/// `invalid-utf8` at the first bad byte, or `empty-file`.
+pub fn decode(bytes: &[u8]) -> Result<&str, ParseError> {
+    let text = check_utf8(bytes)?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.trim().is_empty() {
+        return Err(ParseError {
+            code: Code::EmptyFile,
+            message: "the file is empty".to_owned(),
+            pos: Pos::new(1, 1),
+        });
+    }
+    Ok(text)
+}
+
 /// The first byte that is not valid UTF-8, as an error with its position.
 pub fn check_utf8(bytes: &[u8]) -> Result<&str, ParseError> {
     std::str::from_utf8(bytes).map_err(|e| {
