@@ -61,8 +61,13 @@ struct Builder<'m> {
 }
 
 impl Builder<'_> {
-    /// The pointer a node starting now gets, and whether it is a mapping key.
+    /// The pointer a node starting now gets (empty unless positions are being collected:
+    /// the plain parse builds no pointer strings), and whether it is a mapping key.
     fn child_pointer(&self) -> (String, bool) {
+        if self.positions.is_none() {
+            let is_key = matches!(self.stack.last(), Some(Frame::Map { key: None, .. }));
+            return (String::new(), is_key);
+        }
         match self.stack.last() {
             None => (String::new(), false),
             Some(Frame::Seq { items, pointer, .. }) => {
@@ -96,6 +101,7 @@ impl Builder<'_> {
         if anchor != 0 {
             self.anchors.insert(anchor, value.clone());
         }
+        let tracking = self.positions.is_some();
         match self.stack.last_mut() {
             None => {
                 self.root = Some(value);
@@ -129,10 +135,14 @@ impl Builder<'_> {
                             span,
                         ));
                     }
-                    let mut p = pointer.clone();
-                    push_pointer(&mut p, &k);
-                    *key = Some(k);
-                    self.record(p, span);
+                    if tracking {
+                        let mut p = pointer.clone();
+                        push_pointer(&mut p, &k);
+                        *key = Some(k);
+                        self.record(p, span);
+                    } else {
+                        *key = Some(k);
+                    }
                     Ok(())
                 }
                 Some(k) => {
@@ -159,7 +169,9 @@ impl Builder<'_> {
                 span,
             ));
         }
-        self.record(pointer.clone(), span);
+        if self.positions.is_some() {
+            self.record(pointer.clone(), span);
+        }
         self.stack.push(if seq {
             Frame::Seq {
                 items: Vec::new(),
