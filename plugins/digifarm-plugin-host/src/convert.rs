@@ -1,41 +1,13 @@
 //! Between the core model and the plugin interface's records.
 //!
-//! Outbound conversion drops every private field: contacts of projects and partners never
-//! reach a plugin. Inbound records (from importers) go through the core model's serde
+//! Outbound, only the city travels as a WIT record (records in batches are encoded, see
+//! `encode`). Inbound records (from importers) go through the core model's serde
 //! definitions, so an importer cannot produce a record the model would refuse.
 
-use digifarm_core::model::{self, CityConfig, LocalizedText};
+use digifarm_core::model::CityConfig;
 use serde_json::{Map, Value, json};
 
 use crate::bindings::types as wit;
-
-fn kebab<T: serde::Serialize>(value: &T) -> String {
-    match serde_json::to_value(value) {
-        Ok(Value::String(s)) => s,
-        _ => String::new(),
-    }
-}
-
-fn localized(text: Option<&LocalizedText>) -> Vec<wit::Text> {
-    match text {
-        None => Vec::new(),
-        Some(LocalizedText::Plain(s)) => vec![wit::Text {
-            lang: String::new(),
-            value: s.clone(),
-        }],
-        Some(LocalizedText::Localized(map)) => map
-            .iter()
-            .map(|(lang, value)| wit::Text {
-                lang: lang.clone(),
-                value: value.clone(),
-            })
-            .collect(),
-    }
-}
-
-fn date(d: Option<chrono::NaiveDate>) -> Option<String> {
-    d.map(|d| d.to_string())
-}
 
 /// The city a plugin sees.
 pub fn city(config: &CityConfig) -> wit::City {
@@ -44,96 +16,6 @@ pub fn city(config: &CityConfig) -> wit::City {
         ags: config.city.ags.clone(),
         languages: config.city.languages.clone(),
         website: config.city.website.clone(),
-    }
-}
-
-/// A project as a plugin sees it: public fields only (no contacts, no history, no notes).
-pub fn project(p: &model::Project) -> wit::Project {
-    wit::Project {
-        id: p.id.clone(),
-        name: p.name.clone(),
-        summary: localized(Some(&p.summary)),
-        description: localized(p.description.as_ref()),
-        status: p.status.as_str().to_owned(),
-        status_since: date(p.status_since),
-        lifecycle: p.lifecycle.as_str().to_owned(),
-        categories: p.categories.clone(),
-        software_type: p.software_type.clone(),
-        complexity: p.complexity.map(|c| c.as_str().to_owned()),
-        technologies: p.technologies.clone(),
-        origin: p.origin.as_ref().map(|o| wit::Origin {
-            city: o.city.clone(),
-            community: o.community.clone(),
-            started: o.started.clone(),
-        }),
-        admitted_on: date(p.admitted_on),
-        links: wit::Links {
-            homepage: p.links.homepage.clone(),
-            source: p.links.source.clone(),
-            info: p.links.info.clone(),
-        },
-        license: p.license.clone(),
-        deployment: p.deployment.as_ref().map(|d| wit::Deployment {
-            mode: kebab(&d.mode),
-            cities: d.cities.clone(),
-        }),
-        needs: p.needs.iter().map(need).collect(),
-        last_reviewed: date(p.last_reviewed),
-    }
-}
-
-fn need(n: &model::Need) -> wit::Need {
-    wit::Need {
-        kind: n.kind.clone(),
-        description: localized(n.description.as_ref()),
-        skills: n.skills.clone(),
-        hours_per_month: n.hours_per_month,
-        eur_per_year: n.eur_per_year,
-        priority: n.priority.as_str().to_owned(),
-        since: date(n.since),
-        supported_by: n
-            .supported_by
-            .iter()
-            .map(|s| wit::SupportRef {
-                partner: s.partner.clone(),
-                offer: s.offer.clone(),
-                since: date(s.since),
-            })
-            .collect(),
-    }
-}
-
-/// A partner as a plugin sees it (no contacts, no description).
-pub fn partner(p: &model::Partner) -> wit::Partner {
-    wit::Partner {
-        id: p.id.clone(),
-        name: p.name.clone(),
-        kind: p.kind.as_str().to_owned(),
-        sectors: p.sectors.clone(),
-        region: p.region.clone(),
-        website: p.website.clone(),
-    }
-}
-
-/// An offer as a plugin sees it.
-pub fn offer(o: &model::SupportOffer) -> wit::Offer {
-    wit::Offer {
-        id: o.id.clone(),
-        partner: o.partner.clone(),
-        kind: o.kind.clone(),
-        description: localized(o.description.as_ref()),
-        skills: o.skills.clone(),
-        topics: o.topics.clone(),
-        regions: o.regions.clone(),
-        remote: o.remote,
-        capacity: wit::Capacity {
-            projects: o.capacity.projects,
-            hours_per_month: o.capacity.hours_per_month,
-        },
-        budget_eur_per_year: o.budget_eur_per_year,
-        license_requirement: o.license_requirement.clone(),
-        valid_from: date(o.valid_from),
-        valid_until: date(o.valid_until),
     }
 }
 
@@ -410,11 +292,5 @@ impl WireSize for wit::Score {
             .iter()
             .map(|t| t.name.wire_size() + t.explanation.wire_size() + 8)
             .sum::<usize>()
-    }
-}
-
-impl WireSize for wit::Candidate {
-    fn wire_size(&self) -> usize {
-        self.project.wire_size() + self.offer.wire_size() + self.partner.wire_size() + 4
     }
 }

@@ -33,6 +33,7 @@
 mod bindings;
 mod cache;
 mod convert;
+mod encode;
 mod error;
 mod host;
 pub mod manifest;

@@ -16,6 +16,7 @@ use wasmtime::{Engine, Store, Trap};
 use crate::bindings::{exporter, importer, scorer, types as wit, validator};
 use crate::cache::CacheStatus;
 use crate::convert::{self, WireSize};
+use crate::encode::Encoder;
 use crate::error::{Error, ErrorKind, Result};
 use crate::host::{self, Host, Limits};
 use crate::manifest::{self, Kind, Manifest};
@@ -141,6 +142,35 @@ fn resolve_limit(
 
 fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// A scorer batch: each project, partner and offer once, the candidates as indexes into them.
+fn encode_candidates(batch: &[Candidate<'_>]) -> Vec<u8> {
+    fn slot<'a, T>(item: &'a T, seen: &mut HashMap<*const T, u32>, list: &mut Vec<&'a T>) -> u32 {
+        *seen.entry(std::ptr::from_ref(item)).or_insert_with(|| {
+            list.push(item);
+            to_u32(list.len() - 1)
+        })
+    }
+    let (mut projects, mut partners, mut offers) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut seen_p, mut seen_pa, mut seen_o) = (HashMap::new(), HashMap::new(), HashMap::new());
+    let refs: Vec<[u32; 4]> = batch
+        .iter()
+        .map(|c| {
+            [
+                slot(c.project, &mut seen_p, &mut projects),
+                to_u32(c.need_index),
+                slot(c.offer, &mut seen_o, &mut offers),
+                slot(c.partner, &mut seen_pa, &mut partners),
+            ]
+        })
+        .collect();
+    let mut enc = Encoder::new(projects.len() * 1024 + offers.len() * 256 + refs.len() * 16);
+    enc.projects(projects.into_iter());
+    enc.partners(partners.into_iter());
+    enc.offers(offers.into_iter());
+    enc.candidates(&refs);
+    enc.finish()
 }
 
 impl Plugin {
@@ -461,19 +491,26 @@ impl Plugin {
         }
         let wit_city = convert::city(city);
         let mut findings = Vec::new();
+        // One input buffer for every batch: allocated (and its pages faulted in) once.
+        let mut buffer = Vec::new();
         for (batch_no, batch) in projects.chunks(self.batch_size).enumerate() {
             let offset = batch_no * self.batch_size;
-            let records: Vec<wit::Project> = batch.iter().map(convert::project).collect();
-            let size = records.iter().map(WireSize::wire_size).sum();
-            let out = self.run(city, size, |store, pre| {
+            let mut enc = Encoder::reuse(std::mem::take(&mut buffer));
+            enc.projects(batch.iter());
+            let input = enc.finish();
+            let out = self.run(city, input.len(), |store, pre| {
                 let Pre::Validator(pre) = pre else {
                     return Err(wasmtime::format_err!("not a validator"));
                 };
                 let instance = pre.instantiate(&mut *store)?;
-                instance.call_validate(&mut *store, &wit_city, &records)
+                instance.call_validate(&mut *store, &wit_city, &input)
             })?;
+            buffer = input;
             let diagnostics = out.map_err(|message| self.err(ErrorKind::Failed { message }))?;
             self.check_output_size(diagnostics.wire_size())?;
+            if diagnostics.is_empty() {
+                continue;
+            }
             let index: HashMap<&str, usize> = batch
                 .iter()
                 .enumerate()
@@ -530,22 +567,13 @@ impl Plugin {
         let wit_city = convert::city(city);
         let mut scores = Vec::with_capacity(candidates.len());
         for batch in candidates.chunks(self.batch_size) {
-            let records: Vec<wit::Candidate> = batch
-                .iter()
-                .map(|c| wit::Candidate {
-                    project: convert::project(c.project),
-                    need_index: to_u32(c.need_index),
-                    offer: convert::offer(c.offer),
-                    partner: convert::partner(c.partner),
-                })
-                .collect();
-            let size = records.iter().map(WireSize::wire_size).sum();
-            let out = self.run(city, size, |store, pre| {
+            let input = encode_candidates(batch);
+            let out = self.run(city, input.len(), |store, pre| {
                 let Pre::Scorer(pre) = pre else {
                     return Err(wasmtime::format_err!("not a scorer"));
                 };
                 let instance = pre.instantiate(&mut *store)?;
-                instance.call_score(&mut *store, &wit_city, &records)
+                instance.call_score(&mut *store, &wit_city, &input)
             })?;
             let out = out.map_err(|message| self.err(ErrorKind::Failed { message }))?;
             self.check_output_size(out.wire_size())?;
@@ -588,20 +616,18 @@ impl Plugin {
         if !matches!(self.pre, Pre::Exporter(_)) {
             return Err(self.wrong_kind(Kind::Exporter));
         }
-        let record = wit::Catalog {
-            city: convert::city(&catalog.config),
-            projects: catalog.projects.iter().map(convert::project).collect(),
-            partners: catalog.partners.iter().map(convert::partner).collect(),
-            offers: catalog.offers.iter().map(convert::offer).collect(),
-        };
-        let size =
-            record.projects.wire_size() + record.partners.wire_size() + record.offers.wire_size();
-        let out = self.run(&catalog.config, size, |store, pre| {
+        let mut enc = Encoder::new(catalog.projects.len() * 1024 + 4096);
+        enc.city(&catalog.config);
+        enc.projects(catalog.projects.iter());
+        enc.partners(catalog.partners.iter());
+        enc.offers(catalog.offers.iter());
+        let input = enc.finish();
+        let out = self.run(&catalog.config, input.len(), |store, pre| {
             let Pre::Exporter(pre) = pre else {
                 return Err(wasmtime::format_err!("not an exporter"));
             };
             let instance = pre.instantiate(&mut *store)?;
-            instance.call_export_catalog(&mut *store, &record)
+            instance.call_export_catalog(&mut *store, &input)
         })?;
         let out = out.map_err(|message| self.err(ErrorKind::Failed { message }))?;
         self.check_output_size(out.bytes.len() + out.media_type.len())?;

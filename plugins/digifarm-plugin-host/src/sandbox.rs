@@ -152,7 +152,8 @@ impl LogBuffer {
 pub(crate) struct HostApi {
     pub(crate) log: LogBuffer,
     pub(crate) config: BTreeMap<String, String>,
-    pub(crate) policy: Policy,
+    /// The city's policy with a cache of verdicts: a batch repeats the same few licences.
+    pub(crate) licenses: license::Checker,
 }
 
 impl wit_host::Host for HostApi {
@@ -174,7 +175,7 @@ impl wit_host::Host for HostApi {
                 problems: vec!["license-invalid: expression longer than 4096 bytes".to_owned()],
             };
         }
-        let verdict = license::check(&expression, &self.policy);
+        let verdict = self.licenses.check(&expression);
         LicenseVerdict {
             valid_expression: verdict.valid_expression,
             allowed: verdict.allowed,
@@ -310,7 +311,7 @@ impl State {
             api: HostApi {
                 log: LogBuffer::new(spec.log_limit),
                 config: spec.config.clone(),
-                policy: spec.policy.clone(),
+                licenses: license::Checker::with_capacity(spec.policy.clone(), 256),
             },
             denied: None,
             stdout,

@@ -443,3 +443,63 @@ fn compiled_cache_hits_and_refuses_tampered_artefacts() {
     );
     assert!(third.validate(&city(), &projects()).is_ok());
 }
+
+/// Every public field crosses the encoded input intact: the hostile plugin echoes what the
+/// SDK decoded (its `Debug` form), and each field shows up with its value.
+#[test]
+fn every_public_field_reaches_the_plugin_intact() {
+    let Some(dir) = plugins_dir() else { return };
+    let host = host();
+    let full = project(json!({
+        "id": "stadtbaum",
+        "name": "Stadtbaum „Linde“",
+        "summary": {"de": "Bäume der Stadt", "en": "The city's trees"},
+        "description": "Ein Kataster",
+        "status": "live",
+        "status_since": "2024-05-01",
+        "lifecycle": "sustained",
+        "categories": ["umwelt", "daten"],
+        "software_type": "web-app",
+        "complexity": "medium",
+        "technologies": ["rust", "postgis"],
+        "origin": {"city": "Münster", "community": "Code for Münster", "started": "2019"},
+        "admitted_on": "2022-09-01",
+        "links": {"homepage": "https://baum.example", "source": "https://git.example/baum", "info": "https://info.example"},
+        "license": "GPL-3.0-or-later",
+        "deployment": {"mode": "per-city", "cities": ["Münster", "Osnabrück"]},
+        "needs": [
+            {"kind": "technical", "description": {"en": "Hosting"}, "skills": ["ops", "k8s"],
+             "hours_per_month": 12.5, "priority": "high", "since": "2025-01-02",
+             "supported_by": [{"partner": "citeq", "offer": "citeq-hosting", "since": "2025-02-03"}]},
+            {"kind": "financial", "eur_per_year": 1500.0, "priority": "low"}
+        ],
+        "last_reviewed": "2026-03-04",
+    }));
+    let findings = hostile(host, &dir, "dump", |_| {})
+        .validate(&city(), &[full])
+        .expect("dump");
+    assert_eq!(findings.len(), 1);
+    let seen = &findings[0].diagnostic.message;
+    for expected in [
+        r#"name: "Münster", ags: Some("05515000"), languages: ["de", "en"], website: Some("https://www.stadt-muenster.de")"#,
+        r#"id: "stadtbaum", name: "Stadtbaum „Linde“""#,
+        r#"summary: [Text { lang: "de", value: "Bäume der Stadt" }, Text { lang: "en", value: "The city's trees" }]"#,
+        r#"description: [Text { lang: "", value: "Ein Kataster" }]"#,
+        r#"status: "live", status_since: Some("2024-05-01"), lifecycle: "sustained""#,
+        r#"categories: ["umwelt", "daten"], software_type: Some("web-app"), complexity: Some("medium")"#,
+        r#"technologies: ["rust", "postgis"]"#,
+        r#"origin: Some(Origin { city: Some("Münster"), community: Some("Code for Münster"), started: Some("2019") })"#,
+        r#"admitted_on: Some("2022-09-01")"#,
+        r#"links: Links { homepage: Some("https://baum.example"), source: Some("https://git.example/baum"), info: Some("https://info.example") }"#,
+        r#"license: "GPL-3.0-or-later""#,
+        r#"deployment: Some(Deployment { mode: "per-city", cities: ["Münster", "Osnabrück"] })"#,
+        r#"Need { kind: "technical", description: [Text { lang: "en", value: "Hosting" }], skills: ["ops", "k8s"], hours_per_month: Some(12.5), eur_per_year: None, priority: "high", since: Some("2025-01-02"), supported_by: [SupportRef { partner: "citeq", offer: Some("citeq-hosting"), since: Some("2025-02-03") }] }"#,
+        r#"Need { kind: "financial", description: [], skills: [], hours_per_month: None, eur_per_year: Some(1500.0), priority: "low", since: None, supported_by: [] }"#,
+        r#"last_reviewed: Some("2026-03-04")"#,
+    ] {
+        assert!(
+            seen.contains(expected),
+            "`{expected}` not in the dump: {seen}"
+        );
+    }
+}

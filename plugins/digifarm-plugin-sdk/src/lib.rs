@@ -6,16 +6,16 @@
 //! is a WebAssembly component that the digifarm host runs in a sandbox.
 //!
 //! ```ignore
-//! use digifarm_plugin_sdk::{export, Validator, City, Project, Diagnostic, Severity};
+//! use digifarm_plugin_sdk::{export, Validator, City, Project, Diagnostic};
 //!
 //! struct NeedsSource;
 //!
 //! impl Validator for NeedsSource {
-//!     fn validate(_city: City, projects: Vec<Project>) -> Result<Vec<Diagnostic>, String> {
+//!     fn validate(_city: &City, projects: &[Project<'_>]) -> Result<Vec<Diagnostic>, String> {
 //!         Ok(projects
-//!             .into_iter()
+//!             .iter()
 //!             .filter(|p| p.links.source.is_none())
-//!             .map(|p| Diagnostic::error(&p.id, "source-missing", "/links/source", "no source link"))
+//!             .map(|p| Diagnostic::error(p.id, "source-missing", "/links/source", "no source link"))
 //!             .collect())
 //!     }
 //! }
@@ -24,8 +24,10 @@
 //! ```
 //!
 //! The records are the ones of the WIT package `digifarm:plugin@0.1.0` (`plugins/wit/`):
-//! public fields only. A panic in the plugin is reported to the host's log, so the error the
-//! city sees carries the panic message.
+//! public fields only. Validators, scorers and exporters receive them as borrowed views
+//! ([`Project`], [`Offer`], …) decoded from the host's `encoded` input without copying;
+//! importers return owned WIT records ([`record::Project`], …). A panic in the plugin is
+//! reported to the host's log, so the error the city sees carries the panic message.
 
 extern crate alloc;
 
@@ -85,10 +87,23 @@ pub mod __importer {
     });
 }
 
+mod records;
+
 pub use __validator::digifarm::plugin::types::{
-    Candidate, Capacity, Catalog, City, Deployment, Diagnostic, ExportOutput, ImportOutput, Links,
-    Need, Offer, Origin, Partner, Project, Score, ScoreTerm, Severity, SupportRef, Text,
+    City, Diagnostic, ExportOutput, ImportOutput, Score, ScoreTerm, Severity,
 };
+pub use records::{
+    Candidate, Capacity, Catalog, DecodeError, Decoder, Deployment, Links, Need, Offer, Origin,
+    Partner, Project, ScorerBatch, SupportRef, Text, decode_catalog, decode_projects,
+    decode_scorer_batch,
+};
+
+/// The owned WIT records an importer returns (inside [`ImportOutput`]).
+pub mod record {
+    pub use crate::__validator::digifarm::plugin::types::{
+        Capacity, Deployment, Links, Need, Offer, Origin, Partner, Project, SupportRef, Text,
+    };
+}
 
 /// What the host offers: a bounded log, the configuration the city granted, the licence
 /// engine.
@@ -114,19 +129,19 @@ pub mod host {
 /// A validator: a batch of projects in, findings out.
 pub trait Validator {
     /// Checks a batch of projects. `subject` of each finding is the project id.
-    fn validate(city: City, projects: Vec<Project>) -> Result<Vec<Diagnostic>, String>;
+    fn validate(city: &City, projects: &[Project<'_>]) -> Result<Vec<Diagnostic>, String>;
 }
 
 /// A scorer: one score per candidate, in the same order.
 pub trait Scorer {
     /// Scores a batch of candidates; each `value` in [0, 1].
-    fn score(city: City, candidates: Vec<Candidate>) -> Result<Vec<Score>, String>;
+    fn score(city: &City, candidates: &[Candidate<'_>]) -> Result<Vec<Score>, String>;
 }
 
 /// An exporter: a catalog in, bytes and their media type out.
 pub trait Exporter {
     /// Renders the catalog.
-    fn export(catalog: Catalog) -> Result<ExportOutput, String>;
+    fn export(catalog: &Catalog<'_>) -> Result<ExportOutput, String>;
 }
 
 /// An importer: bytes and their media type in, records out.
@@ -172,13 +187,38 @@ impl Diagnostic {
 }
 
 /// The text of a localized field in `lang`, else the untagged default, else the first one.
-pub fn text<'a>(field: &'a [Text], lang: &str) -> Option<&'a str> {
+pub fn text<'a>(field: &[Text<'a>], lang: &str) -> Option<&'a str> {
     field
         .iter()
         .find(|t| t.lang == lang)
         .or_else(|| field.iter().find(|t| t.lang.is_empty()))
         .or_else(|| field.first())
-        .map(|t| t.value.as_str())
+        .map(|t| t.value)
+}
+
+/// Decodes a validator's input and runs the plugin on it.
+#[doc(hidden)]
+pub fn __validate<T: Validator>(city: &City, projects: &[u8]) -> Result<Vec<Diagnostic>, String> {
+    __install_panic_hook();
+    let projects = decode_projects(projects).map_err(|e| e.to_string())?;
+    T::validate(city, &projects)
+}
+
+/// Decodes a scorer's input and runs the plugin on it.
+#[doc(hidden)]
+pub fn __score<T: Scorer>(city: &City, batch: &[u8]) -> Result<Vec<Score>, String> {
+    __install_panic_hook();
+    let batch = decode_scorer_batch(batch).map_err(|e| e.to_string())?;
+    let candidates = batch.resolve()?;
+    T::score(city, &candidates)
+}
+
+/// Decodes an exporter's input and runs the plugin on it.
+#[doc(hidden)]
+pub fn __export<T: Exporter>(catalog: &[u8]) -> Result<ExportOutput, String> {
+    __install_panic_hook();
+    let catalog = decode_catalog(catalog).map_err(|e| e.to_string())?;
+    T::export(&catalog)
 }
 
 /// Sends panic messages to the host log so that the host's error carries them.
@@ -203,11 +243,10 @@ macro_rules! export {
         impl $crate::__validator::Guest for __DigifarmPlugin {
             fn validate(
                 city: $crate::City,
-                projects: ::std::vec::Vec<$crate::Project>,
+                projects: ::std::vec::Vec<u8>,
             ) -> ::std::result::Result<::std::vec::Vec<$crate::Diagnostic>, ::std::string::String>
             {
-                $crate::__install_panic_hook();
-                <$t as $crate::Validator>::validate(city, projects)
+                $crate::__validate::<$t>(&city, &projects)
             }
         }
         $crate::__validator::__export_validator!(__DigifarmPlugin);
@@ -218,10 +257,9 @@ macro_rules! export {
         impl $crate::__scorer::Guest for __DigifarmPlugin {
             fn score(
                 city: $crate::City,
-                candidates: ::std::vec::Vec<$crate::Candidate>,
+                candidates: ::std::vec::Vec<u8>,
             ) -> ::std::result::Result<::std::vec::Vec<$crate::Score>, ::std::string::String> {
-                $crate::__install_panic_hook();
-                <$t as $crate::Scorer>::score(city, candidates)
+                $crate::__score::<$t>(&city, &candidates)
             }
         }
         $crate::__scorer::__export_scorer!(__DigifarmPlugin);
@@ -231,10 +269,9 @@ macro_rules! export {
         pub struct __DigifarmPlugin;
         impl $crate::__exporter::Guest for __DigifarmPlugin {
             fn export_catalog(
-                catalog: $crate::Catalog,
+                catalog: ::std::vec::Vec<u8>,
             ) -> ::std::result::Result<$crate::ExportOutput, ::std::string::String> {
-                $crate::__install_panic_hook();
-                <$t as $crate::Exporter>::export(catalog)
+                $crate::__export::<$t>(&catalog)
             }
         }
         $crate::__exporter::__export_exporter!(__DigifarmPlugin);

@@ -31,7 +31,7 @@ fn timestamp(date: Option<&str>) -> String {
 }
 
 impl Exporter for AtomFeed {
-    fn export(catalog: Catalog) -> Result<ExportOutput, String> {
+    fn export(catalog: &Catalog<'_>) -> Result<ExportOutput, String> {
         let lang = catalog
             .city
             .languages
@@ -49,7 +49,7 @@ impl Exporter for AtomFeed {
                 if !need.supported_by.is_empty() {
                     continue;
                 }
-                let date = need.since.as_deref().or(p.last_reviewed.as_deref());
+                let date = need.since.or(p.last_reviewed);
                 if let Some(d) = date
                     && d > newest.as_str()
                 {
@@ -64,9 +64,9 @@ impl Exporter for AtomFeed {
                 }
                 entries.push(format!(
                     "  <entry>\n    <id>{base}/projects/{id}#need-{i}</id>\n    <title>{name}: {kind} help wanted</title>\n    <link href=\"{base}/projects/{id}\"/>\n    <updated>{updated}</updated>\n    <category term=\"{kind}\"/>\n{categories}    <summary>{summary}</summary>\n  </entry>\n",
-                    id = esc(&p.id),
-                    name = esc(&p.name),
-                    kind = esc(&need.kind),
+                    id = esc(p.id),
+                    name = esc(p.name),
+                    kind = esc(need.kind),
                     updated = timestamp(date),
                     summary = esc(summary),
                 ));

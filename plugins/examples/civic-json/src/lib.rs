@@ -11,9 +11,8 @@
 //! `NOASSERTION` plus a `license-missing` finding, so that digifarm's validation reports it
 //! instead of a guess.
 
-use digifarm_plugin_sdk::{
-    Diagnostic, ImportOutput, Importer, Links, Need, Origin, Project, Text, export,
-};
+use digifarm_plugin_sdk::record::{Links, Need, Origin, Project, Text};
+use digifarm_plugin_sdk::{Diagnostic, ImportOutput, Importer, export};
 use serde_json::Value;
 
 struct CivicJson;

@@ -40,9 +40,9 @@ fn info(subject: &str, message: String) -> Diagnostic {
 }
 
 impl Validator for Hostile {
-    fn validate(city: City, projects: Vec<Project>) -> Result<Vec<Diagnostic>, String> {
+    fn validate(city: &City, projects: &[Project<'_>]) -> Result<Vec<Diagnostic>, String> {
         let mode = host::config("mode").unwrap_or_default();
-        let first = projects.first().map(|p| p.id.clone()).unwrap_or_default();
+        let first = projects.first().map(|p| p.id.to_owned()).unwrap_or_default();
         match mode.as_str() {
             "loop" => {
                 let mut x: u64 = 0;
@@ -101,7 +101,7 @@ impl Validator for Hostile {
             )]),
             "dump" => Ok(projects
                 .iter()
-                .map(|p| info(&p.id, format!("{city:?} {p:?}")))
+                .map(|p| info(p.id, format!("{city:?} {p:?}")))
                 .collect()),
             "log-flood" => {
                 let line = "y".repeat(1024);

@@ -14,7 +14,7 @@ fn same(a: &str, b: &str) -> bool {
 }
 
 impl Scorer for LocalFirst {
-    fn score(city: City, candidates: Vec<Candidate>) -> Result<Vec<Score>, String> {
+    fn score(city: &City, candidates: &[Candidate<'_>]) -> Result<Vec<Score>, String> {
         Ok(candidates
             .iter()
             .map(|c| {
@@ -22,12 +22,12 @@ impl Scorer for LocalFirst {
                     .project
                     .origin
                     .as_ref()
-                    .and_then(|o| o.city.clone())
-                    .unwrap_or_else(|| city.name.clone());
+                    .and_then(|o| o.city)
+                    .unwrap_or(&city.name);
                 let (value, explanation) =
-                    if c.partner.region.as_deref().is_some_and(|r| same(r, &home)) {
+                    if c.partner.region.is_some_and(|r| same(r, home)) {
                         (1.0, format!("{} is based in {home}", c.partner.name))
-                    } else if c.offer.regions.iter().any(|r| same(r, &home)) {
+                    } else if c.offer.regions.iter().any(|r| same(r, home)) {
                         (0.5, format!("{} works in {home}", c.partner.name))
                     } else {
                         (0.0, format!("{} is not local to {home}", c.partner.name))

@@ -20,7 +20,7 @@ fn same_place(a: &str, b: &str) -> bool {
 }
 
 impl Validator for MuensterAdmission {
-    fn validate(city: City, projects: Vec<Project>) -> Result<Vec<Diagnostic>, String> {
+    fn validate(city: &City, projects: &[Project<'_>]) -> Result<Vec<Diagnostic>, String> {
         let partners_cfg = host::config("city_partners").unwrap_or_default();
         let city_partners: Vec<&str> = partners_cfg
             .split(',')
@@ -28,14 +28,14 @@ impl Validator for MuensterAdmission {
             .filter(|s| !s.is_empty())
             .collect();
         let mut out = Vec::new();
-        for p in &projects {
-            let severity = if matches!(p.lifecycle.as_str(), "admitted" | "sustained") {
+        for p in projects {
+            let severity = if matches!(p.lifecycle, "admitted" | "sustained") {
                 Severity::Error
             } else {
                 Severity::Warning
             };
             let mut push = |code: &str, pointer: &str, message: String, help: &str| {
-                let mut d = Diagnostic::error(&p.id, code, pointer, message).with_help(help);
+                let mut d = Diagnostic::error(p.id, code, pointer, message).with_help(help);
                 d.severity = severity;
                 out.push(d);
             };
@@ -43,7 +43,7 @@ impl Validator for MuensterAdmission {
             let from_city = p
                 .origin
                 .as_ref()
-                .and_then(|o| o.city.as_deref())
+                .and_then(|o| o.city)
                 .is_some_and(|c| same_place(c, &city.name));
             let deployed = p
                 .deployment
@@ -52,7 +52,7 @@ impl Validator for MuensterAdmission {
             let city_partner = p.needs.iter().any(|n| {
                 n.supported_by
                     .iter()
-                    .any(|s| city_partners.contains(&s.partner.as_str()))
+                    .any(|s| city_partners.contains(&s.partner))
             });
             if !(from_city || deployed || city_partner) {
                 push(
@@ -66,7 +66,7 @@ impl Validator for MuensterAdmission {
                 );
             }
 
-            match p.links.source.as_deref() {
+            match p.links.source {
                 None => push(
                     "source-repository",
                     "/links",
@@ -82,7 +82,7 @@ impl Validator for MuensterAdmission {
                 Some(_) => {}
             }
 
-            let verdict = host::check_license(&p.license);
+            let verdict = host::check_license(p.license);
             if !verdict.allowed {
                 let why = if verdict.problems.is_empty() {
                     "not allowed by the city's policy".to_owned()
