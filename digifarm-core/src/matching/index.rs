@@ -248,7 +248,8 @@ impl TopK {
     fn new(k: usize) -> Self {
         TopK {
             k,
-            heap: BinaryHeap::with_capacity(k + 1),
+            // `k` may be "all" (usize::MAX): reserve for a typical top k only.
+            heap: BinaryHeap::with_capacity(k.min(1024) + 1),
         }
     }
 

@@ -418,6 +418,31 @@ fn index_ranking_equals_brute_force() {
 }
 
 #[test]
+fn ranking_everything_with_k_usize_max() {
+    let cat = synth::catalog(2, 40, 8, 30);
+    let m = Matcher::new(MatchInput {
+        projects: &cat.projects,
+        partners: &cat.partners,
+        offers: &cat.offers,
+        config: &cat.config,
+        today: synth::REFERENCE_DATE,
+    })
+    .unwrap();
+    for o in 0..cat.offers.len() {
+        assert_eq!(
+            m.rank_needs(o, usize::MAX),
+            m.rank_needs_brute_force(o, usize::MAX)
+        );
+    }
+    for need in m.open_needs() {
+        assert_eq!(
+            m.rank_offers(need, usize::MAX),
+            m.rank_offers_brute_force(need, usize::MAX)
+        );
+    }
+}
+
+#[test]
 fn index_ranking_equals_brute_force_with_ties() {
     // Few distinct values: many equal scores, where id order decides.
     let mut cat = synth::catalog(9, 60, 10, 80);
