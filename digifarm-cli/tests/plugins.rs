@@ -1,6 +1,7 @@
 //! Plugins in the CLI: `digifarm validate` runs the validators digifarm.toml lists and the ones
-//! given with `--plugin`, `digifarm match` the scorers, `digifarm import plugin` an importer;
-//! `digifarm plugin info` shows a plugin. Needs the plugins built by
+//! given with `--plugin`, `digifarm match` the scorers, `digifarm export --plugin` an exporter,
+//! `digifarm import plugin` an importer; `digifarm plugin info` shows a plugin. Needs the
+//! plugins built by
 //! `scripts/test-plugins.sh`; skips (with a reason) otherwise, unless
 //! `DIGIFARM_REQUIRE_PLUGINS=1`.
 #![allow(
@@ -510,4 +511,326 @@ fn a_failing_scorer_plugin_stops_match() {
     );
     assert_eq!(d["pointer"], "/plugins/0");
     assert!(json["assignment"].is_null());
+}
+
+/// A minimal XML reader for the tests: elements with attributes and text, checking that tags
+/// nest, attribute values are quoted and only the predefined entities are used.
+#[derive(Debug, Default)]
+struct Element {
+    name: String,
+    attrs: Vec<(String, String)>,
+    text: String,
+    children: Vec<Element>,
+}
+
+impl Element {
+    fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn child(&self, name: &str) -> &Element {
+        self.children
+            .iter()
+            .find(|c| c.name == name)
+            .unwrap_or_else(|| panic!("<{}> has no <{name}>", self.name))
+    }
+
+    fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
+        self.children.iter().filter(move |c| c.name == name)
+    }
+}
+
+fn unescape(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let end = rest[i..]
+            .find(';')
+            .unwrap_or_else(|| panic!("bare & in {s}"))
+            + i;
+        out.push(match &rest[i + 1..end] {
+            "amp" => '&',
+            "lt" => '<',
+            "gt" => '>',
+            "quot" => '"',
+            "apos" => '\'',
+            other => panic!("unknown entity &{other}; in {s}"),
+        });
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    assert!(!out.is_empty() || s.is_empty());
+    out
+}
+
+fn parse_xml(xml: &str) -> Element {
+    let body = xml
+        .strip_prefix("<?xml version=\"1.0\" encoding=\"utf-8\"?>")
+        .unwrap_or_else(|| panic!("no XML declaration: {xml}"));
+    let mut stack: Vec<Element> = vec![Element::default()];
+    let mut rest = body;
+    while let Some(start) = rest.find('<') {
+        let text = &rest[..start];
+        assert!(!text.contains('>'), "stray > in {text}");
+        let top = stack.last_mut().unwrap();
+        top.text.push_str(&unescape(text));
+        let end = rest[start..].find('>').unwrap() + start;
+        let tag = &rest[start + 1..end];
+        rest = &rest[end + 1..];
+        if let Some(name) = tag.strip_prefix('/') {
+            let done = stack.pop().unwrap();
+            assert_eq!(done.name, name, "mismatched closing tag");
+            stack.last_mut().unwrap().children.push(done);
+            continue;
+        }
+        let self_closing = tag.ends_with('/');
+        let tag = tag.trim_end_matches('/');
+        let (name, mut attrs_text) = tag.split_once(char::is_whitespace).unwrap_or((tag, ""));
+        let mut element = Element {
+            name: name.to_owned(),
+            ..Element::default()
+        };
+        loop {
+            attrs_text = attrs_text.trim_start();
+            if attrs_text.is_empty() {
+                break;
+            }
+            let (key, after) = attrs_text
+                .split_once("=\"")
+                .unwrap_or_else(|| panic!("{tag}"));
+            let (value, after) = after.split_once('"').unwrap_or_else(|| panic!("{tag}"));
+            element.attrs.push((key.to_owned(), unescape(value)));
+            attrs_text = after;
+        }
+        if self_closing {
+            stack.last_mut().unwrap().children.push(element);
+        } else {
+            stack.push(element);
+        }
+    }
+    assert!(rest.trim().is_empty(), "text after the root: {rest}");
+    assert_eq!(stack.len(), 1, "unclosed elements");
+    let mut document = stack.pop().unwrap();
+    assert!(document.text.trim().is_empty());
+    assert_eq!(document.children.len(), 1, "one root element");
+    document.children.pop().unwrap()
+}
+
+/// Checks an Atom feed of the Münster catalog in `dir`: one entry per need that wants help,
+/// linked below `base`.
+fn check_feed(xml: &str, catalog: &Path, base: &str) {
+    let feed = parse_xml(xml);
+    assert_eq!(feed.name, "feed");
+    assert_eq!(feed.attr("xmlns"), Some("http://www.w3.org/2005/Atom"));
+    assert_eq!(feed.child("id").text, format!("{base}/help-wanted"));
+    assert_eq!(
+        feed.child("title").text,
+        "Münster: civic-tech projects seeking help"
+    );
+    let (cat, _) = digifarm_core::validate::validate_path(
+        catalog,
+        &digifarm_core::catalog::LoadOptions::default(),
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+    )
+    .unwrap();
+    let mut wanted = Vec::new();
+    for p in &cat.projects {
+        for (i, n) in p.needs.iter().enumerate() {
+            if n.wants_help() {
+                wanted.push((format!("{base}/projects/{}#need-{i}", p.id), p, n));
+            }
+        }
+    }
+    assert_eq!(wanted.len(), 8);
+    let entries: Vec<&Element> = feed.all("entry").collect();
+    assert_eq!(entries.len(), wanted.len());
+    for (entry, (id, project, need)) in entries.iter().zip(&wanted) {
+        assert_eq!(&entry.child("id").text, id);
+        assert_eq!(
+            entry.child("title").text,
+            format!("{}: {} help wanted", project.name, need.kind)
+        );
+        assert_eq!(
+            entry.child("link").attr("href"),
+            Some(format!("{base}/projects/{}", project.id).as_str())
+        );
+        let kinds: Vec<&str> = entry
+            .all("category")
+            .filter_map(|c| c.attr("term"))
+            .collect();
+        assert!(kinds.contains(&need.kind.as_str()), "{kinds:?}");
+        assert!(entry.child("updated").text.ends_with("T00:00:00Z"));
+    }
+}
+
+#[test]
+fn export_with_an_exporter_plugin() {
+    let Some(plugins) = plugins_dir() else { return };
+    let dir = muenster(
+        &plugins,
+        &["atom-feed", "muenster-admission"],
+        "[[plugins]]\npath = \"plugins/atom-feed.wasm\"\ngrants.config = { base_url = \"https://digifarm.ms/\" }\n\n[[plugins]]\npath = \"plugins/muenster-admission.wasm\"\ngrants.config = { city_partners = \"citeq,stadtarchiv-muenster\" }\n",
+    );
+    let catalog = dir.path();
+    let before = snapshot(catalog);
+    let out_dir = tempfile::tempdir().unwrap();
+    let feed = out_dir.path().join("help-wanted.atom");
+    let c = catalog.to_str().unwrap();
+    let f = feed.to_str().unwrap();
+
+    // By the id of the configured plugin: its grants (base_url) apply.
+    let (code, stdout, stderr) = digifarm(&["export", c, "--plugin", "atom-feed", "--out", f]);
+    assert_eq!(code, 0, "{stdout} {stderr}");
+    assert!(
+        stdout.starts_with("exported 7 projects, 14 partners, 11 offers with plugin atom-feed as application/atom+xml: "),
+        "{stdout}"
+    );
+    let xml = std::fs::read_to_string(&feed).unwrap();
+    check_feed(&xml, catalog, "https://digifarm.ms");
+
+    // An existing file is not replaced without --force.
+    let (code, _, stderr) = digifarm(&["export", c, "--plugin", "atom-feed", "--out", f]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("the output file exists (use --force to replace it)"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&feed).unwrap(), xml);
+
+    // A FILE.wasm runs ad hoc, with no grants: links below the city's website.
+    let wasm = plugins.join("atom-feed/atom-feed.wasm");
+    let (code, stdout, stderr) = digifarm(&[
+        "export",
+        c,
+        "--plugin",
+        wasm.to_str().unwrap(),
+        "--out",
+        f,
+        "--force",
+    ]);
+    assert_eq!(code, 0, "{stdout} {stderr}");
+    let adhoc = std::fs::read_to_string(&feed).unwrap();
+    check_feed(&adhoc, catalog, "https://www.stadt-muenster.de/digifarm");
+
+    // Without --out the feed goes to stdout and the summary to stderr.
+    let (code, stdout, stderr) = digifarm(&["export", c, "--plugin", "atom-feed"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, xml);
+    assert!(stderr.contains("as application/atom+xml"), "{stderr}");
+
+    // Not an exporter: a usage error naming the kind.
+    let (code, _, stderr) = digifarm(&[
+        "export",
+        c,
+        "--plugin",
+        "muenster-admission",
+        "--out",
+        out_dir.path().join("x.txt").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("plugin `muenster-admission` is a validator, not an exporter"),
+        "{stderr}"
+    );
+    assert!(!out_dir.path().join("x.txt").exists());
+
+    // Unknown id, private data.
+    let (code, _, stderr) = digifarm(&["export", c, "--plugin", "nope"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("no plugin with id `nope`")
+            && stderr.contains("atom-feed, muenster-admission"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = digifarm(&["export", c, "--plugin", "atom-feed", "--include-private"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("--include-private cannot be used with --plugin"),
+        "{stderr}"
+    );
+
+    assert_eq!(snapshot(catalog), before, "the catalog was modified");
+}
+
+#[test]
+fn export_with_a_plugin_refuses_an_invalid_catalog() {
+    let Some(plugins) = plugins_dir() else { return };
+    let dir = muenster(&plugins, &["atom-feed"], "");
+    std::fs::write(
+        dir.path().join("projects/broken.yaml"),
+        "id: broken\nname: Broken\n",
+    )
+    .unwrap();
+    let out = dir.path().join("feed.atom");
+    let wasm = plugins.join("atom-feed/atom-feed.wasm");
+    let (code, _, stderr) = digifarm(&[
+        "export",
+        dir.path().to_str().unwrap(),
+        "--plugin",
+        wasm.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("the catalog has errors and was not exported"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn import_with_a_configured_importer_plugin() {
+    let Some(plugins) = plugins_dir() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("civic.json");
+    std::fs::write(
+        &input,
+        r#"{"name": "Heat Seek", "description": "Sensors for tenants", "status": "Beta",
+            "license": "MIT", "needs": [{"need": "Developers"}]}"#,
+    )
+    .unwrap();
+    let out = dir.path().join("catalog");
+    std::fs::create_dir_all(out.join("plugins")).unwrap();
+    let src = plugins.join("civic-json");
+    std::fs::copy(src.join("civic-json.wasm"), out.join("plugins/civic.wasm")).unwrap();
+    std::fs::copy(
+        src.join("plugin.toml"),
+        out.join("plugins/civic.plugin.toml"),
+    )
+    .unwrap();
+    std::fs::write(
+        out.join("digifarm.toml"),
+        "[city]\nname = \"Münster\"\nags = \"05515000\"\n\n[[plugins]]\npath = \"plugins/civic.wasm\"\n",
+    )
+    .unwrap();
+    let run = |id: &str| {
+        digifarm(&[
+            "import",
+            "plugin",
+            "--plugin",
+            id,
+            input.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+    };
+    // The id is the manifest's, not the file name's.
+    let (code, stdout, stderr) = run("civic-json");
+    assert_eq!(code, 0, "{stdout} {stderr}");
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["counts"]["projects"], 1);
+    assert!(out.join("projects/heat-seek.yaml").is_file());
+    let (code, _, stderr) = run("civic");
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("no plugin with id `civic`") && stderr.contains("it lists civic-json"),
+        "{stderr}"
+    );
 }

@@ -1,5 +1,6 @@
 //! `digifarm plugin info <FILE.wasm>`; running validator plugins for `digifarm validate` and
-//! scorer plugins for `digifarm match`.
+//! scorer plugins for `digifarm match`; finding the plugin `export --plugin` and
+//! `import plugin --plugin` name.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -208,6 +209,62 @@ const INFO_HELP: &str =
 
 fn plugin_failed(origin: &str, pointer: String, message: String) -> Diagnostic {
     Diagnostic::new(Code::PluginFailed, origin, pointer, message).with_help(INFO_HELP)
+}
+
+/// A plugin named on the command line (`--plugin`), found.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// The `.wasm` file.
+    pub wasm: PathBuf,
+    /// What it is granted: the configured grants, none for an ad-hoc file.
+    pub grants: PluginGrants,
+}
+
+/// Whether a `--plugin` value names a file (it ends in `.wasm` or has a directory part)
+/// rather than the id of a configured plugin.
+pub fn is_path(spec: &str) -> bool {
+    spec.ends_with(".wasm") || spec.contains('/') || spec.contains(std::path::MAIN_SEPARATOR)
+}
+
+/// Finds the plugin `spec` names: a `.wasm` file (run ad hoc, with no grants), or the `id` (in
+/// its plugin.toml) of a plugin `config` lists, paths relative to `root` (with its grants).
+///
+/// # Errors
+/// No configured plugin has that id (the message lists the ids there are).
+pub fn resolve(
+    spec: &str,
+    root: &Path,
+    config: &CityConfig,
+    config_file: &str,
+) -> Result<Resolved, CliError> {
+    if is_path(spec) {
+        return Ok(Resolved {
+            wasm: PathBuf::from(spec),
+            grants: PluginGrants::default(),
+        });
+    }
+    let mut ids = Vec::new();
+    for entry in &config.plugins {
+        let wasm = root.join(&entry.path);
+        let Ok(manifest) = Manifest::read_for(&wasm, spec) else {
+            continue;
+        };
+        if manifest.id == spec {
+            return Ok(Resolved {
+                wasm,
+                grants: entry.grants.clone(),
+            });
+        }
+        ids.push(manifest.id);
+    }
+    let listed = if ids.is_empty() {
+        "it lists no plugin with a readable plugin.toml".to_owned()
+    } else {
+        format!("it lists {}", ids.join(", "))
+    };
+    Err(CliError(format!(
+        "no plugin with id `{spec}` in {config_file} ({listed}); give a plugin id from there or a FILE.wasm"
+    )))
 }
 
 /// A scorer plugin's term in the matching score.
