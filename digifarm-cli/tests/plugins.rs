@@ -1,5 +1,7 @@
 //! Plugins in the CLI: `digifarm validate` runs the validators digifarm.toml lists and the ones
-//! given with `--plugin`; `digifarm plugin info` shows a plugin. Needs the plugins built by
+//! given with `--plugin`, `digifarm match` the scorers, `digifarm export --plugin` an exporter,
+//! `digifarm import plugin` an importer; `digifarm plugin info` shows a plugin. Needs the
+//! plugins built by
 //! `scripts/test-plugins.sh`; skips (with a reason) otherwise, unless
 //! `DIGIFARM_REQUIRE_PLUGINS=1`.
 #![allow(
@@ -220,5 +222,615 @@ fn import_with_an_importer_plugin() {
     assert!(
         !yaml.contains("jane"),
         "contact data must not be imported: {yaml}"
+    );
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// Every file below `dir` with its bytes, to show that a command left its input alone.
+fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            out.extend(snapshot(&path));
+        } else {
+            out.push((path.clone(), std::fs::read(&path).unwrap()));
+        }
+    }
+    out.sort();
+    out
+}
+
+/// A copy of examples/muenster in which CodeForMünster is based in "Münster" (the place name
+/// local-first compares with the project's origin city; it is also a region matching
+/// accepts), with the named built plugins in `plugins/` and `toml` appended to digifarm.toml.
+fn muenster(plugins: &Path, names: &[&str], toml: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    copy_dir(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/muenster"),
+        root,
+    );
+    let partner = root.join("partners/codeformuenster.yaml");
+    let yaml = std::fs::read_to_string(&partner).unwrap();
+    assert!(yaml.contains("region: '05515000'\n"), "{yaml}");
+    std::fs::write(
+        &partner,
+        yaml.replace("region: '05515000'\n", "region: Münster\n"),
+    )
+    .unwrap();
+    std::fs::create_dir(root.join("plugins")).unwrap();
+    for name in names {
+        let src = plugins.join(name);
+        std::fs::copy(
+            src.join(format!("{name}.wasm")),
+            root.join(format!("plugins/{name}.wasm")),
+        )
+        .unwrap();
+        std::fs::copy(
+            src.join("plugin.toml"),
+            root.join(format!("plugins/{name}.plugin.toml")),
+        )
+        .unwrap();
+    }
+    let config = root.join("digifarm.toml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push('\n');
+    text.push_str(toml);
+    std::fs::write(&config, text).unwrap();
+    dir
+}
+
+fn match_json(catalog: &Path, extra: &[&str]) -> (i32, Value) {
+    let mut args = vec![
+        "match",
+        catalog.to_str().unwrap(),
+        "--today",
+        "2026-11-26",
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(extra);
+    let (code, stdout, stderr) = digifarm(&args);
+    (
+        code,
+        serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout} {stderr}")),
+    )
+}
+
+/// The ranked offers of `project` #`need`: (offer id, score, the plugin terms).
+fn ranking(json: &Value, project: &str, need: u64) -> Vec<(String, f64, Vec<Value>)> {
+    let r = json["rankings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["project"] == project && r["need"] == need)
+        .unwrap_or_else(|| panic!("no ranking for {project} #{need}: {json}"));
+    r["offers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| {
+            let terms = o["explanation"]["terms"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|t| t["name"].as_str().unwrap().starts_with("plugin:"))
+                .cloned()
+                .collect();
+            (
+                o["offer"].as_str().unwrap().to_owned(),
+                o["score"].as_f64().unwrap(),
+                terms,
+            )
+        })
+        .collect()
+}
+
+const LOCAL_FIRST: &str = "[[plugins]]\npath = \"plugins/local-first.wasm\"\nweight = 0.5\n";
+
+#[test]
+fn match_with_a_configured_scorer_plugin() {
+    let Some(plugins) = plugins_dir() else { return };
+    let without = muenster(&plugins, &[], "");
+    let with = muenster(&plugins, &["local-first"], LOCAL_FIRST);
+    let untouched = snapshot(with.path());
+    let project = ["--project", "data-inspire-me"];
+
+    let (code, base) = match_json(without.path(), &project);
+    assert_eq!(code, 0, "{base}");
+    assert_eq!(base["plugins"], serde_json::json!([]));
+    let before = ranking(&base, "data-inspire-me", 1);
+    let ids: Vec<&str> = before.iter().map(|r| r.0.as_str()).collect();
+    assert_eq!(ids, ["citeq-hosting", "codeformuenster-entwicklung"]);
+    // skills 1/3 · 0.35 + region 1 · 0.15 + urgency 0.35 · 0.15 over 0.85 (no budget term).
+    assert!((before[0].1 - 0.375_490_196).abs() < 1e-9, "{before:?}");
+    assert!((before[1].1 - 0.238_235_294).abs() < 1e-9, "{before:?}");
+
+    let (code, json) = match_json(with.path(), &project);
+    assert_eq!(code, 0, "{json}");
+    let run = &json["plugins"][0];
+    assert_eq!(run["id"], "local-first");
+    assert_eq!(run["term"], "plugin:local-first");
+    assert_eq!(run["weight"], 0.5);
+    assert_eq!(run["scored"], 23);
+    let after = ranking(&json, "data-inspire-me", 1);
+    let ids: Vec<&str> = after.iter().map(|r| r.0.as_str()).collect();
+    // The local partner's offer overtakes citeq's.
+    assert_eq!(ids, ["codeformuenster-entwicklung", "citeq-hosting"]);
+    // (built-in numerator + 0.5 · value) / (0.85 + 0.5)
+    let combined = |base: f64, value: f64| (base * 0.85 + 0.5 * value) / 1.35;
+    assert!((after[0].1 - combined(before[1].1, 1.0)).abs() < 1e-12);
+    assert!((after[1].1 - combined(before[0].1, 0.0)).abs() < 1e-12);
+    assert_eq!(
+        format!("{:.4} {:.4}", after[0].1, after[1].1),
+        "0.5204 0.2364"
+    );
+    let term = &after[0].2[0];
+    assert_eq!(term["name"], "plugin:local-first");
+    assert_eq!(term["weight"], 0.5);
+    assert_eq!(term["value"], 1.0);
+    assert!((term["contribution"].as_f64().unwrap() - 0.5 / 1.35).abs() < 1e-12);
+    assert_eq!(term["detail"], "CodeForMünster is based in Münster");
+    assert_eq!(after[1].2[0]["detail"], "citeq is not local to Münster");
+    assert_eq!(after[1].2[0]["value"], 0.0);
+
+    let (code, stdout, _) = digifarm(&[
+        "match",
+        with.path().to_str().unwrap(),
+        "--today",
+        "2026-11-26",
+        "--project",
+        "data-inspire-me",
+        "--explain",
+    ]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.contains("scorer plugin local-first: term plugin:local-first with weight 0.50 (23 pairs scored)\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  1. 0.520  codeformuenster-entwicklung (CodeForMünster)\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "plugin:local-first weight 0.50 × 1.00 → 0.370  CodeForMünster is based in Münster\n"
+        ),
+        "{stdout}"
+    );
+    assert_eq!(
+        snapshot(with.path()),
+        untouched,
+        "match modified the catalog"
+    );
+}
+
+#[test]
+fn match_with_an_ad_hoc_scorer_and_its_weight() {
+    let Some(plugins) = plugins_dir() else { return };
+    let dir = muenster(&plugins, &[], "");
+    let wasm = plugins.join("local-first/local-first.wasm");
+    let (code, json) = match_json(
+        dir.path(),
+        &[
+            "--project",
+            "data-inspire-me",
+            "--plugin",
+            wasm.to_str().unwrap(),
+            "--plugin-weight",
+            "1",
+        ],
+    );
+    assert_eq!(code, 0, "{json}");
+    assert_eq!(json["plugins"][0]["weight"], 1.0);
+    let after = ranking(&json, "data-inspire-me", 1);
+    assert_eq!(after[0].0, "codeformuenster-entwicklung");
+    assert!((after[0].1 - (0.238_235_294_117_647 * 0.85 + 1.0) / 1.85).abs() < 1e-12);
+    let (code, _, stderr) = digifarm(&[
+        "match",
+        dir.path().to_str().unwrap(),
+        "--plugin-weight",
+        "-1",
+    ]);
+    assert_eq!(code, 2, "{stderr}");
+}
+
+#[test]
+fn a_failing_scorer_plugin_stops_match() {
+    let Some(plugins) = plugins_dir() else { return };
+    // A configured validator is no scorer: match skips it, even one that would panic.
+    let hostile_validator =
+        "[[plugins]]\npath = \"plugins/hostile.wasm\"\ngrants.config = { mode = \"panic\" }\n";
+    let dir = muenster(
+        &plugins,
+        &["local-first", "hostile"],
+        &format!("{LOCAL_FIRST}\n{hostile_validator}"),
+    );
+    let (code, json) = match_json(dir.path(), &[]);
+    assert_eq!(code, 0, "{json}");
+    assert_eq!(json["plugins"].as_array().unwrap().len(), 1);
+
+    // The hostile plugin given as a scorer: it implements another world.
+    let hostile = plugins.join("hostile/hostile.wasm");
+    let (code, json) = match_json(dir.path(), &["--plugin", hostile.to_str().unwrap()]);
+    assert_eq!(code, 1, "{json}");
+    assert_eq!(codes(&json), ["plugin-failed"]);
+    assert_eq!(
+        json["diagnostics"][0]["message"],
+        "plugin `hostile`: wrong kind: called as `scorer`, but it implements `validator`"
+    );
+    assert_eq!(json["rankings"], serde_json::json!([]));
+    let (code, stdout, _) = digifarm(&[
+        "match",
+        dir.path().to_str().unwrap(),
+        "--plugin",
+        hostile.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        stdout.contains("error[plugin-failed]: plugin `hostile`"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.ends_with("matching did not run: 1 scorer plugin failed\n"),
+        "{stdout}"
+    );
+
+    // A configured scorer that was tampered with is refused, pointing at its entry.
+    let wasm = dir.path().join("plugins/local-first.wasm");
+    let mut bytes = std::fs::read(&wasm).unwrap();
+    bytes.push(0);
+    std::fs::write(&wasm, bytes).unwrap();
+    let (code, json) = match_json(dir.path(), &["--assign"]);
+    assert_eq!(code, 1, "{json}");
+    assert_eq!(codes(&json), ["plugin-failed"]);
+    let d = &json["diagnostics"][0];
+    assert!(
+        d["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("plugin `local-first`: hash mismatch"),
+        "{d}"
+    );
+    assert!(
+        d["file"].as_str().unwrap().ends_with("digifarm.toml"),
+        "{d}"
+    );
+    assert_eq!(d["pointer"], "/plugins/0");
+    assert!(json["assignment"].is_null());
+}
+
+/// A minimal XML reader for the tests: elements with attributes and text, checking that tags
+/// nest, attribute values are quoted and only the predefined entities are used.
+#[derive(Debug, Default)]
+struct Element {
+    name: String,
+    attrs: Vec<(String, String)>,
+    text: String,
+    children: Vec<Element>,
+}
+
+impl Element {
+    fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn child(&self, name: &str) -> &Element {
+        self.children
+            .iter()
+            .find(|c| c.name == name)
+            .unwrap_or_else(|| panic!("<{}> has no <{name}>", self.name))
+    }
+
+    fn all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
+        self.children.iter().filter(move |c| c.name == name)
+    }
+}
+
+fn unescape(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let end = rest[i..]
+            .find(';')
+            .unwrap_or_else(|| panic!("bare & in {s}"))
+            + i;
+        out.push(match &rest[i + 1..end] {
+            "amp" => '&',
+            "lt" => '<',
+            "gt" => '>',
+            "quot" => '"',
+            "apos" => '\'',
+            other => panic!("unknown entity &{other}; in {s}"),
+        });
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    assert!(!out.is_empty() || s.is_empty());
+    out
+}
+
+fn parse_xml(xml: &str) -> Element {
+    let body = xml
+        .strip_prefix("<?xml version=\"1.0\" encoding=\"utf-8\"?>")
+        .unwrap_or_else(|| panic!("no XML declaration: {xml}"));
+    let mut stack: Vec<Element> = vec![Element::default()];
+    let mut rest = body;
+    while let Some(start) = rest.find('<') {
+        let text = &rest[..start];
+        assert!(!text.contains('>'), "stray > in {text}");
+        let top = stack.last_mut().unwrap();
+        top.text.push_str(&unescape(text));
+        let end = rest[start..].find('>').unwrap() + start;
+        let tag = &rest[start + 1..end];
+        rest = &rest[end + 1..];
+        if let Some(name) = tag.strip_prefix('/') {
+            let done = stack.pop().unwrap();
+            assert_eq!(done.name, name, "mismatched closing tag");
+            stack.last_mut().unwrap().children.push(done);
+            continue;
+        }
+        let self_closing = tag.ends_with('/');
+        let tag = tag.trim_end_matches('/');
+        let (name, mut attrs_text) = tag.split_once(char::is_whitespace).unwrap_or((tag, ""));
+        let mut element = Element {
+            name: name.to_owned(),
+            ..Element::default()
+        };
+        loop {
+            attrs_text = attrs_text.trim_start();
+            if attrs_text.is_empty() {
+                break;
+            }
+            let (key, after) = attrs_text
+                .split_once("=\"")
+                .unwrap_or_else(|| panic!("{tag}"));
+            let (value, after) = after.split_once('"').unwrap_or_else(|| panic!("{tag}"));
+            element.attrs.push((key.to_owned(), unescape(value)));
+            attrs_text = after;
+        }
+        if self_closing {
+            stack.last_mut().unwrap().children.push(element);
+        } else {
+            stack.push(element);
+        }
+    }
+    assert!(rest.trim().is_empty(), "text after the root: {rest}");
+    assert_eq!(stack.len(), 1, "unclosed elements");
+    let mut document = stack.pop().unwrap();
+    assert!(document.text.trim().is_empty());
+    assert_eq!(document.children.len(), 1, "one root element");
+    document.children.pop().unwrap()
+}
+
+/// Checks an Atom feed of the Münster catalog in `dir`: one entry per need that wants help,
+/// linked below `base`.
+fn check_feed(xml: &str, catalog: &Path, base: &str) {
+    let feed = parse_xml(xml);
+    assert_eq!(feed.name, "feed");
+    assert_eq!(feed.attr("xmlns"), Some("http://www.w3.org/2005/Atom"));
+    assert_eq!(feed.child("id").text, format!("{base}/help-wanted"));
+    assert_eq!(
+        feed.child("title").text,
+        "Münster: civic-tech projects seeking help"
+    );
+    let (cat, _) = digifarm_core::validate::validate_path(
+        catalog,
+        &digifarm_core::catalog::LoadOptions::default(),
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 26).unwrap(),
+    )
+    .unwrap();
+    let mut wanted = Vec::new();
+    for p in &cat.projects {
+        for (i, n) in p.needs.iter().enumerate() {
+            if n.wants_help() {
+                wanted.push((format!("{base}/projects/{}#need-{i}", p.id), p, n));
+            }
+        }
+    }
+    assert_eq!(wanted.len(), 8);
+    let entries: Vec<&Element> = feed.all("entry").collect();
+    assert_eq!(entries.len(), wanted.len());
+    for (entry, (id, project, need)) in entries.iter().zip(&wanted) {
+        assert_eq!(&entry.child("id").text, id);
+        assert_eq!(
+            entry.child("title").text,
+            format!("{}: {} help wanted", project.name, need.kind)
+        );
+        assert_eq!(
+            entry.child("link").attr("href"),
+            Some(format!("{base}/projects/{}", project.id).as_str())
+        );
+        let kinds: Vec<&str> = entry
+            .all("category")
+            .filter_map(|c| c.attr("term"))
+            .collect();
+        assert!(kinds.contains(&need.kind.as_str()), "{kinds:?}");
+        assert!(entry.child("updated").text.ends_with("T00:00:00Z"));
+    }
+}
+
+#[test]
+fn export_with_an_exporter_plugin() {
+    let Some(plugins) = plugins_dir() else { return };
+    let dir = muenster(
+        &plugins,
+        &["atom-feed", "muenster-admission"],
+        "[[plugins]]\npath = \"plugins/atom-feed.wasm\"\ngrants.config = { base_url = \"https://digifarm.ms/\" }\n\n[[plugins]]\npath = \"plugins/muenster-admission.wasm\"\ngrants.config = { city_partners = \"citeq,stadtarchiv-muenster\" }\n",
+    );
+    let catalog = dir.path();
+    let before = snapshot(catalog);
+    let out_dir = tempfile::tempdir().unwrap();
+    let feed = out_dir.path().join("help-wanted.atom");
+    let c = catalog.to_str().unwrap();
+    let f = feed.to_str().unwrap();
+
+    // By the id of the configured plugin: its grants (base_url) apply.
+    let (code, stdout, stderr) = digifarm(&["export", c, "--plugin", "atom-feed", "--out", f]);
+    assert_eq!(code, 0, "{stdout} {stderr}");
+    assert!(
+        stdout.starts_with("exported 7 projects, 14 partners, 11 offers with plugin atom-feed as application/atom+xml: "),
+        "{stdout}"
+    );
+    let xml = std::fs::read_to_string(&feed).unwrap();
+    check_feed(&xml, catalog, "https://digifarm.ms");
+
+    // An existing file is not replaced without --force.
+    let (code, _, stderr) = digifarm(&["export", c, "--plugin", "atom-feed", "--out", f]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("the output file exists (use --force to replace it)"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&feed).unwrap(), xml);
+
+    // A FILE.wasm runs ad hoc, with no grants: links below the city's website.
+    let wasm = plugins.join("atom-feed/atom-feed.wasm");
+    let (code, stdout, stderr) = digifarm(&[
+        "export",
+        c,
+        "--plugin",
+        wasm.to_str().unwrap(),
+        "--out",
+        f,
+        "--force",
+    ]);
+    assert_eq!(code, 0, "{stdout} {stderr}");
+    let adhoc = std::fs::read_to_string(&feed).unwrap();
+    check_feed(&adhoc, catalog, "https://www.stadt-muenster.de/digifarm");
+
+    // Without --out the feed goes to stdout and the summary to stderr.
+    let (code, stdout, stderr) = digifarm(&["export", c, "--plugin", "atom-feed"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, xml);
+    assert!(stderr.contains("as application/atom+xml"), "{stderr}");
+
+    // Not an exporter: a usage error naming the kind.
+    let (code, _, stderr) = digifarm(&[
+        "export",
+        c,
+        "--plugin",
+        "muenster-admission",
+        "--out",
+        out_dir.path().join("x.txt").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("plugin `muenster-admission` is a validator, not an exporter"),
+        "{stderr}"
+    );
+    assert!(!out_dir.path().join("x.txt").exists());
+
+    // Unknown id, private data.
+    let (code, _, stderr) = digifarm(&["export", c, "--plugin", "nope"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("no plugin with id `nope`")
+            && stderr.contains("atom-feed, muenster-admission"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = digifarm(&["export", c, "--plugin", "atom-feed", "--include-private"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("--include-private cannot be used with --plugin"),
+        "{stderr}"
+    );
+
+    assert_eq!(snapshot(catalog), before, "the catalog was modified");
+}
+
+#[test]
+fn export_with_a_plugin_refuses_an_invalid_catalog() {
+    let Some(plugins) = plugins_dir() else { return };
+    let dir = muenster(&plugins, &["atom-feed"], "");
+    std::fs::write(
+        dir.path().join("projects/broken.yaml"),
+        "id: broken\nname: Broken\n",
+    )
+    .unwrap();
+    let out = dir.path().join("feed.atom");
+    let wasm = plugins.join("atom-feed/atom-feed.wasm");
+    let (code, _, stderr) = digifarm(&[
+        "export",
+        dir.path().to_str().unwrap(),
+        "--plugin",
+        wasm.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 1);
+    assert!(
+        stderr.contains("the catalog has errors and was not exported"),
+        "{stderr}"
+    );
+    assert!(!out.exists());
+}
+
+#[test]
+fn import_with_a_configured_importer_plugin() {
+    let Some(plugins) = plugins_dir() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("civic.json");
+    std::fs::write(
+        &input,
+        r#"{"name": "Heat Seek", "description": "Sensors for tenants", "status": "Beta",
+            "license": "MIT", "needs": [{"need": "Developers"}]}"#,
+    )
+    .unwrap();
+    let out = dir.path().join("catalog");
+    std::fs::create_dir_all(out.join("plugins")).unwrap();
+    let src = plugins.join("civic-json");
+    std::fs::copy(src.join("civic-json.wasm"), out.join("plugins/civic.wasm")).unwrap();
+    std::fs::copy(
+        src.join("plugin.toml"),
+        out.join("plugins/civic.plugin.toml"),
+    )
+    .unwrap();
+    std::fs::write(
+        out.join("digifarm.toml"),
+        "[city]\nname = \"Münster\"\nags = \"05515000\"\n\n[[plugins]]\npath = \"plugins/civic.wasm\"\n",
+    )
+    .unwrap();
+    let run = |id: &str| {
+        digifarm(&[
+            "import",
+            "plugin",
+            "--plugin",
+            id,
+            input.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+    };
+    // The id is the manifest's, not the file name's.
+    let (code, stdout, stderr) = run("civic-json");
+    assert_eq!(code, 0, "{stdout} {stderr}");
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["counts"]["projects"], 1);
+    assert!(out.join("projects/heat-seek.yaml").is_file());
+    let (code, _, stderr) = run("civic");
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("no plugin with id `civic`") && stderr.contains("it lists civic-json"),
+        "{stderr}"
     );
 }

@@ -39,16 +39,18 @@ enum Source {
     #[command(name = "civic-json")]
     CivicJson(FileArgs),
     /// Import with an importer plugin (a WebAssembly component, plugin.toml beside it), e.g.
-    /// plugins/examples/civic-json. The plugin gets no capabilities and the host's default
-    /// limits; the records it returns are checked against the model.
+    /// plugins/examples/civic-json: a FILE.wasm (no capabilities, the host's default limits)
+    /// or the id of a plugin listed in <--out DIR>/digifarm.toml (with its grants). The
+    /// records it returns are checked against the model.
     Plugin(PluginArgs),
 }
 
 #[derive(Debug, clap::Args)]
 struct PluginArgs {
-    /// The importer plugin's .wasm file.
-    #[arg(long, value_name = "FILE.wasm")]
-    plugin: PathBuf,
+    /// The importer plugin: its .wasm file, or the id of a plugin listed in the output
+    /// catalog's digifarm.toml.
+    #[arg(long, value_name = "ID|FILE.wasm")]
+    plugin: String,
     /// Media type of the input, passed to the plugin.
     #[arg(long, default_value = "application/json")]
     media_type: String,
@@ -141,11 +143,11 @@ fn run_plugin(args: PluginArgs) -> CmdResult {
     let bytes = std::fs::read(&args.file.file)
         .map_err(|e| CliError(format!("cannot read {}: {e}", args.file.file.display())))?;
     let file_label = args.file.file.display().to_string();
+    let (config, resolved) = resolve_plugin(&args.plugin, &args.file.out)?;
     let host = super::plugin::host()?;
-    let config = digifarm_core::model::CityConfig::default();
     let policy = digifarm_core::license::Policy::from_config(&config.license);
     let imported = host
-        .load(&args.plugin, &Default::default(), &policy)
+        .load(&resolved.wasm, &resolved.grants, &policy)
         .and_then(|plugin| plugin.import(&config, &args.media_type, &bytes))
         .map_err(|e| CliError(e.to_string()))?;
     let mut diagnostics: Vec<Diagnostic> = imported
@@ -182,6 +184,42 @@ fn run_plugin(args: PluginArgs) -> CmdResult {
         diagnostics,
     };
     finish(args.file, &bytes, file_label, import)
+}
+
+/// The importer `spec` names and the city config it runs with: a FILE.wasm runs with the
+/// default config and no grants; an id is looked up in `<out>/digifarm.toml`, whose config
+/// (licence policy, city) and grants apply.
+fn resolve_plugin(
+    spec: &str,
+    out: &Path,
+) -> Result<(digifarm_core::model::CityConfig, super::plugin::Resolved), CliError> {
+    let default = digifarm_core::model::CityConfig::default();
+    let config_path = out.join("digifarm.toml");
+    let label = config_path.display().to_string();
+    if super::plugin::is_path(spec) {
+        let resolved = super::plugin::resolve(spec, out, &default, &label)?;
+        return Ok((default, resolved));
+    }
+    if !config_path.is_file() {
+        return Err(CliError(format!(
+            "`{spec}` is not a FILE.wasm, and {label} does not exist to look up a plugin id in"
+        )));
+    }
+    let loaded = digifarm_core::catalog::load(out, &digifarm_core::catalog::LoadOptions::default())
+        .map_err(|e| CliError(e.to_string()))?;
+    if let Some(d) = loaded
+        .diagnostics
+        .iter()
+        .find(|d| d.is_error() && Path::new(&d.file).file_name() == config_path.file_name())
+    {
+        return Err(CliError(format!(
+            "{label} has errors ({}: {}); run `digifarm validate`",
+            d.code, d.message
+        )));
+    }
+    let config = loaded.catalog.config;
+    let resolved = super::plugin::resolve(spec, out, &config, &label)?;
+    Ok((config, resolved))
 }
 
 fn finish(args: FileArgs, bytes: &[u8], file_label: String, import: Import) -> CmdResult {

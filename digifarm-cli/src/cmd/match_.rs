@@ -1,7 +1,9 @@
 //! `digifarm match <CATALOG>`: who can help which project, and the best global assignment.
 //!
 //! Matching never runs on invalid data: the catalog is loaded and validated first, and any
-//! error ends the command with exit code 1 and the diagnostics.
+//! error ends the command with exit code 1 and the diagnostics. Scorer plugins (listed in
+//! digifarm.toml or given with `--plugin`) add a term each to the score; one that fails ends
+//! the command the same way (`plugin-failed`), as the result would be wrong without it.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -9,10 +11,11 @@ use std::process::ExitCode;
 
 use chrono::NaiveDate;
 use digifarm_core::matching::{Assignment, Explanation, MatchInput, Matcher, NeedId, Ranked};
-use digifarm_core::model::{CityConfig, Partner, Project, SupportOffer};
-use digifarm_core::{Diagnostic, Severity};
+use digifarm_core::model::{CityConfig, DEFAULT_PLUGIN_WEIGHT, Partner, Project, SupportOffer};
+use digifarm_core::{Code, Diagnostic, Severity};
 use serde::Serialize;
 
+use super::plugin::ScorerRun;
 use crate::output::{self, CliError, CmdResult, Format};
 
 /// Arguments of `digifarm match`.
@@ -43,6 +46,20 @@ pub struct Args {
     /// Reference date for offer validity and need age (default: today), as YYYY-MM-DD.
     #[arg(long, value_parser = parse_date)]
     pub today: Option<NaiveDate>,
+    /// Also score with this scorer plugin (repeatable); it gets no capabilities and the
+    /// host's default limits. Scorer plugins listed in digifarm.toml always run.
+    #[arg(long = "plugin", value_name = "FILE.wasm")]
+    pub plugin: Vec<PathBuf>,
+    /// Weight of each --plugin scorer's score next to [matching.weights].
+    #[arg(long, value_name = "W", default_value_t = DEFAULT_PLUGIN_WEIGHT, value_parser = parse_weight)]
+    pub plugin_weight: f64,
+}
+
+fn parse_weight(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(w) if w.is_finite() && w >= 0.0 => Ok(w),
+        _ => Err(format!("`{s}` is not a finite number ≥ 0")),
+    }
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
@@ -64,6 +81,8 @@ pub struct LoadedCatalog {
     pub config: CityConfig,
     /// Path of the config file, for diagnostics about it.
     pub config_file: String,
+    /// The catalog root: plugin paths in the config are relative to it.
+    pub root: PathBuf,
     /// Every finding of loading and validation.
     pub diagnostics: Vec<Diagnostic>,
 }
@@ -79,12 +98,17 @@ fn load(path: &std::path::Path, today: NaiveDate) -> Result<LoadedCatalog, CliEr
     let (catalog, report) = digifarm_core::validate::validate_path(path, &options, today)
         .map_err(|e| CliError(e.to_string()))?;
     let config_file = catalog.config_file_path();
+    let root = catalog.root.clone().unwrap_or_else(|| {
+        path.parent()
+            .map_or_else(|| PathBuf::from("."), std::path::Path::to_path_buf)
+    });
     Ok(LoadedCatalog {
         projects: catalog.projects,
         partners: catalog.partners,
         offers: catalog.offers,
         config: catalog.config,
         config_file,
+        root,
         diagnostics: report.diagnostics,
     })
 }
@@ -139,6 +163,8 @@ struct JsonNeed<'a> {
 
 #[derive(Serialize)]
 struct JsonReport<'a> {
+    /// Scorer plugins whose terms are in the scores.
+    plugins: Vec<ScorerRun>,
     rankings: Vec<JsonRanking<'a>>,
     assignment: Option<Vec<JsonPair<'a>>>,
     total_score: Option<f64>,
@@ -150,6 +176,7 @@ struct JsonReport<'a> {
 impl JsonReport<'_> {
     fn empty(diagnostics: Vec<Diagnostic>) -> Self {
         JsonReport {
+            plugins: Vec::new(),
             rankings: Vec::new(),
             assignment: None,
             total_score: None,
@@ -169,11 +196,24 @@ fn render_diagnostics(diagnostics: &[Diagnostic]) -> String {
     // The source text is not kept here; the location line carries file, line and column.
     let mut out = crate::render::diagnostics(diagnostics, |_, _| None, crate::output::use_colour());
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-    let _ = writeln!(
-        out,
-        "matching did not run: the catalog has {errors} error{}",
-        if errors == 1 { "" } else { "s" }
-    );
+    let plugins = diagnostics
+        .iter()
+        .filter(|d| d.code == Code::PluginFailed.as_str())
+        .count();
+    let s = |n: usize| if n == 1 { "" } else { "s" };
+    if plugins > 0 && plugins == errors {
+        let _ = writeln!(
+            out,
+            "matching did not run: {plugins} scorer plugin{} failed",
+            s(plugins)
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "matching did not run: the catalog has {errors} error{}",
+            s(errors)
+        );
+    }
     out
 }
 
@@ -199,7 +239,7 @@ pub fn execute(args: &Args, loaded: &LoadedCatalog, today: NaiveDate) -> Result<
     if !errors.is_empty() {
         return findings(errors);
     }
-    let matcher = match Matcher::new(MatchInput {
+    let mut matcher = match Matcher::new(MatchInput {
         projects: &loaded.projects,
         partners: &loaded.partners,
         offers: &loaded.offers,
@@ -225,10 +265,21 @@ pub fn execute(args: &Args, loaded: &LoadedCatalog, today: NaiveDate) -> Result<
         ),
         None => None,
     };
+    let plugins = match super::plugin::run_scorers(
+        &mut matcher,
+        &loaded.root,
+        &loaded.config_file,
+        &args.plugin,
+        args.plugin_weight,
+    ) {
+        Ok(runs) => runs,
+        Err(failed) => return findings(failed),
+    };
     let view = View {
         args,
         loaded,
         matcher: &matcher,
+        plugins,
         project,
         offer,
         k: args.top as usize,
@@ -247,6 +298,7 @@ struct View<'v, 'a> {
     args: &'v Args,
     loaded: &'v LoadedCatalog,
     matcher: &'v Matcher<'a>,
+    plugins: Vec<ScorerRun>,
     project: Option<usize>,
     offer: Option<usize>,
     k: usize,
@@ -346,6 +398,7 @@ impl View<'_, '_> {
         };
         match self.assignment() {
             Some(a) => JsonReport {
+                plugins: self.plugins.clone(),
                 rankings,
                 assignment: Some(
                     a.pairs
@@ -378,6 +431,7 @@ impl View<'_, '_> {
                     .map(need)
                     .collect();
                 JsonReport {
+                    plugins: self.plugins.clone(),
                     rankings,
                     assignment: None,
                     total_score: None,
@@ -408,10 +462,18 @@ impl View<'_, '_> {
     fn explain_lines(&self, out: &mut String, need: NeedId, offer: usize, indent: &str) {
         match self.matcher.explain(need, offer) {
             Some(Ok(e)) => {
+                // Plugin terms (`plugin:<id>`) are longer than the built-in names.
+                let width = e
+                    .terms
+                    .iter()
+                    .map(|t| t.name.chars().count())
+                    .max()
+                    .unwrap_or(0)
+                    .max(8);
                 for t in &e.terms {
                     let _ = writeln!(
                         out,
-                        "{indent}{:<8} weight {:.2} × {:.2} → {:.3}  {}",
+                        "{indent}{:<width$} weight {:.2} × {:.2} → {:.3}  {}",
                         t.name, t.weight, t.value, t.contribution, t.detail
                     );
                 }
@@ -459,6 +521,13 @@ impl View<'_, '_> {
             self.loaded.offers.len(),
             open.len()
         );
+        for p in &self.plugins {
+            let _ = writeln!(
+                out,
+                "scorer plugin {}: term {} with weight {:.2} ({} pairs scored)",
+                p.id, p.term, p.weight, p.scored
+            );
+        }
 
         if let (Some(p), Some(o), true) = (self.project, self.offer, self.args.explain) {
             let _ = writeln!(
@@ -633,6 +702,7 @@ mod tests {
             offers: cat.offers,
             config: cat.config,
             config_file: "digifarm.toml".into(),
+            root: PathBuf::new(),
             diagnostics: Vec::new(),
         }
     }

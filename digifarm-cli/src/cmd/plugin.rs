@@ -1,14 +1,17 @@
-//! `digifarm plugin info <FILE.wasm>`, and running validator plugins for `digifarm validate`.
+//! `digifarm plugin info <FILE.wasm>`; running validator plugins for `digifarm validate` and
+//! scorer plugins for `digifarm match`; finding the plugin `export --plugin` and
+//! `import plugin --plugin` name.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use digifarm_core::catalog::Catalog;
 use digifarm_core::license::Policy;
-use digifarm_core::model::PluginGrants;
+use digifarm_core::matching::{MatchErrorKind, Matcher, TermValue};
+use digifarm_core::model::{CityConfig, Partner, PluginGrants};
 use digifarm_core::validate::Report;
 use digifarm_core::{Code, Diagnostic};
-use digifarm_plugin_host::{Host, HostOptions, Kind};
+use digifarm_plugin_host::{Candidate, Host, HostOptions, Kind, Manifest};
 
 use crate::output::{self, CliError, CmdResult, Format};
 
@@ -195,12 +198,252 @@ pub fn run_validators(
         });
         match result {
             Ok(found) => diagnostics.extend(found),
-            Err(e) => diagnostics.push(
-                Diagnostic::new(Code::PluginFailed, origin, "", e.to_string()).with_help(
-                    "`digifarm plugin info <FILE.wasm>` shows the plugin's manifest, hash and world",
-                ),
-            ),
+            Err(e) => diagnostics.push(plugin_failed(&origin, String::new(), e.to_string())),
         }
     }
     Ok(Report::new(catalog, diagnostics))
+}
+
+const INFO_HELP: &str =
+    "`digifarm plugin info <FILE.wasm>` shows the plugin's manifest, hash and world";
+
+fn plugin_failed(origin: &str, pointer: String, message: String) -> Diagnostic {
+    Diagnostic::new(Code::PluginFailed, origin, pointer, message).with_help(INFO_HELP)
+}
+
+/// A plugin named on the command line (`--plugin`), found.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// The `.wasm` file.
+    pub wasm: PathBuf,
+    /// What it is granted: the configured grants, none for an ad-hoc file.
+    pub grants: PluginGrants,
+}
+
+/// Whether a `--plugin` value names a file (it ends in `.wasm` or has a directory part)
+/// rather than the id of a configured plugin.
+pub fn is_path(spec: &str) -> bool {
+    spec.ends_with(".wasm") || spec.contains('/') || spec.contains(std::path::MAIN_SEPARATOR)
+}
+
+/// Finds the plugin `spec` names: a `.wasm` file (run ad hoc, with no grants), or the `id` (in
+/// its plugin.toml) of a plugin `config` lists, paths relative to `root` (with its grants).
+///
+/// # Errors
+/// No configured plugin has that id (the message lists the ids there are).
+pub fn resolve(
+    spec: &str,
+    root: &Path,
+    config: &CityConfig,
+    config_file: &str,
+) -> Result<Resolved, CliError> {
+    if is_path(spec) {
+        return Ok(Resolved {
+            wasm: PathBuf::from(spec),
+            grants: PluginGrants::default(),
+        });
+    }
+    let mut ids = Vec::new();
+    for entry in &config.plugins {
+        let wasm = root.join(&entry.path);
+        let Ok(manifest) = Manifest::read_for(&wasm, spec) else {
+            continue;
+        };
+        if manifest.id == spec {
+            return Ok(Resolved {
+                wasm,
+                grants: entry.grants.clone(),
+            });
+        }
+        ids.push(manifest.id);
+    }
+    let listed = if ids.is_empty() {
+        "it lists no plugin with a readable plugin.toml".to_owned()
+    } else {
+        format!("it lists {}", ids.join(", "))
+    };
+    Err(CliError(format!(
+        "no plugin with id `{spec}` in {config_file} ({listed}); give a plugin id from there or a FILE.wasm"
+    )))
+}
+
+/// A scorer plugin's term in the matching score.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ScorerRun {
+    /// The plugin's id.
+    pub id: String,
+    /// The term's name: `plugin:<id>`.
+    pub term: String,
+    /// Its weight.
+    pub weight: f64,
+    /// Where it was named: digifarm.toml or the `.wasm` given with `--plugin`.
+    pub origin: String,
+    /// How many candidate pairs it scored.
+    pub scored: usize,
+}
+
+/// One scorer to run, before it ran.
+struct ScorerJob {
+    wasm: PathBuf,
+    grants: PluginGrants,
+    weight: f64,
+    origin: String,
+    pointer: String,
+}
+
+/// Why one explanation line: the plugin's own terms, explained.
+fn detail(score: &digifarm_plugin_host::Score) -> String {
+    let parts: Vec<String> = score
+        .terms
+        .iter()
+        .filter(|t| !t.explanation.trim().is_empty())
+        .map(|t| t.explanation.trim().to_owned())
+        .collect();
+    if parts.is_empty() {
+        format!("score {:.2}", score.value)
+    } else {
+        parts.join("; ")
+    }
+}
+
+/// Runs the scorer plugins `digifarm.toml` lists (other kinds are skipped) and the ad-hoc
+/// ones given with `--plugin` (no grants, weight `extra_weight`) over the matcher's admissible
+/// pairs, and adds each one's scores to the matcher as a term `plugin:<id>`.
+///
+/// # Errors
+/// One `plugin-failed` diagnostic per plugin that could not be loaded, is not a scorer (when
+/// given with `--plugin`), failed, or whose weight or output the matcher refuses. Terms of
+/// the plugins that ran are kept in the matcher, but the caller must not report a result.
+pub fn run_scorers(
+    matcher: &mut Matcher<'_>,
+    root: &Path,
+    config_file: &str,
+    extra: &[PathBuf],
+    extra_weight: f64,
+) -> Result<Vec<ScorerRun>, Vec<Diagnostic>> {
+    let input = *matcher.input();
+    let config: &CityConfig = input.config;
+    let mut failed = Vec::new();
+    let mut jobs = Vec::new();
+    for (i, entry) in config.plugins.iter().enumerate() {
+        let wasm = root.join(&entry.path);
+        let label = wasm
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .unwrap_or("plugin")
+            .to_owned();
+        // The kind is read from the manifest; the host checks it against the component.
+        match Manifest::read_for(&wasm, &label) {
+            Ok(m) if m.kind != Kind::Scorer => continue,
+            Ok(_) => jobs.push(ScorerJob {
+                wasm,
+                grants: entry.grants.clone(),
+                weight: entry.weight,
+                origin: config_file.to_owned(),
+                pointer: format!("/plugins/{i}"),
+            }),
+            // Whether it is a scorer is unknown, and matching without it could be wrong.
+            Err(e) => failed.push(plugin_failed(
+                config_file,
+                format!("/plugins/{i}/path"),
+                e.to_string(),
+            )),
+        }
+    }
+    jobs.extend(extra.iter().map(|w| ScorerJob {
+        wasm: w.clone(),
+        grants: PluginGrants::default(),
+        weight: extra_weight,
+        origin: w.display().to_string(),
+        pointer: String::new(),
+    }));
+    if jobs.is_empty() {
+        return if failed.is_empty() {
+            Ok(Vec::new())
+        } else {
+            Err(failed)
+        };
+    }
+    let host = match host() {
+        Ok(h) => h,
+        Err(e) => {
+            failed.push(plugin_failed(config_file, String::new(), e.0));
+            return Err(failed);
+        }
+    };
+    let policy = Policy::from_config(&config.license);
+    let pairs = matcher.admissible_pairs();
+    let partners: std::collections::HashMap<&str, &Partner> =
+        input.partners.iter().map(|p| (p.id.as_str(), p)).collect();
+    // Admissible pairs have an active project, an existing offer and a known partner.
+    let (pairs, candidates): (Vec<_>, Vec<Candidate<'_>>) = pairs
+        .into_iter()
+        .filter_map(|(need, offer)| {
+            let project = input.projects.get(need.project)?;
+            let o = input.offers.get(offer)?;
+            let partner = partners.get(o.partner.as_str())?;
+            Some((
+                (need, offer),
+                Candidate {
+                    project,
+                    need_index: need.need,
+                    offer: o,
+                    partner,
+                },
+            ))
+        })
+        .unzip();
+    let mut runs = Vec::new();
+    for job in jobs {
+        let scored = host
+            .load(&job.wasm, &job.grants, &policy)
+            .and_then(|plugin| {
+                let scores = plugin.score(config, &candidates)?;
+                Ok((plugin.id().to_owned(), scores))
+            });
+        let (id, scores) = match scored {
+            Ok(x) => x,
+            Err(e) => {
+                failed.push(plugin_failed(&job.origin, job.pointer, e.to_string()));
+                continue;
+            }
+        };
+        let term = format!("plugin:{id}");
+        let values = pairs
+            .iter()
+            .zip(&scores)
+            .map(|(&(need, offer), s)| TermValue {
+                need,
+                offer,
+                value: s.value,
+                detail: detail(s),
+            });
+        match matcher.add_term(term.clone(), job.weight, values) {
+            Ok(()) => runs.push(ScorerRun {
+                id,
+                term,
+                weight: job.weight,
+                origin: job.origin,
+                scored: scores.len(),
+            }),
+            Err(e) => {
+                let pointer = match e.kind {
+                    MatchErrorKind::TermWeight { .. } if !job.pointer.is_empty() => {
+                        format!("{}/weight", job.pointer)
+                    }
+                    _ => job.pointer,
+                };
+                failed.push(plugin_failed(
+                    &job.origin,
+                    pointer,
+                    format!("plugin `{id}`: {e}"),
+                ));
+            }
+        }
+    }
+    if failed.is_empty() {
+        Ok(runs)
+    } else {
+        Err(failed)
+    }
 }

@@ -212,10 +212,10 @@ impl NeedIndex {
 
 /// A candidate in a top-k heap; the heap's top is the worst candidate.
 #[derive(Debug, Clone, Copy)]
-struct Cand {
-    score: f64,
-    rank: u32,
-    item: u32,
+pub(crate) struct Cand {
+    pub score: f64,
+    pub rank: u32,
+    pub item: u32,
 }
 
 impl PartialEq for Cand {
@@ -239,20 +239,21 @@ impl Ord for Cand {
     }
 }
 
-struct TopK {
+pub(crate) struct TopK {
     k: usize,
     heap: BinaryHeap<Cand>,
 }
 
 impl TopK {
-    fn new(k: usize) -> Self {
+    pub fn new(k: usize) -> Self {
         TopK {
             k,
-            heap: BinaryHeap::with_capacity(k + 1),
+            // `k` may be "all" (usize::MAX): reserve for a typical top k only.
+            heap: BinaryHeap::with_capacity(k.min(1024) + 1),
         }
     }
 
-    fn push(&mut self, c: Cand) {
+    pub fn push(&mut self, c: Cand) {
         if self.heap.len() < self.k {
             self.heap.push(c);
         } else if let Some(top) = self.heap.peek()
@@ -283,7 +284,7 @@ impl TopK {
         }
     }
 
-    fn sorted(self) -> Vec<Cand> {
+    pub fn sorted(self) -> Vec<Cand> {
         let mut v = self.heap.into_vec();
         v.sort();
         v
@@ -302,6 +303,10 @@ impl Matcher<'_> {
         };
         if k == 0 || n.level.is_err() {
             return Vec::new();
+        }
+        if let Some(x) = &self.extra {
+            // The pruning bounds below know only the built-in terms.
+            return self.rank_offers_extra(x, need, k);
         }
         scratch.reset(self.offers.len());
         let mut top = TopK::new(k);
@@ -475,6 +480,10 @@ impl Matcher<'_> {
         };
         if k == 0 || o.level.is_err() {
             return Vec::new();
+        }
+        if let Some(x) = &self.extra {
+            // The urgency lists below are ordered by the built-in terms only.
+            return self.rank_needs_extra(x, offer, k);
         }
         let idx = &self.need_index;
         scratch.reset(self.needs.len());

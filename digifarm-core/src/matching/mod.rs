@@ -17,6 +17,9 @@
 //! - a **global assignment** ([`Matcher::assign`]) that respects capacities and maximises the
 //!   total score exactly (see [`assign`] and [`Assignment`]).
 //! - **help wanted** ([`help_wanted`]): every need nobody supports, per kind.
+//! - **extra score terms** ([`Matcher::add_term`]): values computed elsewhere (a scorer
+//!   plugin) for the admissible pairs ([`Matcher::admissible_pairs`]), weighted into the score
+//!   of every path above.
 //!
 //! Capacity model: an offer has `capacity.projects` slots (one when absent); each matched need
 //! takes one slot and an equal share of the offer's hours and budget, so matched needs never
@@ -40,16 +43,19 @@
 
 pub mod assign;
 mod constraints;
+mod extra;
 mod help;
 mod index;
 mod score;
 
+use std::borrow::Cow;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
 pub use constraints::{Exclusion, license_satisfies, region_closeness};
+pub use extra::TermValue;
 pub use help::help_wanted;
 pub use index::Scratch;
 pub use score::{Explanation, Term};
@@ -126,6 +132,24 @@ pub enum MatchErrorKind {
     /// other term applies.
     #[error("matching weights `region` and `urgency` are both zero")]
     WeightsZero,
+    /// The weight of an extra score term ([`Matcher::add_term`]) is NaN, infinite or
+    /// negative.
+    #[error("weight of score term `{term}` is not a finite number ≥ 0 ({value})")]
+    TermWeight {
+        /// The term's name.
+        term: String,
+        /// The weight.
+        value: f64,
+    },
+    /// An extra score term's values are unusable: a value outside [0, 1], a pair that is not
+    /// admissible or scored twice, or a name used twice.
+    #[error("score term `{term}`: {problem}")]
+    TermInvalid {
+        /// The term's name.
+        term: String,
+        /// What is wrong.
+        problem: String,
+    },
 }
 
 impl MatchError {
@@ -140,6 +164,18 @@ impl MatchError {
                 (Code::OutOfRange, format!("/matching/weights/{name}"))
             }
             MatchErrorKind::WeightsZero => (Code::OutOfRange, "/matching/weights".to_owned()),
+            MatchErrorKind::TermWeight { value, .. } => {
+                let code = if value.is_finite() {
+                    Code::OutOfRange
+                } else {
+                    Code::InvalidNumber
+                };
+                return Diagnostic::new(code, file, "", self.to_string())
+                    .with_help("weights of score terms must be finite numbers ≥ 0");
+            }
+            MatchErrorKind::TermInvalid { .. } => {
+                return Diagnostic::new(Code::InvalidValue, file, "", self.to_string());
+            }
         };
         Diagnostic::new(code, file, pointer, self.to_string())
             .with_help("matching weights must be finite numbers ≥ 0, and region + urgency > 0")
@@ -368,6 +404,8 @@ pub struct Matcher<'a> {
     city: String,
     offer_index: index::OfferIndex,
     need_index: index::NeedIndex,
+    /// Extra score terms, if any were added.
+    extra: Option<extra::Extra>,
 }
 
 impl<'a> Matcher<'a> {
@@ -597,6 +635,7 @@ impl<'a> Matcher<'a> {
             city,
             offer_index,
             need_index,
+            extra: None,
         })
     }
 
@@ -716,19 +755,41 @@ impl<'a> Matcher<'a> {
         )
     }
 
-    fn score_pair(&self, n: &NeedInfo, o: &OfferInfo) -> f64 {
+    /// Skill and topic hits of a pair.
+    #[inline]
+    fn hits(n: &NeedInfo, o: &OfferInfo) -> (u32, u32) {
         // With a small vocabulary both sides carry bit masks: the overlaps are popcounts.
-        let (sh, th) = match (n.masks, o.masks) {
+        match (n.masks, o.masks) {
             (Some((ns, nc)), Some((os, ot))) => ((ns & os).count_ones(), (nc & ot).count_ones()),
             _ => (overlap(&n.skills, &o.skills), overlap(&n.cats, &o.topics)),
-        };
+        }
+    }
+
+    /// The built-in score of a pair (without extra terms).
+    fn score_pair(&self, n: &NeedInfo, o: &OfferInfo) -> f64 {
+        let (sh, th) = Self::hits(n, o);
         self.score_hits(n, o, sh, th)
+    }
+
+    /// The weighted sum of a pair's built-in terms, before division.
+    fn numerator_pair(&self, n: &NeedInfo, o: &OfferInfo) -> f64 {
+        let (sh, th) = Self::hits(n, o);
+        score::numerator(
+            &self.weights,
+            &n.nw,
+            score::fraction(sh, n.skills.len()),
+            score::fraction(th, n.cats.len()),
+            o.region,
+            n.urgency,
+            score::budget_cover(o.budget_per_slot, n.eur),
+        )
     }
 
     /// The score of an admissible pair with every term explained, or the constraint that
     /// excludes the pair ("why not"). `None` when the need or offer does not exist.
     pub fn explain(&self, need: NeedId, offer: usize) -> Option<Result<Explanation, Exclusion>> {
-        let n = self.needs.get(self.flat(need)?)?;
+        let ni = self.flat(need)?;
+        let n = self.needs.get(ni)?;
         let o = self.offers.get(offer)?;
         if let Some(e) = self.pair_exclusion(n, o, offer) {
             return Some(Err(e));
@@ -737,9 +798,9 @@ impl<'a> Matcher<'a> {
         let project = self.input.projects.get(need.project)?;
         let raw_offer = self.input.offers.get(offer)?;
         let w = &self.weights;
-        let denom = n.nw.denom;
+        let denom = n.nw.denom + self.extra_weight();
         let mut terms = Vec::new();
-        let mut push = |name: &'static str, weight: f64, value: f64, detail: String| {
+        let mut push = |name: Cow<'static, str>, weight: f64, value: f64, detail: String| {
             terms.push(Term {
                 name,
                 weight,
@@ -771,7 +832,7 @@ impl<'a> Matcher<'a> {
             if !miss.is_empty() {
                 detail.push_str(&format!(" (missing: {})", join(&miss)));
             }
-            push("skills", w.skills, value, detail);
+            push("skills".into(), w.skills, value, detail);
         }
         if !n.cats.is_empty() {
             let cats = lower(&project.categories);
@@ -791,7 +852,7 @@ impl<'a> Matcher<'a> {
                     join(&shared)
                 )
             };
-            push("topics", w.topics, value, detail);
+            push("topics".into(), w.topics, value, detail);
         }
         let region_detail = {
             let regions = if raw_offer.regions.is_empty() {
@@ -805,9 +866,9 @@ impl<'a> Matcher<'a> {
                 self.city, o.region
             )
         };
-        push("region", w.region, o.region, region_detail);
+        push("region".into(), w.region, o.region, region_detail);
         push(
-            "urgency",
+            "urgency".into(),
             w.urgency,
             n.urgency,
             format!(
@@ -823,10 +884,13 @@ impl<'a> Matcher<'a> {
                 Some(b) => format!("one slot of the offer gives {b:.0} € of {e:.0} €/year"),
                 None => format!("the offer states no budget; the need asks {e:.0} €/year"),
             };
-            push("budget", w.budget, value, detail);
+            push("budget".into(), w.budget, value, detail);
+        }
+        for (name, weight, value, detail) in self.extra_parts(ni, offer) {
+            push(name.to_owned().into(), weight, value, detail.to_owned());
         }
         Some(Ok(Explanation {
-            score: self.score_pair(n, o),
+            score: self.score_full(ni, n, o, offer),
             terms,
         }))
     }
@@ -838,12 +902,13 @@ impl<'a> Matcher<'a> {
 
     /// The score of an admissible pair; `None` when the pair is excluded or does not exist.
     pub fn score(&self, need: NeedId, offer: usize) -> Option<f64> {
-        let n = self.needs.get(self.flat(need)?)?;
+        let ni = self.flat(need)?;
+        let n = self.needs.get(ni)?;
         let o = self.offers.get(offer)?;
         if self.pair_exclusion(n, o, offer).is_some() {
             return None;
         }
-        Some(self.score_pair(n, o))
+        Some(self.score_full(ni, n, o, offer))
     }
 
     /// A scratch buffer for [`Matcher::rank_offers_with`] and [`Matcher::rank_needs_with`];
@@ -874,7 +939,10 @@ impl<'a> Matcher<'a> {
 
     /// Brute-force reference for [`Matcher::rank_offers`]: checks and scores every offer.
     pub fn rank_offers_brute_force(&self, need: NeedId, k: usize) -> Vec<Ranked> {
-        let Some(n) = self.flat(need).and_then(|i| self.needs.get(i)) else {
+        let Some((ni, n)) = self
+            .flat(need)
+            .and_then(|i| self.needs.get(i).map(|n| (i, n)))
+        else {
             return Vec::new();
         };
         let mut all: Vec<(f64, u32, usize)> = self
@@ -882,7 +950,7 @@ impl<'a> Matcher<'a> {
             .iter()
             .enumerate()
             .filter(|(i, o)| self.pair_exclusion(n, o, *i).is_none())
-            .map(|(i, o)| (self.score_pair(n, o), o.rank, i))
+            .map(|(i, o)| (self.score_full(ni, n, o, i), o.rank, i))
             .collect();
         all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         all.truncate(k);
@@ -899,8 +967,9 @@ impl<'a> Matcher<'a> {
         let mut all: Vec<(f64, u32, NeedId)> = self
             .needs
             .iter()
-            .filter(|n| self.pair_exclusion(n, o, offer).is_none())
-            .map(|n| (self.score_pair(n, o), n.rank, n.id))
+            .enumerate()
+            .filter(|(_, n)| self.pair_exclusion(n, o, offer).is_none())
+            .map(|(ni, n)| (self.score_full(ni, n, o, offer), n.rank, n.id))
             .collect();
         all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         all.truncate(k);
@@ -1055,7 +1124,7 @@ impl<'a> Matcher<'a> {
                                     if !self.pair_ok(need, o) {
                                         return None;
                                     }
-                                    let score = self.score_pair(need, o);
+                                    let score = self.score_full(rows[r], need, o, oi);
                                     let value =
                                         assign::scaled(score) + solution.col_price[c as usize];
                                     // Pairs already in the problem satisfy the certificate,

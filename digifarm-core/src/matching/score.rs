@@ -1,5 +1,7 @@
 //! The soft score of an admissible (need, offer) pair and its explanation.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use crate::model::{MatchingWeights, Priority, ProjectStatus};
@@ -7,13 +9,15 @@ use crate::model::{MatchingWeights, Priority, ProjectStatus};
 /// One term of a score.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Term {
-    /// `skills`, `topics`, `region`, `urgency` or `budget`.
-    pub name: &'static str,
+    /// `skills`, `topics`, `region`, `urgency` or `budget`, or the name of an extra term
+    /// added with [`Matcher::add_term`](super::Matcher::add_term) (e.g. `plugin:local-first`).
+    pub name: Cow<'static, str>,
     /// The configured weight.
     pub weight: f64,
     /// The term's value in [0, 1].
     pub value: f64,
-    /// Its share of the score: `weight * value / (sum of the weights of applicable terms)`.
+    /// Its share of the score: `weight * value / (sum of the weights of applicable terms)`;
+    /// extra terms always apply, so their weights are in that sum.
     pub contribution: f64,
     /// How the value came about, for people.
     pub detail: String,
@@ -23,7 +27,8 @@ pub struct Term {
 ///
 /// Terms that do not apply to a need are left out and their weight does not count: `skills`
 /// when the need lists no skills, `topics` when the project has no categories, `budget` when
-/// the need asks for no money. `region` and `urgency` always apply.
+/// the need asks for no money. `region` and `urgency` always apply, and so do extra terms
+/// (a pair an extra term did not score counts with value 0).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Explanation {
     /// The score in [0, 1]: the sum of the contributions.
@@ -75,12 +80,26 @@ pub(crate) fn combine(
     if nw.denom <= 0.0 {
         return 0.0;
     }
-    let num = nw.skills * skills
+    numerator(w, nw, skills, topics, region, urgency, budget) / nw.denom
+}
+
+/// The weighted sum of the built-in terms, before dividing by the applicable weights; extra
+/// terms add to it (see [`Matcher::add_term`](super::Matcher::add_term)).
+#[inline]
+pub(crate) fn numerator(
+    w: &MatchingWeights,
+    nw: &NeedWeights,
+    skills: f64,
+    topics: f64,
+    region: f64,
+    urgency: f64,
+    budget: f64,
+) -> f64 {
+    nw.skills * skills
         + nw.topics * topics
         + w.region * region
         + w.urgency * urgency
-        + nw.budget * budget;
-    num / nw.denom
+        + nw.budget * budget
 }
 
 /// Fraction of `total` items matched (`hits / total`, 0 when `total` is 0).

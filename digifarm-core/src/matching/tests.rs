@@ -202,7 +202,7 @@ fn explanation_terms_add_up() {
     let c = Cat::new(vec![project("p", vec![n])], vec![o]);
     let m = c.matcher();
     let e = m.explain(N0, 0).unwrap().unwrap();
-    let names: Vec<_> = e.terms.iter().map(|t| t.name).collect();
+    let names: Vec<_> = e.terms.iter().map(|t| t.name.as_ref()).collect();
     assert_eq!(names, ["skills", "topics", "region", "urgency", "budget"]);
     let sum: f64 = e.terms.iter().map(|t| t.contribution).sum();
     assert!((sum - e.score).abs() < 1e-12);
@@ -418,6 +418,24 @@ fn index_ranking_equals_brute_force() {
 }
 
 #[test]
+fn ranking_everything_with_k_usize_max() {
+    let cat = synth::catalog(2, 40, 8, 30);
+    let m = matcher_of(&cat);
+    for o in 0..cat.offers.len() {
+        assert_eq!(
+            m.rank_needs(o, usize::MAX),
+            m.rank_needs_brute_force(o, usize::MAX)
+        );
+    }
+    for need in m.open_needs() {
+        assert_eq!(
+            m.rank_offers(need, usize::MAX),
+            m.rank_offers_brute_force(need, usize::MAX)
+        );
+    }
+}
+
+#[test]
 fn index_ranking_equals_brute_force_with_ties() {
     // Few distinct values: many equal scores, where id order decides.
     let mut cat = synth::catalog(9, 60, 10, 80);
@@ -567,4 +585,285 @@ fn index_ranking_equals_brute_force_with_a_large_vocabulary() {
             );
         }
     }
+}
+
+/// Deterministic pseudo-values for an extra term: every fifth pair is left unscored.
+fn term_values(m: &Matcher<'_>, salt: usize) -> Vec<TermValue> {
+    m.admissible_pairs()
+        .into_iter()
+        .filter_map(|(need, offer)| {
+            let h = need.project * 31 + need.need * 7 + offer * 13 + salt;
+            (!h.is_multiple_of(5)).then(|| TermValue {
+                need,
+                offer,
+                value: (h % 11) as f64 / 10.0,
+                detail: format!("h {h}"),
+            })
+        })
+        .collect()
+}
+
+fn synth_with_terms(seed: u64, projects: usize, offers: usize) -> synth::SynthCatalog {
+    synth::catalog(seed, projects, offers / 4 + 1, offers)
+}
+
+fn matcher_of(cat: &synth::SynthCatalog) -> Matcher<'_> {
+    Matcher::new(MatchInput {
+        projects: &cat.projects,
+        partners: &cat.partners,
+        offers: &cat.offers,
+        config: &cat.config,
+        today: synth::REFERENCE_DATE,
+    })
+    .unwrap()
+}
+
+#[test]
+fn admissible_pairs_are_exactly_the_checked_pairs_in_order() {
+    let cat = synth_with_terms(3, 60, 80);
+    let m = matcher_of(&cat);
+    let mut expected = Vec::new();
+    for need in m.open_needs() {
+        let mut offers: Vec<usize> = (0..cat.offers.len())
+            .filter(|&o| m.check(need, o).unwrap().is_ok())
+            .collect();
+        offers.sort_by(|&a, &b| cat.offers[a].id.cmp(&cat.offers[b].id).then(a.cmp(&b)));
+        expected.extend(offers.into_iter().map(|o| (need, o)));
+    }
+    assert!(!expected.is_empty());
+    assert_eq!(m.admissible_pairs(), expected);
+}
+
+#[test]
+fn extra_terms_combine_with_the_built_in_score_and_rank_exactly() {
+    for seed in 0..3 {
+        let cat = synth_with_terms(seed, 120, 160);
+        let base = matcher_of(&cat);
+        let mut m = matcher_of(&cat);
+        let (w1, w2) = (0.2, 0.45);
+        let v1 = term_values(&m, 0);
+        let v2 = term_values(&m, 3);
+        m.add_term("plugin:one", w1, v1.clone()).unwrap();
+        m.add_term("plugin:two", w2, v2.clone()).unwrap();
+        assert_eq!(
+            m.extra_terms(),
+            vec![("plugin:one", w1), ("plugin:two", w2)]
+        );
+        let lookup = |v: &[TermValue], need: NeedId, offer: usize| {
+            v.iter()
+                .find(|t| t.need == need && t.offer == offer)
+                .map_or(0.0, |t| t.value)
+        };
+        for (need, offer) in m.admissible_pairs() {
+            // The formula by hand: built-in numerator and weights, plus the extra terms.
+            let e0 = base.explain(need, offer).unwrap().unwrap();
+            let denom: f64 = e0.terms.iter().map(|t| t.weight).sum();
+            let num = e0.score * denom;
+            let want = (num + w1 * lookup(&v1, need, offer) + w2 * lookup(&v2, need, offer))
+                / (denom + w1 + w2);
+            let got = m.score(need, offer).unwrap();
+            assert!(
+                (got - want).abs() < 1e-12,
+                "{need:?} {offer}: {got} vs {want}"
+            );
+            assert!((0.0..=1.0).contains(&got));
+            let e = m.explain(need, offer).unwrap().unwrap();
+            assert_eq!(e.score, got);
+            let sum: f64 = e.terms.iter().map(|t| t.contribution).sum();
+            assert!((sum - got).abs() < 1e-12);
+            let extra: Vec<_> = e
+                .terms
+                .iter()
+                .filter(|t| t.name.starts_with("plugin:"))
+                .collect();
+            assert_eq!(extra.len(), 2);
+            assert_eq!(extra[0].value, lookup(&v1, need, offer));
+            if !v1.iter().any(|t| t.need == need && t.offer == offer) {
+                assert_eq!(extra[0].detail, "not scored");
+            }
+        }
+        let mut scratch = m.scratch();
+        for k in [1, 3, 1000] {
+            for need in m.all_needs() {
+                assert_eq!(
+                    m.rank_offers_with(need, k, &mut scratch),
+                    m.rank_offers_brute_force(need, k),
+                    "seed {seed} need {need:?} k {k}"
+                );
+            }
+            for o in 0..cat.offers.len() {
+                assert_eq!(
+                    m.rank_needs_with(o, k, &mut scratch),
+                    m.rank_needs_brute_force(o, k),
+                    "seed {seed} offer {o} k {k}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_term_that_favours_one_offer_changes_the_ranking() {
+    let c = Cat::new(
+        vec![project("p", vec![need("technical", &["rust"])])],
+        vec![
+            offer("a", "acme", "technical", &["rust"]),
+            offer("b", "acme", "technical", &["rust"]),
+        ],
+    );
+    let mut m = c.matcher();
+    // Equal built-in scores: id order.
+    let before = m.rank_offers(N0, 2);
+    assert_eq!(before.iter().map(|r| r.offer).collect::<Vec<_>>(), [0, 1]);
+    assert_eq!(before[0].score, before[1].score);
+    let base = before[0].score;
+    // No money asked: budget does not apply, the built-in weights sum to 0.85.
+    let e0 = m.explain(N0, 1).unwrap().unwrap();
+    let denom0: f64 = e0.terms.iter().map(|t| t.weight).sum();
+    assert!((denom0 - 0.85).abs() < 1e-12, "{denom0}");
+    m.add_term(
+        "plugin:favour-b",
+        0.5,
+        [TermValue {
+            need: N0,
+            offer: 1,
+            value: 1.0,
+            detail: "b is local".into(),
+        }],
+    )
+    .unwrap();
+    let after = m.rank_offers(N0, 2);
+    assert_eq!(after.iter().map(|r| r.offer).collect::<Vec<_>>(), [1, 0]);
+    assert_eq!(after, m.rank_offers_brute_force(N0, 2));
+    let e = m.explain(N0, 1).unwrap().unwrap();
+    let d = denom0 + 0.5;
+    assert!((after[0].score - (base * denom0 + 0.5) / d).abs() < 1e-12);
+    assert!((after[1].score - base * denom0 / d).abs() < 1e-12);
+    let t = e.terms.last().unwrap();
+    assert_eq!(
+        (t.name.as_ref(), t.weight, t.value, t.detail.as_str()),
+        ("plugin:favour-b", 0.5, 1.0, "b is local")
+    );
+    assert!((t.contribution - 0.5 / d).abs() < 1e-12);
+    let e = m.explain(N0, 0).unwrap().unwrap();
+    let t = e.terms.last().unwrap();
+    assert_eq!((t.value, t.detail.as_str()), (0.0, "not scored"));
+    assert_eq!(m.rank_needs(1, 1)[0].score, after[0].score);
+    // The assignment takes b now.
+    let a = m.assign();
+    assert_eq!(a.pairs.len(), 1);
+    assert_eq!(a.pairs[0].offer, 1);
+    assert_eq!(a.total_score, after[0].score);
+}
+
+#[test]
+fn invalid_extra_terms_are_rejected_and_leave_the_matcher_unchanged() {
+    let c = Cat::new(
+        vec![project("p", vec![need("technical", &["rust"])])],
+        vec![
+            offer("a", "acme", "technical", &["rust"]),
+            offer("c", "acme", "content", &[]),
+        ],
+    );
+    let mut m = c.matcher();
+    let ok = |value: f64| TermValue {
+        need: N0,
+        offer: 0,
+        value,
+        detail: String::new(),
+    };
+    for w in [f64::NAN, f64::INFINITY, -0.1] {
+        let e = m.add_term("plugin:x", w, [ok(0.5)]).unwrap_err();
+        assert!(matches!(e.kind, MatchErrorKind::TermWeight { .. }), "{e}");
+        let d = e.to_diagnostic("digifarm.toml");
+        assert_eq!(
+            d.code,
+            if w.is_finite() {
+                "out-of-range"
+            } else {
+                "invalid-number"
+            }
+        );
+        assert!(d.message.contains("plugin:x"), "{}", d.message);
+    }
+    for (values, problem) in [
+        (vec![ok(1.5)], "not in [0, 1]"),
+        (vec![ok(f64::NAN)], "not in [0, 1]"),
+        (
+            vec![TermValue {
+                offer: 1,
+                ..ok(0.5)
+            }],
+            "not an admissible pair",
+        ),
+        (
+            vec![TermValue {
+                offer: 7,
+                ..ok(0.5)
+            }],
+            "not an admissible pair",
+        ),
+        (vec![ok(0.5), ok(0.6)], "scored twice"),
+    ] {
+        let e = m.add_term("plugin:x", 0.2, values).unwrap_err();
+        assert!(e.to_string().contains(problem), "{e}");
+    }
+    assert!(m.extra_terms().is_empty());
+    let base = m.score(N0, 0).unwrap();
+    m.add_term("plugin:x", 0.0, [ok(1.0)]).unwrap();
+    // Weight 0: the score is unchanged.
+    assert_eq!(m.score(N0, 0).unwrap(), base);
+    let e = m.add_term("plugin:x", 0.2, [ok(1.0)]).unwrap_err();
+    assert!(e.to_string().contains("added already"), "{e}");
+    assert_eq!(m.extra_terms(), vec![("plugin:x", 0.0)]);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(120))]
+    #[test]
+    fn assignment_with_an_extra_term_is_optimal_on_small_catalogs(
+        seed in 0u64..1_000_000,
+        projects in 1usize..4,
+        offers in 1usize..5,
+        per_need in 1usize..3,
+        weight in 0.0f64..2.0,
+        salt in 0usize..50,
+    ) {
+        let mut cat = synth::catalog(seed, projects, 2, offers);
+        for o in &mut cat.offers {
+            o.capacity.projects = o.capacity.projects.map(|p| p % 3);
+            o.capacity.hours_per_month = None;
+        }
+        let mut m = matcher_of(&cat);
+        let values = term_values(&m, salt);
+        m.add_term("plugin:t", weight, values).unwrap();
+        let a = m.assign_with(AssignOptions { candidates_per_need: per_need });
+        check_assignment(&m, &a);
+        let best = brute_force_total(&m, cat.offers.len());
+        prop_assert!((a.total_score - best).abs() < 1e-6, "ours {} brute {}", a.total_score, best);
+    }
+}
+
+#[test]
+fn pruned_candidates_are_certified_with_an_extra_term() {
+    // Scarce capacity and a term that reorders offers: the pricing step must use the
+    // combined score, or the narrow run would stop at a worse total.
+    let mut cat = synth::catalog(5, 300, 20, 40);
+    for o in &mut cat.offers {
+        o.capacity.projects = Some(1);
+        o.capacity.hours_per_month = None;
+    }
+    let mut m = matcher_of(&cat);
+    let values = term_values(&m, 1);
+    m.add_term("plugin:t", 1.5, values).unwrap();
+    let narrow = m.assign_with(AssignOptions {
+        candidates_per_need: 1,
+    });
+    let wide = m.assign_with(AssignOptions {
+        candidates_per_need: 10_000,
+    });
+    check_assignment(&m, &narrow);
+    check_assignment(&m, &wide);
+    assert!((narrow.total_score - wide.total_score).abs() < 1e-6);
+    assert!(narrow.rounds > 1);
 }

@@ -314,8 +314,12 @@ fn w_budget() -> f64 {
 /// grants.capabilities = ["clocks"]
 /// grants.limits = { memory_mb = 32, timeout_ms = 500 }
 /// grants.config = { city_partners = "stadt-muenster,citeq" }
+///
+/// [[plugins]]
+/// path = "plugins/local-first.wasm"          # a scorer
+/// weight = 0.3                               # its share in the matching score
 /// ```
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PluginConfig {
     /// The plugin's `.wasm` file, relative to the catalog root; its `plugin.toml` manifest
@@ -325,6 +329,19 @@ pub struct PluginConfig {
     /// What the city grants the plugin. A plugin that asks for more is refused.
     #[serde(default)]
     pub grants: PluginGrants,
+    /// For scorer plugins: the weight of the plugin's score in `digifarm match`, next to the
+    /// `[matching.weights]` (a pair's score is the weighted mean of the built-in terms and
+    /// the plugins' scores). Ignored for other kinds of plugin.
+    #[serde(default = "default_plugin_weight")]
+    #[schemars(range(min = 0))]
+    pub weight: f64,
+}
+
+/// The weight of a scorer plugin when `digifarm.toml` gives none.
+pub const DEFAULT_PLUGIN_WEIGHT: f64 = 0.2;
+
+fn default_plugin_weight() -> f64 {
+    DEFAULT_PLUGIN_WEIGHT
 }
 
 /// What a city grants a plugin.

@@ -14,9 +14,9 @@ mod project;
 mod text;
 
 pub use config::{
-    AdmissionConfig, CityConfig, CityInfo, CityLink, LicenseClarification, LicenseConfig,
-    LicensePending, LicensePolicyKind, MatchingConfig, MatchingWeights, PluginConfig, PluginGrants,
-    PluginLimits, StalenessConfig,
+    AdmissionConfig, CityConfig, CityInfo, CityLink, DEFAULT_PLUGIN_WEIGHT, LicenseClarification,
+    LicenseConfig, LicensePending, LicensePolicyKind, MatchingConfig, MatchingWeights,
+    PluginConfig, PluginGrants, PluginLimits, StalenessConfig,
 };
 pub use offer::{Capacity, SupportOffer};
 pub use partner::{Partner, PartnerKind};

@@ -1,0 +1,371 @@
+//! Extra score terms computed outside the matcher (by scorer plugins, for instance).
+//!
+//! An extra term gives some admissible pairs a value in [0, 1] with an explanation and has a
+//! weight. The score of a pair becomes
+//! `(built-in numerator + Σ weight_i · value_i) / (built-in weights + Σ weight_i)`, so it stays
+//! in [0, 1]; a pair a term did not score counts with value 0. The inverted index prunes with
+//! bounds of the built-in formula only, so with extra terms ranking scans the admissible pairs
+//! of the need's (or offer's) kind instead: exact, and as costly as scoring them was.
+
+use std::collections::hash_map::Entry;
+
+use super::index::{Cand, TopK};
+use super::{HashMap, MatchError, MatchErrorKind, Matcher, NeedId, NeedInfo, OfferInfo, Ranked};
+
+/// The value of an extra score term for one admissible (need, offer) pair.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TermValue {
+    /// The need.
+    pub need: NeedId,
+    /// Index of the offer in [`MatchInput::offers`](super::MatchInput::offers).
+    pub offer: usize,
+    /// The value, in [0, 1].
+    pub value: f64,
+    /// Why, for people.
+    pub detail: String,
+}
+
+#[derive(Debug)]
+struct ExtraTerm {
+    name: String,
+    weight: f64,
+    /// Per pair slot: the value and its explanation (`None`: not scored).
+    values: Vec<Option<(f64, String)>>,
+}
+
+/// The extra terms of a matcher and what ranking needs to honour them.
+#[derive(Debug, Default)]
+pub(crate) struct Extra {
+    /// Admissible pair (flat need index, offer index) → slot.
+    slot: HashMap<(u32, u32), u32>,
+    /// Per slot: Σ weight · value over the terms, in the order they were added.
+    num: Vec<f64>,
+    /// Σ weight over the terms.
+    weight: f64,
+    terms: Vec<ExtraTerm>,
+    /// Offers without an offer-level exclusion, per kind, in id order.
+    offers_by_kind: HashMap<u32, Vec<u32>>,
+    /// Open needs, per kind, in need order.
+    needs_by_kind: HashMap<u32, Vec<u32>>,
+}
+
+impl Extra {
+    /// The combined score from the built-in numerator and denominator of a pair.
+    #[inline]
+    fn combine(&self, num: f64, denom: f64, need: usize, offer: usize) -> f64 {
+        let d = denom + self.weight;
+        if d <= 0.0 {
+            return 0.0;
+        }
+        let add = self
+            .slot
+            .get(&(need as u32, offer as u32))
+            .and_then(|&s| self.num.get(s as usize))
+            .copied()
+            .unwrap_or(0.0);
+        (num + add) / d
+    }
+}
+
+fn invalid(term: &str, problem: String) -> MatchError {
+    MatchError {
+        kind: MatchErrorKind::TermInvalid {
+            term: term.to_owned(),
+            problem,
+        },
+    }
+}
+
+impl Matcher<'_> {
+    /// Offers without an offer-level exclusion, per kind, in id order.
+    fn admissible_offers_by_kind(&self) -> HashMap<u32, Vec<u32>> {
+        let mut order: Vec<usize> = (0..self.offers.len())
+            .filter(|&i| self.offers[i].level.is_ok())
+            .collect();
+        order.sort_by_key(|&i| self.offers[i].rank);
+        let mut by_kind: HashMap<u32, Vec<u32>> = HashMap::default();
+        for i in order {
+            by_kind
+                .entry(self.offers[i].kind)
+                .or_default()
+                .push(i as u32);
+        }
+        by_kind
+    }
+
+    /// Open needs as flat indices, in need order.
+    fn open_flat(&self) -> Vec<usize> {
+        let mut v: Vec<usize> = (0..self.needs.len())
+            .filter(|&i| self.needs[i].level.is_ok())
+            .collect();
+        v.sort_by_key(|&i| self.needs[i].rank);
+        v
+    }
+
+    /// Every admissible (flat need, offer) pair: open needs in need order, each with the
+    /// offers passing every hard constraint in id order.
+    fn admissible_flat(&self, by_kind: &HashMap<u32, Vec<u32>>) -> Vec<(usize, usize)> {
+        let mut pairs = Vec::new();
+        for ni in self.open_flat() {
+            let n = &self.needs[ni];
+            for &oi in by_kind.get(&n.kind).map_or(&[][..], Vec::as_slice) {
+                if self.pair_ok(n, &self.offers[oi as usize]) {
+                    pairs.push((ni, oi as usize));
+                }
+            }
+        }
+        pairs
+    }
+
+    /// Every pair of an open need and an offer that passes all hard constraints: needs in
+    /// need order (project id, need index), each with its offers in id order. These are the
+    /// pairs an extra term ([`Matcher::add_term`]) can score.
+    pub fn admissible_pairs(&self) -> Vec<(NeedId, usize)> {
+        self.admissible_flat(&self.admissible_offers_by_kind())
+            .into_iter()
+            .map(|(ni, oi)| (self.needs[ni].id, oi))
+            .collect()
+    }
+
+    /// Adds an externally computed score term (for instance a scorer plugin's scores) with
+    /// `weight`; `values` give admissible pairs a value in [0, 1] and an explanation, pairs
+    /// without one count with value 0 ("not scored"). The score of every pair becomes
+    /// `(built-in numerator + Σ weight · value) / (built-in weights + Σ weight)` over all
+    /// extra terms, so it stays in [0, 1]; ranking, assignment and explanations use it.
+    ///
+    /// # Errors
+    /// A weight that is not a finite number ≥ 0 ([`MatchErrorKind::TermWeight`]); a value
+    /// that is not in [0, 1], a pair that is not admissible or given twice, or a name already
+    /// used ([`MatchErrorKind::TermInvalid`]). The matcher is unchanged then.
+    pub fn add_term(
+        &mut self,
+        name: impl Into<String>,
+        weight: f64,
+        values: impl IntoIterator<Item = TermValue>,
+    ) -> Result<(), MatchError> {
+        let name = name.into();
+        if !weight.is_finite() || weight < 0.0 {
+            return Err(MatchError {
+                kind: MatchErrorKind::TermWeight {
+                    term: name,
+                    value: weight,
+                },
+            });
+        }
+        if self
+            .extra
+            .as_ref()
+            .is_some_and(|x| x.terms.iter().any(|t| t.name == name))
+        {
+            return Err(invalid(
+                &name,
+                "a term with this name was added already".into(),
+            ));
+        }
+        let extra = match self.extra.take() {
+            Some(x) => x,
+            None => {
+                let offers_by_kind = self.admissible_offers_by_kind();
+                let pairs = self.admissible_flat(&offers_by_kind);
+                let slot = pairs
+                    .iter()
+                    .enumerate()
+                    .map(|(s, &(ni, oi))| ((ni as u32, oi as u32), s as u32))
+                    .collect();
+                let mut needs_by_kind: HashMap<u32, Vec<u32>> = HashMap::default();
+                for ni in self.open_flat() {
+                    needs_by_kind
+                        .entry(self.needs[ni].kind)
+                        .or_default()
+                        .push(ni as u32);
+                }
+                Extra {
+                    slot,
+                    num: vec![0.0; pairs.len()],
+                    weight: 0.0,
+                    terms: Vec::new(),
+                    offers_by_kind,
+                    needs_by_kind,
+                }
+            }
+        };
+        let result = self.term_values(&extra, &name, values);
+        let mut extra = extra;
+        match result {
+            Ok(values) => {
+                for (num, v) in extra.num.iter_mut().zip(&values) {
+                    if let Some((value, _)) = v {
+                        *num += weight * value;
+                    }
+                }
+                extra.weight += weight;
+                extra.terms.push(ExtraTerm {
+                    name,
+                    weight,
+                    values,
+                });
+                self.extra = Some(extra);
+                Ok(())
+            }
+            Err(e) => {
+                // Keep what earlier terms set up (or nothing, for the first term).
+                if !extra.terms.is_empty() {
+                    self.extra = Some(extra);
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Checks and places a term's values by pair slot.
+    fn term_values(
+        &self,
+        extra: &Extra,
+        name: &str,
+        values: impl IntoIterator<Item = TermValue>,
+    ) -> Result<Vec<Option<(f64, String)>>, MatchError> {
+        let mut placed: HashMap<u32, (f64, String)> = HashMap::default();
+        for v in values {
+            let pair = || {
+                let project = self
+                    .input
+                    .projects
+                    .get(v.need.project)
+                    .map_or("?", |p| p.id.as_str());
+                let offer = self
+                    .input
+                    .offers
+                    .get(v.offer)
+                    .map_or("?", |o| o.id.as_str());
+                format!("{project} #{} and offer {offer}", v.need.need)
+            };
+            if !(v.value.is_finite() && (0.0..=1.0).contains(&v.value)) {
+                return Err(invalid(
+                    name,
+                    format!("value {} for {} is not in [0, 1]", v.value, pair()),
+                ));
+            }
+            let slot = self
+                .flat(v.need)
+                .and_then(|ni| extra.slot.get(&(ni as u32, v.offer as u32)).copied())
+                .ok_or_else(|| invalid(name, format!("{} is not an admissible pair", pair())))?;
+            match placed.entry(slot) {
+                Entry::Occupied(_) => {
+                    return Err(invalid(name, format!("{} is scored twice", pair())));
+                }
+                Entry::Vacant(e) => {
+                    e.insert((v.value, v.detail));
+                }
+            }
+        }
+        let mut out = vec![None; extra.num.len()];
+        for (slot, v) in placed {
+            if let Some(o) = out.get_mut(slot as usize) {
+                *o = Some(v);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The extra terms added with [`Matcher::add_term`]: name and weight, in order.
+    pub fn extra_terms(&self) -> Vec<(&str, f64)> {
+        self.extra.as_ref().map_or_else(Vec::new, |x| {
+            x.terms
+                .iter()
+                .map(|t| (t.name.as_str(), t.weight))
+                .collect()
+        })
+    }
+
+    /// The score of an admissible pair including the extra terms; `need` is the flat index
+    /// of `n`, `offer` the index of `o`. Every path (explanation, ranking, brute force,
+    /// assignment) goes through here, so they agree to the last bit.
+    #[inline]
+    pub(crate) fn score_full(&self, need: usize, n: &NeedInfo, o: &OfferInfo, offer: usize) -> f64 {
+        match &self.extra {
+            None => self.score_pair(n, o),
+            Some(x) => x.combine(self.numerator_pair(n, o), n.nw.denom, need, offer),
+        }
+    }
+
+    /// The sum of the extra terms' weights (0 without extra terms).
+    pub(crate) fn extra_weight(&self) -> f64 {
+        self.extra.as_ref().map_or(0.0, |x| x.weight)
+    }
+
+    /// The extra terms' explanation parts for a pair: name, weight, value, detail.
+    pub(crate) fn extra_parts(&self, need: usize, offer: usize) -> Vec<(&str, f64, f64, &str)> {
+        let Some(x) = &self.extra else {
+            return Vec::new();
+        };
+        let slot = x.slot.get(&(need as u32, offer as u32)).copied();
+        x.terms
+            .iter()
+            .map(|t| {
+                match slot
+                    .and_then(|s| t.values.get(s as usize))
+                    .and_then(Option::as_ref)
+                {
+                    Some((value, detail)) => (t.name.as_str(), t.weight, *value, detail.as_str()),
+                    None => (t.name.as_str(), t.weight, 0.0, "not scored"),
+                }
+            })
+            .collect()
+    }
+
+    /// Top `k` offers for the open need with flat index `need` when extra terms exist:
+    /// every admissible offer of its kind is scored.
+    pub(crate) fn rank_offers_extra(&self, x: &Extra, need: usize, k: usize) -> Vec<Ranked> {
+        let Some(n) = self.needs.get(need) else {
+            return Vec::new();
+        };
+        let mut top = TopK::new(k);
+        for &oi in x.offers_by_kind.get(&n.kind).map_or(&[][..], Vec::as_slice) {
+            let o = &self.offers[oi as usize];
+            if !self.pair_ok(n, o) {
+                continue;
+            }
+            top.push(Cand {
+                score: self.score_full(need, n, o, oi as usize),
+                rank: o.rank,
+                item: oi,
+            });
+        }
+        top.sorted()
+            .into_iter()
+            .map(|c| Ranked {
+                need: n.id,
+                offer: c.item as usize,
+                score: c.score,
+            })
+            .collect()
+    }
+
+    /// Top `k` open needs for an admissible offer when extra terms exist: every open need of
+    /// its kind is scored.
+    pub(crate) fn rank_needs_extra(&self, x: &Extra, offer: usize, k: usize) -> Vec<Ranked> {
+        let Some(o) = self.offers.get(offer) else {
+            return Vec::new();
+        };
+        let mut top = TopK::new(k);
+        for &ni in x.needs_by_kind.get(&o.kind).map_or(&[][..], Vec::as_slice) {
+            let n = &self.needs[ni as usize];
+            if !self.pair_ok(n, o) {
+                continue;
+            }
+            top.push(Cand {
+                score: self.score_full(ni as usize, n, o, offer),
+                rank: n.rank,
+                item: ni,
+            });
+        }
+        top.sorted()
+            .into_iter()
+            .map(|c| Ranked {
+                need: self.needs[c.item as usize].id,
+                offer,
+                score: c.score,
+            })
+            .collect()
+    }
+}
