@@ -9,8 +9,8 @@ n="${DIGIFARM_BENCH_PROJECTS:-100000}"
 
 rustup target add wasm32-wasip2 >/dev/null
 # Build and assemble the plugins (tests are skipped here: only the build part is needed).
-cargo build --release --target wasm32-wasip2 --manifest-path "$root/plugins/examples/Cargo.toml" -p muenster-admission -p hostile
-for name in muenster-admission hostile; do
+cargo build --release --target wasm32-wasip2 --manifest-path "$root/plugins/examples/Cargo.toml" -p muenster-admission -p hostile -p local-first
+for name in muenster-admission hostile local-first; do
     dist="$root/plugins/examples/dist/$name"
     mkdir -p "$dist"
     cp "$root/plugins/examples/target/wasm32-wasip2/release/${name//-/_}.wasm" "$dist/$name.wasm"
@@ -39,6 +39,15 @@ print(f"  native   {native/1e6:9.1f} ms  {native/n/1e3:6.2f} µs/record")
 if noop is not None:
     print(f"  no-op    {noop/1e6:9.1f} ms  {noop/n/1e3:6.2f} µs/record   (records moved in, nothing checked)")
 print(f"  overhead                {(plugin-native)/n/1e3:6.2f} µs/record   (target ≤ 2 µs)   plugin/native = {plugin/native:.1f}x")
+try:
+    sp, sn = mean("scorer", "plugin"), mean("scorer", "native")
+    m = n // 5
+    print(f"scorer (local-first), {m} candidates in batches of 1,000")
+    print(f"  plugin   {sp/1e6:9.1f} ms  {sp/m/1e3:6.2f} µs/candidate")
+    print(f"  native   {sn/1e6:9.1f} ms  {sn/m/1e3:6.2f} µs/candidate")
+    print(f"  overhead                {(sp-sn)/m/1e3:6.2f} µs/candidate")
+except OSError:
+    pass
 print(f"load")
 print(f"  cold     {cold/1e6:9.2f} ms")
 print(f"  cached   {cached/1e6:9.2f} ms   (target ≤ 5 ms)   cold/cached = {cold/cached:.0f}x")

@@ -253,9 +253,11 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     out
 }
 
-/// A copy of examples/muenster in which CodeForMünster is based in "Münster" (the place name
-/// local-first compares with the project's origin city; it is also a region matching
-/// accepts), with the named built plugins in `plugins/` and `toml` appended to digifarm.toml.
+/// A copy of examples/muenster in which citeq is based in Köln (test data: in the real
+/// catalog it is in Münster, like CodeForMünster), with the named built plugins in
+/// `plugins/` and `toml` appended to digifarm.toml. citeq's hosting offer still serves Münster
+/// (`regions: ['05515000']`), so the built-in scores are the real ones, while local-first
+/// sees a partner working in Münster (0.5) rather than one based there (1.0).
 fn muenster(plugins: &Path, names: &[&str], toml: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path();
@@ -263,12 +265,12 @@ fn muenster(plugins: &Path, names: &[&str], toml: &str) -> tempfile::TempDir {
         &Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/muenster"),
         root,
     );
-    let partner = root.join("partners/codeformuenster.yaml");
+    let partner = root.join("partners/citeq.yaml");
     let yaml = std::fs::read_to_string(&partner).unwrap();
     assert!(yaml.contains("region: '05515000'\n"), "{yaml}");
     std::fs::write(
         &partner,
-        yaml.replace("region: '05515000'\n", "region: Münster\n"),
+        yaml.replace("region: '05515000'\n", "region: Köln\n"),
     )
     .unwrap();
     std::fs::create_dir(root.join("plugins")).unwrap();
@@ -373,10 +375,10 @@ fn match_with_a_configured_scorer_plugin() {
     // (built-in numerator + 0.5 · value) / (0.85 + 0.5)
     let combined = |base: f64, value: f64| (base * 0.85 + 0.5 * value) / 1.35;
     assert!((after[0].1 - combined(before[1].1, 1.0)).abs() < 1e-12);
-    assert!((after[1].1 - combined(before[0].1, 0.0)).abs() < 1e-12);
+    assert!((after[1].1 - combined(before[0].1, 0.5)).abs() < 1e-12);
     assert_eq!(
         format!("{:.4} {:.4}", after[0].1, after[1].1),
-        "0.5204 0.2364"
+        "0.5204 0.4216"
     );
     let term = &after[0].2[0];
     assert_eq!(term["name"], "plugin:local-first");
@@ -384,8 +386,8 @@ fn match_with_a_configured_scorer_plugin() {
     assert_eq!(term["value"], 1.0);
     assert!((term["contribution"].as_f64().unwrap() - 0.5 / 1.35).abs() < 1e-12);
     assert_eq!(term["detail"], "CodeForMünster is based in Münster");
-    assert_eq!(after[1].2[0]["detail"], "citeq is not local to Münster");
-    assert_eq!(after[1].2[0]["value"], 0.0);
+    assert_eq!(after[1].2[0]["detail"], "citeq works in Münster");
+    assert_eq!(after[1].2[0]["value"], 0.5);
 
     let (code, stdout, _) = digifarm(&[
         "match",

@@ -3,6 +3,8 @@
 //! - `validator/plugin`: `muenster-admission` over 100k synthetic projects, batches of 1,000
 //!   (one fresh instance per batch; conversion to WIT records, the call, output checks);
 //! - `validator/native`: the same three rules in Rust over the same projects;
+//! - `scorer/plugin`, `scorer/native`: `local-first` over 20k candidates (a fifth of the
+//!   projects count), and the same rule in Rust;
 //! - `load/cold`: manifest, hash, licence, compile, link (no cache);
 //! - `load/cached`: the same with the compiled artefact from the cache.
 //!
@@ -15,14 +17,15 @@
     clippy::print_stderr
 )]
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use digifarm_core::Diagnostic;
 use digifarm_core::license::{self, Policy};
-use digifarm_core::model::{CityConfig, PluginGrants, Project};
-use digifarm_plugin_host::{Host, HostOptions};
+use digifarm_core::model::{CityConfig, Partner, PluginGrants, Project};
+use digifarm_plugin_host::{Candidate, Host, HostOptions, Score, ScoreTerm};
 
 fn plugin_wasm() -> Option<PathBuf> {
     let dir = std::env::var_os("DIGIFARM_PLUGINS_DIR").map_or_else(
@@ -102,6 +105,73 @@ fn native(
     out
 }
 
+/// `count` candidates: each need of the first projects with up to five offers of its kind.
+fn candidates(cat: &digifarm_core::synth::SynthCatalog, count: usize) -> Vec<Candidate<'_>> {
+    let partners: HashMap<&str, &Partner> =
+        cat.partners.iter().map(|p| (p.id.as_str(), p)).collect();
+    let mut out = Vec::with_capacity(count);
+    for project in &cat.projects {
+        for (need_index, need) in project.needs.iter().enumerate() {
+            for offer in cat.offers.iter().filter(|o| o.kind == need.kind).take(5) {
+                if out.len() == count {
+                    return out;
+                }
+                out.push(Candidate {
+                    project,
+                    need_index,
+                    offer,
+                    partner: partners[offer.partner.as_str()],
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The local-first rule natively (`plugins/examples/local-first`).
+fn local_first_native(city: &CityConfig, candidates: &[Candidate<'_>]) -> Vec<Score> {
+    let norm = |s: &str| {
+        s.trim()
+            .to_lowercase()
+            .replace("ue", "ü")
+            .replace("oe", "ö")
+            .replace("ae", "ä")
+    };
+    let names = |region: &str, home: &str| {
+        let region = region.trim();
+        norm(region) == norm(home)
+            || (norm(home) == norm(&city.city.name)
+                && city.city.ags.as_deref().is_some_and(|ags| region == ags))
+    };
+    candidates
+        .iter()
+        .map(|c| {
+            let home = c
+                .project
+                .origin
+                .as_ref()
+                .and_then(|o| o.city.as_deref())
+                .unwrap_or(&city.city.name);
+            let (value, explanation) =
+                if c.partner.region.as_deref().is_some_and(|r| names(r, home)) {
+                    (1.0, format!("{} is based in {home}", c.partner.name))
+                } else if c.offer.regions.iter().any(|r| names(r, home)) {
+                    (0.5, format!("{} works in {home}", c.partner.name))
+                } else {
+                    (0.0, format!("{} is not local to {home}", c.partner.name))
+                };
+            Score {
+                value,
+                terms: vec![ScoreTerm {
+                    name: "local".to_owned(),
+                    value,
+                    explanation,
+                }],
+            }
+        })
+        .collect()
+}
+
 fn bench(c: &mut Criterion) {
     let Some(wasm) = plugin_wasm() else { return };
     let n = n_projects();
@@ -149,6 +219,45 @@ fn bench(c: &mut Criterion) {
         });
     }
     g.finish();
+
+    // The scorer path: `local-first` over candidate pairs vs the same rule natively.
+    let local_first = wasm
+        .parent()
+        .and_then(Path::parent)
+        .map(|d| d.join("local-first/local-first.wasm"))
+        .filter(|p| p.is_file());
+    if let Some(local_first) = local_first {
+        let scorer = host
+            .load(&local_first, &PluginGrants::default(), &policy)
+            .unwrap();
+        let candidates = candidates(&cat, n / 5);
+        let from_plugin: Vec<f64> = scorer
+            .score(&city, &candidates)
+            .unwrap()
+            .iter()
+            .map(|s| s.value)
+            .collect();
+        let from_native: Vec<f64> = local_first_native(&city, &candidates)
+            .iter()
+            .map(|s| s.value)
+            .collect();
+        assert_eq!(
+            from_plugin, from_native,
+            "plugin and native scorer must agree"
+        );
+        eprintln!("{} candidates", candidates.len());
+        let mut g = c.benchmark_group("scorer");
+        g.sample_size(10)
+            .measurement_time(Duration::from_secs(10))
+            .throughput(Throughput::Elements(candidates.len() as u64));
+        g.bench_function("plugin", |b| {
+            b.iter(|| scorer.score(&city, &candidates).unwrap())
+        });
+        g.bench_function("native", |b| {
+            b.iter(|| local_first_native(&city, &candidates))
+        });
+        g.finish();
+    }
 
     let mut g = c.benchmark_group("load");
     g.sample_size(10).measurement_time(Duration::from_secs(10));

@@ -143,44 +143,60 @@ fn local_first_prefers_partners_in_the_city() {
         )
         .expect("offer")
     };
-    let (local, nearby, far) = (
+    let (local, nearby, far, by_ags, spelled) = (
         partner("local", "Münster"),
         partner("nearby", "Osnabrück"),
         partner("far", "Berlin"),
+        partner("by-ags", "05515000"),
+        partner("spelled", "MUENSTER"),
     );
-    let (o1, o2, o3) = (
+    let (o1, o2, o3, o4, o5, o6) = (
         offer("o1", "local", &[]),
         offer("o2", "nearby", &["Münster"]),
         offer("o3", "far", &[]),
+        offer("o4", "by-ags", &[]),
+        offer("o5", "spelled", &[]),
+        offer("o6", "far", &["05515000"]),
     );
-    let candidates = [
-        Candidate {
-            project: &p,
-            need_index: 0,
-            offer: &o1,
-            partner: &local,
-        },
-        Candidate {
-            project: &p,
-            need_index: 0,
-            offer: &o2,
-            partner: &nearby,
-        },
-        Candidate {
-            project: &p,
-            need_index: 0,
-            offer: &o3,
-            partner: &far,
-        },
+    // A project from elsewhere: the AGS names the catalog's city only.
+    let elsewhere = project(json!({
+        "id": "q", "name": "Q", "summary": "s", "status": "live", "lifecycle": "admitted",
+        "license": "MIT", "origin": {"city": "Osnabrück"},
+        "needs": [{"kind": "technical"}],
+    }));
+    let pairs = [
+        (&p, &o1, &local),
+        (&p, &o2, &nearby),
+        (&p, &o3, &far),
+        (&p, &o4, &by_ags),
+        (&p, &o5, &spelled),
+        (&p, &o6, &far),
+        (&elsewhere, &o4, &by_ags),
+        (&elsewhere, &o1, &nearby),
     ];
+    let candidates: Vec<Candidate<'_>> = pairs
+        .iter()
+        .map(|&(project, offer, partner)| Candidate {
+            project,
+            need_index: 0,
+            offer,
+            partner,
+        })
+        .collect();
     let scores = plugin.score(&city(), &candidates).expect("scores");
     let values: Vec<f64> = scores.iter().map(|s| s.value).collect();
-    assert_eq!(values, vec![1.0, 0.5, 0.0]);
+    assert_eq!(values, vec![1.0, 0.5, 0.0, 1.0, 1.0, 0.5, 0.0, 1.0]);
     assert_eq!(scores[0].terms[0].name, "local");
     assert_eq!(scores[0].terms[0].explanation, "local is based in Münster");
+    assert_eq!(scores[3].terms[0].explanation, "by-ags is based in Münster");
+    assert_eq!(scores[5].terms[0].explanation, "far works in Münster");
     assert_eq!(
         scores[2].terms[0].explanation,
         "far is not local to Münster"
+    );
+    assert_eq!(
+        scores[6].terms[0].explanation,
+        "by-ags is not local to Osnabrück"
     );
 }
 
