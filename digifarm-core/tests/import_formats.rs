@@ -78,6 +78,24 @@ fn publiccode_maps_the_shared_fields() {
 }
 
 #[test]
+fn publiccode_export_refuses_projects_without_a_source_repository() {
+    let s = digifarm_core::synth::catalog(5, 6, 2, 2);
+    let mut projects = s.projects;
+    projects[1].links.source = None;
+    projects[4].links.source = Some("  ".into());
+    let (a, b) = (projects[1].id.clone(), projects[4].id.clone());
+    let catalog = Catalog::from_records(s.config, projects, s.partners, s.offers);
+    let err = export::render(&catalog, Format::Publiccode, &Options::default()).unwrap_err();
+    assert_eq!(err, export::Error::SourceMissing(vec![a.clone(), b.clone()]));
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "publiccode.yml requires the source repository (`url`); no `links.source` in: {a}, {b}. Add it, or export another format"
+        )
+    );
+}
+
+#[test]
 fn catalog_to_publiccode_to_project_keeps_shared_fields() {
     let s = digifarm_core::synth::catalog(5, 60, 8, 12);
     let catalog = Catalog::from_records(s.config, s.projects, s.partners, s.offers);
@@ -88,14 +106,12 @@ fn catalog_to_publiccode_to_project_keeps_shared_fields() {
     for (original, file) in catalog.projects.iter().zip(&files) {
         assert_eq!(file.path, format!("{}/publiccode.yml", original.id));
         let imported = publiccode::import(&file.bytes, &file.path, &publiccode::Options::default());
-        if original.links.source.is_some() {
-            assert!(
-                !imported.has_errors(),
-                "{}: {:#?}",
-                original.id,
-                imported.diagnostics
-            );
-        }
+        assert!(
+            !imported.has_errors(),
+            "{}: {:#?}",
+            original.id,
+            imported.diagnostics
+        );
         let back = &imported.projects[0];
         assert_eq!(back.name, original.name);
         assert_eq!(back.links.source, original.links.source);

@@ -161,7 +161,7 @@ impl File {
 }
 
 /// Why an export could not be rendered.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// Private data was asked for in a format meant for the public web.
@@ -175,6 +175,12 @@ pub enum Error {
     /// A value could not be serialised.
     #[error("cannot serialise: {0}")]
     Serialize(String),
+    /// publiccode.yml needs the source repository (`url`), and these projects link none.
+    #[error(
+        "publiccode.yml requires the source repository (`url`); no `links.source` in: {}. Add it, or export another format",
+        .0.join(", ")
+    )]
+    SourceMissing(Vec<String>),
 }
 
 /// The catalog without personal data: every contact of every project and partner, and the

@@ -282,6 +282,7 @@ fn project_yaml(p: &Project, catalog: &Catalog, include_private: bool) -> String
     let mut top: Vec<(&str, Y)> = vec![
         ("publiccodeYmlVersion", s(VERSION)),
         ("name", s(&p.name)),
+        // `render` refuses projects without a source, so this is never empty.
         ("url", s(p.links.source.clone().unwrap_or_default())),
     ];
     if let Some(h) = &p.links.homepage {
@@ -375,8 +376,19 @@ fn project_yaml(p: &Project, catalog: &Catalog, include_private: bool) -> String
 /// Renders `<id>/publiccode.yml` for every project.
 ///
 /// # Errors
-/// Never at present; the signature leaves room for serialisation errors.
+/// [`Error::SourceMissing`] when a project links no source repository: `url` is mandatory in
+/// publiccode.yml, and an empty one would make every file invalid for the registries that
+/// read them.
 pub fn render(catalog: &Catalog, options: &Options) -> Result<Vec<File>, Error> {
+    let missing: Vec<String> = catalog
+        .projects
+        .iter()
+        .filter(|p| p.links.source.as_deref().is_none_or(|s| s.trim().is_empty()))
+        .map(|p| p.id.clone())
+        .collect();
+    if !missing.is_empty() {
+        return Err(Error::SourceMissing(missing));
+    }
     Ok(catalog
         .projects
         .iter()
