@@ -127,6 +127,34 @@ fn non_empty_output_needs_force() {
         std::fs::read_to_string(tmp.path().join("keep.txt")).unwrap(),
         "mine"
     );
+    // Again, over the site just written: every file is replaced, other files stay, and the
+    // staging directory next to the output is gone.
+    let index = tmp.path().join("index.html");
+    let fresh = std::fs::read(&index).unwrap();
+    std::fs::write(&index, "stale").unwrap();
+    let run = export(&fixture(), &["--format", "html", "--out", out, "--force"]);
+    assert_eq!(run.status.code(), Some(0));
+    assert_eq!(std::fs::read(&index).unwrap(), fresh);
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("keep.txt")).unwrap(),
+        "mine"
+    );
+    let name = tmp
+        .path()
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .into_owned();
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path().parent().unwrap())
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| {
+            e.file_name()
+                .to_string_lossy()
+                .starts_with(&format!(".{name}."))
+        })
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 #[test]

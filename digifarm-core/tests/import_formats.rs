@@ -86,7 +86,10 @@ fn publiccode_export_refuses_projects_without_a_source_repository() {
     let (a, b) = (projects[1].id.clone(), projects[4].id.clone());
     let catalog = Catalog::from_records(s.config, projects, s.partners, s.offers);
     let err = export::render(&catalog, Format::Publiccode, &Options::default()).unwrap_err();
-    assert_eq!(err, export::Error::SourceMissing(vec![a.clone(), b.clone()]));
+    assert_eq!(
+        err,
+        export::Error::SourceMissing(vec![a.clone(), b.clone()])
+    );
     assert_eq!(
         err.to_string(),
         format!(

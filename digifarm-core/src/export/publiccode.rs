@@ -383,7 +383,12 @@ pub fn render(catalog: &Catalog, options: &Options) -> Result<Vec<File>, Error> 
     let missing: Vec<String> = catalog
         .projects
         .iter()
-        .filter(|p| p.links.source.as_deref().is_none_or(|s| s.trim().is_empty()))
+        .filter(|p| {
+            p.links
+                .source
+                .as_deref()
+                .is_none_or(|s| s.trim().is_empty())
+        })
         .map(|p| p.id.clone())
         .collect();
     if !missing.is_empty() {

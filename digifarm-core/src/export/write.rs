@@ -1,11 +1,11 @@
 //! Putting rendered files on disk: the one place of the export that touches the file system.
 //!
 //! A new output directory is built as a hidden staging directory next to it and renamed into
-//! place in one step; into an existing directory (`force`), every file is written to a
-//! temporary file beside its target and renamed over it. Either way a reader (a web server, a
-//! city's CMS import) sees old or new files, never half of one. An output directory that already holds files is only written into
-//! with [`WriteOptions::force`]; files already there that the export does not produce are
-//! left alone. Inputs are never touched.
+//! place in one step; into an existing directory (`force`), every file is written to such a
+//! staging directory and then renamed over its target. Either way a reader (a web server, a
+//! city's CMS import) sees old or new files, never half of one. An output directory that
+//! already holds files is only written into with [`WriteOptions::force`]; files already there
+//! that the export does not produce are left alone. Inputs are never touched.
 
 use std::path::{Component, Path, PathBuf};
 
@@ -99,14 +99,8 @@ fn staging_dir(out: &Path) -> Option<PathBuf> {
     None
 }
 
-/// Creates the directories of `relative` below `root` and writes each file with `put`, in
-/// parallel.
-fn write_tree(
-    files: &[File],
-    relative: &[&Path],
-    root: &Path,
-    put: impl Fn(&Path, &[u8]) -> Result<(), WriteError> + Sync,
-) -> Result<(), WriteError> {
+/// Creates the parent directories of the `relative` paths below `root`.
+fn make_dirs(relative: &[&Path], root: &Path) -> Result<(), WriteError> {
     let dirs: std::collections::BTreeSet<PathBuf> = relative
         .iter()
         .filter_map(|r| r.parent())
@@ -116,6 +110,18 @@ fn write_tree(
     for d in &dirs {
         std::fs::create_dir_all(d).map_err(io(d))?;
     }
+    Ok(())
+}
+
+/// Creates the directories of `relative` below `root` and writes each file with `put`, in
+/// parallel.
+fn write_tree(
+    files: &[File],
+    relative: &[&Path],
+    root: &Path,
+    put: impl Fn(&Path, &[u8]) -> Result<(), WriteError> + Sync,
+) -> Result<(), WriteError> {
+    make_dirs(relative, root)?;
     files
         .par_iter()
         .zip(relative.par_iter())
@@ -181,8 +187,27 @@ pub fn write(
         result?;
         return Ok(targets);
     }
-    // Into an existing directory (with force): file by file, each atomically.
+    // Into an existing directory (with force): every file is written to a staging directory
+    // next to `out` first, then renamed over its target, so each file is replaced in one step
+    // (a reader sees the old or the new file, never a part of one). No file is synced one by
+    // one: that cost 16 s for a 10k-project site, and a new site is not synced either.
     std::fs::create_dir_all(out).map_err(io(out))?;
-    write_tree(files, &relative, out, write_atomic)?;
+    let Some(staging) = staging_dir(out) else {
+        write_tree(files, &relative, out, write_atomic)?;
+        return Ok(targets);
+    };
+    let result = write_tree(files, &relative, &staging, |t, b| {
+        std::fs::write(t, b).map_err(io(t))
+    })
+    .and_then(|()| {
+        make_dirs(&relative, out)?;
+        relative.par_iter().try_for_each(|r| {
+            let target = out.join(r);
+            std::fs::rename(staging.join(r), &target).map_err(io(&target))
+        })
+    });
+    // Only the staging directory this call created is removed.
+    let _ = std::fs::remove_dir_all(&staging);
+    result?;
     Ok(targets)
 }
