@@ -117,6 +117,19 @@ fn schema_check(kind: SchemaKind, value: &Value, diagnostics: &mut Vec<Diagnosti
     for error in validator.iter_errors(value) {
         push_schema_error(kind, value, &error, diagnostics);
     }
+    // A value of the wrong type also fails its enum: one finding (the type) is enough.
+    let wrong_type: Vec<String> = diagnostics[before..]
+        .iter()
+        .filter(|d| d.code == Code::WrongType.as_str())
+        .map(|d| d.pointer.clone())
+        .collect();
+    if !wrong_type.is_empty() {
+        let mut found = diagnostics.split_off(before);
+        found.retain(|d| {
+            !(d.code == Code::InvalidValue.as_str() && wrong_type.contains(&d.pointer))
+        });
+        diagnostics.extend(found);
+    }
     if diagnostics.len() == before {
         diagnostics.push(Diagnostic::new(
             Code::SchemaViolation,
