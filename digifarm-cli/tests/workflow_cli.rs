@@ -390,3 +390,143 @@ fn matching_on_a_merged_catalog_lets_a_remote_partner_help_another_city() {
         "{pairs:?}"
     );
 }
+
+#[test]
+fn matching_on_a_merged_catalog_locates_each_project_in_its_own_city() {
+    let dir = tempfile::tempdir().unwrap();
+    let ms = muenster_copy(dir.path());
+    // Osnabrück: one project with an open technical need, no offers of its own.
+    let os = dir.path().join("osnabrueck");
+    std::fs::create_dir_all(os.join("projects")).unwrap();
+    std::fs::write(
+        os.join("digifarm.toml"),
+        "[city]\nname = \"Osnabrück\"\nags = \"03404000\"\ncode = \"os\"\nlanguages = [\"de\", \"en\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        os.join("projects/stadtrad.yaml"),
+        "id: stadtrad\nname: Stadtrad Osnabrück\nsummary: Freie Lastenräder für Osnabrück.\n\
+         status: live\nlifecycle: admitted\nlicense: MIT\n\
+         links:\n  source: https://example.org/stadtrad\n\
+         needs:\n  - kind: technical\n    description: Betrieb der Buchungsplattform.\n    \
+         skills: [deployment, docker, postgresql]\n",
+    )
+    .unwrap();
+    let out = dir.path().join("merged");
+    let o = digifarm(&[
+        "merge",
+        ms.to_str().unwrap(),
+        os.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let toml = std::fs::read_to_string(out.join("digifarm.toml")).unwrap();
+    assert!(
+        toml.contains(
+            "[[city.members]]\nname = \"Münster\"\nags = \"05515000\"\ncode = \"ms\"\n\n\
+             [[city.members]]\nname = \"Osnabrück\"\nags = \"03404000\"\ncode = \"os\"\n"
+        ),
+        "{toml}"
+    );
+    let merged = out.to_str().unwrap();
+    let o = digifarm(&[
+        "match",
+        merged,
+        "--assign",
+        "--format",
+        "json",
+        "--today",
+        "2026-11-26",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let pairs: Vec<(String, u64, String)> = v["assignment"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["project"].as_str().unwrap().to_owned(),
+                a["need"].as_u64().unwrap(),
+                a["offer"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    // citeq's hosting (not remote, Münster only) serves Münster's projects, as in a
+    // Münster-only catalog: both of its slots.
+    let citeq: Vec<(&str, u64)> = pairs
+        .iter()
+        .filter(|(_, _, o)| o == "ms/citeq-hosting")
+        .map(|(p, n, _)| (p.as_str(), *n))
+        .collect();
+    assert_eq!(
+        citeq,
+        [("ms/data-inspire-me", 1), ("ms/giess-den-kiez", 1)],
+        "{pairs:?}"
+    );
+    assert_eq!(v["assignment"].as_array().unwrap().len(), 8, "{pairs:?}");
+    // The region term of the pair: closeness 1.0 to Münster.
+    let ranking = v["rankings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["project"] == "ms/giess-den-kiez" && r["need"] == 1)
+        .unwrap();
+    let offer = &ranking["offers"][0];
+    assert_eq!(offer["offer"], "ms/citeq-hosting");
+    let region = offer["explanation"]["terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "region")
+        .unwrap();
+    assert_eq!(region["value"], 1.0);
+    assert_eq!(
+        region["detail"],
+        "serves 05515000; closeness to Münster (05515000) 1.00"
+    );
+    // Osnabrück's need: only the remote offer of Code for Münster, far from Osnabrück.
+    let ranking = v["rankings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["project"] == "os/stadtrad" && r["need"] == 0)
+        .unwrap();
+    let offers = ranking["offers"].as_array().unwrap();
+    assert_eq!(offers.len(), 1, "{ranking}");
+    assert_eq!(offers[0]["offer"], "ms/codeformuenster-entwicklung");
+    let region = offers[0]["explanation"]["terms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "region")
+        .unwrap();
+    assert_eq!(region["value"], 0.125);
+    // Why citeq's hosting does not serve Osnabrück's project.
+    let o = digifarm(&[
+        "match",
+        merged,
+        "--project",
+        "os/stadtrad",
+        "--offer",
+        "ms/citeq-hosting",
+        "--explain",
+        "--today",
+        "2026-11-26",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let text = stdout(&o);
+    assert!(
+        text.contains(
+            "  os/stadtrad #0 technical: Betrieb der Buchungsplattform.\n      why not [region]: \
+             the offer serves 05515000 and is not remote; it does not cover Osnabrück (03404000)\n"
+        ),
+        "{text}"
+    );
+}

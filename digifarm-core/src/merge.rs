@@ -7,7 +7,7 @@ use std::collections::HashMap;
 
 use crate::catalog::Catalog;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{CityConfig, Origin, RecordKind};
+use crate::model::{CityConfig, MemberCity, Origin, RecordKind};
 
 /// A merge that cannot be made.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -89,8 +89,11 @@ fn union(into: &mut Vec<String>, from: &[String]) {
 /// Merges `inputs` (city code, catalog) in order. The merged config takes the first city's
 /// settings (licence policy, admission, staleness, matching) and the union of languages,
 /// categories, need kinds, licence allow/deny lists and clarifications; its city name lists
-/// every city. Each project without an origin city gets its catalog's city name; a partner
-/// without a region gets its city's AGS. Both records of a duplicate are kept.
+/// every city, and `city.members` lists each city (name, AGS, code) so that matching can
+/// locate every project in its own city (the members of an input that is itself a merged
+/// catalog are taken over). Each project without an origin city gets its catalog's city
+/// name; a partner without a region gets its city's AGS. Both records of a duplicate are
+/// kept.
 ///
 /// # Errors
 /// No input, or two inputs with the same code.
@@ -106,6 +109,7 @@ pub fn merge(inputs: &[(String, &Catalog)]) -> Result<Merged, MergeError> {
     config.city.ags = None;
     config.city.code = None;
     config.city.website = None;
+    config.city.members = Vec::new();
     config.license.pending.clear();
     let mut merged = Catalog::default();
     let mut diagnostics = Vec::new();
@@ -118,6 +122,21 @@ pub fn merge(inputs: &[(String, &Catalog)]) -> Result<Merged, MergeError> {
         }
         codes.push(code.clone());
         let c = &catalog.config;
+        if c.city.members.is_empty() {
+            // A member needs a name: a city without one is known by its code.
+            let name = if c.city.name.trim().is_empty() {
+                code.clone()
+            } else {
+                c.city.name.clone()
+            };
+            config.city.members.push(MemberCity {
+                name,
+                ags: c.city.ags.clone(),
+                code: Some(code.clone()),
+            });
+        } else {
+            config.city.members.extend(c.city.members.iter().cloned());
+        }
         if !std::ptr::eq(*catalog, *first) {
             union(&mut config.city.languages, &c.city.languages);
             union(&mut config.categories, &c.categories);

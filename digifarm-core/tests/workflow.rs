@@ -9,8 +9,8 @@ use chrono::NaiveDate;
 use digifarm_core::catalog::{self, Catalog, LoadOptions};
 use digifarm_core::model::{
     Attestation, CityConfig, CityInfo, CityLink, Complexity, Contact, Decision, Deployment,
-    DeploymentMode, Lifecycle, Links, LocalizedText, Need, Origin, Partner, PartnerKind, Priority,
-    Project, ProjectStatus, SupportOffer, SupportRef,
+    DeploymentMode, Lifecycle, Links, LocalizedText, MemberCity, Need, Origin, Partner,
+    PartnerKind, Priority, Project, ProjectStatus, SupportOffer, SupportRef,
 };
 use digifarm_core::workflow::{
     self, Action, Attestations, CheckStatus, Criterion, Proposal, ProposalProject, Proposer,
@@ -921,6 +921,36 @@ fn merge_namespaces_ids_keeps_origins_and_reports_duplicates() {
     assert_eq!(dup.code, Code::DuplicateSource.as_str());
     assert!(dup.message.contains("k/giessdenkiez") && dup.message.contains("ms/giess-den-kiez"));
     assert_eq!(c.config.city.name, "Münster + Köln");
+    assert_eq!(c.config.city.ags, None);
+    // Each city is a member, so matching can locate every project in its own city.
+    let member = |name: &str, ags: &str, code: &str| MemberCity {
+        name: name.to_owned(),
+        ags: Some(ags.to_owned()),
+        code: Some(code.to_owned()),
+    };
+    assert_eq!(
+        c.config.city.members,
+        [
+            member("Münster", "05515000", "ms"),
+            member("Köln", "05315000", "k")
+        ]
+    );
+    // Merging a merged catalog again keeps its members.
+    let os = Catalog::from_records(
+        city("Osnabrück", "os", "03404000"),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+    );
+    let again = merge::merge(&[("mk".to_owned(), c), ("os".to_owned(), &os)]).unwrap();
+    assert_eq!(
+        again.catalog.config.city.members,
+        [
+            member("Münster", "05515000", "ms"),
+            member("Köln", "05315000", "k"),
+            member("Osnabrück", "03404000", "os")
+        ]
+    );
     // A remote offer from Münster can serve a need in Köln: same kind, no region limit.
     let need = &c.projects[3].needs[0];
     let remote = c.offers.iter().find(|o| o.remote).unwrap();
@@ -945,8 +975,50 @@ fn the_merged_catalog_written_to_disk_loads_and_validates() {
     assert_eq!(loaded.projects, merged.catalog.projects);
     assert_eq!(loaded.partners, merged.catalog.partners);
     assert_eq!(loaded.offers, merged.catalog.offers);
+    assert_eq!(
+        loaded.config, merged.catalog.config,
+        "members and all settings round-trip"
+    );
+    assert_eq!(loaded.config.city.members.len(), 2);
     // Writing again refuses to replace anything.
     assert!(catalog::write::write_collections(&out, &merged.catalog).is_err());
+}
+
+#[test]
+fn city_members_need_a_name_and_a_valid_ags() {
+    let check = |members: serde_json::Value| {
+        let mut diags = Vec::new();
+        let config = catalog::check_config(
+            serde_json::json!({"city": {"name": "A + B", "members": members}}),
+            &mut diags,
+        );
+        (config, diags)
+    };
+    let (config, diags) = check(serde_json::json!([
+        {"name": "Münster", "ags": "05515000", "code": "ms"},
+        {"name": "Köln"}
+    ]));
+    assert!(diags.is_empty(), "{diags:#?}");
+    let members = config.unwrap().city.members;
+    assert_eq!(members[1].name, "Köln");
+    assert_eq!(members[1].ags, None);
+    for bad in [
+        serde_json::json!([{"ags": "05515000"}]),
+        serde_json::json!([{"name": ""}]),
+        serde_json::json!([{"name": "Münster", "ags": "5515"}]),
+        serde_json::json!([{"name": "Münster", "code": "MS"}]),
+        serde_json::json!([{"name": "Münster", "region": "05"}]),
+    ] {
+        let (config, diags) = check(bad.clone());
+        assert!(config.is_none(), "{bad}");
+        assert!(!diags.is_empty(), "{bad}");
+        assert!(
+            diags
+                .iter()
+                .all(|d| d.is_error() && d.pointer.starts_with("/city/members/0")),
+            "{bad}: {diags:#?}"
+        );
+    }
 }
 
 #[test]

@@ -42,11 +42,12 @@ pub enum Exclusion {
         /// Last valid day.
         valid_until: NaiveDate,
     },
-    /// The offer does not serve the city and is not remote.
+    /// The offer does not serve the project's city and is not remote.
     Region {
         /// The regions the offer serves (or its partner's region).
         regions: Vec<String>,
-        /// The city (name and AGS).
+        /// The project's city (name and AGS): the catalog's city, or in a merged catalog the
+        /// member city the project belongs to.
         city: String,
     },
     /// The offer has no free slot left.

@@ -80,7 +80,7 @@ impl Matcher<'_> {
     /// Offers without an offer-level exclusion, per kind, in id order.
     fn admissible_offers_by_kind(&self) -> HashMap<u32, Vec<u32>> {
         let mut order: Vec<usize> = (0..self.offers.len())
-            .filter(|&i| self.offers[i].level.is_ok())
+            .filter(|&i| self.offers[i].admissible())
             .collect();
         order.sort_by_key(|&i| self.offers[i].rank);
         let mut by_kind: HashMap<u32, Vec<u32>> = HashMap::default();
@@ -109,7 +109,7 @@ impl Matcher<'_> {
         for ni in self.open_flat() {
             let n = &self.needs[ni];
             for &oi in by_kind.get(&n.kind).map_or(&[][..], Vec::as_slice) {
-                if self.pair_ok(n, &self.offers[oi as usize]) {
+                if self.pair_admissible(n, &self.offers[oi as usize]) {
                     pairs.push((ni, oi as usize));
                 }
             }
@@ -322,7 +322,7 @@ impl Matcher<'_> {
         let mut top = TopK::new(k);
         for &oi in x.offers_by_kind.get(&n.kind).map_or(&[][..], Vec::as_slice) {
             let o = &self.offers[oi as usize];
-            if !self.pair_ok(n, o) {
+            if !self.pair_admissible(n, o) {
                 continue;
             }
             top.push(Cand {
@@ -350,7 +350,7 @@ impl Matcher<'_> {
         let mut top = TopK::new(k);
         for &ni in x.needs_by_kind.get(&o.kind).map_or(&[][..], Vec::as_slice) {
             let n = &self.needs[ni as usize];
-            if !self.pair_ok(n, o) {
+            if !self.pair_admissible(n, o) {
                 continue;
             }
             top.push(Cand {

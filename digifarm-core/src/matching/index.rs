@@ -8,6 +8,12 @@
 //! k-th result. Offers are grouped by region closeness (few distinct values), needs by which
 //! terms apply to them.
 //!
+//! Region coverage and closeness depend on the need's home city (one for a single-city
+//! catalog, one per member city in a merged catalog): offers are indexed per (home, kind),
+//! holding only the offers that may serve the home, each group with the closeness to that
+//! home; need groups are per home as well, and an offer's bound for a group uses its closeness
+//! to the group's home.
+//!
 //! Offers for a need, small vocabularies (at most 64 skills and topics, the usual case): each
 //! region group also keeps its offers' skill/topic bit masks and ranks as flat arrays, and a
 //! query scores the group with two popcounts per offer against a tabulated upper bound,
@@ -18,8 +24,7 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use super::score::{self, NeedWeights};
-use super::{HashMap, Matcher, NeedInfo, OfferInfo, Ranked};
-use crate::model::MatchingWeights;
+use super::{HashMap, Matcher, NeedInfo, OfferInfo, Ranked, fit_of};
 
 /// Per-thread scratch space for ranking queries (overlap counters per item).
 #[derive(Debug, Clone, Default)]
@@ -94,44 +99,54 @@ struct OfferGroup {
     ranks: Vec<u32>,
 }
 
-/// Offers per kind, in groups of equal region closeness (closest first), each group with its
-/// own posting lists: a query skips every group whose best possible score cannot enter the
-/// top k.
+/// Per home city, the offers that may serve it per kind, in groups of equal region closeness
+/// to it (closest first), each group with its own posting lists: a query skips every group
+/// whose best possible score cannot enter the top k.
 #[derive(Debug, Default)]
 pub(crate) struct OfferIndex {
-    groups: HashMap<u32, Vec<OfferGroup>>,
+    homes: Vec<HashMap<u32, Vec<OfferGroup>>>,
 }
 
 impl OfferIndex {
-    pub fn build(offers: &[OfferInfo], _weights: &MatchingWeights) -> Self {
-        let mut idx = OfferIndex::default();
+    /// `fits` as in the matcher: coverage and closeness for homes 1.. of `n_homes`.
+    pub fn build(offers: &[OfferInfo], n_homes: usize, fits: &[(bool, f64)]) -> Self {
+        let mut idx = OfferIndex {
+            homes: (0..n_homes).map(|_| HashMap::default()).collect(),
+        };
         let mut order: Vec<u32> = (0..offers.len() as u32)
-            .filter(|&i| offers[i as usize].level.is_ok())
+            .filter(|&i| offers[i as usize].admissible())
             .collect();
         order.sort_by_key(|&i| offers[i as usize].rank);
-        for &i in &order {
-            let o = &offers[i as usize];
-            let groups = idx.groups.entry(o.kind).or_default();
-            let g = match groups.iter_mut().position(|g| g.region == o.region) {
-                Some(p) => &mut groups[p],
-                None => {
-                    groups.push(OfferGroup {
-                        region: o.region,
-                        ..OfferGroup::default()
-                    });
-                    let last = groups.len() - 1;
-                    &mut groups[last]
+        let n_other = n_homes.saturating_sub(1);
+        for (h, home_groups) in idx.homes.iter_mut().enumerate() {
+            for &i in &order {
+                let o = &offers[i as usize];
+                let (fit, region) = fit_of(fits, n_other, h as u32, o);
+                if !fit {
+                    continue;
                 }
-            };
-            g.by_rank.push(i);
-            for &s in &o.skills {
-                g.skills.entry(s).or_default().push(i);
-            }
-            for &t in &o.topics {
-                g.topics.entry(t).or_default().push(i);
+                let groups = home_groups.entry(o.kind).or_default();
+                let g = match groups.iter_mut().position(|g| g.region == region) {
+                    Some(p) => &mut groups[p],
+                    None => {
+                        groups.push(OfferGroup {
+                            region,
+                            ..OfferGroup::default()
+                        });
+                        let last = groups.len() - 1;
+                        &mut groups[last]
+                    }
+                };
+                g.by_rank.push(i);
+                for &s in &o.skills {
+                    g.skills.entry(s).or_default().push(i);
+                }
+                for &t in &o.topics {
+                    g.topics.entry(t).or_default().push(i);
+                }
             }
         }
-        for groups in idx.groups.values_mut() {
+        for groups in idx.homes.iter_mut().flat_map(|h| h.values_mut()) {
             groups.sort_by(|a, b| b.region.total_cmp(&a.region));
             for g in groups.iter_mut() {
                 let mut by_budget = g.by_rank.clone();
@@ -157,6 +172,8 @@ impl OfferIndex {
 
 #[derive(Debug)]
 struct NeedGroup {
+    /// The needs' home city.
+    home: u32,
     nw: NeedWeights,
     money: bool,
     /// Need indices by urgency (descending), then rank.
@@ -187,9 +204,13 @@ impl NeedIndex {
             }
             let groups = idx.groups.entry(n.kind).or_default();
             let money = n.eur.is_some();
-            match groups.iter_mut().find(|g| g.nw == n.nw && g.money == money) {
+            match groups
+                .iter_mut()
+                .find(|g| g.nw == n.nw && g.money == money && g.home == n.home)
+            {
                 Some(g) => g.by_urgency.push(i),
                 None => groups.push(NeedGroup {
+                    home: n.home,
                     nw: n.nw,
                     money,
                     by_urgency: vec![i],
@@ -310,7 +331,12 @@ impl Matcher<'_> {
         }
         scratch.reset(self.offers.len());
         let mut top = TopK::new(k);
-        let groups = match self.offer_index.groups.get(&n.kind) {
+        let groups = match self
+            .offer_index
+            .homes
+            .get(n.home as usize)
+            .and_then(|h| h.get(&n.kind))
+        {
             Some(g) => g.as_slice(),
             None => &[],
         };
@@ -478,7 +504,7 @@ impl Matcher<'_> {
         let Some(o) = self.offers.get(offer) else {
             return Vec::new();
         };
-        if k == 0 || o.level.is_err() {
+        if k == 0 || !o.admissible() {
             return Vec::new();
         }
         if let Some(x) = &self.extra {
@@ -504,7 +530,7 @@ impl Matcher<'_> {
         let mut top = TopK::new(k);
         for &ni in &scratch.touched {
             let n = &self.needs[ni as usize];
-            if !self.pair_ok(n, o) {
+            if !self.pair_admissible(n, o) {
                 continue;
             }
             let score = self.score_hits(
@@ -521,6 +547,10 @@ impl Matcher<'_> {
         }
         if let Some(groups) = idx.groups.get(&o.kind) {
             for g in groups {
+                let (fit, region) = self.fit(g.home, o);
+                if !fit {
+                    continue;
+                }
                 let mut taken = 0;
                 for &ni in &g.by_urgency {
                     let n = &self.needs[ni as usize];
@@ -531,7 +561,7 @@ impl Matcher<'_> {
                         &g.nw,
                         0.0,
                         0.0,
-                        o.region,
+                        region,
                         n.urgency,
                         if g.money { 1.0 } else { 0.0 },
                     );

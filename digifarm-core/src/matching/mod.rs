@@ -4,12 +4,13 @@
 //!
 //! - **hard constraints** for a (need, offer) pair ([`Matcher::check`]): same kind, offer valid
 //!   on the reference date, region (the offer's regions, or its partner's region when it names
-//!   none, cover the city, or the offer is remote), remaining capacity (project slots and hours
+//!   none, cover the project's home city, or the offer is remote), remaining capacity (project slots and hours
 //!   per slot), the partner's licence requirement ([`license_satisfies`]), the project not
 //!   archived/rejected/retired, the need not already supported. A failing pair names the
 //!   constraint that excludes it ([`Exclusion`]): "why not".
 //! - an **explained soft score** in [0, 1] ([`Matcher::explain`]): skills coverage, topic
-//!   overlap (offer topics vs project categories), region closeness (common AGS prefix),
+//!   overlap (offer topics vs project categories), region closeness to the project's home city
+//!   (common AGS prefix),
 //!   urgency (priority, age, project status) and budget coverage, weighted by the city config.
 //! - **ranking**, top-k offers for a need ([`Matcher::rank_offers`]) and top-k needs for an
 //!   offer ([`Matcher::rank_needs`]) through an inverted index; results are identical to the
@@ -20,6 +21,12 @@
 //! - **extra score terms** ([`Matcher::add_term`]): values computed elsewhere (a scorer
 //!   plugin) for the admissible pairs ([`Matcher::admissible_pairs`]), weighted into the score
 //!   of every path above.
+//!
+//! Home cities: a project's home is the catalog's city, except in a merged catalog
+//! (`city.members`, written by `digifarm merge`): there it is the member city whose `code`
+//! prefixes the project's id (`ms/…`), else the member named by its `origin.city` (ignoring
+//! case), else the catalog's city. Region coverage and closeness are computed once per (offer,
+//! home); a single-city catalog has exactly one home.
 //!
 //! Capacity model: an offer has `capacity.projects` slots (one when absent); each matched need
 //! takes one slot and an equal share of the offer's hours and budget, so matched needs never
@@ -61,7 +68,9 @@ pub use index::Scratch;
 pub use score::{Explanation, Term};
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::{CityConfig, MatchingWeights, Partner, Project, SupportOffer};
+use crate::model::{
+    CityConfig, CityInfo, MatchingWeights, MemberCity, Partner, Project, SupportOffer,
+};
 use score::NeedWeights;
 
 /// What the matcher works on: borrowed catalog data and the reference date.
@@ -73,7 +82,7 @@ pub struct MatchInput<'a> {
     pub partners: &'a [Partner],
     /// All support offers.
     pub offers: &'a [SupportOffer],
-    /// The city config (city name/AGS and matching weights).
+    /// The city config (city name/AGS, member cities of a merged catalog, matching weights).
     pub config: &'a CityConfig,
     /// The day offers must be valid on and needs' ages are counted to.
     pub today: NaiveDate,
@@ -212,6 +221,7 @@ pub fn validate_weights(w: &MatchingWeights) -> Result<(), MatchError> {
 }
 
 const NO_REQ: u32 = u32::MAX;
+const NO_PARTNER: u32 = u32::MAX;
 
 /// A fast, non-keyed hasher (the Fx hash of rustc) for the matcher's internal maps: their
 /// keys are short tags, ids and small integers from the catalog, and SipHash dominated
@@ -280,12 +290,23 @@ type CandidateList = (Vec<(u32, f64)>, Option<f64>);
 #[derive(Debug, Clone)]
 pub(crate) struct OfferInfo {
     pub kind: u32,
+    /// Offer-level exclusions that do not depend on the home city: partner, validity,
+    /// capacity. Region is per home (`fit`, [`Matcher::fit`]).
     pub level: Result<(), Exclusion>,
     pub slots: u32,
     pub used: u32,
     pub hours_per_slot: Option<f64>,
     pub budget_per_slot: Option<f64>,
+    /// Region closeness to home 0.
     pub region: f64,
+    /// Whether the offer may serve home 0 (its regions cover it, or it is remote).
+    pub fit: bool,
+    /// Whether the offer may serve some home.
+    pub any_fit: bool,
+    /// Index of the offer in the input.
+    pub idx: u32,
+    /// Index of its partner in the input (`NO_PARTNER` when unknown).
+    pub partner: u32,
     pub req: u32,
     pub skills: Vec<u32>,
     pub topics: Vec<u32>,
@@ -294,8 +315,14 @@ pub(crate) struct OfferInfo {
 }
 
 impl OfferInfo {
+    /// Whether no offer-level constraint excludes the offer for every need.
+    #[inline]
+    pub fn admissible(&self) -> bool {
+        self.level.is_ok() && self.any_fit
+    }
+
     pub fn free_slots(&self) -> u32 {
-        if self.level.is_ok() {
+        if self.admissible() {
             self.slots.saturating_sub(self.used)
         } else {
             0
@@ -303,9 +330,73 @@ impl OfferInfo {
     }
 }
 
+/// A city projects are located in: the catalog's city or a member city of a merged catalog.
+#[derive(Debug, Clone)]
+pub(crate) struct Home {
+    /// Name and AGS, for region coverage and closeness.
+    pub info: CityInfo,
+    /// Name and AGS for people: `Münster (05515000)`.
+    pub label: String,
+}
+
+/// A city for people: `name (ags)`, the name or AGS alone, or `the city`.
+fn city_label(name: &str, ags: Option<&String>) -> String {
+    match (ags, name.trim()) {
+        (Some(ags), "") => ags.clone(),
+        (Some(ags), name) => format!("{name} ({ags})"),
+        (None, "") => "the city".to_owned(),
+        (None, name) => name.to_owned(),
+    }
+}
+
+/// A project's home among the candidates (0: the catalog's city, `i + 1`: member `i`): the
+/// member whose code prefixes the id, else the member named by `origin.city`, else 0.
+fn home_candidate(p: &Project, members: &[MemberCity]) -> usize {
+    if members.is_empty() {
+        return 0;
+    }
+    if let Some((prefix, _)) = p.id.split_once('/')
+        && let Some(i) = members
+            .iter()
+            .position(|m| m.code.as_deref() == Some(prefix))
+    {
+        return i + 1;
+    }
+    if let Some(city) = p.origin.as_ref().and_then(|o| o.city.as_deref()) {
+        let city = city.trim().to_lowercase();
+        if let Some(i) = members
+            .iter()
+            .position(|m| m.name.trim().to_lowercase() == city)
+        {
+            return i + 1;
+        }
+    }
+    0
+}
+
+/// Coverage and closeness of an offer for a home: home 0 inline in the offer, the others in
+/// `fits` (`n_other` per offer).
+#[inline]
+pub(crate) fn fit_of(
+    fits: &[(bool, f64)],
+    n_other: usize,
+    home: u32,
+    o: &OfferInfo,
+) -> (bool, f64) {
+    if home == 0 {
+        (o.fit, o.region)
+    } else {
+        fits.get(o.idx as usize * n_other + home as usize - 1)
+            .copied()
+            .unwrap_or((false, 0.0))
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(crate) struct NeedInfo {
     pub id: NeedId,
+    /// The project's home city (index into the matcher's homes).
+    pub home: u32,
     pub kind: u32,
     pub level: Result<(), Exclusion>,
     pub skills: Vec<u32>,
@@ -401,7 +492,14 @@ pub struct Matcher<'a> {
     need_start: Vec<usize>,
     lic_ok: Vec<bool>,
     n_req: usize,
+    /// The catalog's city for people (a merged catalog: every name).
     city: String,
+    /// The projects' home cities; exactly one for a single-city catalog.
+    homes: Vec<Home>,
+    /// The home of each project.
+    project_home: Vec<u32>,
+    /// Coverage and closeness of every offer for homes 1.. (`homes.len() - 1` per offer).
+    fits: Vec<(bool, f64)>,
     offer_index: index::OfferIndex,
     need_index: index::NeedIndex,
     /// Extra score terms, if any were added.
@@ -415,12 +513,43 @@ impl<'a> Matcher<'a> {
         let weights = input.config.matching.weights;
         validate_weights(&weights)?;
         let city_info = &input.config.city;
-        let city = match (&city_info.ags, city_info.name.trim()) {
-            (Some(ags), "") => ags.clone(),
-            (Some(ags), name) => format!("{name} ({ags})"),
-            (None, "") => "the city".to_owned(),
-            (None, name) => name.to_owned(),
-        };
+        let city = city_label(&city_info.name, city_info.ags.as_ref());
+
+        // Home cities: only the candidates some project lives in (at least one).
+        let members = &city_info.members;
+        let candidate: Vec<usize> = input
+            .projects
+            .iter()
+            .map(|p| home_candidate(p, members))
+            .collect();
+        let mut used_home = vec![false; members.len() + 1];
+        for &c in &candidate {
+            used_home[c] = true;
+        }
+        if !used_home.contains(&true) {
+            used_home[0] = true;
+        }
+        let mut home_of_candidate = vec![0u32; members.len() + 1];
+        let mut homes: Vec<Home> = Vec::new();
+        for (c, _) in used_home.iter().enumerate().filter(|(_, u)| **u) {
+            home_of_candidate[c] = homes.len() as u32;
+            homes.push(match c.checked_sub(1).and_then(|m| members.get(m)) {
+                Some(m) => Home {
+                    info: m.to_city_info(),
+                    label: city_label(&m.name, m.ags.as_ref()),
+                },
+                None => Home {
+                    info: CityInfo {
+                        name: city_info.name.clone(),
+                        ags: city_info.ags.clone(),
+                        ..CityInfo::default()
+                    },
+                    label: city.clone(),
+                },
+            });
+        }
+        let n_other = homes.len() - 1;
+        let mut fits: Vec<(bool, f64)> = Vec::with_capacity(input.offers.len() * n_other);
 
         let mut kinds = Interner::default();
         let mut terms = Interner::default();
@@ -451,10 +580,11 @@ impl<'a> Matcher<'a> {
                 }
             }
         }
-        let partner_region: HashMap<&str, Option<&str>> = input
+        let partner_index: HashMap<&str, u32> = input
             .partners
             .iter()
-            .map(|p| (p.id.as_str(), p.region.as_deref()))
+            .enumerate()
+            .map(|(i, p)| (p.id.as_str(), i as u32))
             .collect();
 
         let mut offer_order: Vec<usize> = (0..input.offers.len()).collect();
@@ -466,11 +596,9 @@ impl<'a> Matcher<'a> {
             offer_rank[i] = r as u32;
         }
 
-        let offers: Vec<OfferInfo> = input
-            .offers
-            .iter()
-            .enumerate()
-            .map(|(i, o)| {
+        let mut offers: Vec<OfferInfo> = Vec::with_capacity(input.offers.len());
+        for (i, o) in input.offers.iter().enumerate() {
+            offers.push({
                 let (used_slots, used_hours, used_budget) = used[i];
                 let slots = o.capacity.projects.unwrap_or(1);
                 let free = slots.saturating_sub(used_slots);
@@ -483,19 +611,30 @@ impl<'a> Matcher<'a> {
                         }
                     })
                 };
+                let partner = partner_index.get(o.partner.as_str()).copied();
                 let region_list: Vec<&str> = if o.regions.is_empty() {
-                    partner_region
-                        .get(o.partner.as_str())
-                        .copied()
-                        .flatten()
+                    partner
+                        .and_then(|p| input.partners.get(p as usize))
+                        .and_then(|p| p.region.as_deref())
                         .into_iter()
                         .collect()
                 } else {
                     o.regions.iter().map(String::as_str).collect()
                 };
-                let (covers, closeness) =
-                    constraints::regions_closeness(region_list.iter().copied(), city_info);
-                let level = if !partner_region.contains_key(o.partner.as_str()) {
+                let mut any_fit = false;
+                let mut home0 = (false, 0.0);
+                for (h, home) in homes.iter().enumerate() {
+                    let (covers, closeness) =
+                        constraints::regions_closeness(region_list.iter().copied(), &home.info);
+                    let fit = covers || o.remote;
+                    any_fit |= fit;
+                    if h == 0 {
+                        home0 = (fit, closeness);
+                    } else {
+                        fits.push((fit, closeness));
+                    }
+                }
+                let level = if partner.is_none() {
                     Err(Exclusion::UnknownPartner {
                         partner: o.partner.clone(),
                     })
@@ -503,11 +642,6 @@ impl<'a> Matcher<'a> {
                     Err(Exclusion::NotYetValid { valid_from: f })
                 } else if let Some(u) = o.valid_until.filter(|u| *u < input.today) {
                     Err(Exclusion::Expired { valid_until: u })
-                } else if !covers && !o.remote {
-                    Err(Exclusion::Region {
-                        regions: region_list.iter().map(|s| (*s).to_owned()).collect(),
-                        city: city.clone(),
-                    })
                 } else if free == 0 {
                     Err(Exclusion::Capacity {
                         slots,
@@ -523,7 +657,11 @@ impl<'a> Matcher<'a> {
                     used: used_slots,
                     hours_per_slot: per_slot(o.capacity.hours_per_month, used_hours),
                     budget_per_slot: per_slot(o.budget_eur_per_year, used_budget),
-                    region: closeness,
+                    region: home0.1,
+                    fit: home0.0,
+                    any_fit,
+                    idx: i as u32,
+                    partner: partner.unwrap_or(NO_PARTNER),
                     req: o
                         .license_requirement
                         .as_deref()
@@ -533,14 +671,21 @@ impl<'a> Matcher<'a> {
                     topics: terms.ids(&o.topics),
                     rank: offer_rank[i],
                 }
-            })
-            .collect();
+            });
+        }
 
         let mut need_start = Vec::with_capacity(input.projects.len() + 1);
+        let mut project_home = Vec::with_capacity(input.projects.len());
         let mut needs = Vec::new();
         for (pi, p) in input.projects.iter().enumerate() {
             need_start.push(needs.len());
             let inactive = constraints::project_inactive(p.status, p.lifecycle);
+            let home = candidate
+                .get(pi)
+                .and_then(|&c| home_of_candidate.get(c))
+                .copied()
+                .unwrap_or(0);
+            project_home.push(home);
             let cats = terms.ids(&p.categories);
             let license = licenses.id(&p.license);
             for (ni, n) in p.needs.iter().enumerate() {
@@ -563,6 +708,7 @@ impl<'a> Matcher<'a> {
                         project: pi,
                         need: ni,
                     },
+                    home,
                     kind: kinds.id(&n.kind),
                     level,
                     nw: NeedWeights::new(
@@ -612,7 +758,6 @@ impl<'a> Matcher<'a> {
 
         // Small vocabularies (the usual case): skill and topic sets as 64-bit masks, so that
         // scoring a pair during the assignment's pricing scan is a popcount.
-        let mut offers = offers;
         if terms.0.len() <= 64 {
             let mask = |ids: &[u32]| ids.iter().fold(0u64, |m, &t| m | (1u64 << t));
             for o in &mut offers {
@@ -622,7 +767,7 @@ impl<'a> Matcher<'a> {
                 n.masks = Some((mask(&n.skills), mask(&n.cats)));
             }
         }
-        let offer_index = index::OfferIndex::build(&offers, &weights);
+        let offer_index = index::OfferIndex::build(&offers, homes.len(), &fits);
         let need_index = index::NeedIndex::build(&needs);
         Ok(Matcher {
             input,
@@ -633,6 +778,9 @@ impl<'a> Matcher<'a> {
             lic_ok,
             n_req,
             city,
+            homes,
+            project_home,
+            fits,
             offer_index,
             need_index,
             extra: None,
@@ -676,6 +824,62 @@ impl<'a> Matcher<'a> {
         self.input.offers.iter().position(|o| o.id == id)
     }
 
+    /// Whether `o` may serve `home` (its regions cover the home city, or it is remote) and
+    /// its region closeness to it.
+    #[inline]
+    pub(crate) fn fit(&self, home: u32, o: &OfferInfo) -> (bool, f64) {
+        fit_of(&self.fits, self.homes.len() - 1, home, o)
+    }
+
+    /// The number of home cities (1 for a single-city catalog).
+    pub(crate) fn n_homes(&self) -> usize {
+        self.homes.len()
+    }
+
+    /// The home city of a project, for people (`Münster (05515000)`): the catalog's city, or
+    /// in a merged catalog the member city the project belongs to. `None` when the project
+    /// does not exist.
+    pub fn home_city(&self, project: usize) -> Option<&str> {
+        let home = *self.project_home.get(project)?;
+        self.homes.get(home as usize).map(|h| h.label.as_str())
+    }
+
+    /// The regions an offer serves: its own, else its partner's.
+    fn offer_regions(&self, offer: usize, o: &OfferInfo) -> Vec<String> {
+        let Some(raw) = self.input.offers.get(offer) else {
+            return Vec::new();
+        };
+        if raw.regions.is_empty() {
+            self.input
+                .partners
+                .get(o.partner as usize)
+                .and_then(|p| p.region.clone())
+                .into_iter()
+                .collect()
+        } else {
+            raw.regions.clone()
+        }
+    }
+
+    /// What excludes an offer for every need of `home`, if anything: partner and validity,
+    /// then region, then capacity (the order [`Matcher::check`] reports them in).
+    fn offer_level(&self, home: u32, o: &OfferInfo, offer: usize) -> Option<Exclusion> {
+        match &o.level {
+            Err(e) if !matches!(e, Exclusion::Capacity { .. }) => Some(e.clone()),
+            _ if !self.fit(home, o).0 => Some(Exclusion::Region {
+                regions: self.offer_regions(offer, o),
+                city: self
+                    .homes
+                    .get(home as usize)
+                    .map_or_else(|| self.city.clone(), |h| h.label.clone()),
+            }),
+            Err(e) => Some(e.clone()),
+            Ok(()) => None,
+        }
+    }
+
+    /// The pair constraints beyond the offer's own level and region: licence and hours.
+    /// Callers that range over offers of any home use [`Matcher::pair_admissible`].
     #[inline]
     fn pair_ok(&self, n: &NeedInfo, o: &OfferInfo) -> bool {
         let lic = o.req == NO_REQ
@@ -691,6 +895,12 @@ impl<'a> Matcher<'a> {
         lic && hours
     }
 
+    /// [`Matcher::pair_ok`] and the region: the offer may serve the need's home city.
+    #[inline]
+    fn pair_admissible(&self, n: &NeedInfo, o: &OfferInfo) -> bool {
+        self.fit(n.home, o).0 && self.pair_ok(n, o)
+    }
+
     fn pair_exclusion(&self, n: &NeedInfo, o: &OfferInfo, offer: usize) -> Option<Exclusion> {
         if let Err(e) = &n.level {
             return Some(e.clone());
@@ -701,8 +911,8 @@ impl<'a> Matcher<'a> {
                 offer: self.input.offers.get(offer)?.kind.clone(),
             });
         }
-        if let Err(e) = &o.level {
-            return Some(e.clone());
+        if let Some(e) = self.offer_level(n.home, o, offer) {
+            return Some(e);
         }
         if let (Some(h), Some(p)) = (n.hours, o.hours_per_slot)
             && h > p
@@ -749,7 +959,7 @@ impl<'a> Matcher<'a> {
             &n.nw,
             score::fraction(sh, n.skills.len()),
             score::fraction(th, n.cats.len()),
-            o.region,
+            self.fit(n.home, o).1,
             n.urgency,
             score::budget_cover(o.budget_per_slot, n.eur),
         )
@@ -779,7 +989,7 @@ impl<'a> Matcher<'a> {
             &n.nw,
             score::fraction(sh, n.skills.len()),
             score::fraction(th, n.cats.len()),
-            o.region,
+            self.fit(n.home, o).1,
             n.urgency,
             score::budget_cover(o.budget_per_slot, n.eur),
         )
@@ -854,6 +1064,11 @@ impl<'a> Matcher<'a> {
             };
             push("topics".into(), w.topics, value, detail);
         }
+        let closeness = self.fit(n.home, o).1;
+        let home = self
+            .homes
+            .get(n.home as usize)
+            .map_or(self.city.as_str(), |h| h.label.as_str());
         let region_detail = {
             let regions = if raw_offer.regions.is_empty() {
                 "its partner's region".to_owned()
@@ -861,12 +1076,9 @@ impl<'a> Matcher<'a> {
                 raw_offer.regions.join(", ")
             };
             let remote = if raw_offer.remote { "remote; " } else { "" };
-            format!(
-                "{remote}serves {regions}; closeness to {} {:.2}",
-                self.city, o.region
-            )
+            format!("{remote}serves {regions}; closeness to {home} {closeness:.2}")
         };
-        push("region".into(), w.region, o.region, region_detail);
+        push("region".into(), w.region, closeness, region_detail);
         push(
             "urgency".into(),
             w.urgency,
@@ -896,8 +1108,21 @@ impl<'a> Matcher<'a> {
     }
 
     /// Why an offer cannot serve any need at all (partner, validity, region, capacity), if so.
+    /// Region: the offer covers no project's home city and is not remote.
     pub fn offer_exclusion(&self, offer: usize) -> Option<Exclusion> {
-        self.offers.get(offer)?.level.clone().err()
+        let o = self.offers.get(offer)?;
+        match &o.level {
+            Err(e) if !matches!(e, Exclusion::Capacity { .. }) => Some(e.clone()),
+            _ if !o.any_fit => Some(Exclusion::Region {
+                regions: self.offer_regions(offer, o),
+                city: match self.homes.as_slice() {
+                    [home] => home.label.clone(),
+                    _ => self.city.clone(),
+                },
+            }),
+            Err(e) => Some(e.clone()),
+            Ok(()) => None,
+        }
     }
 
     /// The score of an admissible pair; `None` when the pair is excluded or does not exist.
@@ -1010,11 +1235,15 @@ impl<'a> Matcher<'a> {
         for (c, &i) in cols.iter().enumerate() {
             col_of[i] = c as u32;
         }
-        // Admissible offers (offer-level constraints) per kind, for pricing.
-        let mut by_kind: HashMap<u32, Vec<usize>> = HashMap::default();
+        // Admissible offers (offer-level constraints) per (home, kind), for pricing.
+        let n_homes = self.n_homes() as u32;
+        let mut by_kind: HashMap<(u32, u32), Vec<usize>> = HashMap::default();
         for &i in &cols {
-            if self.offers[i].free_slots() > 0 {
-                by_kind.entry(self.offers[i].kind).or_default().push(i);
+            let o = &self.offers[i];
+            if o.free_slots() > 0 {
+                for h in (0..n_homes).filter(|&h| self.fit(h, o).0) {
+                    by_kind.entry((h, o.kind)).or_default().push(i);
+                }
             }
         }
 
@@ -1086,15 +1315,19 @@ impl<'a> Matcher<'a> {
                     part.solution = Some(assign::solve(&problem));
                 });
             let solution = assemble(&parts, rows.len(), cols.len(), &local_row, &part_of_row);
-            // Highest column price per kind (0 when some offer of the kind has a free slot).
-            let mut max_price: HashMap<u32, i64> = HashMap::default();
+            // Highest column price per (home, kind) over the offers that may serve the home
+            // (0 when one of them has a free slot).
+            let mut max_price: HashMap<(u32, u32), i64> = HashMap::default();
             for (c, &i) in cols.iter().enumerate() {
                 if capacities[c] > 0 {
                     let p = solution.col_price[c];
-                    max_price
-                        .entry(self.offers[i].kind)
-                        .and_modify(|m| *m = (*m).max(p))
-                        .or_insert(p);
+                    let o = &self.offers[i];
+                    for h in (0..n_homes).filter(|&h| self.fit(h, o).0) {
+                        max_price
+                            .entry((h, o.kind))
+                            .and_modify(|m| *m = (*m).max(p))
+                            .or_insert(p);
+                    }
                 }
             }
             // Pricing: a left-out pair (need i, offer j) could improve the total only if
@@ -1107,20 +1340,21 @@ impl<'a> Matcher<'a> {
                     let next = lists[r].1?;
                     let need = &self.needs[rows[r]];
                     let gain = -solution.row_dual[r];
-                    let bound = max_price.get(&need.kind).copied().unwrap_or(0);
+                    let bound = max_price.get(&(need.home, need.kind)).copied().unwrap_or(0);
                     // An infinite `next` means "no quick bound: price exactly".
                     if next.is_finite() && assign::scaled(next) + bound <= gain {
                         return None;
                     }
                     let have = &lists[r].0;
                     let mut violating: Vec<(i64, u32, f64)> = by_kind
-                        .get(&need.kind)
+                        .get(&(need.home, need.kind))
                         .map(|offers| {
                             offers
                                 .iter()
                                 .filter_map(|&oi| {
                                     let o = &self.offers[oi];
                                     let c = col_of[oi];
+                                    // By (home, kind): the offer serves the home.
                                     if !self.pair_ok(need, o) {
                                         return None;
                                     }

@@ -4,8 +4,11 @@ use chrono::NaiveDate;
 use proptest::prelude::*;
 
 use super::*;
+use crate::catalog::Catalog;
+use crate::merge;
 use crate::model::{
-    Capacity, CityConfig, Lifecycle, Need, PartnerKind, Priority, ProjectStatus, SupportRef,
+    Capacity, CityConfig, Lifecycle, MemberCity, Need, PartnerKind, Priority, ProjectStatus,
+    SupportRef,
 };
 use crate::synth;
 
@@ -866,4 +869,386 @@ fn pruned_candidates_are_certified_with_an_extra_term() {
     check_assignment(&m, &wide);
     assert!((narrow.total_score - wide.total_score).abs() < 1e-6);
     assert!(narrow.rounds > 1);
+}
+
+// ---------------------------------------------------------------- merged catalogs: home cities
+
+fn city_config(name: &str, ags: &str, code: &str) -> CityConfig {
+    let mut c = synth::config();
+    c.city.name = name.into();
+    c.city.ags = Some(ags.into());
+    c.city.code = Some(code.into());
+    c.city.website = None;
+    c
+}
+
+/// A Münster region of the synthetic catalogs as the matching region around Osnabrück.
+fn osnabrueck_region(r: &str) -> String {
+    match r {
+        "05515000" => "03404000".to_owned(),
+        "Münster" => "Osnabrück".to_owned(),
+        "055" => "034".to_owned(),
+        "05566000" => "03459000".to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// Two synthetic cities, Münster (`ms/…`) and Osnabrück (`os/…`), merged by `merge::merge`.
+fn merged_synth(seed: u64, projects: usize, partners: usize, offers: usize) -> Catalog {
+    let a = synth::catalog(seed, projects, partners, offers);
+    let mut b = synth::catalog(seed.wrapping_add(7919), projects, partners, offers);
+    for p in &mut b.partners {
+        p.region = p.region.as_deref().map(osnabrueck_region);
+    }
+    for o in &mut b.offers {
+        o.regions = o.regions.iter().map(|r| osnabrueck_region(r)).collect();
+    }
+    let ms = Catalog::from_records(
+        city_config("Münster", "05515000", "ms"),
+        a.projects,
+        a.partners,
+        a.offers,
+    );
+    let os = Catalog::from_records(
+        city_config("Osnabrück", "03404000", "os"),
+        b.projects,
+        b.partners,
+        b.offers,
+    );
+    merge::merge(&[("ms".to_owned(), &ms), ("os".to_owned(), &os)])
+        .unwrap()
+        .catalog
+}
+
+fn matcher_of_catalog(c: &Catalog) -> Matcher<'_> {
+    Matcher::new(MatchInput {
+        projects: &c.projects,
+        partners: &c.partners,
+        offers: &c.offers,
+        config: &c.config,
+        today: TODAY,
+    })
+    .unwrap()
+}
+
+/// Index ranking equals brute force in both directions, for every need and offer.
+fn ranking_equals_brute_force(m: &Matcher<'_>, n_offers: usize, ks: &[usize], what: &str) {
+    let mut scratch = m.scratch();
+    for &k in ks {
+        for need in m.all_needs() {
+            assert_eq!(
+                m.rank_offers_with(need, k, &mut scratch),
+                m.rank_offers_brute_force(need, k),
+                "{what} need {need:?} k {k}"
+            );
+        }
+        for o in 0..n_offers {
+            assert_eq!(
+                m.rank_needs_with(o, k, &mut scratch),
+                m.rank_needs_brute_force(o, k),
+                "{what} offer {o} k {k}"
+            );
+        }
+    }
+}
+
+#[test]
+fn merged_catalog_index_ranking_equals_brute_force() {
+    for seed in 0..3 {
+        let c = merged_synth(seed, 80, 20, 120);
+        let m = matcher_of_catalog(&c);
+        assert_eq!(m.n_homes(), 2);
+        // Both homes have admissible pairs, and some offers serve one home only.
+        let pairs = m.admissible_pairs();
+        let homes: Vec<u32> = pairs
+            .iter()
+            .map(|(n, _)| m.project_home[n.project])
+            .collect();
+        assert!(homes.contains(&0) && homes.contains(&1), "seed {seed}");
+        let one_home = m
+            .offers
+            .iter()
+            .filter(|o| o.admissible() && m.fit(0, o).0 != m.fit(1, o).0)
+            .count();
+        assert!(one_home > 0, "seed {seed}");
+        ranking_equals_brute_force(&m, c.offers.len(), &[1, 3, 10, 1000], "merged");
+    }
+}
+
+#[test]
+fn merged_catalog_index_ranking_equals_brute_force_with_a_large_vocabulary() {
+    let mut c = merged_synth(11, 60, 20, 120);
+    for (i, o) in c.offers.iter_mut().enumerate() {
+        o.skills.push(format!("extra-{}", i % 70));
+        o.skills.push(format!("extra-{}", (i * 7) % 70));
+    }
+    for (i, p) in c.projects.iter_mut().enumerate() {
+        for (j, n) in p.needs.iter_mut().enumerate() {
+            n.skills.push(format!("extra-{}", (i + j) % 70));
+        }
+    }
+    let m = matcher_of_catalog(&c);
+    assert!(m.offers.iter().all(|o| o.masks.is_none()));
+    ranking_equals_brute_force(&m, c.offers.len(), &[1, 3, 10, 1000], "large vocabulary");
+}
+
+#[test]
+fn merged_catalog_with_extra_terms_ranks_exactly_and_admits_the_checked_pairs() {
+    let c = merged_synth(4, 60, 15, 90);
+    let mut m = matcher_of_catalog(&c);
+    let mut expected = Vec::new();
+    for need in m.open_needs() {
+        let mut offers: Vec<usize> = (0..c.offers.len())
+            .filter(|&o| m.check(need, o).unwrap().is_ok())
+            .collect();
+        offers.sort_by(|&a, &b| c.offers[a].id.cmp(&c.offers[b].id).then(a.cmp(&b)));
+        expected.extend(offers.into_iter().map(|o| (need, o)));
+    }
+    assert_eq!(m.admissible_pairs(), expected);
+    let values = term_values(&m, 2);
+    m.add_term("plugin:t", 0.7, values).unwrap();
+    ranking_equals_brute_force(&m, c.offers.len(), &[1, 3, 1000], "extra term");
+}
+
+#[test]
+fn merged_catalog_assignment_certificate_uses_each_home() {
+    // Scarce capacity: the pricing step must bound each need by the offers of its own home.
+    let mut c = merged_synth(5, 150, 10, 25);
+    for o in &mut c.offers {
+        o.capacity.projects = Some(1);
+        o.capacity.hours_per_month = None;
+    }
+    let m = matcher_of_catalog(&c);
+    let narrow = m.assign_with(AssignOptions {
+        candidates_per_need: 1,
+    });
+    let wide = m.assign_with(AssignOptions {
+        candidates_per_need: 10_000,
+    });
+    check_assignment(&m, &narrow);
+    check_assignment(&m, &wide);
+    assert!((narrow.total_score - wide.total_score).abs() < 1e-6);
+    assert!(narrow.rounds > 1);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(100))]
+    #[test]
+    fn assignment_is_optimal_on_small_merged_catalogs(
+        seed in 0u64..1_000_000,
+        projects in 1usize..3,
+        offers in 1usize..4,
+        per_need in 1usize..3,
+        with_term in proptest::bool::ANY,
+    ) {
+        let mut c = merged_synth(seed, projects, 2, offers);
+        for o in &mut c.offers {
+            o.capacity.projects = o.capacity.projects.map(|p| p % 3);
+            o.capacity.hours_per_month = None;
+        }
+        let mut m = matcher_of_catalog(&c);
+        if with_term {
+            let values = term_values(&m, seed as usize % 50);
+            m.add_term("plugin:t", 0.5, values).unwrap();
+        }
+        let a = m.assign_with(AssignOptions { candidates_per_need: per_need });
+        check_assignment(&m, &a);
+        let best = brute_force_total(&m, c.offers.len());
+        prop_assert!((a.total_score - best).abs() < 1e-6, "ours {} brute {}", a.total_score, best);
+        ranking_equals_brute_force(&m, c.offers.len(), &[1, 2, 100], "small merged");
+    }
+}
+
+/// Münster with a local and a remote offer, Osnabrück with a project and no offers, merged.
+fn muenster_and_osnabrueck() -> Catalog {
+    let mut remote = offer("remote", "acme", "technical", &["rust"]);
+    remote.remote = true;
+    remote.topics = Vec::new();
+    remote.capacity.projects = Some(2);
+    let ms = Catalog::from_records(
+        city_config("Münster", "05515000", "ms"),
+        vec![project("klima", vec![need("technical", &["rust"])])],
+        vec![partner("acme", "05515000")],
+        vec![offer("local", "acme", "technical", &["rust"]), remote],
+    );
+    let os = Catalog::from_records(
+        city_config("Osnabrück", "03404000", "os"),
+        vec![project("rad", vec![need("technical", &["rust"])])],
+        vec![partner("hase", "03404000")],
+        Vec::new(),
+    );
+    merge::merge(&[("ms".to_owned(), &ms), ("os".to_owned(), &os)])
+        .unwrap()
+        .catalog
+}
+
+#[test]
+fn a_local_offer_serves_its_own_city_of_a_merged_catalog_and_a_remote_one_both() {
+    let c = muenster_and_osnabrueck();
+    assert_eq!(c.config.city.name, "Münster + Osnabrück");
+    assert_eq!(c.config.city.ags, None);
+    assert_eq!(
+        c.config.city.members,
+        [
+            MemberCity {
+                name: "Münster".into(),
+                ags: Some("05515000".into()),
+                code: Some("ms".into()),
+            },
+            MemberCity {
+                name: "Osnabrück".into(),
+                ags: Some("03404000".into()),
+                code: Some("os".into()),
+            },
+        ]
+    );
+    let m = matcher_of_catalog(&c);
+    let ms_need = NeedId {
+        project: 0,
+        need: 0,
+    };
+    let os_need = NeedId {
+        project: 1,
+        need: 0,
+    };
+    let local = m.offer_index("ms/local").unwrap();
+    let remote = m.offer_index("ms/remote").unwrap();
+    assert_eq!(m.home_city(0), Some("Münster (05515000)"));
+    assert_eq!(m.home_city(1), Some("Osnabrück (03404000)"));
+    assert_eq!(m.offer_exclusion(local), None);
+
+    // The local offer serves Münster's project, region closeness 1.0 to Münster.
+    assert_eq!(m.check(ms_need, local), Some(Ok(())));
+    let e = m.explain(ms_need, local).unwrap().unwrap();
+    let region = e.terms.iter().find(|t| t.name == "region").unwrap();
+    assert_eq!(region.value, 1.0);
+    assert_eq!(
+        region.detail,
+        "serves 05515000; closeness to Münster (05515000) 1.00"
+    );
+    // ... and not Osnabrück's: the region constraint names Osnabrück.
+    assert_eq!(
+        m.check(os_need, local),
+        Some(Err(Exclusion::Region {
+            regions: vec!["05515000".into()],
+            city: "Osnabrück (03404000)".into(),
+        }))
+    );
+    assert!(matches!(
+        m.explain(os_need, local),
+        Some(Err(Exclusion::Region { .. }))
+    ));
+    assert_eq!(m.score(os_need, local), None);
+
+    // The remote offer serves both; for Osnabrück its Münster region is far (prefix `0`).
+    assert_eq!(m.check(os_need, remote), Some(Ok(())));
+    let e = m.explain(os_need, remote).unwrap().unwrap();
+    let region = e.terms.iter().find(|t| t.name == "region").unwrap();
+    assert_eq!(region.value, 0.125);
+    assert_eq!(
+        region.detail,
+        "remote; serves 05515000; closeness to Osnabrück (03404000) 0.12"
+    );
+    let ranked: Vec<usize> = m.rank_offers(os_need, 10).iter().map(|r| r.offer).collect();
+    assert_eq!(ranked, [remote]);
+    let ranked: Vec<usize> = m.rank_offers(ms_need, 10).iter().map(|r| r.offer).collect();
+    assert_eq!(ranked, [local, remote]);
+    let ranked: Vec<NeedId> = m.rank_needs(local, 10).iter().map(|r| r.need).collect();
+    assert_eq!(ranked, [ms_need]);
+    let ranked: Vec<NeedId> = m.rank_needs(remote, 10).iter().map(|r| r.need).collect();
+    assert_eq!(ranked.len(), 2);
+
+    let a = m.assign();
+    let pairs: Vec<(NeedId, usize)> = a.pairs.iter().map(|p| (p.need, p.offer)).collect();
+    assert_eq!(pairs, [(ms_need, local), (os_need, remote)]);
+    assert!(a.unmatched.is_empty());
+    check_assignment(&m, &a);
+    assert!((a.total_score - brute_force_total(&m, c.offers.len())).abs() < 1e-9);
+}
+
+#[test]
+fn without_the_members_a_merged_catalog_matches_only_remote_offers() {
+    // What the members fix: a city without AGS and with a joined name covers nothing.
+    let mut c = muenster_and_osnabrueck();
+    c.config.city.members.clear();
+    let m = matcher_of_catalog(&c);
+    assert_eq!(m.n_homes(), 1);
+    let local = m.offer_index("ms/local").unwrap();
+    assert_eq!(m.offer_exclusion(local).unwrap().constraint(), "region");
+}
+
+#[test]
+fn home_city_by_id_prefix_then_origin_city_then_the_catalog_city() {
+    let mut config = synth::config();
+    config.city.name = "Münster + Osnabrück".into();
+    config.city.ags = None;
+    config.city.members = vec![
+        MemberCity {
+            name: "Münster".into(),
+            ags: Some("05515000".into()),
+            code: Some("ms".into()),
+        },
+        MemberCity {
+            name: "Osnabrück".into(),
+            ags: Some("03404000".into()),
+            code: Some("os".into()),
+        },
+    ];
+    let with_origin = |id: &str, city: &str| {
+        let mut p = project(id, vec![need("technical", &["rust"])]);
+        p.origin = Some(crate::model::Origin {
+            city: Some(city.into()),
+            ..crate::model::Origin::default()
+        });
+        p
+    };
+    let cat = Cat {
+        config,
+        ..Cat::new(
+            vec![
+                with_origin("os/a", "Münster"),
+                with_origin("b", " OSNABRÜCK "),
+                with_origin("c", "Berlin"),
+                with_origin("xx/d", "Münster"),
+            ],
+            vec![offer("o", "acme", "technical", &["rust"])],
+        )
+    };
+    let m = cat.matcher();
+    assert_eq!(m.n_homes(), 3);
+    let homes: Vec<&str> = (0..4).map(|p| m.home_city(p).unwrap()).collect();
+    assert_eq!(
+        homes,
+        [
+            "Osnabrück (03404000)",
+            "Osnabrück (03404000)",
+            "Münster + Osnabrück",
+            "Münster (05515000)"
+        ]
+    );
+    // The catalog's city (no AGS, joined name) is covered by no AGS region.
+    let c = NeedId {
+        project: 2,
+        need: 0,
+    };
+    assert_eq!(m.check(c, 0).unwrap().unwrap_err().constraint(), "region");
+    assert_eq!(
+        m.check(
+            NeedId {
+                project: 3,
+                need: 0
+            },
+            0
+        ),
+        Some(Ok(()))
+    );
+}
+
+#[test]
+fn a_single_city_catalog_has_one_home() {
+    let cat = synth::catalog(1, 30, 6, 20);
+    let m = matcher_of(&cat);
+    assert_eq!(m.n_homes(), 1);
+    assert!(m.fits.is_empty());
+    assert_eq!(m.home_city(0), Some("Münster (05515000)"));
 }

@@ -68,6 +68,12 @@ pub struct CityInfo {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"))]
     pub code: Option<String>,
+    /// The cities of a merged catalog, written by `digifarm merge`; empty for a single city.
+    /// Matching locates each project in its member city (the one whose `code` prefixes the
+    /// project's id, else the one named by its `origin.city`), so an offer must cover that
+    /// city, and its region closeness is computed against it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<MemberCity>,
 }
 
 impl Default for CityInfo {
@@ -78,6 +84,36 @@ impl Default for CityInfo {
             languages: default_languages(),
             website: None,
             code: None,
+            members: Vec::new(),
+        }
+    }
+}
+
+/// One city of a merged catalog (`[[city.members]]`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemberCity {
+    /// City name.
+    #[schemars(length(min = 1))]
+    pub name: String,
+    /// Official municipality key (Amtlicher Gemeindeschlüssel), 8 digits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[0-9]{8}$"))]
+    pub ags: Option<String>,
+    /// The code that namespaces the city's ids in the merged catalog (`ms` for `ms/…`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"))]
+    pub code: Option<String>,
+}
+
+impl MemberCity {
+    /// The member as a city (name and AGS), e.g. for region closeness.
+    pub fn to_city_info(&self) -> CityInfo {
+        CityInfo {
+            name: self.name.clone(),
+            ags: self.ags.clone(),
+            code: self.code.clone(),
+            ..CityInfo::default()
         }
     }
 }

@@ -15,7 +15,7 @@ mod text;
 
 pub use config::{
     AdmissionConfig, CityConfig, CityInfo, CityLink, DEFAULT_PLUGIN_WEIGHT, LicenseClarification,
-    LicenseConfig, LicensePending, LicensePolicyKind, MatchingConfig, MatchingWeights,
+    LicenseConfig, LicensePending, LicensePolicyKind, MatchingConfig, MatchingWeights, MemberCity,
     PluginConfig, PluginGrants, PluginLimits, StalenessConfig,
 };
 pub use offer::{Capacity, SupportOffer};
