@@ -1,6 +1,7 @@
 //! The process-wide plugin host: one engine, its epoch ticker, the compiled-artefact cache.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::Duration;
 
 use digifarm_core::license::Policy;
@@ -75,6 +76,50 @@ pub struct Host {
     engine: Engine,
     options: HostOptions,
     cache: Option<Cache>,
+    /// With the pooling allocator: the pool's instance slots, which calls wait for.
+    slots: Option<Arc<Slots>>,
+}
+
+/// Counts the calls running on a pooled engine: a call beyond [`POOL_SLOTS`] waits for a
+/// slot instead of failing to instantiate.
+pub(crate) struct Slots {
+    free: Mutex<u32>,
+    freed: Condvar,
+}
+
+/// A taken slot, given back when dropped.
+pub(crate) struct SlotGuard<'a>(&'a Slots);
+
+impl Slots {
+    fn new(n: u32) -> Slots {
+        Slots {
+            free: Mutex::new(n),
+            freed: Condvar::new(),
+        }
+    }
+
+    /// Waits for a free slot and takes it.
+    pub(crate) fn take(&self) -> SlotGuard<'_> {
+        // A poisoned lock only means another call panicked while counting; the count is
+        // still right.
+        let mut free = self.free.lock().unwrap_or_else(PoisonError::into_inner);
+        while *free == 0 {
+            free = self
+                .freed
+                .wait(free)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
+        *free -= 1;
+        SlotGuard(self)
+    }
+}
+
+impl Drop for SlotGuard<'_> {
+    fn drop(&mut self) {
+        let mut free = self.0.free.lock().unwrap_or_else(PoisonError::into_inner);
+        *free += 1;
+        self.0.freed.notify_one();
+    }
 }
 
 impl std::fmt::Debug for Host {
@@ -104,7 +149,8 @@ pub struct PluginInfo {
 
 const HOST_LABEL: &str = "<host>";
 
-/// Instances that can be alive at the same time (one per running plugin call).
+/// Instances that can be alive at the same time (one per running plugin call); further calls
+/// wait for one to end.
 const POOL_SLOTS: u32 = 64;
 
 /// Bytes of each pooled linear memory kept resident (zeroed with memset) after an instance
@@ -135,23 +181,34 @@ impl Host {
         // even that, instances are allocated on demand.
         let mut pooled = config.clone();
         let mut pool = PoolingAllocationConfig::new();
+        // Per-module limits generous enough that any plugin the on-demand allocator runs
+        // also fits a slot (a component built by Rust for wasm32-wasip2 has a few core
+        // instances, one memory and one table each).
         pool.total_component_instances(POOL_SLOTS)
-            .total_core_instances(POOL_SLOTS * 4)
-            .total_memories(POOL_SLOTS)
-            .total_tables(POOL_SLOTS * 4)
+            .total_core_instances(POOL_SLOTS * 16)
+            .total_memories(POOL_SLOTS * 16)
+            .total_tables(POOL_SLOTS * 16)
+            .max_core_instances_per_component(16)
+            .max_memories_per_component(16)
+            .max_tables_per_component(16)
+            .table_elements(1 << 20)
+            .max_core_instance_size(16 << 20)
+            .max_component_instance_size(16 << 20)
             .linear_memory_keep_resident(KEEP_RESIDENT)
             .table_keep_resident(64 << 10);
         pooled.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
-        let engine = Engine::new(&pooled)
-            .or_else(|_| Engine::new(&config))
-            .map_err(|e| {
-                Error::new(
-                    HOST_LABEL,
-                    ErrorKind::Host {
-                        message: format!("{e:#}"),
-                    },
-                )
-            })?;
+        let (engine, slots) = match Engine::new(&pooled) {
+            Ok(engine) => (Ok(engine), Some(Arc::new(Slots::new(POOL_SLOTS)))),
+            Err(_) => (Engine::new(&config), None),
+        };
+        let engine = engine.map_err(|e| {
+            Error::new(
+                HOST_LABEL,
+                ErrorKind::Host {
+                    message: format!("{e:#}"),
+                },
+            )
+        })?;
         let weak = engine.weak();
         let tick = options.epoch_tick;
         std::thread::Builder::new()
@@ -187,7 +244,18 @@ impl Host {
             engine,
             options,
             cache,
+            slots,
         })
+    }
+
+    /// Whether instances come from the pooling allocator (false: the system refused its
+    /// address-space reservation and instances are allocated on demand).
+    pub fn is_pooled(&self) -> bool {
+        self.slots.is_some()
+    }
+
+    pub(crate) fn slots(&self) -> Option<Arc<Slots>> {
+        self.slots.clone()
     }
 
     /// The options.

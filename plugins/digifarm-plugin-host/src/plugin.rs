@@ -45,6 +45,8 @@ pub struct Plugin {
     log_bytes: usize,
     batch_size: usize,
     tick_ms: u64,
+    /// The host's pool slots (pooled engine only): each call holds one.
+    slots: Option<std::sync::Arc<host::Slots>>,
 }
 
 impl std::fmt::Debug for Plugin {
@@ -137,6 +139,18 @@ fn resolve_limit(
         }),
         Some(r) => Ok(r),
         None => Ok(granted),
+    }
+}
+
+/// Plugin text as people will read it: control characters (terminal escape sequences, line
+/// breaks that would break a report's layout) and bidirectional overrides become spaces.
+fn printable(text: String) -> String {
+    let bad =
+        |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if text.chars().any(bad) {
+        text.chars().map(|c| if bad(c) { ' ' } else { c }).collect()
+    } else {
+        text
     }
 }
 
@@ -312,6 +326,7 @@ impl Plugin {
             log_bytes: options.log_bytes,
             batch_size: options.batch_size.max(1),
             tick_ms,
+            slots: host.slots(),
         })
     }
 
@@ -385,6 +400,8 @@ impl Plugin {
             env: &self.env,
             policy: &self.policy,
         };
+        // Held until the store (and its instance) is gone, after the call.
+        let _slot = self.slots.as_deref().map(host::Slots::take);
         let mut store = Store::new(&self.engine, State::new(&spec));
         store.limiter(|s| &mut s.limiter);
         let ticks = u64::from(self.limits.timeout_ms)
@@ -476,8 +493,8 @@ impl Plugin {
             line: 0,
             column: 0,
             pointer: d.pointer,
-            message: d.message,
-            help: d.help,
+            message: printable(d.message),
+            help: d.help.map(printable),
         })
     }
 
@@ -564,6 +581,18 @@ impl Plugin {
         if !matches!(self.pre, Pre::Scorer(_)) {
             return Err(self.wrong_kind(Kind::Scorer));
         }
+        if let Some((i, c)) = candidates
+            .iter()
+            .enumerate()
+            .find(|(_, c)| c.need_index >= c.project.needs.len())
+        {
+            return Err(self.err(ErrorKind::Host {
+                message: format!(
+                    "candidate {i}: project `{}` has no need #{}",
+                    c.project.id, c.need_index
+                ),
+            }));
+        }
         let wit_city = convert::city(city);
         let mut scores = Vec::with_capacity(candidates.len());
         for batch in candidates.chunks(self.batch_size) {
@@ -597,9 +626,9 @@ impl Plugin {
                         .terms
                         .into_iter()
                         .map(|t| ScoreTerm {
-                            name: t.name,
+                            name: printable(t.name),
                             value: t.value,
-                            explanation: t.explanation,
+                            explanation: printable(t.explanation),
                         })
                         .collect(),
                 });
@@ -722,6 +751,15 @@ impl Plugin {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plugin_text_loses_control_characters() {
+        assert_eq!(printable("plain".into()), "plain");
+        assert_eq!(
+            printable("red \u{1b}[31mtext\nnext\u{202E}".into()),
+            "red  [31mtext next "
+        );
+    }
 
     #[test]
     fn limits_are_what_is_asked_at_most_what_is_granted() {

@@ -503,3 +503,25 @@ fn every_public_field_reaches_the_plugin_intact() {
         );
     }
 }
+
+/// More calls at once than the pool has instance slots (64): the extra ones wait for a slot
+/// rather than fail (the CLI calls one at a time; an embedding portal may not). Each call
+/// loops until its deadline, so all 80 overlap.
+#[test]
+fn more_concurrent_calls_than_pool_slots_wait_for_a_slot() {
+    let Some(dir) = plugins_dir() else { return };
+    let host = host();
+    assert!(host.is_pooled(), "the pooling allocator is in use");
+    let plugin = hostile(host, &dir, "loop", |g| g.limits.timeout_ms = Some(300));
+    std::thread::scope(|s| {
+        let calls: Vec<_> = (0..80).map(|_| s.spawn(|| run(&plugin))).collect();
+        for call in calls {
+            let err = call.join().expect("no panic").expect_err("stopped");
+            assert!(
+                matches!(err.kind, ErrorKind::Timeout { timeout_ms: 300 }),
+                "{err}"
+            );
+        }
+    });
+    still_works(host, &dir);
+}
