@@ -47,6 +47,7 @@ def block(after, lang):
     m = re.compile(r"```" + lang + r"\n(.*?)```", re.S).search(text, start)
     return m.group(1)
 cargo = block("`plugins/examples/german-summary/Cargo.toml`:", "toml")
+assert "digifarm-plugin-sdk.workspace = true" in cargo, "the tutorial's Cargo.toml changed"
 cargo = cargo.replace("digifarm-plugin-sdk.workspace = true", f'digifarm-plugin-sdk = {{ path = "{sdk}" }}')
 open(f"{out}/Cargo.toml", "w").write(cargo + "\n[workspace]\n")
 open(f"{out}/src/lib.rs", "w").write(block("`plugins/examples/german-summary/src/lib.rs`:", "rust"))
@@ -59,10 +60,9 @@ sed "s/^sha256 = .*/sha256 = \"$(sha256 "$tut/dist/german-summary.wasm")\"/" "$t
 digifarm=(cargo run --quiet --manifest-path "$root/Cargo.toml" -p digifarm-cli --)
 "${digifarm[@]}" plugin info "$tut/dist/german-summary.wasm"
 # A catalog with one short German summary: the tutorial's rule must find exactly that.
-cat="$tut/catalog"
-cp -r "$root/examples/muenster" "$cat"
-first="$(ls "$cat/projects" | head -n 1)"
-python3 - "$cat/projects/$first" <<'PY'
+copy="$tut/catalog"
+cp -r "$root/examples/muenster" "$copy"
+python3 - "$copy/projects/data-inspire-me.yaml" <<'PY'
 import re, sys
 path = sys.argv[1]
 text = open(path, encoding="utf-8").read()
@@ -71,7 +71,7 @@ assert n == 1, "no summary in " + path
 open(path, "w", encoding="utf-8").write(text)
 PY
 set +e
-"${digifarm[@]}" validate "$cat" --plugin "$tut/dist/german-summary.wasm" --format json >"$tut/report.json"
+"${digifarm[@]}" validate "$copy" --today 2026-11-26 --plugin "$tut/dist/german-summary.wasm" --format json >"$tut/report.json"
 status=$?
 set -e
 python3 - "$tut/report.json" "$status" <<'PY'

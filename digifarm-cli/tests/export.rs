@@ -139,22 +139,29 @@ fn non_empty_output_needs_force() {
         std::fs::read_to_string(tmp.path().join("keep.txt")).unwrap(),
         "mine"
     );
-    let name = tmp
-        .path()
-        .file_name()
-        .unwrap()
-        .to_string_lossy()
-        .into_owned();
-    let leftovers: Vec<_> = std::fs::read_dir(tmp.path().parent().unwrap())
+    let leftovers: Vec<_> = std::fs::read_dir(tmp.path())
         .unwrap()
         .filter_map(Result::ok)
         .filter(|e| {
             e.file_name()
                 .to_string_lossy()
-                .starts_with(&format!(".{name}."))
+                .starts_with(".digifarm-staging")
         })
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
+    // A directory where the export puts a file: refused before anything is replaced.
+    std::fs::write(&index, "stale").unwrap();
+    let sitemap = tmp.path().join("sitemap.xml");
+    std::fs::remove_file(&sitemap).unwrap();
+    std::fs::create_dir(&sitemap).unwrap();
+    let run = export(&fixture(), &["--format", "html", "--out", out, "--force"]);
+    assert_ne!(run.status.code(), Some(0));
+    let stderr = String::from_utf8(run.stderr).unwrap();
+    assert!(
+        stderr.contains("a directory is in the way of a file of the export; nothing was replaced"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read_to_string(&index).unwrap(), "stale");
 }
 
 #[test]

@@ -1,8 +1,8 @@
 //! Putting rendered files on disk: the one place of the export that touches the file system.
 //!
 //! A new output directory is built as a hidden staging directory next to it and renamed into
-//! place in one step; into an existing directory (`force`), every file is written to such a
-//! staging directory and then renamed over its target. Either way a reader (a web server, a
+//! place in one step; into an existing directory (`force`), every file is written to a hidden
+//! staging directory inside it and then renamed over its target. Either way a reader (a web server, a
 //! city's CMS import) sees old or new files, never half of one. An output directory that
 //! already holds files is only written into with [`WriteOptions::force`]; files already there
 //! that the export does not produce are left alone. Inputs are never touched.
@@ -36,6 +36,12 @@ pub enum WriteError {
     /// A rendered path tried to leave the output directory.
     #[error("{0}: refusing to write outside the output directory")]
     UnsafePath(String),
+    /// Two rendered files have the same path.
+    #[error("{0}: the export has two files at this path")]
+    DuplicatePath(String),
+    /// A file of the export would replace a directory in the output.
+    #[error("{0}: a directory is in the way of a file of the export; nothing was replaced")]
+    DirectoryInTheWay(PathBuf),
     /// An I/O error.
     #[error("{path}: {source}")]
     Io {
@@ -88,6 +94,22 @@ fn staging_dir(out: &Path) -> Option<PathBuf> {
     for attempt in 0..100u32 {
         let dir = parent.join(format!(
             ".{name}.{}-{attempt}.digifarm-tmp",
+            std::process::id()
+        ));
+        match std::fs::create_dir(&dir) {
+            Ok(()) => return Some(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(_) => return None,
+        }
+    }
+    None
+}
+
+/// A fresh hidden staging directory inside `out`, or `None` when it cannot be made.
+fn staging_inside(out: &Path) -> Option<PathBuf> {
+    for attempt in 0..100u32 {
+        let dir = out.join(format!(
+            ".digifarm-staging-{}-{attempt}",
             std::process::id()
         ));
         match std::fs::create_dir(&dir) {
@@ -167,6 +189,10 @@ pub fn write(
         .iter()
         .map(|f| checked_relative(&f.path))
         .collect::<Result<_, _>>()?;
+    let mut seen = std::collections::HashSet::with_capacity(relative.len());
+    if let Some(dup) = relative.iter().find(|r| !seen.insert(**r)) {
+        return Err(WriteError::DuplicatePath(dup.display().to_string()));
+    }
     let targets: Vec<PathBuf> = relative.iter().map(|r| out.join(r)).collect();
     if empty && let Some(staging) = staging_dir(out) {
         // A new site: build it next to `out` and move it into place with one rename, so a
@@ -187,12 +213,18 @@ pub fn write(
         result?;
         return Ok(targets);
     }
-    // Into an existing directory (with force): every file is written to a staging directory
-    // next to `out` first, then renamed over its target, so each file is replaced in one step
-    // (a reader sees the old or the new file, never a part of one). No file is synced one by
-    // one: that cost 16 s for a 10k-project site, and a new site is not synced either.
+    // Into an existing directory (with force): every file is written to a hidden staging
+    // directory inside `out` first (the same file system as the targets, even when `out` is a
+    // mount point), then renamed over its target, so each file is replaced in one step (a
+    // reader sees the old or the new file, never a part of one). Files are not synced one by
+    // one (that cost 16 s for a 10k-project site; a new site is not synced either): the
+    // replacement is atomic for readers, not proof against a power cut.
     std::fs::create_dir_all(out).map_err(io(out))?;
-    let Some(staging) = staging_dir(out) else {
+    // Checked before anything is replaced.
+    if let Some(t) = targets.iter().find(|t| t.is_dir()) {
+        return Err(WriteError::DirectoryInTheWay(t.clone()));
+    }
+    let Some(staging) = staging_inside(out) else {
         write_tree(files, &relative, out, write_atomic)?;
         return Ok(targets);
     };
