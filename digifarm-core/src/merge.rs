@@ -137,6 +137,19 @@ pub fn merge(inputs: &[(String, &Catalog)]) -> Result<Merged, MergeError> {
         } else {
             config.city.members.extend(c.city.members.iter().cloned());
         }
+        // A member code names the cities' projects (`ms/…`): it must be unique among every
+        // city of the merge, nested members included.
+        let members = &config.city.members;
+        if let Some(dup) = members.iter().enumerate().find_map(|(i, m)| {
+            let code = m.code.as_deref()?;
+            members
+                .iter()
+                .take(i)
+                .any(|o| o.code.as_deref() == Some(code))
+                .then(|| code.to_owned())
+        }) {
+            return Err(MergeError::DuplicateCode(dup));
+        }
         if !std::ptr::eq(*catalog, *first) {
             union(&mut config.city.languages, &c.city.languages);
             union(&mut config.categories, &c.categories);

@@ -956,8 +956,15 @@ fn merge_namespaces_ids_keeps_origins_and_reports_duplicates() {
     let remote = c.offers.iter().find(|o| o.remote).unwrap();
     assert_eq!(need.kind, remote.kind);
     assert!(need.wants_help());
-    // Duplicate codes are refused.
+    // Duplicate codes are refused, among nested members too: `ms` is a member of the merged
+    // catalog and the code of another input.
     assert!(merge::merge(&[("ms".to_owned(), &ms), ("ms".to_owned(), &k)]).is_err());
+    assert_eq!(
+        merge::merge(&[("mk".to_owned(), c), ("ms".to_owned(), &os)])
+            .err()
+            .map(|e| e.to_string()),
+        Some(merge::MergeError::DuplicateCode("ms".to_owned()).to_string())
+    );
 }
 
 #[test]
