@@ -15,29 +15,49 @@ use digifarm_core::model::{self, CityConfig, DeploymentMode, LocalizedText};
 /// The first bytes of every encoded input.
 pub const MAGIC: &[u8; 4] = b"dfb1";
 
+/// The encoded input of one call: the record stream and the strings it refers to.
+#[derive(Debug, Default)]
+pub struct Encoded {
+    /// [`MAGIC`], then the records; each string is a u32 offset and a u32 byte length into
+    /// `strings`.
+    pub data: Vec<u8>,
+    /// Every string of the records, one after the other.
+    pub strings: String,
+}
+
 /// A buffer being encoded.
 pub struct Encoder {
     buf: Vec<u8>,
+    strings: String,
 }
 
 impl Encoder {
     /// An empty buffer that starts with [`MAGIC`].
     pub fn new(capacity: usize) -> Encoder {
-        let mut buf = Vec::with_capacity(capacity.max(16));
-        buf.extend_from_slice(MAGIC);
-        Encoder { buf }
+        Encoder::reuse(Encoded {
+            data: Vec::with_capacity(capacity.max(16)),
+            strings: String::with_capacity(capacity),
+        })
     }
 
-    /// An encoder writing into `buf` (cleared; its allocation is reused).
-    pub fn reuse(mut buf: Vec<u8>) -> Encoder {
+    /// An encoder writing into `into` (cleared; its allocations are reused).
+    pub fn reuse(into: Encoded) -> Encoder {
+        let Encoded {
+            data: mut buf,
+            mut strings,
+        } = into;
         buf.clear();
+        strings.clear();
         buf.extend_from_slice(MAGIC);
-        Encoder { buf }
+        Encoder { buf, strings }
     }
 
-    /// The bytes.
-    pub fn finish(self) -> Vec<u8> {
-        self.buf
+    /// The input.
+    pub fn finish(self) -> Encoded {
+        Encoded {
+            data: self.buf,
+            strings: self.strings,
+        }
     }
 
     fn u32(&mut self, n: usize) {
@@ -45,9 +65,11 @@ impl Encoder {
         self.buf.extend_from_slice(&n.to_le_bytes());
     }
 
+    /// A string: its offset and length in `strings`.
     fn str(&mut self, s: &str) {
+        self.u32(self.strings.len());
         self.u32(s.len());
-        self.buf.extend_from_slice(s.as_bytes());
+        self.strings.push_str(s);
     }
 
     fn opt_str(&mut self, s: Option<&str>) {
@@ -105,20 +127,23 @@ impl Encoder {
         let (year, month, day) = (d.year(), d.month(), d.day());
         if (0..=9999).contains(&year) {
             let y = year.unsigned_abs();
+            self.u32(self.strings.len());
             self.u32(10);
-            let digit = |n: u32| b'0' + (n % 10) as u8;
-            self.buf.extend_from_slice(&[
+            let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
+            for c in [
                 digit(y / 1000),
                 digit(y / 100),
                 digit(y / 10),
                 digit(y),
-                b'-',
+                '-',
                 digit(month / 10),
                 digit(month),
-                b'-',
+                '-',
                 digit(day / 10),
                 digit(day),
-            ]);
+            ] {
+                self.strings.push(c);
+            }
         } else {
             self.str(&d.to_string());
         }
@@ -285,13 +310,15 @@ mod tests {
         e.date(NaiveDate::from_ymd_opt(2024, 5, 1));
         e.date(None);
         e.date(NaiveDate::from_ymd_opt(12, 12, 31));
-        let b = e.finish();
+        let Encoded { data: b, strings } = e.finish();
         assert_eq!(&b[..4], MAGIC);
         assert_eq!(&b[4..5], &[1]);
-        assert_eq!(&b[5..9], &10u32.to_le_bytes());
-        assert_eq!(&b[9..19], b"2024-05-01");
-        assert_eq!(&b[19..20], &[0]);
-        assert_eq!(&b[20..21], &[1]);
-        assert_eq!(&b[25..35], b"0012-12-31");
+        assert_eq!(&b[5..9], &0u32.to_le_bytes());
+        assert_eq!(&b[9..13], &10u32.to_le_bytes());
+        assert_eq!(&b[13..14], &[0]);
+        assert_eq!(&b[14..15], &[1]);
+        assert_eq!(&b[15..19], &10u32.to_le_bytes());
+        assert_eq!(&b[19..23], &10u32.to_le_bytes());
+        assert_eq!(strings, "2024-05-010012-12-31");
     }
 }

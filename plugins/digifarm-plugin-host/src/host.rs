@@ -191,9 +191,7 @@ impl Host {
             .max_core_instances_per_component(16)
             .max_memories_per_component(16)
             .max_tables_per_component(16)
-            .table_elements(1 << 20)
-            .max_core_instance_size(16 << 20)
-            .max_component_instance_size(16 << 20)
+            .table_elements(64 << 10)
             .linear_memory_keep_resident(KEEP_RESIDENT)
             .table_keep_resident(64 << 10);
         pooled.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));

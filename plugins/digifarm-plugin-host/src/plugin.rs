@@ -16,7 +16,7 @@ use wasmtime::{Engine, Store, Trap};
 use crate::bindings::{exporter, importer, scorer, types as wit, validator};
 use crate::cache::CacheStatus;
 use crate::convert::{self, WireSize};
-use crate::encode::Encoder;
+use crate::encode::{Encoded, Encoder};
 use crate::error::{Error, ErrorKind, Result};
 use crate::host::{self, Host, Limits};
 use crate::manifest::{self, Kind, Manifest};
@@ -158,8 +158,20 @@ fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
+/// The encoded input as the WIT record.
+fn wire(e: Encoded) -> wit::Encoded {
+    wit::Encoded {
+        data: e.data,
+        strings: e.strings,
+    }
+}
+
+fn input_len(e: &wit::Encoded) -> usize {
+    e.data.len() + e.strings.len()
+}
+
 /// A scorer batch: each project, partner and offer once, the candidates as indexes into them.
-fn encode_candidates(batch: &[Candidate<'_>]) -> Vec<u8> {
+fn encode_candidates(batch: &[Candidate<'_>]) -> Encoded {
     fn slot<'a, T>(item: &'a T, seen: &mut HashMap<*const T, u32>, list: &mut Vec<&'a T>) -> u32 {
         *seen.entry(std::ptr::from_ref(item)).or_insert_with(|| {
             list.push(item);
@@ -509,20 +521,23 @@ impl Plugin {
         let wit_city = convert::city(city);
         let mut findings = Vec::new();
         // One input buffer for every batch: allocated (and its pages faulted in) once.
-        let mut buffer = Vec::new();
+        let mut buffer = Encoded::default();
         for (batch_no, batch) in projects.chunks(self.batch_size).enumerate() {
             let offset = batch_no * self.batch_size;
             let mut enc = Encoder::reuse(std::mem::take(&mut buffer));
             enc.projects(batch.iter());
-            let input = enc.finish();
-            let out = self.run(city, input.len(), |store, pre| {
+            let input = wire(enc.finish());
+            let out = self.run(city, input_len(&input), |store, pre| {
                 let Pre::Validator(pre) = pre else {
                     return Err(wasmtime::format_err!("not a validator"));
                 };
                 let instance = pre.instantiate(&mut *store)?;
                 instance.call_validate(&mut *store, &wit_city, &input)
             })?;
-            buffer = input;
+            buffer = Encoded {
+                data: input.data,
+                strings: input.strings,
+            };
             let diagnostics = out.map_err(|message| self.err(ErrorKind::Failed { message }))?;
             self.check_output_size(diagnostics.wire_size())?;
             if diagnostics.is_empty() {
@@ -596,8 +611,8 @@ impl Plugin {
         let wit_city = convert::city(city);
         let mut scores = Vec::with_capacity(candidates.len());
         for batch in candidates.chunks(self.batch_size) {
-            let input = encode_candidates(batch);
-            let out = self.run(city, input.len(), |store, pre| {
+            let input = wire(encode_candidates(batch));
+            let out = self.run(city, input_len(&input), |store, pre| {
                 let Pre::Scorer(pre) = pre else {
                     return Err(wasmtime::format_err!("not a scorer"));
                 };
@@ -650,8 +665,8 @@ impl Plugin {
         enc.projects(catalog.projects.iter());
         enc.partners(catalog.partners.iter());
         enc.offers(catalog.offers.iter());
-        let input = enc.finish();
-        let out = self.run(&catalog.config, input.len(), |store, pre| {
+        let input = wire(enc.finish());
+        let out = self.run(&catalog.config, input_len(&input), |store, pre| {
             let Pre::Exporter(pre) = pre else {
                 return Err(wasmtime::format_err!("not an exporter"));
             };

@@ -89,6 +89,8 @@ pub mod __importer {
 
 mod records;
 
+#[doc(hidden)]
+pub use __validator::digifarm::plugin::types::Encoded as __Encoded;
 pub use __validator::digifarm::plugin::types::{
     City, Diagnostic, ExportOutput, ImportOutput, Score, ScoreTerm, Severity,
 };
@@ -198,26 +200,26 @@ pub fn text<'a>(field: &[Text<'a>], lang: &str) -> Option<&'a str> {
 
 /// Decodes a validator's input and runs the plugin on it.
 #[doc(hidden)]
-pub fn __validate<T: Validator>(city: &City, projects: &[u8]) -> Result<Vec<Diagnostic>, String> {
+pub fn __validate<T: Validator>(city: &City, input: &__Encoded) -> Result<Vec<Diagnostic>, String> {
     __install_panic_hook();
-    let projects = decode_projects(projects).map_err(|e| e.to_string())?;
+    let projects = decode_projects(&input.data, &input.strings).map_err(|e| e.to_string())?;
     T::validate(city, &projects)
 }
 
 /// Decodes a scorer's input and runs the plugin on it.
 #[doc(hidden)]
-pub fn __score<T: Scorer>(city: &City, batch: &[u8]) -> Result<Vec<Score>, String> {
+pub fn __score<T: Scorer>(city: &City, input: &__Encoded) -> Result<Vec<Score>, String> {
     __install_panic_hook();
-    let batch = decode_scorer_batch(batch).map_err(|e| e.to_string())?;
+    let batch = decode_scorer_batch(&input.data, &input.strings).map_err(|e| e.to_string())?;
     let candidates = batch.resolve()?;
     T::score(city, &candidates)
 }
 
 /// Decodes an exporter's input and runs the plugin on it.
 #[doc(hidden)]
-pub fn __export<T: Exporter>(catalog: &[u8]) -> Result<ExportOutput, String> {
+pub fn __export<T: Exporter>(input: &__Encoded) -> Result<ExportOutput, String> {
     __install_panic_hook();
-    let catalog = decode_catalog(catalog).map_err(|e| e.to_string())?;
+    let catalog = decode_catalog(&input.data, &input.strings).map_err(|e| e.to_string())?;
     T::export(&catalog)
 }
 
@@ -243,7 +245,7 @@ macro_rules! export {
         impl $crate::__validator::Guest for __DigifarmPlugin {
             fn validate(
                 city: $crate::City,
-                projects: ::std::vec::Vec<u8>,
+                projects: $crate::__Encoded,
             ) -> ::std::result::Result<::std::vec::Vec<$crate::Diagnostic>, ::std::string::String>
             {
                 $crate::__validate::<$t>(&city, &projects)
@@ -257,7 +259,7 @@ macro_rules! export {
         impl $crate::__scorer::Guest for __DigifarmPlugin {
             fn score(
                 city: $crate::City,
-                candidates: ::std::vec::Vec<u8>,
+                candidates: $crate::__Encoded,
             ) -> ::std::result::Result<::std::vec::Vec<$crate::Score>, ::std::string::String> {
                 $crate::__score::<$t>(&city, &candidates)
             }
@@ -269,7 +271,7 @@ macro_rules! export {
         pub struct __DigifarmPlugin;
         impl $crate::__exporter::Guest for __DigifarmPlugin {
             fn export_catalog(
-                catalog: ::std::vec::Vec<u8>,
+                catalog: $crate::__Encoded,
             ) -> ::std::result::Result<$crate::ExportOutput, ::std::string::String> {
                 $crate::__export::<$t>(&catalog)
             }

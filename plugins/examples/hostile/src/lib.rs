@@ -42,7 +42,10 @@ fn info(subject: &str, message: String) -> Diagnostic {
 impl Validator for Hostile {
     fn validate(city: &City, projects: &[Project<'_>]) -> Result<Vec<Diagnostic>, String> {
         let mode = host::config("mode").unwrap_or_default();
-        let first = projects.first().map(|p| p.id.to_owned()).unwrap_or_default();
+        let first = projects
+            .first()
+            .map(|p| p.id.to_owned())
+            .unwrap_or_default();
         match mode.as_str() {
             "loop" => {
                 let mut x: u64 = 0;

@@ -41,14 +41,14 @@ impl Scorer for LocalFirst {
                     .as_ref()
                     .and_then(|o| o.city)
                     .unwrap_or(&city.name);
-                let (value, explanation) =
-                    if c.partner.region.is_some_and(|r| names(r, home, city)) {
-                        (1.0, format!("{} is based in {home}", c.partner.name))
-                    } else if c.offer.regions.iter().any(|r| names(r, home, city)) {
-                        (0.5, format!("{} works in {home}", c.partner.name))
-                    } else {
-                        (0.0, format!("{} is not local to {home}", c.partner.name))
-                    };
+                let (value, explanation) = if c.partner.region.is_some_and(|r| names(r, home, city))
+                {
+                    (1.0, format!("{} is based in {home}", c.partner.name))
+                } else if c.offer.regions.iter().any(|r| names(r, home, city)) {
+                    (0.5, format!("{} works in {home}", c.partner.name))
+                } else {
+                    (0.0, format!("{} is not local to {home}", c.partner.name))
+                };
                 Score {
                     value,
                     terms: vec![ScoreTerm {
