@@ -82,20 +82,11 @@ fn checked_relative(path: &str) -> Result<&Path, WriteError> {
     }
 }
 
-/// A fresh staging directory next to `out` (same file system, so a rename can move it), or
-/// `None` when `out` has no usable parent or the directory cannot be made.
-fn staging_dir(out: &Path) -> Option<PathBuf> {
-    let name = out.file_name()?.to_string_lossy().into_owned();
-    let parent = match out.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
-        _ => PathBuf::from("."),
-    };
-    std::fs::create_dir_all(&parent).ok()?;
+/// Creates a new directory in `parent` named by `name(attempt)`, trying other attempts while
+/// the name is taken; `None` when none can be made.
+fn fresh_dir(parent: &Path, name: impl Fn(u32) -> String) -> Option<PathBuf> {
     for attempt in 0..100u32 {
-        let dir = parent.join(format!(
-            ".{name}.{}-{attempt}.digifarm-tmp",
-            std::process::id()
-        ));
+        let dir = parent.join(name(attempt));
         match std::fs::create_dir(&dir) {
             Ok(()) => return Some(dir),
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
@@ -105,20 +96,25 @@ fn staging_dir(out: &Path) -> Option<PathBuf> {
     None
 }
 
+/// A fresh staging directory next to `out` (same file system, so a rename can move it), or
+/// `None` when `out` has no usable parent or the directory cannot be made.
+fn staging_dir(out: &Path) -> Option<PathBuf> {
+    let name = out.file_name()?.to_string_lossy().into_owned();
+    let parent = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    std::fs::create_dir_all(&parent).ok()?;
+    let pid = std::process::id();
+    fresh_dir(&parent, |attempt| {
+        format!(".{name}.{pid}-{attempt}.digifarm-tmp")
+    })
+}
+
 /// A fresh hidden staging directory inside `out`, or `None` when it cannot be made.
 fn staging_inside(out: &Path) -> Option<PathBuf> {
-    for attempt in 0..100u32 {
-        let dir = out.join(format!(
-            ".digifarm-staging-{}-{attempt}",
-            std::process::id()
-        ));
-        match std::fs::create_dir(&dir) {
-            Ok(()) => return Some(dir),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
-            Err(_) => return None,
-        }
-    }
-    None
+    let pid = std::process::id();
+    fresh_dir(out, |attempt| format!(".digifarm-staging-{pid}-{attempt}"))
 }
 
 /// Creates the parent directories of the `relative` paths below `root`.
