@@ -312,22 +312,6 @@ pub fn compute(catalog: &Catalog, today: NaiveDate, since: Option<NaiveDate>) ->
     }
 }
 
-fn xml_escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if (c as u32) < 0x20 && c != '\n' && c != '\t' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 /// A self-contained SVG chart (no scripts, fonts or other external resources) of the
 /// coverage per kind of need (supported vs open) and of the pipeline (projects per lifecycle
 /// state), for a city's report.
@@ -350,8 +334,8 @@ pub fn chart_svg(stats: &Stats) -> String {
     let _ = write!(
         s,
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{height}\" viewBox=\"0 0 {W} {height}\" font-family=\"sans-serif\" font-size=\"13\">\n<title>{}</title>\n<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n<text x=\"10\" y=\"24\" font-size=\"17\" font-weight=\"bold\">{}</text>\n",
-        xml_escape(&title),
-        xml_escape(&title)
+        crate::export::text::esc(&title),
+        crate::export::text::esc(&title)
     );
     let _ = writeln!(
         s,
@@ -375,7 +359,7 @@ pub fn chart_svg(stats: &Stats) -> String {
             "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n<rect x=\"{LABEL}\" y=\"{y}\" width=\"{ws:.1}\" height=\"18\" fill=\"#2e7d32\"/>\n<rect x=\"{:.1}\" y=\"{y}\" width=\"{wo:.1}\" height=\"18\" fill=\"#ef6c00\"/>\n<text x=\"{:.1}\" y=\"{}\">{} of {} supported ({:.0} %)</text>",
             LABEL - 8.0,
             y + 14.0,
-            xml_escape(&c.kind),
+            crate::export::text::esc(&c.kind),
             LABEL + ws,
             LABEL + ws + wo + 6.0,
             y + 14.0,
@@ -404,7 +388,7 @@ pub fn chart_svg(stats: &Stats) -> String {
             "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text>\n<rect x=\"{LABEL}\" y=\"{y}\" width=\"{w:.1}\" height=\"18\" fill=\"#1565c0\"/>\n<text x=\"{:.1}\" y=\"{}\">{}</text>",
             LABEL - 8.0,
             y + 14.0,
-            xml_escape(&c.name),
+            crate::export::text::esc(&c.name),
             LABEL + w + 6.0,
             y + 14.0,
             c.count

@@ -31,7 +31,7 @@ pub mod json;
 pub mod jsonld;
 pub mod markdown;
 pub mod publiccode;
-mod text;
+pub(crate) mod text;
 mod write;
 
 pub use write::{WriteError, WriteOptions, write};

@@ -2,7 +2,9 @@
 
 use crate::model::{Complexity, Lifecycle, LocalizedText, ProjectStatus};
 
-/// Escapes text for HTML and XML element content and attribute values.
+/// Escapes text for HTML and XML element content and attribute values. Control characters
+/// XML 1.0 does not allow (all below U+0020 but tab, line feed and carriage return) are
+/// dropped, so the Atom feed, the sitemap and the SVG chart stay well-formed.
 pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
@@ -12,6 +14,7 @@ pub(crate) fn esc(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            c if c < ' ' && !matches!(c, '\t' | '\n' | '\r') => {}
             c => out.push(c),
         }
     }

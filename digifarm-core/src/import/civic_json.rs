@@ -23,11 +23,10 @@ use serde_json::{Map, Value};
 use super::Import;
 use super::positioned::{Ctx, child, type_name};
 use super::slugify;
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Code, Severity};
 use crate::license::normalize as normalize_license;
 use crate::model::{
-    Contact, Lifecycle, Links, LocalizedText, Need, Origin, PartnerKind, Priority, Project,
-    ProjectStatus,
+    Contact, Lifecycle, Links, LocalizedText, Need, Origin, PartnerKind, Project, ProjectStatus,
 };
 use crate::source::{self, PosMap};
 
@@ -106,19 +105,11 @@ pub fn import(bytes: &[u8], file: &str) -> Import {
         positions: PosMap::new(),
         out: Import::default(),
     };
-    let text = match source::decode(bytes) {
-        Ok(t) => t,
+    let parsed = source::decode(bytes).and_then(|text| Ok((text, source::json::parse(text)?)));
+    let (text, value) = match parsed {
+        Ok(p) => p,
         Err(e) => {
             ctx.out.diagnostics.push(e.to_diagnostic(file));
-            return ctx.out;
-        }
-    };
-    let value = match source::json::parse(text) {
-        Ok(v) => v,
-        Err(e) => {
-            ctx.out
-                .diagnostics
-                .push(Diagnostic::new(e.code, file, "", e.message).at(e.pos.line, e.pos.column));
             return ctx.out;
         }
     };
@@ -378,14 +369,8 @@ fn project(ctx: &mut Ctx<'_>, m: &Map<String, Value>, pointer: &str) -> Option<P
             "technical"
         });
         needs.push(Need {
-            kind: kind.to_owned(),
             description: Some(LocalizedText::Plain(text)),
-            skills: Vec::new(),
-            hours_per_month: None,
-            eur_per_year: None,
-            priority: Priority::default(),
-            since: None,
-            supported_by: Vec::new(),
+            ..Need::of_kind(kind)
         });
     }
     for (partner, p, url) in names(ctx, m, pointer, "partners", &["name", "partner"]) {

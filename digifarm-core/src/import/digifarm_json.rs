@@ -279,14 +279,8 @@ impl Ctx {
         ] {
             let supported_by = get(column).map(|c| self.supporters(&c)).unwrap_or_default();
             project.needs.push(Need {
-                kind: kind.to_owned(),
-                description: None,
-                skills: Vec::new(),
-                hours_per_month: None,
-                eur_per_year: None,
-                priority: Default::default(),
-                since: None,
                 supported_by,
+                ..Need::of_kind(kind)
             });
         }
         self.out.projects.push(project);

@@ -27,7 +27,7 @@ use serde_json::{Map, Value};
 use super::Import;
 use super::positioned::{Ctx, child, type_name};
 use super::slugify;
-use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::diagnostic::{Code, Severity};
 use crate::export::publiccode::status_from;
 use crate::model::{
     Contact, Deployment, DeploymentMode, Lifecycle, Links, LocalizedText, Need, PartnerKind,
@@ -141,20 +141,11 @@ pub fn import(bytes: &[u8], file: &str, options: &Options) -> Import {
         positions: PosMap::new(),
         out: Import::default(),
     };
-    let text = match source::decode(bytes) {
-        Ok(t) => t,
+    let parsed = source::decode(bytes).and_then(|text| Ok((text, source::yaml::parse(text)?)));
+    let (text, value) = match parsed {
+        Ok(p) => p,
         Err(e) => {
             ctx.out.diagnostics.push(e.to_diagnostic(file));
-            return ctx.out;
-        }
-    };
-    let value = match source::yaml::parse(text) {
-        Ok(v) => v,
-        Err(e) => {
-            ctx.out.diagnostics.push(
-                Diagnostic::new(e.code, file, "", e.message)
-                    .at(e.pos.line.max(1), e.pos.column.max(1)),
-            );
             return ctx.out;
         }
     };
@@ -465,14 +456,8 @@ fn read(ctx: &mut Ctx<'_>, top: &Map<String, Value>, options: &Options) -> Optio
             }
             if !refs.is_empty() {
                 needs.push(Need {
-                    kind: "technical".to_owned(),
-                    description: None,
-                    skills: Vec::new(),
-                    hours_per_month: None,
-                    eur_per_year: None,
-                    priority: crate::model::Priority::default(),
-                    since: None,
                     supported_by: refs,
+                    ..Need::of_kind("technical")
                 });
             }
         } else if let Some(other) = m.get("contractors") {
@@ -525,14 +510,8 @@ fn read(ctx: &mut Ctx<'_>, top: &Map<String, Value>, options: &Options) -> Optio
             }
             if !refs.is_empty() {
                 needs.push(Need {
-                    kind: "financial".to_owned(),
-                    description: None,
-                    skills: Vec::new(),
-                    hours_per_month: None,
-                    eur_per_year: None,
-                    priority: crate::model::Priority::default(),
-                    since: None,
                     supported_by: refs,
+                    ..Need::of_kind("financial")
                 });
             }
         }

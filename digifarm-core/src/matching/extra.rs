@@ -331,14 +331,7 @@ impl Matcher<'_> {
                 item: oi,
             });
         }
-        top.sorted()
-            .into_iter()
-            .map(|c| Ranked {
-                need: n.id,
-                offer: c.item as usize,
-                score: c.score,
-            })
-            .collect()
+        super::index::ranked_offers(n.id, top)
     }
 
     /// Top `k` open needs for an admissible offer when extra terms exist: every open need of
@@ -359,13 +352,6 @@ impl Matcher<'_> {
                 item: ni,
             });
         }
-        top.sorted()
-            .into_iter()
-            .map(|c| Ranked {
-                need: self.needs[c.item as usize].id,
-                offer,
-                score: c.score,
-            })
-            .collect()
+        self.ranked_needs(offer, top)
     }
 }

@@ -24,7 +24,33 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
 use super::score::{self, NeedWeights};
-use super::{HashMap, Matcher, NeedInfo, OfferInfo, Ranked, fit_of};
+use super::{HashMap, Matcher, NeedId, NeedInfo, OfferInfo, Ranked, fit_of};
+
+/// The offers kept for `need`, best first.
+pub(crate) fn ranked_offers(need: NeedId, top: TopK) -> Vec<Ranked> {
+    top.sorted()
+        .into_iter()
+        .map(|c| Ranked {
+            need,
+            offer: c.item as usize,
+            score: c.score,
+        })
+        .collect()
+}
+
+impl Matcher<'_> {
+    /// The needs (flat indexes) kept for `offer`, best first.
+    pub(crate) fn ranked_needs(&self, offer: usize, top: TopK) -> Vec<Ranked> {
+        top.sorted()
+            .into_iter()
+            .map(|c| Ranked {
+                need: self.needs[c.item as usize].id,
+                offer,
+                score: c.score,
+            })
+            .collect()
+    }
+}
 
 /// Per-thread scratch space for ranking queries (overlap counters per item).
 #[derive(Debug, Clone, Default)]
@@ -435,14 +461,7 @@ impl Matcher<'_> {
             }
         }
         let id = n.id;
-        top.sorted()
-            .into_iter()
-            .map(|c| Ranked {
-                need: id,
-                offer: c.item as usize,
-                score: c.score,
-            })
-            .collect()
+        ranked_offers(id, top)
     }
 
     /// Scores every offer of a group through the bit masks (exact: the overlap counts are
@@ -583,13 +602,6 @@ impl Matcher<'_> {
                 }
             }
         }
-        top.sorted()
-            .into_iter()
-            .map(|c| Ranked {
-                need: self.needs[c.item as usize].id,
-                offer,
-                score: c.score,
-            })
-            .collect()
+        self.ranked_needs(offer, top)
     }
 }

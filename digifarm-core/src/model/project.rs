@@ -325,6 +325,21 @@ pub struct Need {
 }
 
 impl Need {
+    /// A need of `kind` with nothing else said: no description, skills, amounts or date,
+    /// default priority, nobody supporting it.
+    pub fn of_kind(kind: &str) -> Need {
+        Need {
+            kind: kind.to_owned(),
+            description: None,
+            skills: Vec::new(),
+            hours_per_month: None,
+            eur_per_year: None,
+            priority: Priority::default(),
+            since: None,
+            supported_by: Vec::new(),
+        }
+    }
+
     /// Münster's rule: a need nobody supports wants help.
     pub fn wants_help(&self) -> bool {
         self.supported_by.is_empty()

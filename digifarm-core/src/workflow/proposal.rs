@@ -337,11 +337,7 @@ pub fn parse_proposal(text: &str, json: bool, file: &str) -> Result<Proposal, Ve
     } else {
         source::yaml::parse(text)
     };
-    let value = parsed.map_err(|e| {
-        vec![
-            Diagnostic::new(e.code, file, "", e.message).at(e.pos.line.max(1), e.pos.column.max(1)),
-        ]
-    })?;
+    let value = parsed.map_err(|e| vec![e.to_diagnostic(file)])?;
     let mut out = Vec::new();
     let proposal = crate::catalog::check_proposal(value, &mut out);
     let positions = source::positions(text, format);

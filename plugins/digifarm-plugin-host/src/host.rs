@@ -271,15 +271,8 @@ impl Host {
     /// # Errors
     /// Every refusal is an [`Error`] naming the plugin.
     pub fn load(&self, wasm: &Path, grants: &PluginGrants, policy: &Policy) -> Result<Plugin> {
-        let label = wasm
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("plugin")
-            .to_owned();
-        let bytes = read_wasm(wasm, &label)?;
-        let manifest = Manifest::read_for(wasm, &label)?;
+        let (bytes, manifest, actual) = read_plugin(wasm)?;
         let err = |kind| Error::new(manifest.id.clone(), kind);
-        let actual = cache::sha256_hex(&bytes);
         if actual != manifest.sha256 {
             return Err(err(ErrorKind::HashMismatch {
                 expected: manifest.sha256.clone(),
@@ -329,15 +322,8 @@ impl Host {
     /// # Errors
     /// When the file or manifest cannot be read, or the wasm is not a component.
     pub fn inspect(&self, wasm: &Path) -> Result<PluginInfo> {
-        let label = wasm
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or("plugin")
-            .to_owned();
-        let bytes = read_wasm(wasm, &label)?;
+        let (bytes, manifest, sha256) = read_plugin(wasm)?;
         let manifest_path = Manifest::path_for(wasm);
-        let manifest = Manifest::read_for(wasm, &label)?;
-        let sha256 = cache::sha256_hex(&bytes);
         let (component, _) = self.compile(&bytes, &sha256, &manifest.id)?;
         let ty = component.component_type();
         let imports = ty
@@ -391,6 +377,19 @@ impl Host {
 
 /// Wasm files larger than this are refused before compiling.
 const MAX_WASM_BYTES: u64 = 64 << 20;
+
+/// A plugin's wasm bytes, its manifest and the sha256 of the bytes; errors name the file
+/// (there is no plugin id before the manifest is read).
+fn read_plugin(wasm: &Path) -> Result<(Vec<u8>, Manifest, String)> {
+    let label = wasm
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or("plugin");
+    let bytes = read_wasm(wasm, label)?;
+    let manifest = Manifest::read_for(wasm, label)?;
+    let sha256 = cache::sha256_hex(&bytes);
+    Ok((bytes, manifest, sha256))
+}
 
 fn read_wasm(wasm: &Path, label: &str) -> Result<Vec<u8>> {
     let io = |source| {

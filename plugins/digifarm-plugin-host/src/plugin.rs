@@ -385,11 +385,22 @@ impl Plugin {
         })
     }
 
+    /// The configuration a call may read: what the city granted, plus `city.name` and
+    /// `city.ags`. Made once per call, not per batch.
+    fn call_config(&self, city: &CityConfig) -> BTreeMap<String, String> {
+        let mut config = self.config.clone();
+        config.insert("city.name".to_owned(), city.city.name.clone());
+        if let Some(ags) = &city.city.ags {
+            config.insert("city.ags".to_owned(), ags.clone());
+        }
+        config
+    }
+
     /// Runs `call` in a fresh store with this plugin's limits; maps every failure to an
     /// [`ErrorKind`].
     fn run<R>(
         &self,
-        city: &CityConfig,
+        config: &BTreeMap<String, String>,
         input_bytes: usize,
         call: impl FnOnce(&mut Store<State>, &Pre) -> wasmtime::Result<R>,
     ) -> Result<R> {
@@ -399,16 +410,11 @@ impl Plugin {
                 actual: input_bytes,
             }));
         }
-        let mut config = self.config.clone();
-        config.insert("city.name".to_owned(), city.city.name.clone());
-        if let Some(ags) = &city.city.ags {
-            config.insert("city.ags".to_owned(), ags.clone());
-        }
         let spec = StateSpec {
             memory_cap: self.limits.memory_bytes,
             log_limit: self.log_bytes,
             capture_limit: self.log_bytes,
-            config: &config,
+            config,
             env: &self.env,
             policy: &self.policy,
         };
@@ -519,6 +525,7 @@ impl Plugin {
             return Err(self.wrong_kind(Kind::Validator));
         }
         let wit_city = convert::city(city);
+        let config = self.call_config(city);
         let mut findings = Vec::new();
         // One input buffer for every batch: allocated (and its pages faulted in) once.
         let mut buffer = Encoded::default();
@@ -527,7 +534,7 @@ impl Plugin {
             let mut enc = Encoder::reuse(std::mem::take(&mut buffer));
             enc.projects(batch.iter());
             let input = wire(enc.finish());
-            let out = self.run(city, input_len(&input), |store, pre| {
+            let out = self.run(&config, input_len(&input), |store, pre| {
                 let Pre::Validator(pre) = pre else {
                     return Err(wasmtime::format_err!("not a validator"));
                 };
@@ -609,10 +616,11 @@ impl Plugin {
             }));
         }
         let wit_city = convert::city(city);
+        let config = self.call_config(city);
         let mut scores = Vec::with_capacity(candidates.len());
         for batch in candidates.chunks(self.batch_size) {
             let input = wire(encode_candidates(batch));
-            let out = self.run(city, input_len(&input), |store, pre| {
+            let out = self.run(&config, input_len(&input), |store, pre| {
                 let Pre::Scorer(pre) = pre else {
                     return Err(wasmtime::format_err!("not a scorer"));
                 };
@@ -666,13 +674,17 @@ impl Plugin {
         enc.partners(catalog.partners.iter());
         enc.offers(catalog.offers.iter());
         let input = wire(enc.finish());
-        let out = self.run(&catalog.config, input_len(&input), |store, pre| {
-            let Pre::Exporter(pre) = pre else {
-                return Err(wasmtime::format_err!("not an exporter"));
-            };
-            let instance = pre.instantiate(&mut *store)?;
-            instance.call_export_catalog(&mut *store, &input)
-        })?;
+        let out = self.run(
+            &self.call_config(&catalog.config),
+            input_len(&input),
+            |store, pre| {
+                let Pre::Exporter(pre) = pre else {
+                    return Err(wasmtime::format_err!("not an exporter"));
+                };
+                let instance = pre.instantiate(&mut *store)?;
+                instance.call_export_catalog(&mut *store, &input)
+            },
+        )?;
         let out = out.map_err(|message| self.err(ErrorKind::Failed { message }))?;
         self.check_output_size(out.bytes.len() + out.media_type.len())?;
         let media = &out.media_type;
@@ -702,13 +714,17 @@ impl Plugin {
         if !matches!(self.pre, Pre::Importer(_)) {
             return Err(self.wrong_kind(Kind::Importer));
         }
-        let out = self.run(city, bytes.len() + media_type.len(), |store, pre| {
-            let Pre::Importer(pre) = pre else {
-                return Err(wasmtime::format_err!("not an importer"));
-            };
-            let instance = pre.instantiate(&mut *store)?;
-            instance.call_import_records(&mut *store, media_type, bytes)
-        })?;
+        let out = self.run(
+            &self.call_config(city),
+            bytes.len() + media_type.len(),
+            |store, pre| {
+                let Pre::Importer(pre) = pre else {
+                    return Err(wasmtime::format_err!("not an importer"));
+                };
+                let instance = pre.instantiate(&mut *store)?;
+                instance.call_import_records(&mut *store, media_type, bytes)
+            },
+        )?;
         let out = out.map_err(|message| self.err(ErrorKind::Failed { message }))?;
         self.check_output_size(
             out.projects.wire_size()
