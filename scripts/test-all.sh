@@ -23,6 +23,9 @@ cargo test --workspace
 step "examples: the Münster catalog validates"
 cargo run --quiet -p digifarm-cli -- validate examples/muenster --format json >/dev/null
 
+step "examples: the Münster catalog's stored health data (refresh --offline, no request)"
+cargo run --quiet -p digifarm-cli -- refresh examples/muenster --offline >/dev/null
+
 step "examples: embedding the library"
 cargo run --quiet -p digifarm-core --example validate_catalog -- examples/muenster >/dev/null
 
@@ -32,7 +35,7 @@ step "python bindings: pip install ./digifarm-py in a fresh virtualenv, pytest"
 step "WASM plugins: build the example and hostile plugins for wasm32-wasip2, run them through the host"
 ./scripts/test-plugins.sh
 
-step "HTML portal in a real browser (Debian chromium, headless)"
+step "HTML portal in a real browser (Debian chromium, headless, axe-core); propose.wasm rebuilt and compared"
 ./scripts/test-browser.sh
 
 # Every step above stops the run on failure (set -e), so reaching this line means all passed.

@@ -1,7 +1,13 @@
 #!/usr/bin/env bash
 # Tests the static HTML portal in a real headless browser (Debian's chromium driven by
-# playwright-core): exports a catalog, clicks the filters, opens a profile page, writes
-# target/browser/index.png. Idempotent; installs what is missing; exits non-zero on failure.
+# playwright-core, axe-core for accessibility) served by a local HTTP server: exports the
+# Münster example, the portal fixture and a merged catalog, and runs tests/browser/
+# test_portal.mjs (filters, keyboard, axe-core at 390 and 1280 px, the proposal round trip,
+# links). First rebuilds the propose page's WebAssembly module and checks that the committed
+# one is what the source builds (scripts/build-wasm.sh). Idempotent; installs what is
+# missing; exits non-zero on failure. DIGIFARM_DOCS_SCREENSHOTS=1 also rewrites the
+# screenshots in docs/. Then checks the statistics chart and the printed A4 report
+# (test_stats.mjs).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,5 +33,9 @@ fi
     fi
 )
 
+"$root/scripts/build-wasm.sh"
+
 cargo build --quiet -p digifarm-cli
-DIGIFARM_BIN="$root/target/debug/digifarm" node tests/browser/test_portal.mjs
+timeout 900 env DIGIFARM_BIN="$root/target/debug/digifarm" node tests/browser/test_portal.mjs
+# The council's figures: chart labels inside the viewBox, the HTML report on one A4 page.
+DIGIFARM_BIN="$root/target/debug/digifarm" timeout 300 node tests/browser/test_stats.mjs

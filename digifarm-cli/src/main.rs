@@ -40,12 +40,18 @@ enum Command {
     Propose(cmd::propose::Args),
     /// Decide on a project (admit, reject, …), confirm a listing, or list pending proposals.
     Review(cmd::review::Args),
+    /// Record support as it happens: suggested → agreed → active → ended; or list it.
+    Support(cmd::support::Args),
     /// List stale listings: not reviewed in time, or paused/broken for too long.
     Stale(cmd::stale::Args),
     /// Figures for the programme's evaluation.
     Stats(cmd::stats::Args),
+    /// Read each project's forge and homepage into `health/`, and explain the verdicts.
+    Refresh(cmd::refresh::Args),
     /// Merge several cities' catalogs into one.
     Merge(cmd::merge::Args),
+    /// Check publiccode.yml files against the standard.
+    Publiccode(cmd::publiccode::Args),
     /// Inspect WebAssembly plugins.
     Plugin(cmd::plugin::Args),
     /// Export a catalog as JSON, JSON Lines, CSV, Markdown, JSON-LD, Atom, HTML or publiccode.yml.
@@ -73,9 +79,12 @@ fn main() -> ExitCode {
         Command::Match(args) => cmd::match_::run(args),
         Command::Propose(args) => cmd::propose::run(args),
         Command::Review(args) => cmd::review::run(args),
+        Command::Support(args) => cmd::support::run(args),
         Command::Stale(args) => cmd::stale::run(args),
         Command::Stats(args) => cmd::stats::run(args),
+        Command::Refresh(args) => cmd::refresh::run(args),
         Command::Merge(args) => cmd::merge::run(args),
+        Command::Publiccode(args) => cmd::publiccode::run(args),
         Command::Plugin(args) => cmd::plugin::run(args),
         Command::Export(args) => cmd::export::run(args),
     };

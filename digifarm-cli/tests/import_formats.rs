@@ -49,19 +49,36 @@ fn has(json: &Value, code: &str, line: u64, column: u64) -> bool {
 fn publiccode_import_writes_a_valid_catalog() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("catalog");
-    let (code, json) = import("publiccode", &core_fixture("publiccode/valid.yml"), &out);
+    let file = core_fixture("publiccode/valid/full.yml");
+    let (code, json) = import("publiccode", &file, &out);
     assert_eq!(code, 0, "{json}");
     assert_eq!(json["counts"]["projects"], 1);
-    assert!(out.join("projects/giess-den-kiez.yaml").exists());
+    assert!(out.join("projects/stadtgruen.yaml").exists(), "{json}");
+    // What the model cannot hold is reported where it is, never dropped silently.
     assert!(
-        has(&json, "import-unmapped", 40, 1),
-        "the `it` section is reported"
+        has(&json, "import-unmapped", 98, 1),
+        "the IT section: {json}"
     );
+    assert!(has(&json, "import-unmapped", 91, 1), "dependsOn: {json}");
+    let record = std::fs::read_to_string(out.join("projects/stadtgruen.yaml")).unwrap();
+    for kept in [
+        "standalone/web",
+        "urn:x-land:beispiel",
+        "Gemeinde Musterdorf",
+        "Grün IT GmbH",
+        "until: '2026-12-31'",
+        "alias:gdpr",
+        "+4925149210",
+    ] {
+        assert!(record.contains(kept), "{kept} not kept:\n{record}");
+    }
+    let config = std::fs::read_to_string(out.join("digifarm.toml")).unwrap();
+    assert!(config.contains("languages = [\"de\", \"en\"]"), "{config}");
     let (code, _, _) = digifarm(&["validate", out.to_str().unwrap()]);
     assert_eq!(code, 0);
     // A second import does not overwrite the record unless --force.
-    std::fs::write(out.join("projects/giess-den-kiez.yaml"), "edited by hand").unwrap();
-    let (_, json) = import("publiccode", &core_fixture("publiccode/valid.yml"), &out);
+    std::fs::write(out.join("projects/stadtgruen.yaml"), "edited by hand").unwrap();
+    let (_, json) = import("publiccode", &file, &out);
     assert!(
         json["files"]
             .as_array()
@@ -70,27 +87,65 @@ fn publiccode_import_writes_a_valid_catalog() {
             .any(|f| f["action"] == "skipped")
     );
     assert_eq!(
-        std::fs::read_to_string(out.join("projects/giess-den-kiez.yaml")).unwrap(),
+        std::fs::read_to_string(out.join("projects/stadtgruen.yaml")).unwrap(),
         "edited by hand"
     );
 }
 
 #[test]
-fn publiccode_bad_input_exits_1_with_positions() {
+fn an_italian_publiccode_gives_an_italian_catalog_that_validates() {
     let tmp = tempfile::tempdir().unwrap();
-    for (file, code, line, column) in [
-        ("yaml11-booleans.yml", "yaml11-boolean", 15, 3),
-        ("wrong-types.yml", "wrong-type", 9, 5),
-        ("unknown-keys.yml", "unknown-field", 7, 1),
-        ("missing-keys.yml", "missing-field", 6, 3),
-    ] {
-        let (exit, json) = import(
-            "publiccode",
-            &core_fixture(&format!("publiccode/{file}")),
-            &tmp.path().join(file),
+    let minimal = std::fs::read_to_string(core_fixture("publiccode/valid/minimal.yml")).unwrap();
+    let italian = minimal
+        .replace("\n  de:\n", "\n  it:\n")
+        .replace("    - de\n", "    - it\n");
+    let file = tmp.path().join("publiccode.yml");
+    std::fs::write(&file, italian).unwrap();
+    let out = tmp.path().join("catalog");
+    let (code, json) = import("publiccode", &file, &out);
+    assert_eq!(code, 0, "{json}");
+    let config = std::fs::read_to_string(out.join("digifarm.toml")).unwrap();
+    assert!(config.contains("languages = [\"it\"]"), "{config}");
+    let (code, _, stderr) = digifarm(&["validate", out.to_str().unwrap()]);
+    assert_eq!(code, 0, "{stderr}");
+}
+
+#[test]
+fn publiccode_with_errors_imports_nothing_and_lists_every_error() {
+    let tmp = tempfile::tempdir().unwrap();
+    let invalid = core_fixture("publiccode/invalid");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&invalid)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yml"))
+        .collect();
+    files.sort();
+    assert!(files.len() > 80);
+    for file in files {
+        let text = String::from_utf8_lossy(&std::fs::read(&file).unwrap()).into_owned();
+        let out = tmp.path().join(file.file_stem().unwrap());
+        let (exit, json) = import("publiccode", &file, &out);
+        assert_eq!(exit, 1, "{}: {json}", file.display());
+        assert_eq!(json["counts"]["projects"], 0);
+        assert!(
+            !out.join("projects").exists(),
+            "{}: something was written",
+            file.display()
         );
-        assert_eq!(exit, 1, "{file}");
-        assert!(has(&json, code, line, column), "{file}: {json}");
+        // Every expected error is listed with its position.
+        for line in text.lines().filter_map(|l| l.strip_prefix("# expect: ")) {
+            let mut parts = line.split_whitespace();
+            let code = parts.next().unwrap();
+            let Some((l, c)) = parts.next().and_then(|p| p.split_once(':')) else {
+                continue;
+            };
+            let (l, c) = (l.parse().unwrap(), c.parse().unwrap());
+            assert!(
+                has(&json, code, l, c),
+                "{}: {code} {l}:{c} in {json}",
+                file.display()
+            );
+        }
     }
 }
 

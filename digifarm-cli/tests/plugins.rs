@@ -346,8 +346,14 @@ const LOCAL_FIRST: &str = "[[plugins]]\npath = \"plugins/local-first.wasm\"\nwei
 #[test]
 fn match_with_a_configured_scorer_plugin() {
     let Some(plugins) = plugins_dir() else { return };
-    let without = muenster(&plugins, &[], "");
-    let with = muenster(&plugins, &["local-first"], LOCAL_FIRST);
+    // Every pair is ranked, weak ones too: the plugin's effect on the order is what counts.
+    let all_pairs = "[matching]\nmin_score = 0.0\n";
+    let without = muenster(&plugins, &[], all_pairs);
+    let with = muenster(
+        &plugins,
+        &["local-first"],
+        &format!("{LOCAL_FIRST}{all_pairs}"),
+    );
     let untouched = snapshot(with.path());
     let project = ["--project", "data-inspire-me"];
 
@@ -767,7 +773,9 @@ fn export_with_a_plugin_refuses_an_invalid_catalog() {
         "id: broken\nname: Broken\n",
     )
     .unwrap();
-    let out = dir.path().join("feed.atom");
+    // Outside the catalog: an output inside it is refused before anything else.
+    let elsewhere = tempfile::tempdir().unwrap();
+    let out = elsewhere.path().join("feed.atom");
     let wasm = plugins.join("atom-feed/atom-feed.wasm");
     let (code, _, stderr) = digifarm(&[
         "export",
@@ -835,4 +843,463 @@ fn import_with_a_configured_importer_plugin() {
         stderr.contains("no plugin with id `civic`") && stderr.contains("it lists civic-json"),
         "{stderr}"
     );
+}
+
+/// Runs `digifarm import plugin` with the hostile importer on `input` (a JSON description of
+/// what the importer returns) into `out`; `extra` are more arguments.
+fn hostile_import(
+    plugins: &Path,
+    input: &serde_json::Value,
+    out: &Path,
+    extra: &[&str],
+) -> (i32, String, String) {
+    let dir = out.parent().unwrap();
+    let file = dir.join("hostile-input.json");
+    std::fs::write(&file, serde_json::to_vec(input).unwrap()).unwrap();
+    let wasm = plugins.join("hostile-importer/hostile-importer.wasm");
+    let mut args = vec![
+        "import",
+        "plugin",
+        "--plugin",
+        wasm.to_str().unwrap(),
+        file.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    digifarm(&args)
+}
+
+/// Every file below `dir`, relative to it.
+fn files_below(dir: &Path) -> Vec<String> {
+    snapshot(dir)
+        .into_iter()
+        .map(|(p, _)| p.strip_prefix(dir).unwrap().display().to_string())
+        .collect()
+}
+
+#[test]
+fn an_importer_cannot_write_outside_the_catalog() {
+    let Some(plugins) = plugins_dir() else { return };
+    let sandbox = tempfile::tempdir().unwrap();
+    let out = sandbox.path().join("work").join("catalog");
+    std::fs::create_dir_all(&out).unwrap();
+    // A file beside the catalog that `projects/../../victim.yaml` would overwrite.
+    let victim = sandbox.path().join("work").join("victim.yaml");
+    std::fs::write(&victim, "precious\n").unwrap();
+    let absolute = sandbox.path().join("absolute").display().to_string();
+    let ids = [
+        "../../victim".to_owned(),
+        "../../../../../../../../../../../../tmp/digifarm-traversal".to_owned(),
+        "../escaped".to_owned(),
+        "..".to_owned(),
+        absolute.clone(),
+        "ms/../../x".to_owned(),
+        "ｐｒｏｊｅｃｔ".to_owned(),
+    ];
+    let mut projects: Vec<Value> = ids.iter().map(|id| serde_json::json!({"id": id})).collect();
+    projects.push(serde_json::json!({"id": "gut"}));
+    let input = serde_json::json!({
+        "projects": projects,
+        "partners": [{"id": "../../victim"}],
+    });
+    for force in [false, true] {
+        let extra: &[&str] = if force {
+            &["--force", "--format", "json"]
+        } else {
+            &["--format", "json"]
+        };
+        let (code, stdout, stderr) = hostile_import(&plugins, &input, &out, extra);
+        assert_eq!(code, 1, "force {force}: {stdout} {stderr}");
+        let json: Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(json["ok"], false, "{json}");
+        let diagnostics = json["diagnostics"].as_array().unwrap();
+        for id in &ids {
+            assert!(
+                diagnostics.iter().any(|d| d["severity"] == "error"
+                    && d["message"].as_str().unwrap().contains(&format!("`{id}`"))),
+                "no error names `{id}`: {json}"
+            );
+        }
+        assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious\n");
+        assert!(!Path::new("/tmp/digifarm-traversal.yaml").exists());
+        assert!(!Path::new(&format!("{absolute}.yaml")).exists());
+        assert!(!sandbox.path().join("work/escaped.yaml").exists());
+        assert!(!sandbox.path().join("work/x.yaml").exists());
+        // Inside the catalog only the one good project and the starter config were written.
+        let mut all = files_below(sandbox.path());
+        all.sort();
+        assert_eq!(
+            all,
+            [
+                "work/catalog/digifarm.toml",
+                "work/catalog/projects/gut.yaml",
+                "work/hostile-input.json",
+                "work/victim.yaml"
+            ]
+        );
+    }
+}
+
+#[test]
+fn importer_records_get_the_checks_of_a_record_file() {
+    let Some(plugins) = plugins_dir() else { return };
+    let sandbox = tempfile::tempdir().unwrap();
+    let out = sandbox.path().join("catalog");
+    std::fs::create_dir_all(out.join("partners")).unwrap();
+    std::fs::write(
+        out.join("digifarm.toml"),
+        "[city]\nname = \"Münster\"\nags = \"05515000\"\nlanguages = [\"de\", \"en\"]\n",
+    )
+    .unwrap();
+    std::fs::write(out.join("partners/citeq.yaml"), PARTNER).unwrap();
+    let input = serde_json::json!({
+        "projects": [
+            {"id": "gut", "partner": "citeq"},
+            {"id": "ｐｒｏｊｅｃｔ"},
+            {"id": "/tmp/x"},
+            {"id": "leer", "name": ""},
+            {"id": "doppelt", "name": "Erstes"},
+            {"id": "doppelt", "name": "Zweites"},
+            {"id": "lizenzlos", "license": "NOASSERTION"},
+            {"id": "haengt", "partner": "niemand"},
+            {"id": "ms/x"},
+        ],
+    });
+    for force in [false, true] {
+        let mut extra = vec!["--format", "json"];
+        if force {
+            extra.push("--force");
+        }
+        let (code, stdout, stderr) = hostile_import(&plugins, &input, &out, &extra);
+        assert_eq!(code, 1, "{stdout} {stderr}");
+        let json: Value = serde_json::from_str(&stdout).unwrap();
+        let found: Vec<(&str, &str)> = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["severity"] == "error")
+            .map(|d| (d["code"].as_str().unwrap(), d["pointer"].as_str().unwrap()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("invalid-format", "/projects/1/id"),
+                ("invalid-format", "/projects/2/id"),
+                ("invalid-format", "/projects/3/name"),
+                ("duplicate-id", "/projects/5/id"),
+                ("license-missing", "/projects/6/license"),
+                (
+                    "dangling-reference",
+                    "/projects/7/needs/0/supported_by/0/partner"
+                ),
+                ("invalid-format", "/projects/8/id"),
+            ],
+            "{json}"
+        );
+        assert_eq!(json["counts"]["projects"], 2, "{json}");
+        let mut files = files_below(&out);
+        files.sort();
+        assert_eq!(
+            files,
+            [
+                "digifarm.toml",
+                "partners/citeq.yaml",
+                "projects/doppelt.yaml",
+                "projects/gut.yaml"
+            ]
+        );
+        // The first of the two `doppelt` is written; the second neither replaces it nor is
+        // "skipped" silently, with or without --force.
+        let doppelt = std::fs::read_to_string(out.join("projects/doppelt.yaml")).unwrap();
+        assert!(doppelt.contains("name: Erstes"), "{doppelt}");
+    }
+    // What was written validates without errors.
+    let (code, json) = validate_json(&out, &[]);
+    let errors: Vec<&Value> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .collect();
+    assert!(errors.is_empty(), "{json}");
+    assert_eq!(code, 0, "{json}");
+}
+
+/// What a terminal would obey: ESC sequences (clear screen, colours, an OSC 8 link), a line
+/// break that forges a report line, a carriage return, C1 CSI, a right-to-left override.
+const EVIL: &str = "\u{1b}[2J\u{1b}[31mred\u{1b}]8;;https://evil.example\u{7}link\u{1b}]8;;\u{7}\nok: 0 errors, 0 warnings (FORGED)\r\u{9b}31m\u{202E}txt.exe";
+
+/// `text` with the control characters a catalog may not hold written as the hostile
+/// plugins' placeholders (`{ESC}`, `{BEL}`, `{CSI}`, `{CR}`), which they expand: the plugin,
+/// not the catalog, sends them to the host.
+fn placeholders(text: &str) -> String {
+    text.replace('\u{1b}', "{ESC}")
+        .replace('\u{7}', "{BEL}")
+        .replace('\u{9b}', "{CSI}")
+        .replace('\r', "{CR}")
+}
+
+/// A TOML basic string holding `text` (JSON's escapes are TOML's).
+fn toml_string(text: &str) -> String {
+    serde_json::to_string(text).unwrap()
+}
+
+/// Nothing in `text` that a terminal would obey; line feeds only as line ends.
+fn assert_no_raw_plugin_text(text: &str) {
+    for c in text.chars() {
+        assert!(
+            c == '\n' || !digifarm_core::diagnostic::is_unprintable(c),
+            "{c:?} reaches the reader: {text}"
+        );
+    }
+    assert!(
+        !text.lines().any(|l| l.starts_with("ok: 0 errors")),
+        "a forged line: {text}"
+    );
+}
+
+/// Every string in a JSON document, recursively.
+fn json_strings(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::String(s) => out.push(s.clone()),
+        Value::Array(items) => items.iter().for_each(|v| json_strings(v, out)),
+        Value::Object(map) => {
+            for (k, v) in map {
+                out.push(k.clone());
+                json_strings(v, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn assert_json_printable(stdout: &str) {
+    let json: Value = serde_json::from_str(stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    let mut strings = Vec::new();
+    json_strings(&json, &mut strings);
+    for s in strings {
+        assert!(
+            !s.chars().any(digifarm_core::diagnostic::is_unprintable),
+            "raw plugin text in JSON: {s:?}"
+        );
+        assert!(
+            s.chars().count() <= 4000,
+            "uncapped: {} characters",
+            s.len()
+        );
+    }
+}
+
+/// `validate` in every format over a catalog that runs the hostile validator with `config`:
+/// (exit code, the codes found in the JSON report).
+fn validate_everywhere(plugins: &Path, config: &str) -> (i32, Vec<String>) {
+    let dir = muenster(
+        plugins,
+        &["hostile"],
+        &format!("[[plugins]]\npath = \"plugins/hostile.wasm\"\ngrants.config = {config}\n"),
+    );
+    let p = dir.path().to_str().unwrap();
+    let (code, stdout, _) = digifarm(&["validate", p, "--today", "2026-11-26"]);
+    assert_no_raw_plugin_text(&stdout);
+    let mut found = None;
+    for format in ["json", "sarif"] {
+        let (c, stdout, _) =
+            digifarm(&["validate", p, "--today", "2026-11-26", "--format", format]);
+        assert_eq!(c, code, "{format}");
+        assert!(!stdout.contains('\u{1b}'));
+        assert_json_printable(&stdout);
+        if format == "json" {
+            found = Some(codes(&serde_json::from_str(&stdout).unwrap()));
+        }
+    }
+    (code, found.unwrap())
+}
+
+#[test]
+fn no_plugin_text_reaches_a_report_raw() {
+    let Some(plugins) = plugins_dir() else { return };
+    let evil = toml_string(EVIL);
+    // Kept, escaped: message and help.
+    let (code, found) = validate_everywhere(
+        &plugins,
+        &format!("{{ mode = \"echo\", code = \"echo\", message = {evil}, help = {evil} }}"),
+    );
+    assert_eq!(code, 1);
+    assert_eq!(
+        found.iter().filter(|c| *c == "hostile/echo").count(),
+        7,
+        "one per project: {found:?}"
+    );
+    // Refused, echoed escaped: pointer, code, subject, the error value, a panic, stderr.
+    for config in [
+        format!("{{ mode = \"echo\", pointer = {evil} }}"),
+        format!("{{ mode = \"echo\", code = {evil} }}"),
+        format!("{{ mode = \"echo\", subject = {evil} }}"),
+        format!(
+            "{{ mode = \"echo\", message = {} }}",
+            toml_string("\u{1b}\u{7}\n")
+        ),
+        "{ mode = \"long-pointer\" }".to_owned(),
+        format!("{{ mode = \"error\", message = {evil} }}"),
+        format!("{{ mode = \"panic-with\", message = {evil} }}"),
+        format!("{{ mode = \"stderr\", message = {evil} }}"),
+    ] {
+        let (code, found) = validate_everywhere(&plugins, &config);
+        assert_eq!(code, 1, "{config}");
+        let plugin: Vec<&String> = found
+            .iter()
+            .filter(|c| *c == "plugin-failed" || c.starts_with("hostile/"))
+            .collect();
+        assert_eq!(plugin, ["plugin-failed"], "{config}");
+    }
+}
+
+#[test]
+fn importer_exporter_and_scorer_text_is_printable_too() {
+    let Some(plugins) = plugins_dir() else { return };
+    // Importer: its diagnostics and its error.
+    let sandbox = tempfile::tempdir().unwrap();
+    let out = sandbox.path().join("catalog");
+    let input = serde_json::json!({
+        "projects": [{"id": "gut"}, {"id": "kaputt", "name": EVIL}],
+        "diagnostics": [{"subject": "gut", "code": "note", "message": EVIL, "help": EVIL}],
+    });
+    for format in ["human", "json"] {
+        let (code, stdout, stderr) = hostile_import(&plugins, &input, &out, &["--format", format]);
+        assert_eq!(code, 1, "{stdout} {stderr}");
+        assert_no_raw_plugin_text(&stdout);
+        if format == "json" {
+            assert_json_printable(&stdout);
+        }
+    }
+    let (code, _, stderr) =
+        hostile_import(&plugins, &serde_json::json!({"error": EVIL}), &out, &[]);
+    assert_eq!(code, 2);
+    assert_no_raw_plugin_text(&stderr);
+
+    // Exporter: its media type and its error.
+    let evil = toml_string(&placeholders(EVIL));
+    for config in [
+        format!(
+            "{{ media_type = {} }}",
+            toml_string(&placeholders("text/plain\u{1b}[2J"))
+        ),
+        format!("{{ error = {evil} }}"),
+    ] {
+        let dir = muenster(
+            &plugins,
+            &["hostile-exporter"],
+            &format!(
+                "[[plugins]]\npath = \"plugins/hostile-exporter.wasm\"\ngrants.config = {config}\n"
+            ),
+        );
+        let (code, stdout, stderr) = digifarm(&[
+            "export",
+            dir.path().to_str().unwrap(),
+            "--plugin",
+            "hostile-exporter",
+        ]);
+        assert_eq!(code, 1, "{config}: {stdout} {stderr}");
+        // Refused for what the plugin sent, not for the catalog.
+        assert!(stderr.contains("plugin-failed"), "{config}: {stderr}");
+        assert!(!stderr.contains("invalid-character"), "{config}: {stderr}");
+        assert_no_raw_plugin_text(&stdout);
+        assert_no_raw_plugin_text(&stderr);
+    }
+
+    // Scorer: its explanation (kept, escaped) and a score it may not give.
+    for (config, expected) in [
+        (format!("{{ explanation = {evil}, term = {evil} }}"), 0),
+        ("{ score = \"1e308\" }".to_owned(), 1),
+        ("{ score = \"-0.0\" }".to_owned(), 1),
+    ] {
+        let dir = muenster(
+            &plugins,
+            &["hostile-scorer"],
+            &format!(
+                "[[plugins]]\npath = \"plugins/hostile-scorer.wasm\"\ngrants.config = {config}\n"
+            ),
+        );
+        let c = dir.path().to_str().unwrap();
+        let (code, stdout, _) = digifarm(&["match", c, "--today", "2026-11-26", "--explain"]);
+        assert_eq!(code, expected, "{config}: {stdout}");
+        assert_no_raw_plugin_text(&stdout);
+        assert!(!stdout.contains(&"0".repeat(100)), "{stdout}");
+        let (_, stdout, _) = digifarm(&["match", c, "--today", "2026-11-26", "--format", "json"]);
+        assert_json_printable(&stdout);
+        if expected == 1 {
+            assert!(stdout.contains("is not in [0, 1]"), "{config}: {stdout}");
+        }
+    }
+}
+
+#[test]
+fn plugin_info_refuses_an_unknown_capability() {
+    let Some(plugins) = plugins_dir() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let wasm = dir.path().join("hostile.wasm");
+    std::fs::copy(plugins.join("hostile/hostile.wasm"), &wasm).unwrap();
+    let manifest = std::fs::read_to_string(plugins.join("hostile/plugin.toml")).unwrap();
+    std::fs::write(
+        dir.path().join("plugin.toml"),
+        format!("capabilities = [\"teleport\"]\n{manifest}"),
+    )
+    .unwrap();
+    let (code, stdout, _) = digifarm(&["plugin", "info", wasm.to_str().unwrap()]);
+    assert_eq!(code, 1, "{stdout}");
+    assert!(
+        stdout.contains("capabilities: teleport  (UNKNOWN: teleport;"),
+        "{stdout}"
+    );
+    let (code, stdout, _) =
+        digifarm(&["plugin", "info", "--format", "json", wasm.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(
+        json["unknown_capabilities"],
+        serde_json::json!(["teleport"])
+    );
+    // `validate` refuses it the same way.
+    let (code, json) = validate_json(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/muenster"),
+        &["--plugin", wasm.to_str().unwrap()],
+    );
+    assert_eq!(code, 1);
+    assert!(codes(&json).contains(&"plugin-failed".to_owned()), "{json}");
+}
+
+#[test]
+fn run_budget_and_findings_cap_end_the_run_with_plugin_failed() {
+    let Some(plugins) = plugins_dir() else { return };
+    for (grants, expected) in [
+        (
+            "grants.config = { mode = \"loop\" }\ngrants.limits = { timeout_ms = 20000, run_timeout_ms = 300 }\n",
+            "plugin `hostile`: run budget exceeded: the run did not finish within 300 ms (`limits.run_timeout_ms`) and was stopped after 0 complete calls; a city grants more with `limits.run_timeout_ms`",
+        ),
+        (
+            "grants.config = { mode = \"flood\", count = \"5\" }\ngrants.limits = { max_findings = 20 }\n",
+            "plugin `hostile`: too many findings: more than 20 in one run; the run was stopped (a city grants more with `limits.max_findings`)",
+        ),
+    ] {
+        let dir = muenster(
+            &plugins,
+            &["hostile"],
+            &format!("[[plugins]]\npath = \"plugins/hostile.wasm\"\n{grants}"),
+        );
+        let (code, json) = validate_json(dir.path(), &[]);
+        assert_eq!(code, 1, "{json}");
+        let failed: Vec<&Value> = json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "plugin-failed")
+            .collect();
+        assert_eq!(failed.len(), 1, "{json}");
+        assert_eq!(failed[0]["message"], expected);
+        assert!(
+            !codes(&json).iter().any(|c| c == "hostile/flood"),
+            "nothing of a stopped run is kept: {json}"
+        );
+    }
 }

@@ -44,8 +44,8 @@ fn shown(run: (i32, String, String), tmp: Option<&Path>) -> String {
 fn help_of_every_command() {
     insta::assert_snapshot!("help", shown(digifarm(&["--help"]), None));
     for cmd in [
-        "validate", "schema", "import", "license", "match", "propose", "review", "stale", "stats",
-        "merge", "plugin", "export",
+        "validate", "schema", "import", "license", "match", "propose", "review", "support",
+        "stale", "stats", "merge", "plugin", "export", "refresh",
     ] {
         insta::assert_snapshot!(
             format!("help_{cmd}"),
@@ -100,6 +100,26 @@ fn stats_of_the_muenster_example() {
         digifarm(&["stats", "examples/muenster", "--today", "2026-11-26"]),
         None
     ));
+    // The CSV for German Excel (the byte order mark shown as `\u{feff}`, CRLF as `\r`).
+    let (code, csv, err) = digifarm(&[
+        "stats",
+        "examples/muenster",
+        "--today",
+        "2026-11-26",
+        "--format",
+        "csv",
+    ]);
+    insta::assert_snapshot!(
+        "stats_csv_of_the_muenster_example",
+        shown(
+            (
+                code,
+                csv.replace('\u{feff}', "\\u{feff}").replace('\r', "\\r"),
+                err
+            ),
+            None
+        )
+    );
 }
 
 #[test]
@@ -131,6 +151,8 @@ fn markdown_and_csv_exports_of_the_muenster_example() {
     let mut names: Vec<String> = std::fs::read_dir(&csv)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        // The export's list of its files, not a table.
+        .filter(|n| n != ".digifarm-export")
         .collect();
     names.sort();
     for name in names {

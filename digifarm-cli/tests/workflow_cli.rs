@@ -40,6 +40,16 @@ fn muenster_copy(dir: &Path) -> PathBuf {
     cat
 }
 
+/// Lets every admissible pair into rankings and the assignment (`[matching] min_score = 0`),
+/// for tests about which offers may serve which projects rather than about weak pairs.
+fn without_minimum_score(catalog: &Path) {
+    let toml = catalog.join("digifarm.toml");
+    let mut text = std::fs::read_to_string(&toml).unwrap();
+    assert!(!text.contains("min_score"));
+    text.push_str("\n[matching]\nmin_score = 0.0\n");
+    std::fs::write(&toml, text).unwrap();
+}
+
 fn proposal() -> String {
     root()
         .join("examples/proposals/lastenrad-muenster.yaml")
@@ -151,12 +161,13 @@ fn propose_review_and_stats_on_the_muenster_example() {
         "--format",
         "csv",
     ]);
+    // The catalog speaks German: German Excel CSV (BOM, `;`, CRLF) like `export`.
     let csv = stdout(&o);
     assert!(
-        csv.starts_with("section,name,value\nprojects,total,1\n"),
+        csv.starts_with("\u{feff}Bereich;Bezeichnung;Wert\r\nProjekte;gesamt;1\r\n"),
         "{csv}"
     );
-    assert!(csv.contains("needs-total,technical,1\n"));
+    assert!(csv.contains("Bedarfe: Technik;gesamt;1\r\n"), "{csv}");
 }
 
 #[test]
@@ -231,12 +242,23 @@ fn stats_of_the_example_and_its_chart() {
     ]);
     assert_eq!(o.status.code(), Some(0));
     let out = stdout(&o);
-    assert!(out.contains("projects        7\n"), "{out}");
-    assert!(out.contains("  content       2 / 5 / 7 (71 %)\n"), "{out}");
-    assert!(out.contains("admission       7 admitted, 0 rejected, 0 pending; rate 100 %\n"));
+    assert!(
+        out.contains("Projekte                            7\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  Inhalt                            2 / 5 / 7 (71\u{a0}%)\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "Aufnahme                            7 aufgenommen, 0 abgelehnt, 0 offen; Quote 100\u{a0}%\n"
+        ),
+        "{out}"
+    );
     let svg = std::fs::read_to_string(&chart).unwrap();
     assert!(svg.starts_with("<?xml") && svg.trim_end().ends_with("</svg>"));
-    assert!(svg.contains("5 of 7 supported (71 %)"));
+    assert!(svg.contains("5 von 7 unterstützt (71\u{a0}%)"), "{svg}");
 }
 
 #[test]
@@ -323,6 +345,7 @@ fn matching_on_a_merged_catalog_lets_a_remote_partner_help_another_city() {
     let dir = tempfile::tempdir().unwrap();
     // Münster without its hosting offer: fewer local technical offers than open technical needs.
     let ms = muenster_copy(dir.path());
+    without_minimum_score(&ms);
     std::fs::remove_file(ms.join("offers/citeq-hosting.yaml")).unwrap();
     // Köln: one association with a remote technical offer.
     let k = dir.path().join("koeln");
@@ -395,6 +418,7 @@ fn matching_on_a_merged_catalog_lets_a_remote_partner_help_another_city() {
 fn matching_on_a_merged_catalog_locates_each_project_in_its_own_city() {
     let dir = tempfile::tempdir().unwrap();
     let ms = muenster_copy(dir.path());
+    without_minimum_score(&ms);
     // Osnabrück: one project with an open technical need, no offers of its own.
     let os = dir.path().join("osnabrueck");
     std::fs::create_dir_all(os.join("projects")).unwrap();

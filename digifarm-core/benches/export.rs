@@ -1,6 +1,9 @@
 //! Export throughput on a synthetic catalog (default 10k projects, 1k partners, 3k offers):
 //! rendering HTML and CSV (pure, in memory) and rendering plus the atomic write to a
-//! temporary directory. Prints the output size once per format.
+//! temporary directory, and the HTML site with a project image for every project (JPEG
+//! screenshots-like drawings, 1000 × 700 to be scaled, and 500 × 350 at the portal's size:
+//! every image is decoded, cropped, scaled and encoded again). Prints the output size once
+//! per case.
 //!
 //! `cargo bench -p digifarm-core --bench export`; set `DIGIFARM_BENCH_PROJECTS` to change
 //! the size.
@@ -11,11 +14,14 @@
     clippy::print_stderr
 )]
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use digifarm_core::catalog::Catalog;
+use digifarm_core::catalog::assets::{Asset, Assets};
 use digifarm_core::export::{self, Format, Options, WriteOptions};
+use digifarm_core::picture::Kind;
 
 fn projects() -> usize {
     std::env::var("DIGIFARM_BENCH_PROJECTS")
@@ -26,9 +32,19 @@ fn projects() -> usize {
 
 fn bench(c: &mut Criterion) {
     let n = projects();
-    let s = digifarm_core::synth::catalog(42, n, n / 10, n * 3 / 10);
+    let mut s = digifarm_core::synth::catalog(42, n, n / 10, n * 3 / 10);
+    // Every project published, so that the site has `n` profiles (the publishing formats
+    // list only admitted and sustained projects).
+    for p in &mut s.projects {
+        if !p.lifecycle.is_active() {
+            p.lifecycle = digifarm_core::model::Lifecycle::Admitted;
+        }
+    }
     let catalog = Catalog::from_records(s.config, s.projects, s.partners, s.offers);
-    let options = Options::default();
+    let options = Options {
+        today: Some(digifarm_core::synth::REFERENCE_DATE),
+        ..Options::default()
+    };
     let mut group = c.benchmark_group("export");
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(20));
@@ -50,6 +66,60 @@ fn bench(c: &mut Criterion) {
                 let files = export::render(&catalog, format, &options).unwrap();
                 export::write(&files, dir.path(), &WriteOptions { force: true }).unwrap();
             });
+        });
+    }
+    // With an image for every project: 16 different drawings, each `w` × `h` JPEG.
+    for (w, h) in [(1000u32, 700u32), (500, 350)] {
+        let drawings: Vec<Arc<[u8]>> = (0..16u32)
+            .map(|k| {
+                let img = image::RgbImage::from_fn(w, h, |x, y| {
+                    let band = (x * 7 + y * (3 + k)) / 40 % 2;
+                    image::Rgb([
+                        (x * 255 / w) as u8,
+                        (y * 255 / h) as u8,
+                        if band == 0 { 40 + k as u8 * 8 } else { 200 },
+                    ])
+                });
+                let mut bytes = Vec::new();
+                img.write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
+                    &mut bytes, 85,
+                ))
+                .unwrap();
+                Arc::from(bytes)
+            })
+            .collect();
+        let images = catalog
+            .projects
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let bytes = Arc::clone(&drawings[i % drawings.len()]);
+                (
+                    p.id.clone(),
+                    Asset {
+                        path: format!("images/{}.jpg", p.id),
+                        bytes,
+                        kind: Kind::Jpeg,
+                        width: w,
+                        height: h,
+                    },
+                )
+            })
+            .collect();
+        let with_images = Options {
+            assets: Some(Arc::new(Assets { logo: None, images })),
+            ..options.clone()
+        };
+        let files = export::render(&catalog, Format::Html, &with_images).unwrap();
+        let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
+        eprintln!(
+            "html with {w}x{h} images ({} bytes each on average): {n} projects -> {} files, {bytes} bytes ({:.1} MB)",
+            drawings.iter().map(|d| d.len()).sum::<usize>() / drawings.len(),
+            files.len(),
+            bytes as f64 / 1e6
+        );
+        group.bench_function(format!("render_html_images_{w}x{h}_{n}"), |b| {
+            b.iter(|| export::render(&catalog, Format::Html, &with_images).unwrap());
         });
     }
     group.finish();

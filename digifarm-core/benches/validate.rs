@@ -109,5 +109,38 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// Findings cost time linear in the input however many there are: every record of a JSON
+/// Lines file has an error (an unknown status), each with its position resolved.
+fn bench_errors(c: &mut Criterion) {
+    let n = projects();
+    let today = synth::REFERENCE_DATE;
+    let options = LoadOptions::default();
+    let cat = synth::catalog(42, n, n / 50, n / 20);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("projects.jsonl");
+    let broken: Vec<serde_json::Value> = cat
+        .projects
+        .iter()
+        .map(|p| {
+            let mut v = serde_json::to_value(p).unwrap();
+            v["status"] = "living".into();
+            v
+        })
+        .collect();
+    write_jsonl(&path, &broken);
+    let mut group = c.benchmark_group("validate_errors");
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20));
+    group.throughput(Throughput::Elements(n as u64));
+    group.bench_function(format!("jsonl_{n}_erroring_projects"), |b| {
+        b.iter(|| {
+            let (_, report) = validate_path(&path, &options, today).unwrap();
+            assert_eq!(report.diagnostics.len(), n);
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, bench_errors);
 criterion_main!(benches);

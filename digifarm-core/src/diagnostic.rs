@@ -76,6 +76,9 @@ codes! {
     FileTooLarge = "file-too-large", Error, "the file or record exceeds the size limit";
     /// A directory or special file where a record file is expected.
     NotAFile = "not-a-file", Error, "a directory or special file stands where a record file is expected";
+    /// A file the catalog names resolves outside the catalog (a symbolic link, `..`, an
+    /// absolute path); it is not read.
+    OutsideCatalog = "outside-catalog", Error, "a file or directory of the catalog resolves outside it (symbolic link, `..`, absolute path) and was not read";
     /// A file the catalog does not know what to do with.
     UnknownFile = "unknown-file", Warning, "a file in a catalog directory is not a YAML, JSON or JSON Lines record file";
     /// No `digifarm.toml`.
@@ -179,13 +182,101 @@ codes! {
     /// Two merged catalogs list the same source repository.
     DuplicateSource = "duplicate-source", Warning, "two cities list the same project (same source repository URL)";
     /// A plugin could not be loaded or failed while running.
-    PluginFailed = "plugin-failed", Error, "a plugin could not be loaded or failed while running (timeout, out of memory, trap, invalid output, refused grant); the message names the plugin";
+    PluginFailed = "plugin-failed", Error, "a plugin could not be loaded or failed while running (timeout, run budget spent, out of memory, trap, invalid output, too many findings, refused grant); the message names the plugin";
     /// Malformed CSV.
     CsvSyntax = "csv-syntax", Error, "the CSV is malformed (unbalanced quotes, text after a closing quote)";
     /// A CSV row with another number of cells than the header.
     CsvColumnCount = "csv-column-count", Error, "a CSV row has more or fewer cells than the header";
+    /// A YAML tag that catalogs do not use, or that does not fit its value.
+    YamlTag = "yaml-tag", Error, "a YAML tag is not one of the core schema's (!!str, !!int, !!float, !!bool, !!null, !!seq, !!map) or does not fit its value (`!!int \"abc\"`)";
+    /// A text holds a control character or Unicode noncharacter.
+    InvalidCharacter = "invalid-character", Error, "a text holds a control character or Unicode noncharacter that cannot be published (outside YAML 1.2's printable set, or U+FFFE, U+FFFF, …)";
     /// A YAML 1.1 boolean (`yes`, `no`, `on`, `off`) where YAML 1.2 reads a string.
     Yaml11Boolean = "yaml11-boolean", Error, "a YAML 1.1 boolean word (yes/no/on/off) stands where a boolean is expected; YAML 1.2 reads it as a string";
+    /// A `publiccodeYmlVersion` that is not a version of the standard.
+    PubliccodeVersionUnsupported = "publiccode-version-unsupported", Error, "the publiccodeYmlVersion is not a version of the standard (0.6 and 1 are not; the current one is \"0\")";
+    /// An older version of the standard.
+    PubliccodeVersionOutdated = "publiccode-version-outdated", Warning, "the publiccode.yml declares an older version of the standard; it is read as the latest";
+    /// A deprecated key or form.
+    PubliccodeDeprecated = "publiccode-deprecated", Warning, "a publiccode.yml key or form is deprecated by the standard";
+    /// Keys the standard excludes together.
+    PubliccodeConflict = "publiccode-conflict", Error, "a publiccode.yml key is not allowed in this combination (contractors without maintenance type contract, `it` next to `IT`)";
+    /// A key or value newer than the declared version.
+    PubliccodeNewerKey = "publiccode-newer-key", Info, "a publiccode.yml key or category is newer than the version the file declares";
+    /// A file a publiccode.yml refers to is wrong.
+    PubliccodeFile = "publiccode-file", Error, "a file a publiccode.yml refers to (logo, screenshot, authors file) is missing, outside the repository, an absolute or file: path, of a wrong type, or not a usable image";
+    /// A check that could only be done in part.
+    PubliccodeUnchecked = "publiccode-unchecked", Info, "a value was checked for its form only (e.g. an iPA code without the IndicePA register)";
+    /// A URL that does not answer (with `--network`).
+    UrlUnreachable = "url-unreachable", Error, "a URL did not answer with success, or its address is refused (private or loopback), within the timeout (with --network)";
+    /// A project that cannot be exported as a valid publiccode.yml.
+    PubliccodeExportInvalid = "publiccode-export-invalid", Warning, "the project would not export as a valid publiccode.yml; the message says what to add";
+    /// `[portal] contact` is neither an e-mail address nor a web URL.
+    PortalContactInvalid = "portal-contact-invalid", Error, "the portal's contact is neither an e-mail address nor an http(s) URL";
+    /// Neither `[portal] contact` nor `help_url`: "Ich möchte helfen" would lead nowhere.
+    PortalContactMissing = "portal-contact-missing", Warning, "the portal has neither a contact nor a help form, so offers of help have nowhere to go";
+    /// A `[portal]` link that is not an http(s) URL.
+    PortalUrlInvalid = "portal-url-invalid", Error, "a portal link is not an http(s) URL (e.g. a javascript: link)";
+    /// Impressum, privacy policy or accessibility statement missing.
+    PortalLegalLinkMissing = "portal-legal-link-missing", Warning, "the published site lacks the link to the Impressum, the privacy policy or the accessibility statement";
+    /// `[portal] accent_color` is not a colour.
+    AccentColorInvalid = "accent-color-invalid", Error, "the portal's accent colour is not a colour written as #rrggbb";
+    /// `[portal] accent_color` has too little contrast against white.
+    AccentColorContrast = "accent-color-contrast", Error, "the portal's accent colour has less than 4.5:1 contrast against white (WCAG 2.1 AA)";
+    /// An image or logo file that does not exist.
+    ImageMissing = "image-missing", Error, "a project image or the portal logo names a file that does not exist";
+    /// A URL where an image file in the catalog is expected.
+    ImageRemote = "image-remote", Error, "a project image or the portal logo is a URL; images are files in the catalog and are never fetched";
+    /// An image path outside the catalog.
+    ImageOutsideCatalog = "image-outside-catalog", Error, "a project image or the portal logo lies outside the catalog (an absolute path, `..` or a link out of it)";
+    /// Not an image of an allowed type (by content), or undecodable.
+    ImageInvalid = "image-invalid", Error, "a project image or the portal logo is not a PNG, JPEG or WebP (logo: SVG or PNG) by its content, or cannot be decoded";
+    /// Over the size limits.
+    ImageTooLarge = "image-too-large", Error, "a project image or the portal logo is larger than the limits (bytes, width, height or pixels)";
+    /// An SVG logo with scripts or external references.
+    ImageUnsafe = "image-unsafe", Error, "an SVG logo holds scripts, event handlers or references to other files or hosts";
+    /// The source URL names no repository.
+    SourceNotRepository = "source-not-repository", Warning, "the source URL is not a repository (a user or group page, a directory inside a repository)";
+    /// Archived or disabled repository.
+    RepositoryArchived = "repository-archived", Warning, "the source repository is archived or disabled: its development has ended";
+    /// The forge answers 404 or 410.
+    RepositoryGone = "repository-gone", Warning, "the source repository no longer exists at its URL (the forge answered 404 or 410)";
+    /// Renamed or transferred repository.
+    RepositoryMoved = "repository-moved", Warning, "the source repository has moved; the record's source URL is outdated";
+    /// No activity within `[health] active_days`.
+    MaintenanceSlow = "maintenance-slow", Info, "no commit or release within the active threshold ([health] active_days, release_active_days)";
+    /// No activity within `[health] slow_days`.
+    MaintenanceStale = "maintenance-stale", Warning, "no commit or release within the slow threshold ([health] slow_days, release_slow_days)";
+    /// The homepage does not answer with success.
+    HomepageUnreachable = "homepage-unreachable", Warning, "the homepage answered with an error status or could not be reached";
+    /// The forge's detected licence differs from the declared one.
+    ForgeLicenseMismatch = "forge-license-mismatch", Warning, "the licence the forge detects in the repository differs from the declared licence";
+    /// Health data too old or for another source URL.
+    HealthOutdated = "health-outdated", Info, "the stored health data is older than [health] max_age_days or was recorded for another source URL";
+    /// A health file without its project.
+    HealthOrphan = "health-orphan", Warning, "a health file names no project of the catalog";
+    /// A repository on a host with no known forge API.
+    ForgeUnknown = "forge-unknown", Error, "refresh: the source repository is on a host digifarm knows no forge API for (add it to [[health.forges]])";
+    /// A request failed.
+    FetchFailed = "fetch-failed", Error, "refresh: a request failed (unreachable host, timeout, server error, body too large, too many redirects)";
+    /// A request to a private address was refused.
+    FetchRefused = "fetch-refused", Error, "refresh: a request was refused because the address is private, loopback or link-local (allow with --allow-private)";
+    /// A forge's answer could not be read.
+    ForgeResponseInvalid = "forge-response-invalid", Error, "refresh: a forge answered with malformed JSON, invalid UTF-8 or an unexpected shape";
+    /// A rate limit would need too long a pause.
+    ForgeRateLimited = "forge-rate-limited", Error, "refresh: a forge's rate limit would have needed a longer pause than [health] max_wait_seconds";
+    /// A support entry's status or history breaks the support lifecycle.
+    SupportLifecycle = "support-lifecycle", Error, "a support entry's status or history has a step the support lifecycle (suggested → agreed → active → ended) does not allow";
+    /// Committed support past its last day.
+    SupportOverdue = "support-overdue", Warning, "agreed or active support is past its `until` date: record its end or extend it";
+    /// An offer that ends soon.
+    OfferExpiring = "offer-expiring", Warning, "an offer's validity ends within the city's threshold (`staleness.offer_days`)";
+    /// Live support through an expired offer.
+    OfferExpiredInUse = "offer-expired-in-use", Warning, "suggested, agreed or active support goes through an offer that has expired";
+    /// Admission refused: an open checklist criterion.
+    AdmissionCriterionOpen = "admission-criterion-open", Error, "`review --admit` refused: an admission criterion is neither met nor attested";
+    /// Admission refused: the four-eyes rule.
+    ApprovalsMissing = "approvals-missing", Error, "`review --admit` refused: fewer different reviewers approved than `admission.approvals` requires";
 }
 
 impl std::fmt::Display for Code {
@@ -269,4 +360,171 @@ pub fn sort(diagnostics: &mut [Diagnostic]) {
         (&a.file, a.line, a.column, &a.code, &a.pointer, &a.message)
             .cmp(&(&b.file, b.line, b.column, &b.code, &b.pointer, &b.message))
     });
+}
+
+/// Whether `c` must not reach a terminal or a report as it is: control characters (C0, DEL
+/// and C1, among them ESC and the line breaks), the Unicode line and paragraph separators,
+/// and the bidirectional formatting characters that reorder what a reader sees (U+202E).
+pub fn is_unprintable(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{2028}'
+                | '\u{2029}'
+                | '\u{061C}'
+                | '\u{200E}'
+                | '\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// Whether `c` shows nothing by itself: whitespace, an unprintable character, or an
+/// invisible formatting character (zero-width space and joiners, word joiner, byte order
+/// mark, soft hyphen, tag characters).
+fn is_invisible(c: char) -> bool {
+    c.is_whitespace()
+        || is_unprintable(c)
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200D}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{206A}'..='\u{206F}'
+                | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{E0001}'
+                | '\u{E0020}'..='\u{E007F}'
+                | '\u{3164}'
+                | '\u{115F}'
+                | '\u{1160}'
+                | '\u{FFA0}'
+        )
+}
+
+/// Whether `text` shows nothing: empty, or only whitespace, control and invisible
+/// formatting characters.
+pub fn is_blank(text: &str) -> bool {
+    text.chars().all(is_invisible)
+}
+
+/// `text` made safe to print in a terminal, a CI log, JSON or SARIF: every unprintable
+/// character ([`is_unprintable`]) is written as a visible escape (`\n`, `\r`, `\t`,
+/// `\u{1b}`), and the result has at most `max_chars` characters, a cut marked with `…`.
+/// Text that needs neither is returned as it is.
+///
+/// ```
+/// use digifarm_core::diagnostic::printable;
+/// assert_eq!(printable("plain", 80), "plain");
+/// assert_eq!(printable("\u{1b}[2Jok\nFORGED\u{202E}", 80), "\\u{1b}[2Jok\\nFORGED\\u{202e}");
+/// assert_eq!(printable("abcdef", 3), "abc…");
+/// ```
+pub fn printable(text: &str, max_chars: usize) -> Cow<'_, str> {
+    let mut count = 0usize;
+    let clean = text.chars().all(|c| {
+        count += 1;
+        !is_unprintable(c) && count <= max_chars
+    });
+    if clean {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len().min(max_chars.saturating_mul(4)) + 4);
+    let mut shown = 0usize;
+    for c in text.chars() {
+        let escape = c.escape_default();
+        let width = if is_unprintable(c) { escape.len() } else { 1 };
+        if shown + width > max_chars {
+            out.push('…');
+            return Cow::Owned(out);
+        }
+        if width == 1 {
+            out.push(c);
+        } else {
+            out.extend(escape);
+        }
+        shown += width;
+    }
+    Cow::Owned(out)
+}
+
+/// Whether `pointer` is a JSON pointer (RFC 6901: empty, or `/`-separated reference tokens in
+/// which `~` only starts `~0` or `~1`) that can be shown as it is (no [`is_unprintable`]
+/// character).
+pub fn is_json_pointer(pointer: &str) -> bool {
+    if pointer.is_empty() {
+        return true;
+    }
+    pointer.starts_with('/')
+        && !pointer.chars().any(is_unprintable)
+        && pointer
+            .split('~')
+            .skip(1)
+            .all(|after| after.starts_with('0') || after.starts_with('1'))
+}
+
+#[cfg(test)]
+mod printable_tests {
+    use super::*;
+
+    #[test]
+    fn escapes_and_caps() {
+        assert_eq!(printable("Münster – ok", 80), "Münster – ok");
+        assert!(matches!(printable("Münster", 80), Cow::Borrowed(_)));
+        assert_eq!(
+            printable("red \u{1b}[31mtext\nnext\u{202E}\u{9b}\u{7f}", 80),
+            "red \\u{1b}[31mtext\\nnext\\u{202e}\\u{9b}\\u{7f}"
+        );
+        assert_eq!(printable("a\tb\rc", 80), "a\\tb\\rc");
+        assert_eq!(printable("\u{2028}\u{2066}", 80), "\\u{2028}\\u{2066}");
+        // Capped by characters, escapes counted as shown, never cut inside an escape.
+        assert_eq!(printable(&"ü".repeat(10), 4), "üüüü…");
+        assert_eq!(printable("ab\u{1b}", 4), "ab…");
+        assert_eq!(printable("abc", 3), "abc");
+        assert_eq!(printable("", 0), "");
+        assert_eq!(printable("x", 0), "…");
+        let long = "/".repeat(8 << 20);
+        assert_eq!(printable(&long, 100).chars().count(), 101);
+        // Nothing unprintable survives.
+        let all: String = (0u32..0x3000).filter_map(char::from_u32).collect();
+        assert!(!printable(&all, usize::MAX).chars().any(is_unprintable));
+    }
+
+    #[test]
+    fn json_pointers() {
+        for ok in [
+            "", "/", "//", "/a", "/a/0/b", "/a~0b", "/~1", "/ä ö", "/a~01",
+        ] {
+            assert!(is_json_pointer(ok), "{ok:?}");
+        }
+        for bad in [
+            "a",
+            "~0",
+            "/a~",
+            "/a~2",
+            "/~a",
+            "/\u{1b}[2J",
+            "/a\nb",
+            "/\u{202E}",
+        ] {
+            assert!(!is_json_pointer(bad), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn blank_text() {
+        for blank in [
+            "",
+            " ",
+            "\u{1b}\u{7}\n\t",
+            "\u{200B}\u{FEFF}\u{202E}",
+            "\u{00A0}\u{3000}",
+            "\u{E0041}\u{2060}",
+        ] {
+            assert!(is_blank(blank), "{blank:?}");
+        }
+        for shown in ["x", " \u{1b}x", "·", "🙂", "\u{200D}a"] {
+            assert!(!is_blank(shown), "{shown:?}");
+        }
+    }
 }

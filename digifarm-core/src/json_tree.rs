@@ -73,6 +73,7 @@ pub(crate) fn parse(text: &str, max_depth: usize) -> Result<Node, ParseError> {
         line: 1,
         line_start: 0,
         max_depth,
+        column_cursor: std::cell::Cell::new((0, 0)),
     };
     p.skip_ws();
     let node = p.value(0)?;
@@ -90,14 +91,24 @@ struct Reader<'a> {
     line: u32,
     line_start: usize,
     max_depth: usize,
+    /// Where the column was last taken, and how many characters precede it on its line.
+    column_cursor: std::cell::Cell<(usize, usize)>,
 }
 
 impl Reader<'_> {
+    /// The 1-based column of the current position. Positions only move forward, so the
+    /// characters are counted from where the last column was taken (on the same line), not
+    /// from the line start: linear overall even on one very long line.
     fn column(&self) -> u32 {
-        let chars = self
-            .text
-            .get(self.line_start..self.pos)
-            .map_or(0, |s| s.chars().count());
+        let (mut at, mut chars) = self.column_cursor.get();
+        if at < self.line_start || at > self.pos {
+            (at, chars) = (self.line_start, 0);
+        }
+        chars += self
+            .bytes
+            .get(at..self.pos)
+            .map_or(0, |b| b.iter().filter(|&&b| b & 0xC0 != 0x80).count());
+        self.column_cursor.set((self.pos, chars));
         u32::try_from(chars).unwrap_or(u32::MAX).saturating_add(1)
     }
 

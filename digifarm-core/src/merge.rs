@@ -93,7 +93,8 @@ fn union(into: &mut Vec<String>, from: &[String]) {
 /// locate every project in its own city (the members of an input that is itself a merged
 /// catalog are taken over). Each project without an origin city gets its catalog's city
 /// name; a partner without a region gets its city's AGS. Both records of a duplicate are
-/// kept.
+/// kept. Image paths (a project's `image`, the first city's logo) are prefixed with the
+/// city's code: the files belong under `<code>/` (`catalog::assets::copy_into`).
 ///
 /// # Errors
 /// No input, or two inputs with the same code.
@@ -178,6 +179,11 @@ pub fn merge(inputs: &[(String, &Catalog)]) -> Result<Merged, MergeError> {
                     }
                 }
             }
+            // The image file moves with its city: `catalog::assets::copy_into` puts the
+            // member's files under `<code>/` in the merged catalog.
+            if let Some(image) = &mut p.image {
+                *image = format!("{code}/{image}");
+            }
             let origin = p.origin.get_or_insert_with(Origin::default);
             if origin.city.is_none() && !c.city.name.is_empty() {
                 origin.city = Some(c.city.name.clone());
@@ -222,6 +228,9 @@ pub fn merge(inputs: &[(String, &Catalog)]) -> Result<Merged, MergeError> {
             o.partner = namespaced(code, &o.partner);
             merged.offers.push(o);
         }
+    }
+    if let (Some(logo), Some(code)) = (&mut config.portal.logo, codes.first()) {
+        *logo = format!("{code}/{logo}");
     }
     merged.config = config;
     crate::diagnostic::sort(&mut diagnostics);

@@ -20,16 +20,19 @@ pub enum SchemaKind {
     Config,
     /// `proposal.schema.json` (the proposal form, `digifarm propose --from`)
     Proposal,
+    /// `health.schema.json` (`health/<id>.yaml`, written by `digifarm refresh`)
+    Health,
 }
 
 impl SchemaKind {
     /// Every schema, in file order.
-    pub const ALL: [SchemaKind; 5] = [
+    pub const ALL: [SchemaKind; 6] = [
         SchemaKind::Project,
         SchemaKind::Partner,
         SchemaKind::Offer,
         SchemaKind::Config,
         SchemaKind::Proposal,
+        SchemaKind::Health,
     ];
 
     /// `project`, `partner`, `offer`, `config` or `proposal`.
@@ -40,6 +43,7 @@ impl SchemaKind {
             SchemaKind::Offer => "offer",
             SchemaKind::Config => "config",
             SchemaKind::Proposal => "proposal",
+            SchemaKind::Health => "health",
         }
     }
 
@@ -67,7 +71,7 @@ impl std::str::FromStr for SchemaKind {
             .find(|k| k.name() == s)
             .ok_or_else(|| {
                 format!(
-                    "unknown schema `{s}` (expected project, partner, offer, config or proposal)"
+                    "unknown schema `{s}` (expected project, partner, offer, config, proposal or health)"
                 )
             })
     }
@@ -81,6 +85,7 @@ pub fn json_schema(kind: SchemaKind) -> Value {
         SchemaKind::Offer => schemars::schema_for!(SupportOffer),
         SchemaKind::Config => schemars::schema_for!(CityConfig),
         SchemaKind::Proposal => schemars::schema_for!(crate::workflow::Proposal),
+        SchemaKind::Health => schemars::schema_for!(crate::model::HealthRecord),
     };
     let mut value = schema.to_value();
     simplify_enums(&mut value);
@@ -149,7 +154,8 @@ pub fn json_schema_text(kind: SchemaKind) -> String {
 
 /// The compiled validator for `kind`, built once per process.
 pub(crate) fn validator(kind: SchemaKind) -> Option<&'static jsonschema::Validator> {
-    static CELLS: [OnceLock<Option<jsonschema::Validator>>; 5] = [
+    static CELLS: [OnceLock<Option<jsonschema::Validator>>; 6] = [
+        OnceLock::new(),
         OnceLock::new(),
         OnceLock::new(),
         OnceLock::new(),
@@ -162,6 +168,7 @@ pub(crate) fn validator(kind: SchemaKind) -> Option<&'static jsonschema::Validat
         SchemaKind::Offer => 2,
         SchemaKind::Config => 3,
         SchemaKind::Proposal => 4,
+        SchemaKind::Health => 5,
     };
     CELLS[index]
         .get_or_init(|| {

@@ -440,6 +440,7 @@ pub fn projects(seed: u64, n_projects: usize, offers: &[SupportOffer]) -> Vec<Pr
                             partner: o.partner.clone(),
                             offer: (o.kind == kind).then(|| o.id.clone()),
                             since: Some(day(rng.below(300) as u64)),
+                            ..SupportRef::default()
                         }]
                     } else {
                         Vec::new()
@@ -510,12 +511,55 @@ pub fn projects(seed: u64, n_projects: usize, offers: &[SupportOffer]) -> Vec<Pr
                 contacts: Vec::new(),
                 last_reviewed: Some(day(rng.below(200) as u64)),
                 image: None,
+                image_alt: None,
                 attestations: Vec::new(),
+                software: None,
+                complete: None,
                 id,
                 name,
+                approvals: Vec::new(),
             }
         })
         .collect()
+}
+
+/// Fills in what a project needs to export as a valid publiccode.yml and synthetic projects
+/// lack: a long description (150+ characters) in each summary language, and the `software`
+/// group (type, platforms, features, localisation). Deterministic: derived from the name.
+pub fn publiccode_ready(project: &mut Project) {
+    let langs: Vec<String> = match &project.summary {
+        LocalizedText::Plain(_) => vec!["de".to_owned()],
+        LocalizedText::Localized(m) => m.keys().cloned().collect(),
+    };
+    let name = project.name.clone();
+    let long = |lang: &str| {
+        format!(
+            "{name} ({lang}): eine Anwendung, mit der die Stadt und ihre Bürgerinnen und Bürger gemeinsam an einer Aufgabe arbeiten; sie ist quelloffen, wird von Freiwilligen gepflegt und lässt sich in anderen Städten einsetzen."
+        )
+    };
+    project.description = Some(match &project.summary {
+        LocalizedText::Plain(_) => LocalizedText::Plain(long("de")),
+        LocalizedText::Localized(_) => {
+            LocalizedText::Localized(langs.iter().map(|l| (l.clone(), long(l))).collect())
+        }
+    });
+    let software = project.software.get_or_insert_with(Default::default);
+    software
+        .kind
+        .get_or_insert_with(|| "standalone/web".to_owned());
+    if software.platforms.is_empty() {
+        software.platforms = vec!["web".to_owned()];
+    }
+    for lang in &langs {
+        software
+            .features
+            .entry(lang.clone())
+            .or_insert_with(|| vec![format!("{name} im Browser nutzen")]);
+    }
+    software.localisation_ready.get_or_insert(false);
+    if software.available_languages.is_empty() {
+        software.available_languages = vec!["de".to_owned()];
+    }
 }
 
 /// A whole catalog: `n_partners` partners, `n_offers` offers (none if there are no partners)

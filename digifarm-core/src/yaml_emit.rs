@@ -186,7 +186,13 @@ fn scalar_inline(s: &str) -> String {
 
 /// Characters a single-quoted scalar can hold as they are (printable, no line breaks).
 fn single_quote_ok(c: char) -> bool {
-    !(c.is_control() || is_special_break_or_bom(c))
+    !(c.is_control() || is_special_break_or_bom(c) || needs_escape(c))
+}
+
+/// Characters that are only written as escapes: outside YAML 1.2's printable set, and Unicode
+/// noncharacters (printable to YAML, but not meant for interchange).
+fn needs_escape(c: char) -> bool {
+    !crate::charset::is_yaml_printable(c) || crate::charset::is_noncharacter(c)
 }
 
 fn is_special_break_or_bom(c: char) -> bool {
@@ -196,7 +202,10 @@ fn is_special_break_or_bom(c: char) -> bool {
     )
 }
 
-fn double_quoted(s: &str) -> String {
+/// `s` as a YAML double-quoted scalar: reads back exactly, is never taken for a number or a
+/// boolean (YAML 1.1 or 1.2), and holds only YAML 1.2 printable characters (the others are
+/// written as escapes: `\e`-style, `\xXX`, `\uXXXX`, `\UXXXXXXXX`).
+pub fn double_quoted(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('"');
     for c in s.chars() {
@@ -207,12 +216,15 @@ fn double_quoted(s: &str) -> String {
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
             '\0' => out.push_str("\\0"),
-            c if c.is_control() || is_special_break_or_bom(c) => {
+            c if c.is_control() || is_special_break_or_bom(c) || needs_escape(c) => {
                 let code = u32::from(c);
                 if code <= 0xff {
                     out.push_str(&format!("\\x{code:02X}"));
-                } else {
+                } else if code <= 0xffff {
                     out.push_str(&format!("\\u{code:04X}"));
+                } else {
+                    // `\u` takes exactly four hex digits.
+                    out.push_str(&format!("\\U{code:08X}"));
                 }
             }
             c => out.push(c),
@@ -231,7 +243,7 @@ fn literal_block(s: &str) -> Option<Vec<String>> {
         return None;
     }
     if s.chars()
-        .any(|c| (c.is_control() && c != '\n') || is_special_break_or_bom(c))
+        .any(|c| (c.is_control() && c != '\n') || is_special_break_or_bom(c) || needs_escape(c))
     {
         return None;
     }
@@ -273,9 +285,13 @@ fn plain_ok(s: &str) -> bool {
     if "-?:,[]{}#&*!|>'\"%@`.+0123456789".contains(first) {
         return false;
     }
-    if s.chars()
-        .any(|c| c.is_control() || is_special_break_or_bom(c) || c == '\u{a0}' || c == '\u{3000}')
-    {
+    if s.chars().any(|c| {
+        c.is_control()
+            || is_special_break_or_bom(c)
+            || needs_escape(c)
+            || c == '\u{a0}'
+            || c == '\u{3000}'
+    }) {
         return false;
     }
     if s.contains(": ") || s.contains(" #") || s.ends_with(':') {
@@ -516,6 +532,30 @@ mod tests {
         round_trip(&json!({"long": "x".repeat(5000)}));
         let long_key = "k".repeat(1500);
         round_trip(&json!({ long_key: {"a": 1} }));
+    }
+
+    #[test]
+    fn only_yaml_1_2_printable_characters_are_written_raw() {
+        for s in [
+            "del\u{7f}",
+            "c1\u{80}\u{9b}",
+            "nel\u{85}",
+            "ls\u{2028}ps\u{2029}",
+            "nonchar\u{fffe}\u{ffff}\u{fdd0}",
+            "astral nonchar \u{1fffe} \u{10ffff}",
+            "esc\u{1b}[2J",
+            "multi\nline\u{7f}",
+        ] {
+            let value = json!({ "s": s, "l": [s] });
+            let text = value_to_string(&value).unwrap();
+            let raw: Vec<char> = text
+                .chars()
+                .filter(|&c| !crate::charset::is_publishable(c) && c != '\n')
+                .collect();
+            assert!(raw.is_empty(), "{s:?} written raw as {raw:?} in {text:?}");
+            round_trip(&value);
+        }
+        assert_eq!(double_quoted("\u{1fffe}"), "\"\\U0001FFFE\"");
     }
 
     #[test]

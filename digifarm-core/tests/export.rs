@@ -14,6 +14,19 @@ fn synth(n: usize) -> Catalog {
     Catalog::from_records(s.config, s.projects, s.partners, s.offers)
 }
 
+/// Options dated on the synthetic catalogs' reference date.
+fn dated() -> Options {
+    Options {
+        today: Some(digifarm_core::synth::REFERENCE_DATE),
+        ..Options::default()
+    }
+}
+
+/// What the publishing formats list of `c`.
+fn published(c: &Catalog) -> Catalog {
+    export::published(c, digifarm_core::synth::REFERENCE_DATE)
+}
+
 fn contact(i: usize) -> Contact {
     Contact {
         name: format!("{MARKER} name {i}"),
@@ -29,6 +42,8 @@ fn contact(i: usize) -> Contact {
 fn with_contacts() -> Catalog {
     let mut c = synth(20);
     for (i, p) in c.projects.iter_mut().enumerate() {
+        // publiccode.yml is written only for projects it can describe validly.
+        digifarm_core::synth::publiccode_ready(p);
         p.contacts = vec![contact(i), contact(i + 1000)];
         p.attestations = vec![digifarm_core::model::Attestation {
             criterion: "gdpr".to_owned(),
@@ -150,19 +165,21 @@ fn csv_dialects() {
     let plain = export::render(&c, Format::Csv, &options).unwrap();
     let text = String::from_utf8(plain[0].bytes.clone()).unwrap();
     assert!(text.starts_with("id,name,summary,"));
-    assert!(text.contains("\"=HYPERLINK(\"\"x\"\")\nline two\""));
+    // Guarded in this dialect too: a tool's CSV ends up in a spreadsheet sooner or later.
+    assert!(text.contains("\"'=HYPERLINK(\"\"x\"\")\nline two\""));
     // Every record has as many cells as the header.
     let header_cells = text.lines().next().unwrap().split(',').count();
-    assert_eq!(header_cells, 26);
+    assert_eq!(header_cells, 29);
 }
 
 #[test]
 fn html_is_escaped_and_self_contained() {
     let mut c = synth(5);
+    c.projects[0].lifecycle = digifarm_core::model::Lifecycle::Admitted;
     c.projects[0].name = "<script>alert(1)</script>".to_owned();
     c.projects[0].links.homepage = Some("javascript:alert(1)".to_owned());
-    let files = export::render(&c, Format::Html, &Options::default()).unwrap();
-    for f in &files {
+    let files = export::render(&c, Format::Html, &dated()).unwrap();
+    for f in files.iter().filter(|f| !f.path.ends_with(".wasm")) {
         let text = String::from_utf8(f.bytes.clone()).unwrap();
         assert!(!text.contains("<script>alert"), "{} is not escaped", f.path);
         assert!(!text.contains("href=\"javascript:"), "{}", f.path);
@@ -197,7 +214,7 @@ fn html_is_escaped_and_self_contained() {
         assert!(paths.contains(&expected), "{expected} missing");
     }
     let profiles = paths.iter().filter(|p| p.contains("projects/")).count();
-    assert_eq!(profiles, 2 * c.projects.len());
+    assert_eq!(profiles, 2 * published(&c).projects.len());
     let index = String::from_utf8(files[0].bytes.clone()).unwrap();
     assert!(index.starts_with("<!doctype html>\n<html lang=\"de\">"));
     let en = export::render(
@@ -216,8 +233,10 @@ fn html_is_escaped_and_self_contained() {
 #[test]
 fn profile_pages_have_three_support_boxes() {
     let c = synth(10);
-    let files = export::render(&c, Format::Html, &Options::default()).unwrap();
-    for p in &c.projects {
+    let files = export::render(&c, Format::Html, &dated()).unwrap();
+    let listed = published(&c);
+    assert!(listed.projects.len() >= 3, "{}", listed.projects.len());
+    for p in &listed.projects {
         let page = files
             .iter()
             .find(|f| f.path == format!("projects/{}.html", p.id))
@@ -267,6 +286,7 @@ fn writer_is_atomic_and_careful() {
     assert_eq!(
         names,
         [
+            ".digifarm-export",
             "digifarm.toml",
             "offers.json",
             "partners.json",
@@ -278,7 +298,7 @@ fn writer_is_atomic_and_careful() {
     let leftovers: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains("digifarm-tmp"))
+        .filter(|n| n.contains("digifarm-tmp") || n.contains("digifarm-staging"))
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     // An existing empty directory is filled the same way.
@@ -315,9 +335,9 @@ fn writer_is_atomic_and_careful() {
 #[test]
 fn atom_lists_exactly_the_needs_that_want_help() {
     let c = synth(30);
-    let files = export::render(&c, Format::Atom, &Options::default()).unwrap();
+    let files = export::render(&c, Format::Atom, &dated()).unwrap();
     let text = String::from_utf8(files[0].bytes.clone()).unwrap();
-    let wanted: usize = c
+    let wanted: usize = published(&c)
         .projects
         .iter()
         .map(|p| p.needs.iter().filter(|n| n.wants_help()).count())
@@ -325,19 +345,229 @@ fn atom_lists_exactly_the_needs_that_want_help() {
     assert!(wanted > 0);
     assert_eq!(text.matches("<entry>").count(), wanted);
     // Deterministic: the same catalog gives the same bytes.
-    let again = export::render(&c, Format::Atom, &Options::default()).unwrap();
+    let again = export::render(&c, Format::Atom, &dated()).unwrap();
     assert_eq!(files, again);
 }
 
 #[test]
 fn jsonld_is_schema_org() {
-    let c = synth(4);
-    let files = export::render(&c, Format::Jsonld, &Options::default()).unwrap();
+    let c = synth(8);
+    let files = export::render(&c, Format::Jsonld, &dated()).unwrap();
     let doc: serde_json::Value = serde_json::from_slice(&files[0].bytes).unwrap();
     assert_eq!(doc["@context"], "https://schema.org");
     let graph = doc["@graph"].as_array().unwrap();
     let count = |t: &str| graph.iter().filter(|n| n["@type"] == t).count();
-    assert_eq!(count("SoftwareSourceCode"), 4);
-    assert_eq!(count("Offer"), c.offers.len());
-    assert_eq!(graph.len(), 4 + c.partners.len() + c.offers.len());
+    let listed = published(&c);
+    assert!(!listed.projects.is_empty() && listed.projects.len() < c.projects.len());
+    assert_eq!(count("SoftwareSourceCode"), listed.projects.len());
+    assert_eq!(count("Offer"), listed.offers.len());
+    assert_eq!(
+        graph.len(),
+        listed.projects.len() + listed.partners.len() + listed.offers.len()
+    );
+}
+
+/// A catalog with one project in each lifecycle (named after it), an expired and a current
+/// offer, and partners supporting only what is or is not published.
+fn one_per_lifecycle() -> Catalog {
+    use digifarm_core::model::{Lifecycle, SupportRef};
+    let mut c = synth(7);
+    let lifecycles = [
+        Lifecycle::Proposed,
+        Lifecycle::InReview,
+        Lifecycle::Admitted,
+        Lifecycle::Rejected,
+        Lifecycle::Sustained,
+        Lifecycle::Retired,
+        Lifecycle::Archived,
+    ];
+    let today = digifarm_core::synth::REFERENCE_DATE;
+    for (p, l) in c.projects.iter_mut().zip(lifecycles) {
+        p.lifecycle = l;
+        p.history.clear();
+        p.name = format!("Projekt-{}", l.as_str());
+        p.id = format!("projekt-{}", l.as_str());
+        // Every project could be a valid publiccode.yml: only the lifecycle leaves it out.
+        digifarm_core::synth::publiccode_ready(p);
+        for n in &mut p.needs {
+            n.supported_by.clear();
+        }
+        // Every project wants help with something (the Atom feed lists only such needs).
+        p.needs
+            .push(digifarm_core::model::Need::of_kind("technical"));
+    }
+    // Partner 0 supports only the proposed project, partner 1 the admitted one.
+    c.projects[0].needs[0].supported_by = vec![SupportRef {
+        partner: c.partners[0].id.clone(),
+        offer: None,
+        since: None,
+        ..SupportRef::default()
+    }];
+    c.projects[2].needs[0].supported_by = vec![SupportRef {
+        partner: c.partners[1].id.clone(),
+        offer: None,
+        since: None,
+        ..SupportRef::default()
+    }];
+    for (i, p) in c.partners.iter_mut().enumerate() {
+        p.name = format!("Partner-{i}");
+    }
+    // Offers: only partner 2's, one expired yesterday and one valid until today.
+    c.offers.truncate(2);
+    for (i, o) in c.offers.iter_mut().enumerate() {
+        o.partner = c.partners[2].id.clone();
+        o.id = format!("angebot-{i}");
+        o.valid_from = None;
+        o.valid_until = Some(today - chrono::Days::new(1 - i as u64));
+    }
+    c
+}
+
+#[test]
+fn publishing_formats_list_only_public_projects_current_offers_and_their_partners() {
+    let c = one_per_lifecycle();
+    let hidden = [
+        "Projekt-proposed",
+        "Projekt-in-review",
+        "Projekt-rejected",
+        "Projekt-retired",
+        "Projekt-archived",
+    ];
+    let listed = published(&c);
+    let names: Vec<&str> = listed.projects.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["Projekt-admitted", "Projekt-sustained"]);
+    let partners: Vec<&str> = listed.partners.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(partners, ["Partner-1", "Partner-2"]);
+    let offers: Vec<&str> = listed.offers.iter().map(|o| o.id.as_str()).collect();
+    assert_eq!(offers, ["angebot-1"]);
+    for format in Format::ALL.into_iter().filter(|f| f.is_publishing()) {
+        let files = export::render(&c, format, &dated()).unwrap();
+        assert!(contains(&files, "Projekt-admitted"), "{format}");
+        assert!(contains(&files, "Projekt-sustained"), "{format}");
+        for name in hidden {
+            assert!(!contains(&files, name), "{format} publishes {name}");
+        }
+        assert!(
+            !contains(&files, "Partner-0"),
+            "{format} publishes Partner-0"
+        );
+        assert!(
+            !contains(&files, "angebot-0"),
+            "{format} publishes the expired offer"
+        );
+    }
+    // The data formats keep everything, unless asked for the public filter.
+    for format in [Format::Json, Format::Jsonl, Format::Csv] {
+        let all = export::render(&c, format, &dated()).unwrap();
+        for name in hidden.iter().chain(&["Partner-0", "angebot-0"]) {
+            assert!(contains(&all, name), "{format} drops {name}");
+        }
+        let public = Options {
+            public_only: true,
+            ..dated()
+        };
+        let files = export::render(&c, format, &public).unwrap();
+        assert!(contains(&files, "Projekt-sustained"), "{format}");
+        for name in hidden.iter().chain(&["Partner-0", "angebot-0"]) {
+            assert!(
+                !contains(&files, name),
+                "{format} --public-only keeps {name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_published_lifecycles_are_configurable() {
+    use digifarm_core::model::Lifecycle;
+    let mut c = one_per_lifecycle();
+    c.config.portal.lifecycles = vec![Lifecycle::Admitted, Lifecycle::InReview];
+    let files = export::render(&c, Format::Markdown, &dated()).unwrap();
+    assert!(contains(&files, "Projekt-admitted"));
+    assert!(contains(&files, "Projekt-in-review"));
+    assert!(!contains(&files, "Projekt-sustained"));
+}
+
+/// Every writer escapes for its own syntax, even for text that validation would refuse (a
+/// catalog built in memory, as a plugin or a library user may hand one over).
+#[test]
+fn every_writer_escapes_for_its_own_syntax() {
+    let mut c = synth(3);
+    let hostile = "x\n\n<script>alert(1)</script>\u{7f}\u{85}\u{9b}\u{fffe}\u{ffff}\u{1b}]0;t\u{7}";
+    c.projects[0].name = format!("![img](https://evil.example/x.png) & {hostile}");
+    c.projects[0].links.homepage = Some(format!("https://ok.example/{hostile}"));
+    c.projects[0].links.source = Some("javascript:alert(1)".to_owned());
+    c.projects[0].summary = LocalizedText::Plain("=HYPERLINK(\"https://evil.example\")".to_owned());
+    let unpublishable = |text: &str| {
+        text.chars()
+            .filter(|&c| !digifarm_core::charset::is_publishable(c))
+            .collect::<Vec<_>>()
+    };
+    // Markdown: no raw HTML line, no image, no link to anything but a web page.
+    let md = export::render(&c, Format::Markdown, &Options::default()).unwrap();
+    let md = String::from_utf8(md[0].bytes.clone()).unwrap();
+    // Every `<` is escaped, so no line is raw HTML.
+    assert!(
+        md.match_indices('<').all(|(i, _)| md[..i].ends_with('\\')),
+        "{md}"
+    );
+    assert!(md.contains("\\<script\\>"), "{md}");
+    assert!(!md.contains("![img]"), "{md}");
+    assert!(!md.contains("](javascript:"), "{md}");
+    assert!(
+        !md.contains("https://ok.example/x"),
+        "an invalid link is not written: {md}"
+    );
+    assert!(md.contains("\\!\\[img\\]"), "{md}");
+    assert!(unpublishable(&md).is_empty(), "{:?}", unpublishable(&md));
+    // Atom and the HTML site: well-formed XML 1.0 characters only.
+    for format in [Format::Atom, Format::Html] {
+        for f in export::render(&c, format, &Options::default()).unwrap() {
+            // Binary assets (the proposal form's WebAssembly module, images) hold no text.
+            if [".wasm", ".png", ".jpg", ".webp"]
+                .iter()
+                .any(|ext| f.path.ends_with(ext))
+            {
+                continue;
+            }
+            let text = String::from_utf8(f.bytes.clone()).unwrap();
+            let bad: Vec<char> = unpublishable(&text)
+                .into_iter()
+                .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+                .collect();
+            assert!(bad.is_empty(), "{}: {bad:?}", f.path);
+            assert!(!text.contains("<script>alert"), "{}", f.path);
+        }
+    }
+    // publiccode.yml: YAML 1.2 printable characters only, the rest as escapes.
+    c.projects[0].links.source = Some("https://example.org/x.git".to_owned());
+    c.projects[0].links.homepage = Some("https://ok.example/".to_owned());
+    for p in &mut c.projects {
+        p.links
+            .source
+            .get_or_insert_with(|| "https://example.org/y.git".to_owned());
+        digifarm_core::synth::publiccode_ready(p);
+    }
+    for f in export::render(&c, Format::Publiccode, &Options::default()).unwrap() {
+        let text = String::from_utf8(f.bytes.clone()).unwrap();
+        let bad: Vec<char> = unpublishable(&text)
+            .into_iter()
+            .filter(|c| !matches!(c, '\n'))
+            .collect();
+        assert!(bad.is_empty(), "{}: {bad:?}", f.path);
+    }
+    // CSV: formula cells are guarded in both dialects.
+    for dialect in [CsvDialect::Excel, CsvDialect::Rfc4180] {
+        let options = Options {
+            csv_dialect: dialect,
+            ..Options::default()
+        };
+        let csv = export::render(&c, Format::Csv, &options).unwrap();
+        let text = String::from_utf8(csv[0].bytes.clone()).unwrap();
+        assert!(text.contains("'=HYPERLINK("), "{dialect:?}");
+        assert!(
+            !text.contains("\"=HYPERLINK(") && !text.contains(",=HYPERLINK("),
+            "{dialect:?}"
+        );
+    }
 }

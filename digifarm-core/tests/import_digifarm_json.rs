@@ -114,11 +114,15 @@ fn maps_fields() {
         fcg.links.source.as_deref(),
         Some("https://gitlab.com/timohaase/ftg-frontend")
     );
+    // The remote preview image is reported, not imported: the portal never fetches images.
+    assert!(fcg.image.is_none());
     assert!(
-        fcg.image
-            .as_deref()
-            .unwrap()
-            .ends_with("muensters-fair.jpg")
+        import
+            .diagnostics
+            .iter()
+            .any(|d| d.code == "import-unmapped"
+                && d.pointer.ends_with("/Vorschaubild")
+                && d.message.contains("muensters-fair.jpg"))
     );
     assert!(fcg.description.is_some());
     // No Langbeschreibung → no description.

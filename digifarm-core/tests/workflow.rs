@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use chrono::NaiveDate;
+use digifarm_core::catalog::write::CatalogLock;
 use digifarm_core::catalog::{self, Catalog, LoadOptions};
 use digifarm_core::model::{
     Attestation, CityConfig, CityInfo, CityLink, Complexity, Contact, Decision, Deployment,
@@ -65,7 +66,11 @@ fn project(id: &str, lifecycle: Lifecycle) -> Project {
         contacts: Vec::new(),
         last_reviewed: None,
         image: None,
+        image_alt: None,
         attestations: Vec::new(),
+        software: None,
+        complete: None,
+        approvals: Vec::new(),
     }
 }
 
@@ -156,6 +161,7 @@ fn every_transition_is_allowed_or_refused_as_specified() {
                 to: from,
                 by: None,
                 reason: None,
+                overridden: Vec::new(),
             });
             let before = p.clone();
             let result = workflow::apply(&mut p, action, "Lenkungskreis", "because", date);
@@ -264,7 +270,6 @@ fn proposal(license: &str) -> Proposal {
             license: license.to_owned(),
             deployment: None,
             needs: vec![need("technical", Vec::new())],
-            image: None,
         },
         proposer: Proposer {
             name: "Erika Mustermann".to_owned(),
@@ -446,6 +451,7 @@ fn city_link_follows_the_config() {
             partner: "citeq".to_owned(),
             offer: None,
             since: None,
+            ..SupportRef::default()
         }],
     ));
     assert!(
@@ -562,7 +568,7 @@ fn stale_detection_around_the_threshold() {
     );
     let found: Vec<(String, String)> = validate::stale(&cat, today)
         .into_iter()
-        .map(|f| (f.project, f.diagnostic.code.into_owned()))
+        .map(|f| (f.id, f.diagnostic.code.into_owned()))
         .collect();
     assert_eq!(
         found,
@@ -596,6 +602,7 @@ fn decision(date: &str, to: Lifecycle) -> Decision {
         to,
         by: Some("LK".to_owned()),
         reason: Some("r".to_owned()),
+        overridden: Vec::new(),
     }
 }
 
@@ -604,6 +611,7 @@ fn support(partner: &str, since: Option<&str>) -> SupportRef {
         partner: partner.to_owned(),
         offer: None,
         since: since.map(d),
+        ..SupportRef::default()
     }
 }
 
@@ -786,12 +794,32 @@ fn the_chart_is_self_contained_well_formed_svg() {
     let svg = stats::chart_svg(&s);
     assert_well_formed_svg(&svg);
     assert!(svg.contains("Münster &amp; &lt;Umland&gt;"));
-    assert!(svg.contains("1 of 2 supported (50 %)"));
-    assert!(svg.contains(">legal<"));
-    // Every lifecycle state is a bar of the pipeline.
+    // In the catalog's default language (German), with its number format.
+    assert!(svg.contains("1 von 2 unterstützt (50\u{a0}%)"), "{svg}");
+    assert!(svg.contains(">Legal<"));
+    // Every lifecycle state is a bar of the pipeline, with its German name.
     for state in STATES {
-        assert!(svg.contains(&format!(">{}<", state.as_str())));
+        let label = s
+            .by_lifecycle
+            .iter()
+            .find(|c| c.name == state.as_str())
+            .unwrap();
+        assert!(
+            svg.contains(&format!(">{}<", label.label)),
+            "{}",
+            label.label
+        );
     }
+    // The same figures in English.
+    let en = stats::chart_svg(&stats::compute_in(
+        &cat,
+        d("2025-01-01"),
+        None,
+        digifarm_core::i18n::Lang::En,
+    ));
+    assert_well_formed_svg(&en);
+    assert!(en.contains("1 of 2 supported (50%)"), "{en}");
+    assert!(en.contains(">Admitted<"));
 }
 
 // ---------------------------------------------------------------- merging cities
@@ -818,6 +846,7 @@ fn two_cities() -> (Catalog, Catalog) {
             partner: "citeq".to_owned(),
             offer: Some("citeq-hosting".to_owned()),
             since: None,
+            ..SupportRef::default()
         }],
     )];
     let ms = Catalog::from_records(
@@ -973,7 +1002,9 @@ fn the_merged_catalog_written_to_disk_loads_and_validates() {
     let merged = merge::merge(&[("ms".to_owned(), &ms), ("k".to_owned(), &k)]).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("merged");
-    let files = catalog::write::write_collections(&out, &merged.catalog).unwrap();
+    std::fs::create_dir_all(&out).unwrap();
+    let lock = CatalogLock::acquire(&out).unwrap();
+    let files = catalog::write::write_collections(&lock, &merged.catalog).unwrap();
     assert_eq!(files.len(), 4);
     let (loaded, report) =
         validate::validate_path(&out, &LoadOptions::default(), d("2025-01-01")).unwrap();
@@ -988,7 +1019,7 @@ fn the_merged_catalog_written_to_disk_loads_and_validates() {
     );
     assert_eq!(loaded.config.city.members.len(), 2);
     // Writing again refuses to replace anything.
-    assert!(catalog::write::write_collections(&out, &merged.catalog).is_err());
+    assert!(catalog::write::write_collections(&lock, &merged.catalog).is_err());
 }
 
 #[test]
@@ -1047,7 +1078,8 @@ fn merging_the_muenster_example_with_a_copy_reports_every_project_once() {
         .count();
     assert_eq!(merged.diagnostics.len(), with_source);
     let dir = tempfile::tempdir().unwrap();
-    catalog::write::write_collections(dir.path(), &merged.catalog).unwrap();
+    let lock = CatalogLock::acquire(dir.path()).unwrap();
+    catalog::write::write_collections(&lock, &merged.catalog).unwrap();
     let (_, report) =
         validate::validate_path(dir.path(), &LoadOptions::default(), d("2022-09-01")).unwrap();
     assert!(report.valid, "{:#?}", report.diagnostics);
@@ -1109,6 +1141,7 @@ fn full_project() -> Project {
                 partner: "citeq".to_owned(),
                 offer: Some("citeq-hosting".to_owned()),
                 since: Some(d("2024-02-01")),
+                ..SupportRef::default()
             }],
         }],
         contacts: vec![Contact {
@@ -1119,12 +1152,60 @@ fn full_project() -> Project {
             public: true,
         }],
         last_reviewed: Some(d("2024-01-02")),
-        image: Some("https://example.org/i.png".to_owned()),
+        image: Some("images/i.png".to_owned()),
+        image_alt: Some(LocalizedText::Plain("Die Karte".to_owned())),
         attestations: vec![Attestation {
             criterion: "gdpr".to_owned(),
             by: "Erika".to_owned(),
             date: d("2024-01-01"),
         }],
+        software: Some(Box::new(digifarm_core::model::Software {
+            kind: Some("standalone/web".to_owned()),
+            development_status: Some("beta".to_owned()),
+            platforms: vec!["web".to_owned(), "android".to_owned()],
+            version: Some("1.0".to_owned()),
+            release_date: Some(d("2023-12-01")),
+            used_by: vec!["Stadt Beispiel".to_owned()],
+            organisation: Some(digifarm_core::model::Organisation {
+                name: None,
+                uri: "urn:x-italian-pa:pcm".to_owned(),
+            }),
+            funded_by: vec![digifarm_core::model::Organisation {
+                name: Some("Land".to_owned()),
+                uri: "https://land.example.org".to_owned(),
+            }],
+            maintenance: Some(digifarm_core::model::Maintenance {
+                kind: digifarm_core::model::MaintenanceKind::Contract,
+                contractors: vec![digifarm_core::model::Contractor {
+                    name: "Grün IT".to_owned(),
+                    until: d("2026-12-31"),
+                    email: Some("info@gruen-it.example".to_owned()),
+                    website: None,
+                }],
+            }),
+            audience: Some(digifarm_core::model::Audience {
+                scope: vec!["environment".to_owned()],
+                countries: vec!["DE".to_owned()],
+                unsupported_countries: Vec::new(),
+            }),
+            features: [("de".to_owned(), vec!["Karte".to_owned()])].into(),
+            documentation: [("de".to_owned(), "https://docs.example.org".to_owned())].into(),
+            api_documentation: Default::default(),
+            supports: vec!["alias:gdpr".to_owned()],
+            roadmap: None,
+            logo: Some("logo.svg".to_owned()),
+            application_suite: None,
+            is_based_on: Vec::new(),
+            copyright_owner: Some("Stadt Beispiel".to_owned()),
+            localisation_ready: Some(true),
+            available_languages: vec!["de".to_owned()],
+        })),
+        complete: Some(digifarm_core::model::Completeness {
+            since: d("2024-01-01"),
+            by: Some("maintainers".to_owned()),
+            reason: Some("feature-complete".to_owned()),
+        }),
+        approvals: Vec::new(),
     }
 }
 
@@ -1168,7 +1249,8 @@ fn a_review_rewrite_keeps_every_field_in_yaml_and_json() {
             d("2024-03-01"),
         )
         .unwrap();
-        let written = cat.rewrite_project(0, &reviewed).unwrap();
+        let lock = CatalogLock::acquire(root).unwrap();
+        let written = cat.rewrite_project(&lock, 0, &reviewed).unwrap();
         assert_eq!(written, file);
 
         let again = catalog::load(root, &LoadOptions::default())
@@ -1184,6 +1266,7 @@ fn a_review_rewrite_keeps_every_field_in_yaml_and_json() {
             to: Lifecycle::Admitted,
             by: Some("Lenkungskreis".to_owned()),
             reason: Some("meets all criteria".to_owned()),
+            overridden: Vec::new(),
         });
         assert_eq!(
             again.projects[0], expected,
@@ -1219,7 +1302,8 @@ fn records_in_collection_files_are_not_rewritten() {
     let cat = catalog::load(dir.path(), &LoadOptions::default())
         .unwrap()
         .catalog;
-    let err = cat.rewrite_project(0, &cat.projects[0]).unwrap_err();
+    let lock = CatalogLock::acquire(dir.path()).unwrap();
+    let err = cat.rewrite_project(&lock, 0, &cat.projects[0]).unwrap_err();
     assert!(err.to_string().contains("one of several records"), "{err}");
 }
 
@@ -1227,9 +1311,134 @@ fn records_in_collection_files_are_not_rewritten() {
 fn creating_a_project_never_replaces_a_file() {
     let dir = tempfile::tempdir().unwrap();
     let p = full_project();
-    let path = catalog::write::create_project(dir.path(), &p).unwrap();
+    let lock = CatalogLock::acquire(dir.path()).unwrap();
+    let path = catalog::write::create_project(&lock, &p).unwrap();
     assert!(path.ends_with("projects/voll.yaml"));
     std::fs::write(&path, "keep me").unwrap();
-    assert!(catalog::write::create_project(dir.path(), &p).is_err());
+    assert!(catalog::write::create_project(&lock, &p).is_err());
     assert_eq!(std::fs::read_to_string(&path).unwrap(), "keep me");
+}
+
+#[test]
+fn a_file_changed_since_it_was_read_is_not_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("projects")).unwrap();
+    let file = root.join("projects/voll.yaml");
+    std::fs::write(
+        &file,
+        digifarm_core::yaml_emit::to_string(&full_project()).unwrap(),
+    )
+    .unwrap();
+    let cat = catalog::load(root, &LoadOptions::default())
+        .unwrap()
+        .catalog;
+    // Another program (an editor, `git pull`) changes the file after it was read.
+    let theirs = std::fs::read_to_string(&file)
+        .unwrap()
+        .replace("Voll", "Voll (edited)");
+    std::fs::write(&file, &theirs).unwrap();
+    let lock = CatalogLock::acquire(root).unwrap();
+    let mut mine = cat.projects[0].clone();
+    workflow::confirm(&mut mine, d("2024-03-01"));
+    let err = cat.rewrite_project(&lock, 0, &mine).unwrap_err();
+    assert!(
+        matches!(err, catalog::write::WriteError::Changed { .. }),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        theirs,
+        "their change is kept"
+    );
+}
+
+#[test]
+fn the_catalog_lock_is_exclusive_and_released_on_drop() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = CatalogLock::acquire(dir.path()).unwrap();
+    let waited = std::time::Instant::now();
+    let second = CatalogLock::acquire_within(dir.path(), std::time::Duration::from_millis(200));
+    assert!(
+        matches!(second, Err(catalog::write::WriteError::Busy { .. })),
+        "{second:?}"
+    );
+    assert!(waited.elapsed() >= std::time::Duration::from_millis(200));
+    drop(first);
+    assert!(CatalogLock::acquire_within(dir.path(), std::time::Duration::ZERO).is_ok());
+    // No lock file is left in the catalog.
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn a_lock_does_not_cover_files_of_another_catalog() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let lock = CatalogLock::acquire(a.path()).unwrap();
+    let err =
+        catalog::write::write_locked(&lock, &b.path().join("x.yaml"), b"x", false).unwrap_err();
+    assert!(
+        matches!(err, catalog::write::WriteError::NotLocked { .. }),
+        "{err}"
+    );
+    assert!(!b.path().join("x.yaml").exists());
+}
+
+#[test]
+fn coverage_per_quarter_counts_support_while_it_lasts_and_never_a_declined_suggestion() {
+    use digifarm_core::model::{SupportChange, SupportStatus};
+    let change = |date: &str, from: Option<SupportStatus>, to: SupportStatus| SupportChange {
+        date: d(date),
+        from,
+        to,
+        by: None,
+        reason: None,
+    };
+    let mut p = project("p", Lifecycle::Admitted);
+    p.admitted_on = Some(d("2025-01-15"));
+    let mut lasting = support("p1", Some("2025-05-01"));
+    lasting.status = Some(SupportStatus::Ended);
+    lasting.until = Some(d("2025-08-31"));
+    let mut declined = support("p2", None);
+    declined.status = Some(SupportStatus::Ended);
+    declined.until = Some(d("2025-11-01"));
+    declined.history = vec![
+        change("2025-02-01", None, SupportStatus::Suggested),
+        change(
+            "2025-11-01",
+            Some(SupportStatus::Suggested),
+            SupportStatus::Ended,
+        ),
+    ];
+    p.needs = vec![
+        need("content", vec![lasting]),
+        need("technical", vec![declined]),
+    ];
+    let cat = catalog_with(vec![p], Vec::new());
+    let s = stats::compute(&cat, d("2025-12-01"), None);
+    let q: Vec<(&str, usize, usize)> = s
+        .coverage_by_quarter
+        .iter()
+        .map(|q| (q.label.as_str(), q.needs, q.supported))
+        .collect();
+    assert_eq!(
+        q,
+        [
+            ("Q1 2025", 2, 0),
+            ("Q2 2025", 2, 1),
+            ("Q3 2025", 2, 0),
+            ("Q4 2025", 2, 0)
+        ]
+    );
+    assert_eq!(
+        s.coverage_by_quarter[3].on,
+        d("2025-12-01"),
+        "the current quarter ends today"
+    );
+    // Time to first support: 2025-01-15 → 2025-05-01, the declined suggestion does not count.
+    assert_eq!(s.admission_to_first_support.days, Some(106.0));
+    assert!(
+        s.support_by_partner.is_empty(),
+        "nothing is agreed or active now"
+    );
 }

@@ -160,8 +160,10 @@ impl PyCatalog {
         crate::diagnostic::to_list(py, diagnostics)
     }
 
-    /// The projects as dicts (the record file format). Contacts are personal data: the
-    /// ``contacts`` key is left out unless ``include_private=True``.
+    /// The projects as dicts (the record file format). What names people is personal data
+    /// and left out unless ``include_private=True``: ``contacts``, the admission
+    /// ``attestations`` and reviewers' ``approvals``, and the dated ``history`` of support
+    /// entries (their status and commitment stay).
     ///
     /// >>> import digifarm
     /// >>> cat = digifarm.Catalog.from_records(projects=[{"id": "a", "name": "A",
@@ -175,7 +177,27 @@ impl PyCatalog {
         py: Python<'py>,
         include_private: bool,
     ) -> PyResult<Bound<'py, PyList>> {
-        records_to_python(py, &self.inner.projects, include_private)
+        if include_private {
+            return records_to_python(py, &self.inner.projects, true);
+        }
+        let public: Vec<digifarm_core::model::Project> = self
+            .inner
+            .projects
+            .iter()
+            .map(|p| {
+                let mut p = p.clone();
+                p.contacts.clear();
+                p.attestations.clear();
+                p.approvals.clear();
+                for n in &mut p.needs {
+                    for s in &mut n.supported_by {
+                        s.history.clear();
+                    }
+                }
+                p
+            })
+            .collect();
+        records_to_python(py, &public, false)
     }
 
     /// The partners as dicts; ``contacts`` only with ``include_private=True``.
@@ -201,6 +223,40 @@ impl PyCatalog {
     /// 5000.0
     fn offers<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
         records_to_python(py, &self.inner.offers, true)
+    }
+
+    /// The needs that want help, in project order: ``[{"project", "need", "kind"}]``
+    /// (``need`` is the index in the project's ``needs``). A need wants help while no partner
+    /// has agreed to support it or supports it (``supported_by`` entries with status
+    /// ``agreed`` or ``active``; an entry without status is active); projects that are
+    /// archived, rejected or retired are left out.
+    ///
+    /// >>> import digifarm
+    /// >>> wanted = digifarm.Catalog.from_records(projects=[{"id": "a", "name": "A",
+    /// ...     "summary": "s", "status": "live", "lifecycle": "admitted", "license": "MIT",
+    /// ...     "needs": [{"kind": "content"}, {"kind": "technical",
+    /// ...         "supported_by": [{"partner": "p", "status": "suggested"}]}]}]).help_wanted()
+    /// >>> [(w["project"], w["need"], w["kind"]) for w in wanted]
+    /// [('a', 0, 'content'), ('a', 1, 'technical')]
+    fn help_wanted<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let projects = &self.inner.projects;
+        let mut needs: Vec<digifarm_core::matching::NeedId> =
+            digifarm_core::matching::help_wanted(projects)
+                .into_values()
+                .flatten()
+                .collect();
+        needs.sort();
+        let rows: Vec<serde_json::Value> = needs
+            .into_iter()
+            .filter_map(|n| {
+                let p = projects.get(n.project)?;
+                Some(serde_json::json!({
+                    "project": p.id, "need": n.need, "kind": p.needs.get(n.need)?.kind,
+                }))
+            })
+            .collect();
+        pythonize::pythonize(py, &rows)
+            .map_err(|e| pyo3::exceptions::PyRuntimeError::new_err(e.to_string()))
     }
 
     /// The city config as a dict (defaults filled in), shaped like ``digifarm.toml``.
@@ -400,6 +456,8 @@ impl PyCatalog {
             include_private,
             csv_dialect,
             base_url: None,
+            today: Some(today),
+            ..export::Options::default()
         };
         let catalog = &self.inner;
         let loaded = &self.load_diagnostics;
@@ -415,7 +473,28 @@ impl PyCatalog {
                 diagnostic::sort(&mut all);
                 return Err(Failure::Invalid(all));
             }
-            let files = export::render(catalog, format, &options).map_err(Failure::Render)?;
+            // The catalog is never modified: an output that is it, lies inside it or
+            // contains it is refused.
+            catalog
+                .check_output(&out_dir)
+                .map_err(|e| Failure::Write(e.into()))?;
+            // The site's images (project images, logo), checked as `digifarm validate` does.
+            let mut options = options;
+            if format == export::Format::Html {
+                let (assets, problems) = digifarm_core::catalog::assets::read(catalog, true);
+                if problems.iter().any(Diagnostic::is_error) {
+                    return Err(Failure::Invalid(problems));
+                }
+                options.assets = Some(std::sync::Arc::new(assets));
+            }
+            let files = match export::render(catalog, format, &options) {
+                Err(export::Error::Images(problems)) => {
+                    return Err(Failure::Invalid(
+                        digifarm_core::catalog::assets::image_diagnostics(catalog, &problems),
+                    ));
+                }
+                other => other.map_err(Failure::Render)?,
+            };
             export::write(&files, &out_dir, &export::WriteOptions { force }).map_err(Failure::Write)
         });
         match outcome {
@@ -429,6 +508,9 @@ impl PyCatalog {
             Err(Failure::Write(
                 e @ (export::WriteError::NotEmpty(_) | export::WriteError::Exists(_)),
             )) => Err(pyo3::exceptions::PyFileExistsError::new_err(e.to_string())),
+            Err(Failure::Write(e @ export::WriteError::OverlapsInput(_))) => {
+                Err(pyo3::exceptions::PyValueError::new_err(e.to_string()))
+            }
             Err(Failure::Write(e)) => Err(pyo3::exceptions::PyOSError::new_err(e.to_string())),
         }
     }
@@ -452,7 +534,10 @@ fn matcher(catalog: &Catalog, today: chrono::NaiveDate) -> Result<Matcher<'_>, B
         config: &catalog.config,
         today,
     };
-    Matcher::new(input).map_err(|e| Box::new(e.to_diagnostic(&catalog.config_file_path())))
+    // The stored health data raises the urgency of slow and stale projects, as in the CLI.
+    let health = digifarm_core::health::levels(catalog, today);
+    Matcher::with_health(input, &health)
+        .map_err(|e| Box::new(e.to_diagnostic(&catalog.config_file_path())))
 }
 
 fn to_python<'py>(

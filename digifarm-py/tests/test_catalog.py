@@ -12,6 +12,50 @@ import pytest
 import digifarm
 
 
+def test_records_as_dicts_omit_what_names_people() -> None:
+    cat = digifarm.Catalog.from_records(
+        projects=[
+            {
+                "id": "a",
+                "name": "A",
+                "summary": "s",
+                "status": "live",
+                "lifecycle": "admitted",
+                "license": "MIT",
+                "attestations": [{"criterion": "gdpr", "by": "Erika Mustermann", "date": "2026-01-02"}],
+                "approvals": [{"by": "Max Mustermann", "date": "2026-01-03"}],
+                "needs": [
+                    {
+                        "kind": "technical",
+                        "supported_by": [
+                            {
+                                "partner": "p",
+                                "status": "active",
+                                "since": "2026-02-01",
+                                "history": [
+                                    {"date": "2026-01-20", "to": "suggested", "by": "Erika Mustermann"},
+                                    {"date": "2026-02-01", "from": "suggested", "to": "active", "by": "Max Mustermann"},
+                                ],
+                            }
+                        ],
+                    }
+                ],
+            }
+        ],
+        partners=[{"id": "p", "name": "P", "kind": "association"}],
+    )
+    [public] = cat.projects()
+    assert "attestations" not in public and "approvals" not in public
+    [entry] = public["needs"][0]["supported_by"]
+    assert entry["status"] == "active" and entry["since"] == "2026-02-01"
+    assert "history" not in entry
+    assert "Mustermann" not in repr(public)
+    [private] = cat.projects(include_private=True)
+    assert private["attestations"][0]["by"] == "Erika Mustermann"
+    assert private["approvals"][0]["by"] == "Max Mustermann"
+    assert len(private["needs"][0]["supported_by"][0]["history"]) == 2
+
+
 def test_load_catalog_directory(catalog_dir: pathlib.Path, today: datetime.date) -> None:
     cat = digifarm.load_catalog(catalog_dir)
     assert repr(cat) == "Catalog(projects=1, partners=1, offers=1)"

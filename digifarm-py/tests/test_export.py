@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import pathlib
+import shutil
 
 import pytest
 
@@ -17,6 +18,11 @@ PROJECT = {
     "lifecycle": "admitted", "license": "MIT", "links": {"source": "https://example.org/radwege.git"},
     "last_reviewed": "2026-10-01", "needs": [{"kind": "technical", "skills": ["python"]}],
     "contacts": [{"name": MARKER, "email": f"{MARKER}@example.org", "phone": MARKER, "role": MARKER}],
+    # What a valid publiccode.yml needs beyond the rest of the record.
+    "description": "Eine Karte aller Radwege der Stadt mit ihrem Zustand: wer einen Schaden sieht, meldet ihn, "
+    "und das Tiefbauamt sieht auf einen Blick, wo es als Nächstes ausbessern sollte.",
+    "software": {"kind": "standalone/web", "platforms": ["web"], "features": {"de": ["Karte der Radwege"]},
+                 "localisation_ready": False, "available_languages": ["de"]},
 }
 
 
@@ -42,7 +48,8 @@ def test_html_site_and_force(tmp_path: pathlib.Path) -> None:
 def test_contacts_never_leak_without_include_private(tmp_path: pathlib.Path, fmt: str) -> None:
     cat = digifarm.Catalog.from_records(projects=[PROJECT])
     for path in cat.export(fmt, tmp_path / fmt):
-        assert MARKER not in pathlib.Path(path).read_text(encoding="utf-8-sig"), path
+        data = pathlib.Path(path).read_bytes()
+        assert MARKER.encode() not in data, path
 
 
 def test_include_private_is_explicit_and_refused_for_public_formats(tmp_path: pathlib.Path) -> None:
@@ -65,3 +72,14 @@ def test_bad_arguments_and_invalid_catalogs(tmp_path: pathlib.Path) -> None:
         digifarm.Catalog.from_records(projects=[broken]).export("json", tmp_path / "y")
     assert [d.code for d in info.value.diagnostics] == ["dangling-reference"]
     assert not (tmp_path / "y").exists()
+
+
+def test_export_never_writes_into_its_catalog(tmp_path: pathlib.Path) -> None:
+    cat_dir = tmp_path / "cat"
+    shutil.copytree(MUENSTER, cat_dir)
+    before = sorted((p, p.read_bytes()) for p in cat_dir.rglob("*") if p.is_file())
+    cat = digifarm.load_catalog(cat_dir)
+    for out in (cat_dir, cat_dir / "projects", cat_dir / "site", tmp_path):
+        with pytest.raises(ValueError, match="inputs are never modified"):
+            cat.export("json", out, force=True)
+    assert before == sorted((p, p.read_bytes()) for p in cat_dir.rglob("*") if p.is_file())

@@ -52,12 +52,15 @@ def test_rank_bad_arguments(muenster: digifarm.Catalog) -> None:
 
 def test_assign_matches_the_cli(muenster: digifarm.Catalog) -> None:
     result = muenster.assign(today=TODAY)
-    assert result["unmatched"] == []
-    assert result["total_score"] == pytest.approx(4.681, abs=5e-4)
+    # GitHub's free hosting scores 0.07 for the two server-cost needs, below the default
+    # minimum score (0.3): those needs stay open instead of getting a weak suggestion.
+    assert [(u["project"], u["need"]) for u in result["unmatched"]] == [
+        ("klimaheroes", 2), ("meine-stadt-transparent", 2)]
+    assert result["total_score"] == pytest.approx(4.545, abs=5e-4)
     pairs = [(a["project"], a["need"], a["offer"]) for a in result["assignment"]]
     assert ("fair-city-guide-muenster", 2, "stadtbaumfreunde-kleinfoerderung") in pairs
     assert ("giess-den-kiez", 1, "citeq-hosting") in pairs
-    assert len(pairs) == 8
+    assert len(pairs) == 6
     assert sum(a["score"] for a in result["assignment"]) == pytest.approx(result["total_score"])
 
 

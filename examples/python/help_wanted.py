@@ -1,4 +1,4 @@
-"""List the needs that want help (no partner supports them yet) and write them to CSV.
+"""List the needs that want help (no partner has agreed to support them) and write them to CSV.
 
 Usage: python examples/python/help_wanted.py [CATALOG_DIR] [OUT_CSV]
 
@@ -33,23 +33,25 @@ def text(value: Any, language: str) -> str:
 def help_wanted(catalog: digifarm.Catalog) -> List[Dict[str, Any]]:
     language = catalog.config["city"]["languages"][0]
     rows = []
-    for project in catalog.projects():
-        for i, need in enumerate(project.get("needs", [])):
-            if need.get("supported_by"):
-                continue
-            rows.append(
-                {
-                    "project": project["id"],
-                    "project_name": project["name"],
-                    "need": i,
-                    "kind": need["kind"],
-                    "priority": need.get("priority", "medium"),
-                    "description": text(need.get("description"), language),
-                    "skills": ", ".join(need.get("skills", [])),
-                    "hours_per_month": need.get("hours_per_month", ""),
-                    "eur_per_year": need.get("eur_per_year", ""),
-                }
-            )
+    projects = {p["id"]: p for p in catalog.projects()}
+    # The library decides what wants help (no agreed or active support), as everywhere else.
+    for wanted in catalog.help_wanted():
+        project = projects[wanted["project"]]
+        i = wanted["need"]
+        need = project["needs"][i]
+        rows.append(
+            {
+                "project": project["id"],
+                "project_name": project["name"],
+                "need": i,
+                "kind": need["kind"],
+                "priority": need.get("priority", "medium"),
+                "description": text(need.get("description"), language),
+                "skills": ", ".join(need.get("skills", [])),
+                "hours_per_month": need.get("hours_per_month", ""),
+                "eur_per_year": need.get("eur_per_year", ""),
+            }
+        )
     return rows
 
 

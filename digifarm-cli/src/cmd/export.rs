@@ -60,7 +60,8 @@ impl From<FormatArg> for Format {
 pub enum DialectArg {
     /// `;`, UTF-8 byte order mark, decimal comma: German Excel opens it by double-click.
     Excel,
-    /// Plain RFC 4180 (`,`, no byte order mark) for tools.
+    /// Plain RFC 4180 (`,`, no byte order mark) for tools. In both dialects a text cell that
+    /// a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first) gets a leading `'`.
     Rfc4180,
 }
 
@@ -101,17 +102,46 @@ pub struct Args {
     /// Absolute URL the site will be published at (sitemap and feed links).
     #[arg(long, conflicts_with = "plugin")]
     pub base_url: Option<String>,
+    /// For json, jsonl and csv: only what the publishing formats list (projects in a public
+    /// lifecycle, current offers, the partners supporting them). html, atom, markdown, jsonld
+    /// and publiccode always list only that.
+    #[arg(long, conflicts_with = "plugin")]
+    pub public_only: bool,
     /// Reference date for validation (default: today), as YYYY-MM-DD.
     #[arg(long, value_parser = super::validate::parse_date)]
     pub today: Option<chrono::NaiveDate>,
+    /// `--format publiccode`: the version of the standard to write: "0" (the current one),
+    /// 0.7, 0.5, 0.4 (openCode), 0.3 or 0.2; only the keys that version knows are written.
+    #[arg(long, default_value = "0", value_parser = parse_publiccode_version)]
+    pub publiccode_version: digifarm_core::publiccode::Version,
+    /// `--format publiccode`: write the projects that yield a valid file and list the others
+    /// (instead of failing).
+    #[arg(long)]
+    pub skip_invalid: bool,
+}
+
+fn parse_publiccode_version(s: &str) -> Result<digifarm_core::publiccode::Version, String> {
+    if !digifarm_core::publiccode::Version::WRITABLE.contains(&s) {
+        return Err(format!(
+            "`{s}`: write one of {}",
+            digifarm_core::publiccode::Version::WRITABLE.join(", ")
+        ));
+    }
+    s.parse()
 }
 
 #[allow(clippy::print_stderr)]
 fn report_errors(text: &str) {
-    eprint!("{text}");
+    output::stderr(text);
 }
 
 pub fn run(args: Args) -> CmdResult {
+    // The catalog is never modified: an output that is it, lies inside it or contains it
+    // is refused before anything is read or written.
+    if let Some(out) = &args.out {
+        digifarm_core::catalog::overlap::check_output(&args.catalog, out)
+            .map_err(|e| CliError(e.to_string()))?;
+    }
     let (format, out) = match (args.format, &args.plugin, &args.out) {
         (_, Some(plugin), _) => {
             if args.include_private {
@@ -141,20 +171,118 @@ pub fn run(args: Args) -> CmdResult {
             DialectArg::Rfc4180 => CsvDialect::Rfc4180,
         },
         base_url: args.base_url,
+        publiccode_version: args.publiccode_version,
+        skip_invalid: args.skip_invalid,
+        public_only: args.public_only,
+        today: Some(args.today.unwrap_or_else(validate::today)),
+        assets: None,
     };
-    let files = export::render(&catalog, format, &options).map_err(|e| CliError(e.to_string()))?;
+    let options = if format == Format::Html {
+        // The image files, already checked by the validation above.
+        let (assets, problems) = digifarm_core::catalog::assets::read(&catalog, false);
+        if problems.iter().any(Diagnostic::is_error) {
+            report_errors(&render_diagnostics(&catalog, &problems));
+            report_errors("digifarm: the catalog's images cannot be read; nothing was exported\n");
+            return Ok(ExitCode::from(1));
+        }
+        Options {
+            assets: Some(std::sync::Arc::new(assets)),
+            ..options
+        }
+    } else {
+        options
+    };
+    if format == Format::Publiccode {
+        // The projects the export lists: published ones, without personal data unless asked.
+        let listed = export::published(&catalog, options.date());
+        let view = if options.include_private {
+            listed
+        } else {
+            export::public_view(&listed)
+        };
+        let plan = export::publiccode::plan(&view, &options);
+        for (project, warning) in &plan.warnings {
+            report_errors(&format!("digifarm: warning: {project}: {warning}\n"));
+        }
+        if !plan.refused.is_empty() {
+            let list: String = plan
+                .refused
+                .iter()
+                .map(|r| {
+                    format!(
+                        "  {}:\n{}",
+                        r.project,
+                        r.fixes
+                            .iter()
+                            .map(|f| format!("    - {f}\n"))
+                            .collect::<String>()
+                    )
+                })
+                .collect();
+            if !options.skip_invalid {
+                report_errors(&format!(
+                    "digifarm: {} project(s) cannot be exported as a valid publiccode.yml {}; nothing was written (fix them, or use --skip-invalid):\n{list}",
+                    plan.refused.len(),
+                    args.publiccode_version,
+                ));
+                return Ok(ExitCode::from(1));
+            }
+            report_errors(&format!(
+                "digifarm: skipped {} project(s) that cannot be exported as a valid publiccode.yml:\n{list}",
+                plan.refused.len()
+            ));
+        }
+    }
+    let files = match export::render(&catalog, format, &options) {
+        Ok(files) => files,
+        Err(export::Error::Images(problems)) => {
+            let diagnostics =
+                digifarm_core::catalog::assets::image_diagnostics(&catalog, &problems);
+            report_errors(&render_diagnostics(&catalog, &diagnostics));
+            report_errors("digifarm: project images cannot be published; nothing was exported\n");
+            return Ok(ExitCode::from(1));
+        }
+        Err(e) => return Err(CliError(e.to_string())),
+    };
+    if format.is_publishing() {
+        warn_unpublishable(&catalog);
+    }
     let written = export::write(&files, &out, &WriteOptions { force: args.force })
         .map_err(|e| CliError(e.to_string()))?;
     let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
+    // What the export lists: the published part for the publishing formats.
+    let listed = if format.is_publishing() || options.public_only {
+        export::published(&catalog, options.date())
+    } else {
+        catalog.clone()
+    };
     output::stdout(&format!(
         "exported {}, {}, {} as {format}: {}, {bytes} bytes, to {}\n",
-        plural(catalog.projects.len(), "project"),
-        plural(catalog.partners.len(), "partner"),
-        plural(catalog.offers.len(), "offer"),
+        plural(listed.projects.len(), "project"),
+        plural(listed.partners.len(), "partner"),
+        plural(listed.offers.len(), "offer"),
         plural(written.len(), "file"),
         out.display()
     ))?;
     Ok(ExitCode::SUCCESS)
+}
+
+fn render_diagnostics(catalog: &Catalog, diagnostics: &[Diagnostic]) -> String {
+    let lines = crate::render::SourceLines::of(catalog.sources());
+    crate::render::diagnostics(diagnostics, |file, line| lines.line(file, line), false)
+}
+
+/// What a published site lacks (the Impressum, privacy and accessibility links, a route for
+/// offers of help), said on stderr: the export goes ahead, the city knows.
+fn warn_unpublishable(catalog: &Catalog) {
+    let mut missing = validate::portal_gaps(catalog);
+    catalog.resolve_positions(&mut missing);
+    if !missing.is_empty() {
+        report_errors(&render_diagnostics(catalog, &missing));
+        report_errors(
+            "digifarm: warning: the exported site lacks what [portal] in digifarm.toml should give it (see above)\n",
+        );
+    }
 }
 
 /// Loads and validates the catalog; `None` (the errors already on stderr) when it has errors
@@ -249,12 +377,31 @@ fn run_plugin(args: Args, spec: &str) -> CmdResult {
             output::stdout(&summary(&out.display().to_string()))?;
         }
         None => {
+            // The bytes are the plugin's: on a terminal they must not carry escapes.
+            if std::io::IsTerminal::is_terminal(&std::io::stdout())
+                && !terminal_safe(&exported.bytes)
+            {
+                return Err(CliError(format!(
+                    "plugin `{}` produced {} output with control characters (or not UTF-8), which is not written to a terminal; use --out FILE or redirect stdout",
+                    plugin.id(),
+                    exported.media_type
+                )));
+            }
             write_stdout(&exported.bytes)?;
             // The output is on stdout: the summary goes to stderr.
             report_errors(&summary("stdout"));
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Whether `bytes` can be shown on a terminal as they are: UTF-8 text whose only control
+/// characters are tabs and line breaks (no escape sequences, no bidirectional overrides).
+fn terminal_safe(bytes: &[u8]) -> bool {
+    std::str::from_utf8(bytes).is_ok_and(|text| {
+        text.chars()
+            .all(|c| c == '\n' || c == '\t' || !digifarm_core::diagnostic::is_unprintable(c))
+    })
 }
 
 /// Writes bytes to stdout; a closed pipe is not an error.
@@ -273,5 +420,26 @@ fn plural(n: usize, word: &str) -> String {
         format!("{n} {word}")
     } else {
         format!("{n} {word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::terminal_safe;
+
+    #[test]
+    fn exporter_output_on_a_terminal() {
+        assert!(terminal_safe(
+            b"<feed>\n\t<title>M\xc3\xbcnster</title>\n</feed>\n"
+        ));
+        for unsafe_output in [
+            &b"\x1b[2J"[..],
+            b"a\rb",
+            b"\xff\xfe",
+            "x\u{202E}y".as_bytes(),
+            "\u{9b}31m".as_bytes(),
+        ] {
+            assert!(!terminal_safe(unsafe_output), "{unsafe_output:?}");
+        }
     }
 }

@@ -123,15 +123,33 @@ pub fn run(args: Args) -> CmdResult {
     match args.source {
         Source::DigifarmJson(args) => run_file(args, digifarm_json::import),
         Source::DigifarmCsv(args) => run_file(args, digifarm_csv::import),
-        Source::Publiccode(args) => run_file(args, |bytes, file| {
-            publiccode::import(bytes, file, &publiccode::Options::default())
-        }),
+        Source::Publiccode(args) => {
+            // An existing catalog keeps its default language; a new one takes the file's.
+            let default_lang = std::fs::read_to_string(args.out.join("digifarm.toml"))
+                .ok()
+                .and_then(|t| publiccode::catalog_language(&t));
+            let options = publiccode::Options {
+                default_lang,
+                base_dir: args.file.parent().map(Path::to_path_buf),
+                ipa_codes: None,
+            };
+            run_file(args, |bytes, file| {
+                publiccode::import(bytes, file, &options)
+            })
+        }
         Source::CivicJson(args) => run_file(args, civic_json::import),
         Source::Plugin(args) => run_plugin(args),
     }
 }
 
+/// The input file is never modified: an output directory that is it or holds it is refused.
+fn refuse_overlap(args: &FileArgs) -> Result<(), CliError> {
+    digifarm_core::catalog::overlap::check_output(&args.file, &args.out)
+        .map_err(|e| CliError(e.to_string()))
+}
+
 fn run_file(args: FileArgs, importer: impl Fn(&[u8], &str) -> Import) -> CmdResult {
+    refuse_overlap(&args)?;
     let bytes = std::fs::read(&args.file)
         .map_err(|e| CliError(format!("cannot read {}: {e}", args.file.display())))?;
     let file_label = args.file.display().to_string();
@@ -140,15 +158,17 @@ fn run_file(args: FileArgs, importer: impl Fn(&[u8], &str) -> Import) -> CmdResu
 }
 
 fn run_plugin(args: PluginArgs) -> CmdResult {
+    refuse_overlap(&args.file)?;
     let bytes = std::fs::read(&args.file.file)
         .map_err(|e| CliError(format!("cannot read {}: {e}", args.file.file.display())))?;
     let file_label = args.file.file.display().to_string();
-    let (config, resolved) = resolve_plugin(&args.plugin, &args.file.out)?;
+    let target = target_catalog(&args.file.out)?;
+    let (config, resolved) = resolve_plugin(&args.plugin, &args.file.out, &target)?;
     let host = super::plugin::host()?;
     let policy = digifarm_core::license::Policy::from_config(&config.license);
     let imported = host
         .load(&resolved.wasm, &resolved.grants, &policy)
-        .and_then(|plugin| plugin.import(&config, &args.media_type, &bytes))
+        .and_then(|plugin| plugin.import_into(&config, &target, &args.media_type, &bytes))
         .map_err(|e| CliError(e.to_string()))?;
     let mut diagnostics: Vec<Diagnostic> = imported
         .diagnostics
@@ -164,6 +184,11 @@ fn run_plugin(args: PluginArgs) -> CmdResult {
             d
         })
         .collect();
+    // The checks of the returned records: their pointers lead into the plugin's output.
+    diagnostics.extend(imported.checks.into_iter().map(|mut d| {
+        d.file.clone_from(&file_label);
+        d
+    }));
     if !imported.offers.is_empty() {
         diagnostics.push(
             Diagnostic::new(
@@ -182,16 +207,42 @@ fn run_plugin(args: PluginArgs) -> CmdResult {
         projects: imported.projects,
         partners: imported.partners,
         diagnostics,
+        ..Import::default()
     };
     finish(args.file, &bytes, file_label, import)
 }
 
+/// The catalog the records go into: the one in `out` when it is a directory (its config and
+/// records take part in the checks of what is imported), else a new, empty one.
+fn target_catalog(out: &Path) -> Result<digifarm_core::catalog::Catalog, CliError> {
+    if !out.is_dir() {
+        return Ok(digifarm_core::catalog::Catalog::default());
+    }
+    let config_path = out.join("digifarm.toml");
+    let loaded = digifarm_core::catalog::load(out, &digifarm_core::catalog::LoadOptions::default())
+        .map_err(|e| CliError(e.to_string()))?;
+    if let Some(d) = loaded
+        .diagnostics
+        .iter()
+        .find(|d| d.is_error() && Path::new(&d.file).file_name() == config_path.file_name())
+    {
+        return Err(CliError(format!(
+            "{} has errors ({}: {}); run `digifarm validate`",
+            config_path.display(),
+            d.code,
+            d.message
+        )));
+    }
+    Ok(loaded.catalog)
+}
+
 /// The importer `spec` names and the city config it runs with: a FILE.wasm runs with the
-/// default config and no grants; an id is looked up in `<out>/digifarm.toml`, whose config
-/// (licence policy, city) and grants apply.
+/// default config and no grants; an id is looked up in `<out>/digifarm.toml` (loaded as
+/// `target`), whose config (licence policy, city) and grants apply.
 fn resolve_plugin(
     spec: &str,
     out: &Path,
+    target: &digifarm_core::catalog::Catalog,
 ) -> Result<(digifarm_core::model::CityConfig, super::plugin::Resolved), CliError> {
     let default = digifarm_core::model::CityConfig::default();
     let config_path = out.join("digifarm.toml");
@@ -205,28 +256,18 @@ fn resolve_plugin(
             "`{spec}` is not a FILE.wasm, and {label} does not exist to look up a plugin id in"
         )));
     }
-    let loaded = digifarm_core::catalog::load(out, &digifarm_core::catalog::LoadOptions::default())
-        .map_err(|e| CliError(e.to_string()))?;
-    if let Some(d) = loaded
-        .diagnostics
-        .iter()
-        .find(|d| d.is_error() && Path::new(&d.file).file_name() == config_path.file_name())
-    {
-        return Err(CliError(format!(
-            "{label} has errors ({}: {}); run `digifarm validate`",
-            d.code, d.message
-        )));
-    }
-    let config = loaded.catalog.config;
+    let config = target.config.clone();
     let resolved = super::plugin::resolve(spec, out, &config, &label)?;
     Ok((config, resolved))
 }
 
-fn finish(args: FileArgs, bytes: &[u8], file_label: String, import: Import) -> CmdResult {
+fn finish(args: FileArgs, bytes: &[u8], file_label: String, mut import: Import) -> CmdResult {
     let files = if import.projects.is_empty() && import.partners.is_empty() {
         Vec::new()
     } else {
-        write_catalog(&import, &args.out, args.force)?
+        let (files, refused) = write_catalog(&import, &args.out, args.force, &file_label)?;
+        import.diagnostics.extend(refused);
+        files
     };
     let report = Report {
         ok: !import.has_errors(),
@@ -264,7 +305,7 @@ fn tally<K: Ord>(keys: impl Iterator<Item = K>) -> BTreeMap<K, usize> {
 fn list<K: std::fmt::Display>(counts: &BTreeMap<K, usize>) -> String {
     counts
         .iter()
-        .map(|(k, n)| format!("{k} {n}"))
+        .map(|(k, n)| format!("{} {n}", crate::output::shown(&k.to_string())))
         .collect::<Vec<_>>()
         .join(", ")
 }
@@ -284,53 +325,102 @@ fn help_wanted(import: &Import) -> HelpWanted {
     counts
 }
 
-/// Writes the records below `out`; an I/O failure ends the command (exit 2).
-fn write_catalog(import: &Import, out: &Path, force: bool) -> Result<Vec<FileResult>, CliError> {
+/// Writes the records below `out`, under the catalog's lock (an existing catalog may be
+/// written by another command at the same time); an I/O failure ends the command (exit 2). A
+/// record whose id cannot be a file name in `out` (the catalog writer refuses it) is not
+/// written and becomes an error diagnostic.
+fn write_catalog(
+    import: &Import,
+    out: &Path,
+    force: bool,
+    file_label: &str,
+) -> Result<(Vec<FileResult>, Vec<Diagnostic>), CliError> {
+    use digifarm_core::catalog::write::{self, WriteError};
+    use digifarm_core::model::RecordKind;
     let mut results = Vec::new();
+    let mut refused = Vec::new();
+    // The kind directories, created inside `out` only.
     for dir in ["projects", "partners"] {
-        let path = out.join(dir);
-        std::fs::create_dir_all(&path)
-            .map_err(|e| CliError(format!("cannot create {}: {e}", path.display())))?;
+        write::contained_path(out, &Path::new(dir).join(".keep"))
+            .map_err(|e| CliError(e.to_string()))?;
     }
-    let config = out.join("digifarm.toml");
-    if !config.exists() {
-        let action = write_atomic(&config, import.starter_config().as_bytes(), false)?;
+    let lock = digifarm_core::catalog::write::CatalogLock::acquire(out)?;
+    let config = Path::new("digifarm.toml");
+    if !out.join(config).exists() {
+        let action = write_file(
+            &lock,
+            out,
+            config,
+            import.starter_config().as_bytes(),
+            false,
+        )?;
         results.push(FileResult {
             path: "digifarm.toml".into(),
             action,
         });
     }
-    let mut records: Vec<(String, String)> = Vec::new();
-    for project in &import.projects {
-        let yaml = yaml_emit::to_string(project).map_err(|e| CliError(e.to_string()))?;
-        records.push((format!("projects/{}.yaml", project.id), yaml));
+    let mut records: Vec<(PathBuf, String)> = Vec::new();
+    let mut add = |kind: RecordKind, index: usize, id: &str, yaml: Result<String, String>| {
+        match write::record_path(kind, id) {
+            Ok(relative) => {
+                records.push((relative, yaml.map_err(CliError)?));
+            }
+            Err(e @ WriteError::InvalidFileName { .. }) => refused.push(
+                Diagnostic::new(
+                    digifarm_core::Code::InvalidFormat,
+                    file_label,
+                    format!("/{}/{index}/id", kind.dir_name()),
+                    e.to_string(),
+                )
+                .with_help("ids are lower-case slugs: letters, digits and single hyphens"),
+            ),
+            Err(e) => return Err(CliError(e.to_string())),
+        }
+        Ok(())
+    };
+    for (i, project) in import.projects.iter().enumerate() {
+        let yaml = yaml_emit::to_string(project).map_err(|e| e.to_string());
+        add(RecordKind::Project, i, &project.id, yaml)?;
     }
-    for partner in &import.partners {
-        let yaml = yaml_emit::to_string(partner).map_err(|e| CliError(e.to_string()))?;
-        records.push((format!("partners/{}.yaml", partner.id), yaml));
+    for (i, partner) in import.partners.iter().enumerate() {
+        let yaml = yaml_emit::to_string(partner).map_err(|e| e.to_string());
+        add(RecordKind::Partner, i, &partner.id, yaml)?;
     }
     for (relative, yaml) in records {
-        let action = write_atomic(&out.join(&relative), yaml.as_bytes(), force)?;
+        let action = write_file(&lock, out, &relative, yaml.as_bytes(), force)?;
         results.push(FileResult {
-            path: relative,
+            path: relative.display().to_string(),
             action,
         });
     }
-    Ok(results)
+    Ok((results, refused))
 }
 
-/// Writes `content` to `path` through a temporary file in the same directory and a rename,
-/// so that readers never see half a file. Without `overwrite`, an existing file is kept.
-fn write_atomic(path: &Path, content: &[u8], overwrite: bool) -> Result<Action, CliError> {
+/// Writes `content` to `relative` below `out` through the catalog writer, under the lock
+/// (atomic, and never outside `out`). Without `overwrite`, an existing file is kept.
+fn write_file(
+    lock: &digifarm_core::catalog::write::CatalogLock,
+    out: &Path,
+    relative: &Path,
+    content: &[u8],
+    overwrite: bool,
+) -> Result<Action, CliError> {
     use digifarm_core::catalog::write::{self, WriteError};
-    match std::fs::read(path) {
-        Ok(existing) if existing == content => return Ok(Action::Unchanged),
-        Ok(_) if !overwrite => return Ok(Action::Skipped),
-        Ok(_) => {}
+    let path = write::contained_path(out, relative).map_err(|e| CliError(e.to_string()))?;
+    match std::fs::symlink_metadata(&path) {
+        // A link is never followed to compare: only replaced, and only with --force.
+        Ok(meta) if meta.file_type().is_symlink() && !overwrite => return Ok(Action::Skipped),
+        Ok(meta) if meta.file_type().is_symlink() => {}
+        Ok(_) => match std::fs::read(&path) {
+            Ok(existing) if existing == content => return Ok(Action::Unchanged),
+            Ok(_) if !overwrite => return Ok(Action::Skipped),
+            Ok(_) => {}
+            Err(e) => return Err(CliError(format!("cannot write {}: {e}", path.display()))),
+        },
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
         Err(e) => return Err(CliError(format!("cannot write {}: {e}", path.display()))),
     }
-    match write::write_atomic(path, content, overwrite) {
+    match write::write_locked(lock, &path, content, overwrite) {
         Ok(()) => Ok(Action::Written),
         // Created by someone else since the check above: left alone.
         Err(WriteError::Exists { .. }) => Ok(Action::Skipped),
@@ -341,9 +431,10 @@ fn write_atomic(path: &Path, content: &[u8], overwrite: bool) -> Result<Action, 
 /// The human report: each diagnostic with its source line and a caret, then a summary.
 fn human(report: &Report<'_>, input: &[u8]) -> String {
     let text = String::from_utf8_lossy(input);
+    let lines = render::SourceLines::new([("", &*text)]);
     let mut out = render::diagnostics(
         report.diagnostics,
-        |_, line| render::nth_line(&text, line),
+        |_, line| lines.line("", line),
         output::use_colour(),
     );
     let count = |s: Severity| {
@@ -356,7 +447,10 @@ fn human(report: &Report<'_>, input: &[u8]) -> String {
     let files_with = |action: Action| report.files.iter().filter(|f| f.action == action).count();
     out.push_str(&format!(
         "imported {} projects and {} partners from {} into {}\n",
-        report.counts.projects, report.counts.partners, report.input, report.out
+        report.counts.projects,
+        report.counts.partners,
+        crate::output::shown(&report.input),
+        crate::output::shown(&report.out)
     ));
     let hw = &report.help_wanted;
     out.push_str(&format!(
@@ -372,7 +466,7 @@ fn human(report: &Report<'_>, input: &[u8]) -> String {
         files_with(Action::Skipped)
     ));
     for f in report.files.iter().filter(|f| f.action == Action::Skipped) {
-        out.push_str(&format!("    skipped {}\n", f.path));
+        out.push_str(&format!("    skipped {}\n", crate::output::shown(&f.path)));
     }
     out.push_str(&format!(
         "  errors: {}, warnings: {}, infos: {}\n",

@@ -179,13 +179,20 @@ fn human_verdict(v: &Verdict, policy: &Policy, colour: bool) -> String {
             digifarm_core::Severity::Info => "1;34",
         };
         let head = format!("{}[{}]", f.severity, f.code);
-        let _ = writeln!(out, "{}: {}", paint.wrap(colour_code, &head), f.message);
+        let _ = writeln!(
+            out,
+            "{}: {}",
+            paint.wrap(colour_code, &head),
+            crate::output::shown(&f.message)
+        );
         if let Some(span) = &f.span {
             let before = v.input.get(..span.start).unwrap_or_default();
             let inside = v.input.get(span.clone()).unwrap_or_default();
-            let pad = before.chars().count();
-            let width = inside.chars().count().max(1);
-            let _ = writeln!(out, "  | {}", v.input);
+            // The input is escaped (it may hold control characters); the carets follow.
+            let esc = crate::output::shown;
+            let pad = esc(before).chars().count();
+            let width = esc(inside).chars().count().max(1);
+            let _ = writeln!(out, "  | {}", esc(&v.input));
             let carets = "^".repeat(width);
             let _ = writeln!(
                 out,
@@ -206,7 +213,12 @@ fn human_verdict(v: &Verdict, policy: &Policy, colour: bool) -> String {
     } else {
         paint.wrap("1;31", "invalid")
     };
-    let _ = writeln!(out, "{status}: {shown} (policy {})", policy.kind.as_str());
+    let _ = writeln!(
+        out,
+        "{status}: {} (policy {})",
+        crate::output::shown(shown),
+        policy.kind.as_str()
+    );
     out
 }
 

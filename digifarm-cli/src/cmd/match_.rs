@@ -1,4 +1,5 @@
-//! `digifarm match <CATALOG>`: who can help which project, and the best global assignment.
+//! `digifarm match <CATALOG>`: who can help which project, and the best global assignment;
+//! with `--assign --write`, the assignment recorded as `suggested` support entries.
 //!
 //! Matching never runs on invalid data: the catalog is loaded and validated first, and any
 //! error ends the command with exit code 1 and the diagnostics. Scorer plugins (listed in
@@ -10,8 +11,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
-use digifarm_core::matching::{Assignment, Explanation, MatchInput, Matcher, NeedId, Ranked};
+use digifarm_core::catalog::write::{CatalogLock, WriteError};
+use digifarm_core::matching::{
+    Assignment, Exclusion, Explanation, MatchInput, Matcher, NeedId, Ranked,
+};
 use digifarm_core::model::{CityConfig, DEFAULT_PLUGIN_WEIGHT, Partner, Project, SupportOffer};
+use digifarm_core::workflow;
 use digifarm_core::{Code, Diagnostic, Severity};
 use serde::Serialize;
 
@@ -53,6 +58,26 @@ pub struct Args {
     /// Weight of each --plugin scorer's score next to [matching.weights].
     #[arg(long, value_name = "W", default_value_t = DEFAULT_PLUGIN_WEIGHT, value_parser = parse_weight)]
     pub plugin_weight: f64,
+    /// With --assign: write each assigned pair (in the --project/--offer scope) as a
+    /// `suggested` support entry into its project's file; needs that already have support
+    /// are never touched.
+    #[arg(long, requires = "assign")]
+    pub write: bool,
+    /// With --write: show the change to each file as a diff and write nothing.
+    #[arg(long, requires = "write")]
+    pub dry_run: bool,
+    /// With --write: who records the suggestions (default: `digifarm match`).
+    #[arg(long, value_name = "NAME", requires = "write")]
+    pub by: Option<String>,
+}
+
+/// The catalog on disk, for `--write`: the files to rewrite and the lock held while doing it
+/// (none for a dry run).
+pub struct Disk {
+    /// The catalog as loaded under the lock.
+    pub catalog: digifarm_core::catalog::Catalog,
+    /// The catalog's lock.
+    pub lock: Option<CatalogLock>,
 }
 
 fn parse_weight(s: &str) -> Result<f64, String> {
@@ -85,41 +110,75 @@ pub struct LoadedCatalog {
     pub root: PathBuf,
     /// Every finding of loading and validation.
     pub diagnostics: Vec<Diagnostic>,
+    /// Each project's health level from the stored forge data (raises urgency).
+    pub health: Vec<Option<digifarm_core::health::Level>>,
 }
 
 /// Loads and validates the catalog at `path`. Errors are I/O or usage problems (exit 2);
-/// findings go into the diagnostics.
-///
-/// The catalog loader lives on the main branch (`digifarm_core::validate::validate_path`);
-/// this branch does not have it yet, so loading reports that. Everything after loading is
-/// implemented and tested through [`execute`].
-fn load(path: &std::path::Path, today: NaiveDate) -> Result<LoadedCatalog, CliError> {
+/// findings go into the diagnostics. With `keep`, the loaded catalog itself is returned as
+/// well (for rewriting its files).
+fn load(
+    path: &std::path::Path,
+    today: NaiveDate,
+    keep: bool,
+) -> Result<(LoadedCatalog, Option<digifarm_core::catalog::Catalog>), CliError> {
     let options = digifarm_core::catalog::LoadOptions::default();
     let (catalog, report) = digifarm_core::validate::validate_path(path, &options, today)
         .map_err(|e| CliError(e.to_string()))?;
+    let kept = keep.then(|| catalog.clone());
     let config_file = catalog.config_file_path();
+    let health = digifarm_core::health::levels(&catalog, today);
     let root = catalog.root.clone().unwrap_or_else(|| {
         path.parent()
             .map_or_else(|| PathBuf::from("."), std::path::Path::to_path_buf)
     });
-    Ok(LoadedCatalog {
-        projects: catalog.projects,
-        partners: catalog.partners,
-        offers: catalog.offers,
-        config: catalog.config,
-        config_file,
-        root,
-        diagnostics: report.diagnostics,
-    })
+    Ok((
+        LoadedCatalog {
+            projects: catalog.projects,
+            partners: catalog.partners,
+            offers: catalog.offers,
+            config: catalog.config,
+            config_file,
+            root,
+            diagnostics: report.diagnostics,
+            health,
+        },
+        kept,
+    ))
 }
 
 pub fn run(args: Args) -> CmdResult {
     let today = args
         .today
         .unwrap_or_else(|| chrono::Local::now().date_naive());
-    let loaded = load(&args.catalog, today)?;
-    let outcome = execute(&args, &loaded, today)?;
-    output::stdout(&outcome.text)?;
+    let disk;
+    let loaded = if args.write {
+        if !args.catalog.is_dir() {
+            return Err(CliError(format!(
+                "{}: --write needs a catalog directory",
+                args.catalog.display()
+            )));
+        }
+        // The lock first, then the catalog as it is now: suggestions are computed on the
+        // support every earlier command recorded.
+        let lock = if args.dry_run {
+            None
+        } else {
+            Some(CatalogLock::acquire(&args.catalog)?)
+        };
+        let (loaded, catalog) = load(&args.catalog, today, true)?;
+        disk = catalog.map(|catalog| Disk { catalog, lock });
+        loaded
+    } else {
+        disk = None;
+        load(&args.catalog, today, false)?.0
+    };
+    let outcome = execute(&args, &loaded, today, disk.as_ref())?;
+    if let Some(message) = &outcome.error {
+        output::error_line(&CliError(message.clone()));
+    } else {
+        output::stdout(&outcome.text)?;
+    }
     Ok(outcome.code)
 }
 
@@ -130,6 +189,8 @@ pub struct Outcome {
     pub text: String,
     /// The exit code.
     pub code: ExitCode,
+    /// A failed write: the one line for stderr (stdout then stays empty).
+    pub error: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -145,6 +206,9 @@ struct JsonRanking<'a> {
     project: &'a str,
     need: usize,
     offers: Vec<JsonOffer<'a>>,
+    /// With --explain: admissible offers scoring below the minimum score.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    below_minimum: Vec<JsonOffer<'a>>,
 }
 
 #[derive(Serialize)]
@@ -159,6 +223,33 @@ struct JsonPair<'a> {
 struct JsonNeed<'a> {
     project: &'a str,
     need: usize,
+    /// Why no offer can serve the need, per offer of its kind (empty when some offer could).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    reasons: Vec<JsonReason<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonReason<'a> {
+    offer: &'a str,
+    /// The excluding constraint, or `min-score`.
+    constraint: &'static str,
+    reason: String,
+}
+
+#[derive(Serialize)]
+struct JsonWritten<'a> {
+    project: &'a str,
+    need: usize,
+    offer: &'a str,
+    partner: &'a str,
+    score: f64,
+    file: String,
+}
+
+#[derive(Serialize)]
+struct JsonDiff {
+    file: String,
+    diff: String,
 }
 
 #[derive(Serialize)]
@@ -171,6 +262,15 @@ struct JsonReport<'a> {
     unmatched: Vec<JsonNeed<'a>>,
     /// Errors that stopped matching (empty when it ran).
     diagnostics: Vec<Diagnostic>,
+    /// Pairs scoring below this are not proposed.
+    min_score: Option<f64>,
+    /// With --write: the suggested support entries written (or, with --dry-run, that would
+    /// be).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    written: Option<Vec<JsonWritten<'a>>>,
+    /// With --dry-run: the change to each file, as a unified diff.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    diffs: Option<Vec<JsonDiff>>,
 }
 
 impl JsonReport<'_> {
@@ -182,6 +282,9 @@ impl JsonReport<'_> {
             total_score: None,
             unmatched: Vec::new(),
             diagnostics,
+            min_score: None,
+            written: None,
+            diffs: None,
         }
     }
 }
@@ -219,7 +322,13 @@ fn render_diagnostics(diagnostics: &[Diagnostic]) -> String {
 
 /// Runs matching on a loaded catalog and renders the result; exit 1 when the catalog has
 /// errors (matching does not run), 2 (an `Err`) for an unknown `--project` or `--offer`.
-pub fn execute(args: &Args, loaded: &LoadedCatalog, today: NaiveDate) -> Result<Outcome, CliError> {
+/// With `--write`, `disk` is the catalog whose project files get the suggestions.
+pub fn execute(
+    args: &Args,
+    loaded: &LoadedCatalog,
+    today: NaiveDate,
+    disk: Option<&Disk>,
+) -> Result<Outcome, CliError> {
     let findings = |diagnostics: Vec<Diagnostic>| -> Result<Outcome, CliError> {
         let text = match args.format {
             Format::Json => json_text(&JsonReport::empty(diagnostics))?,
@@ -228,6 +337,7 @@ pub fn execute(args: &Args, loaded: &LoadedCatalog, today: NaiveDate) -> Result<
         Ok(Outcome {
             text,
             code: ExitCode::from(1),
+            error: None,
         })
     };
     let errors: Vec<Diagnostic> = loaded
@@ -239,13 +349,14 @@ pub fn execute(args: &Args, loaded: &LoadedCatalog, today: NaiveDate) -> Result<
     if !errors.is_empty() {
         return findings(errors);
     }
-    let mut matcher = match Matcher::new(MatchInput {
+    let input = MatchInput {
         projects: &loaded.projects,
         partners: &loaded.partners,
         offers: &loaded.offers,
         config: &loaded.config,
         today,
-    }) {
+    };
+    let mut matcher = match Matcher::with_health(input, &loaded.health) {
         Ok(m) => m,
         Err(e) => return findings(vec![e.to_diagnostic(&loaded.config_file)]),
     };
@@ -275,7 +386,7 @@ pub fn execute(args: &Args, loaded: &LoadedCatalog, today: NaiveDate) -> Result<
         Ok(runs) => runs,
         Err(failed) => return findings(failed),
     };
-    let view = View {
+    let mut view = View {
         args,
         loaded,
         matcher: &matcher,
@@ -283,7 +394,21 @@ pub fn execute(args: &Args, loaded: &LoadedCatalog, today: NaiveDate) -> Result<
         project,
         offer,
         k: args.top as usize,
+        assignment: args.assign.then(|| matcher.assign()),
+        written: None,
     };
+    if args.write {
+        match view.write(today, disk)? {
+            Ok(written) => view.written = Some(written),
+            Err((message, code)) => {
+                return Ok(Outcome {
+                    text: String::new(),
+                    code,
+                    error: Some(message),
+                });
+            }
+        }
+    }
     let text = match args.format {
         Format::Json => json_text(&view.json())?,
         Format::Human => view.human(today),
@@ -291,7 +416,16 @@ pub fn execute(args: &Args, loaded: &LoadedCatalog, today: NaiveDate) -> Result<
     Ok(Outcome {
         text,
         code: ExitCode::SUCCESS,
+        error: None,
     })
+}
+
+/// What `--write` wrote (or, with `--dry-run`, would write).
+struct Written {
+    /// Each suggestion with the file it went into.
+    entries: Vec<(workflow::Suggested, String)>,
+    /// With `--dry-run`: each file's change as a unified diff.
+    diffs: Option<Vec<(String, String)>>,
 }
 
 struct View<'v, 'a> {
@@ -302,6 +436,10 @@ struct View<'v, 'a> {
     project: Option<usize>,
     offer: Option<usize>,
     k: usize,
+    /// The optimal assignment, with --assign.
+    assignment: Option<Assignment>,
+    /// With --write: what was written.
+    written: Option<Written>,
 }
 
 impl View<'_, '_> {
@@ -339,8 +477,171 @@ impl View<'_, '_> {
         }
     }
 
-    fn assignment(&self) -> Option<Assignment> {
-        self.args.assign.then(|| self.matcher.assign())
+    fn assignment(&self) -> Option<&Assignment> {
+        self.assignment.as_ref()
+    }
+
+    /// Writes the assigned pairs in scope as `suggested` support entries (all files or
+    /// none), or with `--dry-run` renders the change as diffs. `Err` for a usage problem
+    /// (exit 2); `Ok(Err((message, code)))` when the write itself failed (nothing written).
+    #[allow(clippy::type_complexity)]
+    fn write(
+        &self,
+        today: NaiveDate,
+        disk: Option<&Disk>,
+    ) -> Result<Result<Written, (String, ExitCode)>, CliError> {
+        let disk = disk.ok_or_else(|| CliError("--write needs a catalog directory".into()))?;
+        let pairs: Vec<(usize, usize, usize, f64)> = self
+            .assignment()
+            .map(|a| {
+                a.pairs
+                    .iter()
+                    .filter(|r| self.pair_in_scope(r))
+                    .map(|r| (r.need.project, r.need.need, r.offer, r.score))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let by = self.args.by.as_deref().unwrap_or("digifarm match");
+        if by.trim().is_empty() {
+            return Err(CliError("--by needs a name".into()));
+        }
+        let (changed, suggested) = workflow::suggest(
+            &self.loaded.projects,
+            &self.loaded.offers,
+            &pairs,
+            by,
+            today,
+        );
+        let mut files: Vec<(usize, String)> = Vec::new();
+        let mut diffs = Vec::new();
+        for (index, project) in &changed {
+            let (path, new) = disk.catalog.render_project(*index, project)?;
+            let file = path.display().to_string();
+            if self.args.dry_run {
+                let old = disk.catalog.project_source_text(*index).unwrap_or_default();
+                let diff = similar::TextDiff::from_lines(old, new.as_str())
+                    .unified_diff()
+                    .context_radius(3)
+                    .header(&file, &file)
+                    .to_string();
+                diffs.push((file.clone(), diff));
+            }
+            files.push((*index, file));
+        }
+        if !self.args.dry_run {
+            let lock = disk
+                .lock
+                .as_ref()
+                .ok_or_else(|| CliError("the catalog is not locked".into()))?;
+            let changes: Vec<(usize, &Project)> = changed.iter().map(|(i, p)| (*i, p)).collect();
+            if let Err(e) = disk.catalog.rewrite_projects(lock, &changes) {
+                let code = if matches!(e, WriteError::Changed { .. }) {
+                    1
+                } else {
+                    2
+                };
+                return Ok(Err((e.to_string(), ExitCode::from(code))));
+            }
+        }
+        let file_of = |p: usize| {
+            files
+                .iter()
+                .find(|(i, _)| *i == p)
+                .map_or_else(String::new, |(_, f)| f.clone())
+        };
+        Ok(Ok(Written {
+            entries: suggested
+                .into_iter()
+                .map(|s| {
+                    let f = file_of(s.project);
+                    (s, f)
+                })
+                .collect(),
+            diffs: self.args.dry_run.then_some(diffs),
+        }))
+    }
+
+    /// Why no offer can serve `need`, per offer of its kind: the constraint that excludes it
+    /// (with its figures), or its score below the minimum; offers of other kinds are counted
+    /// per kind. `None` when some offer could serve the need.
+    #[allow(clippy::type_complexity)]
+    fn reasons(
+        &self,
+        need: NeedId,
+    ) -> Option<(Vec<(usize, &'static str, String)>, Vec<(String, usize)>)> {
+        let mut reasons = Vec::new();
+        let mut other_kinds: std::collections::BTreeMap<String, usize> = Default::default();
+        for o in 0..self.loaded.offers.len() {
+            match self.matcher.check(need, o) {
+                Some(Err(Exclusion::Kind { offer, .. })) => {
+                    *other_kinds.entry(offer).or_default() += 1
+                }
+                Some(Err(e)) => reasons.push((o, e.constraint(), e.to_string())),
+                Some(Ok(())) => match self.matcher.score(need, o) {
+                    Some(score) if self.matcher.below_minimum(score) => reasons.push((
+                        o,
+                        "min-score",
+                        format!(
+                            "scores {score:.3}, below the minimum score {:.2}",
+                            self.matcher.min_score()
+                        ),
+                    )),
+                    // An offer that could serve the need: there is no "why not".
+                    _ => return None,
+                },
+                None => {}
+            }
+        }
+        Some((reasons, other_kinds.into_iter().collect()))
+    }
+
+    /// The human lines for [`View::reasons`], indented, at most ten offers.
+    fn reason_lines(&self, out: &mut String, need: NeedId, indent: &str) {
+        const SHOWN: usize = 10;
+        let Some((reasons, other_kinds)) = self.reasons(need) else {
+            return;
+        };
+        if reasons.is_empty() && other_kinds.is_empty() {
+            let _ = writeln!(out, "{indent}the catalog has no offers");
+            return;
+        }
+        for (o, constraint, why) in reasons.iter().take(SHOWN) {
+            let _ = writeln!(
+                out,
+                "{indent}{} ({}) [{constraint}]: {why}",
+                self.offer_id(*o),
+                self.partner_name(*o)
+            );
+        }
+        if reasons.len() > SHOWN {
+            let _ = writeln!(out, "{indent}… and {} more offers", reasons.len() - SHOWN);
+        }
+        if !other_kinds.is_empty() {
+            let total: usize = other_kinds.iter().map(|(_, n)| n).sum();
+            let kinds: Vec<String> = other_kinds
+                .iter()
+                .map(|(k, n)| format!("{k} {n}"))
+                .collect();
+            let _ = writeln!(
+                out,
+                "{indent}{total} offer{} of other kinds ({})",
+                if total == 1 { "" } else { "s" },
+                kinds.join(", ")
+            );
+        }
+    }
+
+    fn json_reasons(&self, need: NeedId) -> Vec<JsonReason<'_>> {
+        self.reasons(need)
+            .map(|r| r.0)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(o, constraint, reason)| JsonReason {
+                offer: self.offer_id(o),
+                constraint,
+                reason,
+            })
+            .collect()
     }
 
     fn pair_in_scope(&self, r: &Ranked) -> bool {
@@ -365,13 +666,16 @@ impl View<'_, '_> {
             .map_or("", |o| o.partner.as_str())
     }
 
-    fn partner_name(&self, offer: usize) -> &str {
+    /// The partner's name, escaped for one line of human output.
+    fn partner_name(&self, offer: usize) -> std::borrow::Cow<'_, str> {
         let id = self.partner_id(offer);
-        self.loaded
-            .partners
-            .iter()
-            .find(|p| p.id == id)
-            .map_or(id, |p| p.name.as_str())
+        crate::output::shown(
+            self.loaded
+                .partners
+                .iter()
+                .find(|p| p.id == id)
+                .map_or(id, |p| p.name.as_str()),
+        )
     }
 
     fn json(&self) -> JsonReport<'_> {
@@ -381,21 +685,51 @@ impl View<'_, '_> {
             .map(|(need, offers)| JsonRanking {
                 project: self.project_id(need),
                 need: need.need,
-                offers: offers
-                    .iter()
-                    .map(|r| JsonOffer {
-                        offer: self.offer_id(r.offer),
-                        partner: self.partner_id(r.offer),
-                        score: r.score,
-                        explanation: self.matcher.explain(r.need, r.offer).and_then(Result::ok),
-                    })
-                    .collect(),
+                offers: offers.iter().map(|r| self.json_offer(r)).collect(),
+                below_minimum: if self.args.explain && self.offer.is_none() {
+                    self.matcher
+                        .below_minimum_offers(need, self.k)
+                        .iter()
+                        .map(|r| self.json_offer(r))
+                        .collect()
+                } else {
+                    Vec::new()
+                },
             })
             .collect::<Vec<_>>();
         let need = |n: NeedId| JsonNeed {
             project: self.project_id(n),
             need: n.need,
+            reasons: self.json_reasons(n),
         };
+        let written = self.written.as_ref().map(|w| {
+            w.entries
+                .iter()
+                .map(|(s, file)| JsonWritten {
+                    project: self.project_id(NeedId {
+                        project: s.project,
+                        need: s.need,
+                    }),
+                    need: s.need,
+                    offer: self.offer_id(s.offer),
+                    partner: self.partner_id(s.offer),
+                    score: s.score,
+                    file: file.clone(),
+                })
+                .collect()
+        });
+        let diffs = self
+            .written
+            .as_ref()
+            .and_then(|w| w.diffs.as_ref())
+            .map(|d| {
+                d.iter()
+                    .map(|(file, diff)| JsonDiff {
+                        file: file.clone(),
+                        diff: diff.clone(),
+                    })
+                    .collect()
+            });
         match self.assignment() {
             Some(a) => JsonReport {
                 plugins: self.plugins.clone(),
@@ -420,6 +754,9 @@ impl View<'_, '_> {
                     .map(|n| need(*n))
                     .collect(),
                 diagnostics: Vec::new(),
+                min_score: Some(self.matcher.min_score()),
+                written,
+                diffs,
             },
             None => {
                 // Without --assign: the open needs no offer can serve at all.
@@ -437,8 +774,20 @@ impl View<'_, '_> {
                     total_score: None,
                     unmatched,
                     diagnostics: Vec::new(),
+                    min_score: Some(self.matcher.min_score()),
+                    written,
+                    diffs,
                 }
             }
+        }
+    }
+
+    fn json_offer(&self, r: &Ranked) -> JsonOffer<'_> {
+        JsonOffer {
+            offer: self.offer_id(r.offer),
+            partner: self.partner_id(r.offer),
+            score: r.score,
+            explanation: self.matcher.explain(r.need, r.offer).and_then(Result::ok),
         }
     }
 
@@ -485,28 +834,11 @@ impl View<'_, '_> {
         }
     }
 
-    /// For a need with no admissible offer: how many offers each constraint excluded.
-    fn exclusion_summary(&self, need: NeedId) -> String {
-        let mut counts: std::collections::BTreeMap<&'static str, usize> = Default::default();
-        for o in 0..self.loaded.offers.len() {
-            if let Some(Err(e)) = self.matcher.check(need, o) {
-                *counts.entry(e.constraint()).or_default() += 1;
-            }
-        }
-        if counts.is_empty() {
-            return "the catalog has no offers".to_owned();
-        }
-        counts
-            .iter()
-            .map(|(c, n)| format!("{n} excluded by {c}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    }
-
     fn human(&self, today: NaiveDate) -> String {
         let mut out = String::new();
         let city = &self.loaded.config.city;
-        let city_name = match (&city.ags, city.name.as_str()) {
+        let name = crate::output::shown(&city.name);
+        let city_name = match (&city.ags, name.as_ref()) {
             (Some(ags), "") => ags.clone(),
             (Some(ags), name) => format!("{name} ({ags})"),
             (None, "") => "the city".to_owned(),
@@ -591,7 +923,18 @@ impl View<'_, '_> {
                 }
                 for n in left {
                     let _ = writeln!(out, "  {}", self.need_label(*n));
+                    if self.reasons(*n).is_none() {
+                        let _ = writeln!(
+                            out,
+                            "    its admissible offers do more good for other needs (see the ranking without --assign)"
+                        );
+                    } else {
+                        self.reason_lines(&mut out, *n, "    ");
+                    }
                 }
+            }
+            if let Some(w) = &self.written {
+                self.written_lines(&mut out, w);
             }
             return out;
         }
@@ -632,11 +975,8 @@ impl View<'_, '_> {
                 for (need, offers) in self.rankings() {
                     let _ = writeln!(out, "\n{}", self.need_label(need));
                     if offers.is_empty() {
-                        let _ = writeln!(
-                            out,
-                            "  no admissible offer ({})",
-                            self.exclusion_summary(need)
-                        );
+                        let _ = writeln!(out, "  no admissible offer:");
+                        self.reason_lines(&mut out, need, "    ");
                     }
                     for (i, r) in offers.iter().enumerate() {
                         let _ = writeln!(
@@ -651,10 +991,86 @@ impl View<'_, '_> {
                             self.explain_lines(&mut out, r.need, r.offer, "        ");
                         }
                     }
+                    if self.args.explain {
+                        let weak = self.matcher.below_minimum_offers(need, self.k);
+                        if !weak.is_empty() {
+                            let _ = writeln!(
+                                out,
+                                "  below the minimum score {:.2} (not proposed):",
+                                self.matcher.min_score()
+                            );
+                        }
+                        for r in weak {
+                            let _ = writeln!(
+                                out,
+                                "  –  {:.3}  {} ({})",
+                                r.score,
+                                self.offer_id(r.offer),
+                                self.partner_name(r.offer)
+                            );
+                            self.explain_lines(&mut out, r.need, r.offer, "        ");
+                        }
+                    }
                 }
             }
         }
         out
+    }
+
+    /// The human report of `--write`: each suggestion written and where, or with
+    /// `--dry-run` the diffs.
+    fn written_lines(&self, out: &mut String, w: &Written) {
+        let files: std::collections::BTreeSet<&str> =
+            w.entries.iter().map(|(_, f)| f.as_str()).collect();
+        let n = w.entries.len();
+        let s = |n: usize| if n == 1 { "" } else { "s" };
+        if n == 0 {
+            let _ = writeln!(
+                out,
+                "\nNothing to write: no assigned pair{} for a need without support",
+                scope_note(self)
+            );
+            return;
+        }
+        let _ = writeln!(
+            out,
+            "\n{} {n} suggested support entr{} into {} project file{}:",
+            if w.diffs.is_some() {
+                "Dry run: --write would write"
+            } else {
+                "Wrote"
+            },
+            if n == 1 { "y" } else { "ies" },
+            files.len(),
+            s(files.len())
+        );
+        for (sg, file) in &w.entries {
+            let _ = writeln!(
+                out,
+                "  {}  ←  {} ({}), suggested: {file}",
+                self.need_label(NeedId {
+                    project: sg.project,
+                    need: sg.need,
+                }),
+                self.offer_id(sg.offer),
+                self.partner_name(sg.offer)
+            );
+        }
+        match &w.diffs {
+            Some(diffs) => {
+                for (_, diff) in diffs {
+                    out.push('\n');
+                    out.push_str(diff);
+                }
+                let _ = writeln!(out, "\nNothing was written (--dry-run).");
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "When a partner agrees: digifarm support <CATALOG> <PROJECT> --need <N> --partner <PARTNER> --agree --by <NAME> --reason <TEXT>"
+                );
+            }
+        }
     }
 }
 
@@ -703,6 +1119,7 @@ mod tests {
             config: cat.config,
             config_file: "digifarm.toml".into(),
             root: PathBuf::new(),
+            health: Vec::new(),
             diagnostics: Vec::new(),
         }
     }
@@ -710,7 +1127,7 @@ mod tests {
     fn json(extra: &[&str], l: &LoadedCatalog) -> (serde_json::Value, ExitCode) {
         let mut a = vec!["--format", "json"];
         a.extend_from_slice(extra);
-        let out = execute(&args(&a), l, synth::REFERENCE_DATE).unwrap();
+        let out = execute(&args(&a), l, synth::REFERENCE_DATE, None).unwrap();
         (serde_json::from_str(&out.text).unwrap(), out.code)
     }
 
@@ -765,8 +1182,16 @@ mod tests {
     #[test]
     fn unknown_ids_are_usage_errors() {
         let l = loaded();
-        assert!(execute(&args(&["--project", "nope"]), &l, synth::REFERENCE_DATE).is_err());
-        assert!(execute(&args(&["--offer", "nope"]), &l, synth::REFERENCE_DATE).is_err());
+        assert!(
+            execute(
+                &args(&["--project", "nope"]),
+                &l,
+                synth::REFERENCE_DATE,
+                None
+            )
+            .is_err()
+        );
+        assert!(execute(&args(&["--offer", "nope"]), &l, synth::REFERENCE_DATE, None).is_err());
     }
 
     #[test]
@@ -778,7 +1203,7 @@ mod tests {
             "/needs/0/supported_by/0/partner",
             "partner `ghost` does not exist",
         ));
-        let out = execute(&args(&["--assign"]), &l, synth::REFERENCE_DATE).unwrap();
+        let out = execute(&args(&["--assign"]), &l, synth::REFERENCE_DATE, None).unwrap();
         assert_eq!(out.code, ExitCode::from(1));
         assert!(out.text.contains("dangling-reference"));
         assert!(out.text.contains("matching did not run"));
@@ -792,7 +1217,7 @@ mod tests {
     fn bad_weights_are_a_diagnostic_with_exit_1() {
         let mut l = loaded();
         l.config.matching.weights.skills = f64::NAN;
-        let out = execute(&args(&[]), &l, synth::REFERENCE_DATE).unwrap();
+        let out = execute(&args(&[]), &l, synth::REFERENCE_DATE, None).unwrap();
         assert_eq!(out.code, ExitCode::from(1));
         assert!(out.text.contains("invalid-number"), "{}", out.text);
         assert!(out.text.contains("/matching/weights/skills"));
@@ -801,7 +1226,13 @@ mod tests {
     #[test]
     fn human_output_explains_and_says_why_not() {
         let l = loaded();
-        let out = execute(&args(&["--assign", "--explain"]), &l, synth::REFERENCE_DATE).unwrap();
+        let out = execute(
+            &args(&["--assign", "--explain"]),
+            &l,
+            synth::REFERENCE_DATE,
+            None,
+        )
+        .unwrap();
         assert!(out.text.contains("Optimal assignment:"), "{}", out.text);
         assert!(out.text.contains("urgency"));
         assert!(out.text.contains("Left open"));
@@ -811,6 +1242,7 @@ mod tests {
             &args(&["--project", &pid, "--offer", &oid, "--explain"]),
             &l,
             synth::REFERENCE_DATE,
+            None,
         )
         .unwrap();
         assert!(
@@ -829,7 +1261,7 @@ mod tests {
         let (v, code) = json(&["--assign"], &l);
         assert_eq!(code, ExitCode::SUCCESS);
         assert_eq!(v["total_score"], 0.0);
-        let out = execute(&args(&[]), &l, synth::REFERENCE_DATE).unwrap();
+        let out = execute(&args(&[]), &l, synth::REFERENCE_DATE, None).unwrap();
         assert!(out.text.contains("0 open needs"));
     }
 

@@ -26,7 +26,6 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> CmdResult {
-    let out_canon = args.out.canonicalize().ok();
     let mut loaded: Vec<(String, Catalog)> = Vec::new();
     for path in &args.catalogs {
         if !path.is_dir() {
@@ -35,12 +34,7 @@ pub fn run(args: Args) -> CmdResult {
                 path.display()
             )));
         }
-        if out_canon.is_some() && path.canonicalize().ok() == out_canon {
-            return Err(CliError(format!(
-                "--out {} is one of the inputs; inputs are never modified",
-                args.out.display()
-            )));
-        }
+        catalog::overlap::check_output(path, &args.out).map_err(|e| CliError(e.to_string()))?;
         let l = catalog::load(path, &LoadOptions::default())?;
         if let Some(e) = l.diagnostics.iter().find(|d| d.is_error()) {
             return Err(CliError(format!(
@@ -58,7 +52,15 @@ pub fn run(args: Args) -> CmdResult {
     }
     let inputs: Vec<(String, &Catalog)> = loaded.iter().map(|(c, cat)| (c.clone(), cat)).collect();
     let merged = merge::merge(&inputs)?;
-    let written = catalog::write::write_collections(&args.out, &merged.catalog)?;
+    std::fs::create_dir_all(&args.out)
+        .map_err(|e| CliError(format!("cannot create {}: {e}", args.out.display())))?;
+    let lock = catalog::write::CatalogLock::acquire(&args.out)?;
+    let mut written = catalog::write::write_collections(&lock, &merged.catalog)?;
+    // The cities' image files, under their codes as the merged records name them.
+    for (i, (code, member)) in loaded.iter().enumerate() {
+        written.extend(catalog::assets::copy_into(member, code, i == 0, &args.out)?);
+    }
+    drop(lock);
     match args.format {
         Format::Json => output::json(&serde_json::json!({
             "codes": merged.codes,

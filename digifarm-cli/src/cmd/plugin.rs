@@ -74,11 +74,20 @@ struct InfoJson<'a> {
     world: Option<Kind>,
     host_api_version: &'static str,
     imports: &'a [String],
+    unknown_capabilities: &'a [&'a str],
 }
 
 fn info(wasm: &Path, format: Format) -> CmdResult {
     let info = host()?.inspect(wasm).map_err(|e| CliError(e.to_string()))?;
-    let ok = info.hash_matches && info.world == Some(info.manifest.kind);
+    // `validate` refuses a plugin that asks for a capability the host does not know.
+    let unknown: Vec<&str> = info
+        .manifest
+        .capabilities
+        .iter()
+        .map(String::as_str)
+        .filter(|c| digifarm_plugin_host::Capability::parse(c).is_none())
+        .collect();
+    let ok = info.hash_matches && info.world == Some(info.manifest.kind) && unknown.is_empty();
     match format {
         Format::Json => output::json(&InfoJson {
             manifest: &info.manifest,
@@ -88,6 +97,7 @@ fn info(wasm: &Path, format: Format) -> CmdResult {
             world: info.world,
             host_api_version: digifarm_plugin_host::API_VERSION,
             imports: &info.imports,
+            unknown_capabilities: &unknown,
         })?,
         Format::Human => {
             let m = &info.manifest;
@@ -129,11 +139,19 @@ fn info(wasm: &Path, format: Format) -> CmdResult {
                 }
             ));
             out.push_str(&format!(
-                "capabilities: {}\n",
+                "capabilities: {}{}\n",
                 if m.capabilities.is_empty() {
                     "none".to_owned()
                 } else {
                     m.capabilities.join(", ")
+                },
+                if unknown.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "  (UNKNOWN: {}; grantable are clocks, random, environment, and the plugin is refused)",
+                        unknown.join(", ")
+                    )
                 }
             ));
             let l = m.limits;
@@ -141,10 +159,12 @@ fn info(wasm: &Path, format: Format) -> CmdResult {
                 v.map_or_else(|| "host default".to_owned(), |v| format!("{v} {unit}"))
             };
             out.push_str(&format!(
-                "limits:       memory {}, timeout {}, output {}\n",
+                "limits:       memory {}, timeout {}, output {}, run {}, findings {}\n",
                 show(l.memory_mb, "MiB"),
                 show(l.timeout_ms, "ms"),
-                show(l.output_kb, "KiB")
+                show(l.output_kb, "KiB"),
+                show(l.run_timeout_ms, "ms"),
+                show(l.max_findings, "per run")
             ));
             out.push_str(&format!("imports:      {}\n", info.imports.join(", ")));
             output::stdout(&out)?;

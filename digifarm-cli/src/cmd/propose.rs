@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use digifarm_core::catalog::write::CatalogLock;
 use digifarm_core::catalog::{self, LoadOptions};
 use digifarm_core::workflow;
 use digifarm_core::{Diagnostic, validate};
@@ -50,21 +51,22 @@ pub fn run(args: Args) -> CmdResult {
         .from
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    // Under the catalog's lock: the id check and the new file see every earlier proposal.
+    let lock = CatalogLock::acquire(&args.catalog)?;
     let loaded = catalog::load(&args.catalog, &LoadOptions::default())?;
     let result = workflow::parse_proposal(&text, is_json, &file).and_then(|proposal| {
         workflow::propose(&proposal, &loaded.catalog, today, &file).map_err(|r| r.diagnostics)
     });
     let colour = output::use_colour();
-    let source_line = |f: &str, line: u32| {
-        if f == file {
-            render::nth_line(&text, line)
-        } else {
-            None
-        }
-    };
+    let lines = render::SourceLines::new([(file.as_str(), text.as_str())]);
+    let source_line = |f: &str, line: u32| lines.line(f, line);
     match result {
         Ok((project, warnings)) => {
-            let path = catalog::write::create_project(&args.catalog, &project)?;
+            let path = match catalog::write::create_project(&lock, &project) {
+                Ok(path) => path,
+                Err(e) => return output::write_failed(e),
+            };
+            drop(lock);
             match args.format {
                 Format::Json => output::json(&JsonReport {
                     accepted: true,

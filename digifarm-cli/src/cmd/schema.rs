@@ -8,7 +8,7 @@ use crate::output::{self, CliError, CmdResult};
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Which schema.
-    #[arg(value_parser = ["project", "partner", "offer", "config", "proposal"])]
+    #[arg(value_parser = ["project", "partner", "offer", "config", "proposal", "health"])]
     kind: String,
 }
 
@@ -17,6 +17,6 @@ pub fn run(args: Args) -> CmdResult {
     let schema = digifarm_core::schema::json_schema(kind);
     let mut text = serde_json::to_string_pretty(&schema).map_err(|e| CliError(e.to_string()))?;
     text.push('\n');
-    output::stdout(&text)?;
+    output::stdout_raw(&text)?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,10 +1,12 @@
-//! `digifarm stale <CATALOG>`: listings not reviewed within the city's threshold and projects
-//! paused or broken for too long: the same findings `digifarm validate` reports.
+//! `digifarm stale <CATALOG>`: listings not reviewed within the city's threshold, projects
+//! paused or broken for too long, support past its end, live support through expired offers
+//! and offers about to expire: the same findings `digifarm validate` reports.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use digifarm_core::catalog::{self, LoadOptions};
+use digifarm_core::model::RecordKind;
 use digifarm_core::{Code, validate};
 
 use crate::output::{self, CmdResult, Format};
@@ -41,24 +43,41 @@ pub fn run(args: Args) -> CmdResult {
         Format::Human => {
             let mut out = String::new();
             for f in &findings {
+                let record = match f.kind {
+                    RecordKind::Project => f.id.clone(),
+                    kind => format!("{kind} {}", f.id),
+                };
                 out.push_str(&format!(
                     "{:<40} {:<15} {}\n  {}:{}\n",
-                    f.project,
+                    record,
                     f.diagnostic.code,
-                    f.diagnostic.message,
-                    f.diagnostic.file,
+                    crate::output::shown(&f.diagnostic.message),
+                    crate::output::shown(&f.diagnostic.file),
                     f.diagnostic.line
                 ));
+            }
+            let cat = &loaded.catalog;
+            if !cat.health.files.is_empty() {
+                out.push_str(
+                    "health (from the stored forge data; `digifarm refresh` updates it):\n",
+                );
+                let verdicts = digifarm_core::health::verdicts(cat, today);
+                for (p, v) in cat.projects.iter().zip(&verdicts) {
+                    if v.observed.is_some() {
+                        out.push_str(&super::refresh::verdict_lines(&p.id, v, None));
+                    }
+                }
             }
             let n = findings
                 .iter()
                 .filter(|f| f.diagnostic.code != Code::NeverReviewed.as_str())
                 .count();
             out.push_str(&format!(
-                "{n} stale finding{} on {today} (review_days = {}, status_days = {}); `digifarm review <CATALOG> <ID> --confirm` marks a listing reviewed\n",
+                "{n} stale finding{} on {today} (review_days = {}, status_days = {}, offer_days = {}); `digifarm review <CATALOG> <ID> --confirm` marks a listing reviewed\n",
                 if n == 1 { "" } else { "s" },
                 loaded.catalog.config.staleness.review_days,
-                loaded.catalog.config.staleness.status_days
+                loaded.catalog.config.staleness.status_days,
+                loaded.catalog.config.staleness.offer_days
             ));
             output::stdout(&out)?;
         }

@@ -1,11 +1,14 @@
-//! `digifarm stats <CATALOG>`: figures for the programme's evaluation, as text, JSON or CSV,
-//! and optionally an SVG chart.
+//! `digifarm stats <CATALOG>`: figures for the programme's evaluation in the catalog's
+//! language, as text, JSON, CSV for Excel or a one-page HTML report, and optionally an SVG
+//! chart.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use digifarm_core::catalog::{self, LoadOptions};
-use digifarm_core::stats::{self, Count, Median, Stats};
+use digifarm_core::catalog::{self, Catalog, LoadOptions};
+use digifarm_core::export::CsvDialect;
+use digifarm_core::i18n::Lang;
+use digifarm_core::stats;
 use digifarm_core::validate;
 
 use crate::output::{self, CliError, CmdResult};
@@ -13,13 +16,25 @@ use crate::output::{self, CliError, CmdResult};
 /// Output format of `digifarm stats`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum StatsFormat {
-    /// For people.
+    /// For people, in the catalog's language.
     #[default]
     Human,
-    /// One JSON object.
+    /// One JSON object (names as in catalogs, with labels in the catalog's language).
     Json,
-    /// `section,name,value` rows.
+    /// One figure per row: section, name, value (see --csv-dialect).
     Csv,
+    /// A one-page report for A4 with the chart, for a council.
+    Html,
+}
+
+/// CSV flavour of `digifarm stats --format csv`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Dialect {
+    /// German Excel: `;`, UTF-8 byte order mark, CRLF, decimal commas.
+    #[default]
+    Excel,
+    /// RFC 4180: `,`, no byte order mark, decimal points.
+    Rfc4180,
 }
 
 /// Arguments of `digifarm stats`.
@@ -30,207 +45,135 @@ pub struct Args {
     /// Output format.
     #[arg(long, value_enum, default_value_t = StatsFormat::Human)]
     pub format: StatsFormat,
+    /// Write the output to this file (atomically) instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
     /// Count only projects that entered the programme on or after this date (YYYY-MM-DD).
     #[arg(long, value_parser = super::validate::parse_date)]
     pub since: Option<chrono::NaiveDate>,
-    /// Also draw coverage per kind and the pipeline into this SVG file.
+    /// Also draw needs per kind, coverage per quarter and the pipeline into this SVG file.
     #[arg(long, value_name = "FILE.svg")]
     pub chart: Option<PathBuf>,
-    /// Reference date for staleness (default: today), as YYYY-MM-DD.
+    /// The CSV flavour.
+    #[arg(long, value_enum, default_value_t = Dialect::Excel)]
+    pub csv_dialect: Dialect,
+    /// Language of the words (default: the catalog's default language; de or en).
+    #[arg(long, value_parser = parse_lang)]
+    pub lang: Option<Lang>,
+    /// Reference date for staleness and coverage (default: today), as YYYY-MM-DD.
     #[arg(long, value_parser = super::validate::parse_date)]
     pub today: Option<chrono::NaiveDate>,
 }
 
+fn parse_lang(s: &str) -> Result<Lang, String> {
+    Lang::ALL
+        .into_iter()
+        .find(|l| l.tag() == s)
+        .ok_or_else(|| format!("`{s}`: statistics are written in de or en"))
+}
+
+/// Refuses to write over a file the catalog was read from.
+fn refuse_catalog_file(catalog: &Catalog, path: &Path) -> Result<(), CliError> {
+    let canonical = |p: &Path| p.canonicalize().ok();
+    let target = canonical(path);
+    if target.is_some()
+        && catalog
+            .sources()
+            .iter()
+            .any(|src| canonical(Path::new(&src.path)) == target)
+    {
+        return Err(CliError(format!(
+            "{}: refusing to overwrite a catalog file",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
 pub fn run(args: Args) -> CmdResult {
     let today = args.today.unwrap_or_else(validate::today);
+    // The chart and the report are written outside the catalog, never over or into it.
+    for path in args.chart.iter().chain(&args.out) {
+        catalog::overlap::check_output(&args.catalog, path).map_err(|e| CliError(e.to_string()))?;
+    }
     let loaded = catalog::load(&args.catalog, &LoadOptions::default())?;
-    let s = stats::compute(&loaded.catalog, today, args.since);
+    let lang = args
+        .lang
+        .unwrap_or_else(|| Lang::from_tag(loaded.catalog.config.default_language()));
+    let s = stats::compute_in(&loaded.catalog, today, args.since, lang);
     if let Some(chart) = &args.chart {
-        let canonical = |p: &std::path::Path| p.canonicalize().ok();
-        if loaded.catalog.sources().iter().any(|src| {
-            canonical(std::path::Path::new(&src.path)) == canonical(chart)
-                && canonical(chart).is_some()
-        }) {
-            return Err(CliError(format!(
-                "{}: refusing to overwrite a catalog file",
-                chart.display()
-            )));
-        }
+        refuse_catalog_file(&loaded.catalog, chart)?;
         catalog::write::write_atomic(chart, stats::chart_svg(&s).as_bytes(), true)?;
     }
-    match args.format {
-        StatsFormat::Json => output::json(&s)?,
-        StatsFormat::Csv => output::stdout(&csv(&s))?,
-        StatsFormat::Human => output::stdout(&human(&s))?,
+    let text = match args.format {
+        StatsFormat::Json => {
+            let mut t = serde_json::to_string(&s).map_err(|e| CliError(e.to_string()))?;
+            t.push('\n');
+            t
+        }
+        StatsFormat::Csv => stats::csv(
+            &s,
+            match args.csv_dialect {
+                Dialect::Excel => CsvDialect::Excel,
+                Dialect::Rfc4180 => CsvDialect::Rfc4180,
+            },
+        ),
+        StatsFormat::Human => stats::human(&shown_stats(&s)),
+        StatsFormat::Html => stats::report_html(&s),
+    };
+    match &args.out {
+        Some(out) => {
+            refuse_catalog_file(&loaded.catalog, out)?;
+            catalog::write::write_atomic(out, text.as_bytes(), true)?;
+        }
+        // Human text is escaped for the terminal; the machine formats are written as they are
+        // (JSON escapes its own controls; CSV cells are quoted and guarded).
+        None if args.format == StatsFormat::Human => output::stdout(&text)?,
+        None => output::stdout_raw(&text)?,
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn list(counts: &[Count], all: bool) -> String {
-    let parts: Vec<String> = counts
-        .iter()
-        .filter(|c| all || c.count > 0)
-        .map(|c| format!("{} {}", c.name, c.count))
-        .collect();
-    if parts.is_empty() {
-        "none".to_owned()
-    } else {
-        parts.join(", ")
-    }
-}
-
-fn days(m: &Median) -> String {
-    match m.days {
-        Some(d) => format!(
-            "{d} days (over {} project{})",
-            m.projects,
-            if m.projects == 1 { "" } else { "s" }
-        ),
-        None => "no project has both dates".to_owned(),
-    }
-}
-
-fn percent(x: f64) -> String {
-    format!("{:.0} %", x * 100.0)
-}
-
-/// The human report.
-pub fn human(s: &Stats) -> String {
-    let mut out = String::new();
-    let city = if s.city.is_empty() {
-        "catalog"
-    } else {
-        &s.city
+/// The figures with every text from the catalog (city, category, need kind and partner names
+/// and kinds) escaped for a terminal: a newline or escape sequence in a catalog stays on its
+/// line and starts no control sequence.
+fn shown_stats(s: &stats::Stats) -> stats::Stats {
+    let text = |t: &str| output::shown(t).into_owned();
+    let counts = |c: &[stats::Count]| -> Vec<stats::Count> {
+        c.iter()
+            .map(|c| stats::Count {
+                name: text(&c.name),
+                label: text(&c.label),
+                ..c.clone()
+            })
+            .collect()
     };
-    out.push_str(&format!("{city}: programme statistics on {}", s.today));
-    if let Some(since) = s.since {
-        out.push_str(&format!(" (projects entered since {since})"));
+    stats::Stats {
+        city: text(&s.city),
+        by_lifecycle: counts(&s.by_lifecycle),
+        by_status: counts(&s.by_status),
+        by_category: counts(&s.by_category),
+        partners_by_kind: counts(&s.partners_by_kind),
+        offers_by_kind: counts(&s.offers_by_kind),
+        needs: s
+            .needs
+            .iter()
+            .map(|n| stats::Coverage {
+                kind: text(&n.kind),
+                label: text(&n.label),
+                ..n.clone()
+            })
+            .collect(),
+        support_by_partner: s
+            .support_by_partner
+            .iter()
+            .map(|p| stats::PartnerSupport {
+                partner: text(&p.partner),
+                name: text(&p.name),
+                kind: text(&p.kind),
+                ..p.clone()
+            })
+            .collect(),
+        ..s.clone()
     }
-    out.push('\n');
-    out.push_str(&format!("projects        {}\n", s.projects));
-    out.push_str(&format!(
-        "  lifecycle     {}\n",
-        list(&s.by_lifecycle, false)
-    ));
-    out.push_str(&format!("  status        {}\n", list(&s.by_status, false)));
-    out.push_str(&format!("  category      {}\n", list(&s.by_category, true)));
-    out.push_str("needs           open / supported / total (coverage)\n");
-    for c in &s.needs {
-        out.push_str(&format!(
-            "  {:<13} {} / {} / {} ({})\n",
-            c.kind,
-            c.open,
-            c.supported,
-            c.total,
-            percent(c.coverage)
-        ));
-    }
-    out.push_str(&format!(
-        "partners        {}\n",
-        list(&s.partners_by_kind, true)
-    ));
-    out.push_str(&format!(
-        "offers          {}\n",
-        list(&s.offers_by_kind, true)
-    ));
-    out.push_str(&format!(
-        "admission       {} admitted, {} rejected, {} pending; rate {}\n",
-        s.admission.admitted,
-        s.admission.rejected,
-        s.admission.pending,
-        s.admission.rate.map_or_else(|| "n/a".to_owned(), percent)
-    ));
-    out.push_str(&format!(
-        "median          proposal → admission: {}\n",
-        days(&s.proposal_to_admission)
-    ));
-    out.push_str(&format!(
-        "                admission → first support: {}\n",
-        days(&s.admission_to_first_support)
-    ));
-    out.push_str(&format!("stale           {}\n", s.stale));
-    out
-}
-
-fn csv_field(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
-}
-
-/// `section,name,value` rows, one figure per row.
-pub fn csv(s: &Stats) -> String {
-    let mut rows: Vec<(String, String, String)> =
-        vec![("projects".into(), "total".into(), s.projects.to_string())];
-    for (section, counts) in [
-        ("lifecycle", &s.by_lifecycle),
-        ("status", &s.by_status),
-        ("category", &s.by_category),
-        ("partners", &s.partners_by_kind),
-        ("offers", &s.offers_by_kind),
-    ] {
-        for c in counts {
-            rows.push((section.into(), c.name.clone(), c.count.to_string()));
-        }
-    }
-    for c in &s.needs {
-        rows.push(("needs-total".into(), c.kind.clone(), c.total.to_string()));
-        rows.push(("needs-open".into(), c.kind.clone(), c.open.to_string()));
-        rows.push((
-            "needs-supported".into(),
-            c.kind.clone(),
-            c.supported.to_string(),
-        ));
-        rows.push((
-            "needs-coverage".into(),
-            c.kind.clone(),
-            format!("{:.4}", c.coverage),
-        ));
-    }
-    let opt = |v: Option<f64>| v.map_or_else(String::new, |x| format!("{x}"));
-    rows.push((
-        "admission".into(),
-        "admitted".into(),
-        s.admission.admitted.to_string(),
-    ));
-    rows.push((
-        "admission".into(),
-        "rejected".into(),
-        s.admission.rejected.to_string(),
-    ));
-    rows.push((
-        "admission".into(),
-        "pending".into(),
-        s.admission.pending.to_string(),
-    ));
-    rows.push((
-        "admission".into(),
-        "rate".into(),
-        s.admission
-            .rate
-            .map_or_else(String::new, |r| format!("{r:.4}")),
-    ));
-    rows.push((
-        "median-days".into(),
-        "proposal-to-admission".into(),
-        opt(s.proposal_to_admission.days),
-    ));
-    rows.push((
-        "median-days".into(),
-        "admission-to-first-support".into(),
-        opt(s.admission_to_first_support.days),
-    ));
-    rows.push(("stale".into(), "projects".into(), s.stale.to_string()));
-    let mut out = String::from("section,name,value\n");
-    for (a, b, c) in rows {
-        out.push_str(&format!(
-            "{},{},{}\n",
-            csv_field(&a),
-            csv_field(&b),
-            csv_field(&c)
-        ));
-    }
-    out
 }

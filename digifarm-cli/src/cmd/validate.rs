@@ -99,14 +99,10 @@ pub fn run(args: Args) -> CmdResult {
 
 /// The human report: every diagnostic, then a summary line.
 pub(crate) fn render_human(report: &Report, sources: &[SourceFile], colour: bool) -> String {
+    let lines = render::SourceLines::of(sources);
     let mut out = render::diagnostics(
         &report.diagnostics,
-        |file, line| {
-            sources
-                .iter()
-                .find(|s| s.path == file)
-                .and_then(|s| render::nth_line(&s.text, line))
-        },
+        |file, line| lines.line(file, line),
         colour,
     );
     let (e, w, i) = (
@@ -144,16 +140,48 @@ fn crosscheck_checkouts(
     catalog: &digifarm_core::catalog::Catalog,
     dir: &std::path::Path,
 ) -> Vec<Diagnostic> {
+    use digifarm_core::catalog::confined::{EntryKind, Root};
     use digifarm_core::license;
     let mut out = Vec::new();
-    for (i, project) in catalog.projects.iter().enumerate() {
-        let checkout = dir.join(&project.id);
-        if !checkout.is_dir() {
-            continue;
+    // Licence files are read only where they resolve inside `dir`.
+    let root = match Root::open(dir) {
+        Ok(root) => root,
+        Err(e) => {
+            out.push(
+                Diagnostic::new(
+                    digifarm_core::Code::Io,
+                    dir.display().to_string(),
+                    "",
+                    format!("cannot read the checkouts directory: {e}"),
+                )
+                .with_severity(Severity::Warning),
+            );
+            return out;
         }
+    };
+    for (i, project) in catalog.projects.iter().enumerate() {
+        let relative = std::path::Path::new(&project.id);
         let (file, pointer) = catalog.record_location(digifarm_core::model::RecordKind::Project, i);
-        let finding = match license::detect_file(&checkout) {
+        let detected = match root.kind(relative) {
+            Ok(Some(EntryKind::Dir)) => license::detect_in(&root, relative),
+            Ok(_) => continue,
+            Err(e) => Err(license::DetectError {
+                message: e.to_string(),
+                source: None,
+                outside: e.code() == digifarm_core::Code::OutsideCatalog,
+            }),
+        };
+        let finding = match detected {
             Ok(detections) => license::crosscheck(&project.license, &detections),
+            Err(e) if e.outside => {
+                out.push(Diagnostic::new(
+                    digifarm_core::Code::OutsideCatalog,
+                    file,
+                    pointer,
+                    format!("the checkout's licence file {e}"),
+                ));
+                continue;
+            }
             Err(e) => {
                 out.push(
                     Diagnostic::new(digifarm_core::Code::Io, file, pointer, e.to_string())
@@ -173,10 +201,15 @@ fn crosscheck_checkouts(
     out
 }
 
-/// The report as a SARIF 2.1.0 log: one rule per code that occurs, one result per finding.
+/// The report as a SARIF 2.1.0 log.
 fn sarif(report: &Report) -> serde_json::Value {
+    sarif_of(&report.diagnostics)
+}
+
+/// Diagnostics as a SARIF 2.1.0 log: one rule per code that occurs, one result per finding.
+pub(crate) fn sarif_of(diagnostics: &[Diagnostic]) -> serde_json::Value {
     use serde_json::json;
-    let mut codes: Vec<&str> = report.diagnostics.iter().map(|d| d.code.as_ref()).collect();
+    let mut codes: Vec<&str> = diagnostics.iter().map(|d| d.code.as_ref()).collect();
     codes.sort_unstable();
     codes.dedup();
     let rules: Vec<serde_json::Value> = codes
@@ -189,8 +222,7 @@ fn sarif(report: &Report) -> serde_json::Value {
             json!({"id": code, "shortDescription": {"text": description}})
         })
         .collect();
-    let results: Vec<serde_json::Value> = report
-        .diagnostics
+    let results: Vec<serde_json::Value> = diagnostics
         .iter()
         .map(|d| {
             let level = match d.severity {

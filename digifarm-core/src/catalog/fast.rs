@@ -17,7 +17,10 @@ use super::RecordValue;
 
 /// Deserializes `text` as a record of `kind` if it is valid; `None` means "take the full path".
 pub(crate) fn accept(kind: RecordKind, text: &str) -> Option<RecordValue> {
-    if !shape_ok(text) {
+    // Characters that cannot be published (raw, or possibly behind a `\u` escape) are found
+    // by the full path.
+    if !shape_ok(text) || text.contains("\\u") || crate::charset::find_unpublishable(text).is_some()
+    {
         return None;
     }
     match kind {
@@ -38,7 +41,7 @@ pub(crate) fn accept(kind: RecordKind, text: &str) -> Option<RecordValue> {
 
 /// Fields whose value is a struct in the model: serde also accepts a struct written as a
 /// JSON array (its fields by position), which the schema rejects.
-const STRUCT_FIELDS: [&[u8]; 4] = [b"links", b"origin", b"deployment", b"capacity"];
+const STRUCT_FIELDS: [&[u8]; 5] = [b"links", b"origin", b"deployment", b"capacity", b"complete"];
 
 /// Fields whose value is a unit enum: serde also accepts `{"variant": null}`, which the
 /// schema rejects.
@@ -138,9 +141,18 @@ fn kind_tag(s: &str) -> bool {
             .all(|part| !part.is_empty() && part.bytes().all(|c| c.is_ascii_lowercase()))
 }
 
-/// `^https?://`
+/// `^https?://[^\s\x00-\x1F\x7F-\x9F]+$`
 fn http(s: &str) -> bool {
-    s.starts_with("http://") || s.starts_with("https://")
+    ["http://", "https://"].iter().any(|p| url_rest(s, p))
+}
+
+/// `s` is `prefix` followed by one or more characters that are neither white space nor
+/// control characters. Only printable ASCII is accepted here (a subset: the schema's `\s`
+/// also holds characters such as U+FEFF that Rust does not call white space); any other
+/// link takes the full path.
+fn url_rest(s: &str, prefix: &str) -> bool {
+    s.strip_prefix(prefix)
+        .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_graphic()))
 }
 
 /// `^[a-z]{2}(-[A-Z]{2})?$`
@@ -190,7 +202,7 @@ fn links_ok(l: &Links) -> bool {
         && l.info.as_deref().is_none_or(http)
         && l.source
             .as_deref()
-            .is_none_or(|s| http(s) || s.starts_with("git://") || s.starts_with("ssh://"))
+            .is_none_or(|s| http(s) || url_rest(s, "git://") || url_rest(s, "ssh://"))
 }
 
 fn need_ok(n: &Need) -> bool {

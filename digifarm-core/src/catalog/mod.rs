@@ -17,9 +17,14 @@ use crate::diagnostic::{self, Code, Diagnostic};
 use crate::model::{CityConfig, Partner, Project, RecordKind, SupportOffer};
 use crate::source::{self, Format, MAX_COLLECTION_BYTES, MAX_RECORD_BYTES, ParseError};
 
+pub mod assets;
+pub mod confined;
 mod fast;
+pub mod overlap;
 mod records;
 pub mod write;
+
+use confined::{EntryKind, ReadError, Root};
 
 pub(crate) use records::check_proposal;
 pub(crate) use records::closest as closest_name;
@@ -96,6 +101,8 @@ pub struct Catalog {
     pub partners: Vec<Partner>,
     /// Support offers, in file order.
     pub offers: Vec<SupportOffer>,
+    /// The stored health data (`health/<id>.yaml`), written by `digifarm refresh`.
+    pub health: crate::health::HealthStore,
     pub(crate) sources: Vec<SourceFile>,
     pub(crate) config_file: Option<u32>,
     /// Origins parallel to `projects`, `partners`, `offers` (empty for in-memory catalogs).
@@ -137,6 +144,21 @@ impl Catalog {
             partners,
             offers,
             ..Catalog::default()
+        }
+    }
+
+    /// Refuses an output path that is, lies inside or contains what this catalog was read
+    /// from (its directory, or its files), as the paths resolve on disk.
+    ///
+    /// # Errors
+    /// [`overlap::OutputOverlapsInput`].
+    pub fn check_output(&self, output: &Path) -> Result<(), overlap::OutputOverlapsInput> {
+        match &self.root {
+            Some(root) => overlap::check_output(root, output),
+            None => self
+                .sources
+                .iter()
+                .try_for_each(|s| overlap::check_output(Path::new(&s.path), output)),
         }
     }
 
@@ -188,26 +210,47 @@ impl Catalog {
             .map_or_else(|| "digifarm.toml".to_owned(), |s| s.path.clone())
     }
 
-    /// Whether a record of `kind` with `id` exists (valid, or present but broken).
-    pub(crate) fn has_id(&self, kind: RecordKind, id: &str) -> bool {
-        self.broken_ids[kind_index(kind)].contains(id)
-            || match kind {
-                RecordKind::Project => self.projects.iter().any(|p| p.id == id),
-                RecordKind::Partner => self.partners.iter().any(|p| p.id == id),
-                RecordKind::Offer => self.offers.iter().any(|o| o.id == id),
-            }
+    /// The path of the file record `index` of `kind` was read from, when it is the whole file.
+    pub(crate) fn record_file(&self, kind: RecordKind, index: usize) -> Option<&str> {
+        let origin = self.origins[kind_index(kind)].get(index)?;
+        if origin.place != Place::Whole {
+            return None;
+        }
+        Some(self.sources.get(origin.file as usize)?.path.as_str())
+    }
+
+    /// Keeps the records of `kind` for whose index `keep` says so (their origins with them).
+    pub(crate) fn retain_records(&mut self, kind: RecordKind, keep: impl Fn(usize) -> bool) {
+        fn retain<T>(items: &mut Vec<T>, keep: &impl Fn(usize) -> bool) {
+            let mut i = 0;
+            items.retain(|_| {
+                i += 1;
+                keep(i - 1)
+            });
+        }
+        match kind {
+            RecordKind::Project => retain(&mut self.projects, &keep),
+            RecordKind::Partner => retain(&mut self.partners, &keep),
+            RecordKind::Offer => retain(&mut self.offers, &keep),
+        }
+        let origins = &mut self.origins[kind_index(kind)];
+        if !origins.is_empty() {
+            retain(origins, &keep);
+        }
     }
 
     pub(crate) fn is_broken(&self, kind: RecordKind, id: &str) -> bool {
         self.broken_ids[kind_index(kind)].contains(id)
     }
 
-    /// Fills in line and column of `diagnostics` from their file and pointer. Each file with
-    /// findings is scanned once.
+    /// Fills in line and column of `diagnostics` from their file and pointer. Linear overall:
+    /// each file with findings gets one line index and one position map (for JSON Lines: one
+    /// per record with findings), built once whatever the number of findings.
     pub fn resolve_positions(&self, diagnostics: &mut [Diagnostic]) {
         let by_path: HashMap<&str, &SourceFile> =
             self.sources.iter().map(|s| (s.path.as_str(), s)).collect();
-        let mut cache: HashMap<(String, u32), source::PosMap> = HashMap::new();
+        let mut line_indexes: HashMap<&str, source::LineIndex<'_>> = HashMap::new();
+        let mut cache: HashMap<(&str, u32), source::PosMap> = HashMap::new();
         for d in diagnostics.iter_mut() {
             if d.column != 0 {
                 continue;
@@ -215,29 +258,22 @@ impl Catalog {
             let Some(src) = by_path.get(d.file.as_str()) else {
                 continue;
             };
+            let path = src.path.as_str();
             let line_base = d.line;
-            let key = (
-                d.file.clone(),
-                if src.format == Format::JsonLines {
-                    line_base
-                } else {
-                    0
-                },
-            );
+            let jsonl = src.format == Format::JsonLines;
+            let key = (path, if jsonl { line_base } else { 0 });
             let map = cache.entry(key).or_insert_with(|| {
-                if src.format == Format::JsonLines {
-                    let text = src
-                        .text
-                        .lines()
-                        .nth(line_base.saturating_sub(1) as usize)
-                        .unwrap_or("");
-                    source::json::positions(text)
+                if jsonl {
+                    let index = line_indexes
+                        .entry(path)
+                        .or_insert_with(|| source::LineIndex::new(&src.text));
+                    source::json::positions(index.line(line_base).unwrap_or(""))
                 } else {
                     source::positions(&src.text, src.format)
                 }
             });
             let pos = source::lookup(map, &d.pointer).unwrap_or(source::Pos { line: 1, column: 1 });
-            if src.format == Format::JsonLines {
+            if jsonl {
                 d.line = line_base.max(1) + pos.line - 1;
             } else {
                 d.line = pos.line;
@@ -265,9 +301,13 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, Error> {
     let mut jobs = Vec::new();
     let mut diagnostics = Vec::new();
     let mut catalog = Catalog::default();
-    if meta.is_dir() {
+    // Every file is read through `root`: only where it resolves inside the catalog (for a
+    // single file given directly: inside the directory that holds it).
+    let root = if meta.is_dir() {
         catalog.root = Some(path.to_owned());
-        list_catalog_dir(path, &mut jobs, &mut diagnostics)?;
+        let root = Root::open(path).map_err(|e| io_error(path, e))?;
+        list_catalog_dir(&root, &mut jobs, &mut diagnostics)?;
+        root
     } else {
         let kind = options.kind.unwrap_or_else(|| {
             path.parent()
@@ -276,14 +316,21 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, Error> {
                 .and_then(RecordKind::from_dir_name)
                 .unwrap_or(RecordKind::Project)
         });
+        let parent = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        let root = Root::open(parent).map_err(|e| io_error(parent, e))?;
         jobs.push(Job {
             path: path.to_owned(),
+            relative: path.file_name().map_or_else(PathBuf::new, PathBuf::from),
             kind: JobKind::Records(kind),
             single: true,
         });
-    }
+        root
+    };
 
-    let results: Vec<FileResult> = jobs.par_iter().map(read_job).collect();
+    let results: Vec<FileResult> = jobs.par_iter().map(|job| read_job(&root, job)).collect();
     for (job, result) in jobs.iter().zip(results) {
         diagnostics.extend(result.diagnostics);
         let file_index = u32::try_from(catalog.sources.len()).unwrap_or(u32::MAX);
@@ -296,6 +343,14 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, Error> {
                 catalog.config_file = Some(file_index);
                 if let Some(config) = result.config {
                     catalog.config = config;
+                }
+            }
+            JobKind::Health => {
+                if let Some(record) = result.health {
+                    catalog.health.files.push(crate::health::StoredHealth {
+                        file: display(&job.path),
+                        record,
+                    });
                 }
             }
             JobKind::Records(kind) => {
@@ -315,6 +370,9 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, Error> {
             }
         }
     }
+    if catalog.root.is_some() {
+        confine_plugins(&root, &mut catalog, &mut diagnostics);
+    }
     catalog.resolve_positions(&mut diagnostics);
     diagnostic::sort(&mut diagnostics);
     Ok(Loaded {
@@ -323,15 +381,57 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, Error> {
     })
 }
 
+/// Plugins `digifarm.toml` lists are files of the catalog too: a plugin whose `.wasm` or
+/// manifest resolves outside the catalog is reported (`outside-catalog`) and taken out of the
+/// config, so that no front end loads it.
+fn confine_plugins(root: &Root, catalog: &mut Catalog, diagnostics: &mut Vec<Diagnostic>) {
+    let config_path = catalog.config_file_path();
+    let mut index = 0;
+    catalog.config.plugins.retain(|plugin| {
+        let i = index;
+        index += 1;
+        let wasm = Path::new(&plugin.path);
+        let dir = wasm.parent().unwrap_or(Path::new(""));
+        let mut candidates = vec![wasm.to_owned(), dir.join("plugin.toml")];
+        if let Some(stem) = wasm.file_stem().and_then(|s| s.to_str()) {
+            candidates.push(dir.join(format!("{stem}.plugin.toml")));
+        }
+        let outside = candidates
+            .iter()
+            .find(|p| matches!(root.kind(p), Err(ReadError::Outside { .. })));
+        let Some(outside) = outside else {
+            return true;
+        };
+        diagnostics.push(
+            Diagnostic::new(
+                Code::OutsideCatalog,
+                config_path.clone(),
+                format!("/plugins/{i}/path"),
+                format!(
+                    "the plugin file `{}` resolves outside the catalog (through a symbolic link, `..` or an absolute path); the plugin was not loaded",
+                    outside.display()
+                ),
+            )
+            .with_help("put the plugin and its plugin.toml inside the catalog, e.g. under plugins/"),
+        );
+        false
+    });
+}
+
 #[derive(Debug, Clone, Copy)]
 enum JobKind {
     Config,
     Records(RecordKind),
+    /// A stored health record (`health/<id>.yaml`).
+    Health,
 }
 
 #[derive(Debug)]
 struct Job {
+    /// The path as shown to people.
     path: PathBuf,
+    /// The path below the catalog root, read through [`Root`].
+    relative: PathBuf,
     kind: JobKind,
     /// The file is expected to hold exactly one record (a file in a kind's directory, or a
     /// single file given directly, may still be a JSON array or JSON Lines).
@@ -349,77 +449,185 @@ fn display(path: &Path) -> String {
     path.to_string_lossy().into_owned()
 }
 
+/// A diagnostic about a path that could not be looked at, naming the path inside the
+/// catalog (for a link leading out: the link, never its target).
+fn read_error_diag(e: &ReadError) -> Diagnostic {
+    let path = display(e.path());
+    let message = match e {
+        ReadError::Outside { .. } => {
+            "this path resolves outside the catalog (through a symbolic link, `..` or an absolute path); it was not read".to_owned()
+        }
+        ReadError::NotAFile { .. } => {
+            "this is a directory or special file, not a record file".to_owned()
+        }
+        ReadError::TooLarge { size, limit, .. } => {
+            format!("the file has {size} bytes; the limit is {limit}")
+        }
+        ReadError::NotFound { .. } => "cannot read: no such file or directory".to_owned(),
+        ReadError::Io { source, .. } => format!("cannot read: {source}"),
+    };
+    let help = match e {
+        ReadError::Outside { .. } => Some(
+            "catalog files are read only inside the catalog: replace the link by the file itself, or use a relative link that stays inside",
+        ),
+        ReadError::NotAFile { .. } => Some("pass a catalog directory or a YAML/JSON record file"),
+        ReadError::TooLarge { .. } => {
+            Some("split it into one file per record, or use JSON Lines for many records")
+        }
+        _ => None,
+    };
+    let d = file_diag(e.code(), &path, message, source::Pos::default());
+    match help {
+        Some(h) => d.with_help(h),
+        None => d,
+    }
+}
+
+/// A catalog directory that cannot be listed ends loading.
+fn list_error(e: ReadError) -> Error {
+    match e {
+        ReadError::Io { path, source } => Error::Io { path, source },
+        other => Error::Io {
+            path: other.path().to_owned(),
+            source: std::io::Error::other(other.to_string()),
+        },
+    }
+}
+
 fn list_catalog_dir(
-    root: &Path,
+    root: &Root,
     jobs: &mut Vec<Job>,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<(), Error> {
-    let config = root.join("digifarm.toml");
-    if config.exists() {
-        jobs.push(Job {
-            path: config,
-            kind: JobKind::Config,
-            single: true,
-        });
-    } else {
-        diagnostics.push(
+    let config = Path::new("digifarm.toml");
+    match root.kind(config) {
+        Ok(None) => diagnostics.push(
             Diagnostic::new(
                 Code::ConfigMissing,
-                display(&config),
+                display(&root.display_path(config)),
                 "",
                 "no digifarm.toml: default settings apply",
             )
             .with_help("create digifarm.toml with at least [city] name and ags")
             .at(0, 0),
-        );
+        ),
+        // Anything there, even a link that leads out, is reported when it is read.
+        Ok(Some(_)) | Err(_) => jobs.push(Job {
+            path: root.display_path(config),
+            relative: config.to_owned(),
+            kind: JobKind::Config,
+            single: true,
+        }),
     }
+    let list = |relative: &Path| root.list(relative).map_err(list_error);
     // Many-record files at the root: projects.jsonl, partners.json, …
-    let mut root_entries = read_dir_sorted(root)?;
-    root_entries.retain(|p| p.is_file());
-    for path in root_entries {
-        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("");
-        if let (Some(kind), Some(format)) =
-            (RecordKind::from_dir_name(stem), Format::from_path(&path))
-            && format != Format::Toml
+    for (name, entry) in list(Path::new(""))? {
+        let relative = PathBuf::from(&name);
+        if entry == EntryKind::Dir {
+            continue;
+        }
+        let stem = relative.file_stem().and_then(|s| s.to_str()).unwrap_or("");
+        if let (Some(kind), Some(format)) = (
+            RecordKind::from_dir_name(stem),
+            Format::from_path(&relative),
+        ) && format != Format::Toml
         {
             jobs.push(Job {
-                path,
+                path: root.display_path(&relative),
+                relative,
                 kind: JobKind::Records(kind),
                 single: false,
             });
         }
     }
-    for kind in RecordKind::ALL {
-        let dir = root.join(kind.dir_name());
-        if !dir.exists() {
-            continue;
-        }
-        if !dir.is_dir() {
-            diagnostics.push(Diagnostic::new(
-                Code::NotAFile,
-                display(&dir),
-                "",
-                format!(
-                    "`{}` must be a directory of {} records",
-                    kind.dir_name(),
-                    kind
-                ),
-            ));
-            continue;
-        }
-        for path in read_dir_sorted(&dir)? {
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    // Stored health data (`health/<id>.yaml`), read like records: only inside the catalog.
+    let health = Path::new(crate::health::DIR);
+    if let Ok(Some(EntryKind::Dir)) = root.kind(health) {
+        let entries = match root.list(health) {
+            Ok(entries) => entries,
+            Err(e @ ReadError::Outside { .. }) => {
+                diagnostics.push(read_error_diag(&e));
+                Vec::new()
+            }
+            Err(e) => return Err(list_error(e)),
+        };
+        for (name, entry) in entries {
+            let relative = health.join(&name);
+            let path = root.display_path(&relative);
+            let name = name.to_string_lossy();
             if name.starts_with('.') {
                 continue;
             }
-            let format = Format::from_path(&path).filter(|f| *f != Format::Toml);
-            match (format, path.is_file()) {
-                (Some(_), true) => jobs.push(Job {
+            let format =
+                Format::from_path(&relative).filter(|f| matches!(f, Format::Yaml | Format::Json));
+            match (format, entry) {
+                (Some(_), EntryKind::File | EntryKind::Symlink) => jobs.push(Job {
                     path,
+                    relative,
+                    kind: JobKind::Health,
+                    single: true,
+                }),
+                _ => diagnostics.push(
+                    Diagnostic::new(
+                        Code::UnknownFile,
+                        display(&path),
+                        "",
+                        format!("`{name}` is not a health file and is ignored"),
+                    )
+                    .with_help("health files are `health/<id>.yaml`, written by `digifarm refresh`")
+                    .at(1, 1),
+                ),
+            }
+        }
+    }
+    for kind in RecordKind::ALL {
+        let dir = Path::new(kind.dir_name());
+        match root.kind(dir) {
+            Ok(None) => continue,
+            Ok(Some(EntryKind::Dir)) => {}
+            Ok(Some(_)) => {
+                diagnostics.push(Diagnostic::new(
+                    Code::NotAFile,
+                    display(&root.display_path(dir)),
+                    "",
+                    format!(
+                        "`{}` must be a directory of {} records",
+                        kind.dir_name(),
+                        kind
+                    ),
+                ));
+                continue;
+            }
+            Err(e) => {
+                diagnostics.push(read_error_diag(&e));
+                continue;
+            }
+        }
+        let entries = match root.list(dir) {
+            Ok(entries) => entries,
+            Err(e @ ReadError::Outside { .. }) => {
+                diagnostics.push(read_error_diag(&e));
+                continue;
+            }
+            Err(e) => return Err(list_error(e)),
+        };
+        for (name, entry) in entries {
+            let relative = dir.join(&name);
+            let path = root.display_path(&relative);
+            let name = name.to_string_lossy();
+            if name.starts_with('.') {
+                continue;
+            }
+            let format = Format::from_path(&relative).filter(|f| *f != Format::Toml);
+            match (format, entry) {
+                // A link is followed when read, and only inside the catalog.
+                (Some(_), EntryKind::File | EntryKind::Symlink) => jobs.push(Job {
+                    path,
+                    relative,
                     kind: JobKind::Records(kind),
                     single: true,
                 }),
-                (Some(_), false) => diagnostics.push(
+                (Some(_), EntryKind::Dir | EntryKind::Other) => diagnostics.push(
                     Diagnostic::new(
                         Code::NotAFile,
                         display(&path),
@@ -445,15 +653,6 @@ fn list_catalog_dir(
     Ok(())
 }
 
-fn read_dir_sorted(dir: &Path) -> Result<Vec<PathBuf>, Error> {
-    let mut entries = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(|e| io_error(dir, e))? {
-        entries.push(entry.map_err(|e| io_error(dir, e))?.path());
-    }
-    entries.sort();
-    Ok(entries)
-}
-
 #[derive(Default)]
 struct FileResult {
     source: Option<SourceFile>,
@@ -461,6 +660,7 @@ struct FileResult {
     records: Vec<(RecordValue, Place)>,
     broken_ids: Vec<String>,
     config: Option<CityConfig>,
+    health: Option<crate::model::HealthRecord>,
 }
 
 fn file_diag(code: Code, path: &str, message: String, pos: source::Pos) -> Diagnostic {
@@ -471,7 +671,7 @@ fn parse_error(path: &str, e: ParseError) -> Diagnostic {
     e.to_diagnostic(path)
 }
 
-fn read_job(job: &Job) -> FileResult {
+fn read_job(root: &Root, job: &Job) -> FileResult {
     let path = display(&job.path);
     let mut result = FileResult::default();
     let limit = if job.single && !matches!(Format::from_path(&job.path), Some(Format::JsonLines)) {
@@ -479,49 +679,13 @@ fn read_job(job: &Job) -> FileResult {
     } else {
         MAX_COLLECTION_BYTES
     };
-    let io = |e: std::io::Error| {
-        file_diag(
-            Code::Io,
-            &path,
-            format!("cannot read: {e}"),
-            source::Pos::default(),
-        )
-    };
-    let meta = match std::fs::metadata(&job.path) {
-        Ok(m) => m,
-        Err(e) => {
-            result.diagnostics.push(io(e));
-            return result;
-        }
-    };
-    if !meta.is_file() {
-        result.diagnostics.push(
-            file_diag(
-                Code::NotAFile,
-                &path,
-                "this is a directory or special file, not a record file".to_owned(),
-                source::Pos::default(),
-            )
-            .with_help("pass a catalog directory or a YAML/JSON record file"),
-        );
-        return result;
-    }
-    if meta.len() > limit {
-        result.diagnostics.push(
-            file_diag(
-                Code::FileTooLarge,
-                &path,
-                format!("the file has {} bytes; the limit is {limit}", meta.len()),
-                source::Pos::default(),
-            )
-            .with_help("split it into one file per record, or use JSON Lines for many records"),
-        );
-        return result;
-    }
-    let bytes = match std::fs::read(&job.path) {
+    let bytes = match root.read(&job.relative, limit) {
         Ok(b) => b,
         Err(e) => {
-            result.diagnostics.push(io(e));
+            let mut d = read_error_diag(&e);
+            // The name as the job knows it (a single file given directly keeps its path).
+            d.file.clone_from(&path);
+            result.diagnostics.push(d);
             return result;
         }
     };
@@ -534,7 +698,9 @@ fn read_job(job: &Job) -> FileResult {
     };
     let format = match job.kind {
         JobKind::Config => Format::Toml,
-        JobKind::Records(_) => Format::from_path(&job.path).unwrap_or(Format::Yaml),
+        JobKind::Records(_) | JobKind::Health => {
+            Format::from_path(&job.path).unwrap_or(Format::Yaml)
+        }
     };
     let text: Arc<str> = Arc::from(text);
     result.source = Some(SourceFile {
@@ -544,6 +710,7 @@ fn read_job(job: &Job) -> FileResult {
     });
     match job.kind {
         JobKind::Config => read_config(&path, &text, &mut result),
+        JobKind::Health => read_health(&job.path, &path, &text, format, &mut result),
         JobKind::Records(kind) => match format {
             Format::JsonLines => read_json_lines(kind, &path, &text, &mut result),
             Format::Json if job.single => match fast::accept(kind, &text) {
@@ -663,6 +830,57 @@ fn read_json_lines(kind: RecordKind, path: &str, text: &str, result: &mut FileRe
         result.records.extend(part.records);
         result.broken_ids.extend(part.broken_ids);
     }
+}
+
+fn read_health(file: &Path, path: &str, text: &str, format: Format, result: &mut FileResult) {
+    let parsed = if format == Format::Json {
+        source::json::parse(text)
+    } else {
+        source::yaml::parse(text)
+    };
+    let value = match parsed {
+        Ok(Value::Null) => {
+            result.diagnostics.push(file_diag(
+                Code::EmptyFile,
+                path,
+                "the health file holds nothing".to_owned(),
+                source::Pos::default(),
+            ));
+            return;
+        }
+        Ok(v) => v,
+        Err(e) => {
+            result.diagnostics.push(parse_error(path, e));
+            return;
+        }
+    };
+    let mut diags = Vec::new();
+    let record = records::check_health(value, &mut diags);
+    if let Some(r) = &record
+        && let Some(stem) = file.file_stem().and_then(|s| s.to_str())
+        && stem != r.project.replace('/', "--")
+    {
+        diags.push(
+            Diagnostic::new(
+                Code::FileNameMismatch,
+                "",
+                "/project",
+                format!(
+                    "the health file is named `{stem}` but is about `{}`",
+                    r.project
+                ),
+            )
+            .with_help(format!(
+                "rename it to `{}.yaml`",
+                r.project.replace('/', "--")
+            )),
+        );
+    }
+    for mut d in diags {
+        d.file = path.to_owned();
+        result.diagnostics.push(d);
+    }
+    result.health = record;
 }
 
 fn read_config(path: &str, text: &str, result: &mut FileResult) {

@@ -29,6 +29,7 @@ pub fn check_value(
     value: Value,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<RecordValue> {
+    character_rule(&value, diagnostics);
     if !value.is_object() {
         diagnostics.push(
             Diagnostic::new(
@@ -79,7 +80,20 @@ fn convert<T: serde::de::DeserializeOwned>(
 /// Checks `value` against the city config schema and converts it. Problems are appended to
 /// `diagnostics` with pointers relative to the config and no file or position yet.
 pub fn check_config(value: Value, diagnostics: &mut Vec<Diagnostic>) -> Option<CityConfig> {
+    character_rule(&value, diagnostics);
     if !schema_check(SchemaKind::Config, &value, diagnostics) {
+        return None;
+    }
+    convert(value, diagnostics)
+}
+
+/// Checks and converts a stored health record (`health/<id>.yaml`), with the same
+/// diagnostics as records get.
+pub(crate) fn check_health(
+    value: Value,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<crate::model::HealthRecord> {
+    if !schema_check(SchemaKind::Health, &value, diagnostics) {
         return None;
     }
     convert(value, diagnostics)
@@ -90,10 +104,64 @@ pub(crate) fn check_proposal(
     value: Value,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Option<crate::workflow::Proposal> {
+    character_rule(&value, diagnostics);
     if !schema_check(SchemaKind::Proposal, &value, diagnostics) {
         return None;
     }
     convert(value, diagnostics)
+}
+
+/// Every text (string value or key) of `value` that holds a character that cannot be
+/// published (a control character outside YAML 1.2's printable set, or a Unicode
+/// noncharacter) is an `invalid-character` finding: such text would break the Atom feed
+/// (XML), publiccode.yml (YAML) or a terminal, whatever escaping the writers do.
+fn character_rule(value: &Value, diagnostics: &mut Vec<Diagnostic>) {
+    fn walk(value: &Value, pointer: &mut String, out: &mut Vec<Diagnostic>) {
+        match value {
+            Value::String(s) => check(s, pointer, out),
+            Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    let len = pointer.len();
+                    crate::source::push_pointer(pointer, &i.to_string());
+                    walk(item, pointer, out);
+                    pointer.truncate(len);
+                }
+            }
+            Value::Object(map) => {
+                for (key, item) in map {
+                    let len = pointer.len();
+                    crate::source::push_pointer(pointer, key);
+                    check(key, pointer, out);
+                    walk(item, pointer, out);
+                    pointer.truncate(len);
+                }
+            }
+            _ => {}
+        }
+    }
+    fn check(s: &str, pointer: &str, out: &mut Vec<Diagnostic>) {
+        if let Some((_, c)) = crate::charset::find_unpublishable(s) {
+            let what = if crate::charset::is_noncharacter(c) {
+                "a Unicode noncharacter"
+            } else {
+                "a control character"
+            };
+            out.push(
+                Diagnostic::new(
+                    Code::InvalidCharacter,
+                    "",
+                    pointer.to_owned(),
+                    format!(
+                        "the text holds U+{:04X}, {what}, which cannot be published",
+                        u32::from(c)
+                    ),
+                )
+                .with_help("remove it; line breaks and tabs are allowed"),
+            );
+        }
+    }
+    let mut pointer = String::new();
+    walk(value, &mut pointer, diagnostics);
 }
 
 /// Runs the JSON Schema of `kind`; returns whether `value` is valid.
@@ -142,6 +210,9 @@ fn schema_check(kind: SchemaKind, value: &Value, diagnostics: &mut Vec<Diagnosti
 }
 
 fn type_name(v: &Value) -> &'static str {
+    if crate::source::toml_datetime(v).is_some() {
+        return "a TOML date/time";
+    }
     match v {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",
@@ -163,6 +234,27 @@ fn type_kind_name(kind: &TypeKind) -> String {
     }
 }
 
+/// `invalid-value` for a value that is not one of an enum's `options`, with the closest one
+/// as a hint.
+fn enum_diagnostic(options: &Value, instance: &Value, shown: &str, pointer: &str) -> Diagnostic {
+    let allowed: Vec<&str> = options
+        .as_array()
+        .map_or_else(Vec::new, |a| a.iter().filter_map(Value::as_str).collect());
+    let mut d = Diagnostic::new(
+        Code::InvalidValue,
+        "",
+        pointer,
+        format!("{shown} is not one of: {}", allowed.join(", ")),
+    );
+    if let Some(best) = instance
+        .as_str()
+        .and_then(|s| closest(s, allowed.iter().copied()))
+    {
+        d = d.with_help(format!("did you mean `{best}`?"));
+    }
+    d
+}
+
 fn push_schema_error(
     kind: SchemaKind,
     record: &Value,
@@ -173,6 +265,17 @@ fn push_schema_error(
     let instance = record.pointer(&pointer).unwrap_or(&Value::Null);
     let shown = short(instance);
     let d = match error.kind() {
+        ValidationErrorKind::AdditionalProperties { .. }
+            if crate::source::toml_datetime(instance).is_some() =>
+        {
+            // A TOML datetime where a table belongs.
+            Diagnostic::new(
+                Code::WrongType,
+                "",
+                pointer,
+                format!("expected a table, found a TOML date/time ({shown})"),
+            )
+        }
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             for key in unexpected {
                 let mut p = pointer.clone();
@@ -211,7 +314,9 @@ fn push_schema_error(
                     type_name(instance)
                 ),
             );
-            if let Some(s) = instance.as_str() {
+            if crate::source::toml_datetime(instance).is_some() {
+                d = d.with_help("quote it to write text: `key = \"…\"`");
+            } else if let Some(s) = instance.as_str() {
                 if ["yes", "no", "on", "off", "y", "n"].contains(&s.to_ascii_lowercase().as_str()) {
                     d = d.with_help("YAML 1.2 reads yes/no/on/off as text: write true or false");
                 } else if s.trim().parse::<f64>().is_ok() {
@@ -220,23 +325,26 @@ fn push_schema_error(
             }
             d
         }
+        ValidationErrorKind::AnyOf { context }
+            if context.iter().flatten().any(|e| {
+                matches!(e.kind(), ValidationErrorKind::Enum { .. })
+                    && e.instance_path().as_str() == pointer
+            }) =>
+        {
+            // An optional enum (`anyOf: [{enum}, null]`, e.g. a support status): the value
+            // is not one of the allowed ones.
+            let options = context
+                .iter()
+                .flatten()
+                .find_map(|e| match e.kind() {
+                    ValidationErrorKind::Enum { options } => Some(options.clone()),
+                    _ => None,
+                })
+                .unwrap_or_default();
+            enum_diagnostic(&options, instance, &shown, &pointer)
+        }
         ValidationErrorKind::Enum { options } => {
-            let allowed: Vec<&str> = options
-                .as_array()
-                .map_or_else(Vec::new, |a| a.iter().filter_map(Value::as_str).collect());
-            let mut d = Diagnostic::new(
-                Code::InvalidValue,
-                "",
-                pointer,
-                format!("{shown} is not one of: {}", allowed.join(", ")),
-            );
-            if let Some(best) = instance
-                .as_str()
-                .and_then(|s| closest(s, allowed.iter().copied()))
-            {
-                d = d.with_help(format!("did you mean `{best}`?"));
-            }
-            d
+            enum_diagnostic(options, instance, &shown, &pointer)
         }
         ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. } => {
             Diagnostic::new(
@@ -279,7 +387,10 @@ fn push_schema_error(
 }
 
 fn short(v: &Value) -> String {
-    let s = v.to_string();
+    let s = match crate::source::toml_datetime(v) {
+        Some(datetime) => datetime.to_owned(),
+        None => v.to_string(),
+    };
     if s.chars().count() > 40 {
         let cut: String = s.chars().take(37).collect();
         format!("{cut}…")
@@ -290,7 +401,7 @@ fn short(v: &Value) -> String {
 
 /// Every property name that appears anywhere in the schema of `kind`.
 fn field_names(kind: SchemaKind) -> impl Iterator<Item = &'static str> {
-    static NAMES: OnceLock<[BTreeSet<String>; 5]> = OnceLock::new();
+    static NAMES: OnceLock<[BTreeSet<String>; SchemaKind::ALL.len()]> = OnceLock::new();
     let all = NAMES.get_or_init(|| {
         SchemaKind::ALL.map(|k| {
             let mut names = BTreeSet::new();
@@ -320,8 +431,23 @@ pub(crate) fn closest<'a>(
     word: &str,
     candidates: impl Iterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    // Typos are suggested for words of identifier length from short lists (keys, enum
+    // values, a city's categories): the edit distance costs the product of the lengths, and
+    // a finding must cost the same whatever a stranger's catalog holds. The longest list is
+    // the project schema's field names (79 with the `software` group).
+    const MAX_CHARS: usize = 40;
+    const MAX_CANDIDATES: usize = 128;
+    if word.chars().count() > MAX_CHARS {
+        return None;
+    }
+    let candidates: Vec<&str> = candidates.take(MAX_CANDIDATES + 1).collect();
+    if candidates.len() > MAX_CANDIDATES {
+        return None;
+    }
     let word = word.to_lowercase();
     candidates
+        .into_iter()
+        .filter(|c| c.chars().count() <= MAX_CHARS)
         .map(|c| (edit_distance(&word, &c.to_lowercase()), c))
         .filter(|(d, c)| {
             let c = c.to_lowercase();

@@ -49,12 +49,10 @@ pub fn render(catalog: &Catalog, options: &Options) -> Vec<File> {
             let updated = date.map_or_else(|| "1970-01-01T00:00:00Z".to_owned(), stamp);
             let link = match base {
                 Some(b) => Some(format!("{b}/projects/{}.html", p.id)),
-                None => p
-                    .links
-                    .info
-                    .clone()
-                    .or_else(|| p.links.homepage.clone())
-                    .or_else(|| p.links.source.clone()),
+                None => [&p.links.info, &p.links.homepage, &p.links.source]
+                    .into_iter()
+                    .flatten()
+                    .find_map(|l| crate::weblink::href(l)),
             };
             let title = format!("{}: {}", p.name, help_wanted_label(lang, &n.kind));
             let mut content = loc(n.description.as_ref(), lang, dl).to_owned();

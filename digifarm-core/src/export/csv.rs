@@ -3,9 +3,11 @@
 //!
 //! The default [`CsvDialect::Excel`] is what German Excel opens correctly by double-click:
 //! `;` as separator, a UTF-8 byte order mark (without it Excel reads ANSI and breaks umlauts),
-//! CRLF line ends, decimal commas, and cells that Excel would evaluate as a formula (`=`, `+`,
-//! `-`, `@` first) prefixed with `'`. [`CsvDialect::Rfc4180`] is plain RFC 4180 for tools.
-//! Lists inside a cell are joined with `, `.
+//! CRLF line ends and decimal commas. [`CsvDialect::Rfc4180`] is plain RFC 4180 for tools
+//! (`,`, no byte order mark). In both, a text cell that a spreadsheet would evaluate as a
+//! formula (`=`, `+`, `-`, `@`, tab or carriage return first) is prefixed with `'`: a tool's
+//! CSV ends up in a spreadsheet sooner or later, and a catalog is written by strangers
+//! (CSV injection). Numbers are never changed. Lists inside a cell are joined with `, `.
 
 use super::text::loc;
 use super::{CsvDialect, File, Options, help_wanted};
@@ -45,9 +47,7 @@ impl CsvWriter {
             }
             let cell = cell.as_ref();
             let guarded;
-            let cell = if self.dialect == CsvDialect::Excel
-                && cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
-            {
+            let cell = if is_formula(cell) {
                 guarded = format!("'{cell}");
                 guarded.as_str()
             } else {
@@ -79,6 +79,13 @@ impl CsvWriter {
     }
 }
 
+/// Whether a spreadsheet would evaluate `cell` as a formula: it starts with `=`, `+`, `-`,
+/// `@`, a tab or a carriage return, and is not simply a number (`-3`, `-2,5`).
+fn is_formula(cell: &str) -> bool {
+    cell.starts_with(['=', '+', '-', '@', '\t', '\r'])
+        && cell.replacen(',', ".", 1).parse::<f64>().is_err()
+}
+
 fn join(items: &[String]) -> String {
     items.join(", ")
 }
@@ -91,7 +98,7 @@ fn text(t: Option<&LocalizedText>, lang: &str, default_lang: &str) -> String {
     loc(t, lang, default_lang).to_owned()
 }
 
-const PROJECT_COLUMNS: [&str; 26] = [
+const PROJECT_COLUMNS: [&str; 29] = [
     "id",
     "name",
     "summary",
@@ -118,12 +125,15 @@ const PROJECT_COLUMNS: [&str; 26] = [
     "financial_supported_by",
     "last_reviewed",
     "image",
+    "health_level",
+    "health_score",
+    "health_as_of",
 ];
 
 fn supported_by_ids(p: &Project, kind: &str) -> String {
     let mut ids: Vec<&str> = Vec::new();
     for n in p.needs.iter().filter(|n| n.kind == kind) {
-        for r in &n.supported_by {
+        for r in n.public_support() {
             if !ids.contains(&r.partner.as_str()) {
                 ids.push(&r.partner);
             }
@@ -139,9 +149,10 @@ pub fn render(catalog: &Catalog, options: &Options) -> Vec<File> {
     let dialect = options.csv_dialect;
     let yes_no = |b: bool| if b { "true" } else { "false" };
 
+    let verdicts = crate::health::verdicts_as_observed(catalog);
     let mut w = CsvWriter::new(dialect);
     w.row(&PROJECT_COLUMNS);
-    for p in &catalog.projects {
+    for (p, v) in catalog.projects.iter().zip(&verdicts) {
         let wanted = help_wanted(p);
         let origin = p.origin.as_ref();
         let row = vec![
@@ -171,6 +182,13 @@ pub fn render(catalog: &Catalog, options: &Options) -> Vec<File> {
             supported_by_ids(p, "financial"),
             opt(p.last_reviewed),
             opt(p.image.as_ref()),
+            if v.observed.is_some() {
+                v.level.as_str().to_owned()
+            } else {
+                String::new()
+            },
+            opt(v.score),
+            opt(v.observed),
         ];
         w.row(&row);
     }
@@ -192,8 +210,7 @@ pub fn render(catalog: &Catalog, options: &Options) -> Vec<File> {
     for p in &catalog.projects {
         for n in &p.needs {
             let refs: Vec<String> = n
-                .supported_by
-                .iter()
+                .public_support()
                 .map(|r| match &r.offer {
                     Some(o) => format!("{}/{o}", r.partner),
                     None => r.partner.clone(),

@@ -27,17 +27,77 @@ fn lines<T: Serialize>(name: &str, records: &[T]) -> Result<File, Error> {
     Ok(File::new(name, out))
 }
 
-/// `digifarm.toml`, `projects.json`, `partners.json`, `offers.json` (pretty JSON arrays).
+/// The health data, when the catalog has any: each stored record as `health/<id>.json` (so
+/// the exported catalog loads back with it) and the verdicts as `health.json` /
+/// `health.jsonl`: `{project, level, score, as_of, sentence: {de, en}, checks}` per project
+/// with data.
+fn health_files(catalog: &Catalog, lines_format: bool) -> Result<Vec<File>, Error> {
+    #[derive(Serialize)]
+    struct Sentence {
+        de: String,
+        en: String,
+    }
+    #[derive(Serialize)]
+    struct Row<'a> {
+        project: &'a str,
+        level: crate::health::Level,
+        score: Option<u8>,
+        as_of: Option<chrono::NaiveDate>,
+        sentence: Sentence,
+        checks: &'a [crate::health::Check],
+    }
+    if catalog.health.files.is_empty() {
+        return Ok(Vec::new());
+    }
+    let verdicts = crate::health::verdicts_as_observed(catalog);
+    let rows: Vec<Row<'_>> = catalog
+        .projects
+        .iter()
+        .zip(&verdicts)
+        .filter(|(_, v)| v.observed.is_some())
+        .map(|(p, v)| Row {
+            project: &p.id,
+            level: v.level,
+            score: v.score,
+            as_of: v.observed,
+            sentence: Sentence {
+                de: v.sentence(crate::i18n::Lang::De),
+                en: v.sentence(crate::i18n::Lang::En),
+            },
+            checks: &v.checks,
+        })
+        .collect();
+    let mut files = vec![if lines_format {
+        lines("health.jsonl", &rows)?
+    } else {
+        array("health.json", &rows)?
+    }];
+    for s in &catalog.health.files {
+        let mut text =
+            serde_json::to_string_pretty(&s.record).map_err(|e| Error::Serialize(e.to_string()))?;
+        text.push('\n');
+        files.push(File::new(
+            format!("health/{}.json", s.record.project.replace('/', "--")),
+            text,
+        ));
+    }
+    Ok(files)
+}
+
+/// `digifarm.toml`, `projects.json`, `partners.json`, `offers.json` (pretty JSON arrays),
+/// and the health data (see [`health_files`]).
 ///
 /// # Errors
 /// When a value cannot be serialised.
 pub fn render(catalog: &Catalog) -> Result<Vec<File>, Error> {
-    Ok(vec![
+    let mut files = vec![
         config_toml(catalog)?,
         array("projects.json", &catalog.projects)?,
         array("partners.json", &catalog.partners)?,
         array("offers.json", &catalog.offers)?,
-    ])
+    ];
+    files.extend(health_files(catalog, false)?);
+    Ok(files)
 }
 
 /// `digifarm.toml`, `projects.jsonl`, `partners.jsonl`, `offers.jsonl` (one record per line).
@@ -45,10 +105,12 @@ pub fn render(catalog: &Catalog) -> Result<Vec<File>, Error> {
 /// # Errors
 /// When a value cannot be serialised.
 pub fn render_lines(catalog: &Catalog) -> Result<Vec<File>, Error> {
-    Ok(vec![
+    let mut files = vec![
         config_toml(catalog)?,
         lines("projects.jsonl", &catalog.projects)?,
         lines("partners.jsonl", &catalog.partners)?,
         lines("offers.jsonl", &catalog.offers)?,
-    ])
+    ];
+    files.extend(health_files(catalog, true)?);
+    Ok(files)
 }

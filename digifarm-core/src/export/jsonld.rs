@@ -89,7 +89,7 @@ pub fn render(catalog: &Catalog, options: &Options) -> Result<Vec<File>, Error> 
         let mut sponsors = Vec::new();
         let mut seeks = Vec::new();
         for n in &p.needs {
-            for r in &n.supported_by {
+            for r in n.public_support() {
                 let id = node_id(base, "partner", &r.partner);
                 if !sponsors.iter().any(|s: &Value| s["@id"] == id) {
                     sponsors.push(json!({ "@id": id }));

@@ -8,33 +8,57 @@ use super::{File, Options, help_wanted};
 use crate::catalog::Catalog;
 use crate::model::Project;
 
-/// Escapes characters Markdown would read as markup.
+/// Escapes text for Markdown (CommonMark, and GitHub's tables, strikethrough and math): every
+/// character that can start markup inside a line is backslash-escaped (`&` too, so that an
+/// entity shows as written), line breaks become spaces (a text stays in its list item, where
+/// no line of it can start a block), and characters that cannot be published (control
+/// characters, noncharacters) are dropped.
 fn md(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {
-            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' => {
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~' | '!' | '&' | '$' => {
                 out.push('\\');
                 out.push(c);
             }
-            '\n' | '\r' => out.push(' '),
+            '\n' | '\r' | '\t' | '\u{85}' | '\u{2028}' | '\u{2029}' => out.push(' '),
+            c if !crate::charset::is_publishable(c) => {}
             c => out.push(c),
         }
     }
     out
 }
 
-/// A URL safe to put inside `(…)`.
-fn url(s: &str) -> String {
-    s.replace('(', "%28")
-        .replace(')', "%29")
-        .replace(' ', "%20")
+/// A link destination for `(…)`: only web links (the normalised, ASCII form from
+/// [`weblink::href`](crate::weblink::href)), with the characters that would end or nest the
+/// destination percent-encoded; `None` for anything that is not a web link.
+fn url(s: &str) -> Option<String> {
+    let href = crate::weblink::href(s)?;
+    let mut out = String::with_capacity(href.len());
+    for c in href.chars() {
+        match c {
+            '(' => out.push_str("%28"),
+            ')' => out.push_str("%29"),
+            '<' => out.push_str("%3C"),
+            '>' => out.push_str("%3E"),
+            '\\' => out.push_str("%5C"),
+            ' ' => out.push_str("%20"),
+            c if c.is_ascii_graphic() => out.push(c),
+            // The normalised form is ASCII without controls; anything else is dropped.
+            _ => {}
+        }
+    }
+    Some(out)
 }
 
 fn entry(out: &mut String, p: &Project, lang: &str, dl: &str) {
     let name = md(&p.name);
-    match p.links.homepage.as_ref().or(p.links.source.as_ref()) {
-        Some(link) => out.push_str(&format!("- **[{name}]({})**", url(link))),
+    let link = [&p.links.homepage, &p.links.source]
+        .into_iter()
+        .flatten()
+        .find_map(|l| url(l));
+    match link {
+        Some(link) => out.push_str(&format!("- **[{name}]({link})**")),
         None => out.push_str(&format!("- **{name}**")),
     }
     let summary = loc(Some(&p.summary), lang, dl);
@@ -57,11 +81,10 @@ fn entry(out: &mut String, p: &Project, lang: &str, dl: &str) {
     if !p.technologies.is_empty() {
         facts.push(md(&p.technologies.join(", ")));
     }
-    if let Some(source) = &p.links.source {
+    if let Some(source) = p.links.source.as_deref().and_then(url) {
         facts.push(format!(
-            "[{}]({})",
+            "[{}]({source})",
             tr(lang, "Quellcode", "Source code"),
-            url(source)
         ));
     }
     out.push_str(&format!("  {}\n", facts.join(" · ")));

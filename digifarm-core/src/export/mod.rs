@@ -19,9 +19,13 @@
 //! # Ok::<(), digifarm_core::export::Error>(())
 //! ```
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
 
 use crate::catalog::Catalog;
+use crate::catalog::assets::Assets;
 use crate::model::{Partner, Project};
 
 pub mod atom;
@@ -89,6 +93,17 @@ impl Format {
     pub fn is_public_only(self) -> bool {
         matches!(self, Format::Html | Format::Atom | Format::Jsonld)
     }
+
+    /// Whether the format publishes the programme (html, atom, markdown, jsonld,
+    /// publiccode): it lists only what [`published`] keeps. The data formats (json, jsonl,
+    /// csv) are the programme's own round trip and keep every record unless
+    /// [`Options::public_only`] is set.
+    pub fn is_publishing(self) -> bool {
+        matches!(
+            self,
+            Format::Html | Format::Atom | Format::Markdown | Format::Jsonld | Format::Publiccode
+        )
+    }
 }
 
 impl std::fmt::Display for Format {
@@ -131,9 +146,28 @@ pub struct Options {
     pub csv_dialect: CsvDialect,
     /// Absolute URL where the HTML site will be published (for the sitemap and feed links).
     pub base_url: Option<String>,
+    /// The publiccode.yml version to write (default `"0"`, the current one).
+    pub publiccode_version: crate::publiccode::Version,
+    /// publiccode.yml: write the projects that yield a valid file and leave out the others
+    /// (instead of failing).
+    pub skip_invalid: bool,
+    /// Give the data formats (json, jsonl, csv) the publishing formats' filter: only what
+    /// [`published`] keeps.
+    pub public_only: bool,
+    /// The reference date for what is published (offers past their `valid_until` are not)
+    /// (default: today).
+    pub today: Option<NaiveDate>,
+    /// The catalog's image files (project images, the logo) for the HTML site, as
+    /// `catalog::assets::read` gives them; without them the site has no images.
+    pub assets: Option<Arc<Assets>>,
 }
 
 impl Options {
+    /// The reference date: [`Options::today`], else today.
+    pub fn date(&self) -> NaiveDate {
+        self.today.unwrap_or_else(crate::validate::today)
+    }
+
     /// The language to render, given the catalog.
     pub fn language<'a>(&'a self, catalog: &'a Catalog) -> &'a str {
         self.lang
@@ -175,16 +209,29 @@ pub enum Error {
     /// A value could not be serialised.
     #[error("cannot serialise: {0}")]
     Serialize(String),
-    /// publiccode.yml needs the source repository (`url`), and these projects link none.
+    /// These projects cannot yield a valid publiccode.yml; each with its fixes.
     #[error(
-        "publiccode.yml requires the source repository (`url`); no `links.source` in: {}. Add it, or export another format",
-        .0.join(", ")
+        "{} project(s) cannot be exported as a valid publiccode.yml (fix them, or use --skip-invalid):\n{}",
+        .0.len(),
+        .0.iter().map(|r| format!("  {r}")).collect::<Vec<_>>().join("\n")
     )]
-    SourceMissing(Vec<String>),
+    PubliccodeInvalid(Vec<publiccode::Refusal>),
+    /// Project images that cannot be decoded or scaled (project id and why). A front end
+    /// turns them into diagnostics with `catalog::assets::image_diagnostics`.
+    #[error(
+        "{} project image(s) cannot be published: {}",
+        .0.len(),
+        .0.iter().map(|(id, p)| format!("{id}: {p}")).collect::<Vec<_>>().join("; ")
+    )]
+    Images(Vec<(String, crate::picture::Problem)>),
 }
 
-/// The catalog without personal data: every contact of every project and partner, and the
-/// attestations of projects (they name the person who vouched), removed.
+/// The catalog without personal data and internal records: every contact of every project
+/// and partner, the attestations and approvals of projects (they name people), and of each
+/// need's support only what is committed (`agreed` or `active`, [`Need::public`]), without
+/// its history.
+///
+/// [`Need::public`]: crate::model::Need::public
 pub fn public_view(catalog: &Catalog) -> Catalog {
     let mut public = Catalog::from_records(
         catalog.config.clone(),
@@ -192,15 +239,66 @@ pub fn public_view(catalog: &Catalog) -> Catalog {
         catalog.partners.clone(),
         catalog.offers.clone(),
     );
+    // Health data holds no personal data (authors are counted, not named).
+    public.health = catalog.health.clone();
     for p in &mut public.projects {
         p.contacts.clear();
-        // Attestations name the person who vouched for a criterion.
+        // Attestations name the person who vouched for a criterion, approvals the reviewer.
         p.attestations.clear();
+        p.approvals.clear();
+        for n in &mut p.needs {
+            *n = n.public();
+        }
     }
     for p in &mut public.partners {
         p.contacts.clear();
     }
     public
+}
+
+/// What a publishing format lists on `today`: the projects whose lifecycle the portal
+/// publishes (`[portal] lifecycles`, default admitted and sustained), the offers that have not
+/// expired (`valid_until` not before `today`), and the partners that support a published
+/// project or make a published offer. Proposed, in-review, rejected, retired and archived
+/// projects are left out, and so is everything only they refer to.
+pub fn published(catalog: &Catalog, today: NaiveDate) -> Catalog {
+    let portal = &catalog.config.portal;
+    let projects: Vec<Project> = catalog
+        .projects
+        .iter()
+        .filter(|p| portal.publishes(p.lifecycle))
+        .cloned()
+        .collect();
+    let offers: Vec<_> = catalog
+        .offers
+        .iter()
+        .filter(|o| o.valid_until.is_none_or(|until| until >= today))
+        .cloned()
+        .collect();
+    let mut supporting: HashSet<&str> = projects
+        .iter()
+        .flat_map(|p| &p.needs)
+        .flat_map(|n| &n.supported_by)
+        .map(|s| s.partner.as_str())
+        .collect();
+    supporting.extend(offers.iter().map(|o| o.partner.as_str()));
+    let partners = catalog
+        .partners
+        .iter()
+        .filter(|p| supporting.contains(p.id.as_str()))
+        .cloned()
+        .collect();
+    let mut listed = Catalog::from_records(catalog.config.clone(), projects, partners, offers);
+    // The health data of the listed projects (their profile pages and exports explain it).
+    let ids: HashSet<&str> = listed.projects.iter().map(|p| p.id.as_str()).collect();
+    listed.health.files = catalog
+        .health
+        .files
+        .iter()
+        .filter(|h| ids.contains(h.record.project.as_str()))
+        .cloned()
+        .collect();
+    listed
 }
 
 /// Renders `catalog` in `format`.
@@ -217,6 +315,13 @@ pub fn render(catalog: &Catalog, format: Format, options: &Options) -> Result<Ve
     {
         return Err(Error::Language(lang.clone()));
     }
+    let listed;
+    let catalog = if format.is_publishing() || options.public_only {
+        listed = published(catalog, options.date());
+        &listed
+    } else {
+        catalog
+    };
     let public;
     let catalog = if options.include_private {
         catalog
@@ -231,7 +336,7 @@ pub fn render(catalog: &Catalog, format: Format, options: &Options) -> Result<Ve
         Format::Markdown => Ok(markdown::render(catalog, options)),
         Format::Jsonld => jsonld::render(catalog, options),
         Format::Atom => Ok(atom::render(catalog, options)),
-        Format::Html => Ok(html::render(catalog, options)),
+        Format::Html => html::render(catalog, options),
         Format::Publiccode => publiccode::render(catalog, options),
     }
 }
@@ -268,7 +373,8 @@ pub(crate) fn partner_index(catalog: &Catalog) -> HashMap<&str, &Partner> {
         .collect()
 }
 
-/// The names of the partners that support `project` in `kind`, in order, without repeats.
+/// The names of the partners that support `project` in `kind` (committed support only), in
+/// order, without repeats.
 pub(crate) fn supporters<'a>(
     project: &'a Project,
     kind: &str,
@@ -276,7 +382,7 @@ pub(crate) fn supporters<'a>(
 ) -> Vec<&'a str> {
     let mut names: Vec<&str> = Vec::new();
     for need in project.needs.iter().filter(|n| n.kind == kind) {
-        for r in &need.supported_by {
+        for r in need.public_support() {
             let name = partners
                 .get(r.partner.as_str())
                 .map_or(r.partner.as_str(), |p| p.name.as_str());

@@ -1,10 +1,11 @@
 //! Escaping and the words the human-readable exports use, in German and English.
 
-use crate::model::{Complexity, Lifecycle, LocalizedText, ProjectStatus};
+use crate::model::{Complexity, Lifecycle, LocalizedText, PartnerKind, ProjectStatus};
 
-/// Escapes text for HTML and XML element content and attribute values. Control characters
-/// XML 1.0 does not allow (all below U+0020 but tab, line feed and carriage return) are
-/// dropped, so the Atom feed, the sitemap and the SVG chart stay well-formed.
+/// Escapes text for HTML and XML element content and attribute values. Characters that
+/// cannot be published are dropped: control characters (XML 1.0 allows none below U+0020 but
+/// tab, line feed and carriage return) and noncharacters (U+FFFE and U+FFFF are not XML 1.0
+/// characters at all), so the Atom feed, the sitemap and the SVG chart stay well-formed.
 pub(crate) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
@@ -14,7 +15,7 @@ pub(crate) fn esc(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            c if c < ' ' && !matches!(c, '\t' | '\n' | '\r') => {}
+            c if !crate::charset::is_publishable(c) => {}
             c => out.push(c),
         }
     }
@@ -65,6 +66,17 @@ pub(crate) fn complexity(lang: &str, c: Complexity) -> &'static str {
         Complexity::Medium => tr(lang, "mittel", "medium"),
         Complexity::High => tr(lang, "hoch", "high"),
         Complexity::VeryHigh => tr(lang, "sehr hoch", "very high"),
+    }
+}
+
+pub(crate) fn partner_kind(lang: &str, k: PartnerKind) -> &'static str {
+    match k {
+        PartnerKind::Company => tr(lang, "Unternehmen", "Company"),
+        PartnerKind::Association => tr(lang, "Verein", "Association"),
+        PartnerKind::PublicBody => tr(lang, "Öffentliche Stelle", "Public body"),
+        PartnerKind::Academic => tr(lang, "Wissenschaft", "Academic"),
+        PartnerKind::Foundation => tr(lang, "Stiftung", "Foundation"),
+        PartnerKind::Individual => tr(lang, "Einzelperson", "Individual"),
     }
 }
 

@@ -469,6 +469,10 @@ fn project(ctx: &mut Ctx<'_>, m: &Map<String, Value>, pointer: &str) -> Option<P
         contacts,
         last_reviewed: None,
         image: None,
+        image_alt: None,
         attestations: Vec::new(),
+        software: None,
+        complete: None,
+        approvals: Vec::new(),
     })
 }

@@ -8,7 +8,8 @@
 //! | `Ursprung`, `Quelle`, `Projektstart` | `origin.city`, `origin.community`, `origin.started` (`MM/YYYY` → `YYYY-MM`) |
 //! | `Aufnahmedatum` | `admitted_on` (`DD.MM.YYYY`), `lifecycle: admitted` with a dated `history` entry |
 //! | `Kategorie`, `Typ`, `Komplexität`, `Technologien` | `categories`, `software_type`, `complexity`, `technologies` (comma list) |
-//! | `Projekt-Url`, `Quellcode`, `Digifarm-Url`, `Vorschaubild` | `links.homepage`, `links.source`, `links.info`, `image` |
+//! | `Projekt-Url`, `Quellcode`, `Digifarm-Url` | `links.homepage`, `links.source`, `links.info` |
+//! | `Vorschaubild` | not imported: a remote image is never fetched; reported with the URL (`import-unmapped`) so the file can be put into the catalog's `images/` |
 //! | `Lizenz` | `license` through free-text normalisation, with a diagnostic when not exact SPDX |
 //! | `Status` | `status` (+ `status_note` when the text says more than the status) |
 //! | `Inhalt`, `Technik`, `Sponsor` | needs `content`, `technical`, `financial`; empty = help wanted, else the named supporters become partners |
@@ -239,7 +240,11 @@ impl Ctx {
             contacts: Vec::new(),
             last_reviewed: None,
             image: None,
+            image_alt: None,
             attestations: Vec::new(),
+            software: None,
+            complete: None,
+            approvals: Vec::new(),
         };
 
         self.status(&mut project, get("Status"), &base, at);
@@ -258,6 +263,7 @@ impl Ctx {
                 to: Lifecycle::Admitted,
                 by: None,
                 reason: Some("listed with this Aufnahmedatum in the imported DIGIFARM list".into()),
+                overridden: Vec::new(),
             });
         }
         project.links = Links {
@@ -265,7 +271,24 @@ impl Ctx {
             source: get("Quellcode").and_then(|c| self.url(&c, true)),
             info: get("Digifarm-Url").and_then(|c| self.url(&c, false)),
         };
-        project.image = get("Vorschaubild").and_then(|c| self.url(&c, false));
+        if let Some(c) = get("Vorschaubild")
+            && !c.text.trim().is_empty()
+        {
+            // A project's image is a file in the catalog; a remote one is never fetched or
+            // hot-linked by the portal.
+            self.cell_diag(
+                Code::ImportUnmapped,
+                &c,
+                format!(
+                    "the preview image `{}` is remote; images are files in the catalog and are never downloaded",
+                    c.text.trim()
+                ),
+                Some(format!(
+                    "save the image as images/{}.png (or .jpg, .webp) in the catalog and set `image: images/{}.png`",
+                    project.id, project.id
+                )),
+            );
+        }
         if let Some(c) = get("Kollaborationsplattform") {
             self.forge(&c, project.links.source.as_deref());
         }
@@ -674,6 +697,7 @@ impl Ctx {
                     partner,
                     offer: None,
                     since: None,
+                    ..SupportRef::default()
                 });
             }
         }

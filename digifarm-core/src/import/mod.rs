@@ -18,6 +18,7 @@
 //! assert!(!imported.has_errors());
 //! ```
 
+pub mod admit;
 pub mod civic_json;
 pub mod csv;
 pub mod digifarm_csv;
@@ -40,6 +41,9 @@ pub struct Import {
     pub partners: Vec<Partner>,
     /// Everything the importer had to report, in input order.
     pub diagnostics: Vec<Diagnostic>,
+    /// The languages the input's texts are in, the main one first (empty when the input
+    /// does not say); a new catalog made from the import gets them as its `languages`.
+    pub languages: Vec<String>,
 }
 
 impl Import {
@@ -60,10 +64,18 @@ impl Import {
         }
         let mut city = toml::Table::new();
         city.insert("name".into(), toml::Value::String(String::new()));
-        city.insert(
-            "languages".into(),
-            toml::Value::Array(vec!["de".into(), "en".into()]),
-        );
+        let mut languages: Vec<toml::Value> = Vec::new();
+        for lang in &self.languages {
+            let primary = lang.split('-').next().unwrap_or(lang).to_ascii_lowercase();
+            let value = toml::Value::String(primary);
+            if lang.len() >= 2 && !languages.contains(&value) {
+                languages.push(value);
+            }
+        }
+        if languages.is_empty() {
+            languages = vec!["de".into(), "en".into()];
+        }
+        city.insert("languages".into(), toml::Value::Array(languages));
         let mut root = toml::Table::new();
         root.insert(
             "categories".into(),

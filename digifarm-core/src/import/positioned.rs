@@ -64,22 +64,6 @@ impl Ctx<'_> {
         );
     }
 
-    /// Reports keys of `map` at `pointer` that are not in `known`.
-    pub(super) fn unknown_keys(&mut self, map: &Map<String, Value>, pointer: &str, known: &[&str]) {
-        for key in map.keys() {
-            if !known.contains(&key.as_str()) {
-                let help = crate::catalog::closest_name(key, known.iter().copied())
-                    .map(|k| format!("did you mean `{k}`?"));
-                self.push(
-                    Code::UnknownField,
-                    &child(pointer, key),
-                    format!("`{key}` is not a publiccode.yml key here"),
-                    help,
-                );
-            }
-        }
-    }
-
     pub(super) fn wrong_type(&mut self, pointer: &str, expected: &str, found: &Value) {
         let (code, help) = match found {
             Value::String(s)
@@ -119,72 +103,6 @@ impl Ctx<'_> {
                 None
             }
         }
-    }
-
-    pub(super) fn object<'v>(
-        &mut self,
-        map: &'v Map<String, Value>,
-        pointer: &str,
-        key: &str,
-    ) -> Option<&'v Map<String, Value>> {
-        match map.get(key)? {
-            Value::Object(m) => Some(m),
-            other => {
-                self.wrong_type(&child(pointer, key), "a mapping", other);
-                None
-            }
-        }
-    }
-
-    pub(super) fn strings(
-        &mut self,
-        map: &Map<String, Value>,
-        pointer: &str,
-        key: &str,
-    ) -> Vec<String> {
-        let p = child(pointer, key);
-        match map.get(key) {
-            None => Vec::new(),
-            Some(Value::Array(items)) => {
-                let mut out = Vec::new();
-                for (i, item) in items.iter().enumerate() {
-                    match item {
-                        Value::String(s) => out.push(s.clone()),
-                        other => self.wrong_type(&child(&p, &i.to_string()), "a string", other),
-                    }
-                }
-                out
-            }
-            Some(other) => {
-                self.wrong_type(&p, "a list of strings", other);
-                Vec::new()
-            }
-        }
-    }
-
-    pub(super) fn boolean(&mut self, map: &Map<String, Value>, pointer: &str, key: &str) {
-        if let Some(v) = map.get(key)
-            && !v.is_boolean()
-        {
-            self.wrong_type(&child(pointer, key), "a boolean", v);
-        }
-    }
-
-    pub(super) fn one_of(&mut self, pointer: &str, value: &str, allowed: &[&str]) -> bool {
-        if allowed.contains(&value) {
-            return true;
-        }
-        let help = crate::catalog::closest_name(value, allowed.iter().copied()).map_or_else(
-            || format!("one of: {}", allowed.join(", ")),
-            |k| format!("did you mean `{k}`?"),
-        );
-        self.push(
-            Code::InvalidValue,
-            pointer,
-            format!("`{value}` is not an allowed value"),
-            Some(help),
-        );
-        false
     }
 
     pub(super) fn partner(

@@ -1,125 +1,76 @@
-//! Import of a `publiccode.yml` (the standard of Developers Italia and OpenCoDE, versions
-//! 0.x) as one project.
+//! Import of a `publiccode.yml` as one project, on [`crate::publiccode`]: the file is checked
+//! with the standard's full rule set first, and a file with errors yields no record (every
+//! error listed); warnings import.
 //!
 //! | publiccode.yml | becomes |
 //! |---|---|
 //! | `name` | `name`, and the `id` (a slug of the name) |
-//! | `url` | `links.source` |
-//! | `landingURL` | `links.homepage` |
-//! | `description.<lang>.shortDescription` / `longDescription` | `summary` / `description` per language |
-//! | `legal.license` | `license`, checked by the licence engine |
-//! | `developmentStatus` | `status` (concept → idea, development and beta → in-development, stable → live, obsolete → archived) |
-//! | `categories`, `softwareType` | `categories`, `software_type` |
-//! | `usedBy` | `deployment` (per city, with those cities) |
+//! | `url`, `landingURL` | `links.source`, `links.homepage` |
+//! | `description.<lang>.shortDescription` / `longDescription` | `summary` / `description` per language, as written |
+//! | `description.<lang>.features`, `documentation`, `apiDocumentation` | `software.features`, `software.documentation`, `software.api_documentation` per language |
+//! | `legal.license`, `legal.mainCopyrightOwner` | `license`, `software.copyright_owner` |
+//! | `developmentStatus` | `status` (concept → idea, development and beta → in-development, stable → live, obsolete → archived) and `software.development_status` as written |
+//! | `softwareType` | `software.kind` and `software_type` |
+//! | `categories` | `categories` |
+//! | `platforms`, `softwareVersion`, `releaseDate`, `usedBy`, `roadmap`, `logo`, `applicationSuite`, `isBasedOn`, `supports`, `intendedAudience`, `organisation`, `localisation` | the same in `software` |
+//! | `maintenance.type`, `maintenance.contractors` | `software.maintenance`; named contractors also become partners supporting a `technical` need |
 //! | `maintenance.contacts` | `contacts` (private) |
-//! | `maintenance.contractors` | partners supporting a `technical` need |
-//! | `fundedBy` | partners supporting a `financial` need |
+//! | `fundedBy` | `software.funded_by` (every funder, with its URI of any scheme); named funders also become partners supporting a `financial` need |
 //!
-//! Everything else is reported (`import-unmapped`), never dropped silently. The file is
-//! checked as the standard requires: mandatory keys, types, unknown keys, YAML 1.1 booleans
-//! (`yes`/`no` are strings in YAML 1.2, which publiccode.yml uses) — each with line and
-//! column.
+//! Everything else (`localisedName`, `genericName`, `screenshots`, `videos`, `awards`,
+//! `monochromeLogo`, `inputTypes`, `outputTypes`, `legal.repoOwner`, `legal.authorsFile`,
+//! `dependsOn`, the `IT` section, a description language the catalog cannot hold) is
+//! reported as `import-unmapped`, never dropped silently.
 
-use std::collections::BTreeMap;
-
-use serde_json::{Map, Value};
+use std::collections::{BTreeMap, HashSet};
+use std::path::PathBuf;
 
 use super::Import;
-use super::positioned::{Ctx, child, type_name};
+use super::positioned::{Ctx, child};
 use super::slugify;
 use crate::diagnostic::{Code, Severity};
 use crate::export::publiccode::status_from;
 use crate::model::{
-    Contact, Deployment, DeploymentMode, Lifecycle, Links, LocalizedText, Need, PartnerKind,
-    Project, ProjectStatus, SupportRef,
+    Audience, Contact, Contractor, Lifecycle, Links, LocalizedText, Maintenance, MaintenanceKind,
+    Need, Organisation, PartnerKind, Project, ProjectStatus, Software, SupportRef,
 };
+use crate::publiccode::{self, Document};
 use crate::source::{self, PosMap};
 
 /// Options for [`import`].
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Options {
-    /// The catalog's default language: a description only in this language becomes plain
-    /// text.
-    pub default_lang: String,
+    /// The catalog's default language: a text only in this language becomes plain text.
+    /// `None` takes the file's first description language (for a new catalog).
+    pub default_lang: Option<String>,
+    /// The directory of the publiccode.yml (its repository checkout), for the checks of
+    /// the files it refers to.
+    pub base_dir: Option<PathBuf>,
+    /// The IndicePA register's codes, lowercase (see [`publiccode::Options::ipa_codes`]).
+    pub ipa_codes: Option<HashSet<String>>,
 }
 
-impl Default for Options {
-    fn default() -> Self {
-        Options {
-            default_lang: "de".to_owned(),
-        }
-    }
+/// The default language a catalog's `digifarm.toml` names (its first `city.languages`).
+pub fn catalog_language(config_toml: &str) -> Option<String> {
+    let value: toml::Table = config_toml.parse().ok()?;
+    value
+        .get("city")?
+        .get("languages")?
+        .as_array()?
+        .first()?
+        .as_str()
+        .map(str::to_owned)
 }
 
-/// Top-level keys of publiccode.yml 0.x.
-const TOP_KEYS: &[&str] = &[
-    "publiccodeYmlVersion",
-    "name",
-    "applicationSuite",
-    "url",
-    "landingURL",
-    "isBasedOn",
-    "softwareVersion",
-    "releaseDate",
-    "logo",
-    "monochromeLogo",
-    "inputTypes",
-    "outputTypes",
-    "platforms",
-    "categories",
-    "usedBy",
-    "roadmap",
-    "developmentStatus",
-    "softwareType",
-    "intendedAudience",
-    "description",
-    "legal",
-    "maintenance",
-    "localisation",
-    "dependsOn",
-    "fundedBy",
-    "organisation",
-];
-const MANDATORY: &[&str] = &[
-    "publiccodeYmlVersion",
-    "name",
-    "url",
-    "platforms",
-    "developmentStatus",
-    "softwareType",
-    "description",
-    "legal",
-    "maintenance",
-    "localisation",
-];
-const DESCRIPTION_KEYS: &[&str] = &[
-    "localisedName",
-    "genericName",
-    "shortDescription",
-    "longDescription",
-    "documentation",
-    "apiDocumentation",
-    "features",
-    "screenshots",
-    "videos",
-    "awards",
-];
-const LEGAL_KEYS: &[&str] = &["license", "mainCopyrightOwner", "repoOwner", "authorsFile"];
-const MAINTENANCE_KEYS: &[&str] = &["type", "contractors", "contacts"];
-const LOCALISATION_KEYS: &[&str] = &["localisationReady", "availableLanguages"];
-const STATUSES: &[&str] = &["concept", "development", "beta", "stable", "obsolete"];
-const SOFTWARE_TYPES: &[&str] = &[
-    "standalone/mobile",
-    "standalone/iot",
-    "standalone/desktop",
-    "standalone/web",
-    "standalone/backend",
-    "standalone/other",
-    "addon",
-    "library",
-    "configurationFiles",
-];
-const MAINTENANCE_TYPES: &[&str] = &["internal", "contract", "community", "none"];
+/// Whether the catalog model can hold a text in `lang` (`de`, `en`, `de-CH`).
+fn catalog_language_tag(lang: &str) -> bool {
+    let b = lang.as_bytes();
+    (b.len() == 2 && b.iter().all(u8::is_ascii_lowercase))
+        || (b.len() == 5
+            && b[..2].iter().all(u8::is_ascii_lowercase)
+            && b[2] == b'-'
+            && b[3..].iter().all(u8::is_ascii_uppercase))
+}
 
 fn localized(texts: BTreeMap<String, String>, default_lang: &str) -> Option<LocalizedText> {
     if texts.is_empty() {
@@ -133,422 +84,255 @@ fn localized(texts: BTreeMap<String, String>, default_lang: &str) -> Option<Loca
     Some(LocalizedText::Localized(texts))
 }
 
-/// Imports one publiccode.yml. `file` is the name used in diagnostics. Never panics; a file
-/// that lacks what a project needs (a name, a description) yields diagnostics and no project.
+/// Imports one publiccode.yml. `file` is the name used in diagnostics. Never panics.
 pub fn import(bytes: &[u8], file: &str, options: &Options) -> Import {
+    let checked = publiccode::check(
+        bytes,
+        file,
+        &publiccode::Options {
+            base_dir: options.base_dir.as_deref(),
+            ipa_codes: options.ipa_codes.as_ref(),
+            network: None,
+        },
+    );
     let mut ctx = Ctx {
         file,
         positions: PosMap::new(),
-        out: Import::default(),
+        out: Import {
+            diagnostics: checked.diagnostics,
+            ..Import::default()
+        },
     };
-    let parsed = source::decode(bytes).and_then(|text| Ok((text, source::yaml::parse(text)?)));
-    let (text, value) = match parsed {
-        Ok(p) => p,
-        Err(e) => {
-            ctx.out.diagnostics.push(e.to_diagnostic(file));
-            return ctx.out;
-        }
-    };
-    ctx.positions = source::yaml::positions(text);
-    let Value::Object(top) = &value else {
-        ctx.push(
-            Code::WrongType,
-            "",
-            format!("a publiccode.yml is a mapping, found {}", type_name(&value)),
-            None,
-        );
+    if ctx.out.has_errors() {
         return ctx.out;
-    };
-    if let Some(project) = read(&mut ctx, top, options) {
-        ctx.out.projects.push(project);
     }
+    if let Ok(text) = source::decode(bytes) {
+        ctx.positions = source::yaml::positions(text);
+    }
+    let doc = checked.document;
+    ctx.out.languages = doc.description.iter().map(|(l, _)| l.clone()).collect();
+    let default_lang = options
+        .default_lang
+        .clone()
+        .or_else(|| ctx.out.languages.first().cloned())
+        .unwrap_or_else(|| "de".to_owned());
+    let project = project(&mut ctx, &doc, &default_lang);
+    ctx.out.projects.push(project);
     crate::diagnostic::sort(&mut ctx.out.diagnostics);
     ctx.out
 }
 
-fn read(ctx: &mut Ctx<'_>, top: &Map<String, Value>, options: &Options) -> Option<Project> {
-    let dl = options.default_lang.as_str();
-    // Country-specific sections (`it`, …) are two-letter keys the standard allows.
-    let country = |k: &str| k.len() == 2 && k.bytes().all(|b| b.is_ascii_lowercase());
-    let known: Vec<&str> = TOP_KEYS.to_vec();
-    let mut unknown = Map::new();
-    for (k, v) in top {
-        if country(k) {
+fn project(ctx: &mut Ctx<'_>, doc: &Document, default_lang: &str) -> Project {
+    let mut summary = BTreeMap::new();
+    let mut description = BTreeMap::new();
+    let mut software = Software::default();
+    for (lang, d) in &doc.description {
+        let at = child("/description", lang);
+        if !catalog_language_tag(lang) {
             ctx.unmapped(
-                &child("", k),
-                &format!("the country section `{k}`"),
+                &at,
+                &format!("the description in `{lang}` (the catalog holds texts in languages like de, en or de-CH)"),
                 Severity::Warning,
             );
-        } else if !known.contains(&k.as_str()) {
-            unknown.insert(k.clone(), v.clone());
+            continue;
+        }
+        summary.insert(lang.clone(), d.short_description.clone());
+        description.insert(lang.clone(), d.long_description.clone());
+        if !d.features.is_empty() {
+            software.features.insert(lang.clone(), d.features.clone());
+        }
+        if let Some(u) = &d.documentation {
+            software.documentation.insert(lang.clone(), u.clone());
+        }
+        if let Some(u) = &d.api_documentation {
+            software.api_documentation.insert(lang.clone(), u.clone());
+        }
+        for (key, present) in [
+            ("localisedName", d.localised_name.is_some()),
+            ("genericName", d.generic_name.is_some()),
+            ("screenshots", !d.screenshots.is_empty()),
+            ("videos", !d.videos.is_empty()),
+            ("awards", !d.awards.is_empty()),
+        ] {
+            if present {
+                ctx.unmapped(&child(&at, key), &format!("`{key}`"), Severity::Warning);
+            }
         }
     }
-    ctx.unknown_keys(&unknown, "", TOP_KEYS);
-    let mut fatal = false;
-    for key in MANDATORY {
-        if !top.contains_key(*key) {
-            ctx.push(
-                Code::MissingField,
-                "",
-                format!("the mandatory key `{key}` is missing"),
-                None,
-            );
-            fatal |= matches!(*key, "name" | "description");
-        }
-    }
-    match top.get("publiccodeYmlVersion") {
-        Some(Value::String(v)) if v.starts_with("0.") => {}
-        Some(Value::String(v)) => {
-            ctx.push(
-                Code::InvalidValue,
-                "/publiccodeYmlVersion",
-                format!("publiccodeYmlVersion `{v}` is not a 0.x version this importer reads"),
-                None,
-            );
-        }
-        Some(other) => ctx.wrong_type("/publiccodeYmlVersion", "a string", other),
-        None => {}
-    }
-    let name = ctx.string(top, "", "name").map(str::trim).unwrap_or("");
-    if name.is_empty() {
-        fatal = true;
-    }
-    let mut links = Links::default();
-    if let Some(url) = ctx.string(top, "", "url") {
-        if url.starts_with("https://")
-            || url.starts_with("http://")
-            || url.starts_with("git://")
-            || url.starts_with("ssh://")
-        {
-            links.source = Some(url.to_owned());
-        } else {
-            ctx.push(
-                Code::InvalidFormat,
-                "/url",
-                format!("`{url}` is not a repository URL (https://, git:// or ssh://)"),
-                None,
-            );
-        }
-    }
-    if let Some(url) = ctx.string(top, "", "landingURL") {
-        if url.starts_with("https://") || url.starts_with("http://") {
-            links.homepage = Some(url.to_owned());
-        } else {
-            ctx.push(
-                Code::InvalidFormat,
-                "/landingURL",
-                format!("`{url}` is not a web URL"),
-                None,
-            );
-        }
-    }
-    let platforms = ctx.strings(top, "", "platforms");
-    if !platforms.is_empty() {
-        ctx.unmapped("/platforms", "`platforms`", Severity::Info);
-    }
-    let categories = ctx.strings(top, "", "categories");
-    let mut status = ProjectStatus::InDevelopment;
-    if let Some(s) = ctx.string(top, "", "developmentStatus")
-        && ctx.one_of("/developmentStatus", s, STATUSES)
-        && let Some(st) = status_from(s)
-    {
-        status = st;
-        if s == "beta" {
-            ctx.push(
-                Code::ImportUnmapped,
-                "/developmentStatus",
-                "`beta` has no exact counterpart; the status was set to `in-development`"
-                    .to_owned(),
-                None,
-            );
-        }
-    }
-    let software_type = ctx.string(top, "", "softwareType").map(str::to_owned);
-    if let Some(t) = &software_type {
-        ctx.one_of("/softwareType", t, SOFTWARE_TYPES);
-    }
-    let used_by = ctx.strings(top, "", "usedBy");
-    for key in [
-        "applicationSuite",
-        "isBasedOn",
-        "softwareVersion",
-        "releaseDate",
-        "logo",
-        "monochromeLogo",
-        "inputTypes",
-        "outputTypes",
-        "roadmap",
-        "intendedAudience",
-        "dependsOn",
-        "organisation",
+    let status = status_from(&doc.development_status).unwrap_or(ProjectStatus::InDevelopment);
+    software.development_status = Some(doc.development_status.clone());
+    software.kind = Some(doc.software_type.clone());
+    software.platforms = doc.platforms.clone();
+    software.version = doc.software_version.clone();
+    software.release_date = doc
+        .release_date
+        .as_deref()
+        .and_then(crate::model::date::parse_strict);
+    software.used_by = doc.used_by.clone();
+    software.roadmap = doc.roadmap.clone();
+    software.logo = doc.logo.clone();
+    software.application_suite = doc.application_suite.clone();
+    software.is_based_on = doc.is_based_on.clone();
+    software.supports = doc.supports.clone();
+    software.copyright_owner = doc.main_copyright_owner.clone();
+    software.localisation_ready = doc.localisation_ready;
+    software.available_languages = doc.available_languages.clone();
+    software.organisation = doc.organisation.as_ref().map(|o| Organisation {
+        name: o.name.clone(),
+        uri: o.uri.clone(),
+    });
+    software.audience = doc.intended_audience.as_ref().map(|a| Audience {
+        scope: a.scope.clone(),
+        countries: a.countries.clone(),
+        unsupported_countries: a.unsupported_countries.clone(),
+    });
+    for (key, present) in [
+        ("monochromeLogo", doc.monochrome_logo.is_some()),
+        ("inputTypes", !doc.input_types.is_empty()),
+        ("outputTypes", !doc.output_types.is_empty()),
+        ("dependsOn", doc.has_depends_on),
     ] {
-        if top.contains_key(key) {
+        if present {
             ctx.unmapped(&child("", key), &format!("`{key}`"), Severity::Warning);
         }
     }
-
-    // Descriptions per language.
-    let mut summary = BTreeMap::new();
-    let mut description = BTreeMap::new();
-    if let Some(desc) = ctx.object(top, "", "description") {
-        if desc.is_empty() {
-            ctx.push(
-                Code::MissingField,
-                "/description",
-                "`description` has no language".to_owned(),
-                None,
-            );
-        }
-        for (lang, entry) in desc {
-            let p = child("/description", lang);
-            let Value::Object(entry) = entry else {
-                ctx.wrong_type(&p, "a mapping", entry);
-                continue;
-            };
-            ctx.unknown_keys(entry, &p, DESCRIPTION_KEYS);
-            match ctx.string(entry, &p, "shortDescription") {
-                Some(s) => {
-                    summary.insert(lang.clone(), s.trim().to_owned());
-                }
-                None if !entry.contains_key("shortDescription") => ctx.push(
-                    Code::MissingField,
-                    &p,
-                    "the mandatory key `shortDescription` is missing".to_owned(),
-                    None,
-                ),
-                None => {}
-            }
-            if let Some(s) = ctx.string(entry, &p, "longDescription") {
-                description.insert(lang.clone(), s.trim_end().to_owned());
-            }
-            for key in DESCRIPTION_KEYS {
-                if !matches!(*key, "shortDescription" | "longDescription")
-                    && entry.contains_key(*key)
-                {
-                    ctx.unmapped(&child(&p, key), &format!("`{key}`"), Severity::Info);
-                }
-            }
-        }
-    }
-    let summary = localized(summary, dl);
-    if summary.is_none() && !fatal {
-        ctx.push(
-            Code::MissingField,
-            "/description",
-            "no `shortDescription` in any language: the project needs a summary".to_owned(),
-            None,
+    if doc.has_country_section {
+        let key = if ctx.positions.contains_key("/IT") {
+            "IT"
+        } else {
+            "it"
+        };
+        ctx.unmapped(
+            &child("", key),
+            &format!("the country section `{key}`"),
+            Severity::Warning,
         );
-        fatal = true;
     }
-
-    // Licence.
-    let mut license = String::new();
-    if let Some(legal) = ctx.object(top, "", "legal") {
-        ctx.unknown_keys(legal, "/legal", LEGAL_KEYS);
-        match ctx.string(legal, "/legal", "license") {
-            Some(l) => {
-                license = l.trim().to_owned();
-                let verdict = crate::license::check(&license, &crate::license::Policy::default());
-                for f in verdict.findings {
-                    ctx.push(f.code, "/legal/license", f.message, f.help);
-                }
-            }
-            None if !legal.contains_key("license") => ctx.push(
-                Code::MissingField,
-                "/legal",
-                "the mandatory key `license` is missing".to_owned(),
-                None,
-            ),
-            None => {}
-        }
-        for key in ["mainCopyrightOwner", "repoOwner", "authorsFile"] {
-            if legal.contains_key(key) {
-                ctx.unmapped(
-                    &child("/legal", key),
-                    &format!("`legal.{key}`"),
-                    Severity::Warning,
-                );
-            }
-        }
-    }
-    if license.is_empty() {
-        license = "NOASSERTION".to_owned();
-    }
-
-    // Maintenance: contacts (private), contractors (technical supporters).
-    let mut contacts = Vec::new();
-    let mut needs = Vec::new();
-    if let Some(m) = ctx.object(top, "", "maintenance") {
-        ctx.unknown_keys(m, "/maintenance", MAINTENANCE_KEYS);
-        if let Some(t) = ctx.string(m, "/maintenance", "type") {
-            ctx.one_of("/maintenance/type", t, MAINTENANCE_TYPES);
-            ctx.unmapped("/maintenance/type", "`maintenance.type`", Severity::Info);
-        } else if !m.contains_key("type") {
-            ctx.push(
-                Code::MissingField,
-                "/maintenance",
-                "the mandatory key `type` is missing".to_owned(),
-                None,
+    for (key, present) in [
+        ("repoOwner", doc.repo_owner.is_some()),
+        ("authorsFile", doc.authors_file.is_some()),
+    ] {
+        if present {
+            ctx.unmapped(
+                &child("/legal", key),
+                &format!("`legal.{key}`"),
+                Severity::Warning,
             );
         }
-        if let Some(Value::Array(list)) = m.get("contacts") {
-            for (i, c) in list.iter().enumerate() {
-                let p = format!("/maintenance/contacts/{i}");
-                let Value::Object(c) = c else {
-                    ctx.wrong_type(&p, "a mapping", c);
-                    continue;
-                };
-                ctx.unknown_keys(c, &p, &["name", "email", "phone", "affiliation"]);
-                let Some(name) = ctx.string(c, &p, "name") else {
-                    ctx.push(
-                        Code::MissingField,
-                        &p,
-                        "a contact needs a `name`".to_owned(),
-                        None,
-                    );
-                    continue;
-                };
-                contacts.push(Contact {
-                    name: name.to_owned(),
-                    role: ctx.string(c, &p, "affiliation").map(str::to_owned),
-                    email: ctx.string(c, &p, "email").map(str::to_owned),
-                    phone: ctx.string(c, &p, "phone").map(str::to_owned),
-                    public: false,
-                });
-            }
-        } else if let Some(other) = m.get("contacts") {
-            ctx.wrong_type("/maintenance/contacts", "a list", other);
-        }
-        if let Some(Value::Array(list)) = m.get("contractors") {
-            let mut refs = Vec::new();
-            for (i, c) in list.iter().enumerate() {
-                let p = format!("/maintenance/contractors/{i}");
-                let Value::Object(c) = c else {
-                    ctx.wrong_type(&p, "a mapping", c);
-                    continue;
-                };
-                ctx.unknown_keys(c, &p, &["name", "until", "email", "website"]);
-                let Some(name) = ctx.string(c, &p, "name").map(str::to_owned) else {
-                    ctx.push(
-                        Code::MissingField,
-                        &p,
-                        "a contractor needs a `name`".to_owned(),
-                        None,
-                    );
-                    continue;
-                };
-                let website = ctx.string(c, &p, "website").map(str::to_owned);
-                let id = ctx.partner(&name, website.as_deref(), PartnerKind::Company, &p);
-                refs.push(SupportRef {
-                    partner: id,
-                    offer: None,
-                    since: None,
-                });
-                for key in ["until", "email"] {
-                    if c.contains_key(key) {
-                        ctx.unmapped(
-                            &child(&p, key),
-                            &format!("the contractor's `{key}`"),
-                            Severity::Warning,
-                        );
-                    }
-                }
-            }
-            if !refs.is_empty() {
-                needs.push(Need {
-                    supported_by: refs,
-                    ..Need::of_kind("technical")
-                });
-            }
-        } else if let Some(other) = m.get("contractors") {
-            ctx.wrong_type("/maintenance/contractors", "a list", other);
-        }
-    }
-    if let Some(l) = ctx.object(top, "", "localisation") {
-        ctx.unknown_keys(l, "/localisation", LOCALISATION_KEYS);
-        ctx.boolean(l, "/localisation", "localisationReady");
-        let _ = ctx.strings(l, "/localisation", "availableLanguages");
-        for key in LOCALISATION_KEYS {
-            if !l.contains_key(*key) {
-                ctx.push(
-                    Code::MissingField,
-                    "/localisation",
-                    format!("the mandatory key `{key}` is missing"),
-                    None,
-                );
-            }
-        }
     }
 
-    // fundedBy: partners supporting a financial need.
-    match top.get("fundedBy") {
-        Some(Value::Array(list)) => {
-            let mut refs = Vec::new();
-            for (i, f) in list.iter().enumerate() {
-                let p = format!("/fundedBy/{i}");
-                let Value::Object(f) = f else {
-                    ctx.wrong_type(&p, "a mapping", f);
-                    continue;
-                };
-                ctx.unknown_keys(f, &p, &["name", "uri"]);
-                let Some(name) = ctx.string(f, &p, "name").map(str::to_owned) else {
-                    ctx.push(
-                        Code::MissingField,
-                        &p,
-                        "a funder needs a `name`".to_owned(),
-                        None,
-                    );
-                    continue;
-                };
-                let uri = ctx.string(f, &p, "uri").map(str::to_owned);
-                let id = ctx.partner(&name, uri.as_deref(), PartnerKind::PublicBody, &p);
-                refs.push(SupportRef {
-                    partner: id,
-                    offer: None,
-                    since: None,
-                });
-            }
-            if !refs.is_empty() {
-                needs.push(Need {
-                    supported_by: refs,
-                    ..Need::of_kind("financial")
-                });
-            }
-        }
-        Some(other) => ctx.wrong_type("/fundedBy", "a list", other),
-        None => {}
+    let mut needs = Vec::new();
+    let mut technical = Vec::new();
+    let mut contractors = Vec::new();
+    for (i, c) in doc.contractors.iter().enumerate() {
+        let p = format!("/maintenance/contractors/{i}");
+        let Some(until) = crate::model::date::parse_strict(&c.until) else {
+            continue;
+        };
+        contractors.push(Contractor {
+            name: c.name.clone(),
+            until,
+            email: c.email.clone(),
+            website: c.website.clone(),
+        });
+        let id = ctx.partner(&c.name, c.website.as_deref(), PartnerKind::Company, &p);
+        technical.push(SupportRef {
+            partner: id,
+            offer: None,
+            since: None,
+            ..SupportRef::default()
+        });
     }
-    if fatal {
-        return None;
+    if !technical.is_empty() {
+        needs.push(Need {
+            supported_by: technical,
+            ..Need::of_kind("technical")
+        });
     }
-    let summary = summary?;
-    Some(Project {
-        id: slugify(name),
-        name: name.to_owned(),
+    if let Some(kind) = MaintenanceKind::parse(&doc.maintenance_type) {
+        software.maintenance = Some(Maintenance { kind, contractors });
+    }
+    let mut financial = Vec::new();
+    for (i, f) in doc.funded_by.iter().enumerate() {
+        software.funded_by.push(Organisation {
+            name: f.name.clone(),
+            uri: f.uri.clone(),
+        });
+        let Some(name) = f.name.as_deref().filter(|n| !n.trim().is_empty()) else {
+            continue;
+        };
+        let id = ctx.partner(
+            name,
+            Some(&f.uri),
+            PartnerKind::PublicBody,
+            &format!("/fundedBy/{i}"),
+        );
+        financial.push(SupportRef {
+            partner: id,
+            offer: None,
+            since: None,
+            ..SupportRef::default()
+        });
+    }
+    if !financial.is_empty() {
+        needs.push(Need {
+            supported_by: financial,
+            ..Need::of_kind("financial")
+        });
+    }
+    let contacts = doc
+        .contacts
+        .iter()
+        .map(|c| Contact {
+            name: c.name.clone(),
+            role: c.affiliation.clone(),
+            email: c.email.clone(),
+            phone: c.phone.clone(),
+            public: false,
+        })
+        .collect();
+    let summary = localized(summary, default_lang).unwrap_or_else(|| {
+        ctx.push(
+            Code::ImportUnmapped,
+            "/description",
+            "no description is in a language the catalog holds; the summary was set to the name"
+                .to_owned(),
+            Some("add a summary in the catalog's language to the project file".to_owned()),
+        );
+        LocalizedText::Plain(doc.name.clone())
+    });
+    Project {
+        id: slugify(&doc.name),
+        name: doc.name.clone(),
         summary,
-        description: localized(description, dl),
+        description: localized(description, default_lang),
         status,
         status_note: None,
         status_since: None,
         lifecycle: Lifecycle::Proposed,
         history: Vec::new(),
-        categories,
-        software_type,
+        categories: doc.categories.clone(),
+        software_type: Some(doc.software_type.clone()),
         complexity: None,
         technologies: Vec::new(),
         origin: None,
         admitted_on: None,
-        links,
-        license,
+        links: Links {
+            homepage: doc.landing_url.clone(),
+            source: Some(doc.url.clone()),
+            info: None,
+        },
+        license: doc.license.clone(),
         license_note: None,
-        deployment: (!used_by.is_empty()).then_some(Deployment {
-            mode: DeploymentMode::PerCity,
-            cities: used_by,
-        }),
+        deployment: None,
         needs,
         contacts,
         last_reviewed: None,
         image: None,
+        image_alt: None,
         attestations: Vec::new(),
-    })
+        software: Some(Box::new(software)),
+        complete: None,
+        approvals: Vec::new(),
+    }
 }

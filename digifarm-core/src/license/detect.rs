@@ -10,6 +10,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
+use crate::catalog::confined::{EntryKind, ReadError, Root};
+
 use spdx::detection::{Store, TextData};
 
 use super::parse::{self, Licence};
@@ -47,6 +49,8 @@ pub struct DetectError {
     /// The underlying I/O error.
     #[source]
     pub source: Option<std::io::Error>,
+    /// The file resolves outside the directory it was read from and was not read.
+    pub outside: bool,
 }
 
 /// Detects the licence of a text.
@@ -55,6 +59,7 @@ pub fn detect_text(text: &str) -> Result<Detection, DetectError> {
         return Err(DetectError {
             message: "the licence text database could not be loaded".to_owned(),
             source: None,
+            outside: false,
         });
     };
     let m = store.analyze(&TextData::new(text));
@@ -85,49 +90,88 @@ fn is_licence_file_name(name: &str) -> bool {
 }
 
 /// Detects the licence of a file, or of every LICENSE*/LICENCE*/COPYING* file at the top of
-/// a directory (sorted by name).
+/// a directory (sorted by name). In a directory, links are followed only while they stay
+/// inside it.
 pub fn detect_file(path: &Path) -> Result<Vec<Detection>, DetectError> {
-    let io = |what: &str, e: std::io::Error| DetectError {
-        message: format!("cannot {what} {}: {e}", path.display()),
+    let meta = std::fs::metadata(path).map_err(|e| DetectError {
+        message: format!("cannot read {}: {e}", path.display()),
         source: Some(e),
-    };
-    let meta = std::fs::metadata(path).map_err(|e| io("read", e))?;
-    let files: Vec<PathBuf> = if meta.is_dir() {
-        let mut files = Vec::new();
-        for entry in std::fs::read_dir(path).map_err(|e| io("list", e))? {
-            let entry = entry.map_err(|e| io("list", e))?;
-            let is_file = entry.file_type().is_ok_and(|t| t.is_file());
-            if is_file && is_licence_file_name(&entry.file_name().to_string_lossy()) {
-                files.push(entry.path());
-            }
-        }
-        files.sort();
-        files
+        outside: false,
+    })?;
+    let (root, relative) = if meta.is_dir() {
+        (path, Path::new(""))
     } else {
-        vec![path.to_path_buf()]
+        let parent = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => Path::new("."),
+        };
+        (parent, Path::new(path.file_name().unwrap_or_default()))
     };
-    let mut out = Vec::with_capacity(files.len());
-    for file in files {
-        let size = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
-        if size > MAX_FILE_BYTES {
-            return Err(DetectError {
-                message: format!(
-                    "{} is larger than 1 MiB; not a licence file",
-                    file.display()
-                ),
-                source: None,
-            });
+    let root = Root::open(root).map_err(|e| DetectError {
+        message: format!("cannot read {}: {e}", root.display()),
+        source: Some(e),
+        outside: false,
+    })?;
+    if meta.is_dir() {
+        detect_in(&root, relative)
+    } else {
+        Ok(vec![detect_one(&root, relative)?])
+    }
+}
+
+/// Detects the licence of every LICENSE*/LICENCE*/COPYING* file at the top of the directory
+/// `relative` below `root` (e.g. a project's checkout in a directory of checkouts), reading
+/// only what resolves inside `root`.
+///
+/// # Errors
+/// The directory or a licence file resolves outside `root` ([`DetectError::outside`]), or
+/// cannot be read.
+pub fn detect_in(root: &Root, relative: &Path) -> Result<Vec<Detection>, DetectError> {
+    let entries = root.list(relative).map_err(read_error)?;
+    let mut out = Vec::new();
+    for (name, kind) in entries {
+        if matches!(kind, EntryKind::File | EntryKind::Symlink)
+            && is_licence_file_name(&name.to_string_lossy())
+        {
+            out.push(detect_one(root, &relative.join(name))?);
         }
-        let bytes = std::fs::read(&file).map_err(|e| DetectError {
-            message: format!("cannot read {}: {e}", file.display()),
-            source: Some(e),
-        })?;
-        let text = String::from_utf8_lossy(&bytes);
-        let mut d = detect_text(&text)?;
-        d.file = file;
-        out.push(d);
     }
     Ok(out)
+}
+
+fn detect_one(root: &Root, relative: &Path) -> Result<Detection, DetectError> {
+    let bytes = root.read(relative, MAX_FILE_BYTES).map_err(|e| match e {
+        ReadError::TooLarge { path, .. } => DetectError {
+            message: format!(
+                "{} is larger than 1 MiB; not a licence file",
+                path.display()
+            ),
+            source: None,
+            outside: false,
+        },
+        e => read_error(e),
+    })?;
+    let text = String::from_utf8_lossy(&bytes);
+    let mut d = detect_text(&text)?;
+    d.file = root.display_path(relative);
+    Ok(d)
+}
+
+fn read_error(e: ReadError) -> DetectError {
+    let outside = matches!(e, ReadError::Outside { .. });
+    let message = match &e {
+        ReadError::Outside { .. } | ReadError::NotAFile { .. } => e.to_string(),
+        _ => format!("cannot read {e}"),
+    };
+    let source = match e {
+        ReadError::Io { source, .. } => Some(source),
+        _ => None,
+    };
+    DetectError {
+        message,
+        source,
+        outside,
+    }
 }
 
 /// The licence family and version a text can show: licence texts do not say "only" or "or

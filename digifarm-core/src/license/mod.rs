@@ -29,7 +29,7 @@ pub mod satisfy;
 pub use cache::Checker;
 pub use copyleft::Strength;
 #[cfg(feature = "detection")]
-pub use detect::{Detection, crosscheck, detect_file, detect_text};
+pub use detect::{DetectError, Detection, crosscheck, detect_file, detect_in, detect_text};
 pub use normalize::{Candidate, Normalized, normalize};
 pub use parse::{ParseError, Parsed, parse};
 pub use policy::{Finding, Policy, TermStatus, Verdict, check, is_content_licence};

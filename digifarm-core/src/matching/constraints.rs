@@ -10,9 +10,10 @@ use crate::model::{CityInfo, Lifecycle, ProjectStatus};
 #[serde(tag = "constraint", rename_all = "kebab-case")]
 #[non_exhaustive]
 pub enum Exclusion {
-    /// The need is already supported (`supported_by`), so it is not matched again.
+    /// The need already has live support (a `supported_by` entry that is suggested, agreed
+    /// or active), so it is not matched again.
     AlreadySupported {
-        /// The supporting partner(s).
+        /// The partner(s) of the live entries.
         partners: Vec<String>,
     },
     /// The project is archived, rejected or retired: it gets nothing.
@@ -63,6 +64,12 @@ pub enum Exclusion {
         needed: f64,
         /// Hours per month per free slot of the offer.
         per_slot: f64,
+        /// The offer's hours per month in total.
+        total: f64,
+        /// Project slots of the offer.
+        slots: u32,
+        /// Slots taken by existing support.
+        used: u32,
     },
     /// The project's licence does not satisfy the partner's licence requirement.
     License {
@@ -132,10 +139,23 @@ impl std::fmt::Display for Exclusion {
                 f,
                 "the offer has no free slot ({used} of {slots} taken by existing support)"
             ),
-            Exclusion::Hours { needed, per_slot } => write!(
-                f,
-                "the need asks for {needed} h/month, one slot of the offer gives {per_slot:.1} h/month"
-            ),
+            Exclusion::Hours {
+                needed,
+                per_slot,
+                total,
+                slots,
+                used,
+            } => {
+                write!(
+                    f,
+                    "the need asks for {needed} h/month; the offer gives {total} h/month for {slots} project{}",
+                    if *slots == 1 { "" } else { "s" }
+                )?;
+                if *used > 0 {
+                    write!(f, ", {used} taken by existing support")?;
+                }
+                write!(f, ", so {per_slot:.1} h/month for each free slot")
+            }
             Exclusion::License {
                 project,
                 requirement,

@@ -319,7 +319,7 @@ impl Matcher<'_> {
         let Some(n) = self.needs.get(need) else {
             return Vec::new();
         };
-        let mut top = TopK::new(k);
+        let mut top = TopK::new(k, self.min_score);
         for &oi in x.offers_by_kind.get(&n.kind).map_or(&[][..], Vec::as_slice) {
             let o = &self.offers[oi as usize];
             if !self.pair_admissible(n, o) {
@@ -340,7 +340,7 @@ impl Matcher<'_> {
         let Some(o) = self.offers.get(offer) else {
             return Vec::new();
         };
-        let mut top = TopK::new(k);
+        let mut top = TopK::new(k, self.min_score);
         for &ni in x.needs_by_kind.get(&o.kind).map_or(&[][..], Vec::as_slice) {
             let n = &self.needs[ni as usize];
             if !self.pair_admissible(n, o) {

@@ -288,19 +288,25 @@ impl Ord for Cand {
 
 pub(crate) struct TopK {
     k: usize,
+    /// Candidates scoring below this (`[matching] min_score`) are too weak to keep.
+    floor: f64,
     heap: BinaryHeap<Cand>,
 }
 
 impl TopK {
-    pub fn new(k: usize) -> Self {
+    pub fn new(k: usize, floor: f64) -> Self {
         TopK {
             k,
+            floor,
             // `k` may be "all" (usize::MAX): reserve for a typical top k only.
             heap: BinaryHeap::with_capacity(k.min(1024) + 1),
         }
     }
 
     pub fn push(&mut self, c: Cand) {
+        if c.score < self.floor {
+            return;
+        }
         if self.heap.len() < self.k {
             self.heap.push(c);
         } else if let Some(top) = self.heap.peek()
@@ -356,7 +362,7 @@ impl Matcher<'_> {
             return self.rank_offers_extra(x, need, k);
         }
         scratch.reset(self.offers.len());
-        let mut top = TopK::new(k);
+        let mut top = TopK::new(k, self.min_score);
         let groups = match self
             .offer_index
             .homes
@@ -546,7 +552,7 @@ impl Matcher<'_> {
                 }
             }
         }
-        let mut top = TopK::new(k);
+        let mut top = TopK::new(k, self.min_score);
         for &ni in &scratch.touched {
             let n = &self.needs[ni as usize];
             if !self.pair_admissible(n, o) {

@@ -150,6 +150,12 @@ pub enum MatchErrorKind {
         /// The weight.
         value: f64,
     },
+    /// `[matching] min_score` is not a number in [0, 1].
+    #[error("matching `min_score` must be a number from 0 to 1 ({value})")]
+    MinScore {
+        /// Its value.
+        value: f64,
+    },
     /// An extra score term's values are unusable: a value outside [0, 1], a pair that is not
     /// admissible or scored twice, or a name used twice.
     #[error("score term `{term}`: {problem}")]
@@ -184,6 +190,15 @@ impl MatchError {
             }
             MatchErrorKind::TermInvalid { .. } => {
                 return Diagnostic::new(Code::InvalidValue, file, "", self.to_string());
+            }
+            MatchErrorKind::MinScore { value } => {
+                let code = if value.is_finite() {
+                    Code::OutOfRange
+                } else {
+                    Code::InvalidNumber
+                };
+                return Diagnostic::new(code, file, "/matching/min_score", self.to_string())
+                    .with_help("a score is a number from 0 to 1; the default minimum is 0.3");
             }
         };
         Diagnostic::new(code, file, pointer, self.to_string())
@@ -403,6 +418,8 @@ pub(crate) struct NeedInfo {
     pub cats: Vec<u32>,
     pub masks: Option<(u64, u64)>,
     pub urgency: f64,
+    /// The project's health level, when it raised the urgency's status part.
+    pub health: Option<crate::health::Level>,
     pub age_days: i64,
     pub hours: Option<f64>,
     pub eur: Option<f64>,
@@ -504,14 +521,34 @@ pub struct Matcher<'a> {
     need_index: index::NeedIndex,
     /// Extra score terms, if any were added.
     extra: Option<extra::Extra>,
+    /// Pairs scoring below this are left out of rankings and the assignment.
+    min_score: f64,
 }
 
 impl<'a> Matcher<'a> {
     /// Prepares matching: validates the weights, precomputes per-offer and per-need data and
     /// builds the inverted indexes.
     pub fn new(input: MatchInput<'a>) -> Result<Self, MatchError> {
+        Matcher::with_health(input, &[])
+    }
+
+    /// As [`Matcher::new`], with the projects' health levels (parallel to
+    /// `input.projects`; missing entries count as unknown): a project whose repository
+    /// turned slow or stale needs a partner now, so the status part of its needs' urgency is
+    /// raised to [`Level::urgency`](crate::health::Level::urgency) (slow 0.8, stale 1.0)
+    /// when that is higher than its status's own value; `--explain` names the level.
+    pub fn with_health(
+        input: MatchInput<'a>,
+        health: &[Option<crate::health::Level>],
+    ) -> Result<Self, MatchError> {
         let weights = input.config.matching.weights;
         validate_weights(&weights)?;
+        let min_score = input.config.matching.min_score;
+        if !(min_score.is_finite() && (0.0..=1.0).contains(&min_score)) {
+            return Err(MatchError {
+                kind: MatchErrorKind::MinScore { value: min_score },
+            });
+        }
         let city_info = &input.config.city;
         let city = city_label(&city_info.name, city_info.ags.as_ref());
 
@@ -556,18 +593,19 @@ impl<'a> Matcher<'a> {
         let mut licenses = Interner::default();
         let mut reqs = Interner::default();
 
-        // Existing support that names an offer takes its slot, hours and budget.
-        // Usage is summed per named offer id (few), then handed to the first offer with that
-        // id, instead of hashing every offer id.
+        // Existing support that names an offer takes its slot, hours and budget while it is
+        // live (suggested, agreed or active; not ended): the committed amounts, else the
+        // need's. Usage is summed per named offer id (few), then handed to the first offer
+        // with that id, instead of hashing every offer id.
         let mut usage: HashMap<&str, (u32, f64, f64)> = HashMap::default();
         for p in input.projects {
             for n in &p.needs {
-                for s in &n.supported_by {
+                for s in n.supported_by.iter().filter(|s| s.is_live()) {
                     if let Some(o) = s.offer.as_deref() {
                         let u = usage.entry(o).or_insert((0, 0.0, 0.0));
                         u.0 += 1;
-                        u.1 += n.hours_per_month.unwrap_or(0.0);
-                        u.2 += n.eur_per_year.unwrap_or(0.0);
+                        u.1 += s.hours_per_month.or(n.hours_per_month).unwrap_or(0.0);
+                        u.2 += s.eur_per_year.or(n.eur_per_year).unwrap_or(0.0);
                     }
                 }
             }
@@ -689,9 +727,14 @@ impl<'a> Matcher<'a> {
             let cats = terms.ids(&p.categories);
             let license = licenses.id(&p.license);
             for (ni, n) in p.needs.iter().enumerate() {
-                let level = if !n.supported_by.is_empty() {
+                let level = if n.has_live_support() {
                     Err(Exclusion::AlreadySupported {
-                        partners: n.supported_by.iter().map(|s| s.partner.clone()).collect(),
+                        partners: n
+                            .supported_by
+                            .iter()
+                            .filter(|s| s.is_live())
+                            .map(|s| s.partner.clone())
+                            .collect(),
                     })
                 } else if let Some(reason) = &inactive {
                     Err(Exclusion::ProjectInactive {
@@ -720,7 +763,13 @@ impl<'a> Matcher<'a> {
                     masks: None,
                     skills,
                     cats: cats.clone(),
-                    urgency: score::urgency(n.priority, age_days, p.status),
+                    urgency: score::urgency_with_health(
+                        n.priority,
+                        age_days,
+                        p.status,
+                        health.get(pi).copied().flatten(),
+                    ),
+                    health: health.get(pi).copied().flatten(),
                     age_days,
                     hours: n.hours_per_month,
                     eur,
@@ -784,12 +833,25 @@ impl<'a> Matcher<'a> {
             offer_index,
             need_index,
             extra: None,
+            min_score,
         })
     }
 
     /// The input the matcher was built from.
     pub fn input(&self) -> &MatchInput<'a> {
         &self.input
+    }
+
+    /// The minimum score of a proposed pair (`[matching] min_score`): weaker pairs are left
+    /// out of rankings and the assignment; [`Matcher::explain`] and [`Matcher::score`] still
+    /// give their scores.
+    pub fn min_score(&self) -> f64 {
+        self.min_score
+    }
+
+    /// Whether a score is below the minimum score.
+    pub fn below_minimum(&self, score: f64) -> bool {
+        score < self.min_score
     }
 
     fn flat(&self, need: NeedId) -> Option<usize> {
@@ -920,6 +982,14 @@ impl<'a> Matcher<'a> {
             return Some(Exclusion::Hours {
                 needed: h,
                 per_slot: p,
+                total: self
+                    .input
+                    .offers
+                    .get(offer)
+                    .and_then(|raw| raw.capacity.hours_per_month)
+                    .unwrap_or(0.0),
+                slots: o.slots,
+                used: o.used,
             });
         }
         if !self.pair_ok(n, o) {
@@ -1084,10 +1154,19 @@ impl<'a> Matcher<'a> {
             w.urgency,
             n.urgency,
             format!(
-                "priority {}, open {} days, project {}",
+                "priority {}, open {} days, project {}{}",
                 raw_need.priority.as_str(),
                 n.age_days.max(0),
-                project.status.as_str()
+                project.status.as_str(),
+                match n.health {
+                    Some(level) if score::health_raises(project.status, Some(level)) => {
+                        format!(
+                            ", repository {level} (status urgency {:.1})",
+                            level.urgency().unwrap_or(0.0)
+                        )
+                    }
+                    _ => String::new(),
+                }
             ),
         );
         if let Some(e) = n.eur {
@@ -1136,6 +1215,31 @@ impl<'a> Matcher<'a> {
         Some(self.score_full(ni, n, o, offer))
     }
 
+    /// The best `k` offers that pass every hard constraint for `need` but score below the
+    /// minimum score, best first: what `--explain` shows as too weak to propose. A scan of
+    /// every offer, for explanations rather than bulk use.
+    pub fn below_minimum_offers(&self, need: NeedId, k: usize) -> Vec<Ranked> {
+        let Some((ni, n)) = self
+            .flat(need)
+            .and_then(|i| self.needs.get(i).map(|n| (i, n)))
+        else {
+            return Vec::new();
+        };
+        let mut all: Vec<(f64, u32, usize)> = self
+            .offers
+            .iter()
+            .enumerate()
+            .filter(|(i, o)| self.pair_exclusion(n, o, *i).is_none())
+            .map(|(i, o)| (self.score_full(ni, n, o, i), o.rank, i))
+            .filter(|(score, _, _)| self.below_minimum(*score))
+            .collect();
+        all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        all.truncate(k);
+        all.into_iter()
+            .map(|(score, _, offer)| Ranked { need, offer, score })
+            .collect()
+    }
+
     /// A scratch buffer for [`Matcher::rank_offers_with`] and [`Matcher::rank_needs_with`];
     /// reuse one per thread to avoid allocating per query.
     pub fn scratch(&self) -> Scratch {
@@ -1176,6 +1280,7 @@ impl<'a> Matcher<'a> {
             .enumerate()
             .filter(|(i, o)| self.pair_exclusion(n, o, *i).is_none())
             .map(|(i, o)| (self.score_full(ni, n, o, i), o.rank, i))
+            .filter(|(score, _, _)| !self.below_minimum(*score))
             .collect();
         all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         all.truncate(k);
@@ -1195,6 +1300,7 @@ impl<'a> Matcher<'a> {
             .enumerate()
             .filter(|(_, n)| self.pair_exclusion(n, o, offer).is_none())
             .map(|(ni, n)| (self.score_full(ni, n, o, offer), n.rank, n.id))
+            .filter(|(score, _, _)| !self.below_minimum(*score))
             .collect();
         all.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         all.truncate(k);
@@ -1366,6 +1472,7 @@ impl<'a> Matcher<'a> {
                                     // rare violating pair.
                                     (value > gain
                                         && assign::scaled(score) > 0
+                                        && !self.below_minimum(score)
                                         && !have.iter().any(|x| x.0 == c))
                                     .then_some((value, c, score))
                                 })

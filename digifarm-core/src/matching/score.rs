@@ -121,9 +121,29 @@ pub(crate) fn budget_cover(per_slot: Option<f64>, needed: Option<f64>) -> f64 {
     }
 }
 
-/// Urgency of a need: 50 % priority, 30 % age (a year open counts fully), 20 % project status.
-pub(crate) fn urgency(priority: Priority, age_days: i64, status: ProjectStatus) -> f64 {
-    0.5 * priority_value(priority) + 0.3 * age_value(age_days) + 0.2 * status_value(status)
+/// Urgency of a need: 50 % priority, 30 % age (a year open counts fully), 20 % project
+/// status, where the status part is the higher of the status's value and the
+/// health level's urgency (slow 0.8, stale 1.0): a project whose repository turned
+/// slow or stale needs a partner now.
+pub(crate) fn urgency_with_health(
+    priority: Priority,
+    age_days: i64,
+    status: ProjectStatus,
+    health: Option<crate::health::Level>,
+) -> f64 {
+    let status_part = match health.and_then(crate::health::Level::urgency) {
+        Some(h) if status != ProjectStatus::Archived => status_value(status).max(h),
+        _ => status_value(status),
+    };
+    0.5 * priority_value(priority) + 0.3 * age_value(age_days) + 0.2 * status_part
+}
+
+/// Whether the health level raises the urgency of a project with `status`.
+pub(crate) fn health_raises(status: ProjectStatus, health: Option<crate::health::Level>) -> bool {
+    status != ProjectStatus::Archived
+        && health
+            .and_then(crate::health::Level::urgency)
+            .is_some_and(|h| h > status_value(status))
 }
 
 pub(crate) fn priority_value(p: Priority) -> f64 {

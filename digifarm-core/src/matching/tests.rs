@@ -187,6 +187,7 @@ fn each_hard_constraint_is_named() {
         partner: "acme".into(),
         offer: None,
         since: None,
+        ..SupportRef::default()
     }];
     assert_eq!(why_not(&c, 0), "already-supported");
 
@@ -317,6 +318,7 @@ fn supported_needs_keep_their_offer_and_use_its_capacity() {
         partner: "acme".into(),
         offer: Some("a".into()),
         since: None,
+        ..SupportRef::default()
     }];
     let mut a = offer("a", "acme", "technical", &["rust"]);
     a.capacity.projects = Some(2);
@@ -344,6 +346,7 @@ fn need_referencing_a_missing_partner_is_supported_not_a_panic() {
         partner: "ghost".into(),
         offer: Some("no-such-offer".into()),
         since: None,
+        ..SupportRef::default()
     }];
     let c = Cat::new(
         vec![project("p", vec![n, need("technical", &["rust"])])],
@@ -369,6 +372,7 @@ fn help_wanted_per_kind() {
         partner: "acme".into(),
         offer: None,
         since: None,
+        ..SupportRef::default()
     }];
     let mut archived = project("old", vec![need("technical", &[])]);
     archived.status = ProjectStatus::Archived;
@@ -479,6 +483,8 @@ fn brute_force_total(m: &Matcher<'_>, n_offers: usize) -> f64 {
         .map(|need| {
             (0..n_offers)
                 .filter_map(|o| m.score(need, o).map(|s| (o as u32, s)))
+                // Pairs below the minimum score are never proposed.
+                .filter(|(_, s)| !m.below_minimum(*s))
                 .collect()
         })
         .collect();
@@ -491,6 +497,10 @@ fn check_assignment(m: &Matcher<'_>, a: &Assignment) {
     for p in &a.pairs {
         assert!(m.check(p.need, p.offer).unwrap().is_ok());
         assert_eq!(m.score(p.need, p.offer), Some(p.score));
+        assert!(
+            !m.below_minimum(p.score),
+            "{p:?} is below the minimum score"
+        );
         used[p.offer] += 1;
     }
     for (u, o) in used.iter().zip(&m.offers) {

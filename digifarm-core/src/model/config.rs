@@ -3,6 +3,8 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::{Lifecycle, LocalizedText};
+
 /// A city's configuration: `digifarm.toml` at the catalog root.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -29,6 +31,14 @@ pub struct CityConfig {
     /// Matching weights.
     #[serde(default)]
     pub matching: MatchingConfig,
+    /// The public portal: the programme's public contact, legal links, branding and which
+    /// projects are published.
+    #[serde(default)]
+    pub portal: PortalConfig,
+    /// Project health from the forges: thresholds of the verdicts, the refresh client's
+    /// limits, self-hosted forges.
+    #[serde(default)]
+    pub health: HealthConfig,
     /// WebAssembly plugins the city runs, each with what it is granted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub plugins: Vec<PluginConfig>,
@@ -120,6 +130,73 @@ impl MemberCity {
 
 fn default_languages() -> Vec<String> {
     vec!["de".to_owned(), "en".to_owned()]
+}
+
+/// The public portal (`[portal]` in `digifarm.toml`): what a published site and the other
+/// publishing formats (Atom, Markdown, JSON-LD, publiccode.yml) show.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PortalConfig {
+    /// Lifecycles whose projects are published; default `admitted` and `sustained`.
+    #[serde(default = "default_public_lifecycles")]
+    pub lifecycles: Vec<Lifecycle>,
+    /// The programme's public role address: an e-mail address or a URL (never a person's
+    /// private contact data).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+    /// A form where people offer help; a need's "I want to help" link opens it with the
+    /// project and the need as query parameters.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help_url: Option<String>,
+    /// A forge's "new file" URL where a proposal can be submitted as a pre-filled file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub propose_url: Option<String>,
+    /// The site's legal notice (Impressum).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imprint_url: Option<String>,
+    /// The privacy policy (Datenschutzerklärung).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub privacy_url: Option<String>,
+    /// The accessibility statement (Erklärung zur Barrierefreiheit).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accessibility_url: Option<String>,
+    /// The programme's logo: an SVG or PNG file, relative to the catalog root.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logo: Option<String>,
+    /// Accent colour of the site, `#rrggbb`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accent_color: Option<String>,
+    /// The portal's title (default: the programme's name from the city).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<LocalizedText>,
+}
+
+impl Default for PortalConfig {
+    fn default() -> Self {
+        PortalConfig {
+            lifecycles: default_public_lifecycles(),
+            contact: None,
+            help_url: None,
+            propose_url: None,
+            imprint_url: None,
+            privacy_url: None,
+            accessibility_url: None,
+            logo: None,
+            accent_color: None,
+            title: None,
+        }
+    }
+}
+
+impl PortalConfig {
+    /// Whether projects in `lifecycle` are published.
+    pub fn publishes(&self, lifecycle: Lifecycle) -> bool {
+        self.lifecycles.contains(&lifecycle)
+    }
+}
+
+fn default_public_lifecycles() -> Vec<Lifecycle> {
+    vec![Lifecycle::Admitted, Lifecycle::Sustained]
 }
 
 /// Which licences the city admits.
@@ -223,6 +300,15 @@ pub struct AdmissionConfig {
     /// `05515` or `Münsterland`) that count as the city's region for `city_link`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub region: Vec<String>,
+    /// Four-eyes rule: how many different reviewers must `review --approve` a project under
+    /// review before `review --admit` succeeds (default 0: no separate approval).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    #[schemars(range(max = 10))]
+    pub approvals: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl Default for AdmissionConfig {
@@ -231,6 +317,7 @@ impl Default for AdmissionConfig {
             require_source: true,
             city_link: CityLink::default(),
             region: Vec::new(),
+            approvals: 0,
         }
     }
 }
@@ -265,6 +352,10 @@ pub struct StalenessConfig {
     #[serde(default = "default_status_days")]
     #[schemars(range(min = 1))]
     pub status_days: u32,
+    /// An offer whose `valid_until` lies within this many days is reported as expiring.
+    #[serde(default = "default_offer_days")]
+    #[schemars(range(min = 0))]
+    pub offer_days: u32,
 }
 
 impl Default for StalenessConfig {
@@ -272,8 +363,13 @@ impl Default for StalenessConfig {
         StalenessConfig {
             review_days: default_review_days(),
             status_days: default_status_days(),
+            offer_days: default_offer_days(),
         }
     }
+}
+
+fn default_offer_days() -> u32 {
+    30
 }
 
 fn default_review_days() -> u32 {
@@ -285,12 +381,33 @@ fn default_status_days() -> u32 {
 }
 
 /// Matching configuration.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MatchingConfig {
     /// Weights of the soft-score terms; they need not sum to one (they are normalised).
     #[serde(default)]
     pub weights: MatchingWeights,
+    /// Pairs scoring below this (in [0, 1]) are too weak to propose: they are left out of
+    /// rankings and the assignment (`--explain` still shows them, as below the minimum).
+    #[serde(default = "default_min_score")]
+    #[schemars(range(min = 0, max = 1))]
+    pub min_score: f64,
+}
+
+impl Default for MatchingConfig {
+    fn default() -> Self {
+        MatchingConfig {
+            weights: MatchingWeights::default(),
+            min_score: default_min_score(),
+        }
+    }
+}
+
+/// The minimum score of a proposed pair when `digifarm.toml` sets none.
+pub const DEFAULT_MIN_SCORE: f64 = 0.3;
+
+fn default_min_score() -> f64 {
+    DEFAULT_MIN_SCORE
 }
 
 /// Weights of the soft-score terms.
@@ -415,4 +532,214 @@ pub struct PluginLimits {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(range(min = 1, max = 1048576))]
     pub output_kb: Option<u32>,
+    /// Wall-clock time for a whole run (every batch of one command), in milliseconds. When
+    /// neither the plugin nor the city sets it, the host derives it from the catalog's size.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 86400000))]
+    pub run_timeout_ms: Option<u32>,
+    /// Findings (diagnostics) one run may return.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1, max = 10000000))]
+    pub max_findings: Option<u32>,
+}
+
+/// Project health (`[health]` in `digifarm.toml`): the thresholds of the verdicts, the limits
+/// of `digifarm refresh`, and the forges it knows besides github.com, gitlab.com, codeberg.org
+/// and bitbucket.org.
+///
+/// Defaults: `active_days`/`slow_days` are the EU PubliCodeHealth levels (Active within 90
+/// days, Slow within 365, then Stale); `window_days`, `min_commits`, `min_authors`,
+/// `reaction_window_days` and `max_reaction_days` are openCode's maintenance badge (≥ 5
+/// commits in 6 months, a release or tag in 6 months, bus factor ≥ 2 in 6 months, mean
+/// reaction to issues of the last 3 months < 7 days); a release keeping a project active
+/// twice as long as a commit (`release_active_days`, `release_slow_days`) follows OpenSSF
+/// Scorecard's and `still_active`'s view that a release says more than a commit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HealthConfig {
+    /// Last commit within this many days: active.
+    #[serde(default = "d_active_days")]
+    #[schemars(range(min = 1, max = 36500))]
+    pub active_days: u32,
+    /// Last commit within this many days: slow; older: stale.
+    #[serde(default = "d_slow_days")]
+    #[schemars(range(min = 1, max = 36500))]
+    pub slow_days: u32,
+    /// Last release (or tag) within this many days: active, whatever the commits say.
+    #[serde(default = "d_release_active_days")]
+    #[schemars(range(min = 1, max = 36500))]
+    pub release_active_days: u32,
+    /// Last release (or tag) within this many days: at least slow.
+    #[serde(default = "d_release_slow_days")]
+    #[schemars(range(min = 1, max = 36500))]
+    pub release_slow_days: u32,
+    /// The window in which commits, authors and releases are counted, in days.
+    #[serde(default = "d_window_days")]
+    #[schemars(range(min = 1, max = 3650))]
+    pub window_days: u32,
+    /// Commits in the window for the "enough commits" check.
+    #[serde(default = "d_min_commits")]
+    pub min_commits: u32,
+    /// Distinct authors in the window for the bus-factor check.
+    #[serde(default = "d_min_authors")]
+    pub min_authors: u32,
+    /// Issues opened within this many days count for the reaction check.
+    #[serde(default = "d_reaction_window_days")]
+    #[schemars(range(min = 1, max = 3650))]
+    pub reaction_window_days: u32,
+    /// The median first reaction to those issues must be below this many days.
+    #[serde(default = "d_max_reaction_days")]
+    #[schemars(range(min = 0))]
+    pub max_reaction_days: f64,
+    /// Stored health data older than this many days is reported as outdated.
+    #[serde(default = "d_max_age_days")]
+    #[schemars(range(min = 1))]
+    pub max_age_days: u32,
+    /// Observations kept per project (the oldest are dropped).
+    #[serde(default = "d_history")]
+    #[schemars(range(min = 1, max = 1000))]
+    pub history: u32,
+    /// Requests in flight at the same time.
+    #[serde(default = "d_concurrency")]
+    #[schemars(range(min = 1, max = 64))]
+    pub concurrency: u32,
+    /// Time limit of one request (connect, send, receive), in seconds.
+    #[serde(default = "d_timeout_seconds")]
+    #[schemars(range(min = 1, max = 600))]
+    pub timeout_seconds: u32,
+    /// Largest response body read, in MiB (after decompression).
+    #[serde(default = "d_max_body_mb")]
+    #[schemars(range(min = 1, max = 1024))]
+    pub max_body_mb: u32,
+    /// Redirects followed per request.
+    #[serde(default = "d_max_redirects")]
+    #[schemars(range(max = 20))]
+    pub max_redirects: u32,
+    /// The longest pause for a rate limit before the project is given up for this run, in
+    /// seconds.
+    #[serde(default = "d_max_wait_seconds")]
+    #[schemars(range(max = 86400))]
+    pub max_wait_seconds: u32,
+    /// Pages read per list (commits, issues) before counting stops ("at least").
+    #[serde(default = "d_max_pages")]
+    #[schemars(range(min = 1, max = 100))]
+    pub max_pages: u32,
+    /// The HTTP cache (ETags) directory, relative to the catalog root.
+    #[serde(default = "d_cache_dir")]
+    #[schemars(length(min = 1))]
+    pub cache_dir: String,
+    /// Forges besides github.com, gitlab.com, codeberg.org and bitbucket.org (self-hosted
+    /// GitLab such as openCode, Forgejo, Gitea), or another API base for one of those.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub forges: Vec<ForgeConfig>,
+}
+
+impl Default for HealthConfig {
+    fn default() -> Self {
+        HealthConfig {
+            active_days: d_active_days(),
+            slow_days: d_slow_days(),
+            release_active_days: d_release_active_days(),
+            release_slow_days: d_release_slow_days(),
+            window_days: d_window_days(),
+            min_commits: d_min_commits(),
+            min_authors: d_min_authors(),
+            reaction_window_days: d_reaction_window_days(),
+            max_reaction_days: d_max_reaction_days(),
+            max_age_days: d_max_age_days(),
+            history: d_history(),
+            concurrency: d_concurrency(),
+            timeout_seconds: d_timeout_seconds(),
+            max_body_mb: d_max_body_mb(),
+            max_redirects: d_max_redirects(),
+            max_wait_seconds: d_max_wait_seconds(),
+            max_pages: d_max_pages(),
+            cache_dir: d_cache_dir(),
+            forges: Vec::new(),
+        }
+    }
+}
+
+fn d_active_days() -> u32 {
+    90
+}
+fn d_slow_days() -> u32 {
+    365
+}
+fn d_release_active_days() -> u32 {
+    182
+}
+fn d_release_slow_days() -> u32 {
+    730
+}
+fn d_window_days() -> u32 {
+    182
+}
+fn d_min_commits() -> u32 {
+    5
+}
+fn d_min_authors() -> u32 {
+    2
+}
+fn d_reaction_window_days() -> u32 {
+    91
+}
+fn d_max_reaction_days() -> f64 {
+    7.0
+}
+fn d_max_age_days() -> u32 {
+    30
+}
+fn d_history() -> u32 {
+    30
+}
+fn d_concurrency() -> u32 {
+    4
+}
+fn d_timeout_seconds() -> u32 {
+    20
+}
+fn d_max_body_mb() -> u32 {
+    10
+}
+fn d_max_redirects() -> u32 {
+    5
+}
+fn d_max_wait_seconds() -> u32 {
+    900
+}
+fn d_max_pages() -> u32 {
+    10
+}
+fn d_cache_dir() -> String {
+    ".digifarm-cache".to_owned()
+}
+
+/// A forge `digifarm refresh` reads (`[[health.forges]]`).
+///
+/// ```toml
+/// [[health.forges]]
+/// host = "gitlab.opencode.de"      # the host in projects' source URLs
+/// kind = "gitlab"                  # github, gitlab, gitea (Forgejo) or bitbucket
+/// api = "https://gitlab.opencode.de/api/v4"   # default: from host and kind
+/// token_env = "OPENCODE_TOKEN"     # environment variable with an access token (optional)
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ForgeConfig {
+    /// The host name in source URLs (`gitlab.opencode.de`).
+    #[schemars(regex(pattern = r"^[A-Za-z0-9.-]+(:[0-9]+)?$"))]
+    pub host: String,
+    /// The forge software.
+    pub kind: super::ForgeKind,
+    /// The API base URL (default: `https://HOST/api/v4` for GitLab, `https://HOST/api/v1`
+    /// for Forgejo/Gitea, `https://api.HOST` for GitHub, `https://api.HOST/2.0` for
+    /// Bitbucket).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^https?://"))]
+    pub api: Option<String>,
+    /// The environment variable holding an access token for this forge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(regex(pattern = r"^[A-Za-z_][A-Za-z0-9_]*$"))]
+    pub token_env: Option<String>,
 }

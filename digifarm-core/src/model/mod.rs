@@ -8,22 +8,31 @@
 
 mod config;
 pub mod date;
+mod health;
 mod offer;
 mod partner;
 mod project;
+mod software;
+mod support;
 mod text;
 
 pub use config::{
-    AdmissionConfig, CityConfig, CityInfo, CityLink, DEFAULT_PLUGIN_WEIGHT, LicenseClarification,
-    LicenseConfig, LicensePending, LicensePolicyKind, MatchingConfig, MatchingWeights, MemberCity,
-    PluginConfig, PluginGrants, PluginLimits, StalenessConfig,
+    AdmissionConfig, CityConfig, CityInfo, CityLink, DEFAULT_MIN_SCORE, DEFAULT_PLUGIN_WEIGHT,
+    ForgeConfig, HealthConfig, LicenseClarification, LicenseConfig, LicensePending,
+    LicensePolicyKind, MatchingConfig, MatchingWeights, MemberCity, PluginConfig, PluginGrants,
+    PluginLimits, PortalConfig, StalenessConfig,
+};
+pub use health::{
+    DatedName, ForgeKind, HealthRecord, HomepageSignal, Observation, RepoSignals, RepoState,
 };
 pub use offer::{Capacity, SupportOffer};
 pub use partner::{Partner, PartnerKind};
 pub use project::{
-    Attestation, Complexity, Contact, Decision, Deployment, DeploymentMode, Lifecycle, Links, Need,
-    Origin, Priority, Project, ProjectStatus, SupportRef,
+    Approval, Attestation, Completeness, Complexity, Contact, Decision, Deployment, DeploymentMode,
+    Lifecycle, Links, Need, Origin, Priority, Project, ProjectStatus,
 };
+pub use software::{Audience, Contractor, Maintenance, MaintenanceKind, Organisation, Software};
+pub use support::{SupportChange, SupportRef, SupportStatus};
 pub use text::LocalizedText;
 
 /// The three kinds of support every catalog knows; a city may add more in its config.
@@ -86,5 +95,70 @@ impl std::str::FromStr for RecordKind {
                 "unknown record kind `{other}` (expected project, partner or offer)"
             )),
         }
+    }
+}
+
+/// The longest record id (`length(max = 80)` in the schemas).
+pub const MAX_ID_LEN: usize = 80;
+
+/// Whether `s` is a plain slug, `[a-z0-9]+(-[a-z0-9]+)*` (ASCII only), at most
+/// [`MAX_ID_LEN`] bytes: a record id that can also be a file name.
+pub fn is_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= MAX_ID_LEN
+        && s.split('-').all(|part| {
+            !part.is_empty()
+                && part
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+        })
+}
+
+/// Whether `s` is a record id as the schemas define it: a slug, optionally namespaced by a
+/// city code in a merged catalog (`ms/klimaheroes`), at most [`MAX_ID_LEN`] bytes.
+pub fn is_record_id(s: &str) -> bool {
+    s.len() <= MAX_ID_LEN
+        && match s.split_once('/') {
+            Some((city, id)) => is_slug(city) && is_slug(id),
+            None => is_slug(s),
+        }
+}
+
+#[cfg(test)]
+mod id_tests {
+    use super::*;
+
+    /// The predicates agree with the id pattern of the generated schemas.
+    #[test]
+    fn ids_follow_the_schema_pattern() {
+        let schema = crate::schema::json_schema(crate::schema::SchemaKind::Project);
+        let pattern = schema["properties"]["id"]["pattern"]
+            .as_str()
+            .unwrap_or_default();
+        assert_eq!(
+            pattern,
+            r"^([a-z0-9]+(-[a-z0-9]+)*/)?[a-z0-9]+(-[a-z0-9]+)*$"
+        );
+        for (id, record, slug) in [
+            ("stadtbaum", true, true),
+            ("a1-b2", true, true),
+            ("ms/klimaheroes", true, false),
+            ("", false, false),
+            ("-a", false, false),
+            ("a--b", false, false),
+            ("A", false, false),
+            ("ｐｒｏｊｅｃｔ", false, false),
+            ("../x", false, false),
+            ("/tmp/x", false, false),
+            ("a/b/c", false, false),
+            ("..", false, false),
+            ("a\u{0}", false, false),
+        ] {
+            assert_eq!(is_record_id(id), record, "{id}");
+            assert_eq!(is_slug(id), slug, "{id}");
+        }
+        assert!(is_slug(&"a".repeat(MAX_ID_LEN)));
+        assert!(!is_slug(&"a".repeat(MAX_ID_LEN + 1)));
+        assert!(!is_record_id(&format!("ms/{}", "a".repeat(MAX_ID_LEN - 2))));
     }
 }

@@ -30,7 +30,7 @@ pub struct Partner {
     pub region: Option<String>,
     /// Website.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(regex(pattern = r"^https?://"))]
+    #[schemars(regex(pattern = r"^https?://[^\s\x00-\x1F\x7F-\x9F]+$"))]
     pub website: Option<String>,
     /// People to contact: personal data, private unless marked public.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

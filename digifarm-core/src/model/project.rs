@@ -2,7 +2,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::LocalizedText;
+use super::{LocalizedText, SupportRef};
 
 /// A civic-tech project listed in the catalog.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -87,13 +87,48 @@ pub struct Project {
         deserialize_with = "super::date::optional"
     )]
     pub last_reviewed: Option<NaiveDate>,
-    /// Preview image URL.
+    /// Preview image shown on the portal: a PNG, JPEG or WebP file in the catalog, relative
+    /// to its root (e.g. `images/rats-sitzplan.png`). Its type is checked by content; a remote
+    /// URL is refused (the portal never fetches or hot-links an image).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 300))]
     pub image: Option<String>,
+    /// What the image shows, for people who cannot see it (its `alt` text); default:
+    /// "Vorschaubild von <name>".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_alt: Option<LocalizedText>,
     /// Admission criteria a person vouched for (GDPR ensured, complies with the law, …),
     /// with who and when; recorded from the proposal form.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attestations: Vec<Attestation>,
+    /// The software as a product (type, platforms, release, maintenance, organisations,
+    /// audience, features, documentation), as publiccode.yml describes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub software: Option<Box<super::Software>>,
+    /// The maintainers' declaration that the software is complete: stable, needing no
+    /// further activity. Health verdicts then do not count a quiet repository against it
+    /// (an archived or deleted one still counts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complete: Option<Completeness>,
+    /// Reviewers' approvals in the current review round (`review --approve`); cleared when
+    /// changes are requested. Admission needs `[admission] approvals` different reviewers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub approvals: Vec<Approval>,
+}
+
+/// A declaration that a project is complete (stable, needs no activity).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Completeness {
+    /// Since when.
+    #[serde(deserialize_with = "super::date::required")]
+    pub since: NaiveDate,
+    /// Who declared it (the maintainers, as a role or group; not a private contact).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub by: Option<String>,
+    /// Why no further activity is needed ("feature-complete; the data format is frozen").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// An admission criterion that a person vouched for, because code cannot check it.
@@ -103,7 +138,7 @@ pub struct Attestation {
     /// The criterion: `digital`, `runs`, `gdpr` or `lawful`.
     #[schemars(regex(pattern = r"^[a-z]+(-[a-z]+)*$"))]
     pub criterion: String,
-    /// Who vouched for it (the proposer's name).
+    /// Who vouched for it (the proposer's or a reviewer's name).
     #[schemars(length(min = 1))]
     pub by: String,
     /// When.
@@ -205,6 +240,25 @@ pub struct Decision {
     /// Why.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// Admission criteria that were open (unattested or not met) when the project was
+    /// admitted anyway (`review --admit --override`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overridden: Vec<String>,
+}
+
+/// A reviewer's approval of a project under review, for the four-eyes rule
+/// (`[admission] approvals` in `digifarm.toml`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Approval {
+    /// Who approved (a reviewer's name or role).
+    pub by: String,
+    /// When.
+    #[serde(deserialize_with = "super::date::required")]
+    pub date: NaiveDate,
+    /// Why, if said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
 }
 
 /// How demanding a project is.
@@ -257,15 +311,15 @@ pub struct Origin {
 pub struct Links {
     /// Homepage or app-store page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(regex(pattern = r"^https?://"))]
+    #[schemars(regex(pattern = r"^https?://[^\s\x00-\x1F\x7F-\x9F]+$"))]
     pub homepage: Option<String>,
     /// Source code repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(regex(pattern = r"^(https?|git|ssh)://"))]
+    #[schemars(regex(pattern = r"^(https?|git|ssh)://[^\s\x00-\x1F\x7F-\x9F]+$"))]
     pub source: Option<String>,
     /// The city's page about the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(regex(pattern = r"^https?://"))]
+    #[schemars(regex(pattern = r"^https?://[^\s\x00-\x1F\x7F-\x9F]+$"))]
     pub info: Option<String>,
 }
 
@@ -319,7 +373,8 @@ pub struct Need {
         deserialize_with = "super::date::optional"
     )]
     pub since: Option<NaiveDate>,
-    /// Who supports this need already; empty means help is wanted.
+    /// Who supports this need (or was suggested, or has ended); help is wanted while no
+    /// entry is `agreed` or `active` ([`Need::wants_help`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub supported_by: Vec<SupportRef>,
 }
@@ -340,9 +395,32 @@ impl Need {
         }
     }
 
-    /// Münster's rule: a need nobody supports wants help.
+    /// Münster's rule: a need nobody supports wants help. Only committed support counts
+    /// (`agreed` or `active`, or an entry without status): a `suggested` entry is not yet a
+    /// partner's promise and an `ended` one is over, so a need with only those still wants
+    /// help.
     pub fn wants_help(&self) -> bool {
-        self.supported_by.is_empty()
+        !self.supported_by.iter().any(SupportRef::is_committed)
+    }
+
+    /// The support the public sees: committed entries (`agreed`, `active`), in order. Their
+    /// `history` is not public; [`Need::public`] drops it.
+    pub fn public_support(&self) -> impl Iterator<Item = &SupportRef> {
+        self.supported_by.iter().filter(|s| s.is_committed())
+    }
+
+    /// Whether an entry still binds an offer (`suggested`, `agreed` or `active`): matching
+    /// leaves such a need alone.
+    pub fn has_live_support(&self) -> bool {
+        self.supported_by.iter().any(SupportRef::is_live)
+    }
+
+    /// The need as the public sees it: only committed support, without history.
+    pub fn public(&self) -> Need {
+        Need {
+            supported_by: self.public_support().map(SupportRef::public).collect(),
+            ..self.clone()
+        }
     }
 }
 
@@ -388,24 +466,6 @@ impl Priority {
             Priority::Critical => "critical",
         }
     }
-}
-
-/// A reference from a need to the partner (and optionally the offer) that supports it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct SupportRef {
-    /// The supporting partner's id.
-    pub partner: String,
-    /// The offer through which it supports, if any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub offer: Option<String>,
-    /// Since when.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "super::date::optional"
-    )]
-    pub since: Option<NaiveDate>,
 }
 
 /// A person to contact. Personal data: private unless `public` is true.

@@ -14,8 +14,10 @@ pub mod json;
 pub mod toml;
 mod value;
 pub mod yaml;
+pub mod yaml_tree;
 
 pub use value::parse_strict;
+pub(crate) use value::toml_datetime;
 
 /// How deeply values may nest. Catalog records need fewer than ten levels.
 pub const MAX_DEPTH: usize = 64;
@@ -77,6 +79,95 @@ impl Pos {
         let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         Pos::new(line, before[line_start..].chars().count() + 1)
+    }
+}
+
+/// Where the lines of a text start, built once in one pass, so that any number of positions
+/// are resolved in time linear in the text overall (a binary search for the line, then at
+/// most one block of characters counted for the column), never by walking the text from its
+/// start per position.
+#[derive(Debug, Clone)]
+pub struct LineIndex<'a> {
+    text: &'a str,
+    /// Byte offset of the start of each line; line `n` (1-based) starts at `starts[n - 1]`.
+    starts: Vec<usize>,
+    /// Characters before each block of [`BLOCK`] bytes.
+    chars_before_block: Vec<usize>,
+}
+
+/// The block size of the character count checkpoints.
+const BLOCK: usize = 256;
+
+impl<'a> LineIndex<'a> {
+    /// Indexes `text` (one pass).
+    pub fn new(text: &'a str) -> LineIndex<'a> {
+        let bytes = text.as_bytes();
+        let mut starts = vec![0];
+        let mut chars_before_block = Vec::with_capacity(bytes.len() / BLOCK + 1);
+        let mut chars = 0usize;
+        for (i, chunk) in bytes.chunks(BLOCK).enumerate() {
+            chars_before_block.push(chars);
+            for (j, &b) in chunk.iter().enumerate() {
+                if b == b'\n' {
+                    starts.push(i * BLOCK + j + 1);
+                }
+                // Every byte that does not continue a UTF-8 sequence starts a character.
+                if b & 0xC0 != 0x80 {
+                    chars += 1;
+                }
+            }
+        }
+        chars_before_block.push(chars);
+        LineIndex {
+            text,
+            starts,
+            chars_before_block,
+        }
+    }
+
+    /// How many characters precede byte `offset` (a character boundary).
+    fn chars_before(&self, offset: usize) -> usize {
+        let block = offset / BLOCK;
+        let start = block * BLOCK;
+        let before = self.chars_before_block.get(block).copied().unwrap_or(0);
+        before
+            + self
+                .text
+                .as_bytes()
+                .get(start..offset)
+                .map_or(0, |b| b.iter().filter(|&&b| b & 0xC0 != 0x80).count())
+    }
+
+    /// The position of byte `offset`.
+    pub fn pos(&self, offset: usize) -> Pos {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let line_start = self
+            .starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(0);
+        Pos::new(
+            line,
+            self.chars_before(offset) - self.chars_before(line_start) + 1,
+        )
+    }
+
+    /// Line `line` (1-based) without its line break (`\n` or `\r\n`), as [`str::lines`]
+    /// gives it.
+    pub fn line(&self, line: u32) -> Option<&'a str> {
+        let i = (line as usize).checked_sub(1)?;
+        let start = *self.starts.get(i)?;
+        if start >= self.text.len() {
+            // After a final line break (or in an empty text) there is no further line.
+            return None;
+        }
+        let end = self
+            .starts
+            .get(i + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        let l = self.text.get(start..end)?;
+        Some(l.strip_suffix('\r').unwrap_or(l))
     }
 }
 
@@ -190,4 +281,42 @@ pub fn check_utf8(bytes: &[u8]) -> Result<&str, ParseError> {
             pos,
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_agrees_with_walking_the_text() {
+        let long = "ä".repeat(300) + "x";
+        for text in [
+            "",
+            "a",
+            "a\n",
+            "a\r\nbb\n\nccc",
+            "Münster\nGießen ü\n東京\n",
+            long.as_str(),
+        ] {
+            let index = LineIndex::new(text);
+            let lines: Vec<&str> = text.lines().collect();
+            for (i, l) in lines.iter().enumerate() {
+                assert_eq!(
+                    index.line(i as u32 + 1),
+                    Some(*l),
+                    "{text:?} line {}",
+                    i + 1
+                );
+            }
+            assert_eq!(index.line(lines.len() as u32 + 1), None, "{text:?}");
+            assert_eq!(index.line(0), None);
+            for offset in (0..=text.len()).filter(|o| text.is_char_boundary(*o)) {
+                assert_eq!(
+                    index.pos(offset),
+                    Pos::of_offset(text, offset),
+                    "{text:?} {offset}"
+                );
+            }
+        }
+    }
 }

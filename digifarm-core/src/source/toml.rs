@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{ParseError, Pos, PosMap, push_pointer};
+use super::{LineIndex, ParseError, Pos, PosMap, push_pointer};
 use crate::diagnostic::Code;
 
 /// Parses a TOML document strictly (non-finite numbers are errors).
@@ -28,22 +28,33 @@ pub fn positions(text: &str) -> PosMap {
     let (root, _errors) = ::toml::de::DeTable::parse_recoverable(text);
     map.insert(String::new(), Pos::new(1, 1));
     let mut pointer = String::new();
-    walk_table(text, root.get_ref(), &mut pointer, &mut map);
+    let index = LineIndex::new(text);
+    walk_table(&index, root.get_ref(), &mut pointer, &mut map);
     map
 }
 
-fn walk_table(text: &str, table: &::toml::de::DeTable<'_>, pointer: &mut String, map: &mut PosMap) {
+fn walk_table(
+    text: &LineIndex<'_>,
+    table: &::toml::de::DeTable<'_>,
+    pointer: &mut String,
+    map: &mut PosMap,
+) {
     for (key, value) in table {
         let len = pointer.len();
         push_pointer(pointer, key.get_ref());
         map.entry(pointer.clone())
-            .or_insert(Pos::of_offset(text, key.span().start));
+            .or_insert(text.pos(key.span().start));
         walk_value(text, value.get_ref(), pointer, map);
         pointer.truncate(len);
     }
 }
 
-fn walk_value(text: &str, value: &::toml::de::DeValue<'_>, pointer: &mut String, map: &mut PosMap) {
+fn walk_value(
+    text: &LineIndex<'_>,
+    value: &::toml::de::DeValue<'_>,
+    pointer: &mut String,
+    map: &mut PosMap,
+) {
     match value {
         ::toml::de::DeValue::Table(t) => walk_table(text, t, pointer, map),
         ::toml::de::DeValue::Array(items) => {
@@ -51,7 +62,7 @@ fn walk_value(text: &str, value: &::toml::de::DeValue<'_>, pointer: &mut String,
                 let len = pointer.len();
                 push_pointer(pointer, &i.to_string());
                 map.entry(pointer.clone())
-                    .or_insert(Pos::of_offset(text, item.span().start));
+                    .or_insert(text.pos(item.span().start));
                 walk_value(text, item.get_ref(), pointer, map);
                 pointer.truncate(len);
             }

@@ -13,8 +13,18 @@ pub(crate) const DUPLICATE_KEY: &str = "duplicate key";
 pub(crate) const TOO_DEEP: &str = "nested more deeply than";
 pub(crate) const NOT_FINITE: &str = "is not a finite number";
 
-/// TOML hands datetimes to visitors as a one-entry map under this key.
-const TOML_DATETIME: &str = "$__toml_private_datetime";
+/// TOML hands datetimes to visitors as a one-entry map under this key. The value keeps that
+/// shape (`{"$__toml_private_datetime": "2022-08-31"}`), so that a datetime where text
+/// belongs is a `wrong-type` (found a TOML date/time) as a number is, never silently text.
+pub(crate) const TOML_DATETIME: &str = "$__toml_private_datetime";
+
+/// The datetime text of a TOML datetime kept as a value.
+pub(crate) fn toml_datetime(value: &Value) -> Option<&str> {
+    match value {
+        Value::Object(map) if map.len() == 1 => map.get(TOML_DATETIME)?.as_str(),
+        _ => None,
+    }
+}
 
 /// Deserializes a strict [`Value`] from any serde deserializer.
 pub fn parse_strict<'de, D: de::Deserializer<'de>>(deserializer: D) -> Result<Value, D::Error> {
@@ -114,7 +124,9 @@ fn drain_datetime<'de, A: MapAccess<'de>>(mut map: A, s: String) -> Result<Value
     while map.next_key::<de::IgnoredAny>()?.is_some() {
         map.next_value::<de::IgnoredAny>()?;
     }
-    Ok(Value::String(s))
+    let mut marker = Map::new();
+    marker.insert(TOML_DATETIME.to_owned(), Value::String(s));
+    Ok(Value::Object(marker))
 }
 
 /// Which diagnostic code a strict-parse error message stands for.
@@ -123,7 +135,11 @@ pub(crate) fn code_of_message(message: &str, syntax: crate::Code) -> crate::Code
         crate::Code::DuplicateKey
     } else if message.contains(TOO_DEEP) || message.contains("recursion limit exceeded") {
         crate::Code::TooDeep
-    } else if message.contains(NOT_FINITE) {
+    } else if message.contains(NOT_FINITE)
+        // serde_json's and the TOML parser's words for a literal beyond f64 (`1e999`).
+        || message.contains("number out of range")
+        || message.contains("floating-point number overflowed")
+    {
         crate::Code::InvalidNumber
     } else {
         syntax

@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use saphyr_parser::{Event, Parser, ScalarStyle, Span};
+use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
 use serde_json::{Map, Number, Value};
 
 use super::{MAX_DEPTH, ParseError, Pos, PosMap, push_pointer};
@@ -190,7 +190,127 @@ impl Builder<'_> {
     }
 }
 
+/// The first character outside YAML 1.2's printable set (c-printable): a raw ESC, DEL or C1
+/// control is not YAML, whatever a lenient parser makes of it.
+fn check_printable(text: &str) -> Result<(), ParseError> {
+    let Some((offset, c)) = text
+        .char_indices()
+        .find(|&(_, c)| !crate::charset::is_yaml_printable(c) && c != '\u{feff}')
+    else {
+        return Ok(());
+    };
+    Err(ParseError {
+        code: Code::YamlSyntax,
+        message: format!(
+            "the character U+{:04X} is not allowed in YAML (it is outside YAML 1.2's printable set)",
+            u32::from(c)
+        ),
+        pos: Pos::of_offset(text, offset),
+    })
+}
+
+/// The value of a scalar with a tag: the core schema's tags (`!!str`, `!!int`, `!!float`,
+/// `!!bool`, `!!null`) are honoured when the text fits them, whatever the quoting
+/// (`!!int "12"` is 12); the non-specific `!` makes a string; any other tag, or text that does
+/// not fit its tag, is an error (a tag is never silently dropped).
+fn tagged_scalar(
+    text: &str,
+    style: ScalarStyle,
+    tag: &Tag,
+    span: &Span,
+) -> Result<Value, ParseError> {
+    if is_non_specific(tag) {
+        return Ok(Value::String(text.to_owned()));
+    }
+    let shown = tag_name(tag);
+    if !tag.is_yaml_core_schema() {
+        return Err(err(
+            Code::YamlTag,
+            format!("the tag `{shown}` is not supported; catalogs use plain YAML values"),
+            span,
+        ));
+    }
+    let resolved = || {
+        if text.is_empty() {
+            Ok(Value::Null)
+        } else {
+            resolve_plain(text, span)
+        }
+    };
+    let value = match tag.suffix.as_str() {
+        "str" => return Ok(Value::String(text.to_owned())),
+        "null" => resolved()?,
+        "bool" => resolved()?,
+        "int" => resolved()?,
+        "float" => resolved()?,
+        _ => {
+            return Err(err(
+                Code::YamlTag,
+                format!("the tag `{shown}` is not supported; catalogs use plain YAML values"),
+                span,
+            ));
+        }
+    };
+    let fits = match (tag.suffix.as_str(), &value) {
+        ("null", Value::Null) | ("bool", Value::Bool(_)) => true,
+        ("int", Value::Number(n)) => n.is_i64() || n.is_u64(),
+        ("float", Value::Number(_)) => true,
+        _ => false,
+    };
+    if !fits {
+        let quoted = if style == ScalarStyle::Plain {
+            text.to_owned()
+        } else {
+            format!("\"{text}\"")
+        };
+        return Err(err(
+            Code::YamlTag,
+            format!("{quoted} is not a valid `{shown}` value"),
+            span,
+        ));
+    }
+    Ok(value)
+}
+
+/// A collection's tag must be the core schema's `!!seq` / `!!map` (or `!`).
+fn check_collection_tag(tag: Option<&Tag>, seq: bool, span: &Span) -> Result<(), ParseError> {
+    let Some(tag) = tag else {
+        return Ok(());
+    };
+    let fits = is_non_specific(tag)
+        || (tag.is_yaml_core_schema() && tag.suffix == if seq { "seq" } else { "map" });
+    if fits {
+        return Ok(());
+    }
+    Err(err(
+        Code::YamlTag,
+        format!(
+            "the tag `{}` does not fit a {}; catalogs use plain YAML values",
+            tag_name(tag),
+            if seq { "list" } else { "mapping" }
+        ),
+        span,
+    ))
+}
+
+/// The non-specific tag `!` (a string for a scalar, the node's own kind for a collection).
+fn is_non_specific(tag: &Tag) -> bool {
+    (tag.handle == "!" && tag.suffix.is_empty()) || (tag.handle.is_empty() && tag.suffix == "!")
+}
+
+/// A tag as it was likely written (`!!int`, `!local`, `!<tag:…>`).
+fn tag_name(tag: &Tag) -> String {
+    if tag.is_yaml_core_schema() {
+        format!("!!{}", tag.suffix)
+    } else if tag.handle.starts_with('!') {
+        format!("{}{}", tag.handle, tag.suffix)
+    } else {
+        format!("!<{}{}>", tag.handle, tag.suffix)
+    }
+}
+
 fn build(text: &str, positions: Option<&mut PosMap>) -> Result<Value, ParseError> {
+    check_printable(text)?;
     let mut b = Builder {
         stack: Vec::new(),
         anchors: HashMap::new(),
@@ -229,16 +349,21 @@ fn build(text: &str, positions: Option<&mut PosMap>) -> Result<Value, ParseError
                 if !is_key {
                     b.record(pointer, &span);
                 }
-                let plain_str_tag = tag.as_ref().is_some_and(|t| t.suffix == "str");
-                let value = if style == ScalarStyle::Plain && !plain_str_tag {
-                    resolve_plain(&text, &span)?
-                } else {
-                    Value::String(text.into_owned())
+                let value = match &tag {
+                    Some(tag) => tagged_scalar(&text, style, tag, &span)?,
+                    None if style == ScalarStyle::Plain => resolve_plain(&text, &span)?,
+                    None => Value::String(text.into_owned()),
                 };
                 b.finish(value, anchor, &span)?;
             }
-            Event::SequenceStart(anchor, _) => b.open(true, anchor, &span)?,
-            Event::MappingStart(anchor, _) => b.open(false, anchor, &span)?,
+            Event::SequenceStart(anchor, tag) => {
+                check_collection_tag(tag.as_deref(), true, &span)?;
+                b.open(true, anchor, &span)?;
+            }
+            Event::MappingStart(anchor, tag) => {
+                check_collection_tag(tag.as_deref(), false, &span)?;
+                b.open(false, anchor, &span)?;
+            }
             Event::SequenceEnd | Event::MappingEnd => {
                 let (value, anchor) = match b.stack.pop() {
                     Some(Frame::Seq { items, anchor, .. }) => (Value::Array(items), anchor),
@@ -282,24 +407,30 @@ fn node_count(value: &Value) -> usize {
 
 /// Resolves a plain scalar by the YAML 1.2 core schema.
 fn resolve_plain(text: &str, span: &Span) -> Result<Value, ParseError> {
+    resolve_plain_text(text).ok_or_else(|| {
+        err(
+            Code::InvalidNumber,
+            format!("`{text}` {}", super::value::NOT_FINITE),
+            span,
+        )
+    })
+}
+
+/// How a plain scalar resolves by the YAML 1.2 core schema; `None` for a non-finite number
+/// (`.nan`, `.inf`, `1e999`), which JSON cannot hold.
+pub(super) fn resolve_plain_text(text: &str) -> Option<Value> {
     match text {
-        "" | "~" | "null" | "Null" | "NULL" => return Ok(Value::Null),
-        "true" | "True" | "TRUE" => return Ok(Value::Bool(true)),
-        "false" | "False" | "FALSE" => return Ok(Value::Bool(false)),
+        "" | "~" | "null" | "Null" | "NULL" => return Some(Value::Null),
+        "true" | "True" | "TRUE" => return Some(Value::Bool(true)),
+        "false" | "False" | "FALSE" => return Some(Value::Bool(false)),
         ".nan" | ".NaN" | ".NAN" | ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF"
-        | "-.inf" | "-.Inf" | "-.INF" => {
-            return Err(err(
-                Code::InvalidNumber,
-                format!("`{text}` is not a finite number"),
-                span,
-            ));
-        }
+        | "-.inf" | "-.Inf" | "-.INF" => return None,
         _ => {}
     }
     let bytes = text.as_bytes();
     let first = bytes[0];
     if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.')) {
-        return Ok(Value::String(text.to_owned()));
+        return Some(Value::String(text.to_owned()));
     }
     let unsigned = text.trim_start_matches(['-', '+']);
     if !unsigned.is_empty()
@@ -307,28 +438,28 @@ fn resolve_plain(text: &str, span: &Span) -> Result<Value, ParseError> {
         && text.len() - unsigned.len() <= 1
     {
         if let Ok(i) = text.parse::<i64>() {
-            return Ok(Value::Number(i.into()));
+            return Some(Value::Number(i.into()));
         }
         if let Ok(u) = text.parse::<u64>() {
-            return Ok(Value::Number(u.into()));
+            return Some(Value::Number(u.into()));
         }
     }
     if let Some(hex) = text.strip_prefix("0x")
         && let Ok(u) = u64::from_str_radix(hex, 16)
     {
-        return Ok(Value::Number(u.into()));
+        return Some(Value::Number(u.into()));
     }
     if let Some(oct) = text.strip_prefix("0o")
         && let Ok(u) = u64::from_str_radix(oct, 8)
     {
-        return Ok(Value::Number(u.into()));
+        return Some(Value::Number(u.into()));
     }
     if is_core_float(text)
-        && let Some(n) = text.parse::<f64>().ok().and_then(Number::from_f64)
+        && let Ok(f) = text.parse::<f64>()
     {
-        return Ok(Value::Number(n));
+        return Number::from_f64(f).map(Value::Number);
     }
-    Ok(Value::String(text.to_owned()))
+    Some(Value::String(text.to_owned()))
 }
 
 /// `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`

@@ -14,9 +14,12 @@ use serde::Serialize;
 use crate::catalog::{self, Catalog, LoadOptions};
 use crate::diagnostic::{self, Diagnostic};
 use crate::license::Checker;
-use crate::model::{CityConfig, Project};
+use crate::model::{CityConfig, Project, RecordKind};
 
+mod portal;
 mod rules;
+
+pub use portal::gaps as portal_gaps;
 
 /// How many records of each kind a catalog holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
@@ -72,34 +75,109 @@ pub fn today() -> NaiveDate {
 /// Runs the semantic rules over a loaded catalog; positions are resolved.
 pub fn validate(catalog: &Catalog, today: NaiveDate) -> Vec<Diagnostic> {
     let mut diagnostics = rules::run(catalog, today);
+    diagnostics.extend(publiccode_exportable(catalog));
+    diagnostics.extend(
+        crate::health::findings(catalog, today)
+            .into_iter()
+            .map(|(_, d)| d),
+    );
     catalog.resolve_positions(&mut diagnostics);
     diagnostic::sort(&mut diagnostics);
     diagnostics
 }
 
-/// A staleness finding and the project it is about.
+/// `publiccode-export-invalid` for every published project (lifecycle in `[portal]
+/// lifecycles`) described for publiccode.yml (it has a `software` group) that would not
+/// export as a valid file, so a city learns it before publishing. A catalog that does not
+/// publish publiccode.yml is not warned about every project; its export names the fixes.
+fn publiccode_exportable(catalog: &Catalog) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
+    let public = &catalog.config.portal.lifecycles;
+    catalog
+        .projects
+        .par_iter()
+        .enumerate()
+        .filter(|(_, p)| public.contains(&p.lifecycle) && p.software.is_some())
+        .filter_map(|(i, p)| {
+            let fixes = crate::export::publiccode::export_problems(p, catalog);
+            if fixes.is_empty() {
+                return None;
+            }
+            let (file, pointer) = catalog.record_location(crate::model::RecordKind::Project, i);
+            Some(
+                Diagnostic::new(
+                    crate::Code::PubliccodeExportInvalid,
+                    file,
+                    pointer,
+                    format!(
+                        "`{}` would not export as a valid publiccode.yml ({} problem{})",
+                        p.id,
+                        fixes.len(),
+                        if fixes.len() == 1 { "" } else { "s" }
+                    ),
+                )
+                .with_help(fixes.join("; ")),
+            )
+        })
+        .collect()
+}
+
+/// A staleness finding and the record it is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct StaleFinding {
-    /// The project's id.
-    pub project: String,
+    /// The kind of record (`project` or `offer`).
+    pub kind: RecordKind,
+    /// The record's id.
+    pub id: String,
+    /// The project's id, for findings about a project (its listing, status or support).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub project: Option<String>,
     /// The finding, as `digifarm validate` reports it.
     pub diagnostic: Diagnostic,
 }
 
 /// The staleness findings alone, exactly as [`validate`] reports them: `stale-listing`
 /// (not reviewed within `staleness.review_days`), `stale-status` (paused or broken for longer
-/// than `staleness.status_days`) and `never-reviewed` (info). Positions are resolved; the
-/// order is that of the projects.
+/// than `staleness.status_days`), `never-reviewed` (info), `support-overdue` (committed
+/// support past its `until`), `offer-expired-in-use` (live support through an expired offer),
+/// `offer-expiring` (an offer ending within `staleness.offer_days`), and the health findings
+/// of the stored forge data (see [`crate::health::findings`]; `source-not-repository` and a
+/// health file without its project are left to `validate`). Positions are resolved; projects
+/// come first, in order, then offers.
 pub fn stale(catalog: &Catalog, today: NaiveDate) -> Vec<StaleFinding> {
-    let (indexes, mut diagnostics): (Vec<usize>, Vec<Diagnostic>) =
-        rules::stale(catalog, today).into_iter().unzip();
+    let mut found: Vec<(RecordKind, usize, Diagnostic)> = rules::stale(catalog, today);
+    found.extend(
+        crate::health::findings(catalog, today)
+            .into_iter()
+            // A source URL that names no repository is a data error for `validate`, not
+            // staleness; a health file without its project is `validate`'s too.
+            .filter(|(i, d)| {
+                *i < catalog.projects.len()
+                    && d.code != crate::diagnostic::Code::SourceNotRepository.as_str()
+            })
+            .map(|(i, d)| (RecordKind::Project, i, d)),
+    );
+    // Stable: each record's own findings keep their order.
+    found.sort_by_key(|(kind, i, _)| (*kind != RecordKind::Project, *i));
+    let (records, mut diagnostics): (Vec<(RecordKind, usize)>, Vec<Diagnostic>) =
+        found.into_iter().map(|(k, i, d)| ((k, i), d)).unzip();
     catalog.resolve_positions(&mut diagnostics);
-    indexes
+    records
         .into_iter()
         .zip(diagnostics)
-        .map(|(i, diagnostic)| StaleFinding {
-            project: catalog.projects[i].id.clone(),
-            diagnostic,
+        .map(|((kind, i), diagnostic)| {
+            let id = match kind {
+                RecordKind::Project => catalog.projects.get(i).map(|p| p.id.clone()),
+                RecordKind::Partner => catalog.partners.get(i).map(|p| p.id.clone()),
+                RecordKind::Offer => catalog.offers.get(i).map(|o| o.id.clone()),
+            }
+            .unwrap_or_default();
+            StaleFinding {
+                kind,
+                project: (kind == RecordKind::Project).then(|| id.clone()),
+                id,
+                diagnostic,
+            }
         })
         .collect()
 }
@@ -134,7 +212,8 @@ pub fn check_project(
     rules::standalone_project_rules(project, config, checker, today, out);
 }
 
-/// Loads and validates the catalog at `path` (a directory or a record file).
+/// Loads and validates the catalog at `path` (a directory or a record file), its image files
+/// included.
 ///
 /// # Errors
 /// When `path` does not exist or a directory cannot be listed.
@@ -146,6 +225,8 @@ pub fn validate_path(
     let loaded = catalog::load(path, options)?;
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(validate(&loaded.catalog, today));
+    // The project images and the logo: there, decodable, within the limits.
+    diagnostics.extend(catalog::assets::read(&loaded.catalog, true).1);
     let report = Report::new(&loaded.catalog, diagnostics);
     Ok((loaded.catalog, report))
 }

@@ -9,7 +9,11 @@ use rayon::prelude::*;
 use crate::catalog::Catalog;
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::license::{self, Policy};
-use crate::model::{CityConfig, LocalizedText, Project, ProjectStatus, RecordKind, SupportOffer};
+use crate::model::{
+    CityConfig, LocalizedText, Project, ProjectStatus, RecordKind, SupportOffer, SupportRef,
+    SupportStatus,
+};
+use crate::weblink;
 
 /// Where findings about one record go. The record's file and pointer prefix are looked up
 /// only when there is a finding.
@@ -59,6 +63,35 @@ struct Ctx<'a> {
     today: NaiveDate,
     partners: HashSet<&'a str>,
     offers: HashMap<&'a str, &'a SupportOffer>,
+    known: Known<'a>,
+}
+
+/// The config's lists as sets, built once per run, so that checking a record against them
+/// costs the same however long the lists are (validation stays linear in the input).
+struct Known<'a> {
+    categories: HashSet<&'a str>,
+    need_kinds: HashSet<&'a str>,
+    pending: HashMap<&'a str, &'a crate::model::LicensePending>,
+}
+
+impl<'a> Known<'a> {
+    fn new(config: &'a CityConfig) -> Known<'a> {
+        Known {
+            categories: config.categories.iter().map(String::as_str).collect(),
+            need_kinds: crate::model::BUILTIN_NEED_KINDS
+                .iter()
+                .copied()
+                .chain(config.need_kinds.iter().map(String::as_str))
+                .collect(),
+            pending: config
+                .license
+                .pending
+                .iter()
+                .rev()
+                .map(|e| (e.project.as_str(), e))
+                .collect(),
+        }
+    }
 }
 
 impl Ctx<'_> {
@@ -67,17 +100,82 @@ impl Ctx<'_> {
     }
 }
 
-/// Only the staleness findings, with the index of the project each is about (positions not
-/// yet resolved).
-pub(super) fn stale(catalog: &Catalog, today: NaiveDate) -> Vec<(usize, Diagnostic)> {
+/// Only the staleness findings, with the kind and index of the record each is about
+/// (positions not yet resolved): projects' listings, statuses and support, then offers.
+pub(super) fn stale(catalog: &Catalog, today: NaiveDate) -> Vec<(RecordKind, usize, Diagnostic)> {
+    let offers: HashMap<&str, &SupportOffer> =
+        catalog.offers.iter().map(|o| (o.id.as_str(), o)).collect();
     let mut all = Vec::new();
     for (i, p) in catalog.projects.iter().enumerate() {
         let mut out = Vec::new();
         let mut s = sink(catalog, RecordKind::Project, i, &mut out);
         stale_rules(p, &catalog.config, today, &mut s);
-        all.extend(out.into_iter().map(|d| (i, d)));
+        expired_offer_rule(p, &offers, today, &mut s);
+        all.extend(out.into_iter().map(|d| (RecordKind::Project, i, d)));
+    }
+    for (i, o) in catalog.offers.iter().enumerate() {
+        let mut out = Vec::new();
+        let mut s = sink(catalog, RecordKind::Offer, i, &mut out);
+        offer_expiry_rule(o, &catalog.config, today, &mut s);
+        all.extend(out.into_iter().map(|d| (RecordKind::Offer, i, d)));
     }
     all
+}
+
+/// `offer-expired-in-use`: live support (suggested, agreed, active) through an offer whose
+/// `valid_until` has passed.
+fn expired_offer_rule(
+    p: &Project,
+    offers: &HashMap<&str, &SupportOffer>,
+    today: NaiveDate,
+    s: &mut Sink<'_>,
+) {
+    for (i, need) in p.needs.iter().enumerate() {
+        for (j, support) in need.supported_by.iter().enumerate() {
+            let Some(offer) = support.offer.as_deref().and_then(|o| offers.get(o)) else {
+                continue;
+            };
+            if let Some(until) = offer.valid_until
+                && until < today
+                && support.is_live()
+            {
+                s.push(
+                    Code::OfferExpiredInUse,
+                    &format!("/needs/{i}/supported_by/{j}/offer"),
+                    format!(
+                        "the offer `{}` expired on {until}, but the support through it is still {}",
+                        offer.id,
+                        support.status()
+                    ),
+                )
+                .help = Some(
+                    "ask the partner to renew the offer (a later `valid_until`), or end the support with `digifarm support … --end`"
+                        .to_owned(),
+                );
+            }
+        }
+    }
+}
+
+/// `offer-expiring`: the offer's last day lies within `staleness.offer_days` from today.
+fn offer_expiry_rule(o: &SupportOffer, config: &CityConfig, today: NaiveDate, s: &mut Sink<'_>) {
+    if let Some(until) = o.valid_until {
+        let days = (until - today).num_days();
+        if (0..=i64::from(config.staleness.offer_days)).contains(&days) {
+            s.push(
+                Code::OfferExpiring,
+                "/valid_until",
+                format!(
+                    "the offer `{}` expires on {until} (in {days} days; the city's threshold is {} days)",
+                    o.id, config.staleness.offer_days
+                ),
+            )
+            .help = Some(
+                "ask the partner whether the offer continues, and set a later `valid_until`"
+                    .to_owned(),
+            );
+        }
+    }
 }
 
 pub(super) fn run(catalog: &Catalog, today: NaiveDate) -> Vec<Diagnostic> {
@@ -87,6 +185,7 @@ pub(super) fn run(catalog: &Catalog, today: NaiveDate) -> Vec<Diagnostic> {
         today,
         partners: catalog.partners.iter().map(|p| p.id.as_str()).collect(),
         offers: catalog.offers.iter().map(|o| (o.id.as_str(), o)).collect(),
+        known: Known::new(&catalog.config),
     };
     // Each worker keeps its own licence cache: catalogs repeat a handful of expressions.
     let mut out: Vec<Diagnostic> = (0..catalog.projects.len())
@@ -111,6 +210,7 @@ pub(super) fn run(catalog: &Catalog, today: NaiveDate) -> Vec<Diagnostic> {
     }
     duplicate_ids(catalog, &mut out);
     config_rules(catalog, &mut out);
+    super::portal::rules(catalog, &mut out);
     out
 }
 
@@ -144,6 +244,14 @@ fn text_rule(text: Option<&LocalizedText>, pointer: &str, default_lang: &str, s:
         .help = Some(format!(
             "add `{default_lang}: …`, the catalog's default language"
         ));
+    }
+}
+
+/// A link is a URL with an allowed scheme and a host (see [`weblink::check`]).
+fn link_rule(link: Option<&str>, pointer: &str, schemes: &[&str], s: &mut Sink<'_>) {
+    if let Some(Err(message)) = link.map(|l| weblink::check(l, schemes)) {
+        s.push(Code::InvalidFormat, pointer, message).help =
+            Some("write the full address, e.g. https://example.org/project".to_owned());
     }
 }
 
@@ -182,8 +290,9 @@ fn project_rules(
     let p: &Project = &catalog.projects[index];
     let mut s = sink(catalog, RecordKind::Project, index, out);
     file_name_rule(catalog, RecordKind::Project, index, &p.id, &mut s);
-    project_own_rules(p, &catalog.config, checker, ctx.today, &mut s);
+    project_own_rules(p, &catalog.config, &ctx.known, checker, ctx.today, &mut s);
     reference_rules(ctx, p, &mut s);
+    expired_offer_rule(p, &ctx.offers, ctx.today, &mut s);
 }
 
 /// The rules for one project on its own, without the rest of its catalog: everything but
@@ -203,7 +312,7 @@ pub(super) fn standalone_project_rules(
         location: None,
         out,
     };
-    project_own_rules(p, config, checker, today, &mut s);
+    project_own_rules(p, config, &Known::new(config), checker, today, &mut s);
 }
 
 /// `need.supported_by` references resolve to a partner and to an offer of that partner.
@@ -253,11 +362,25 @@ fn reference_rules(ctx: &Ctx<'_>, p: &Project, s: &mut Sink<'_>) {
 fn project_own_rules(
     p: &Project,
     config: &CityConfig,
+    known: &Known<'_>,
     checker: &mut license::Checker,
     today: NaiveDate,
     s: &mut Sink<'_>,
 ) {
     let lang = config.default_language();
+    link_rule(
+        p.links.homepage.as_deref(),
+        "/links/homepage",
+        weblink::WEB,
+        s,
+    );
+    link_rule(p.links.info.as_deref(), "/links/info", weblink::WEB, s);
+    link_rule(
+        p.links.source.as_deref(),
+        "/links/source",
+        weblink::SOURCE,
+        s,
+    );
     text_rule(Some(&p.summary), "/summary", lang, s);
     text_rule(p.description.as_ref(), "/description", lang, s);
     text_rule(p.status_note.as_ref(), "/status_note", lang, s);
@@ -265,7 +388,7 @@ fn project_own_rules(
     // Categories from the city's taxonomy.
     if !config.categories.is_empty() {
         for (i, c) in p.categories.iter().enumerate() {
-            if !config.categories.contains(c) {
+            if !known.categories.contains(c.as_str()) {
                 let d = s.push(
                     Code::UnknownCategory,
                     &format!("/categories/{i}"),
@@ -277,7 +400,7 @@ fn project_own_rules(
                         config.categories.iter().map(String::as_str),
                     ) {
                         Some(best) => format!("did you mean `{best}`?"),
-                        None => format!("use one of: {}", config.categories.join(", ")),
+                        None => format!("use one of: {}", list_some(&config.categories)),
                     },
                 );
             }
@@ -287,7 +410,7 @@ fn project_own_rules(
     // Needs.
     for (i, need) in p.needs.iter().enumerate() {
         let base = format!("/needs/{i}");
-        if !config.knows_need_kind(&need.kind) {
+        if !known.need_kinds.contains(need.kind.as_str()) {
             s.push(
                 Code::UnknownNeedKind,
                 &format!("{base}/kind"),
@@ -315,8 +438,7 @@ fn project_own_rules(
         );
         future_rule(need.since, &format!("{base}/since"), today, s);
         for (j, support) in need.supported_by.iter().enumerate() {
-            let sp = format!("{base}/supported_by/{j}");
-            future_rule(support.since, &format!("{sp}/since"), today, s);
+            support_rules(support, &format!("{base}/supported_by/{j}"), today, s);
         }
     }
 
@@ -369,7 +491,7 @@ fn project_own_rules(
     }
 
     // Licence.
-    license_rule(config, p, checker, s);
+    license_rule(known, p, checker, s);
 
     // Admission criteria that code can check.
     if p.lifecycle.is_active() && config.admission.require_source && p.links.source.is_none() {
@@ -391,8 +513,123 @@ fn project_own_rules(
     stale_rules(p, config, today, s);
 }
 
-/// The staleness rules of one project: `never-reviewed`, `stale-listing`, `stale-status`.
+/// The rules of one support entry on its own: dates (`since` in the past unless the support
+/// is only agreed, `since` not after `until`, history in order), commitments positive, and
+/// the lifecycle: every history step one the lifecycle has, each starting where the last
+/// ended, and the status the last step's.
+fn support_rules(support: &SupportRef, sp: &str, today: NaiveDate, s: &mut Sink<'_>) {
+    let status = support.status();
+    if status != SupportStatus::Agreed {
+        future_rule(support.since, &format!("{sp}/since"), today, s);
+    }
+    if let (Some(since), Some(until)) = (support.since, support.until)
+        && since > until
+    {
+        s.push(
+            Code::InconsistentDates,
+            &format!("{sp}/until"),
+            format!("the support ends on {until}, before it starts on {since}"),
+        )
+        .help = Some("`since` is the first day of the support, `until` the last".to_owned());
+    }
+    amount_rule(
+        support.hours_per_month,
+        &format!("{sp}/hours_per_month"),
+        "committed hours per month",
+        s,
+    );
+    amount_rule(
+        support.eur_per_year,
+        &format!("{sp}/eur_per_year"),
+        "committed euros per year",
+        s,
+    );
+    let mut previous: Option<SupportStatus> = None;
+    for (k, change) in support.history.iter().enumerate() {
+        let hp = format!("{sp}/history/{k}");
+        future_rule(Some(change.date), &format!("{hp}/date"), today, s);
+        if k > 0 && change.date < support.history[k - 1].date {
+            s.push(
+                Code::InconsistentDates,
+                &format!("{hp}/date"),
+                format!(
+                    "the support's history is out of order: {} comes after {}",
+                    change.date,
+                    support.history[k - 1].date
+                ),
+            )
+            .help = Some("list changes oldest first".to_owned());
+        }
+        // The first change may start from any status: the entry may be older than its
+        // history (support recorded before it had a lifecycle is `active`).
+        let chained = k == 0 || change.from == previous;
+        if !chained || !crate::workflow::support_step_ok(change.from, change.to) {
+            let from = change.from.map_or("nothing", SupportStatus::as_str);
+            let message = if !chained {
+                format!(
+                    "the change to `{}` starts from `{from}`, but the entry was `{}` before it",
+                    change.to,
+                    previous.map_or("not yet recorded", SupportStatus::as_str)
+                )
+            } else {
+                format!(
+                    "support cannot go from `{from}` to `{}` (suggested → agreed → active → ended; ended is final)",
+                    change.to
+                )
+            };
+            s.push(Code::SupportLifecycle, &format!("{hp}/to"), message)
+                .help =
+                Some("fix the history, or record the change with `digifarm support`".to_owned());
+        }
+        previous = Some(change.to);
+    }
+    if let Some(last) = support.history.last()
+        && last.to != status
+    {
+        s.push(
+            Code::SupportLifecycle,
+            &format!("{sp}/status"),
+            format!(
+                "the status is `{status}`{}, but the history's last change leads to `{}`",
+                if support.status.is_none() {
+                    " (no status means active)"
+                } else {
+                    ""
+                },
+                last.to
+            ),
+        )
+        .help =
+            Some("change the status with `digifarm support`, which records each step".to_owned());
+    }
+}
+
+/// The staleness rules of one project: `never-reviewed`, `stale-listing`, `stale-status`,
+/// and `support-overdue` for committed support past its `until`.
 fn stale_rules(p: &Project, config: &crate::model::CityConfig, today: NaiveDate, s: &mut Sink<'_>) {
+    for (i, need) in p.needs.iter().enumerate() {
+        for (j, support) in need.supported_by.iter().enumerate() {
+            if let Some(until) = support.until
+                && support.is_committed()
+                && until < today
+            {
+                s.push(
+                    Code::SupportOverdue,
+                    &format!("/needs/{i}/supported_by/{j}/until"),
+                    format!(
+                        "the support by `{}` is still {} but ended on {until} ({} days ago)",
+                        support.partner,
+                        support.status(),
+                        (today - until).num_days()
+                    ),
+                )
+                .help = Some(format!(
+                    "record its end: `digifarm support <CATALOG> {} --need {i} --partner {} --end --by … --reason …`, or set a later `until`",
+                    p.id, support.partner
+                ));
+            }
+        }
+    }
     if p.lifecycle.is_active() {
         match p.last_reviewed {
             None => {
@@ -435,15 +672,10 @@ fn stale_rules(p: &Project, config: &crate::model::CityConfig, today: NaiveDate,
     }
 }
 
-fn license_rule(
-    config: &CityConfig,
-    p: &Project,
-    checker: &mut license::Checker,
-    s: &mut Sink<'_>,
-) {
+fn license_rule(known: &Known<'_>, p: &Project, checker: &mut license::Checker, s: &mut Sink<'_>) {
     let trimmed = p.license.trim();
     let missing = trimmed.is_empty() || trimmed == "NONE" || trimmed == "NOASSERTION";
-    if missing && let Some(pending) = config.license.pending.iter().find(|e| e.project == p.id) {
+    if missing && let Some(pending) = known.pending.get(p.id.as_str()) {
         s.push(
             Code::LicensePending,
             "/license",
@@ -472,6 +704,22 @@ fn license_rule(
     }
 }
 
+/// The first few items of a list the city configures, for a help text (the whole list could
+/// be long, and help texts are repeated per finding).
+fn list_some(items: &[String]) -> String {
+    const SHOWN: usize = 12;
+    let mut s = items
+        .iter()
+        .take(SHOWN)
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ");
+    if items.len() > SHOWN {
+        s.push_str(&format!(", … ({} in all)", items.len()));
+    }
+    s
+}
+
 fn kind_help(config: &crate::model::CityConfig, kind: &str) -> String {
     let known = crate::model::BUILTIN_NEED_KINDS
         .iter()
@@ -490,6 +738,7 @@ fn partner_rules(catalog: &Catalog, index: usize, out: &mut Vec<Diagnostic>) {
     let p = &catalog.partners[index];
     let mut s = sink(catalog, RecordKind::Partner, index, out);
     file_name_rule(catalog, RecordKind::Partner, index, &p.id, &mut s);
+    link_rule(p.website.as_deref(), "/website", weblink::WEB, &mut s);
     text_rule(
         p.description.as_ref(),
         "/description",
@@ -517,7 +766,7 @@ fn offer_rules(ctx: &Ctx<'_>, index: usize, out: &mut Vec<Diagnostic>) {
         )
         .help = Some(format!("add partners/{}.yaml or fix the id", o.partner));
     }
-    if !catalog.config.knows_need_kind(&o.kind) {
+    if !ctx.known.need_kinds.contains(o.kind.as_str()) {
         s.push(
             Code::UnknownNeedKind,
             "/kind",
@@ -537,6 +786,7 @@ fn offer_rules(ctx: &Ctx<'_>, index: usize, out: &mut Vec<Diagnostic>) {
         "hours per month",
         &mut s,
     );
+    offer_expiry_rule(o, &catalog.config, ctx.today, &mut s);
     if let (Some(from), Some(until)) = (o.valid_from, o.valid_until)
         && from > until
     {
@@ -626,8 +876,26 @@ fn config_rules(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
             );
         }
     }
+    language_rules(catalog, &file, out);
+    if let Some(Err(message)) = catalog
+        .config
+        .city
+        .website
+        .as_deref()
+        .map(|w| weblink::check(w, weblink::WEB))
+    {
+        out.push(Diagnostic::new(
+            Code::InvalidFormat,
+            file.clone(),
+            "/city/website",
+            message,
+        ));
+    }
+    let projects: HashSet<&str> = catalog.projects.iter().map(|p| p.id.as_str()).collect();
     for (i, pending) in catalog.config.license.pending.iter().enumerate() {
-        if !catalog.has_id(RecordKind::Project, &pending.project) {
+        if !projects.contains(pending.project.as_str())
+            && !catalog.is_broken(RecordKind::Project, &pending.project)
+        {
             out.push(
                 Diagnostic::new(
                     Code::DanglingReference,
@@ -636,6 +904,56 @@ fn config_rules(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
                     format!("no project with id `{}`", pending.project),
                 )
                 .with_severity(Severity::Warning),
+            );
+        }
+    }
+}
+
+/// `[city] languages`: at least one, each a well-formed BCP 47 language tag (checked with the
+/// `oxilangtag` crate) whose language is an ISO 639 code, none twice (ignoring case, as BCP 47
+/// does).
+fn language_rules(catalog: &Catalog, file: &str, out: &mut Vec<Diagnostic>) {
+    let languages = &catalog.config.city.languages;
+    if languages.is_empty() {
+        out.push(
+            Diagnostic::new(
+                Code::InvalidValue,
+                file.to_owned(),
+                "/city/languages",
+                "the catalog names no language; the first one is the default language of its texts",
+            )
+            .with_help("write e.g. `languages = [\"de\", \"en\"]`"),
+        );
+        return;
+    }
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for (i, lang) in languages.iter().enumerate() {
+        let pointer = format!("/city/languages/{i}");
+        // Well-formed BCP 47, with an ISO 639 language (two or three letters): the longer
+        // primary subtags are reserved and catch `german` or `deutsch`.
+        let iso_language = oxilangtag::LanguageTag::parse(lang.as_str())
+            .is_ok_and(|tag| (2..=3).contains(&tag.primary_language().len()));
+        if !iso_language {
+            out.push(
+                Diagnostic::new(
+                    Code::InvalidFormat,
+                    file.to_owned(),
+                    pointer,
+                    format!("`{lang}` is not a BCP 47 language tag"),
+                )
+                .with_help("use a language code such as `de`, `en`, `tr` or `de-AT`"),
+            );
+            continue;
+        }
+        if let Some(first) = seen.insert(lang.to_ascii_lowercase(), i) {
+            out.push(
+                Diagnostic::new(
+                    Code::InvalidValue,
+                    file.to_owned(),
+                    pointer,
+                    format!("`{lang}` is listed twice (also at position {})", first + 1),
+                )
+                .with_help("list each language once"),
             );
         }
     }

@@ -110,7 +110,8 @@ pub fn city_link(project: &Project, config: &CityConfig, partners: &[Partner]) -
     }
     if config.admission.city_link == CityLink::OriginOrPartner {
         for need in &project.needs {
-            for s in &need.supported_by {
+            // Only a partner's commitment links the project; a suggestion does not.
+            for s in need.public_support() {
                 if let Some(p) = partners.iter().find(|p| p.id == s.partner)
                     && p.region.as_deref().is_some_and(|r| in_region(r, config))
                 {

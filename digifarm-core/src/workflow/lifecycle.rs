@@ -125,7 +125,11 @@ fn target_ok(from: Lifecycle, action: Action) -> bool {
 
 /// Applies `action` to `project` on `date`: sets the lifecycle, appends exactly one dated
 /// [`Decision`] with reviewer and reason, and on admission sets `admitted_on` and
-/// `last_reviewed`. On error the project is unchanged.
+/// `last_reviewed`; a request for changes clears the approvals of the round. On error the
+/// project is unchanged.
+///
+/// This is the state machine alone: admission through the programme goes through
+/// [`super::admit`], which also checks the admission checklist and the four-eyes rule.
 ///
 /// # Errors
 /// A refused transition, or an empty reason or reviewer.
@@ -150,9 +154,14 @@ pub fn apply(
         to,
         by: Some(by.trim().to_owned()),
         reason: Some(reason.trim().to_owned()),
+        overridden: Vec::new(),
     };
     project.lifecycle = to;
     project.history.push(decision.clone());
+    if action == Action::RequestChanges {
+        // Approvals were given to the version that is now to change.
+        project.approvals.clear();
+    }
     if to == Lifecycle::Admitted {
         project.admitted_on = Some(date);
         project.last_reviewed = Some(date);

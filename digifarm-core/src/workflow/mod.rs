@@ -1,5 +1,6 @@
 //! Running the programme: proposals through the form, the steering group's review as a state
-//! machine with a dated history, and the admission checklist.
+//! machine with a dated history, the admission checklist that gates admission (with the
+//! four-eyes rule and recorded overrides), and the lifecycle of support entries.
 //!
 //! Everything here is pure: it takes records and dates and returns new records, decisions and
 //! diagnostics. Reading and writing files is `catalog`'s job (`catalog::write`).
@@ -12,12 +13,20 @@
 //! assert!(target(Lifecycle::Proposed, Action::Admit).is_err());
 //! ```
 
+mod admission;
 mod checklist;
 mod lifecycle;
 mod proposal;
+mod support;
 
+pub use admission::{ATTESTABLE, ReviewError, admit, approve, approvers, attest, open_criteria};
 pub use checklist::{Check, CheckStatus, Criterion, checklist, city_link};
 pub use lifecycle::{Action, TransitionError, apply, confirm, target};
 pub use proposal::{
-    Attestations, Proposal, ProposalProject, Proposer, Refused, parse_proposal, propose,
+    Attestations, FormCheck, FormFinding, Proposal, ProposalProject, Proposer, Refused, check_form,
+    parse_proposal, propose,
+};
+pub use support::{
+    Suggested, SupportAction, SupportChangeRequest, SupportError, change_support, find_need,
+    suggest, suggestion, support_step_ok, support_target,
 };

@@ -74,9 +74,6 @@ pub struct ProposalProject {
     /// What the project needs.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub needs: Vec<Need>,
-    /// Preview image URL.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub image: Option<String>,
 }
 
 /// Who proposes the project.
@@ -165,23 +162,10 @@ pub fn propose(
     };
 
     if catalog.projects.iter().any(|p| p.id == form.id) {
-        out.push(
-            diag(
-                Code::DuplicateId,
-                "/project/id",
-                format!("the catalog already has a project `{}`", form.id),
-            )
-            .with_help("choose another id, or review the existing project"),
-        );
+        out.push(id_taken(&form.id, file));
     }
 
-    let verdict = check(&form.license, &Policy::from_config(&config.license));
-    for f in &verdict.findings {
-        let mut d = diag(f.code, "/project/license", f.message.clone());
-        d.severity = f.severity;
-        d.help = f.help.clone();
-        out.push(d);
-    }
+    out.extend(license_findings(&form.license, config, file));
 
     if config.admission.require_source && form.links.source.is_none() {
         out.push(
@@ -211,6 +195,7 @@ pub fn propose(
             to: Lifecycle::Proposed,
             by: Some(proposal.proposer.name.trim().to_owned()),
             reason: Some("proposed through the form".to_owned()),
+            overridden: Vec::new(),
         }],
         categories: form.categories.clone(),
         software_type: form.software_type.clone(),
@@ -237,8 +222,14 @@ pub fn propose(
             public: proposal.proposer.public,
         }],
         last_reviewed: None,
-        image: form.image.clone(),
+        // An image is a file in the catalog, added with the record's pull request, not
+        // through the form.
+        image: None,
+        image_alt: None,
         attestations: Vec::new(),
+        software: None,
+        complete: None,
+        approvals: Vec::new(),
     };
 
     if super::city_link(&project, config, &catalog.partners).is_none() {
@@ -321,6 +312,144 @@ pub fn propose(
         Err(Refused { diagnostics: out })
     } else {
         Ok((project, out))
+    }
+}
+
+/// The licence engine's findings for a proposal's licence under the city's policy.
+fn license_findings(
+    license: &str,
+    config: &crate::model::CityConfig,
+    file: &str,
+) -> Vec<Diagnostic> {
+    check(license, &Policy::from_config(&config.license))
+        .findings
+        .iter()
+        .map(|f| {
+            let mut d =
+                Diagnostic::new(f.code, file, "/project/license", f.message.clone()).at(0, 0);
+            d.severity = f.severity;
+            d.help = f.help.clone();
+            d
+        })
+        .collect()
+}
+
+/// The finding for a proposal whose id the catalog already uses.
+fn id_taken(id: &str, file: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::DuplicateId,
+        file,
+        "/project/id",
+        format!("the catalog already has a project `{id}`"),
+    )
+    .at(0, 0)
+    .with_help("choose another id, or review the existing project")
+}
+
+/// What the proposal form in a browser gets back for the answers given so far: the proposal
+/// file `digifarm propose` reads (YAML) and every finding `digifarm propose` would report
+/// for it, with the same codes and messages.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FormCheck {
+    /// The proposal as a YAML file, exactly as it is offered for download.
+    pub yaml: String,
+    /// Whether `digifarm propose` would accept it (no error).
+    pub accepted: bool,
+    /// The findings; pointers are into the proposal (`/project/license`), lines and columns
+    /// into `yaml`.
+    pub diagnostics: Vec<FormFinding>,
+}
+
+/// One finding of [`check_form`] and the form field it is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FormFinding {
+    /// The pointer of the field the finding is about: the diagnostic's pointer, except for a
+    /// missing field, whose diagnostic points at the enclosing mapping and names the field
+    /// (`/project` and "missing required field `name`" give `/project/name`).
+    pub field: String,
+    /// The finding, exactly as `digifarm propose` reports it.
+    #[serde(flatten)]
+    pub diagnostic: Diagnostic,
+}
+
+impl FormFinding {
+    fn new(diagnostic: Diagnostic) -> FormFinding {
+        let mut field = diagnostic.pointer.clone();
+        if diagnostic.code == Code::MissingField.as_str()
+            && let Some(name) = diagnostic.message.split('`').nth(1)
+        {
+            crate::source::push_pointer(&mut field, name);
+        }
+        FormFinding { field, diagnostic }
+    }
+}
+
+/// The proposal form's check, as the portal's `propose.html` runs it in the browser (compiled
+/// to WebAssembly): `answers` (the form's fields as a JSON value shaped like the proposal)
+/// is written as YAML, read back with [`parse_proposal`] and, when it is a proposal, checked
+/// with [`propose`] against `catalog` (the city's config and the ids already published) and
+/// `taken_ids` (ids the catalog uses but does not carry as records, e.g. the ids a public
+/// site lists). `file` names the YAML in the findings.
+pub fn check_form(
+    answers: &serde_json::Value,
+    catalog: &Catalog,
+    taken_ids: &[String],
+    date: NaiveDate,
+    file: &str,
+) -> FormCheck {
+    let yaml = match crate::yaml_emit::value_to_string(answers) {
+        Ok(y) => y,
+        Err(e) => {
+            return FormCheck {
+                yaml: String::new(),
+                accepted: false,
+                diagnostics: vec![FormFinding::new(
+                    Diagnostic::new(Code::SchemaViolation, file, "", e.to_string()).at(1, 1),
+                )],
+            };
+        }
+    };
+    let mut yaml = yaml;
+    let mut diagnostics = match parse_proposal(&yaml, false, file) {
+        Err(mut diagnostics) => {
+            // Not a proposal yet (fields are missing): the licence is checked all the same,
+            // so the visitor learns about it while filling in the rest.
+            if let Some(license) = answers.pointer("/project/license").and_then(|v| v.as_str())
+                && !diagnostics.iter().any(|d| d.pointer == "/project/license")
+            {
+                diagnostics.extend(license_findings(license, &catalog.config, file));
+            }
+            diagnostics
+        }
+        Ok(proposal) => {
+            // Written again from the typed proposal: the fields in the form's order (project,
+            // proposer, attestations), which reads back to the same proposal.
+            if let Ok(ordered) = crate::yaml_emit::to_string(&proposal) {
+                yaml = ordered;
+            }
+            let mut found = match propose(&proposal, catalog, date, file) {
+                Ok((_, warnings)) => warnings,
+                Err(refused) => refused.diagnostics,
+            };
+            if taken_ids.contains(&proposal.project.id)
+                && !found.iter().any(|d| d.code == Code::DuplicateId.as_str())
+            {
+                found.push(id_taken(&proposal.project.id, file));
+            }
+            found
+        }
+    };
+    let positions = crate::source::positions(&yaml, crate::source::Format::Yaml);
+    for d in diagnostics.iter_mut().filter(|d| d.line == 0) {
+        let pos = crate::source::lookup(&positions, &d.pointer)
+            .unwrap_or(crate::source::Pos { line: 1, column: 1 });
+        (d.line, d.column) = (pos.line, pos.column);
+    }
+    crate::diagnostic::sort(&mut diagnostics);
+    FormCheck {
+        accepted: !diagnostics.iter().any(Diagnostic::is_error),
+        yaml,
+        diagnostics: diagnostics.into_iter().map(FormFinding::new).collect(),
     }
 }
 

@@ -50,8 +50,16 @@ fn list(items: &[String]) -> Option<Value> {
     (!items.is_empty()).then(|| json!(items))
 }
 
+/// A number as JSON; one that is not finite (which JSON cannot hold) becomes its text, so
+/// that the schema refuses it rather than the field silently disappearing.
 fn num(n: Option<f64>) -> Option<Value> {
-    n.map(|n| json!(n))
+    n.map(|n| {
+        if n.is_finite() {
+            json!(n)
+        } else {
+            Value::String(n.to_string())
+        }
+    })
 }
 
 /// The JSON form of an imported project (model field names), for the core model to check.

@@ -220,8 +220,11 @@ impl Encoder {
         self.opt_f64(n.eur_per_year);
         self.str(n.priority.as_str());
         self.date(n.since);
-        self.u32(n.supported_by.len());
-        for s in &n.supported_by {
+        // Plugins see support as the public does: committed entries only (a suggestion is not
+        // support, an ended entry is over), so "help wanted" reads the same in a plugin.
+        let support: Vec<&model::SupportRef> = n.public_support().collect();
+        self.u32(support.len());
+        for s in support {
             self.str(&s.partner);
             self.opt_str(s.offer.as_deref());
             self.date(s.since);

@@ -13,10 +13,108 @@ pub struct Error {
 }
 
 impl Error {
+    /// An error about `plugin`. Every string in it may come from the plugin (its error value,
+    /// panic message, stderr, log, manifest, invalid output echoed back) and is made
+    /// printable and capped here, before anyone stores or shows it.
     pub(crate) fn new(plugin: impl Into<String>, kind: ErrorKind) -> Self {
         Error {
-            plugin: plugin.into(),
-            kind,
+            plugin: shown(&plugin.into(), MAX_LABEL),
+            kind: kind.printable(),
+        }
+    }
+}
+
+/// Longest plugin label in an error, in characters.
+const MAX_LABEL: usize = 80;
+/// Longest message in an error, in characters.
+const MAX_MESSAGE: usize = 1000;
+/// Longest detail (log lines, stderr, stdout) in an error, in characters.
+const MAX_DETAIL: usize = 2000;
+
+fn shown(text: &str, max: usize) -> String {
+    digifarm_core::diagnostic::printable(text, max).into_owned()
+}
+
+impl ErrorKind {
+    /// The same error with each string printable and capped.
+    fn printable(self) -> ErrorKind {
+        let m = |s: String| shown(&s, MAX_MESSAGE);
+        let d = |s: String| shown(&s, MAX_DETAIL);
+        match self {
+            ErrorKind::Manifest { path, message } => ErrorKind::Manifest {
+                path,
+                message: m(message),
+            },
+            ErrorKind::HashMismatch { expected, actual } => ErrorKind::HashMismatch {
+                expected: m(expected),
+                actual: m(actual),
+            },
+            ErrorKind::IncompatibleApiVersion { found, supported } => {
+                ErrorKind::IncompatibleApiVersion {
+                    found: m(found),
+                    supported: m(supported),
+                }
+            }
+            ErrorKind::WrongKind { message } => ErrorKind::WrongKind {
+                message: m(message),
+            },
+            ErrorKind::CapabilityNotGranted { capability } => ErrorKind::CapabilityNotGranted {
+                capability: m(capability),
+            },
+            ErrorKind::UnknownCapability { capability } => ErrorKind::UnknownCapability {
+                capability: m(capability),
+            },
+            ErrorKind::LicenseNotAllowed { license, reason } => ErrorKind::LicenseNotAllowed {
+                license: m(license),
+                reason: m(reason),
+            },
+            ErrorKind::Compile { message } => ErrorKind::Compile {
+                message: m(message),
+            },
+            ErrorKind::Instantiate { message } => ErrorKind::Instantiate {
+                message: m(message),
+            },
+            ErrorKind::MissingCapability {
+                import,
+                capability,
+                detail,
+            } => ErrorKind::MissingCapability {
+                import: m(import),
+                capability: m(capability),
+                detail: d(detail),
+            },
+            ErrorKind::Trap { message, detail } => ErrorKind::Trap {
+                message: m(message),
+                detail: d(detail),
+            },
+            ErrorKind::Failed { message } => ErrorKind::Failed {
+                message: m(message),
+            },
+            ErrorKind::InvalidOutput { message } => ErrorKind::InvalidOutput {
+                message: m(message),
+            },
+            ErrorKind::Cache { message } => ErrorKind::Cache {
+                message: m(message),
+            },
+            ErrorKind::Host { message } => ErrorKind::Host {
+                message: m(message),
+            },
+            ErrorKind::RunTimeout {
+                budget_ms,
+                how,
+                calls,
+            } => ErrorKind::RunTimeout {
+                budget_ms,
+                how: m(how),
+                calls,
+            },
+            other @ (ErrorKind::Io { .. }
+            | ErrorKind::TooManyFindings { .. }
+            | ErrorKind::LimitNotGranted { .. }
+            | ErrorKind::Timeout { .. }
+            | ErrorKind::OutOfMemory { .. }
+            | ErrorKind::OutputTooLarge { .. }
+            | ErrorKind::InputTooLarge { .. }) => other,
         }
     }
 }
@@ -87,7 +185,8 @@ pub enum ErrorKind {
         "limit `{limit}` of {requested} is requested in plugin.toml but only {granted} is granted"
     )]
     LimitNotGranted {
-        /// The limit (`memory_mb`, `timeout_ms`, `output_kb`).
+        /// The limit (`memory_mb`, `timeout_ms`, `output_kb`, `run_timeout_ms`,
+        /// `max_findings`).
         limit: &'static str,
         /// What the manifest asks for.
         requested: u32,
@@ -132,6 +231,26 @@ pub enum ErrorKind {
     Timeout {
         /// The deadline.
         timeout_ms: u32,
+    },
+    /// The run as a whole (every call of one command) did not finish within its budget.
+    #[error(
+        "run budget exceeded: the run did not finish within {budget_ms} ms ({how}) and was stopped after {calls} complete calls; a city grants more with `limits.run_timeout_ms`"
+    )]
+    RunTimeout {
+        /// The budget.
+        budget_ms: u64,
+        /// Where the budget comes from.
+        how: String,
+        /// Calls that had finished.
+        calls: usize,
+    },
+    /// The run returned more findings than it may.
+    #[error(
+        "too many findings: more than {limit} in one run; the run was stopped (a city grants more with `limits.max_findings`)"
+    )]
+    TooManyFindings {
+        /// The cap.
+        limit: u32,
     },
     /// The plugin tried to grow its memory beyond its cap.
     #[error(

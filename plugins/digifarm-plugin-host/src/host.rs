@@ -24,6 +24,11 @@ pub struct Limits {
     pub timeout_ms: u32,
     /// Output cap per call, bytes.
     pub output_bytes: usize,
+    /// Wall-clock budget of a whole run (every call of one `validate`, `score`, `export` or
+    /// `import`).
+    pub run: RunBudget,
+    /// Findings one run may return.
+    pub max_findings: u32,
 }
 
 impl Default for Limits {
@@ -32,6 +37,49 @@ impl Default for Limits {
             memory_bytes: 64 << 20,
             timeout_ms: 2_000,
             output_bytes: 16 << 20,
+            run: RunBudget::Derived { at_most: None },
+            max_findings: 10_000,
+        }
+    }
+}
+
+/// How long a whole run may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunBudget {
+    /// This many milliseconds (`limits.run_timeout_ms`, asked for by the plugin within the
+    /// city's grant, or granted by the city).
+    Fixed(u32),
+    /// Derived from the size of the run ([`RunBudget::derived_ms`]); at most `at_most`
+    /// milliseconds when the plugin asks for less and the city grants no budget.
+    Derived {
+        /// The plugin's own, lower, budget.
+        at_most: Option<u32>,
+    },
+}
+
+impl RunBudget {
+    /// The derived budget's base: 10 s.
+    pub const BASE_MS: u64 = 10_000;
+    /// The derived budget grows by 1 ms per this many records.
+    pub const RECORDS_PER_MS: u64 = 4;
+
+    /// The budget when neither the plugin nor the city sets one: 10 s plus 1 ms per 4 records
+    /// the run sends (projects for a validator, candidates for a scorer, every record for an
+    /// exporter, none for an importer), and never less than one call's deadline. 1,000
+    /// projects: 10.25 s; 100,000: 35 s.
+    pub fn derived_ms(records: usize, timeout_ms: u32) -> u64 {
+        let records = u64::try_from(records).unwrap_or(u64::MAX);
+        (Self::BASE_MS.saturating_add(records / Self::RECORDS_PER_MS)).max(u64::from(timeout_ms))
+    }
+
+    /// The budget of a run that sends `records`, in milliseconds.
+    pub fn for_run(self, records: usize, timeout_ms: u32) -> u64 {
+        match self {
+            RunBudget::Fixed(ms) => u64::from(ms),
+            RunBudget::Derived { at_most } => {
+                let derived = Self::derived_ms(records, timeout_ms);
+                at_most.map_or(derived, |ms| derived.min(u64::from(ms)))
+            }
         }
     }
 }
@@ -328,7 +376,7 @@ impl Host {
         let ty = component.component_type();
         let imports = ty
             .imports(&self.engine)
-            .map(|(name, _)| name.to_owned())
+            .map(|(name, _)| digifarm_core::diagnostic::printable(name, 200).into_owned())
             .collect();
         let world = detect_world(&self.engine, &component);
         Ok(PluginInfo {

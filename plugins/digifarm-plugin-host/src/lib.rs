@@ -32,6 +32,7 @@
 
 mod bindings;
 mod cache;
+mod check;
 mod convert;
 mod encode;
 mod error;
@@ -42,7 +43,7 @@ mod sandbox;
 
 pub use cache::CacheStatus;
 pub use error::{Error, ErrorKind, Result};
-pub use host::{Host, HostOptions, Limits, PluginInfo};
+pub use host::{Host, HostOptions, Limits, PluginInfo, RunBudget};
 pub use manifest::{API_VERSION, Kind, Manifest};
 pub use plugin::{Candidate, Export, Finding, Imported, Plugin, Score, ScoreTerm};
 pub use sandbox::Capability;

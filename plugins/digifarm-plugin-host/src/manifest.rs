@@ -166,6 +166,33 @@ impl Manifest {
                 manifest.id
             )));
         }
+        // Text that `plugin info` and errors show: printable, of sensible length.
+        let mut texts: Vec<(&str, &str, usize)> = vec![
+            ("name", &manifest.name, 200),
+            ("version", &manifest.version, 64),
+            ("api_version", &manifest.api_version, 64),
+            ("license", &manifest.license, 1000),
+        ];
+        if let Some(d) = &manifest.description {
+            texts.push(("description", d, 500));
+        }
+        for c in &manifest.capabilities {
+            texts.push(("capabilities", c, 64));
+        }
+        for (field, text, max) in texts {
+            if text.chars().any(digifarm_core::diagnostic::is_unprintable) {
+                return Err(bad(format!(
+                    "`{field}` contains a control character or a bidirectional override (`{}`)",
+                    digifarm_core::diagnostic::printable(text, 80)
+                )));
+            }
+            if text.chars().count() > max {
+                return Err(bad(format!("`{field}` is longer than {max} characters")));
+            }
+        }
+        if digifarm_core::diagnostic::is_blank(&manifest.name) {
+            return Err(bad("`name` is empty".to_owned()));
+        }
         if manifest.sha256.len() != 64
             || !manifest
                 .sha256

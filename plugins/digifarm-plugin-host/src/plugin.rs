@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use digifarm_core::catalog::Catalog;
-use digifarm_core::diagnostic::{Diagnostic, Severity};
+use digifarm_core::diagnostic::{self as diag, Diagnostic, Severity, printable};
 use digifarm_core::license::Policy;
 use digifarm_core::model::{
     CityConfig, Partner, PluginGrants, PluginLimits, Project, RecordKind, SupportOffer,
@@ -15,10 +15,11 @@ use wasmtime::{Engine, Store, Trap};
 
 use crate::bindings::{exporter, importer, scorer, types as wit, validator};
 use crate::cache::CacheStatus;
+use crate::check::{self, echo};
 use crate::convert::{self, WireSize};
 use crate::encode::{Encoded, Encoder};
 use crate::error::{Error, ErrorKind, Result};
-use crate::host::{self, Host, Limits};
+use crate::host::{self, Host, Limits, RunBudget};
 use crate::manifest::{self, Kind, Manifest};
 use crate::sandbox::{self, Capability, State, StateSpec};
 
@@ -111,17 +112,48 @@ pub struct Export {
     pub bytes: Vec<u8>,
 }
 
-/// What an importer produced, checked against the core model.
+/// What an importer produced: the records that passed every check of a record file, the
+/// plugin's own findings, and the findings of the checks.
 #[derive(Debug, Clone)]
 pub struct Imported {
-    /// Projects.
+    /// Projects admitted.
     pub projects: Vec<Project>,
-    /// Partners.
+    /// Partners admitted.
     pub partners: Vec<Partner>,
-    /// Offers.
+    /// Offers admitted.
     pub offers: Vec<SupportOffer>,
-    /// The plugin's findings about the input (`code` is `<plugin-id>/<code>`).
+    /// The plugin's findings about the input (`code` is `<plugin-id>/<code>`, `file` the
+    /// subject the plugin named, or empty).
     pub diagnostics: Vec<Diagnostic>,
+    /// The host's findings about the records returned (`file` empty, `pointer` into the
+    /// returned lists, e.g. `/projects/2/id`): errors for records left out, warnings and
+    /// infos for admitted ones.
+    pub checks: Vec<Diagnostic>,
+}
+
+/// The wall clock of one run against its budget.
+struct RunClock {
+    start: std::time::Instant,
+    budget_ms: u64,
+    how: String,
+    /// Calls that have finished.
+    calls: usize,
+}
+
+impl RunClock {
+    /// Milliseconds left of the budget.
+    fn left_ms(&self) -> u64 {
+        let spent = u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX);
+        self.budget_ms.saturating_sub(spent)
+    }
+
+    fn exceeded(&self) -> ErrorKind {
+        ErrorKind::RunTimeout {
+            budget_ms: self.budget_ms,
+            how: self.how.clone(),
+            calls: self.calls,
+        }
+    }
 }
 
 fn resolve_limit(
@@ -139,18 +171,6 @@ fn resolve_limit(
         }),
         Some(r) => Ok(r),
         None => Ok(granted),
-    }
-}
-
-/// Plugin text as people will read it: control characters (terminal escape sequences, line
-/// breaks that would break a report's layout) and bidirectional overrides become spaces.
-fn printable(text: String) -> String {
-    let bad =
-        |c: char| c.is_control() || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
-    if text.chars().any(bad) {
-        text.chars().map(|c| if bad(c) { ' ' } else { c }).collect()
-    } else {
-        text
     }
 }
 
@@ -244,8 +264,29 @@ impl Plugin {
             memory_mb,
             timeout_ms,
             output_kb,
+            run_timeout_ms,
+            max_findings,
         } = manifest.limits;
         let g = grants.limits;
+        // The run budget: a fixed ceiling when the city (or the host) sets one, else derived
+        // from each run's size; the plugin may ask for less.
+        let ceiling = g.run_timeout_ms.or(match d.run {
+            RunBudget::Fixed(ms) => Some(ms),
+            RunBudget::Derived { .. } => None,
+        });
+        let run = match (run_timeout_ms, ceiling) {
+            (Some(r), Some(c)) if r > c => {
+                return Err(err(ErrorKind::LimitNotGranted {
+                    limit: "run_timeout_ms",
+                    requested: r,
+                    granted: c,
+                }));
+            }
+            (Some(r), Some(_)) => RunBudget::Fixed(r),
+            (Some(r), None) => RunBudget::Derived { at_most: Some(r) },
+            (None, Some(c)) => RunBudget::Fixed(c),
+            (None, None) => RunBudget::Derived { at_most: None },
+        };
         let limits = Limits {
             memory_bytes: (resolve_limit(
                 "memory_mb",
@@ -265,6 +306,14 @@ impl Plugin {
             )
             .map_err(err)? as usize)
                 << 10,
+            run,
+            max_findings: resolve_limit(
+                "max_findings",
+                max_findings,
+                g.max_findings,
+                d.max_findings,
+            )
+            .map_err(err)?,
         };
 
         // The component must implement the world its manifest names, at our API version.
@@ -402,8 +451,16 @@ impl Plugin {
         &self,
         config: &BTreeMap<String, String>,
         input_bytes: usize,
+        clock: &mut RunClock,
         call: impl FnOnce(&mut Store<State>, &Pre) -> wasmtime::Result<R>,
     ) -> Result<R> {
+        // The call's deadline: its own, or what is left of the run's budget.
+        let left = clock.left_ms();
+        if left == 0 {
+            return Err(self.err(clock.exceeded()));
+        }
+        let deadline_ms = u64::from(self.limits.timeout_ms).min(left);
+        let budget_bound = deadline_ms < u64::from(self.limits.timeout_ms);
         if input_bytes > self.max_input_bytes {
             return Err(self.err(ErrorKind::InputTooLarge {
                 limit: self.max_input_bytes,
@@ -422,12 +479,56 @@ impl Plugin {
         let _slot = self.slots.as_deref().map(host::Slots::take);
         let mut store = Store::new(&self.engine, State::new(&spec));
         store.limiter(|s| &mut s.limiter);
-        let ticks = u64::from(self.limits.timeout_ms)
-            .div_ceil(self.tick_ms)
-            .max(1);
+        let ticks = deadline_ms.div_ceil(self.tick_ms).max(1);
         store.set_epoch_deadline(ticks);
         store.epoch_deadline_trap();
-        call(&mut store, &self.pre).map_err(|e| self.classify(&e, &store))
+        let result = call(&mut store, &self.pre);
+        match result {
+            Ok(r) => {
+                clock.calls += 1;
+                Ok(r)
+            }
+            Err(e) => {
+                let interrupted = e.downcast_ref::<Trap>() == Some(&Trap::Interrupt);
+                if interrupted && budget_bound {
+                    return Err(self.err(clock.exceeded()));
+                }
+                Err(self.classify(&e, &store))
+            }
+        }
+    }
+
+    /// The clock of a run that sends `records` (see [`RunBudget::for_run`]).
+    fn clock(&self, records: usize) -> RunClock {
+        let budget_ms = self.limits.run.for_run(records, self.limits.timeout_ms);
+        let how = match self.limits.run {
+            RunBudget::Fixed(_) => "`limits.run_timeout_ms`".to_owned(),
+            RunBudget::Derived { at_most: Some(ms) } if u64::from(ms) == budget_ms => {
+                "the plugin's `limits.run_timeout_ms`".to_owned()
+            }
+            RunBudget::Derived { .. } => format!(
+                "the default for {records} records: {} ms + 1 ms per {} records, at least one call's {} ms",
+                RunBudget::BASE_MS,
+                RunBudget::RECORDS_PER_MS,
+                self.limits.timeout_ms
+            ),
+        };
+        RunClock {
+            start: std::time::Instant::now(),
+            budget_ms,
+            how,
+            calls: 0,
+        }
+    }
+
+    /// A run's findings so far, against the cap.
+    fn check_findings(&self, count: usize) -> Result<()> {
+        if count > self.limits.max_findings as usize {
+            return Err(self.err(ErrorKind::TooManyFindings {
+                limit: self.limits.max_findings,
+            }));
+        }
+        Ok(())
     }
 
     fn classify(&self, error: &wasmtime::Error, store: &Store<State>) -> Error {
@@ -482,21 +583,33 @@ impl Plugin {
         self.err(ErrorKind::InvalidOutput { message })
     }
 
-    /// Checks a plugin diagnostic and turns it into a core one (code prefixed with the id).
+    /// Checks a plugin diagnostic and turns it into a core one (code prefixed with the id):
+    /// the code kebab-case, the pointer a JSON pointer, the message not blank; message and
+    /// help made printable and capped. The subject is checked by the caller.
     fn diagnostic(&self, d: wit::Diagnostic) -> Result<Diagnostic> {
-        if !manifest::is_kebab(&d.code) || d.code.len() > 64 {
+        if !manifest::is_kebab(&d.code) || d.code.len() > check::MAX_CODE {
             return Err(self.invalid(format!(
-                "diagnostic code `{}` is not kebab-case ([a-z0-9]+(-[a-z0-9]+)*, at most 64 characters)",
-                sandbox::truncate(&d.code, 80)
+                "diagnostic code `{}` is not kebab-case ([a-z0-9]+(-[a-z0-9]+)*, at most {} characters)",
+                echo(&d.code),
+                check::MAX_CODE
             )));
         }
-        if !(d.pointer.is_empty() || d.pointer.starts_with('/')) {
+        if d.pointer.len() > check::MAX_POINTER {
             return Err(self.invalid(format!(
-                "diagnostic pointer `{}` is not a JSON pointer",
-                sandbox::truncate(&d.pointer, 80)
+                "diagnostic `{}`: pointer `{}` is not a JSON pointer the host keeps: it is longer than {} bytes",
+                d.code,
+                echo(&d.pointer),
+                check::MAX_POINTER
             )));
         }
-        if d.message.trim().is_empty() {
+        if !diag::is_json_pointer(&d.pointer) {
+            return Err(self.invalid(format!(
+                "diagnostic `{}`: pointer `{}` is not a JSON pointer (RFC 6901: empty, or `/`-separated tokens, `~` only as `~0` or `~1`, no control characters)",
+                d.code,
+                echo(&d.pointer)
+            )));
+        }
+        if diag::is_blank(&d.message) {
             return Err(self.invalid(format!("diagnostic `{}` has an empty message", d.code)));
         }
         let severity = match d.severity {
@@ -511,8 +624,11 @@ impl Plugin {
             line: 0,
             column: 0,
             pointer: d.pointer,
-            message: printable(d.message),
-            help: d.help.map(printable),
+            message: printable(&d.message, check::MAX_MESSAGE).into_owned(),
+            help: d
+                .help
+                .filter(|h| !diag::is_blank(h))
+                .map(|h| printable(&h, check::MAX_HELP).into_owned()),
         })
     }
 
@@ -527,6 +643,7 @@ impl Plugin {
         let wit_city = convert::city(city);
         let config = self.call_config(city);
         let mut findings = Vec::new();
+        let mut clock = self.clock(projects.len());
         // One input buffer for every batch: allocated (and its pages faulted in) once.
         let mut buffer = Encoded::default();
         for (batch_no, batch) in projects.chunks(self.batch_size).enumerate() {
@@ -534,7 +651,7 @@ impl Plugin {
             let mut enc = Encoder::reuse(std::mem::take(&mut buffer));
             enc.projects(batch.iter());
             let input = wire(enc.finish());
-            let out = self.run(&config, input_len(&input), |store, pre| {
+            let out = self.run(&config, input_len(&input), &mut clock, |store, pre| {
                 let Pre::Validator(pre) = pre else {
                     return Err(wasmtime::format_err!("not a validator"));
                 };
@@ -547,6 +664,7 @@ impl Plugin {
             };
             let diagnostics = out.map_err(|message| self.err(ErrorKind::Failed { message }))?;
             self.check_output_size(diagnostics.wire_size())?;
+            self.check_findings(findings.len() + diagnostics.len())?;
             if diagnostics.is_empty() {
                 continue;
             }
@@ -560,8 +678,8 @@ impl Plugin {
                 let Some(&i) = index.get(d.subject.as_str()) else {
                     return Err(self.invalid(format!(
                         "diagnostic `{}` is about `{}`, which is not a project of the batch",
-                        sandbox::truncate(&d.code, 80),
-                        sandbox::truncate(&d.subject, 80)
+                        echo(&d.code),
+                        echo(&d.subject)
                     )));
                 };
                 findings.push(Finding {
@@ -618,9 +736,10 @@ impl Plugin {
         let wit_city = convert::city(city);
         let config = self.call_config(city);
         let mut scores = Vec::with_capacity(candidates.len());
+        let mut clock = self.clock(candidates.len());
         for batch in candidates.chunks(self.batch_size) {
             let input = wire(encode_candidates(batch));
-            let out = self.run(&config, input_len(&input), |store, pre| {
+            let out = self.run(&config, input_len(&input), &mut clock, |store, pre| {
                 let Pre::Scorer(pre) = pre else {
                     return Err(wasmtime::format_err!("not a scorer"));
                 };
@@ -637,11 +756,28 @@ impl Plugin {
                 )));
             }
             for s in out {
-                if !(s.value.is_finite() && (0.0..=1.0).contains(&s.value)) {
-                    return Err(self.invalid(format!("score {} is not in [0, 1]", s.value)));
+                // Negative zero is refused too: it is shown as `-0`.
+                if !(s.value.is_finite()
+                    && (0.0..=1.0).contains(&s.value)
+                    && s.value.is_sign_positive())
+                {
+                    return Err(
+                        self.invalid(format!("score {} is not in [0, 1]", check::number(s.value)))
+                    );
+                }
+                if s.terms.len() > check::MAX_TERMS {
+                    return Err(self.invalid(format!(
+                        "a score has {} terms; at most {} are allowed",
+                        s.terms.len(),
+                        check::MAX_TERMS
+                    )));
                 }
                 if let Some(t) = s.terms.iter().find(|t| !t.value.is_finite()) {
-                    return Err(self.invalid(format!("score term `{}` is not finite", t.name)));
+                    return Err(self.invalid(format!(
+                        "score term `{}` is {}, not a finite number",
+                        echo(&t.name),
+                        check::number(t.value)
+                    )));
                 }
                 scores.push(Score {
                     value: s.value,
@@ -649,9 +785,15 @@ impl Plugin {
                         .terms
                         .into_iter()
                         .map(|t| ScoreTerm {
-                            name: printable(t.name),
-                            value: t.value,
-                            explanation: printable(t.explanation),
+                            name: printable(&t.name, check::MAX_TERM_NAME).into_owned(),
+                            // -0 and 0 are the same contribution; show 0.
+                            value: t.value + 0.0,
+                            // An explanation that shows nothing is none.
+                            explanation: if diag::is_blank(&t.explanation) {
+                                String::new()
+                            } else {
+                                printable(&t.explanation, check::MAX_EXPLANATION).into_owned()
+                            },
                         })
                         .collect(),
                 });
@@ -674,9 +816,12 @@ impl Plugin {
         enc.partners(catalog.partners.iter());
         enc.offers(catalog.offers.iter());
         let input = wire(enc.finish());
+        let mut clock =
+            self.clock(catalog.projects.len() + catalog.partners.len() + catalog.offers.len());
         let out = self.run(
             &self.call_config(&catalog.config),
             input_len(&input),
+            &mut clock,
             |store, pre| {
                 let Pre::Exporter(pre) = pre else {
                     return Err(wasmtime::format_err!("not an exporter"));
@@ -687,17 +832,11 @@ impl Plugin {
         )?;
         let out = out.map_err(|message| self.err(ErrorKind::Failed { message }))?;
         self.check_output_size(out.bytes.len() + out.media_type.len())?;
-        let media = &out.media_type;
-        let valid_media = media.len() <= 255
-            && media.split_once('/').is_some_and(|(a, b)| {
-                !a.is_empty()
-                    && !b.is_empty()
-                    && media.bytes().all(|c| c.is_ascii_graphic() || c == b' ')
-            });
-        if !valid_media {
+        if !check::is_media_type(&out.media_type) {
             return Err(self.invalid(format!(
-                "media type `{}` is not `type/subtype`",
-                sandbox::truncate(media, 80)
+                "`{}` is not a media type (RFC 6838: `type/subtype` of letters, digits and `!#$&-^_.+`, optional `; name=value` parameters, at most {} bytes)",
+                echo(&out.media_type),
+                check::MAX_MEDIA_TYPE
             )));
         }
         Ok(Export {
@@ -706,17 +845,40 @@ impl Plugin {
         })
     }
 
-    /// Runs an importer; the records it returns are checked against the core model.
+    /// Runs an importer for a new catalog with `city`'s config: as [`Plugin::import_into`]
+    /// with an empty target catalog.
     ///
     /// # Errors
-    /// When the call fails, the output is too large, or a record is not a valid model record.
+    /// As [`Plugin::import_into`].
     pub fn import(&self, city: &CityConfig, media_type: &str, bytes: &[u8]) -> Result<Imported> {
+        let target = Catalog::from_records(city.clone(), Vec::new(), Vec::new(), Vec::new());
+        self.import_into(city, &target, media_type, bytes)
+    }
+
+    /// Runs an importer (the plugin sees `city`) and admits the records it returns into
+    /// `target` only after the checks a record file gets (`digifarm_core::import::admit`):
+    /// JSON Schema and model, an id that can be a file name, no id twice, the semantic rules
+    /// of `validate` over `target` with them. Records that fail are left out, each with error
+    /// findings in [`Imported::checks`].
+    ///
+    /// # Errors
+    /// When the call fails or its output is too large or breaks the interface's rules (a
+    /// malformed diagnostic).
+    pub fn import_into(
+        &self,
+        city: &CityConfig,
+        target: &Catalog,
+        media_type: &str,
+        bytes: &[u8],
+    ) -> Result<Imported> {
         if !matches!(self.pre, Pre::Importer(_)) {
             return Err(self.wrong_kind(Kind::Importer));
         }
+        let mut clock = self.clock(0);
         let out = self.run(
             &self.call_config(city),
             bytes.len() + media_type.len(),
+            &mut clock,
             |store, pre| {
                 let Pre::Importer(pre) = pre else {
                     return Err(wasmtime::format_err!("not an importer"));
@@ -732,37 +894,20 @@ impl Plugin {
                 + out.offers.wire_size()
                 + out.diagnostics.wire_size(),
         )?;
-        let model = |what: &str, i: usize, e: serde_json::Error| {
-            self.invalid(format!("{what} {i} is not a valid record: {e}"))
-        };
-        let projects = out
-            .projects
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                serde_json::from_value(convert::project_json(p)).map_err(|e| model("project", i, e))
-            })
-            .collect::<Result<Vec<Project>>>()?;
-        let partners = out
-            .partners
-            .iter()
-            .enumerate()
-            .map(|(i, p)| {
-                serde_json::from_value(convert::partner_json(p)).map_err(|e| model("partner", i, e))
-            })
-            .collect::<Result<Vec<Partner>>>()?;
-        let offers = out
-            .offers
-            .iter()
-            .enumerate()
-            .map(|(i, o)| {
-                serde_json::from_value(convert::offer_json(o)).map_err(|e| model("offer", i, e))
-            })
-            .collect::<Result<Vec<SupportOffer>>>()?;
+        self.check_findings(out.diagnostics.len())?;
         let diagnostics = out
             .diagnostics
             .into_iter()
             .map(|d| {
+                // The subject names a record (the record id, or empty for the input as a
+                // whole), so it follows the id rule.
+                if !(d.subject.is_empty() || digifarm_core::model::is_record_id(&d.subject)) {
+                    return Err(self.invalid(format!(
+                        "diagnostic `{}` is about `{}`, which is not a record id (a lower-case slug, optionally `city/slug`, at most 80 characters) nor empty",
+                        echo(&d.code),
+                        echo(&d.subject)
+                    )));
+                }
                 let subject = d.subject.clone();
                 self.diagnostic(d).map(|mut diag| {
                     diag.file = subject;
@@ -770,11 +915,19 @@ impl Plugin {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
+        let incoming = digifarm_core::import::admit::Incoming {
+            projects: out.projects.iter().map(convert::project_json).collect(),
+            partners: out.partners.iter().map(convert::partner_json).collect(),
+            offers: out.offers.iter().map(convert::offer_json).collect(),
+        };
+        let admitted =
+            digifarm_core::import::admit::admit(incoming, target, digifarm_core::validate::today());
         Ok(Imported {
-            projects,
-            partners,
-            offers,
+            projects: admitted.projects,
+            partners: admitted.partners,
+            offers: admitted.offers,
             diagnostics,
+            checks: admitted.diagnostics,
         })
     }
 }
@@ -782,15 +935,6 @@ impl Plugin {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn plugin_text_loses_control_characters() {
-        assert_eq!(printable("plain".into()), "plain");
-        assert_eq!(
-            printable("red \u{1b}[31mtext\nnext\u{202E}".into()),
-            "red  [31mtext next "
-        );
-    }
 
     #[test]
     fn limits_are_what_is_asked_at_most_what_is_granted() {

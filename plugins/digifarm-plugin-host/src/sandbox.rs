@@ -128,13 +128,21 @@ impl LogBuffer {
         }
     }
 
+    /// Keeps `message`, or as much of its start as the budget has room for (a panic message
+    /// longer than the whole budget keeps its beginning); once the budget is spent, lines are
+    /// counted as dropped.
     fn push(&mut self, level: Level, message: &str) {
-        if self.bytes + message.len() > self.limit {
+        let room = self.limit.saturating_sub(self.bytes);
+        if room == 0 && !message.is_empty() {
             self.dropped += 1;
             return;
         }
-        self.bytes += message.len();
-        self.lines.push((level, message.to_owned()));
+        let mut end = message.len().min(room);
+        while !message.is_char_boundary(end) {
+            end -= 1;
+        }
+        self.bytes += end;
+        self.lines.push((level, message[..end].to_owned()));
     }
 
     /// The lines kept, with their levels.
@@ -514,6 +522,14 @@ mod tests {
         log.push(Level::Error, "x");
         assert_eq!(log.lines().len(), 2);
         assert_eq!(log.dropped(), 1);
+        // A line longer than the room left keeps its beginning, on a character boundary.
+        let mut log = LogBuffer::new(6);
+        log.push(Level::Error, "panic: ü and more");
+        assert_eq!(log.lines()[0].1, "panic:");
+        let mut log = LogBuffer::new(8);
+        log.push(Level::Error, "panic: ü and more");
+        assert_eq!(log.lines()[0].1, "panic: ");
+        assert_eq!(log.dropped(), 0);
     }
 
     #[test]

@@ -279,20 +279,28 @@ fn civic_json_reads_betanyc_and_dcgov_variants() {
     let imported = plugin
         .import(&city(), "application/json", input.to_string().as_bytes())
         .expect("imports");
+    // The DC record has no licence: the plugin returns NOASSERTION, which the record checks
+    // refuse, so it is reported and not admitted.
     let ids: Vec<&str> = imported.projects.iter().map(|p| p.id.as_str()).collect();
-    assert_eq!(ids, vec!["heat-seek", "open-data"]);
+    assert_eq!(ids, vec!["heat-seek"]);
     let heat = &imported.projects[0];
     assert_eq!(heat.status.as_str(), "in-development");
     assert_eq!(heat.license, "MIT");
     assert!(heat.contacts.is_empty(), "contact data is not imported");
     let kinds: Vec<&str> = heat.needs.iter().map(|n| n.kind.as_str()).collect();
     assert_eq!(kinds, vec!["technical", "financial", "content"]);
-    let dc = &imported.projects[1];
-    assert_eq!(dc.status.as_str(), "live");
-    assert_eq!(dc.license, "NOASSERTION");
-    assert_eq!(
-        dc.links.source.as_deref(),
-        Some("https://github.com/DCgov/open-data/")
+    let checks: Vec<(&str, &str)> = imported
+        .checks
+        .iter()
+        .map(|d| (d.code.as_ref(), d.pointer.as_str()))
+        .collect();
+    assert_eq!(checks, vec![("license-missing", "/projects/1/license")]);
+    assert!(
+        imported.checks[0]
+            .message
+            .starts_with("project `open-data` is not imported: "),
+        "{}",
+        imported.checks[0].message
     );
     let diag: Vec<(&str, &str)> = imported
         .diagnostics

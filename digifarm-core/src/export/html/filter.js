@@ -4,6 +4,7 @@
   var list = document.getElementById("projects");
   var count = document.getElementById("count");
   var none = document.getElementById("none");
+  var toggle = document.getElementById("filter-toggle");
   if (!form || !list || !count) { return; }
   var items = Array.prototype.map.call(list.children, function (li) {
     var d = li.dataset;
@@ -24,6 +25,13 @@
   function selected(name) {
     var el = form.elements[name];
     return el ? el.value : "";
+  }
+  function active() {
+    var n = form.querySelectorAll("input[name=help]:checked").length;
+    ["tech", "category", "type", "complexity", "status"].forEach(function (name) {
+      if (selected(name)) { n += 1; }
+    });
+    return n;
   }
   function apply() {
     var q = (form.elements.q.value || "").trim().toLowerCase();
@@ -47,6 +55,20 @@
     });
     count.textContent = template.replace("{n}", shown).replace("{total}", items.length);
     if (none) { none.hidden = shown > 0; }
+    if (toggle) {
+      var n = active();
+      var label = toggle.getAttribute("data-label") || "";
+      toggle.textContent = n > 0 ? label + " (" + n + ")" : label;
+    }
+  }
+  // On small screens the filters sit behind one button (the stylesheet hides them while the
+  // form is not open); the button says how many are set.
+  if (toggle) {
+    toggle.addEventListener("click", function () {
+      var open = !form.classList.contains("open");
+      form.classList.toggle("open", open);
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+    });
   }
   // Filters can be preset through the URL, e.g. index.html?help=technical&status=live.
   var params = new URLSearchParams(window.location.search);

@@ -21,6 +21,9 @@ pub fn plugins_dir() -> Option<PathBuf> {
         "atom-feed",
         "civic-json",
         "hostile",
+        "hostile-importer",
+        "hostile-scorer",
+        "hostile-exporter",
     ]
     .iter()
     .all(|id| dir.join(id).join(format!("{id}.wasm")).is_file());

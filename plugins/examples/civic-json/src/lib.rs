@@ -8,8 +8,9 @@
 //!
 //! Contact fields (`contact`, emails) are personal data and are not imported. Ids are made
 //! from the name (or the repository's last path segment). A missing licence becomes
-//! `NOASSERTION` plus a `license-missing` finding, so that digifarm's validation reports it
-//! instead of a guess.
+//! `NOASSERTION` plus a `license-missing` finding rather than a guess; the host's record
+//! checks then leave the project out (reporting it) unless the city lists it under
+//! `[[license.pending]]`.
 
 use digifarm_plugin_sdk::record::{Links, Need, Origin, Project, Text};
 use digifarm_plugin_sdk::{Diagnostic, ImportOutput, Importer, export};
@@ -126,7 +127,7 @@ fn project(v: &Value, index: usize, out: &mut ImportOutput) -> Option<Project> {
                 &id,
                 "license-missing",
                 "/license",
-                "civic.json has no licence; imported as NOASSERTION".to_owned(),
+                "civic.json has no licence; returned as NOASSERTION".to_owned(),
             ));
             "NOASSERTION".to_owned()
         }

@@ -19,6 +19,13 @@
 //! | `oversized` | returns a diagnostic with a 2 MiB message |
 //! | `dump` | returns every field it received as an info diagnostic (for the contact-data test) |
 //! | `log-flood` | logs 10 MiB and then succeeds |
+//! | `echo` | one finding about each project, its fields from the config keys `subject`, `code`, `pointer`, `message`, `help` (defaults: the project, `echo`, empty, `echo`, none) |
+//! | `long-pointer` | one finding whose pointer is `/` and 8 MiB of `a` |
+//! | `error` | returns the config key `message` as its error |
+//! | `panic-with` | panics with the config key `message` |
+//! | `stderr` | writes the config key `message` to stderr and stdout, logs it as an error, then traps |
+//! | `flood` | `count` (config key) warnings about each project |
+//! | `spin` | busy for `spin_ms` (config key) by the monotonic clock on every batch, then no findings (needs the `clocks` capability) |
 //! | anything else | behaves: no findings |
 
 use digifarm_plugin_sdk::{City, Diagnostic, Project, Severity, Validator, export, host};
@@ -110,6 +117,64 @@ impl Validator for Hostile {
                 let line = "y".repeat(1024);
                 for _ in 0..10 * 1024 {
                     host::log(host::Level::Info, &line);
+                }
+                Ok(Vec::new())
+            }
+            "echo" => {
+                let key = |k: &str| host::config(k);
+                Ok(projects
+                    .iter()
+                    .map(|p| {
+                        let mut d = Diagnostic::error(
+                            &key("subject").unwrap_or_else(|| p.id.to_owned()),
+                            &key("code").unwrap_or_else(|| "echo".to_owned()),
+                            &key("pointer").unwrap_or_default(),
+                            key("message").unwrap_or_else(|| "echo".to_owned()),
+                        );
+                        d.help = key("help");
+                        d
+                    })
+                    .collect())
+            }
+            "long-pointer" => Ok(vec![Diagnostic::error(
+                &first,
+                "long",
+                &format!("/{}", "a".repeat(8 << 20)),
+                "a long pointer",
+            )]),
+            "error" => Err(host::config("message").unwrap_or_default()),
+            "panic-with" => panic!("{}", host::config("message").unwrap_or_default()),
+            "stderr" => {
+                let message = host::config("message").unwrap_or_default();
+                eprintln!("{message}");
+                println!("{message}");
+                host::log(host::Level::Error, &message);
+                core::arch::wasm32::unreachable()
+            }
+            "flood" => {
+                let count: usize = host::config("count")
+                    .and_then(|c| c.parse().ok())
+                    .unwrap_or(1);
+                let mut out = Vec::new();
+                for p in projects {
+                    for i in 0..count {
+                        out.push(Diagnostic::warning(
+                            p.id,
+                            "flood",
+                            "",
+                            format!("finding {i}"),
+                        ));
+                    }
+                }
+                Ok(out)
+            }
+            "spin" => {
+                let ms: u64 = host::config("spin_ms")
+                    .and_then(|c| c.parse().ok())
+                    .unwrap_or(100);
+                let start = std::time::Instant::now();
+                while start.elapsed() < std::time::Duration::from_millis(ms) {
+                    std::hint::spin_loop();
                 }
                 Ok(Vec::new())
             }

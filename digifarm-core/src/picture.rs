@@ -1,0 +1,582 @@
+//! Project images and the portal's logo: what a catalog may hold, checked by content, and
+//! the copy the portal publishes. Pure: the bytes come from `catalog::assets`, which reads
+//! the files; the HTML export calls [`thumbnail`].
+//!
+//! A project image is a PNG, JPEG or WebP file. Its type is read from its first bytes (never
+//! from its name), its size is checked against [`IMAGE_LIMITS`] before anything is decoded
+//! (an image whose header promises 100 megapixels is refused without allocating them), and
+//! decoding runs under the `image` crate's allocation limits. The portal shows a copy cropped
+//! and scaled to 500 × 350 pixels, the size DIGIFARM.MS used. A logo is an SVG or a PNG; an
+//! SVG is published only without scripts, event handlers or references to other files.
+//!
+//! ```
+//! use digifarm_core::picture::{self, Kind};
+//! let mut png = Vec::new();
+//! image::RgbImage::from_pixel(1000, 700, image::Rgb([10, 79, 138]))
+//!     .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)?;
+//! let info = picture::inspect(&png, picture::PROJECT_IMAGE)?;
+//! assert_eq!((info.kind, info.width, info.height), (Kind::Png, 1000, 700));
+//! let thumb = picture::thumbnail(&png, picture::PROJECT_IMAGE)?;
+//! assert_eq!((thumb.width, thumb.height, thumb.extension), (500, 350, "jpg"));
+//! assert!(picture::inspect(b"\x7fELF\x02\x01\x01", picture::PROJECT_IMAGE).is_err());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+use std::io::Cursor;
+
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader};
+
+use crate::diagnostic::Code;
+
+/// An image type a catalog may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// PNG.
+    Png,
+    /// JPEG.
+    Jpeg,
+    /// WebP.
+    Webp,
+    /// SVG (logos only).
+    Svg,
+}
+
+impl Kind {
+    /// The file extension the portal writes it with.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Kind::Png => "png",
+            Kind::Jpeg => "jpg",
+            Kind::Webp => "webp",
+            Kind::Svg => "svg",
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Kind::Png => "PNG",
+            Kind::Jpeg => "JPEG",
+            Kind::Webp => "WebP",
+            Kind::Svg => "SVG",
+        }
+    }
+}
+
+/// What a kind of picture may be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rules {
+    /// The types allowed.
+    pub kinds: &'static [Kind],
+    /// The largest file, in bytes.
+    pub max_bytes: u64,
+    /// The longest side, in pixels.
+    pub max_side: u32,
+    /// The most pixels (width × height).
+    pub max_pixels: u64,
+}
+
+/// A project image: PNG, JPEG or WebP, at most 10 MiB, 10,000 pixels a side and 40
+/// megapixels (a 100-megapixel decompression bomb is refused from its header).
+pub const PROJECT_IMAGE: Rules = Rules {
+    kinds: &[Kind::Png, Kind::Jpeg, Kind::Webp],
+    max_bytes: 10 * 1024 * 1024,
+    max_side: 10_000,
+    max_pixels: 40_000_000,
+};
+
+/// The portal's logo: SVG or PNG, at most 1 MiB and 4,096 pixels a side.
+pub const LOGO: Rules = Rules {
+    kinds: &[Kind::Svg, Kind::Png],
+    max_bytes: 1024 * 1024,
+    max_side: 4096,
+    max_pixels: 4096 * 4096,
+};
+
+/// The size of the published copy of a project image.
+pub const THUMBNAIL: (u32, u32) = (500, 350);
+
+/// Why a picture is refused: a stable code and a message.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message}")]
+pub struct Problem {
+    /// `image-invalid`, `image-too-large` or `image-unsafe`.
+    pub code: Code,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl Problem {
+    fn new(code: Code, message: impl Into<String>) -> Problem {
+        Problem {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// What the header of a picture says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Info {
+    /// Its type, by content.
+    pub kind: Kind,
+    /// Width in pixels (0 for an SVG).
+    pub width: u32,
+    /// Height in pixels (0 for an SVG).
+    pub height: u32,
+}
+
+/// The type of `bytes` by content, if it is one a catalog may hold.
+pub fn sniff(bytes: &[u8]) -> Option<Kind> {
+    match image::guess_format(bytes) {
+        Ok(ImageFormat::Png) => Some(Kind::Png),
+        Ok(ImageFormat::Jpeg) => Some(Kind::Jpeg),
+        Ok(ImageFormat::WebP) => Some(Kind::Webp),
+        _ if looks_like_svg(bytes) => Some(Kind::Svg),
+        _ => None,
+    }
+}
+
+fn looks_like_svg(bytes: &[u8]) -> bool {
+    let head = &bytes[..bytes.len().min(1024)];
+    let text = String::from_utf8_lossy(head);
+    let t = text.trim_start_matches('\u{feff}').trim_start();
+    (t.starts_with("<?xml") || t.starts_with("<svg") || t.starts_with("<!--"))
+        && text.contains("<svg")
+}
+
+/// What a file that is not an allowed image looks like, for the message.
+fn describe(bytes: &[u8]) -> String {
+    let what = if bytes.starts_with(b"\x7fELF") {
+        "an executable (ELF)"
+    } else if bytes.starts_with(b"MZ") {
+        "a Windows executable"
+    } else if bytes.starts_with(b"#!") {
+        "a script"
+    } else if bytes.starts_with(b"PK\x03\x04") {
+        "a ZIP archive"
+    } else if bytes.starts_with(b"%PDF") {
+        "a PDF document"
+    } else if bytes.is_empty() {
+        "empty"
+    } else if let Ok(format) = image::guess_format(bytes) {
+        return format!("a {format:?} image");
+    } else if std::str::from_utf8(bytes).is_ok() {
+        "text"
+    } else {
+        "of an unknown type"
+    };
+    what.to_owned()
+}
+
+fn names(kinds: &[Kind]) -> String {
+    let names: Vec<&str> = kinds.iter().map(|k| k.name()).collect();
+    match names.split_last() {
+        Some((last, [])) => (*last).to_owned(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+fn limits(rules: Rules) -> image::Limits {
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(rules.max_side);
+    limits.max_image_height = Some(rules.max_side);
+    // RGBA at the largest allowed size, plus the decoder's own buffers.
+    limits.max_alloc = Some(rules.max_pixels * 4 + 64 * 1024 * 1024);
+    limits
+}
+
+/// Checks `bytes` against `rules` by content and header, without decoding the pixels: the
+/// type, the file size, and the dimensions the header declares. An SVG is checked in full
+/// ([`check_svg`]).
+///
+/// # Errors
+/// A [`Problem`] with `image-invalid`, `image-too-large` or `image-unsafe`.
+pub fn inspect(bytes: &[u8], rules: Rules) -> Result<Info, Problem> {
+    if bytes.len() as u64 > rules.max_bytes {
+        return Err(Problem::new(
+            Code::ImageTooLarge,
+            format!(
+                "the file has {} bytes; the limit is {}",
+                bytes.len(),
+                rules.max_bytes
+            ),
+        ));
+    }
+    let kind = sniff(bytes)
+        .filter(|k| rules.kinds.contains(k))
+        .ok_or_else(|| {
+            Problem::new(
+                Code::ImageInvalid,
+                format!(
+                    "by its content the file is {}, not a {} image",
+                    describe(bytes),
+                    names(rules.kinds)
+                ),
+            )
+        })?;
+    if kind == Kind::Svg {
+        check_svg(bytes)?;
+        return Ok(Info {
+            kind,
+            width: 0,
+            height: 0,
+        });
+    }
+    let (width, height) = reader(bytes, kind)
+        .into_dimensions()
+        .map_err(|e| Problem::new(Code::ImageInvalid, format!("cannot read the header: {e}")))?;
+    if width == 0 || height == 0 {
+        return Err(Problem::new(
+            Code::ImageInvalid,
+            format!("the image is {width} × {height} pixels"),
+        ));
+    }
+    let pixels = u64::from(width) * u64::from(height);
+    if width > rules.max_side || height > rules.max_side || pixels > rules.max_pixels {
+        return Err(Problem::new(
+            Code::ImageTooLarge,
+            format!(
+                "the image is {width} × {height} pixels ({:.1} megapixels); the limit is {} pixels a side and {} megapixels",
+                pixels as f64 / 1e6,
+                rules.max_side,
+                rules.max_pixels / 1_000_000
+            ),
+        ));
+    }
+    Ok(Info {
+        kind,
+        width,
+        height,
+    })
+}
+
+fn reader(bytes: &[u8], kind: Kind) -> ImageReader<Cursor<&[u8]>> {
+    let format = match kind {
+        Kind::Png => ImageFormat::Png,
+        Kind::Jpeg => ImageFormat::Jpeg,
+        Kind::Webp | Kind::Svg => ImageFormat::WebP,
+    };
+    ImageReader::with_format(Cursor::new(bytes), format)
+}
+
+/// Decodes the picture's pixels under the allocation limits (after [`inspect`]), upright
+/// (a JPEG's EXIF orientation applied).
+///
+/// # Errors
+/// `image-invalid` when the data is broken, the [`inspect`] problems before that.
+pub fn decode(bytes: &[u8], rules: Rules) -> Result<DynamicImage, Problem> {
+    let info = inspect(bytes, rules)?;
+    if info.kind == Kind::Svg {
+        return Err(Problem::new(
+            Code::ImageInvalid,
+            "an SVG has no pixels to decode",
+        ));
+    }
+    let broken =
+        |e: image::ImageError| Problem::new(Code::ImageInvalid, format!("cannot be decoded: {e}"));
+    let mut reader = reader(bytes, info.kind);
+    reader.limits(limits(rules));
+    let mut decoder = reader.into_decoder().map_err(broken)?;
+    let orientation = decoder.orientation().map_err(broken)?;
+    let mut image = DynamicImage::from_decoder(decoder).map_err(broken)?;
+    image.apply_orientation(orientation);
+    Ok(image)
+}
+
+/// The published copy of a project image.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Thumbnail {
+    /// The encoded file.
+    pub bytes: Vec<u8>,
+    /// `jpg`, or `png` for an image with transparency.
+    pub extension: &'static str,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+}
+
+/// Crops the picture to the proportions of [`THUMBNAIL`] around its centre and scales it down
+/// to that size (a smaller picture is only cropped to at most that size, never enlarged),
+/// then encodes it: JPEG
+/// (quality 82), or PNG when it has transparency.
+///
+/// # Errors
+/// The [`decode`] problems.
+pub fn thumbnail(bytes: &[u8], rules: Rules) -> Result<Thumbnail, Problem> {
+    let image = decode(bytes, rules)?;
+    let (w, h) = (f64::from(image.width()), f64::from(image.height()));
+    let (tw, th) = (f64::from(THUMBNAIL.0), f64::from(THUMBNAIL.1));
+    let scale = (tw / w).max(th / h).min(1.0);
+    let crop_w = (tw / scale).min(w);
+    let crop_h = (th / scale).min(h);
+    let to_px = |v: f64| v.round().clamp(1.0, f64::from(u32::MAX)) as u32;
+    let cw = to_px(crop_w).min(image.width());
+    let ch = to_px(crop_h).min(image.height());
+    let (x, y) = ((image.width() - cw) / 2, (image.height() - ch) / 2);
+    let cropped = image.crop_imm(x, y, cw, ch);
+    let (ow, oh) = (to_px(crop_w * scale), to_px(crop_h * scale));
+    let small = if (ow, oh) == (cw, ch) {
+        cropped
+    } else {
+        cropped.thumbnail_exact(ow, oh)
+    };
+    let mut out = Vec::new();
+    let failed =
+        |e: image::ImageError| Problem::new(Code::ImageInvalid, format!("cannot be encoded: {e}"));
+    let extension = if small.color().has_alpha() {
+        small
+            .write_with_encoder(image::codecs::png::PngEncoder::new(&mut out))
+            .map_err(failed)?;
+        "png"
+    } else {
+        small
+            .to_rgb8()
+            .write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
+                &mut out, 82,
+            ))
+            .map_err(failed)?;
+        "jpg"
+    };
+    Ok(Thumbnail {
+        bytes: out,
+        extension,
+        width: ow,
+        height: oh,
+    })
+}
+
+/// Checks that an SVG is well-formed XML with an `<svg>` root and nothing that runs or
+/// loads: no DTD, no `<script>`, `<foreignObject>`, `<iframe>`, `<embed>` or `<object>`, no
+/// `on…` event attributes, no links (`href`, `xlink:href`) but to fragments of the file itself
+/// (`#id`), and no style that imports or references anything but such fragments.
+///
+/// # Errors
+/// `image-invalid` when it is not an SVG document, `image-unsafe` for the first thing found.
+pub fn check_svg(bytes: &[u8]) -> Result<(), Problem> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|_| Problem::new(Code::ImageInvalid, "the SVG is not UTF-8 text"))?;
+    let unsafe_ = |what: String| Problem::new(Code::ImageUnsafe, what);
+    if text.contains("<!DOCTYPE") || text.contains("<!ENTITY") {
+        return Err(unsafe_(
+            "the SVG has a document type declaration (entities can expand or load files)"
+                .to_owned(),
+        ));
+    }
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: false,
+        ..roxmltree::ParsingOptions::default()
+    };
+    let doc = roxmltree::Document::parse_with_options(text, options).map_err(|e| {
+        Problem::new(
+            Code::ImageInvalid,
+            format!("the SVG is not well-formed XML: {e}"),
+        )
+    })?;
+    let root = doc.root_element();
+    if root.tag_name().name() != "svg" {
+        return Err(Problem::new(
+            Code::ImageInvalid,
+            format!(
+                "the root element is <{}>, not <svg>",
+                root.tag_name().name()
+            ),
+        ));
+    }
+    for node in doc.descendants().filter(roxmltree::Node::is_element) {
+        let name = node.tag_name().name();
+        let line = doc.text_pos_at(node.range().start).row;
+        if matches!(
+            name.to_ascii_lowercase().as_str(),
+            "script" | "foreignobject" | "iframe" | "embed" | "object" | "handler" | "listener"
+        ) {
+            return Err(unsafe_(format!(
+                "the SVG has a <{name}> element (line {line})"
+            )));
+        }
+        if name == "style"
+            && let Some(css) = node.text()
+            && css_loads(css)
+        {
+            return Err(unsafe_(format!(
+                "the SVG's <style> imports or references another file (line {line})"
+            )));
+        }
+        for attr in node.attributes() {
+            let key = attr.name().to_ascii_lowercase();
+            let value = attr.value().trim();
+            if key.starts_with("on") {
+                return Err(unsafe_(format!(
+                    "the SVG has an event handler `{}` on <{name}> (line {line})",
+                    attr.name()
+                )));
+            }
+            if (key == "href" || key == "src") && !value.starts_with('#') {
+                return Err(unsafe_(format!(
+                    "the SVG links `{value}` from <{name}> (line {line}); only links within the file (#id) are allowed"
+                )));
+            }
+            if key == "style" && css_loads(value) {
+                return Err(unsafe_(format!(
+                    "the SVG's style on <{name}> references another file (line {line})"
+                )));
+            }
+            if value.contains("url(") && css_loads(value) {
+                return Err(unsafe_(format!(
+                    "the SVG's `{}` on <{name}> references another file (line {line})",
+                    attr.name()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether CSS text imports or references anything but a fragment of the same file.
+fn css_loads(css: &str) -> bool {
+    let lower = css.to_ascii_lowercase();
+    if lower.contains("@import") {
+        return true;
+    }
+    lower.match_indices("url(").any(|(i, _)| {
+        let rest = lower[i + 4..].trim_start().trim_start_matches(['"', '\'']);
+        !rest.starts_with('#')
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn png(w: u32, h: u32, alpha: bool) -> Vec<u8> {
+        let mut out = Vec::new();
+        let image = if alpha {
+            DynamicImage::ImageRgba8(image::RgbaImage::from_pixel(
+                w,
+                h,
+                image::Rgba([1, 2, 3, 100]),
+            ))
+        } else {
+            DynamicImage::ImageRgb8(image::RgbImage::from_fn(w, h, |x, y| {
+                image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+            }))
+        };
+        image
+            .write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn the_type_is_read_from_the_content() {
+        assert_eq!(
+            inspect(&png(3, 2, false), PROJECT_IMAGE).unwrap().kind,
+            Kind::Png
+        );
+        for (bytes, said) in [
+            (
+                &b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0"[..],
+                "an executable (ELF)",
+            ),
+            (b"MZ\x90\0\x03", "a Windows executable"),
+            (b"#!/bin/sh\nrm -rf /\n", "a script"),
+            (b"", "empty"),
+            (b"GIF89a\x01\0\x01\0", "a Gif image"),
+        ] {
+            let p = inspect(bytes, PROJECT_IMAGE).unwrap_err();
+            assert_eq!(p.code, Code::ImageInvalid);
+            assert!(p.message.contains(said), "{}", p.message);
+        }
+        // A logo may be an SVG, a project image may not.
+        let svg = br#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 10"><rect width="10" height="10"/></svg>"#;
+        assert_eq!(inspect(svg, LOGO).unwrap().kind, Kind::Svg);
+        assert_eq!(
+            inspect(svg, PROJECT_IMAGE).unwrap_err().code,
+            Code::ImageInvalid
+        );
+    }
+
+    fn crc32(data: &[u8]) -> u32 {
+        let mut crc = 0xffff_ffffu32;
+        for &b in data {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xedb8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+
+    /// A PNG whose (checksummed) header claims `w` × `h` pixels, with a tiny body: what a
+    /// decompression bomb looks like before anything is decoded.
+    fn claimed_png(w: u32, h: u32) -> Vec<u8> {
+        let mut bytes = png(1, 1, false);
+        // IHDR: length at 8, type at 12, width and height (big-endian) at 16 and 20, CRC at 29.
+        bytes[16..20].copy_from_slice(&w.to_be_bytes());
+        bytes[20..24].copy_from_slice(&h.to_be_bytes());
+        let crc = crc32(&bytes[12..29]);
+        bytes[29..33].copy_from_slice(&crc.to_be_bytes());
+        bytes
+    }
+
+    #[test]
+    fn a_decompression_bomb_is_refused_from_its_header() {
+        let p = inspect(&claimed_png(10_000, 10_000), PROJECT_IMAGE).unwrap_err();
+        assert_eq!(p.code, Code::ImageTooLarge, "{}", p.message);
+        assert!(p.message.contains("100.0 megapixels"), "{}", p.message);
+        let p = inspect(&claimed_png(20_000, 100), PROJECT_IMAGE).unwrap_err();
+        assert_eq!(p.code, Code::ImageTooLarge);
+    }
+
+    #[test]
+    fn a_broken_image_is_refused_when_decoded() {
+        let mut bytes = png(600, 400, false);
+        bytes.truncate(bytes.len() / 2);
+        let p = thumbnail(&bytes, PROJECT_IMAGE).unwrap_err();
+        assert_eq!(p.code, Code::ImageInvalid);
+        assert!(p.message.starts_with("cannot be decoded"), "{}", p.message);
+    }
+
+    #[test]
+    fn thumbnails_are_cropped_and_never_enlarged() {
+        let t = thumbnail(&png(1200, 600, false), PROJECT_IMAGE).unwrap();
+        assert_eq!((t.width, t.height, t.extension), (500, 350, "jpg"));
+        assert_eq!(image::guess_format(&t.bytes).unwrap(), ImageFormat::Jpeg);
+        let t = thumbnail(&png(1000, 1400, false), PROJECT_IMAGE).unwrap();
+        assert_eq!((t.width, t.height), (500, 350));
+        let t = thumbnail(&png(300, 900, false), PROJECT_IMAGE).unwrap();
+        assert_eq!((t.width, t.height), (300, 350));
+        let t = thumbnail(&png(200, 100, true), PROJECT_IMAGE).unwrap();
+        assert_eq!((t.width, t.height, t.extension), (200, 100, "png"));
+    }
+
+    #[test]
+    fn unsafe_svgs_are_refused() {
+        let ok = br##"<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><defs><linearGradient id="g"/></defs><rect fill="url(#g)" width="1" height="1"/><use xlink:href="#g"/></svg>"##;
+        check_svg(ok).unwrap();
+        for bad in [
+            &br#"<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>"#[..],
+            br#"<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>"#,
+            br#"<svg xmlns="http://www.w3.org/2000/svg"><image href="https://evil.example/x.png"/></svg>"#,
+            br#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>"#,
+            br#"<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(https://evil.example/a.css);</style></svg>"#,
+            br#"<svg xmlns="http://www.w3.org/2000/svg"><rect style="fill:url(https://evil.example/x)"/></svg>"#,
+            br#"<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><div/></foreignObject></svg>"#,
+            br#"<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "aaaa">]><svg xmlns="http://www.w3.org/2000/svg">&a;</svg>"#,
+        ] {
+            let p = check_svg(bad).unwrap_err();
+            assert_eq!(p.code, Code::ImageUnsafe, "{}", String::from_utf8_lossy(bad));
+        }
+        assert_eq!(
+            check_svg(b"<svg><rect></svg>").unwrap_err().code,
+            Code::ImageInvalid
+        );
+        assert_eq!(check_svg(b"<html/>").unwrap_err().code, Code::ImageInvalid);
+    }
+}
