@@ -219,3 +219,115 @@ fn network_checks_against_a_local_server() {
         "the guard let a connection through"
     );
 }
+
+/// `digifarm export examples/muenster --format publiccode` writes only valid files or names
+/// every project that needs a fix. The example's data lacks what the standard requires and
+/// DIGIFARM.MS never recorded (features, available languages, software type): the export
+/// names each such project with what to set and writes nothing; with `--skip-invalid` it
+/// writes the others, each of which `digifarm publiccode check` accepts, and every published
+/// project is either written or named. `validate` predicts the refusals it can.
+#[test]
+fn the_muenster_export_names_every_project_to_fix_or_writes_only_valid_files() {
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/muenster");
+    let tmp = tempfile::tempdir().unwrap();
+    let run = |out: &Path, extra: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_digifarm"))
+            .args([
+                "export",
+                example.to_str().unwrap(),
+                "--format",
+                "publiccode",
+            ])
+            .args(["--out", out.to_str().unwrap(), "--today", "2026-11-26"])
+            .args(extra)
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert!(!String::from_utf8_lossy(&o.stderr).contains("panicked"));
+        o
+    };
+    // What `validate` predicts: the projects that would not export.
+    let validate = Command::new(env!("CARGO_BIN_EXE_digifarm"))
+        .args(["validate", example.to_str().unwrap(), "--format", "json"])
+        .args(["--today", "2026-11-26"])
+        .output()
+        .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&validate.stdout).unwrap();
+    let to_fix: Vec<String> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "publiccode-export-invalid")
+        .map(|d| {
+            let m = d["message"].as_str().unwrap();
+            m.split('`').nth(1).unwrap().to_owned()
+        })
+        .collect();
+    assert!(!to_fix.is_empty());
+
+    let out = tmp.path().join("lenient");
+    let lenient = run(&out, &["--skip-invalid"]);
+    assert_eq!(lenient.status.code(), Some(0), "{lenient:?}");
+    // Skipped: "  <id>:" lines, each followed by what to set.
+    let stderr = String::from_utf8_lossy(&lenient.stderr).into_owned();
+    let skipped: Vec<String> = stderr
+        .lines()
+        .filter(|l| l.starts_with("  ") && !l.starts_with("   ") && l.ends_with(':'))
+        .map(|l| l.trim().trim_end_matches(':').to_owned())
+        .collect();
+    for id in &to_fix {
+        assert!(skipped.contains(id), "{id} is not named: {stderr}");
+    }
+    assert_eq!(
+        stderr.matches("— set").count(),
+        stderr.lines().filter(|l| l.starts_with("    - ")).count(),
+        "a problem without its fix: {stderr}"
+    );
+    let mut written = Vec::new();
+    for entry in std::fs::read_dir(&out).unwrap() {
+        let dir = entry.unwrap().path();
+        let id = dir.file_name().unwrap().to_str().unwrap().to_owned();
+        if id.starts_with('.') {
+            // The export's own marker (what `--force` may replace), not a project.
+            continue;
+        }
+        assert!(
+            !skipped.contains(&id),
+            "{id} was written although it is invalid"
+        );
+        let file = dir.join("publiccode.yml");
+        let checked = check(&[file.to_str().unwrap()]);
+        assert_eq!(
+            checked.status.code(),
+            Some(0),
+            "{id}: {}",
+            String::from_utf8_lossy(&checked.stdout)
+        );
+        written.push(id);
+    }
+    // Every published project is either written (and valid) or named.
+    let stdout = String::from_utf8_lossy(&lenient.stdout);
+    let published: usize = stdout
+        .strip_prefix("exported ")
+        .and_then(|r| r.split(' ').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    assert_eq!(written.len() + skipped.len(), published, "{stdout}{stderr}");
+
+    // Without --skip-invalid: exit 1, the same projects named, nothing written.
+    let out = tmp.path().join("strict");
+    let strict = run(&out, &[]);
+    let stderr = String::from_utf8_lossy(&strict.stderr);
+    if skipped.is_empty() {
+        assert_eq!(strict.status.code(), Some(0), "{stderr}");
+    } else {
+        assert_eq!(strict.status.code(), Some(1), "{stderr}");
+        for id in &skipped {
+            assert!(
+                stderr.contains(&format!("  {id}:")),
+                "{id} not named: {stderr}"
+            );
+        }
+        assert!(!out.exists(), "a refused export wrote files");
+    }
+}
