@@ -688,3 +688,57 @@ fn every_local_link_resolves_in_a_single_and_a_merged_catalog() {
             .is_file()
     );
 }
+
+#[test]
+fn scaled_images_are_kept_in_the_cache_outside_the_catalog_and_reused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cat = portal_copy(tmp.path());
+    let before = snapshot(&cat);
+    let export = |out: &Path, cache: &str| {
+        let run = Command::new(env!("CARGO_BIN_EXE_digifarm"))
+            .args(["export", cat.to_str().unwrap(), "--format", "html"])
+            .args(["--out", out.to_str().unwrap(), "--today", "2022-09-01"])
+            .env("DIGIFARM_IMAGE_CACHE", cache)
+            .output()
+            .unwrap();
+        assert_eq!(run.status.code(), Some(0), "{run:?}");
+        snapshot(out)
+    };
+    let cache = tmp.path().join("cache");
+    let first = export(&tmp.path().join("one"), cache.to_str().unwrap());
+    // Both fixture images are larger than 500 x 350: one scaled copy each, by content hash.
+    let kept = snapshot(&cache);
+    assert_eq!(kept.len(), 2, "{:?}", kept.keys().collect::<Vec<_>>());
+    for (path, bytes) in &kept {
+        let name = path.file_name().unwrap().to_str().unwrap();
+        assert_eq!(name.len(), 64 + 4, "{name}");
+        assert!(
+            first.values().any(|published| published == bytes),
+            "{name} is not what the site publishes"
+        );
+    }
+    // The next export reads the copies: a copy replaced in the cache is what it publishes.
+    let (jpg_key, _) = kept
+        .iter()
+        .find(|(p, _)| p.extension().is_some_and(|e| e == "jpg"))
+        .unwrap();
+    let mut marker = Vec::new();
+    image::RgbImage::from_pixel(500, 350, image::Rgb([200, 30, 30]))
+        .write_with_encoder(image::codecs::jpeg::JpegEncoder::new(&mut marker))
+        .unwrap();
+    std::fs::write(cache.join(jpg_key), &marker).unwrap();
+    let second = export(&tmp.path().join("two"), cache.to_str().unwrap());
+    assert_eq!(second[Path::new("images/giess-den-kiez.jpg")], marker);
+    assert_eq!(
+        second[Path::new("images/rats-sitzplan.png")],
+        first[Path::new("images/rats-sitzplan.png")]
+    );
+    // Off: nothing kept, the site the same as the first.
+    let kept_before = snapshot(&cache);
+    let third = export(&tmp.path().join("three"), "off");
+    assert!(!Path::new("off").exists(), "`off` taken as a directory");
+    assert_eq!(snapshot(&cache), kept_before);
+    assert_eq!(third, first);
+    // The catalog is never written to.
+    assert_eq!(snapshot(&cat), before);
+}

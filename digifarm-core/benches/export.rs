@@ -1,9 +1,11 @@
 //! Export throughput on a synthetic catalog (default 10k projects, 1k partners, 3k offers):
 //! rendering HTML and CSV (pure, in memory) and rendering plus the atomic write to a
 //! temporary directory, and the HTML site with a project image for every project (JPEG
-//! screenshots-like drawings, 1000 × 700 to be scaled, and 500 × 350 at the portal's size:
-//! every image is decoded, cropped, scaled and encoded again). Prints the output size once
-//! per case.
+//! screenshot-like drawings, a different file per project): 1000 × 700, to be scaled, once
+//! with every image decoded, cropped, scaled and encoded in the run (a first export) and once
+//! with the scaled copies from the cache (`assets::prepare_thumbnails`: every image hashed,
+//! its copy read and checked; the next export), and 500 × 350, the portal's size, which is
+//! published as it is without its metadata. Prints the output size once per case.
 //!
 //! `cargo bench -p digifarm-core --bench export`; set `DIGIFARM_BENCH_PROJECTS` to change
 //! the size.
@@ -14,14 +16,15 @@
     clippy::print_stderr
 )]
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use digifarm_core::catalog::Catalog;
-use digifarm_core::catalog::assets::{Asset, Assets};
+use digifarm_core::catalog::assets::{self, Asset, Assets};
 use digifarm_core::export::{self, Format, Options, WriteOptions};
-use digifarm_core::picture::Kind;
+use digifarm_core::picture::{Kind, THUMBNAIL};
 
 fn projects() -> usize {
     std::env::var("DIGIFARM_BENCH_PROJECTS")
@@ -68,9 +71,11 @@ fn bench(c: &mut Criterion) {
             });
         });
     }
-    // With an image for every project: 16 different drawings, each `w` × `h` JPEG.
+    // With an image for every project: 16 different drawings, each `w` × `h` JPEG, made into
+    // a different file per project by a comment segment holding its index (so every file has
+    // its own content hash, as real screenshots would).
     for (w, h) in [(1000u32, 700u32), (500, 350)] {
-        let drawings: Vec<Arc<[u8]>> = (0..16u32)
+        let drawings: Vec<Vec<u8>> = (0..16u32)
             .map(|k| {
                 let img = image::RgbImage::from_fn(w, h, |x, y| {
                     let band = (x * 7 + y * (3 + k)) / 40 % 2;
@@ -85,42 +90,68 @@ fn bench(c: &mut Criterion) {
                     &mut bytes, 85,
                 ))
                 .unwrap();
-                Arc::from(bytes)
+                bytes
             })
             .collect();
-        let images = catalog
+        let images: HashMap<String, Asset> = catalog
             .projects
             .iter()
             .enumerate()
             .map(|(i, p)| {
-                let bytes = Arc::clone(&drawings[i % drawings.len()]);
-                (
-                    p.id.clone(),
-                    Asset {
-                        path: format!("images/{}.jpg", p.id),
-                        bytes,
-                        kind: Kind::Jpeg,
-                        width: w,
-                        height: h,
-                    },
-                )
+                let drawing = &drawings[i % drawings.len()];
+                let comment = format!("project {i}");
+                let mut bytes = drawing[..2].to_vec();
+                bytes.extend_from_slice(&[0xFF, 0xFE]);
+                bytes.extend_from_slice(&u16::try_from(comment.len() + 2).unwrap().to_be_bytes());
+                bytes.extend_from_slice(comment.as_bytes());
+                bytes.extend_from_slice(&drawing[2..]);
+                let asset = Asset {
+                    path: format!("images/{}.jpg", p.id),
+                    bytes: Arc::from(bytes),
+                    kind: Kind::Jpeg,
+                    width: w,
+                    height: h,
+                    thumbnail: None,
+                };
+                (p.id.clone(), asset)
             })
             .collect();
+        let plain = Assets { logo: None, images };
         let with_images = Options {
-            assets: Some(Arc::new(Assets { logo: None, images })),
+            assets: Some(Arc::new(plain.clone())),
             ..options.clone()
         };
         let files = export::render(&catalog, Format::Html, &with_images).unwrap();
         let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
         eprintln!(
             "html with {w}x{h} images ({} bytes each on average): {n} projects -> {} files, {bytes} bytes ({:.1} MB)",
-            drawings.iter().map(|d| d.len()).sum::<usize>() / drawings.len(),
+            drawings.iter().map(Vec::len).sum::<usize>() / drawings.len(),
             files.len(),
             bytes as f64 / 1e6
         );
+        // Every image scaled in this run (the first export, or one without a cache).
         group.bench_function(format!("render_html_images_{w}x{h}_{n}"), |b| {
             b.iter(|| export::render(&catalog, Format::Html, &with_images).unwrap());
         });
+        if w > THUMBNAIL.0 {
+            // The next export: the scaled copies come from the cache (each image hashed,
+            // its copy read and checked), then the site is rendered.
+            let cache = tempfile::tempdir().unwrap();
+            let mut warm = plain.clone();
+            assert!(assets::prepare_thumbnails(&mut warm, Some(cache.path())).is_empty());
+            group.bench_function(format!("render_html_images_{w}x{h}_cached_{n}"), |b| {
+                b.iter(|| {
+                    let mut assets = plain.clone();
+                    let broken = assets::prepare_thumbnails(&mut assets, Some(cache.path()));
+                    assert!(broken.is_empty());
+                    let options = Options {
+                        assets: Some(Arc::new(assets)),
+                        ..options.clone()
+                    };
+                    export::render(&catalog, Format::Html, &options).unwrap()
+                });
+            });
+        }
     }
     group.finish();
 }

@@ -302,9 +302,29 @@ pub struct Thumbnail {
 /// then encodes it: JPEG
 /// (quality 82), or PNG when it has transparency.
 ///
+/// A picture that already fits (at most 500 × 350 pixels, upright) is published as it is,
+/// without its metadata ([`without_metadata`]: EXIF, XMP, IPTC, comments and text chunks,
+/// which can hold a camera's location or an author's name), losslessly and without decoding
+/// it: its pixels are checked by validation (`digifarm validate`, and the CLI and Python
+/// exports, decode every image before they render).
+///
 /// # Errors
 /// The [`decode`] problems.
 pub fn thumbnail(bytes: &[u8], rules: Rules) -> Result<Thumbnail, Problem> {
+    let info = inspect(bytes, rules)?;
+    if info.kind != Kind::Svg
+        && info.width <= THUMBNAIL.0
+        && info.height <= THUMBNAIL.1
+        && upright(bytes, info.kind)
+        && let Some(clean) = without_metadata(bytes, info.kind)
+    {
+        return Ok(Thumbnail {
+            bytes: clean,
+            extension: info.kind.extension(),
+            width: info.width,
+            height: info.height,
+        });
+    }
     let image = decode(bytes, rules)?;
     let (w, h) = (f64::from(image.width()), f64::from(image.height()));
     let (tw, th) = (f64::from(THUMBNAIL.0), f64::from(THUMBNAIL.1));
@@ -345,6 +365,216 @@ pub fn thumbnail(bytes: &[u8], rules: Rules) -> Result<Thumbnail, Problem> {
         width: ow,
         height: oh,
     })
+}
+
+/// Whether the picture needs no rotation or mirroring to be shown upright: it has no EXIF
+/// orientation, or the identity (1). Reads only the EXIF block (a JPEG's `APP1 Exif`
+/// segment, a PNG's `eXIf` chunk; a simple WebP has none); an EXIF block that cannot be
+/// read counts as not upright, and the picture is then decoded, which applies it.
+fn upright(bytes: &[u8], kind: Kind) -> bool {
+    let exif = match kind {
+        Kind::Jpeg => jpeg_exif(bytes),
+        Kind::Png => png_exif(bytes),
+        Kind::Webp | Kind::Svg => Ok(None),
+    };
+    match exif {
+        Ok(None) => true,
+        Ok(Some(tiff)) => tiff_orientation(tiff).is_some_and(|o| o == 1),
+        Err(()) => false,
+    }
+}
+
+/// The TIFF block of a JPEG's first `APP1 Exif` segment before the image data.
+fn jpeg_exif(bytes: &[u8]) -> Result<Option<&[u8]>, ()> {
+    let mut i = 2;
+    loop {
+        let (&ff, &marker) = (bytes.get(i).ok_or(())?, bytes.get(i + 1).ok_or(())?);
+        if ff != 0xFF || marker == 0xDA || marker == 0xD9 {
+            return Ok(None);
+        }
+        let len = usize::from(u16::from_be_bytes([
+            *bytes.get(i + 2).ok_or(())?,
+            *bytes.get(i + 3).ok_or(())?,
+        ]));
+        let data = bytes.get(i + 4..i + 2 + len).ok_or(())?;
+        if marker == 0xE1
+            && let Some(tiff) = data.strip_prefix(b"Exif\0\0")
+        {
+            return Ok(Some(tiff));
+        }
+        i += 2 + len;
+    }
+}
+
+/// The TIFF block of a PNG's `eXIf` chunk.
+fn png_exif(bytes: &[u8]) -> Result<Option<&[u8]>, ()> {
+    let mut i = 8;
+    loop {
+        let head = bytes.get(i..i + 8).ok_or(())?;
+        let len = usize::try_from(u32::from_be_bytes([head[0], head[1], head[2], head[3]]))
+            .map_err(|_| ())?;
+        match &head[4..8] {
+            b"eXIf" => return bytes.get(i + 8..i + 8 + len).ok_or(()).map(Some),
+            b"IEND" => return Ok(None),
+            _ => i = i.checked_add(12 + len).ok_or(())?,
+        }
+    }
+}
+
+/// The orientation (tag 0x0112) in the first IFD of a TIFF block, 1 when it has none.
+fn tiff_orientation(tiff: &[u8]) -> Option<u16> {
+    let big = match tiff.get(0..2)? {
+        b"MM" => true,
+        b"II" => false,
+        _ => return None,
+    };
+    let u16_at = |at: usize| -> Option<u16> {
+        let b = [*tiff.get(at)?, *tiff.get(at + 1)?];
+        Some(if big {
+            u16::from_be_bytes(b)
+        } else {
+            u16::from_le_bytes(b)
+        })
+    };
+    let u32_at = |at: usize| -> Option<u32> {
+        let b: [u8; 4] = tiff.get(at..at + 4)?.try_into().ok()?;
+        Some(if big {
+            u32::from_be_bytes(b)
+        } else {
+            u32::from_le_bytes(b)
+        })
+    };
+    let ifd = usize::try_from(u32_at(4)?).ok()?;
+    let count = usize::from(u16_at(ifd)?);
+    for k in 0..count {
+        let entry = ifd + 2 + 12 * k;
+        if u16_at(entry)? == 0x0112 {
+            return u16_at(entry + 8);
+        }
+    }
+    Some(1)
+}
+
+/// The picture without its metadata, its image data byte for byte the same: for a JPEG the
+/// segments that hold pixels, tables and colour (JFIF, ICC profile, Adobe) and none of EXIF,
+/// XMP, IPTC or comments; for a PNG the critical chunks and those that affect how it looks
+/// (`tRNS`, `gAMA`, `cHRM`, `sRGB`, `iCCP`, `sBIT`, `bKGD`, `pHYs`), without text, time,
+/// EXIF or animation chunks; a WebP only in its simple form (`VP8 ` or `VP8L`, which holds no
+/// metadata). `None` when the file's structure is not what that needs (the caller then
+/// decodes and encodes the picture).
+pub fn without_metadata(bytes: &[u8], kind: Kind) -> Option<Vec<u8>> {
+    match kind {
+        Kind::Jpeg => jpeg_without_metadata(bytes),
+        Kind::Png => png_without_metadata(bytes),
+        Kind::Webp => simple_webp(bytes).map(<[u8]>::to_vec),
+        Kind::Svg => None,
+    }
+}
+
+fn jpeg_without_metadata(bytes: &[u8]) -> Option<Vec<u8>> {
+    let n = bytes.len();
+    if !bytes.starts_with(&[0xFF, 0xD8]) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(n);
+    out.extend_from_slice(&[0xFF, 0xD8]);
+    let mut i = 2;
+    loop {
+        if *bytes.get(i)? != 0xFF {
+            return None;
+        }
+        while *bytes.get(i)? == 0xFF {
+            i += 1;
+        }
+        let marker = bytes[i];
+        i += 1;
+        match marker {
+            0xD9 => {
+                out.extend_from_slice(&[0xFF, 0xD9]);
+                return Some(out);
+            }
+            0x01 | 0xD0..=0xD7 => out.extend_from_slice(&[0xFF, marker]),
+            0x00 | 0xD8 => return None,
+            _ => {
+                let len = usize::from(u16::from_be_bytes([*bytes.get(i)?, *bytes.get(i + 1)?]));
+                let segment = bytes.get(i..i.checked_add(len)?)?;
+                if len < 2 {
+                    return None;
+                }
+                let keep = match marker {
+                    0xE0 | 0xEE => true,
+                    0xE2 => segment[2..].starts_with(b"ICC_PROFILE\0"),
+                    0xE1 | 0xE3..=0xED | 0xEF | 0xFE => false,
+                    _ => true,
+                };
+                if keep {
+                    out.extend_from_slice(&[0xFF, marker]);
+                    out.extend_from_slice(segment);
+                }
+                i += len;
+                if marker == 0xDA {
+                    // Entropy-coded data: up to the next marker that is not a stuffed zero
+                    // or a restart marker.
+                    let start = i;
+                    loop {
+                        let ff = i + bytes.get(i..)?.iter().position(|&b| b == 0xFF)?;
+                        match *bytes.get(ff + 1)? {
+                            0x00 | 0xD0..=0xD7 => i = ff + 2,
+                            _ => {
+                                i = ff;
+                                break;
+                            }
+                        }
+                    }
+                    out.extend_from_slice(&bytes[start..i]);
+                }
+            }
+        }
+    }
+}
+
+fn png_without_metadata(bytes: &[u8]) -> Option<Vec<u8>> {
+    const SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+    const KEPT: [&[u8; 4]; 12] = [
+        b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP", b"sBIT",
+        b"bKGD", b"pHYs",
+    ];
+    if !bytes.starts_with(SIGNATURE) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    out.extend_from_slice(SIGNATURE);
+    let mut i = SIGNATURE.len();
+    loop {
+        let head = bytes.get(i..i + 8)?;
+        let len = usize::try_from(u32::from_be_bytes([head[0], head[1], head[2], head[3]])).ok()?;
+        let end = i.checked_add(12)?.checked_add(len)?;
+        let chunk = bytes.get(i..end)?;
+        let kind = &chunk[4..8];
+        if KEPT.iter().any(|k| k.as_slice() == kind) {
+            out.extend_from_slice(chunk);
+        }
+        i = end;
+        if kind == b"IEND" {
+            return Some(out);
+        }
+    }
+}
+
+/// The WebP file when it is in the simple format (one `VP8 ` or `VP8L` chunk).
+fn simple_webp(bytes: &[u8]) -> Option<&[u8]> {
+    if bytes.get(0..4)? != b"RIFF" || bytes.get(8..12)? != b"WEBP" {
+        return None;
+    }
+    let size = u32::from_le_bytes(bytes.get(4..8)?.try_into().ok()?);
+    let file = bytes.get(..usize::try_from(size).ok()?.checked_add(8)?)?;
+    let chunk = file.get(12..16)?;
+    let len = u32::from_le_bytes(file.get(16..20)?.try_into().ok()?);
+    let padded = usize::try_from(len)
+        .ok()?
+        .checked_add(usize::try_from(len % 2).ok()?)?;
+    (matches!(chunk, b"VP8 " | b"VP8L") && 20usize.checked_add(padded)? == file.len())
+        .then_some(file)
 }
 
 /// Checks that an SVG is well-formed XML with an `<svg>` root and nothing that runs or
@@ -554,6 +784,160 @@ mod tests {
         assert_eq!((t.width, t.height), (300, 350));
         let t = thumbnail(&png(200, 100, true), PROJECT_IMAGE).unwrap();
         assert_eq!((t.width, t.height, t.extension), (200, 100, "png"));
+    }
+
+    fn jpeg(w: u32, h: u32) -> Vec<u8> {
+        let mut out = Vec::new();
+        image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x * 3) as u8, (y * 5) as u8, 60]))
+            .write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
+                &mut out, 90,
+            ))
+            .unwrap();
+        out
+    }
+
+    /// `jpeg` with an EXIF segment (orientation `o`, a camera owner's name) and a comment
+    /// inserted after its start marker.
+    fn jpeg_with_metadata(w: u32, h: u32, o: u8) -> Vec<u8> {
+        let plain = jpeg(w, h);
+        let mut tiff = b"MM\x00\x2a\x00\x00\x00\x08\x00\x02".to_vec();
+        tiff.extend_from_slice(b"\x01\x12\x00\x03\x00\x00\x00\x01\x00");
+        tiff.extend_from_slice(&[o, 0, 0]);
+        // Artist (0x013b), ASCII, 12 bytes at offset 38.
+        tiff.extend_from_slice(b"\x01\x3b\x00\x02\x00\x00\x00\x0c\x00\x00\x00\x26");
+        tiff.extend_from_slice(b"\x00\x00\x00\x00Erika Muster\x00");
+        let mut app1 = b"Exif\x00\x00".to_vec();
+        app1.extend_from_slice(&tiff);
+        let mut out = plain[..2].to_vec();
+        out.extend_from_slice(&[0xFF, 0xE1]);
+        out.extend_from_slice(&u16::try_from(app1.len() + 2).unwrap().to_be_bytes());
+        out.extend_from_slice(&app1);
+        out.extend_from_slice(b"\xFF\xFE\x00\x10GPS 51.96,7.62");
+        out.extend_from_slice(&plain[2..]);
+        out
+    }
+
+    fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+        haystack.windows(needle.len()).any(|w| w == needle)
+    }
+
+    #[test]
+    fn a_picture_that_fits_is_published_losslessly_without_its_metadata() {
+        let with = jpeg_with_metadata(500, 350, 1);
+        assert!(contains(&with, b"Erika Muster") && contains(&with, b"GPS 51.96"));
+        let t = thumbnail(&with, PROJECT_IMAGE).unwrap();
+        assert_eq!((t.width, t.height, t.extension), (500, 350, "jpg"));
+        assert!(!contains(&t.bytes, b"Erika Muster") && !contains(&t.bytes, b"GPS 51.96"));
+        assert!(!contains(&t.bytes, b"Exif\x00\x00"));
+        // Losslessly: the same pixels as the file without the inserted segments.
+        let plain = jpeg(500, 350);
+        let first = t.bytes.iter().zip(&plain).position(|(a, b)| a != b);
+        assert_eq!(
+            (first, t.bytes.len()),
+            (None, plain.len()),
+            "{:x?}",
+            &plain[..40]
+        );
+        let published = image::load_from_memory(&t.bytes).unwrap().to_rgb8();
+        let original = image::load_from_memory(&plain).unwrap().to_rgb8();
+        assert!(published == original, "the pixels differ");
+
+        // PNG: text and EXIF chunks go, transparency stays.
+        let mut png_bytes = png(40, 30, true);
+        let iend = png_bytes.len() - 12;
+        let text = b"tEXtAuthor\x00Erika Muster";
+        let mut chunk = u32::try_from(text.len() - 4)
+            .unwrap()
+            .to_be_bytes()
+            .to_vec();
+        chunk.extend_from_slice(text);
+        chunk.extend_from_slice(&crc32(text).to_be_bytes());
+        png_bytes.splice(iend..iend, chunk);
+        assert!(contains(&png_bytes, b"Erika Muster"));
+        let t = thumbnail(&png_bytes, PROJECT_IMAGE).unwrap();
+        assert_eq!((t.width, t.height, t.extension), (40, 30, "png"));
+        assert!(!contains(&t.bytes, b"Erika Muster"));
+        assert_eq!(t.bytes, png(40, 30, true));
+    }
+
+    #[test]
+    fn a_rotated_or_large_picture_is_decoded_and_encoded_again() {
+        // EXIF orientation 6 (rotate 90°): stored 200 × 100, shown 100 × 200.
+        let t = thumbnail(&jpeg_with_metadata(200, 100, 6), PROJECT_IMAGE).unwrap();
+        assert_eq!((t.width, t.height), (100, 200));
+        assert!(!contains(&t.bytes, b"Erika Muster"));
+        let t = thumbnail(&jpeg_with_metadata(800, 560, 1), PROJECT_IMAGE).unwrap();
+        assert_eq!((t.width, t.height), (500, 350));
+        assert!(!contains(&t.bytes, b"Erika Muster") && !contains(&t.bytes, b"GPS 51.96"));
+    }
+
+    #[test]
+    fn the_exif_orientation_is_read_in_both_byte_orders() {
+        let entry = |big: bool, o: u16| {
+            let mut t = if big {
+                b"MM\x00\x2a\x00\x00\x00\x08".to_vec()
+            } else {
+                b"II\x2a\x00\x08\x00\x00\x00".to_vec()
+            };
+            let w16 = |v: u16| {
+                if big {
+                    v.to_be_bytes()
+                } else {
+                    v.to_le_bytes()
+                }
+            };
+            let w32 = |v: u32| {
+                if big {
+                    v.to_be_bytes()
+                } else {
+                    v.to_le_bytes()
+                }
+            };
+            t.extend_from_slice(&w16(1));
+            t.extend_from_slice(&w16(0x0112));
+            t.extend_from_slice(&w16(3));
+            t.extend_from_slice(&w32(1));
+            t.extend_from_slice(&w16(o));
+            t.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
+            t
+        };
+        for big in [true, false] {
+            assert_eq!(tiff_orientation(&entry(big, 1)), Some(1));
+            assert_eq!(tiff_orientation(&entry(big, 8)), Some(8));
+        }
+        assert_eq!(
+            tiff_orientation(b"MM\x00\x2a\x00\x00\x00\x08\x00\x00"),
+            Some(1)
+        );
+        assert_eq!(tiff_orientation(b"XX"), None);
+        assert_eq!(tiff_orientation(b"MM\x00\x2a\x00\x00\xff\xff"), None);
+        // A PNG whose eXIf says "rotate 90°" is decoded, not passed through.
+        let mut bytes = png(40, 20, false);
+        let iend = bytes.len() - 12;
+        let mut chunk = b"eXIf".to_vec();
+        chunk.extend_from_slice(&entry(true, 6));
+        let mut framed = u32::try_from(chunk.len() - 4)
+            .unwrap()
+            .to_be_bytes()
+            .to_vec();
+        framed.extend_from_slice(&chunk);
+        framed.extend_from_slice(&crc32(&chunk).to_be_bytes());
+        bytes.splice(iend..iend, framed);
+        assert!(!upright(&bytes, Kind::Png));
+        assert!(upright(&png(40, 20, false), Kind::Png));
+    }
+
+    #[test]
+    fn a_damaged_structure_is_not_published_as_it_is() {
+        let good = jpeg(100, 80);
+        for cut in [3, 20, good.len() / 2, good.len() - 2] {
+            assert_eq!(jpeg_without_metadata(&good[..cut]), None, "cut at {cut}");
+        }
+        let good = png(10, 10, false);
+        for cut in [8, 20, good.len() - 5] {
+            assert_eq!(png_without_metadata(&good[..cut]), None, "cut at {cut}");
+        }
+        assert_eq!(simple_webp(b"RIFF\xff\xff\xff\xffWEBPVP8 "), None);
     }
 
     #[test]

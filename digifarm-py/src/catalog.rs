@@ -481,9 +481,20 @@ impl PyCatalog {
             // The site's images (project images, logo), checked as `digifarm validate` does.
             let mut options = options;
             if format == export::Format::Html {
-                let (assets, problems) = digifarm_core::catalog::assets::read(catalog, true);
+                let (mut assets, problems) = digifarm_core::catalog::assets::read(catalog, true);
                 if problems.iter().any(Diagnostic::is_error) {
                     return Err(Failure::Invalid(problems));
+                }
+                // Scaled copies kept between runs, as the CLI keeps them.
+                let cache = digifarm_core::catalog::assets::default_cache_dir();
+                let broken = digifarm_core::catalog::assets::prepare_thumbnails(
+                    &mut assets,
+                    cache.as_deref(),
+                );
+                if !broken.is_empty() {
+                    return Err(Failure::Invalid(
+                        digifarm_core::catalog::assets::image_diagnostics(catalog, &broken),
+                    ));
                 }
                 options.assets = Some(std::sync::Arc::new(assets));
             }

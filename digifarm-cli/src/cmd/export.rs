@@ -179,8 +179,18 @@ pub fn run(args: Args) -> CmdResult {
     };
     let options = if format == Format::Html {
         // The image files, already checked by the validation above.
-        let (assets, problems) = digifarm_core::catalog::assets::read(&catalog, false);
+        let (mut assets, problems) = digifarm_core::catalog::assets::read(&catalog, false);
         if problems.iter().any(Diagnostic::is_error) {
+            report_errors(&render_diagnostics(&catalog, &problems));
+            report_errors("digifarm: the catalog's images cannot be read; nothing was exported\n");
+            return Ok(ExitCode::from(1));
+        }
+        // Scaled copies of the project images, kept between runs (`DIGIFARM_IMAGE_CACHE`).
+        let cache = digifarm_core::catalog::assets::default_cache_dir();
+        let broken =
+            digifarm_core::catalog::assets::prepare_thumbnails(&mut assets, cache.as_deref());
+        if !broken.is_empty() {
+            let problems = digifarm_core::catalog::assets::image_diagnostics(&catalog, &broken);
             report_errors(&render_diagnostics(&catalog, &problems));
             report_errors("digifarm: the catalog's images cannot be read; nothing was exported\n");
             return Ok(ExitCode::from(1));

@@ -34,6 +34,9 @@ pub struct Asset {
     pub width: u32,
     /// Height in pixels (0 for an SVG).
     pub height: u32,
+    /// The copy the portal publishes, when it was made beforehand ([`prepare_thumbnails`]);
+    /// otherwise the export makes it.
+    pub thumbnail: Option<Arc<picture::Thumbnail>>,
 }
 
 impl std::fmt::Debug for Asset {
@@ -44,6 +47,7 @@ impl std::fmt::Debug for Asset {
             .field("kind", &self.kind)
             .field("width", &self.width)
             .field("height", &self.height)
+            .field("thumbnail", &self.thumbnail.as_ref().map(|t| t.bytes.len()))
             .finish()
     }
 }
@@ -219,6 +223,106 @@ fn load(root: &Path, path: &str, rules: Rules, decode: bool) -> Result<Asset, (C
         kind: info.kind,
         width: info.width,
         height: info.height,
+        thumbnail: None,
+    })
+}
+
+/// Where scaled copies of project images are kept between exports:
+/// `$DIGIFARM_IMAGE_CACHE` (`off` disables it), else `$XDG_CACHE_HOME/digifarm/images`,
+/// else `~/.cache/digifarm/images`. Outside the catalog on purpose: an export never writes
+/// into its input.
+pub fn default_cache_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os("DIGIFARM_IMAGE_CACHE") {
+        return (dir != "off" && !dir.is_empty()).then(|| PathBuf::from(dir));
+    }
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
+    Some(base.join("digifarm").join("images"))
+}
+
+/// The layout of the cache: a new version of the scaling (size, quality, format) gets a new
+/// directory, so that a copy made by an older one is never published.
+const CACHE_VERSION: &str = "v1-500x350-q82";
+
+/// What a cached copy may be: a JPEG or PNG no larger than the portal shows.
+const CACHED: Rules = Rules {
+    kinds: &[Kind::Jpeg, Kind::Png],
+    max_bytes: 8 * 1024 * 1024,
+    max_side: picture::THUMBNAIL.0,
+    max_pixels: (picture::THUMBNAIL.0 as u64) * (picture::THUMBNAIL.1 as u64),
+};
+
+/// Makes the published copy of every project image in `assets` that has to be scaled
+/// (larger than 500 × 350 pixels; smaller ones are published as they are and cost nothing),
+/// in parallel, and keeps it in `cache` (see [`default_cache_dir`]) under the SHA-256 of the
+/// image file, so that the next export of an unchanged image reads the copy instead of
+/// decoding, scaling and encoding the image again. A copy read from the cache is checked
+/// (type, size) before it is used; one that fails is made again. Writing to the cache is
+/// best effort: a cache that cannot be written only makes the export slower. Without
+/// `cache`, the copies are made and nothing is kept.
+///
+/// Returns the images that cannot be decoded, by project id, as
+/// [`export::Error::Images`](crate::export::Error::Images) reports them.
+pub fn prepare_thumbnails(
+    assets: &mut Assets,
+    cache: Option<&Path>,
+) -> Vec<(String, picture::Problem)> {
+    use sha2::{Digest, Sha256};
+    let dir = cache.map(|c| c.join(CACHE_VERSION));
+    if let Some(dir) = &dir {
+        // Best effort, as every write to the cache.
+        let _ = std::fs::create_dir_all(dir);
+    }
+    let mut problems: Vec<(String, picture::Problem)> = assets
+        .images
+        .par_iter_mut()
+        .filter(|(_, a)| {
+            a.kind != Kind::Svg
+                && (a.width > picture::THUMBNAIL.0 || a.height > picture::THUMBNAIL.1)
+        })
+        .filter_map(|(id, asset)| {
+            let key = dir.as_ref().map(|dir| {
+                let hash = Sha256::digest(&asset.bytes);
+                let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
+                dir.join(hex)
+            });
+            if let Some(cached) = key.as_deref().and_then(read_cached) {
+                asset.thumbnail = Some(Arc::new(cached));
+                return None;
+            }
+            match picture::thumbnail(&asset.bytes, picture::PROJECT_IMAGE) {
+                Ok(t) => {
+                    if let Some(key) = &key {
+                        let _ = super::write::write_atomic(
+                            &key.with_extension(t.extension),
+                            &t.bytes,
+                            true,
+                        );
+                    }
+                    asset.thumbnail = Some(Arc::new(t));
+                    None
+                }
+                Err(problem) => Some((id.clone(), problem)),
+            }
+        })
+        .collect();
+    problems.sort_by(|a, b| a.0.cmp(&b.0));
+    problems
+}
+
+/// The cached copy at `key` (`.jpg` or `.png`), if there is one that passes its checks.
+fn read_cached(key: &Path) -> Option<picture::Thumbnail> {
+    ["jpg", "png"].into_iter().find_map(|extension| {
+        let bytes = std::fs::read(key.with_extension(extension)).ok()?;
+        let info = picture::inspect(&bytes, CACHED).ok()?;
+        (info.kind.extension() == extension).then_some(picture::Thumbnail {
+            bytes,
+            extension: info.kind.extension(),
+            width: info.width,
+            height: info.height,
+        })
     })
 }
 
@@ -285,4 +389,125 @@ pub fn copy_into(
     }
     written.sort();
     Ok(written)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn jpeg(w: u32, h: u32, shade: u8) -> Arc<[u8]> {
+        let mut out = Vec::new();
+        image::RgbImage::from_fn(w, h, |x, y| {
+            image::Rgb([(x % 256) as u8, (y % 256) as u8, shade])
+        })
+        .write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
+            &mut out, 85,
+        ))
+        .unwrap();
+        Arc::from(out)
+    }
+
+    fn assets(images: &[(&str, Arc<[u8]>, u32, u32)]) -> Assets {
+        Assets {
+            logo: None,
+            images: images
+                .iter()
+                .map(|(id, bytes, w, h)| {
+                    let asset = Asset {
+                        path: format!("images/{id}.jpg"),
+                        bytes: Arc::clone(bytes),
+                        kind: Kind::Jpeg,
+                        width: *w,
+                        height: *h,
+                        thumbnail: None,
+                    };
+                    ((*id).to_owned(), asset)
+                })
+                .collect(),
+        }
+    }
+
+    fn cached_files(dir: &Path) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir.join(CACHE_VERSION))
+            .map(|r| r.map(|e| e.unwrap().path()).collect())
+            .unwrap_or_default();
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn scaled_copies_are_kept_by_content_and_reused() {
+        let cache = tempfile::tempdir().unwrap();
+        let big = jpeg(1000, 700, 40);
+        let small = jpeg(400, 300, 90);
+        let images = [
+            ("a", Arc::clone(&big), 1000, 700),
+            ("b", Arc::clone(&big), 1000, 700),
+            ("c", small, 400, 300),
+        ];
+        let mut first = assets(&images);
+        assert!(prepare_thumbnails(&mut first, Some(cache.path())).is_empty());
+        // One copy for the one image that needs scaling (two projects share its bytes);
+        // the small one is published as it is and not cached.
+        let files = cached_files(cache.path());
+        assert_eq!(files.len(), 1, "{files:?}");
+        assert_eq!(files[0].extension().unwrap(), "jpg");
+        let made = first.images["a"].thumbnail.clone().unwrap();
+        assert_eq!((made.width, made.height), (500, 350));
+        assert_eq!(std::fs::read(&files[0]).unwrap(), made.bytes);
+        assert!(first.images["c"].thumbnail.is_none());
+
+        // The next run reads the copy: replace it by another valid picture and it is used.
+        let marker = jpeg(500, 350, 200);
+        std::fs::write(&files[0], &marker).unwrap();
+        let mut second = assets(&images);
+        assert!(prepare_thumbnails(&mut second, Some(cache.path())).is_empty());
+        assert_eq!(
+            second.images["b"].thumbnail.as_ref().unwrap().bytes,
+            &marker[..]
+        );
+
+        // A copy that fails its checks (not an image, too large) is made again.
+        for bad in [b"not a picture".to_vec(), jpeg(900, 700, 1).to_vec()] {
+            std::fs::write(&files[0], &bad).unwrap();
+            let mut third = assets(&images);
+            assert!(prepare_thumbnails(&mut third, Some(cache.path())).is_empty());
+            assert_eq!(
+                third.images["a"].thumbnail.as_ref().unwrap().bytes,
+                made.bytes
+            );
+            assert_eq!(std::fs::read(&files[0]).unwrap(), made.bytes);
+        }
+    }
+
+    #[test]
+    fn without_a_cache_copies_are_made_and_a_broken_image_is_reported() {
+        // A PNG cut in half: its header promises pixels its data does not hold.
+        let mut broken = Vec::new();
+        image::RgbImage::from_fn(1000, 700, |x, y| image::Rgb([x as u8, y as u8, 7]))
+            .write_to(
+                &mut std::io::Cursor::new(&mut broken),
+                image::ImageFormat::Png,
+            )
+            .unwrap();
+        broken.truncate(broken.len() / 2);
+        let mut set = assets(&[
+            ("ok", jpeg(800, 600, 5), 800, 600),
+            ("broken", Arc::from(broken), 1000, 700),
+        ]);
+        if let Some(a) = set.images.get_mut("broken") {
+            a.kind = Kind::Png;
+        }
+        let problems = prepare_thumbnails(&mut set, None);
+        assert_eq!(problems.len(), 1);
+        assert_eq!(problems[0].0, "broken");
+        assert_eq!(problems[0].1.code, Code::ImageInvalid);
+        assert!(set.images["ok"].thumbnail.is_some());
+        // An unwritable cache only costs time.
+        let file = tempfile::NamedTempFile::new().unwrap();
+        let mut set = assets(&[("ok", jpeg(800, 600, 5), 800, 600)]);
+        assert!(prepare_thumbnails(&mut set, Some(file.path())).is_empty());
+        assert!(set.images["ok"].thumbnail.is_some());
+    }
 }

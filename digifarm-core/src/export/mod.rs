@@ -158,7 +158,9 @@ pub struct Options {
     /// (default: today).
     pub today: Option<NaiveDate>,
     /// The catalog's image files (project images, the logo) for the HTML site, as
-    /// `catalog::assets::read` gives them; without them the site has no images.
+    /// `catalog::assets::read` gives them (with the scaled copies made beforehand by
+    /// `catalog::assets::prepare_thumbnails` where it ran); without them the site has no
+    /// images.
     pub assets: Option<Arc<Assets>>,
 }
 

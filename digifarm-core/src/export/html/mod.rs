@@ -1151,16 +1151,18 @@ pub fn render(catalog: &Catalog, options: &Options) -> Result<Vec<File>, Error> 
     let primary = options.language(catalog);
     let eds = editions(primary);
     let assets = options.assets.as_deref();
-    // Project images, scaled in parallel.
+    // Project images: the copies made beforehand (`assets::prepare_thumbnails`, which keeps
+    // them between runs), the others scaled here, in parallel.
     let scaled: Vec<(&str, Result<picture::Thumbnail, picture::Problem>)> = catalog
         .projects
         .par_iter()
         .filter_map(|p| {
             let asset = assets?.images.get(&p.id)?;
-            Some((
-                p.id.as_str(),
-                picture::thumbnail(&asset.bytes, picture::PROJECT_IMAGE),
-            ))
+            let scaled = match &asset.thumbnail {
+                Some(made) => Ok(picture::Thumbnail::clone(made)),
+                None => picture::thumbnail(&asset.bytes, picture::PROJECT_IMAGE),
+            };
+            Some((p.id.as_str(), scaled))
         })
         .collect();
     let mut files = Vec::new();
