@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every test of digifarm, as CI runs it: formatting, lints, the Rust tests (unit, integration,
 # bad input, the Münster example), the runnable examples, the Python package, the WASM
-# plugins through the host and the HTML portal in headless Chromium. Installs what it needs.
+# plugins through the host, the fuzz targets and the HTML portal in headless Chromium. Installs
+# what it needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,6 +35,9 @@ step "python bindings: pip install ./digifarm-py in a fresh virtualenv, pytest"
 
 step "WASM plugins: build the example and hostile plugins for wasm32-wasip2, run them through the host"
 ./scripts/test-plugins.sh
+
+step "fuzzing: every cargo-fuzz target, 20,000 inputs each from a fixed seed (nightly toolchain)"
+./scripts/fuzz.sh
 
 step "HTML portal in a real browser (Debian chromium, headless, axe-core); propose.wasm rebuilt and compared"
 ./scripts/test-browser.sh

@@ -22,7 +22,32 @@ pub fn parse(text: &str) -> Result<Value, ParseError> {
 pub fn positions(text: &str) -> PosMap {
     let mut map = PosMap::new();
     let _ = build(text, Some(&mut map));
+    // The parser places the empty value of a key at the end of the stream on the line after
+    // the last one (`? ` alone): keep every position inside the text.
+    let lines = line_count(text);
+    for pos in map.values_mut() {
+        if pos.line as usize > lines {
+            *pos = Pos::new(
+                lines,
+                text.rsplit(['\n', '\r'])
+                    .next()
+                    .map_or(0, |l| l.chars().count())
+                    + 1,
+            );
+        }
+    }
     map
+}
+
+/// The lines of a text as YAML counts them (a line break is LF, CR LF or a lone CR).
+fn line_count(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let breaks = bytes
+        .iter()
+        .enumerate()
+        .filter(|&(i, &b)| b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')))
+        .count();
+    breaks + 1
 }
 
 fn pos_of(span: &Span) -> Pos {
@@ -490,6 +515,19 @@ fn is_core_float(text: &str) -> bool {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+
+    /// Found by the `yaml` fuzz target: the empty key of ` ? ` was placed on line 2 of a
+    /// one-line text.
+    #[test]
+    fn positions_stay_inside_the_text() {
+        for text in [" ? ", "a: 1\n? ", "a: 1\r? ", "? \r\n"] {
+            let lines = line_count(text);
+            for (pointer, pos) in positions(text) {
+                assert!(pos.line as usize <= lines, "{text:?}: {pointer} at {pos:?}");
+            }
+        }
+        assert_eq!(line_count("a\rb\r\nc\nd"), 4);
+    }
 
     #[test]
     fn core_schema_scalars() {
