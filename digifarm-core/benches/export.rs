@@ -121,13 +121,9 @@ fn bench(c: &mut Criterion) {
             assets: Some(Arc::new(plain.clone())),
             ..options.clone()
         };
-        let files = export::render(&catalog, Format::Html, &with_images).unwrap();
-        let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
         eprintln!(
-            "html with {w}x{h} images ({} bytes each on average): {n} projects -> {} files, {bytes} bytes ({:.1} MB)",
+            "html with {w}x{h} images ({} bytes each on average), {n} projects",
             drawings.iter().map(Vec::len).sum::<usize>() / drawings.len(),
-            files.len(),
-            bytes as f64 / 1e6
         );
         // Every image scaled in this run (the first export, or one without a cache).
         group.bench_function(format!("render_html_images_{w}x{h}_{n}"), |b| {

@@ -223,9 +223,13 @@ pub fn inspect(bytes: &[u8], rules: Rules) -> Result<Info, Problem> {
             height: 0,
         });
     }
-    let (width, height) = reader(bytes, kind)
-        .into_dimensions()
+    // The header only (no copy of the file, nothing decoded).
+    let size = imagesize::blob_size(bytes)
         .map_err(|e| Problem::new(Code::ImageInvalid, format!("cannot read the header: {e}")))?;
+    let (width, height) = (
+        u32::try_from(size.width).unwrap_or(u32::MAX),
+        u32::try_from(size.height).unwrap_or(u32::MAX),
+    );
     if width == 0 || height == 0 {
         return Err(Problem::new(
             Code::ImageInvalid,
@@ -517,7 +521,7 @@ fn jpeg_without_metadata(bytes: &[u8]) -> Option<Vec<u8>> {
                     // or a restart marker.
                     let start = i;
                     loop {
-                        let ff = i + bytes.get(i..)?.iter().position(|&b| b == 0xFF)?;
+                        let ff = i + memchr::memchr(0xFF, bytes.get(i..)?)?;
                         match *bytes.get(ff + 1)? {
                             0x00 | 0xD0..=0xD7 => i = ff + 2,
                             _ => {

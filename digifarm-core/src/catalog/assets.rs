@@ -256,9 +256,9 @@ const CACHED: Rules = Rules {
 
 /// Makes the published copy of every project image in `assets` that has to be scaled
 /// (larger than 500 × 350 pixels; smaller ones are published as they are and cost nothing),
-/// in parallel, and keeps it in `cache` (see [`default_cache_dir`]) under the SHA-256 of the
-/// image file, so that the next export of an unchanged image reads the copy instead of
-/// decoding, scaling and encoding the image again. A copy read from the cache is checked
+/// in parallel, and keeps it in `cache` (see [`default_cache_dir`]) under the BLAKE3 hash
+/// of the image file (cryptographic, several GB/s), so that the next export of an unchanged
+/// image reads the copy instead of decoding, scaling and encoding the image again. A copy read from the cache is checked
 /// (type, size) before it is used; one that fails is made again. Writing to the cache is
 /// best effort: a cache that cannot be written only makes the export slower. Without
 /// `cache`, the copies are made and nothing is kept.
@@ -269,7 +269,6 @@ pub fn prepare_thumbnails(
     assets: &mut Assets,
     cache: Option<&Path>,
 ) -> Vec<(String, picture::Problem)> {
-    use sha2::{Digest, Sha256};
     let dir = cache.map(|c| c.join(CACHE_VERSION));
     if let Some(dir) = &dir {
         // Best effort, as every write to the cache.
@@ -283,11 +282,9 @@ pub fn prepare_thumbnails(
                 && (a.width > picture::THUMBNAIL.0 || a.height > picture::THUMBNAIL.1)
         })
         .filter_map(|(id, asset)| {
-            let key = dir.as_ref().map(|dir| {
-                let hash = Sha256::digest(&asset.bytes);
-                let hex: String = hash.iter().map(|b| format!("{b:02x}")).collect();
-                dir.join(hex)
-            });
+            let key = dir
+                .as_ref()
+                .map(|dir| dir.join(blake3::hash(&asset.bytes).to_hex().as_str()));
             if let Some(cached) = key.as_deref().and_then(read_cached) {
                 asset.thumbnail = Some(Arc::new(cached));
                 return None;
