@@ -42,6 +42,12 @@ if [[ ${#targets[@]} -eq 0 ]]; then
     targets=(yaml json toml catalog spdx publiccode csv)
 fi
 
+# libFuzzer itself is C++ (built by the libfuzzer-sys crate).
+if ! command -v c++ >/dev/null 2>&1; then
+    echo "fuzz: installing a C++ compiler" >&2
+    apt-get update
+    DEBIAN_FRONTEND=noninteractive apt-get install -y g++
+fi
 rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
 if ! cargo fuzz --version 2>/dev/null | grep -q '0.13.1'; then
     cargo install cargo-fuzz --locked --version 0.13.1
