@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Every test of digifarm, as CI runs it: formatting, lints, the Rust tests (unit, integration,
-# bad input, the Münster example), the runnable examples, the Python package, the WASM
-# plugins through the host, the fuzz targets and the HTML portal in headless Chromium. Installs
-# what it needs.
+# bad input, the Münster example), the runnable examples, the Python package, the release
+# artefacts (static binary and wheel), the WASM plugins through the host, the fuzz targets and
+# the HTML portal in headless Chromium. Installs what it needs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,6 +32,10 @@ cargo run --quiet -p digifarm-core --example validate_catalog -- examples/muenst
 
 step "python bindings: pip install ./digifarm-py in a fresh virtualenv, pytest"
 ./scripts/test-python.sh
+
+step "release artefacts: static musl binary and abi3 wheel (scripts/dist.sh), checked without the build's libraries"
+./scripts/dist.sh
+./scripts/test-dist.sh
 
 step "WASM plugins: build the example and hostile plugins for wasm32-wasip2, run them through the host"
 ./scripts/test-plugins.sh

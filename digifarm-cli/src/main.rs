@@ -26,6 +26,8 @@ struct Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Start a city's catalog: configuration, example records, README and CI templates.
+    Init(cmd::init::Args),
     /// Validate a catalog directory or a single record file.
     Validate(cmd::validate::Args),
     /// Print the JSON Schema of a record kind.
@@ -72,6 +74,7 @@ fn main() -> ExitCode {
         }
     };
     let result = match cli.command {
+        Command::Init(args) => cmd::init::run(args),
         Command::Validate(args) => cmd::validate::run(args),
         Command::Schema(args) => cmd::schema::run(args),
         Command::Import(args) => cmd::import::run(args),

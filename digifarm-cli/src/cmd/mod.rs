@@ -2,6 +2,7 @@
 
 pub mod export;
 pub mod import;
+pub mod init;
 pub mod license;
 pub mod match_;
 pub mod merge;
