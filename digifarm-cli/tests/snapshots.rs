@@ -45,7 +45,7 @@ fn help_of_every_command() {
     insta::assert_snapshot!("help", shown(digifarm(&["--help"]), None));
     for cmd in [
         "validate", "schema", "import", "license", "match", "propose", "review", "support",
-        "stale", "stats", "merge", "plugin", "export", "refresh",
+        "stale", "stats", "merge", "plugin", "export", "refresh", "init",
     ] {
         insta::assert_snapshot!(
             format!("help_{cmd}"),
