@@ -205,6 +205,20 @@ fn every_command_of_the_ci_templates_runs_against_the_new_catalog() {
         let yaml = digifarm_core::source::yaml::parse(&source)
             .unwrap_or_else(|e| panic!("{file} is not YAML: {e:?}"));
         if gitlab {
+            // Every script line is a string (a `: ` in a plain scalar would make a mapping,
+            // which GitLab refuses).
+            for (name, job) in yaml.as_object().unwrap() {
+                let job = if name == "default" {
+                    job
+                } else {
+                    &yaml[name.as_str()]
+                };
+                for key in ["before_script", "script"] {
+                    for line in job[key].as_array().into_iter().flatten() {
+                        assert!(line.is_string(), "{file}: {name}.{key}: {line}");
+                    }
+                }
+            }
             assert_eq!(yaml["stages"], serde_json::json!(["validate", "publish"]));
             let validate = &yaml["validate"];
             assert!(
@@ -220,6 +234,11 @@ fn every_command_of_the_ci_templates_runs_against_the_new_catalog() {
             // GitLab Pages publishes the job named `pages` from `public/`.
             let pages = &yaml["pages"];
             assert!(pages["rules"].to_string().contains("CI_DEFAULT_BRANCH"));
+            assert!(
+                pages["rules"]
+                    .to_string()
+                    .contains("$DIGIFARM_PUBLISH == \\\"true\\\"")
+            );
             assert_eq!(pages["artifacts"]["paths"], serde_json::json!(["public"]));
         } else {
             assert!(
@@ -232,7 +251,10 @@ fn every_command_of_the_ci_templates_runs_against_the_new_catalog() {
             );
             assert!(steps.contains("digifarm.sarif"), "{steps}");
             let publish = &yaml["jobs"]["publish"];
-            assert!(publish["if"].as_str().unwrap().contains("default_branch"));
+            let gate = publish["if"].as_str().unwrap();
+            assert!(gate.contains("default_branch"), "{gate}");
+            // Nothing is published before the city says so (examples replaced, legal pages).
+            assert!(gate.contains("vars.DIGIFARM_PUBLISH == 'true'"), "{gate}");
             assert_eq!(publish["permissions"]["pages"], "write");
             let steps = publish["steps"].to_string();
             assert!(steps.contains("actions/deploy-pages"), "{steps}");
@@ -283,6 +305,13 @@ fn every_command_of_the_ci_templates_runs_against_the_new_catalog() {
                 serde_json::from_slice(&std::fs::read(clone.join("digifarm.sarif")).unwrap())
                     .unwrap();
             assert_eq!(sarif["version"], "2.1.0");
+            // Code scanning finds the file only by a path relative to the checkout.
+            let location = &sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"];
+            assert_eq!(
+                location["artifactLocation"]["uri"], "digifarm.toml",
+                "{location}"
+            );
+            assert_eq!(location["artifactLocation"]["uriBaseId"], "%SRCROOT%");
             assert!(runner_temp.path().join("site/index.html").is_file());
         }
         // What the jobs write is ignored by git, and the catalog still validates with it.
@@ -470,6 +499,100 @@ fn a_non_empty_directory_needs_force_and_keeps_its_files() {
         ]
     );
     assert_eq!(errors(&validate_json(tmp.path(), "repo")), 0);
+}
+
+#[test]
+fn force_adds_missing_files_inside_existing_directories() {
+    let tmp = tempfile::tempdir().unwrap();
+    let repo = tmp.path().join("repo");
+    std::fs::create_dir_all(repo.join(".github")).unwrap();
+    std::fs::write(repo.join(".github/dependabot.yml"), "version: 2\n").unwrap();
+    let out = digifarm_in(
+        tmp.path(),
+        &[
+            "init", "repo/", "--city", "Bonn", "--ags", "05314000", "--force",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert!(repo.join(".github/workflows/digifarm.yml").is_file());
+    assert_eq!(
+        std::fs::read_to_string(repo.join(".github/dependabot.yml")).unwrap(),
+        "version: 2\n"
+    );
+    assert!(!text(&out.stdout).contains("kept"), "{}", text(&out.stdout));
+}
+
+#[test]
+fn the_next_steps_export_beside_the_catalog_and_name_the_missing_download_url() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tmp.path().join("mein katalog")).unwrap();
+    let out = digifarm_in(
+        &tmp.path().join("mein katalog"),
+        &["init", ".", "--city", "Bonn", "--ags", "05314000"],
+    );
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("digifarm export . --format html --out '../mein katalog-portal'"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("DIGIFARM_URL"), "{stdout}");
+    // The command it names works.
+    let export = digifarm_in(
+        &tmp.path().join("mein katalog"),
+        &[
+            "export",
+            ".",
+            "--format",
+            "html",
+            "--out",
+            "../mein katalog-portal",
+        ],
+    );
+    assert_eq!(code(&export), 0, "{}", text(&export.stderr));
+
+    let url = "https://downloads.stadt.example/digifarm.tar.gz";
+    let out = digifarm_in(
+        tmp.path(),
+        &[
+            "init",
+            "k",
+            "--city",
+            "Bonn",
+            "--ags",
+            "05314000",
+            "--download-url",
+            url,
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert!(!text(&out.stdout).contains("DIGIFARM_URL"));
+    for file in [".github/workflows/digifarm.yml", ".gitlab-ci.yml"] {
+        let ci = std::fs::read_to_string(tmp.path().join("k").join(file)).unwrap();
+        assert!(ci.contains(url), "{file}");
+    }
+    for bad in [
+        "http://x.example/a.tar.gz",
+        "https://x.example/a'b",
+        "https://",
+        "ftp://x",
+    ] {
+        let out = digifarm_in(
+            tmp.path(),
+            &[
+                "init",
+                "bad",
+                "--city",
+                "Bonn",
+                "--ags",
+                "05314000",
+                "--download-url",
+                bad,
+            ],
+        );
+        assert_eq!(code(&out), 2, "{bad}");
+        assert!(!tmp.path().join("bad").exists());
+    }
 }
 
 #[test]

@@ -39,6 +39,11 @@ pub struct Args {
     /// overwritten; a directory that already holds a catalog is refused even so.
     #[arg(long)]
     pub force: bool,
+    /// Where the CI templates download the digifarm release archive from (an https URL of
+    /// `digifarm-<version>-x86_64-unknown-linux-musl.tar.gz`). Without it, the CI variable
+    /// `DIGIFARM_URL` must be set before the first run.
+    #[arg(long, value_name = "URL")]
+    pub download_url: Option<String>,
     /// The date written into the example records (default: today), as YYYY-MM-DD.
     #[arg(long, value_parser = super::validate::parse_date)]
     pub today: Option<chrono::NaiveDate>,
@@ -82,20 +87,18 @@ struct Plan {
     bare: bool,
     today: chrono::NaiveDate,
     texts: Texts,
+    download_url: Option<String>,
 }
 
 pub fn run(args: Args) -> CmdResult {
     let plan = Plan::new(&args)?;
     let files = plan.files()?;
     let kept = write_catalog(&args.dir, &files, args.force)?;
-    let written = files
-        .iter()
-        .filter(|(path, _)| !kept.iter().any(|top| path.starts_with(top)))
-        .count();
     let mut text = format!(
-        "initialised the catalog of {} in {} ({written} files)\n",
+        "initialised the catalog of {} in {} ({} files)\n",
         output::shown(&plan.city),
         output::shown(&args.dir.display().to_string()),
+        files.len() - kept.len(),
     );
     for path in &kept {
         text.push_str(&format!(
@@ -103,12 +106,50 @@ pub fn run(args: Args) -> CmdResult {
             output::shown(&path.display().to_string())
         ));
     }
-    let dir = output::shown(&args.dir.display().to_string()).into_owned();
+    let dir = sh_quote(&args.dir.display().to_string());
+    let portal = sh_quote(&portal_beside(&args.dir).display().to_string());
     text.push_str(&format!(
-        "next: digifarm validate {dir}, then digifarm export {dir} --format html --out site\n"
+        "next: digifarm validate {dir}, then digifarm export {dir} --format html --out {portal}\n"
     ));
-    output::stdout(&text)?;
+    if plan.download_url.is_none() {
+        text.push_str(&plan.say(
+            "vor dem ersten CI-Lauf: die CI-Variable DIGIFARM_URL auf die Adresse des digifarm-Archivs setzen (siehe README.md)\n",
+            "before the first CI run: set the CI variable DIGIFARM_URL to the address of the digifarm archive (see README.md)\n",
+        ));
+    }
+    // The catalog is written; a closed or full stdout does not undo that.
+    let _ = output::stdout(&text);
     Ok(ExitCode::SUCCESS)
+}
+
+/// Where the portal goes: beside the catalog, never inside it (`export` refuses that).
+fn portal_beside(dir: &Path) -> PathBuf {
+    let name = dir
+        .canonicalize()
+        .ok()
+        .and_then(|c| c.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_else(|| "catalog".to_owned());
+    match dir.file_name() {
+        // `katalog` → `katalog-portal`, `a/katalog` → `a/katalog-portal`.
+        Some(_) => dir.with_file_name(format!("{name}-portal")),
+        // `.` or `..`: one level up from the catalog.
+        None if dir.components().as_path() == Path::new(".") => {
+            Path::new("..").join(format!("{name}-portal"))
+        }
+        None => dir.join("..").join(format!("{name}-portal")),
+    }
+}
+
+/// `s` as one shell word.
+fn sh_quote(s: &str) -> String {
+    let plain = !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | '+' | ':' | ','));
+    if plain {
+        output::shown(s).into_owned()
+    } else {
+        format!("'{}'", output::shown(s).replace('\'', "'\\''"))
+    }
 }
 
 impl Plan {
@@ -125,9 +166,10 @@ impl Plan {
             )));
         }
         let texts = match languages.first() {
-            Some(first) if first.to_ascii_lowercase().starts_with("de") => Texts::German,
+            Some(first) if primary_language(first).eq_ignore_ascii_case("de") => Texts::German,
             _ => Texts::English,
         };
+        let download_url = args.download_url.as_deref().map(check_url).transpose()?;
         Ok(Plan {
             city,
             ags: args.ags.clone(),
@@ -137,6 +179,7 @@ impl Plan {
             bare: args.bare,
             today: args.today.unwrap_or_else(digifarm_core::validate::today),
             texts,
+            download_url,
         })
     }
 
@@ -200,7 +243,7 @@ impl Plan {
     fn fill(&self, template: &str, examples: [&str; 3]) -> Result<String, CliError> {
         let version = env!("CARGO_PKG_VERSION");
         let dist_dir = format!("digifarm-{version}-x86_64-unknown-linux-musl");
-        let repository = env!("CARGO_PKG_REPOSITORY");
+        let bare = self.bare;
         let languages = format!(
             "[{}]",
             self.languages
@@ -255,34 +298,52 @@ impl Plan {
                 "code_line" => code_line.clone(),
                 "today" => self.today.format("%Y-%m-%d").to_string(),
                 "month" => self.today.format("%Y-%m").to_string(),
-                "version" => version.to_owned(),
                 "dist_dir" => dist_dir.clone(),
-                "repository" => repository.to_owned(),
-                "download_url" => format!(
-                    "{repository}/releases/download/v{version}/{dist_dir}.tar.gz"
+                "download_url" => self.download_url.clone().unwrap_or_default(),
+                "examples_note" if bare => String::new(),
+                "examples_note" => self.say(
+                    &format!("Die Einträge `{}`, `{}` und `{}` sind Beispiele: ersetzen oder löschen Sie sie.\n\n", examples[0], examples[1], examples[2]),
+                    &format!("The records `{}`, `{}` and `{}` are examples: replace or delete them.\n\n", examples[0], examples[1], examples[2]),
                 ),
-                "example_project" => examples[0].to_owned(),
-                "example_partner" => examples[1].to_owned(),
-                "example_offer" => examples[2].to_owned(),
+                "new_record" if bare => self.say(
+                    "eine Datei `projects/<id>.yaml` anlegen (Felder: `digifarm schema project`)",
+                    "create a file `projects/<id>.yaml` (fields: `digifarm schema project`)",
+                ),
+                "new_record" => self.say(
+                    &format!("`projects/{}.yaml` als `projects/<id>.yaml` kopieren", examples[0]),
+                    &format!("copy `projects/{}.yaml` to `projects/<id>.yaml`", examples[0]),
+                ),
                 "ci_intro" => self.say(
                     "digifarm: prüft jede Änderung am Katalog und veröffentlicht das Portal (angelegt von `digifarm init`).",
                     "digifarm: checks every change to the catalog and publishes the portal (created by `digifarm init`).",
                 ),
                 "ci_install" => self.say(
-                    "Das Programm kommt als statisch gelinktes Linux-Archiv; ein Rust-Compiler ist nicht nötig.",
-                    "The program comes as a statically linked Linux archive; no Rust toolchain is needed.",
+                    "digifarm kommt als Archiv mit einem statisch gelinkten Linux-Programm; ein Rust-Compiler ist nicht nötig.",
+                    "digifarm comes as an archive holding one statically linked Linux program; no Rust toolchain is needed.",
                 ),
                 "ci_url" => self.say(
-                    "Woher das Archiv kommt; mit der Variable DIGIFARM_URL änderbar (z. B. eine eigene Kopie).",
-                    "Where the archive comes from; change it with the variable DIGIFARM_URL (e.g. your own copy).",
+                    "Woher das Archiv kommt: die CI-Variable DIGIFARM_URL (Repository-Variable auf GitHub, CI/CD-Variable auf GitLab).",
+                    "Where the archive comes from: the CI variable DIGIFARM_URL (a repository variable on GitHub, a CI/CD variable on GitLab).",
                 ),
                 "ci_validate" => self.say(
-                    "Fehler beenden den Job mit Exit-Code 1; jeder Fund nennt Datei, Zeile und Spalte.",
+                    "Fehler beenden den Job mit Exit-Code 1; jeder Befund nennt Datei, Zeile und Spalte.",
                     "Errors end the job with exit code 1; every finding names file, line and column.",
                 ),
                 "ci_match" => self.say(
                     "Zeigt im Log, welcher Partner welchen Bedarf übernehmen könnte.",
                     "Shows in the log which partner could take on which need.",
+                ),
+                "ci_export" => self.say(
+                    "`export` schreibt nie in den Katalog, den es liest: erst daneben, dann an seinen Platz.",
+                    "`export` never writes into the catalog it reads: beside it first, then into place.",
+                ),
+                "ci_gate" => self.say(
+                    "Veröffentlicht wird erst, wenn die Variable DIGIFARM_PUBLISH `true` ist: setzen Sie sie, sobald die Beispiele ersetzt und Impressum, Datenschutzerklärung und Erklärung zur Barrierefreiheit in [portal] eingetragen sind.",
+                    "Publishing starts once the variable DIGIFARM_PUBLISH is `true`: set it when the examples are replaced and the imprint, privacy and accessibility pages are set in [portal].",
+                ),
+                "ci_missing_url" => self.say(
+                    "Die CI-Variable DIGIFARM_URL fehlt: die Adresse des Archivs",
+                    "The CI variable DIGIFARM_URL is missing: the address of the archive",
                 ),
                 "ci_publish" => self.say(
                     "Nur auf dem Standardbranch: das Portal exportieren und mit Pages veröffentlichen.",
@@ -345,7 +406,15 @@ fn check_city(name: &str) -> Result<String, CliError> {
     if name.trim() != name {
         return refuse("starts or ends with a space");
     }
-    if name.chars().any(digifarm_core::diagnostic::is_unprintable) {
+    let invisible = |c: char| {
+        digifarm_core::diagnostic::is_unprintable(c)
+            || (c.is_whitespace() && c != ' ')
+            || matches!(
+                c,
+                '\u{00AD}' | '\u{200B}'..='\u{200D}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}'
+            )
+    };
+    if name.chars().any(invisible) {
         return refuse("holds a control or invisible formatting character");
     }
     if name.contains(['/', '\\']) {
@@ -355,6 +424,28 @@ fn check_city(name: &str) -> Result<String, CliError> {
         return refuse("is longer than 100 characters");
     }
     Ok(name.to_owned())
+}
+
+/// The primary language subtag of a tag (`de` of `de-AT`).
+fn primary_language(tag: &str) -> &str {
+    tag.split(['-', '_']).next().unwrap_or(tag)
+}
+
+/// `--download-url`: an https URL that can stand in a YAML string and a GitHub expression.
+fn check_url(url: &str) -> Result<String, CliError> {
+    let fine = url.starts_with("https://")
+        && url.len() > "https://".len()
+        && url
+            .chars()
+            .all(|c| c.is_ascii_graphic() && !matches!(c, '\'' | '"' | '\\' | '`' | '$'));
+    if fine {
+        Ok(url.to_owned())
+    } else {
+        Err(CliError(format!(
+            "--download-url `{}` is not an https URL without quotes, `$` or spaces",
+            output::shown(url)
+        )))
+    }
 }
 
 fn check_ags(ags: &str) -> Result<&'static str, CliError> {
@@ -408,10 +499,12 @@ fn write_catalog(
     files: &[(PathBuf, String)],
     force: bool,
 ) -> Result<Vec<PathBuf>, CliError> {
+    // `link/` and `new/.` name `link` and `new`: a trailing slash must not follow a link.
+    let dir = dir.components().as_path();
     let shown = output::shown(&dir.display().to_string()).into_owned();
     match fs::symlink_metadata(dir) {
         Ok(meta) if meta.is_dir() => {
-            if dir.join("digifarm.toml").exists() {
+            if fs::symlink_metadata(dir.join("digifarm.toml")).is_ok() {
                 return Err(CliError(format!(
                     "{shown} already holds a catalog (digifarm.toml); init leaves it as it is"
                 )));
@@ -466,8 +559,8 @@ fn create_new(dir: &Path, files: &[(PathBuf, String)]) -> Result<Vec<PathBuf>, C
 }
 
 /// An existing (empty, or with `--force` non-empty) directory: staged inside it, then each
-/// top-level entry moved into place; entries that exist are kept. A failure moves nothing
-/// back in half: what was moved is removed again.
+/// file moved into place; files that exist are kept. A failure removes what was moved and
+/// the directories made for it.
 fn fill_existing(dir: &Path, files: &[(PathBuf, String)]) -> Result<Vec<PathBuf>, CliError> {
     let shown = output::shown(&dir.display().to_string()).into_owned();
     let staging = tempfile::Builder::new()
@@ -475,40 +568,50 @@ fn fill_existing(dir: &Path, files: &[(PathBuf, String)]) -> Result<Vec<PathBuf>
         .tempdir_in(dir)
         .map_err(|e| CliError(format!("cannot write in {shown}: {e}")))?;
     stage(staging.path(), files)?;
-    let mut tops: Vec<PathBuf> = Vec::new();
-    for (path, _) in files {
-        if let Some(std::path::Component::Normal(first)) = path.components().next() {
-            let top = PathBuf::from(first);
-            if !tops.contains(&top) {
-                tops.push(top);
-            }
-        }
-    }
     let mut kept = Vec::new();
     let mut moved: Vec<PathBuf> = Vec::new();
-    for top in tops {
-        let target = dir.join(&top);
+    let mut made: Vec<PathBuf> = Vec::new();
+    for (path, _) in files {
+        let target = dir.join(path);
         if fs::symlink_metadata(&target).is_ok() {
-            kept.push(top);
+            kept.push(path.clone());
             continue;
         }
-        if let Err(e) = fs::rename(staging.path().join(&top), &target) {
-            for done in &moved {
-                let path = dir.join(done);
-                let _ = if path.is_dir() {
-                    fs::remove_dir_all(&path)
-                } else {
-                    fs::remove_file(&path)
-                };
+        if let Err(e) = place(&staging.path().join(path), &target, dir, &mut made) {
+            for file in moved.iter().rev() {
+                let _ = fs::remove_file(file);
+            }
+            // Deepest first; a directory that is not empty stays.
+            for made in made.iter().rev() {
+                let _ = fs::remove_dir(made);
             }
             return Err(CliError(format!(
                 "cannot write {}: {e}; nothing was added",
                 output::shown(&target.display().to_string())
             )));
         }
-        moved.push(top);
+        moved.push(target);
     }
     Ok(kept)
+}
+
+/// Moves `from` to `to`, making the missing directories between `root` and `to` (recorded
+/// in `made`, outermost first).
+fn place(from: &Path, to: &Path, root: &Path, made: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut missing = Vec::new();
+    let mut parent = to.parent();
+    while let Some(p) = parent {
+        if p == root || fs::symlink_metadata(p).is_ok() {
+            break;
+        }
+        missing.push(p.to_path_buf());
+        parent = p.parent();
+    }
+    for p in missing.into_iter().rev() {
+        fs::create_dir(&p)?;
+        made.push(p);
+    }
+    fs::rename(from, to)
 }
 
 fn stage(root: &Path, files: &[(PathBuf, String)]) -> Result<(), CliError> {

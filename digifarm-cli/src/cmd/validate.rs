@@ -234,7 +234,7 @@ pub(crate) fn sarif_of(diagnostics: &[Diagnostic]) -> serde_json::Value {
                 Some(help) => format!("{} (help: {help})", d.message),
                 None => d.message.clone(),
             };
-            let mut location = json!({"artifactLocation": {"uri": d.file.replace('\\', "/")}});
+            let mut location = json!({"artifactLocation": sarif_artifact(&d.file)});
             if d.line > 0 {
                 location["region"] = json!({"startLine": d.line, "startColumn": d.column.max(1)});
             }
@@ -259,4 +259,70 @@ pub(crate) fn sarif_of(diagnostics: &[Diagnostic]) -> serde_json::Value {
             "results": results,
         }],
     })
+}
+
+/// Characters a URI path segment cannot hold as they are (RFC 3986), besides the non-ASCII
+/// ones, which are always encoded.
+const NOT_IN_PATH: &percent_encoding::AsciiSet = &percent_encoding::CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b']')
+    .add(b'\\')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// A SARIF `artifactLocation` for a diagnostic's file: a relative path becomes a URI
+/// relative to `%SRCROOT%` (the checkout, where code scanning looks for it), without the
+/// `./` that `validate .` gives it, percent-encoded; an absolute path a `file://` URI.
+fn sarif_artifact(file: &str) -> serde_json::Value {
+    let path = file.replace('\\', "/");
+    let mut relative = path.as_str();
+    while let Some(rest) = relative.strip_prefix("./") {
+        relative = rest.trim_start_matches('/');
+    }
+    let encoded: String = relative
+        .split('/')
+        .map(|segment| percent_encoding::utf8_percent_encode(segment, NOT_IN_PATH).to_string())
+        .collect::<Vec<_>>()
+        .join("/");
+    if path.starts_with('/') {
+        serde_json::json!({"uri": format!("file://{encoded}")})
+    } else {
+        serde_json::json!({"uri": encoded, "uriBaseId": "%SRCROOT%"})
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sarif_artifact;
+
+    #[test]
+    fn sarif_paths_are_uris_relative_to_the_checkout() {
+        let uri = |f: &str| {
+            sarif_artifact(f)["uri"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned()
+        };
+        assert_eq!(uri("./projects/a.yaml"), "projects/a.yaml");
+        assert_eq!(uri("././digifarm.toml"), "digifarm.toml");
+        assert_eq!(uri("katalog/projects/a.yaml"), "katalog/projects/a.yaml");
+        assert_eq!(
+            uri("mein katalog/Ü#1.yaml"),
+            "mein%20katalog/%C3%9C%231.yaml"
+        );
+        assert_eq!(uri("a\\b.yaml"), "a/b.yaml");
+        assert_eq!(uri("/srv/c/x.yaml"), "file:///srv/c/x.yaml");
+        assert_eq!(sarif_artifact("x.yaml")["uriBaseId"], "%SRCROOT%");
+        assert!(sarif_artifact("/x.yaml").get("uriBaseId").is_none());
+    }
 }
