@@ -10,13 +10,8 @@
 # C parts of mimalloc, ring and zstd), maturin in a virtualenv under target/.
 # Environment: DIST_DIR (default dist), DIST_SKIP_WHEEL=1 (binary only).
 set -euo pipefail
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$repo"
-
-target=x86_64-unknown-linux-musl
-version="$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)"
-dist="${DIST_DIR:-$repo/dist}"
-name="digifarm-$version-$target"
+# shellcheck source=scripts/dist-env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/dist-env.sh"
 mkdir -p "$dist"
 
 rustup target add "$target" >/dev/null

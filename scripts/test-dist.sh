@@ -10,13 +10,8 @@
 #     only, so nothing is compiled) and passes a smoke test.
 # Run scripts/dist.sh first. Exits non-zero on any failure.
 set -euo pipefail
-repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-cd "$repo"
-
-target=x86_64-unknown-linux-musl
-version="$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)"
-dist="${DIST_DIR:-$repo/dist}"
-name="digifarm-$version-$target"
+# shellcheck source=scripts/dist-env.sh
+source "$(dirname "${BASH_SOURCE[0]}")/dist-env.sh"
 fail() { echo "test-dist: $*" >&2; exit 1; }
 
 work="$(mktemp -d)"

@@ -288,7 +288,7 @@ impl Plan {
             let key = &after[..end];
             let value: String = match key {
                 "city_toml" => toml_string(&self.city),
-                "city_yaml" => yaml_string(&self.city),
+                "city_yaml" => digifarm_core::yaml_emit::double_quoted(&self.city),
                 // In a comment, on one line: the name holds no control character (checked).
                 "city_comment" | "city_text" => self.city.clone(),
                 "ags" => self.ags.clone(),
@@ -393,11 +393,6 @@ fn toml_string(s: &str) -> String {
     out
 }
 
-/// A YAML double-quoted scalar (a JSON string is one).
-fn yaml_string(s: &str) -> String {
-    serde_json::Value::String(s.to_owned()).to_string()
-}
-
 fn check_city(name: &str) -> Result<String, CliError> {
     let refuse = |why: &str| Err(CliError(format!("--city `{}` {why}", output::shown(name))));
     if name.trim().is_empty() {
@@ -431,20 +426,17 @@ fn primary_language(tag: &str) -> &str {
     tag.split(['-', '_']).next().unwrap_or(tag)
 }
 
-/// `--download-url`: an https URL that can stand in a YAML string and a GitHub expression.
+/// `--download-url`: an https URL (checked as the portal's links are) that can stand in a
+/// YAML string and a GitHub expression.
 fn check_url(url: &str) -> Result<String, CliError> {
-    let fine = url.starts_with("https://")
-        && url.len() > "https://".len()
-        && url
-            .chars()
-            .all(|c| c.is_ascii_graphic() && !matches!(c, '\'' | '"' | '\\' | '`' | '$'));
-    if fine {
-        Ok(url.to_owned())
-    } else {
-        Err(CliError(format!(
+    match digifarm_core::portal::web_url(url) {
+        Ok(url) if url.starts_with("https://") && !url.contains(['\'', '"', '\\', '`', '$']) => {
+            Ok(url)
+        }
+        _ => Err(CliError(format!(
             "--download-url `{}` is not an https URL without quotes, `$` or spaces",
             output::shown(url)
-        )))
+        ))),
     }
 }
 
@@ -696,6 +688,9 @@ mod tests {
     #[test]
     fn names_are_quoted_for_toml_and_yaml() {
         assert_eq!(toml_string(r#"a"b\c"#), r#""a\"b\\c""#);
-        assert_eq!(yaml_string("Halle: \"Saale\""), r#""Halle: \"Saale\"""#);
+        assert_eq!(
+            digifarm_core::yaml_emit::double_quoted("Halle: \"Saale\""),
+            r#""Halle: \"Saale\"""#
+        );
     }
 }
