@@ -5,7 +5,9 @@
 //! with every image decoded, cropped, scaled and encoded in the run (a first export) and once
 //! with the scaled copies from the cache (`assets::prepare_thumbnails`: every image hashed,
 //! its copy read and checked; the next export), and 500 × 350, the portal's size, which is
-//! published as it is without its metadata. Prints the output size once per case.
+//! published as it is without its metadata; and, as `digifarm export` runs it, from the
+//! catalog directory with the cache of an earlier run (`assets::read_site`). Prints the
+//! output size once per case.
 //!
 //! `cargo bench -p digifarm-core --bench export`; set `DIGIFARM_BENCH_PROJECTS` to change
 //! the size.
@@ -75,36 +77,13 @@ fn bench(c: &mut Criterion) {
     // a different file per project by a comment segment holding its index (so every file has
     // its own content hash, as real screenshots would).
     for (w, h) in [(1000u32, 700u32), (500, 350)] {
-        let drawings: Vec<Vec<u8>> = (0..16u32)
-            .map(|k| {
-                let img = image::RgbImage::from_fn(w, h, |x, y| {
-                    let band = (x * 7 + y * (3 + k)) / 40 % 2;
-                    image::Rgb([
-                        (x * 255 / w) as u8,
-                        (y * 255 / h) as u8,
-                        if band == 0 { 40 + k as u8 * 8 } else { 200 },
-                    ])
-                });
-                let mut bytes = Vec::new();
-                img.write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
-                    &mut bytes, 85,
-                ))
-                .unwrap();
-                bytes
-            })
-            .collect();
+        let drawings = digifarm_core::synth::Images::new(w, h).unwrap();
         let images: HashMap<String, Asset> = catalog
             .projects
             .iter()
             .enumerate()
             .map(|(i, p)| {
-                let drawing = &drawings[i % drawings.len()];
-                let comment = format!("project {i}");
-                let mut bytes = drawing[..2].to_vec();
-                bytes.extend_from_slice(&[0xFF, 0xFE]);
-                bytes.extend_from_slice(&u16::try_from(comment.len() + 2).unwrap().to_be_bytes());
-                bytes.extend_from_slice(comment.as_bytes());
-                bytes.extend_from_slice(&drawing[2..]);
+                let bytes = drawings.image(i);
                 let asset = Asset {
                     path: format!("images/{}.jpg", p.id),
                     bytes: Arc::from(bytes),
@@ -123,13 +102,44 @@ fn bench(c: &mut Criterion) {
         };
         eprintln!(
             "html with {w}x{h} images ({} bytes each on average), {n} projects",
-            drawings.iter().map(Vec::len).sum::<usize>() / drawings.len(),
+            drawings.average_len(),
         );
         // Every image scaled in this run (the first export, or one without a cache).
         group.bench_function(format!("render_html_images_{w}x{h}_{n}"), |b| {
             b.iter(|| export::render(&catalog, Format::Html, &with_images).unwrap());
         });
         if w > THUMBNAIL.0 {
+            // What `digifarm export` does on the next run, from the catalog directory: the
+            // image files, unchanged since the last run, known by their identity on disk
+            // (`assets::read_site`: not read again), their scaled copies read from the cache,
+            // then the site rendered. Next to `render_html_{n}`, the same site without images.
+            let dir = tempfile::tempdir().unwrap();
+            let mut on_disk = catalog.clone();
+            std::fs::create_dir_all(dir.path().join("images")).unwrap();
+            for p in &mut on_disk.projects {
+                let asset = &plain.images[&p.id];
+                std::fs::write(dir.path().join(&asset.path), &asset.bytes).unwrap();
+                p.image = Some(asset.path.clone());
+            }
+            on_disk.root = Some(dir.path().to_owned());
+            // Files changed in the last two seconds are not remembered (racy timestamps).
+            std::thread::sleep(Duration::from_millis(2100));
+            let cache = tempfile::tempdir().unwrap();
+            assert!(assets::check(&on_disk, Some(cache.path())).is_empty());
+            group.bench_function(
+                format!("read_site_and_render_html_{w}x{h}_cached_{n}"),
+                |b| {
+                    b.iter(|| {
+                        let (assets, problems) = assets::read_site(&on_disk, Some(cache.path()));
+                        assert!(problems.is_empty());
+                        let options = Options {
+                            assets: Some(Arc::new(assets)),
+                            ..options.clone()
+                        };
+                        export::render(&on_disk, Format::Html, &options).unwrap()
+                    });
+                },
+            );
             // The next export: the scaled copies come from the cache (each image hashed,
             // its copy read and checked), then the site is rendered.
             let cache = tempfile::tempdir().unwrap();

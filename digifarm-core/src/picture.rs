@@ -291,8 +291,8 @@ pub fn decode(bytes: &[u8], rules: Rules) -> Result<DynamicImage, Problem> {
 /// The published copy of a project image.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Thumbnail {
-    /// The encoded file.
-    pub bytes: Vec<u8>,
+    /// The encoded file (shared: cloning a thumbnail does not copy it).
+    pub bytes: bytes::Bytes,
     /// `jpg`, or `png` for an image with transparency.
     pub extension: &'static str,
     /// Width in pixels.
@@ -323,13 +323,29 @@ pub fn thumbnail(bytes: &[u8], rules: Rules) -> Result<Thumbnail, Problem> {
         && let Some(clean) = without_metadata(bytes, info.kind)
     {
         return Ok(Thumbnail {
-            bytes: clean,
+            bytes: clean.into(),
             extension: info.kind.extension(),
             width: info.width,
             height: info.height,
         });
     }
-    let image = decode(bytes, rules)?;
+    thumbnail_of(&decode(bytes, rules)?)
+}
+
+/// Whether a picture of `info` is published as its scaled copy (larger than [`THUMBNAIL`]);
+/// a smaller one is published as it is, without its metadata.
+#[must_use]
+pub fn needs_scaling(info: Info) -> bool {
+    info.kind != Kind::Svg && (info.width > THUMBNAIL.0 || info.height > THUMBNAIL.1)
+}
+
+/// The published copy of a decoded picture: cropped to the proportions of [`THUMBNAIL`]
+/// around its centre, scaled down to that size (never enlarged) and encoded (JPEG quality 82,
+/// PNG when it has transparency).
+///
+/// # Errors
+/// `image-invalid` when the copy cannot be encoded.
+pub fn thumbnail_of(image: &DynamicImage) -> Result<Thumbnail, Problem> {
     let (w, h) = (f64::from(image.width()), f64::from(image.height()));
     let (tw, th) = (f64::from(THUMBNAIL.0), f64::from(THUMBNAIL.1));
     let scale = (tw / w).max(th / h).min(1.0);
@@ -364,7 +380,7 @@ pub fn thumbnail(bytes: &[u8], rules: Rules) -> Result<Thumbnail, Problem> {
         "jpg"
     };
     Ok(Thumbnail {
-        bytes: out,
+        bytes: out.into(),
         extension,
         width: ow,
         height: oh,

@@ -690,3 +690,66 @@ mod tests {
         );
     }
 }
+
+/// Screenshot-like project images for benchmarks: `w` × `h` JPEG files (quality 85), 16
+/// different drawings of gradients and stripes, and `image(i)` the `i`-th file, made unique by
+/// a comment segment holding `i` (so that every project's file has its own content hash, as
+/// real screenshots would).
+///
+/// ```
+/// let images = digifarm_core::synth::Images::new(100, 70)?;
+/// let (a, b) = (images.image(1), images.image(17));
+/// assert_ne!(a, b);
+/// let info = digifarm_core::picture::inspect(&a, digifarm_core::picture::PROJECT_IMAGE)?;
+/// assert_eq!((info.width, info.height), (100, 70));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Images {
+    drawings: Vec<Vec<u8>>,
+}
+
+impl Images {
+    /// The 16 drawings at `w` × `h` pixels.
+    ///
+    /// # Errors
+    /// The JPEG encoder fails (a side of 0 or more than 65,535 pixels).
+    pub fn new(w: u32, h: u32) -> Result<Images, image::ImageError> {
+        let drawings = (0..16u32)
+            .map(|k| {
+                let img = image::RgbImage::from_fn(w, h, |x, y| {
+                    let band = (x * 7 + y * (3 + k)) / 40 % 2;
+                    let scale = |v: u32, of: u32| u8::try_from(v * 255 / of.max(1)).unwrap_or(255);
+                    image::Rgb([
+                        scale(x, w),
+                        scale(y, h),
+                        if band == 0 { 40 + 8 * k as u8 } else { 200 },
+                    ])
+                });
+                let mut bytes = Vec::new();
+                img.write_with_encoder(image::codecs::jpeg::JpegEncoder::new_with_quality(
+                    &mut bytes, 85,
+                ))
+                .map(|()| bytes)
+            })
+            .collect::<Result<_, _>>()?;
+        Ok(Images { drawings })
+    }
+
+    /// The `i`-th file: drawing `i % 16` with a comment segment `project {i}`.
+    pub fn image(&self, i: usize) -> Vec<u8> {
+        let drawing = &self.drawings[i % self.drawings.len()];
+        let comment = format!("project {i}");
+        let mut bytes = drawing[..2].to_vec();
+        bytes.extend_from_slice(&[0xFF, 0xFE]);
+        bytes.extend_from_slice(&u16::try_from(comment.len() + 2).unwrap_or(0).to_be_bytes());
+        bytes.extend_from_slice(comment.as_bytes());
+        bytes.extend_from_slice(&drawing[2..]);
+        bytes
+    }
+
+    /// The average size of a file, in bytes.
+    pub fn average_len(&self) -> usize {
+        self.drawings.iter().map(Vec::len).sum::<usize>() / self.drawings.len()
+    }
+}

@@ -151,7 +151,7 @@ fn csv_dialects() {
         names,
         ["projects.csv", "needs.csv", "partners.csv", "offers.csv"]
     );
-    let text = String::from_utf8(excel[0].bytes.clone()).unwrap();
+    let text = String::from_utf8(excel[0].bytes.to_vec()).unwrap();
     assert!(text.starts_with("\u{feff}id;name;summary;"));
     assert!(text.contains("\"Semi; \"\"quoted\"\"\""));
     // Excel would run this as a formula: it is neutralised.
@@ -163,7 +163,7 @@ fn csv_dialects() {
         ..Options::default()
     };
     let plain = export::render(&c, Format::Csv, &options).unwrap();
-    let text = String::from_utf8(plain[0].bytes.clone()).unwrap();
+    let text = String::from_utf8(plain[0].bytes.to_vec()).unwrap();
     assert!(text.starts_with("id,name,summary,"));
     // Guarded in this dialect too: a tool's CSV ends up in a spreadsheet sooner or later.
     assert!(text.contains("\"'=HYPERLINK(\"\"x\"\")\nline two\""));
@@ -180,7 +180,7 @@ fn html_is_escaped_and_self_contained() {
     c.projects[0].links.homepage = Some("javascript:alert(1)".to_owned());
     let files = export::render(&c, Format::Html, &dated()).unwrap();
     for f in files.iter().filter(|f| !f.path.ends_with(".wasm")) {
-        let text = String::from_utf8(f.bytes.clone()).unwrap();
+        let text = String::from_utf8(f.bytes.to_vec()).unwrap();
         assert!(!text.contains("<script>alert"), "{} is not escaped", f.path);
         assert!(!text.contains("href=\"javascript:"), "{}", f.path);
         for external in [
@@ -215,7 +215,7 @@ fn html_is_escaped_and_self_contained() {
     }
     let profiles = paths.iter().filter(|p| p.contains("projects/")).count();
     assert_eq!(profiles, 2 * published(&c).projects.len());
-    let index = String::from_utf8(files[0].bytes.clone()).unwrap();
+    let index = String::from_utf8(files[0].bytes.to_vec()).unwrap();
     assert!(index.starts_with("<!doctype html>\n<html lang=\"de\">"));
     let en = export::render(
         &c,
@@ -323,7 +323,7 @@ fn writer_is_atomic_and_careful() {
     // Paths that leave the output directory are refused.
     let evil = vec![export::File {
         path: "../escape.txt".to_owned(),
-        bytes: b"x".to_vec(),
+        bytes: bytes::Bytes::from_static(b"x"),
     }];
     assert!(matches!(
         export::write(&evil, &dir.path().join("x"), &WriteOptions::default()).unwrap_err(),
@@ -336,7 +336,7 @@ fn writer_is_atomic_and_careful() {
 fn atom_lists_exactly_the_needs_that_want_help() {
     let c = synth(30);
     let files = export::render(&c, Format::Atom, &dated()).unwrap();
-    let text = String::from_utf8(files[0].bytes.clone()).unwrap();
+    let text = String::from_utf8(files[0].bytes.to_vec()).unwrap();
     let wanted: usize = published(&c)
         .projects
         .iter()
@@ -505,7 +505,7 @@ fn every_writer_escapes_for_its_own_syntax() {
     };
     // Markdown: no raw HTML line, no image, no link to anything but a web page.
     let md = export::render(&c, Format::Markdown, &Options::default()).unwrap();
-    let md = String::from_utf8(md[0].bytes.clone()).unwrap();
+    let md = String::from_utf8(md[0].bytes.to_vec()).unwrap();
     // Every `<` is escaped, so no line is raw HTML.
     assert!(
         md.match_indices('<').all(|(i, _)| md[..i].ends_with('\\')),
@@ -530,7 +530,7 @@ fn every_writer_escapes_for_its_own_syntax() {
             {
                 continue;
             }
-            let text = String::from_utf8(f.bytes.clone()).unwrap();
+            let text = String::from_utf8(f.bytes.to_vec()).unwrap();
             let bad: Vec<char> = unpublishable(&text)
                 .into_iter()
                 .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
@@ -549,7 +549,7 @@ fn every_writer_escapes_for_its_own_syntax() {
         digifarm_core::synth::publiccode_ready(p);
     }
     for f in export::render(&c, Format::Publiccode, &Options::default()).unwrap() {
-        let text = String::from_utf8(f.bytes.clone()).unwrap();
+        let text = String::from_utf8(f.bytes.to_vec()).unwrap();
         let bad: Vec<char> = unpublishable(&text)
             .into_iter()
             .filter(|c| !matches!(c, '\n'))
@@ -563,7 +563,7 @@ fn every_writer_escapes_for_its_own_syntax() {
             ..Options::default()
         };
         let csv = export::render(&c, Format::Csv, &options).unwrap();
-        let text = String::from_utf8(csv[0].bytes.clone()).unwrap();
+        let text = String::from_utf8(csv[0].bytes.to_vec()).unwrap();
         assert!(text.contains("'=HYPERLINK("), "{dialect:?}");
         assert!(
             !text.contains("\"=HYPERLINK(") && !text.contains(",=HYPERLINK("),

@@ -82,7 +82,7 @@ fn digifarm_csv_to_catalog_to_csv() {
         ..Options::default()
     };
     let files = export::render(&catalog, Format::Csv, &options).unwrap();
-    let exported = String::from_utf8(files[0].bytes.clone()).unwrap();
+    let exported = String::from_utf8(files[0].bytes.to_vec()).unwrap();
     let output = csv::read(&exported, "projects.csv", &mut d).unwrap();
     assert!(d.is_empty(), "{d:?}");
     let col = |t: &csv::Table, name: &str| t.header.iter().position(|c| c.text == name).unwrap();

@@ -481,20 +481,12 @@ impl PyCatalog {
             // The site's images (project images, logo), checked as `digifarm validate` does.
             let mut options = options;
             if format == export::Format::Html {
-                let (mut assets, problems) = digifarm_core::catalog::assets::read(catalog, true);
-                if problems.iter().any(Diagnostic::is_error) {
-                    return Err(Failure::Invalid(problems));
-                }
                 // Scaled copies kept between runs, as the CLI keeps them.
                 let cache = digifarm_core::catalog::assets::default_cache_dir();
-                let broken = digifarm_core::catalog::assets::prepare_thumbnails(
-                    &mut assets,
-                    cache.as_deref(),
-                );
-                if !broken.is_empty() {
-                    return Err(Failure::Invalid(
-                        digifarm_core::catalog::assets::image_diagnostics(catalog, &broken),
-                    ));
+                let (assets, problems) =
+                    digifarm_core::catalog::assets::read_site(catalog, cache.as_deref());
+                if problems.iter().any(Diagnostic::is_error) {
+                    return Err(Failure::Invalid(problems));
                 }
                 options.assets = Some(std::sync::Arc::new(assets));
             }

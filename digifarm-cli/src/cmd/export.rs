@@ -178,19 +178,13 @@ pub fn run(args: Args) -> CmdResult {
         assets: None,
     };
     let options = if format == Format::Html {
-        // The image files, already checked by the validation above.
-        let (mut assets, problems) = digifarm_core::catalog::assets::read(&catalog, false);
-        if problems.iter().any(Diagnostic::is_error) {
-            report_errors(&render_diagnostics(&catalog, &problems));
-            report_errors("digifarm: the catalog's images cannot be read; nothing was exported\n");
-            return Ok(ExitCode::from(1));
-        }
-        // Scaled copies of the project images, kept between runs (`DIGIFARM_IMAGE_CACHE`).
+        // The image files as the site publishes them, with the scaled copies the validation
+        // above made or found in the cache (`DIGIFARM_IMAGE_CACHE`); a file changed since is
+        // checked again.
         let cache = digifarm_core::catalog::assets::default_cache_dir();
-        let broken =
-            digifarm_core::catalog::assets::prepare_thumbnails(&mut assets, cache.as_deref());
-        if !broken.is_empty() {
-            let problems = digifarm_core::catalog::assets::image_diagnostics(&catalog, &broken);
+        let (assets, problems) =
+            digifarm_core::catalog::assets::read_site(&catalog, cache.as_deref());
+        if problems.iter().any(Diagnostic::is_error) {
             report_errors(&render_diagnostics(&catalog, &problems));
             report_errors("digifarm: the catalog's images cannot be read; nothing was exported\n");
             return Ok(ExitCode::from(1));
@@ -299,7 +293,13 @@ fn warn_unpublishable(catalog: &Catalog) {
 /// and must not be exported.
 fn load_valid(args: &Args) -> Result<Option<Catalog>, CliError> {
     let today = args.today.unwrap_or_else(validate::today);
-    let (catalog, report) = validate::validate_path(&args.catalog, &LoadOptions::default(), today)
+    // The image cache: what validation learns about the images (and the scaled copies it
+    // makes) is what the export then reads.
+    let options = LoadOptions {
+        image_cache: digifarm_core::catalog::assets::default_cache_dir(),
+        ..LoadOptions::default()
+    };
+    let (catalog, report) = validate::validate_path(&args.catalog, &options, today)
         .map_err(|e| CliError(e.to_string()))?;
     if !report.valid {
         report_errors(&super::validate::render_human(

@@ -122,7 +122,10 @@ fn load(
     today: NaiveDate,
     keep: bool,
 ) -> Result<(LoadedCatalog, Option<digifarm_core::catalog::Catalog>), CliError> {
-    let options = digifarm_core::catalog::LoadOptions::default();
+    let options = digifarm_core::catalog::LoadOptions {
+        image_cache: digifarm_core::catalog::assets::default_cache_dir(),
+        ..Default::default()
+    };
     let (catalog, report) = digifarm_core::validate::validate_path(path, &options, today)
         .map_err(|e| CliError(e.to_string()))?;
     let kept = keep.then(|| catalog.clone());

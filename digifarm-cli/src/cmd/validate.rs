@@ -65,7 +65,10 @@ struct JsonReport<'a> {
 }
 
 pub fn run(args: Args) -> CmdResult {
-    let options = LoadOptions { kind: args.kind };
+    let options = LoadOptions {
+        kind: args.kind,
+        image_cache: digifarm_core::catalog::assets::default_cache_dir(),
+    };
     let today = args.today.unwrap_or_else(validate::today);
     #[allow(unused_mut)]
     let (catalog, mut report) = validate::validate_path(&args.path, &options, today)

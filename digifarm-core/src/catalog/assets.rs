@@ -18,6 +18,9 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::model::RecordKind;
 use crate::picture::{self, Kind, Rules};
 
+/// Directories of the catalog and where they resolve to (links followed).
+type Parents = HashMap<PathBuf, PathBuf>;
+
 /// A loaded image, or the code and message of why it cannot be used.
 type Loaded = Result<Asset, (Code, String)>;
 
@@ -64,9 +67,61 @@ pub struct Assets {
 /// Reads and checks the logo and every project image of `catalog` (loaded from a directory;
 /// a catalog without a root has no files to read). With `decode`, every image is also
 /// decoded, so a file that is broken past its header is found (`digifarm validate` does
-/// this; the export decodes when it scales). Returns what passed and a diagnostic, with file,
-/// line and column, for each that did not.
+/// this; the export decodes when it scales). Returns what passed, with every file's bytes,
+/// and a diagnostic, with file, line and column, for each that did not.
 pub fn read(catalog: &Catalog, decode: bool) -> (Assets, Vec<Diagnostic>) {
+    let want = if decode { Want::Decoded } else { Want::Bytes };
+    read_as(catalog, want, None)
+}
+
+/// Checks the logo and every project image of `catalog` as [`read`] with `decode` does (what
+/// `digifarm validate` reports), keeping nothing in memory. With `cache` (see
+/// [`default_cache_dir`]), an image that has to be scaled for the portal gets its scaled copy
+/// made from the same decode and kept, so that the export after the validation only reads
+/// it; and an image file found good before, unchanged on disk since, is not read again
+/// (see [`read_site`]).
+pub fn check(catalog: &Catalog, cache: Option<&Path>) -> Vec<Diagnostic> {
+    read_as(catalog, Want::Checked, cache).1
+}
+
+/// What the HTML export publishes: the logo and every project image of `catalog`, checked as
+/// [`check`] checks them, each project image that has to be scaled (larger than 500 × 350
+/// pixels) with its scaled copy made ([`Asset::thumbnail`]; the original's bytes are then not
+/// kept, [`Asset::bytes`] is empty), the others with their bytes (published as they are,
+/// without their metadata).
+///
+/// With `cache` (see [`default_cache_dir`]), the work of earlier runs is reused, safely:
+/// - a scaled copy is kept under the BLAKE3 hash of the image file (cryptographic), and a
+///   copy is only ever made from a file that decoded without error, so a file whose hash has
+///   a copy is known good and is not decoded again (a fresh clone of the same catalog costs
+///   reading and hashing its images);
+/// - a file found good is remembered by its identity on disk (path, device, inode, size,
+///   modification and change time to the nanosecond, as git's index does): while none of
+///   them changes, the file is not read at all. The change time cannot be set by a program
+///   and changes with every write, so a changed file is always read and checked again; a
+///   file changed less than two seconds before it was checked is not remembered (a second
+///   write within the file system's clock tick would leave its times as they were).
+///
+/// Reading or writing the cache is best effort: a copy that fails its checks is made again,
+/// a cache that cannot be written only makes the next run slower.
+pub fn read_site(catalog: &Catalog, cache: Option<&Path>) -> (Assets, Vec<Diagnostic>) {
+    read_as(catalog, Want::Site, cache)
+}
+
+/// What a read keeps of each image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Want {
+    /// The bytes, checked by their header ([`read`] without `decode`).
+    Bytes,
+    /// The bytes, decoded once ([`read`] with `decode`).
+    Decoded,
+    /// Nothing; every image decoded once, or known good ([`check`]).
+    Checked,
+    /// What the portal publishes ([`read_site`]).
+    Site,
+}
+
+fn read_as(catalog: &Catalog, want: Want, cache: Option<&Path>) -> (Assets, Vec<Diagnostic>) {
     let mut assets = Assets::default();
     let mut diagnostics = Vec::new();
     let Some(root) = catalog.root.as_deref() else {
@@ -74,7 +129,14 @@ pub fn read(catalog: &Catalog, decode: bool) -> (Assets, Vec<Diagnostic>) {
     };
     let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_owned());
     if let Some(logo) = &catalog.config.portal.logo {
-        match load(&canonical_root, logo, picture::LOGO, decode) {
+        let decode = want != Want::Bytes;
+        match load(
+            &canonical_root,
+            logo,
+            picture::LOGO,
+            decode,
+            &Parents::new(),
+        ) {
             Ok(asset) => assets.logo = Some(asset),
             Err((code, message)) => diagnostics.push(
                 Diagnostic::new(code, catalog.config_file_path(), "/portal/logo", message)
@@ -82,16 +144,42 @@ pub fn read(catalog: &Catalog, decode: bool) -> (Assets, Vec<Diagnostic>) {
             ),
         }
     }
+    // The directories the images are in, each resolved once.
+    let parents: Parents = catalog
+        .projects
+        .iter()
+        .filter_map(|p| {
+            let full = relative(&canonical_root, p.image.as_deref()?).ok()?;
+            full.parent().map(Path::to_owned)
+        })
+        .collect::<std::collections::HashSet<PathBuf>>()
+        .into_iter()
+        .filter_map(|d| std::fs::canonicalize(&d).ok().map(|resolved| (d, resolved)))
+        .collect();
+    let dir = cache.map(|c| c.join(CACHE_VERSION));
+    if let Some(dir) = &dir {
+        // Best effort, as every write to the cache.
+        let _ = std::fs::create_dir_all(dir.join(SEEN));
+    }
     let results: Vec<(usize, Loaded)> = catalog
         .projects
         .par_iter()
         .enumerate()
         .filter_map(|(i, p)| {
             p.image.as_deref().map(|path| {
-                (
-                    i,
-                    load(&canonical_root, path, picture::PROJECT_IMAGE, decode),
-                )
+                let loaded = match want {
+                    Want::Bytes | Want::Decoded => load(
+                        &canonical_root,
+                        path,
+                        picture::PROJECT_IMAGE,
+                        want == Want::Decoded,
+                        &parents,
+                    ),
+                    Want::Checked | Want::Site => {
+                        load_project_image(&canonical_root, path, want, dir.as_deref(), &parents)
+                    }
+                };
+                (i, loaded)
             })
         })
         .collect();
@@ -99,7 +187,9 @@ pub fn read(catalog: &Catalog, decode: bool) -> (Assets, Vec<Diagnostic>) {
         let project = &catalog.projects[i];
         match result {
             Ok(asset) => {
-                assets.images.insert(project.id.clone(), asset);
+                if want != Want::Checked {
+                    assets.images.insert(project.id.clone(), asset);
+                }
             }
             Err((code, message)) => {
                 let (file, prefix, line) = catalog.locate_record(RecordKind::Project, i);
@@ -162,7 +252,15 @@ fn relative(root: &Path, path: &str) -> Result<PathBuf, (Code, String)> {
     Ok(root.join(rel))
 }
 
-fn load(root: &Path, path: &str, rules: Rules, decode: bool) -> Result<Asset, (Code, String)> {
+/// The file `path` (as a record gives it) names under `root`, resolved, with its metadata,
+/// once it passes the checks that need no reading: inside the catalog, a regular file,
+/// within the size limit.
+fn locate(
+    root: &Path,
+    path: &str,
+    rules: Rules,
+    parents: &Parents,
+) -> Result<(PathBuf, std::fs::Metadata), (Code, String)> {
     let full = relative(root, path)?;
     let shown = path.trim();
     let meta = match std::fs::symlink_metadata(&full) {
@@ -175,13 +273,23 @@ fn load(root: &Path, path: &str, rules: Rules, decode: bool) -> Result<Asset, (C
         }
         Err(e) => return Err((Code::ImageMissing, format!("`{shown}` cannot be read: {e}"))),
     };
-    // A link (or a linked directory on the way) must not lead out of the catalog.
-    let resolved = std::fs::canonicalize(&full).map_err(|e| {
-        (
-            Code::ImageMissing,
-            format!("`{shown}` cannot be resolved: {e}"),
-        )
-    })?;
+    // A link (or a linked directory on the way) must not lead out of the catalog. A file
+    // that is no link lies where its directory, resolved once for all its files, is.
+    let known = match (full.parent(), full.file_name()) {
+        (Some(dir), Some(name)) if !meta.file_type().is_symlink() => {
+            parents.get(dir).map(|d| d.join(name))
+        }
+        _ => None,
+    };
+    let resolved = match known {
+        Some(resolved) => resolved,
+        None => std::fs::canonicalize(&full).map_err(|e| {
+            (
+                Code::ImageMissing,
+                format!("`{shown}` cannot be resolved: {e}"),
+            )
+        })?,
+    };
     if !resolved.starts_with(root) {
         return Err((
             Code::ImageOutsideCatalog,
@@ -210,6 +318,18 @@ fn load(root: &Path, path: &str, rules: Rules, decode: bool) -> Result<Asset, (C
             ),
         ));
     }
+    Ok((resolved, meta))
+}
+
+fn load(
+    root: &Path,
+    path: &str,
+    rules: Rules,
+    decode: bool,
+    parents: &Parents,
+) -> Result<Asset, (Code, String)> {
+    let shown = path.trim();
+    let (resolved, _) = locate(root, path, rules, parents)?;
     let bytes = std::fs::read(&resolved)
         .map_err(|e| (Code::ImageMissing, format!("`{shown}` cannot be read: {e}")))?;
     let problem = |p: picture::Problem| (p.code, format!("`{shown}`: {}", p.message));
@@ -217,14 +337,192 @@ fn load(root: &Path, path: &str, rules: Rules, decode: bool) -> Result<Asset, (C
     if decode && info.kind != Kind::Svg {
         picture::decode(&bytes, rules).map_err(problem)?;
     }
-    Ok(Asset {
-        path: shown.to_owned(),
-        bytes: Arc::from(bytes),
+    Ok(asset(shown, Arc::from(bytes), info, None))
+}
+
+fn asset(
+    path: &str,
+    bytes: Arc<[u8]>,
+    info: picture::Info,
+    thumbnail: Option<picture::Thumbnail>,
+) -> Asset {
+    Asset {
+        path: path.to_owned(),
+        bytes,
         kind: info.kind,
         width: info.width,
         height: info.height,
-        thumbnail: None,
+        thumbnail: thumbnail.map(Arc::new),
+    }
+}
+
+/// A project image for [`check`] (`want` [`Want::Checked`]) or [`read_site`]
+/// ([`Want::Site`]), with the cache at `dir` (its version directory) if there is one.
+fn load_project_image(
+    root: &Path,
+    path: &str,
+    want: Want,
+    dir: Option<&Path>,
+    parents: &Parents,
+) -> Result<Asset, (Code, String)> {
+    let rules = picture::PROJECT_IMAGE;
+    let shown = path.trim();
+    let (resolved, meta) = locate(root, path, rules, parents)?;
+    let identity = dir.and_then(|_| identity(&resolved, &meta));
+    let none: Arc<[u8]> = Arc::from(Vec::new());
+    // Known good and unchanged on disk: not read again.
+    if let (Some(dir), Some(id)) = (dir, &identity)
+        && let Some((hash, info)) = read_seen(&dir.join(SEEN).join(id))
+    {
+        let copy = dir.join(&hash);
+        if !picture::needs_scaling(info) {
+            if want == Want::Checked {
+                return Ok(asset(shown, none, info, None));
+            }
+            // Published as it is: its bytes are needed.
+            if let Ok(bytes) = std::fs::read(&resolved)
+                && picture::inspect(&bytes, rules) == Ok(info)
+            {
+                return Ok(asset(shown, Arc::from(bytes), info, None));
+            }
+        } else if want == Want::Checked {
+            if ["jpg", "png"]
+                .iter()
+                .any(|e| copy.with_extension(e).is_file())
+            {
+                return Ok(asset(shown, none, info, None));
+            }
+        } else if let Some(made) = read_cached(&copy) {
+            return Ok(asset(shown, none, info, Some(made)));
+        }
+    }
+    let bytes = std::fs::read(&resolved)
+        .map_err(|e| (Code::ImageMissing, format!("`{shown}` cannot be read: {e}")))?;
+    let problem = |p: picture::Problem| (p.code, format!("`{shown}`: {}", p.message));
+    let info = picture::inspect(&bytes, rules).map_err(problem)?;
+    let scaled = picture::needs_scaling(info);
+    let hash = dir.map(|_| blake3::hash(&bytes).to_hex().to_string());
+    let key = dir.zip(hash.as_deref()).map(|(d, h)| d.join(h));
+    // A copy made from these very bytes proves they decode.
+    let mut thumbnail = None;
+    if scaled && let Some(key) = &key {
+        thumbnail = read_cached(key);
+    }
+    if thumbnail.is_none() {
+        let image = picture::decode(&bytes, rules).map_err(problem)?;
+        if scaled && (want == Want::Site || key.is_some()) {
+            let made = picture::thumbnail_of(&image).map_err(problem)?;
+            if let Some(key) = &key {
+                cache_put(&key.with_extension(made.extension), &made.bytes);
+            }
+            thumbnail = Some(made);
+        }
+    }
+    if let (Some(dir), Some(id), Some(hash)) = (dir, &identity, &hash) {
+        let entry = format!(
+            "{hash} {} {} {}\n",
+            info.kind.extension(),
+            info.width,
+            info.height
+        );
+        cache_put(&dir.join(SEEN).join(id), entry.as_bytes());
+    }
+    Ok(match want {
+        Want::Site if scaled => asset(shown, none, info, thumbnail),
+        Want::Site => asset(shown, Arc::from(bytes), info, None),
+        _ => asset(shown, none, info, None),
     })
+}
+
+/// The subdirectory of the cache that remembers files found good, by [`identity`].
+const SEEN: &str = "seen";
+
+/// A file's identity on disk, as the name of its entry in [`SEEN`]: a hash of its path,
+/// device, inode, size, and modification and change times (seconds and nanoseconds). `None`
+/// where there is no such identity, and for a file changed less than two seconds ago, which
+/// could still change within the same clock tick without a trace in its times.
+#[cfg(unix)]
+fn identity(path: &Path, meta: &std::fs::Metadata) -> Option<String> {
+    use std::os::unix::ffi::OsStrExt;
+    use std::os::unix::fs::MetadataExt;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_secs();
+    let now = i64::try_from(now).ok()?;
+    if now.saturating_sub(meta.ctime().max(meta.mtime())) < 2 {
+        return None;
+    }
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(path.as_os_str().as_bytes());
+    hasher.update(&[0]);
+    for value in [
+        meta.dev(),
+        meta.ino(),
+        meta.size(),
+        meta.mtime().cast_unsigned(),
+        meta.mtime_nsec().cast_unsigned(),
+        meta.ctime().cast_unsigned(),
+        meta.ctime_nsec().cast_unsigned(),
+    ] {
+        hasher.update(&value.to_le_bytes());
+    }
+    Some(hasher.finalize().to_hex().to_string())
+}
+
+#[cfg(not(unix))]
+fn identity(_path: &Path, _meta: &std::fs::Metadata) -> Option<String> {
+    None
+}
+
+/// A [`SEEN`] entry: the file's content hash and what its header said, if the entry is
+/// whole and within the limits of a project image.
+fn read_seen(entry: &Path) -> Option<(String, picture::Info)> {
+    let text = std::fs::read_to_string(entry).ok()?;
+    let mut fields = text.strip_suffix('\n')?.split(' ');
+    let hash = fields.next()?;
+    let kind = match fields.next()? {
+        "png" => Kind::Png,
+        "jpg" => Kind::Jpeg,
+        "webp" => Kind::Webp,
+        _ => return None,
+    };
+    let width: u32 = fields.next()?.parse().ok()?;
+    let height: u32 = fields.next()?.parse().ok()?;
+    let rules = picture::PROJECT_IMAGE;
+    let fits = width > 0
+        && height > 0
+        && width <= rules.max_side
+        && height <= rules.max_side
+        && u64::from(width) * u64::from(height) <= rules.max_pixels;
+    let hex = hash.len() == 64 && hash.bytes().all(|b| b.is_ascii_hexdigit());
+    (fields.next().is_none() && fits && hex).then(|| {
+        (
+            hash.to_owned(),
+            picture::Info {
+                kind,
+                width,
+                height,
+            },
+        )
+    })
+}
+
+/// Writes a cache file: whole or not at all (a temporary file renamed into place), without
+/// waiting for the disk (a cache file lost in a crash is made again). Best effort.
+fn cache_put(path: &Path, bytes: &[u8]) {
+    use std::io::Write;
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return;
+    };
+    let Ok((tmp, mut file)) = super::write::create_temp(dir, &name.to_string_lossy()) else {
+        return;
+    };
+    let written = file.write_all(bytes).is_ok();
+    drop(file);
+    if !written || std::fs::rename(&tmp, path).is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
 }
 
 /// Where scaled copies of project images are kept between exports:
@@ -315,7 +613,7 @@ fn read_cached(key: &Path) -> Option<picture::Thumbnail> {
         let bytes = std::fs::read(key.with_extension(extension)).ok()?;
         let info = picture::inspect(&bytes, CACHED).ok()?;
         (info.kind.extension() == extension).then_some(picture::Thumbnail {
-            bytes,
+            bytes: bytes.into(),
             extension: info.kind.extension(),
             width: info.width,
             height: info.height,
@@ -476,6 +774,152 @@ mod tests {
             );
             assert_eq!(std::fs::read(&files[0]).unwrap(), made.bytes);
         }
+    }
+
+    fn png(w: u32, h: u32, shade: u8) -> Vec<u8> {
+        let mut out = Vec::new();
+        image::RgbImage::from_fn(w, h, |x, y| {
+            image::Rgb([(x % 251) as u8, (y % 241) as u8, shade])
+        })
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+        out
+    }
+
+    /// A catalog of two projects in `dir`: `a` with a 1000 × 700 PNG (scaled for the
+    /// portal), `b` with a 300 × 200 one (published as it is).
+    fn catalog_with_images(dir: &Path) -> Catalog {
+        let s = crate::synth::catalog(7, 2, 0, 0);
+        let mut projects = s.projects;
+        std::fs::create_dir_all(dir.join("images")).unwrap();
+        for (p, (name, bytes)) in projects.iter_mut().zip([
+            ("images/a.png", png(1000, 700, 40)),
+            ("images/b.png", png(300, 200, 90)),
+        ]) {
+            std::fs::write(dir.join(name), &bytes).unwrap();
+            p.image = Some(name.to_owned());
+        }
+        let mut catalog = Catalog::from_records(s.config, projects, Vec::new(), Vec::new());
+        catalog.root = Some(dir.to_owned());
+        catalog
+    }
+
+    fn seen_entries(cache: &Path) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(cache.join(CACHE_VERSION).join(SEEN))
+            .map(|r| r.map(|e| e.unwrap().path()).collect())
+            .unwrap_or_default();
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn files_found_good_are_not_read_again_until_they_change() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("catalog");
+        let cache = tmp.path().join("cache");
+        let catalog = catalog_with_images(&dir);
+        let (a, b) = (&catalog.projects[0].id, &catalog.projects[1].id);
+        let original_b = std::fs::read(dir.join("images/b.png")).unwrap();
+
+        // Just written: checked, the scaled copy kept, but the files not remembered (a second
+        // write within the same clock tick would leave no trace in their times).
+        assert!(check(&catalog, Some(&cache)).is_empty());
+        assert!(seen_entries(&cache).is_empty());
+        let copies = cached_files(&cache);
+        assert_eq!(copies.len(), 2, "{copies:?}"); // the copy of a, and the `seen` directory
+        let copy = copies.iter().find(|p| p.is_file()).unwrap().clone();
+        assert_eq!(copy.extension().unwrap(), "jpg");
+
+        // Two seconds later they are remembered, by their identity on disk.
+        std::thread::sleep(std::time::Duration::from_millis(2100));
+        assert!(check(&catalog, Some(&cache)).is_empty());
+        let seen = seen_entries(&cache);
+        assert_eq!(seen.len(), 2, "{seen:?}");
+        let hash = copy.file_stem().unwrap().to_str().unwrap().to_owned();
+        let entry_of_a = seen
+            .iter()
+            .find(|e| std::fs::read_to_string(e).unwrap().starts_with(&hash))
+            .unwrap()
+            .clone();
+        assert_eq!(
+            std::fs::read_to_string(&entry_of_a).unwrap(),
+            format!("{hash} png 1000 700\n")
+        );
+
+        // The site's images: a's scaled copy (the original's bytes not kept), b as it is.
+        let (site, problems) = read_site(&catalog, Some(&cache));
+        assert!(problems.is_empty(), "{problems:?}");
+        let made = site.images[a].thumbnail.clone().unwrap();
+        assert_eq!((made.width, made.height), (500, 350));
+        assert_eq!(made.bytes, std::fs::read(&copy).unwrap());
+        assert!(site.images[a].bytes.is_empty());
+        assert!(site.images[b].thumbnail.is_none());
+        assert_eq!(&*site.images[b].bytes, &original_b[..]);
+
+        // An unchanged file is not read: the entry decides which copy is published. Point
+        // a's entry at another copy, and that copy is what the site gets.
+        let other = "f".repeat(64);
+        let marker = jpeg(500, 350, 200);
+        std::fs::write(copy.with_file_name(format!("{other}.jpg")), &marker).unwrap();
+        std::fs::write(&entry_of_a, format!("{other} png 1000 700\n")).unwrap();
+        let (site, _) = read_site(&catalog, Some(&cache));
+        assert_eq!(
+            site.images[a].thumbnail.as_ref().unwrap().bytes,
+            &marker[..]
+        );
+
+        // An entry that is not whole is no entry: the file is read and hashed again.
+        std::fs::write(&entry_of_a, "ffff png 1000").unwrap();
+        let (site, _) = read_site(&catalog, Some(&cache));
+        assert_eq!(site.images[a].thumbnail.as_ref().unwrap().bytes, made.bytes);
+
+        // A changed file is checked again, whatever the cache holds: broken now, it is
+        // reported (by validation and by the export), though its old self was found good.
+        let mut broken = std::fs::read(dir.join("images/a.png")).unwrap();
+        broken.truncate(broken.len() / 3);
+        std::fs::write(dir.join("images/a.png"), &broken).unwrap();
+        for problems in [
+            check(&catalog, Some(&cache)),
+            read_site(&catalog, Some(&cache)).1,
+        ] {
+            assert_eq!(problems.len(), 1, "{problems:?}");
+            assert_eq!(problems[0].code, Code::ImageInvalid.as_str());
+            assert!(problems[0].pointer.ends_with("/image"), "{problems:?}");
+        }
+        // Replaced by another picture: the new picture is published.
+        let new_picture = png(1000, 700, 41);
+        std::fs::write(dir.join("images/a.png"), &new_picture).unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(2100));
+        assert!(check(&catalog, Some(&cache)).is_empty());
+        let (site, _) = read_site(&catalog, Some(&cache));
+        let now = site.images[a].thumbnail.clone().unwrap();
+        assert_ne!(now.bytes, made.bytes);
+        assert_eq!(
+            now.bytes,
+            picture::thumbnail(&new_picture, picture::PROJECT_IMAGE)
+                .unwrap()
+                .bytes
+        );
+    }
+
+    #[test]
+    fn without_a_cache_every_image_is_decoded_and_nothing_is_kept() {
+        let tmp = tempfile::tempdir().unwrap();
+        let catalog = catalog_with_images(tmp.path());
+        assert!(check(&catalog, None).is_empty());
+        let (site, problems) = read_site(&catalog, None);
+        assert!(problems.is_empty(), "{problems:?}");
+        let a = &site.images[&catalog.projects[0].id];
+        assert_eq!(a.thumbnail.as_ref().map(|t| t.width), Some(500));
+        // A file that is an image only by its header: refused without a cache too.
+        let mut head = std::fs::read(tmp.path().join("images/b.png")).unwrap();
+        head.truncate(head.len() / 2);
+        std::fs::write(tmp.path().join("images/b.png"), &head).unwrap();
+        let problems = check(&catalog, None);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(read_site(&catalog, None).1.len(), 1);
+        // Only validation and the site decode: `read` without `decode` reads the header.
+        assert!(read(&catalog, false).1.is_empty());
     }
 
     #[test]

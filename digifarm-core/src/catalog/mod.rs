@@ -57,6 +57,10 @@ pub struct LoadOptions {
     /// The record kind of a single file given directly (default: from its parent directory's
     /// name, else project).
     pub kind: Option<RecordKind>,
+    /// Where validation keeps what it learnt about the catalog's image files for the next
+    /// run and the export (`catalog::assets::check`; the CLI and Python use
+    /// `catalog::assets::default_cache_dir`). `None`: nothing is kept.
+    pub image_cache: Option<PathBuf>,
 }
 
 /// A file that records were read from, kept for positions and for showing source lines.

@@ -216,7 +216,7 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
 }
 
 /// A new temporary file next to the target; a name left over from a crashed run is skipped.
-fn create_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, std::fs::File)> {
+pub(crate) fn create_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, std::fs::File)> {
     let mut attempt = 0u32;
     loop {
         let tmp = dir.join(format!(".{name}.tmp-{}-{attempt}", std::process::id()));

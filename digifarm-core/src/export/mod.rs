@@ -158,9 +158,9 @@ pub struct Options {
     /// (default: today).
     pub today: Option<NaiveDate>,
     /// The catalog's image files (project images, the logo) for the HTML site, as
-    /// `catalog::assets::read` gives them (with the scaled copies made beforehand by
-    /// `catalog::assets::prepare_thumbnails` where it ran); without them the site has no
-    /// images.
+    /// `catalog::assets::read_site` gives them (the scaled copies made, or read from the
+    /// cache), or `catalog::assets::read` (the render scales them); without them the site
+    /// has no images.
     pub assets: Option<Arc<Assets>>,
 }
 
@@ -183,12 +183,12 @@ impl Options {
 pub struct File {
     /// Path relative to the output directory, `/`-separated.
     pub path: String,
-    /// Contents.
-    pub bytes: Vec<u8>,
+    /// Contents (shared: an image read once is published without a copy).
+    pub bytes: bytes::Bytes,
 }
 
 impl File {
-    fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> File {
+    fn new(path: impl Into<String>, bytes: impl Into<bytes::Bytes>) -> File {
         File {
             path: path.into(),
             bytes: bytes.into(),

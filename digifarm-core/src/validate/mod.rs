@@ -226,7 +226,10 @@ pub fn validate_path(
     let mut diagnostics = loaded.diagnostics;
     diagnostics.extend(validate(&loaded.catalog, today));
     // The project images and the logo: there, decodable, within the limits.
-    diagnostics.extend(catalog::assets::read(&loaded.catalog, true).1);
+    diagnostics.extend(catalog::assets::check(
+        &loaded.catalog,
+        options.image_cache.as_deref(),
+    ));
     let report = Report::new(&loaded.catalog, diagnostics);
     Ok((loaded.catalog, report))
 }

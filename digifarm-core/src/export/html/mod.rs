@@ -1151,8 +1151,8 @@ pub fn render(catalog: &Catalog, options: &Options) -> Result<Vec<File>, Error> 
     let primary = options.language(catalog);
     let eds = editions(primary);
     let assets = options.assets.as_deref();
-    // Project images: the copies made beforehand (`assets::prepare_thumbnails`, which keeps
-    // them between runs), the others scaled here, in parallel.
+    // Project images: the copies made beforehand (`assets::read_site`, which keeps them
+    // between runs), the others scaled here, in parallel.
     let scaled: Vec<(&str, Result<picture::Thumbnail, picture::Problem>)> = catalog
         .projects
         .par_iter()
