@@ -428,3 +428,36 @@ fn sarif_output_for_code_scanning() {
             .ends_with("projects/demo.yaml")
     );
 }
+
+#[test]
+fn match_shows_the_source_line_of_each_finding_as_validate_does() {
+    let dir = catalog();
+    let project = dir.path().join("projects/demo.yaml");
+    std::fs::write(
+        &project,
+        PROJECT.replace("license: MIT", "license: Nicht-Frei-1.0"),
+    )
+    .unwrap();
+    let human = |command: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_digifarm"))
+            .args([command, "--today", "2026-11-26"])
+            .arg(dir.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        let text = String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap();
+        assert!(!text.contains("panicked"), "panic: {text}");
+        text
+    };
+    let matched = human("match");
+    // The location, then the line of the file itself with its number in the gutter.
+    assert!(matched.contains("projects/demo.yaml:6:"), "{matched}");
+    assert!(matched.contains("6 | license: Nicht-Frei-1.0"), "{matched}");
+    assert!(matched.contains("matching did not run"), "{matched}");
+    let validated = human("validate");
+    assert!(
+        validated.contains("6 | license: Nicht-Frei-1.0"),
+        "{validated}"
+    );
+}

@@ -125,7 +125,7 @@ fn bench(c: &mut Criterion) {
             // Files changed in the last two seconds are not remembered (racy timestamps).
             std::thread::sleep(Duration::from_millis(2100));
             let cache = tempfile::tempdir().unwrap();
-            assert!(assets::check(&on_disk, Some(cache.path())).is_empty());
+            assert!(assets::check(&on_disk, Some(cache.path()), true).is_empty());
             group.bench_function(
                 format!("read_site_and_render_html_{w}x{h}_cached_{n}"),
                 |b| {

@@ -160,7 +160,7 @@ pub fn run(args: Args) -> CmdResult {
     if args.include_private && format.is_public_only() {
         return Err(CliError(export::Error::PrivateRefused(format).to_string()));
     }
-    let Some(catalog) = load_valid(&args)? else {
+    let Some(catalog) = load_valid(&args, format == Format::Html)? else {
         return Ok(ExitCode::from(1));
     };
     let options = Options {
@@ -290,13 +290,13 @@ fn warn_unpublishable(catalog: &Catalog) {
 }
 
 /// Loads and validates the catalog; `None` (the errors already on stderr) when it has errors
-/// and must not be exported.
-fn load_valid(args: &Args) -> Result<Option<Catalog>, CliError> {
+/// and must not be exported. With `site`, validation also makes the scaled copies of the
+/// project images that the HTML export then reads from the cache.
+fn load_valid(args: &Args, site: bool) -> Result<Option<Catalog>, CliError> {
     let today = args.today.unwrap_or_else(validate::today);
-    // The image cache: what validation learns about the images (and the scaled copies it
-    // makes) is what the export then reads.
     let options = LoadOptions {
         image_cache: digifarm_core::catalog::assets::default_cache_dir(),
+        prepare_images: site,
         ..LoadOptions::default()
     };
     let (catalog, report) = validate::validate_path(&args.catalog, &options, today)
@@ -325,7 +325,7 @@ fn run_plugin(args: Args, spec: &str) -> CmdResult {
             out.display()
         )));
     }
-    let Some(catalog) = load_valid(&args)? else {
+    let Some(catalog) = load_valid(&args, false)? else {
         return Ok(ExitCode::from(1));
     };
     let root = catalog.root.clone().unwrap_or_else(|| {

@@ -110,6 +110,9 @@ pub struct LoadedCatalog {
     pub root: PathBuf,
     /// Every finding of loading and validation.
     pub diagnostics: Vec<Diagnostic>,
+    /// The files the records were read from (shared text), for the source lines shown with
+    /// the diagnostics.
+    pub sources: Vec<digifarm_core::catalog::SourceFile>,
     /// Each project's health level from the stored forge data (raises urgency).
     pub health: Vec<Option<digifarm_core::health::Level>>,
 }
@@ -130,6 +133,7 @@ fn load(
         .map_err(|e| CliError(e.to_string()))?;
     let kept = keep.then(|| catalog.clone());
     let config_file = catalog.config_file_path();
+    let sources = catalog.sources().to_vec();
     let health = digifarm_core::health::levels(&catalog, today);
     let root = catalog.root.clone().unwrap_or_else(|| {
         path.parent()
@@ -144,6 +148,7 @@ fn load(
             config_file,
             root,
             diagnostics: report.diagnostics,
+            sources,
             health,
         },
         kept,
@@ -298,9 +303,16 @@ fn json_text<T: Serialize>(value: &T) -> Result<String, CliError> {
     Ok(s)
 }
 
-fn render_diagnostics(diagnostics: &[Diagnostic]) -> String {
-    // The source text is not kept here; the location line carries file, line and column.
-    let mut out = crate::render::diagnostics(diagnostics, |_, _| None, crate::output::use_colour());
+fn render_diagnostics(
+    diagnostics: &[Diagnostic],
+    sources: &[digifarm_core::catalog::SourceFile],
+) -> String {
+    let lines = crate::render::SourceLines::of(sources);
+    let mut out = crate::render::diagnostics(
+        diagnostics,
+        |file, line| lines.line(file, line),
+        crate::output::use_colour(),
+    );
     let errors = diagnostics.iter().filter(|d| d.is_error()).count();
     let plugins = diagnostics
         .iter()
@@ -335,7 +347,7 @@ pub fn execute(
     let findings = |diagnostics: Vec<Diagnostic>| -> Result<Outcome, CliError> {
         let text = match args.format {
             Format::Json => json_text(&JsonReport::empty(diagnostics))?,
-            Format::Human => render_diagnostics(&diagnostics),
+            Format::Human => render_diagnostics(&diagnostics, &loaded.sources),
         };
         Ok(Outcome {
             text,
@@ -1124,6 +1136,7 @@ mod tests {
             root: PathBuf::new(),
             health: Vec::new(),
             diagnostics: Vec::new(),
+            sources: Vec::new(),
         }
     }
 

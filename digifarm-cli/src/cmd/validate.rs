@@ -68,6 +68,7 @@ pub fn run(args: Args) -> CmdResult {
     let options = LoadOptions {
         kind: args.kind,
         image_cache: digifarm_core::catalog::assets::default_cache_dir(),
+        prepare_images: false,
     };
     let today = args.today.unwrap_or_else(validate::today);
     #[allow(unused_mut)]

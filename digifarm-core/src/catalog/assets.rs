@@ -76,12 +76,18 @@ pub fn read(catalog: &Catalog, decode: bool) -> (Assets, Vec<Diagnostic>) {
 
 /// Checks the logo and every project image of `catalog` as [`read`] with `decode` does (what
 /// `digifarm validate` reports), keeping nothing in memory. With `cache` (see
-/// [`default_cache_dir`]), an image that has to be scaled for the portal gets its scaled copy
-/// made from the same decode and kept, so that the export after the validation only reads
-/// it; and an image file found good before, unchanged on disk since, is not read again
-/// (see [`read_site`]).
-pub fn check(catalog: &Catalog, cache: Option<&Path>) -> Vec<Diagnostic> {
-    read_as(catalog, Want::Checked, cache).1
+/// [`default_cache_dir`]), an image file found good before, unchanged on disk since, is not
+/// read again (see [`read_site`]); with `prepare` as well, each image that has to be scaled
+/// for the portal gets its scaled copy made from the same decode and kept, so that the
+/// export after the validation only reads it (`digifarm export --format html` does this; a
+/// validation on its own does not spend the time).
+pub fn check(catalog: &Catalog, cache: Option<&Path>, prepare: bool) -> Vec<Diagnostic> {
+    let want = if prepare && cache.is_some() {
+        Want::Prepared
+    } else {
+        Want::Checked
+    };
+    read_as(catalog, want, cache).1
 }
 
 /// What the HTML export publishes: the logo and every project image of `catalog`, checked as
@@ -117,6 +123,9 @@ enum Want {
     Decoded,
     /// Nothing; every image decoded once, or known good ([`check`]).
     Checked,
+    /// Nothing, as [`Want::Checked`], with the scaled copies made and kept in the cache
+    /// ([`check`] with `prepare`).
+    Prepared,
     /// What the portal publishes ([`read_site`]).
     Site,
 }
@@ -175,7 +184,7 @@ fn read_as(catalog: &Catalog, want: Want, cache: Option<&Path>) -> (Assets, Vec<
                         want == Want::Decoded,
                         &parents,
                     ),
-                    Want::Checked | Want::Site => {
+                    Want::Checked | Want::Prepared | Want::Site => {
                         load_project_image(&canonical_root, path, want, dir.as_deref(), &parents)
                     }
                 };
@@ -187,7 +196,7 @@ fn read_as(catalog: &Catalog, want: Want, cache: Option<&Path>) -> (Assets, Vec<
         let project = &catalog.projects[i];
         match result {
             Ok(asset) => {
-                if want != Want::Checked {
+                if want == Want::Bytes || want == Want::Decoded || want == Want::Site {
                     assets.images.insert(project.id.clone(), asset);
                 }
             }
@@ -356,8 +365,9 @@ fn asset(
     }
 }
 
-/// A project image for [`check`] (`want` [`Want::Checked`]) or [`read_site`]
-/// ([`Want::Site`]), with the cache at `dir` (its version directory) if there is one.
+/// A project image for [`check`] (`want` [`Want::Checked`] or [`Want::Prepared`]) or
+/// [`read_site`] ([`Want::Site`]), with the cache at `dir` (its version directory) if there
+/// is one.
 fn load_project_image(
     root: &Path,
     path: &str,
@@ -375,8 +385,11 @@ fn load_project_image(
         && let Some((hash, info)) = read_seen(&dir.join(SEEN).join(id))
     {
         let copy = dir.join(&hash);
+        if want == Want::Checked {
+            return Ok(asset(shown, none, info, None));
+        }
         if !picture::needs_scaling(info) {
-            if want == Want::Checked {
+            if want == Want::Prepared {
                 return Ok(asset(shown, none, info, None));
             }
             // Published as it is: its bytes are needed.
@@ -385,7 +398,7 @@ fn load_project_image(
             {
                 return Ok(asset(shown, Arc::from(bytes), info, None));
             }
-        } else if want == Want::Checked {
+        } else if want == Want::Prepared {
             if ["jpg", "png"]
                 .iter()
                 .any(|e| copy.with_extension(e).is_file())
@@ -410,7 +423,7 @@ fn load_project_image(
     }
     if thumbnail.is_none() {
         let image = picture::decode(&bytes, rules).map_err(problem)?;
-        if scaled && (want == Want::Site || key.is_some()) {
+        if scaled && (want == Want::Site || (want == Want::Prepared && key.is_some())) {
             let made = picture::thumbnail_of(&image).map_err(problem)?;
             if let Some(key) = &key {
                 cache_put(&key.with_extension(made.extension), &made.bytes);
@@ -821,10 +834,14 @@ mod tests {
         let (a, b) = (&catalog.projects[0].id, &catalog.projects[1].id);
         let original_b = std::fs::read(dir.join("images/b.png")).unwrap();
 
-        // Just written: checked, the scaled copy kept, but the files not remembered (a second
-        // write within the same clock tick would leave no trace in their times).
-        assert!(check(&catalog, Some(&cache)).is_empty());
+        // A validation on its own makes no copies. The files, just written, are checked but
+        // not remembered (a second write within the same clock tick would leave no trace in
+        // their times).
+        assert!(check(&catalog, Some(&cache), false).is_empty());
+        assert_eq!(cached_files(&cache), [cache.join(CACHE_VERSION).join(SEEN)]);
         assert!(seen_entries(&cache).is_empty());
+        // The validation before an export keeps the scaled copy.
+        assert!(check(&catalog, Some(&cache), true).is_empty());
         let copies = cached_files(&cache);
         assert_eq!(copies.len(), 2, "{copies:?}"); // the copy of a, and the `seen` directory
         let copy = copies.iter().find(|p| p.is_file()).unwrap().clone();
@@ -832,7 +849,7 @@ mod tests {
 
         // Two seconds later they are remembered, by their identity on disk.
         std::thread::sleep(std::time::Duration::from_millis(2100));
-        assert!(check(&catalog, Some(&cache)).is_empty());
+        assert!(check(&catalog, Some(&cache), false).is_empty());
         let seen = seen_entries(&cache);
         assert_eq!(seen.len(), 2, "{seen:?}");
         let hash = copy.file_stem().unwrap().to_str().unwrap().to_owned();
@@ -879,7 +896,8 @@ mod tests {
         broken.truncate(broken.len() / 3);
         std::fs::write(dir.join("images/a.png"), &broken).unwrap();
         for problems in [
-            check(&catalog, Some(&cache)),
+            check(&catalog, Some(&cache), false),
+            check(&catalog, Some(&cache), true),
             read_site(&catalog, Some(&cache)).1,
         ] {
             assert_eq!(problems.len(), 1, "{problems:?}");
@@ -890,7 +908,7 @@ mod tests {
         let new_picture = png(1000, 700, 41);
         std::fs::write(dir.join("images/a.png"), &new_picture).unwrap();
         std::thread::sleep(std::time::Duration::from_millis(2100));
-        assert!(check(&catalog, Some(&cache)).is_empty());
+        assert!(check(&catalog, Some(&cache), true).is_empty());
         let (site, _) = read_site(&catalog, Some(&cache));
         let now = site.images[a].thumbnail.clone().unwrap();
         assert_ne!(now.bytes, made.bytes);
@@ -906,7 +924,7 @@ mod tests {
     fn without_a_cache_every_image_is_decoded_and_nothing_is_kept() {
         let tmp = tempfile::tempdir().unwrap();
         let catalog = catalog_with_images(tmp.path());
-        assert!(check(&catalog, None).is_empty());
+        assert!(check(&catalog, None, true).is_empty());
         let (site, problems) = read_site(&catalog, None);
         assert!(problems.is_empty(), "{problems:?}");
         let a = &site.images[&catalog.projects[0].id];
@@ -915,7 +933,7 @@ mod tests {
         let mut head = std::fs::read(tmp.path().join("images/b.png")).unwrap();
         head.truncate(head.len() / 2);
         std::fs::write(tmp.path().join("images/b.png"), &head).unwrap();
-        let problems = check(&catalog, None);
+        let problems = check(&catalog, None, false);
         assert_eq!(problems.len(), 1, "{problems:?}");
         assert_eq!(read_site(&catalog, None).1.len(), 1);
         // Only validation and the site decode: `read` without `decode` reads the header.

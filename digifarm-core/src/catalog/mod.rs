@@ -61,6 +61,10 @@ pub struct LoadOptions {
     /// run and the export (`catalog::assets::check`; the CLI and Python use
     /// `catalog::assets::default_cache_dir`). `None`: nothing is kept.
     pub image_cache: Option<PathBuf>,
+    /// With `image_cache`: validation also makes the scaled copies of the project images
+    /// that the HTML export publishes, from the decode it does anyway, so that the export
+    /// after it only reads them (`digifarm export --format html` sets it).
+    pub prepare_images: bool,
 }
 
 /// A file that records were read from, kept for positions and for showing source lines.

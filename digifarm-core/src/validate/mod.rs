@@ -229,6 +229,7 @@ pub fn validate_path(
     diagnostics.extend(catalog::assets::check(
         &loaded.catalog,
         options.image_cache.as_deref(),
+        options.prepare_images,
     ));
     let report = Report::new(&loaded.catalog, diagnostics);
     Ok((loaded.catalog, report))
