@@ -355,12 +355,11 @@ pub fn thumbnail_of(image: &DynamicImage) -> Result<Thumbnail, Problem> {
     let cw = to_px(crop_w).min(image.width());
     let ch = to_px(crop_h).min(image.height());
     let (x, y) = ((image.width() - cw) / 2, (image.height() - ch) / 2);
-    let cropped = image.crop_imm(x, y, cw, ch);
     let (ow, oh) = (to_px(crop_w * scale), to_px(crop_h * scale));
     let small = if (ow, oh) == (cw, ch) {
-        cropped
+        image.crop_imm(x, y, cw, ch)
     } else {
-        cropped.thumbnail_exact(ow, oh)
+        scaled(image, (x, y, cw, ch), (ow, oh))?
     };
     let mut out = Vec::new();
     let failed =
@@ -385,6 +384,34 @@ pub fn thumbnail_of(image: &DynamicImage) -> Result<Thumbnail, Problem> {
         width: ow,
         height: oh,
     })
+}
+
+/// The `crop` (left, top, width, height) of `image` scaled to `size` with a bilinear
+/// convolution (`fast_image_resize`, SIMD), in 8 bits per channel: RGB, RGBA or grey.
+fn scaled(
+    image: &DynamicImage,
+    crop: (u32, u32, u32, u32),
+    size: (u32, u32),
+) -> Result<DynamicImage, Problem> {
+    use fast_image_resize as fr;
+    let source: std::borrow::Cow<'_, DynamicImage> = match image {
+        DynamicImage::ImageRgb8(_) | DynamicImage::ImageRgba8(_) | DynamicImage::ImageLuma8(_) => {
+            std::borrow::Cow::Borrowed(image)
+        }
+        other if other.color().has_alpha() => {
+            std::borrow::Cow::Owned(DynamicImage::ImageRgba8(other.to_rgba8()))
+        }
+        other => std::borrow::Cow::Owned(DynamicImage::ImageRgb8(other.to_rgb8())),
+    };
+    let mut target = DynamicImage::new(size.0, size.1, source.color());
+    let (x, y, w, h) = crop;
+    let options = fr::ResizeOptions::new()
+        .crop(f64::from(x), f64::from(y), f64::from(w), f64::from(h))
+        .resize_alg(fr::ResizeAlg::Convolution(fr::FilterType::Bilinear));
+    fr::Resizer::new()
+        .resize(&*source, &mut target, &options)
+        .map_err(|e| Problem::new(Code::ImageInvalid, format!("cannot be scaled: {e}")))?;
+    Ok(target)
 }
 
 /// Whether the picture needs no rotation or mirroring to be shown upright: it has no EXIF
@@ -804,6 +831,64 @@ mod tests {
         assert_eq!((t.width, t.height), (300, 350));
         let t = thumbnail(&png(200, 100, true), PROJECT_IMAGE).unwrap();
         assert_eq!((t.width, t.height, t.extension), (200, 100, "png"));
+    }
+
+    #[test]
+    fn the_scaled_copy_shows_the_centre_of_the_picture() {
+        // 1400 × 700: cropped to 1000 × 700 around the centre, then halved. Red on the left
+        // fifth (cropped away), green in the middle, blue on the right fifth (cropped away);
+        // a black bar across the top tenth.
+        let colour = |x: u32, y: u32| -> [u8; 3] {
+            if y < 70 {
+                [0, 0, 0]
+            } else if x < 200 {
+                [255, 0, 0]
+            } else if x >= 1200 {
+                [0, 0, 255]
+            } else {
+                [0, 200, 0]
+            }
+        };
+        let rgb = DynamicImage::ImageRgb8(image::RgbImage::from_fn(1400, 700, |x, y| {
+            image::Rgb(colour(x, y))
+        }));
+        let near = |a: [u8; 3], b: [u8; 3]| a.iter().zip(b).all(|(p, q)| p.abs_diff(q) <= 24);
+        // The same picture as RGB, 16-bit RGB and RGBA (opaque): the same copy, within the
+        // encoder's loss.
+        for source in [
+            rgb.clone(),
+            DynamicImage::ImageRgb16(rgb.to_rgb16()),
+            DynamicImage::ImageRgba8(rgb.to_rgba8()),
+        ] {
+            let t = thumbnail_of(&source).unwrap();
+            assert_eq!((t.width, t.height), (500, 350));
+            let shown = image::load_from_memory(&t.bytes).unwrap().to_rgb8();
+            assert_eq!(shown.dimensions(), (500, 350));
+            for (x, y, expected) in [
+                (5, 200, [0, 200, 0]),
+                (250, 200, [0, 200, 0]),
+                (494, 340, [0, 200, 0]),
+                (250, 10, [0, 0, 0]),
+            ] {
+                let got = shown.get_pixel(x, y).0;
+                assert!(near(got, expected), "({x}, {y}): {got:?}, not {expected:?}");
+            }
+        }
+        // Transparency is kept (PNG); grey stays grey.
+        let clear = DynamicImage::ImageRgba8(image::RgbaImage::from_pixel(
+            1000,
+            700,
+            image::Rgba([10, 20, 30, 0]),
+        ));
+        let t = thumbnail_of(&clear).unwrap();
+        assert_eq!(t.extension, "png");
+        let shown = image::load_from_memory(&t.bytes).unwrap().to_rgba8();
+        assert_eq!(shown.get_pixel(250, 175).0[3], 0);
+        let grey =
+            DynamicImage::ImageLuma8(image::GrayImage::from_pixel(1000, 700, image::Luma([90])));
+        let t = thumbnail_of(&grey).unwrap();
+        let shown = image::load_from_memory(&t.bytes).unwrap().to_rgb8();
+        assert!(near(shown.get_pixel(250, 175).0, [90, 90, 90]));
     }
 
     fn jpeg(w: u32, h: u32) -> Vec<u8> {
