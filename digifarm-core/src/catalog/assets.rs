@@ -130,6 +130,13 @@ enum Want {
     Site,
 }
 
+impl Want {
+    /// Whether the read returns the assets (a check returns only its diagnostics).
+    fn keeps_assets(self) -> bool {
+        !matches!(self, Want::Checked | Want::Prepared)
+    }
+}
+
 fn read_as(catalog: &Catalog, want: Want, cache: Option<&Path>) -> (Assets, Vec<Diagnostic>) {
     let mut assets = Assets::default();
     let mut diagnostics = Vec::new();
@@ -196,7 +203,7 @@ fn read_as(catalog: &Catalog, want: Want, cache: Option<&Path>) -> (Assets, Vec<
         let project = &catalog.projects[i];
         match result {
             Ok(asset) => {
-                if want == Want::Bytes || want == Want::Decoded || want == Want::Site {
+                if want.keeps_assets() {
                     assets.images.insert(project.id.clone(), asset);
                 }
             }
@@ -399,7 +406,7 @@ fn load_project_image(
                 return Ok(asset(shown, Arc::from(bytes), info, None));
             }
         } else if want == Want::Prepared {
-            if ["jpg", "png"]
+            if CACHED_EXTENSIONS
                 .iter()
                 .any(|e| copy.with_extension(e).is_file())
             {
@@ -557,6 +564,9 @@ pub fn default_cache_dir() -> Option<PathBuf> {
 /// directory, so that a copy made by an older one is never published.
 const CACHE_VERSION: &str = "v1-500x350-q82";
 
+/// The file extensions of cached copies ([`CACHED`]'s kinds).
+const CACHED_EXTENSIONS: [&str; 2] = ["jpg", "png"];
+
 /// What a cached copy may be: a JPEG or PNG no larger than the portal shows.
 const CACHED: Rules = Rules {
     kinds: &[Kind::Jpeg, Kind::Png],
@@ -622,7 +632,7 @@ pub fn prepare_thumbnails(
 
 /// The cached copy at `key` (`.jpg` or `.png`), if there is one that passes its checks.
 fn read_cached(key: &Path) -> Option<picture::Thumbnail> {
-    ["jpg", "png"].into_iter().find_map(|extension| {
+    CACHED_EXTENSIONS.into_iter().find_map(|extension| {
         let bytes = std::fs::read(key.with_extension(extension)).ok()?;
         let info = picture::inspect(&bytes, CACHED).ok()?;
         (info.kind.extension() == extension).then_some(picture::Thumbnail {
