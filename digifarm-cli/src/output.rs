@@ -103,18 +103,87 @@ pub fn stdout_raw(text: &str) -> Result<(), CliError> {
 /// controls, bidi overrides and U+2028/U+2029 are written as `\uXXXX` escapes too (the same
 /// JSON value), so JSON output on a terminal or in a CI log starts no control sequence either.
 pub fn json<T: serde::Serialize>(value: &T) -> Result<(), CliError> {
-    let text = serde_json::to_string(value).map_err(|e| CliError(e.to_string()))?;
-    let mut safe = String::with_capacity(text.len() + 1);
-    for c in text.chars() {
-        // Outside strings JSON has only ASCII punctuation, digits and letters.
-        if digifarm_core::diagnostic::is_unprintable(c) {
-            safe.push_str(&format!("\\u{:04x}", u32::from(c)));
-        } else {
-            safe.push(c);
-        }
+    // Written as it is serialised: a report of a million findings is never held as text.
+    let mut out = Escaping {
+        inner: std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock()),
+        pending: Vec::new(),
+    };
+    let written = serde_json::to_writer(&mut out, value)
+        .map_err(std::io::Error::from)
+        .and_then(|()| out.flush())
+        // The line's end is ours, not part of the JSON text: not escaped.
+        .and_then(|()| out.inner.write_all(b"\n"))
+        .and_then(|()| out.inner.flush());
+    match written {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(CliError(format!("cannot write to stdout: {e}"))),
     }
-    safe.push('\n');
-    stdout_raw(&safe)
+}
+
+/// Passes JSON text through, writing every unprintable character as its `\uXXXX` escape (a
+/// pair of them outside the Basic Multilingual Plane). Outside strings JSON has only ASCII
+/// punctuation, digits and letters, so only characters inside strings are changed, to the
+/// same JSON value.
+struct Escaping<W: Write> {
+    inner: W,
+    /// The start of a character whose rest comes with the next write.
+    pending: Vec<u8>,
+}
+
+impl<W: Write> Write for Escaping<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.write_all(buf)?;
+        Ok(buf.len())
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        let joined;
+        let bytes = if self.pending.is_empty() {
+            buf
+        } else {
+            let mut j = std::mem::take(&mut self.pending);
+            j.extend_from_slice(buf);
+            joined = j;
+            &joined[..]
+        };
+        let (text, rest, cut) = match std::str::from_utf8(bytes) {
+            Ok(text) => (text, &[][..], false),
+            Err(e) => {
+                let (valid, rest) = bytes.split_at(e.valid_up_to());
+                (
+                    std::str::from_utf8(valid).unwrap_or_default(),
+                    rest,
+                    e.error_len().is_none(),
+                )
+            }
+        };
+        let mut start = 0;
+        for (i, c) in text.char_indices() {
+            if digifarm_core::diagnostic::is_unprintable(c) {
+                self.inner.write_all(&text.as_bytes()[start..i])?;
+                for unit in c.encode_utf16(&mut [0; 2]) {
+                    write!(self.inner, "\\u{unit:04x}")?;
+                }
+                start = i + c.len_utf8();
+            }
+        }
+        self.inner.write_all(&text.as_bytes()[start..])?;
+        if cut {
+            // A character cut by the end of this write: completed by the next one.
+            self.pending = rest.to_vec();
+        } else {
+            // Not UTF-8 (serde_json writes only UTF-8): passed through as it is.
+            self.inner.write_all(rest)?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let pending = std::mem::take(&mut self.pending);
+        self.inner.write_all(&pending)?;
+        self.inner.flush()
+    }
 }
 
 /// Whether stdout gets colour: a terminal, and `NO_COLOR` unset or empty.
@@ -162,5 +231,36 @@ mod tests {
         );
         // A colour sequence of ours that is cut short is escaped.
         assert_eq!(sanitize_human("\x1b[1;3"), "\\u{1b}[1;3");
+    }
+
+    #[test]
+    fn json_is_escaped_as_it_streams_whatever_the_pieces() {
+        let value = serde_json::json!({"t": "a\u{7f}b\u{9b}\u{202e}ü\u{2028}\u{1fffe}\u{10ffff}x"});
+        let text = serde_json::to_string(&value).unwrap_or_default();
+        // Every split, so that characters are cut between two writes.
+        for cut in 0..=text.len() {
+            let mut out = Escaping {
+                inner: Vec::new(),
+                pending: Vec::new(),
+            };
+            let (a, b) = text.as_bytes().split_at(cut);
+            out.write_all(a)
+                .and_then(|()| out.write_all(b))
+                .and_then(|()| out.flush())
+                .unwrap_or_else(|e| unreachable!("{e}"));
+            let written = String::from_utf8(out.inner).unwrap_or_default();
+            assert!(
+                written.is_ascii() || !written.contains('\u{7f}'),
+                "{written}"
+            );
+            assert!(
+                !written
+                    .chars()
+                    .any(digifarm_core::diagnostic::is_unprintable),
+                "{written}"
+            );
+            let back: serde_json::Value = serde_json::from_str(&written).unwrap_or_default();
+            assert_eq!(back, value, "cut at {cut}: {written}");
+        }
     }
 }

@@ -65,9 +65,15 @@ impl<'a> SourceLines<'a> {
         }
     }
 
-    /// The lines of a catalog's source files.
+    /// The lines of a catalog's source files (those whose text was kept: a streamed
+    /// validation keeps only excerpts of the project files, see `Catalog::excerpt`).
     pub fn of(sources: &'a [digifarm_core::catalog::SourceFile]) -> SourceLines<'a> {
-        SourceLines::new(sources.iter().map(|s| (s.path.as_str(), &*s.text)))
+        SourceLines::new(
+            sources
+                .iter()
+                .filter(|s| !s.text.is_empty())
+                .map(|s| (s.path.as_str(), &*s.text)),
+        )
     }
 
     /// Line `line` (1-based) of `file`.

@@ -13,7 +13,7 @@ use std::time::Duration;
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use digifarm_core::catalog::LoadOptions;
 use digifarm_core::synth::{self, SynthCatalog};
-use digifarm_core::validate::validate_path;
+use digifarm_core::validate::{validate_path, validate_path_with};
 
 // As in the `digifarm` binary.
 #[global_allocator]
@@ -94,6 +94,13 @@ fn bench(c: &mut Criterion) {
             assert!(report.valid);
         });
     });
+    // As `digifarm validate` runs: the projects checked in batches and dropped.
+    group.bench_function(format!("jsonl_{n}_projects_streamed"), |b| {
+        b.iter(|| {
+            let (_, report) = validate_path_with(dir.path(), &options, today, &|_| false).unwrap();
+            assert!(report.valid);
+        });
+    });
 
     let small = synth::catalog(42, n / 10, n / 500, n / 200);
     let dir = yaml_catalog(&small);
@@ -136,6 +143,12 @@ fn bench_errors(c: &mut Criterion) {
     group.bench_function(format!("jsonl_{n}_erroring_projects"), |b| {
         b.iter(|| {
             let (_, report) = validate_path(&path, &options, today).unwrap();
+            assert_eq!(report.diagnostics.len(), n);
+        });
+    });
+    group.bench_function(format!("jsonl_{n}_erroring_projects_streamed"), |b| {
+        b.iter(|| {
+            let (_, report) = validate_path_with(&path, &options, today, &|_| false).unwrap();
             assert_eq!(report.diagnostics.len(), n);
         });
     });

@@ -286,7 +286,7 @@ fn refresh_one(
 ) -> ProjectReport {
     let project = &catalog.projects[index];
     let config = &catalog.config.health;
-    let (file, prefix) = catalog.record_location(RecordKind::Project, index);
+    let (file, prefix, line) = catalog.locate_record(RecordKind::Project, index);
     let mut report = ProjectReport {
         project: project.id.clone(),
         index,
@@ -303,6 +303,7 @@ fn refresh_one(
         )
         .with_severity(Severity::Error);
         d.help = help;
+        d.line = line;
         report.diagnostics.push(d);
     };
     let Some(source) = project.links.source.as_deref() else {

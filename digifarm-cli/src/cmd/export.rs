@@ -302,11 +302,7 @@ fn load_valid(args: &Args, site: bool) -> Result<Option<Catalog>, CliError> {
     let (catalog, report) = validate::validate_path(&args.catalog, &options, today)
         .map_err(|e| CliError(e.to_string()))?;
     if !report.valid {
-        report_errors(&super::validate::render_human(
-            &report,
-            catalog.sources(),
-            false,
-        ));
+        report_errors(&super::validate::render_human(&report, &catalog, false));
         report_errors("digifarm: the catalog has errors and was not exported\n");
         return Ok(None);
     }

@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use digifarm_core::catalog::{LoadOptions, SourceFile};
+use digifarm_core::catalog::{Catalog, LoadOptions};
 use digifarm_core::model::RecordKind;
 use digifarm_core::validate::{self, Report};
 use digifarm_core::{Diagnostic, Severity};
@@ -71,8 +71,17 @@ pub fn run(args: Args) -> CmdResult {
         prepare_images: false,
     };
     let today = args.today.unwrap_or_else(validate::today);
+    // The projects are checked in batches and dropped, unless a plugin or the checkouts
+    // need them afterwards.
+    #[cfg(feature = "detection")]
+    let checkouts = args.checkouts.is_some();
+    #[cfg(not(feature = "detection"))]
+    let checkouts = false;
+    let keep = |catalog: &digifarm_core::catalog::Catalog| {
+        checkouts || !args.plugin.is_empty() || !catalog.config.plugins.is_empty()
+    };
     #[allow(unused_mut)]
-    let (catalog, mut report) = validate::validate_path(&args.path, &options, today)
+    let (catalog, mut report) = validate::validate_path_with(&args.path, &options, today, &keep)
         .map_err(|e| CliError(e.to_string()))?;
     #[cfg(feature = "detection")]
     if let Some(dir) = &args.checkouts {
@@ -88,11 +97,11 @@ pub fn run(args: Args) -> CmdResult {
             counts: report.counts,
             diagnostics: &report.diagnostics,
         })?,
-        ValidateFormat::Human => output::stdout(&render_human(
-            &report,
-            catalog.sources(),
-            output::use_colour(),
-        ))?,
+        ValidateFormat::Human => {
+            render_human_to(&report, &catalog, output::use_colour(), &mut |text| {
+                output::stdout(text)
+            })?;
+        }
     }
     Ok(if report.valid {
         ExitCode::SUCCESS
@@ -102,13 +111,35 @@ pub fn run(args: Args) -> CmdResult {
 }
 
 /// The human report: every diagnostic, then a summary line.
-pub(crate) fn render_human(report: &Report, sources: &[SourceFile], colour: bool) -> String {
-    let lines = render::SourceLines::of(sources);
-    let mut out = render::diagnostics(
-        &report.diagnostics,
-        |file, line| lines.line(file, line),
-        colour,
-    );
+pub(crate) fn render_human(report: &Report, catalog: &Catalog, colour: bool) -> String {
+    let mut out = String::new();
+    let _ = render_human_to(report, catalog, colour, &mut |text| {
+        out.push_str(text);
+        Ok(())
+    });
+    out
+}
+
+/// [`render_human`], handed to `emit` a thousand diagnostics at a time: a report of a
+/// million findings is never held as one text.
+pub(crate) fn render_human_to(
+    report: &Report,
+    catalog: &Catalog,
+    colour: bool,
+    emit: &mut dyn FnMut(&str) -> Result<(), CliError>,
+) -> Result<(), CliError> {
+    let lines = render::SourceLines::of(catalog.sources());
+    for chunk in report.diagnostics.chunks(1000) {
+        emit(&render::diagnostics(
+            chunk,
+            |file, line| {
+                lines
+                    .line(file, line)
+                    .or_else(|| catalog.excerpt(file, line))
+            },
+            colour,
+        ))?;
+    }
     let (e, w, i) = (
         report.count(Severity::Error),
         report.count(Severity::Warning),
@@ -126,7 +157,7 @@ pub(crate) fn render_human(report: &Report, sources: &[SourceFile], colour: bool
         if report.valid { "valid" } else { "invalid" },
         colour,
     );
-    out.push_str(&format!(
+    emit(&format!(
         "{verdict}: {}, {}, {} in {}, {}, {}\n",
         plural(e, "error"),
         plural(w, "warning"),
@@ -134,8 +165,7 @@ pub(crate) fn render_human(report: &Report, sources: &[SourceFile], colour: bool
         plural(report.counts.projects, "project"),
         plural(report.counts.partners, "partner"),
         plural(report.counts.offers, "offer"),
-    ));
-    out
+    ))
 }
 
 /// Compares each project's declared licence with the licence file of its checkout in `dir`.
@@ -165,7 +195,13 @@ fn crosscheck_checkouts(
     };
     for (i, project) in catalog.projects.iter().enumerate() {
         let relative = std::path::Path::new(&project.id);
-        let (file, pointer) = catalog.record_location(digifarm_core::model::RecordKind::Project, i);
+        let (file, pointer, line) =
+            catalog.locate_record(digifarm_core::model::RecordKind::Project, i);
+        // A JSON Lines record's findings carry its line; the column is resolved below.
+        let push = |out: &mut Vec<Diagnostic>, mut d: Diagnostic| {
+            d.line = line;
+            out.push(d);
+        };
         let detected = match root.kind(relative) {
             Ok(Some(EntryKind::Dir)) => license::detect_in(&root, relative),
             Ok(_) => continue,
@@ -178,16 +214,20 @@ fn crosscheck_checkouts(
         let finding = match detected {
             Ok(detections) => license::crosscheck(&project.license, &detections),
             Err(e) if e.outside => {
-                out.push(Diagnostic::new(
-                    digifarm_core::Code::OutsideCatalog,
-                    file,
-                    pointer,
-                    format!("the checkout's licence file {e}"),
-                ));
+                push(
+                    &mut out,
+                    Diagnostic::new(
+                        digifarm_core::Code::OutsideCatalog,
+                        file,
+                        pointer,
+                        format!("the checkout's licence file {e}"),
+                    ),
+                );
                 continue;
             }
             Err(e) => {
-                out.push(
+                push(
+                    &mut out,
                     Diagnostic::new(digifarm_core::Code::Io, file, pointer, e.to_string())
                         .with_severity(Severity::Warning),
                 );
@@ -198,7 +238,7 @@ fn crosscheck_checkouts(
             let mut d = Diagnostic::new(f.code, file, format!("{pointer}/license"), f.message);
             d.severity = f.severity;
             d.help = f.help;
-            out.push(d);
+            push(&mut out, d);
         }
     }
     catalog.resolve_positions(&mut out);

@@ -138,13 +138,52 @@ impl Want {
 }
 
 fn read_as(catalog: &Catalog, want: Want, cache: Option<&Path>) -> (Assets, Vec<Diagnostic>) {
+    read_parts(catalog, want, cache, Parts::All)
+}
+
+/// The logo only, checked as [`check`] checks it (for a validation that checks the project
+/// images batch by batch, see [`check_projects`]).
+pub(crate) fn check_logo(catalog: &Catalog) -> Vec<Diagnostic> {
+    read_parts(catalog, Want::Checked, None, Parts::Logo).1
+}
+
+/// The project images `catalog` holds, checked as [`check`] checks them.
+pub(crate) fn check_projects(
+    catalog: &Catalog,
+    cache: Option<&Path>,
+    prepare: bool,
+) -> Vec<Diagnostic> {
+    let want = if prepare && cache.is_some() {
+        Want::Prepared
+    } else {
+        Want::Checked
+    };
+    read_parts(catalog, want, cache, Parts::Projects).1
+}
+
+/// Which images a read looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Parts {
+    All,
+    Logo,
+    Projects,
+}
+
+fn read_parts(
+    catalog: &Catalog,
+    want: Want,
+    cache: Option<&Path>,
+    parts: Parts,
+) -> (Assets, Vec<Diagnostic>) {
     let mut assets = Assets::default();
     let mut diagnostics = Vec::new();
     let Some(root) = catalog.root.as_deref() else {
         return (assets, diagnostics);
     };
     let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_owned());
-    if let Some(logo) = &catalog.config.portal.logo {
+    if parts != Parts::Projects
+        && let Some(logo) = &catalog.config.portal.logo
+    {
         let decode = want != Want::Bytes;
         match load(
             &canonical_root,
@@ -159,6 +198,10 @@ fn read_as(catalog: &Catalog, want: Want, cache: Option<&Path>) -> (Assets, Vec<
                     .with_help(help(code, "logo.svg")),
             ),
         }
+    }
+    if parts == Parts::Logo {
+        catalog.resolve_positions(&mut diagnostics);
+        return (assets, diagnostics);
     }
     // The directories the images are in, each resolved once.
     let parents: Parents = catalog

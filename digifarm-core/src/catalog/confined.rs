@@ -213,6 +213,36 @@ impl Root {
     /// See [`ReadError`].
     pub fn read(&self, relative: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
         use std::io::Read;
+        let (file, len) = self.open_file(relative, limit)?;
+        let io = |source| ReadError::Io {
+            path: self.display_path(relative),
+            source,
+        };
+        let mut bytes = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+        file.take(limit.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(io)?;
+        if bytes.len() as u64 > limit {
+            return Err(ReadError::TooLarge {
+                path: self.display_path(relative),
+                size: bytes.len() as u64,
+                limit,
+            });
+        }
+        Ok(bytes)
+    }
+
+    /// Opens the regular file `relative` for reading, only if it resolves inside the root and
+    /// holds at most `limit` bytes, with its length; for reading a large file piece by piece
+    /// (a reader stops at `limit` bytes, see [`Root::read`]).
+    ///
+    /// # Errors
+    /// See [`ReadError`].
+    pub fn open_file(
+        &self,
+        relative: &Path,
+        limit: u64,
+    ) -> Result<(std::fs::File, u64), ReadError> {
         let path = || self.display_path(relative);
         // Refused before opening: opening a device can have effects of its own.
         match self.kind(relative)? {
@@ -248,19 +278,7 @@ impl Root {
                 limit,
             });
         }
-        let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-        file.into_std()
-            .take(limit.saturating_add(1))
-            .read_to_end(&mut bytes)
-            .map_err(io)?;
-        if bytes.len() as u64 > limit {
-            return Err(ReadError::TooLarge {
-                path: path(),
-                size: bytes.len() as u64,
-                limit,
-            });
-        }
-        Ok(bytes)
+        Ok((file.into_std(), meta.len()))
     }
 }
 
@@ -302,6 +320,18 @@ impl Root {
     /// # Errors
     /// Always.
     pub fn read(&self, relative: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+        let _ = limit;
+        Err(self.unsupported(relative))
+    }
+    /// Refused on this target.
+    ///
+    /// # Errors
+    /// Always.
+    pub fn open_file(
+        &self,
+        relative: &Path,
+        limit: u64,
+    ) -> Result<(std::fs::File, u64), ReadError> {
         let _ = limit;
         Err(self.unsupported(relative))
     }

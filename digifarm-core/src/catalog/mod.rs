@@ -4,7 +4,9 @@
 //! This is the only module of the core that touches the file system. Loading never stops at
 //! the first problem: every file is read (in parallel), parsed, checked against the JSON
 //! Schema of its kind and turned into typed records; every problem becomes a
-//! [`Diagnostic`]. Only a missing or unreadable catalog path is an [`Error`].
+//! [`Diagnostic`]. Only a missing or unreadable catalog path is an [`Error`]. A validation that
+//! does not need the projects afterwards reads them in batches and drops each once checked
+//! (`load_with`, behind [`crate::validate::validate_path_with`]).
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -74,8 +76,11 @@ pub struct SourceFile {
     pub path: String,
     /// Its format.
     pub format: Format,
-    /// Its text.
+    /// Its text: the whole file, or for JSON Lines read in batches the batch being checked
+    /// (empty once the batch is done).
     pub text: Arc<str>,
+    /// How many lines of the file come before `text`.
+    pub(crate) line_offset: u32,
 }
 
 /// Where a record came from: file index and place in the file.
@@ -118,6 +123,11 @@ pub struct Catalog {
     /// Ids of records that exist but failed their schema, so references to them are not
     /// reported as dangling on top of the schema errors.
     pub(crate) broken_ids: [HashSet<String>; 3],
+    /// Projects read and checked in batches, then dropped (see [`load_with`]).
+    pub(crate) dropped_projects: usize,
+    /// The lines of dropped batches that findings point at: path, line, its first
+    /// [`EXCERPT_CHARS`] characters.
+    pub(crate) excerpts: HashMap<String, HashMap<u32, Box<str>>>,
 }
 
 /// A catalog and what loading it found.
@@ -175,10 +185,38 @@ impl Catalog {
         &self.sources
     }
 
+    /// How many projects passed their schema: those held, and those a streamed validation
+    /// checked and dropped.
+    pub fn project_count(&self) -> usize {
+        self.projects.len() + self.dropped_projects
+    }
+
+    /// The first [`EXCERPT_CHARS`] characters of line `line` of `file`, when the file's text
+    /// was dropped after a streamed validation and a finding points at that line.
+    pub fn excerpt(&self, file: &str, line: u32) -> Option<&str> {
+        self.excerpts.get(file)?.get(&line).map(|l| &**l)
+    }
+
     /// The file and JSON pointer prefix of record `index` of `kind`, and the line of a JSON
     /// Lines record.
     pub fn locate_record(&self, kind: RecordKind, index: usize) -> (String, String, u32) {
-        match self.origins[kind_index(kind)].get(index) {
+        self.locate_origin(kind, self.origin(kind, index), index)
+    }
+
+    /// Where record `index` of `kind` was read from (`None` for a catalog in memory).
+    pub(crate) fn origin(&self, kind: RecordKind, index: usize) -> Option<Origin> {
+        self.origins[kind_index(kind)].get(index).copied()
+    }
+
+    /// [`Catalog::locate_record`] for a record known by its origin, or by its index in a
+    /// catalog in memory.
+    pub(crate) fn locate_origin(
+        &self,
+        kind: RecordKind,
+        origin: Option<Origin>,
+        index: usize,
+    ) -> (String, String, u32) {
+        match origin {
             Some(origin) => {
                 let path = self
                     .sources
@@ -194,8 +232,9 @@ impl Catalog {
         }
     }
 
-    /// The file (as shown in diagnostics) and JSON pointer prefix of record `index` of `kind`,
-    /// for reporting findings about it.
+    /// The file (as shown in diagnostics) and JSON pointer prefix of record `index` of `kind`.
+    /// Without the line of a JSON Lines record: a finding about the record takes
+    /// [`Catalog::locate_record`]'s line, or its position resolves inside the file's first line.
     pub fn record_location(&self, kind: RecordKind, index: usize) -> (String, String) {
         let (file, prefix, _) = self.locate_record(kind, index);
         (file, prefix)
@@ -275,7 +314,8 @@ impl Catalog {
                     let index = line_indexes
                         .entry(path)
                         .or_insert_with(|| source::LineIndex::new(&src.text));
-                    source::json::positions(index.line(line_base).unwrap_or(""))
+                    let line = line_base.saturating_sub(src.line_offset);
+                    source::json::positions(index.line(line).unwrap_or(""))
                 } else {
                     source::positions(&src.text, src.format)
                 }
@@ -297,6 +337,32 @@ impl Catalog {
 /// [`Error::NotFound`] when `path` does not exist, [`Error::Io`] when a directory cannot be
 /// listed. Problems with individual files are diagnostics, not errors.
 pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, Error> {
+    load_with(path, options, &|_| true, &mut |_, _| {})
+}
+
+/// What a load does with the projects: each batch of them is shown to the caller with its
+/// source text (for the rules that look at one project at a time), then kept or dropped.
+pub(crate) type OnBatch<'a> = dyn FnMut(&Catalog, &mut Vec<Diagnostic>) + 'a;
+
+/// How many lines of JSON Lines a batch holds at most, and how many bytes it reads before it
+/// stops taking lines; how many one-record files a batch holds.
+const BATCH_LINES: usize = 8192;
+const BATCH_BYTES: usize = 8 << 20;
+const BATCH_FILES: usize = 512;
+
+/// [`load`], with the projects handed to `on_batch`. When `keep` says so (asked once the
+/// config, partners, offers and health files are read), every project is read and kept, and
+/// `on_batch` sees the whole catalog once. Otherwise the projects are read in batches (a few
+/// megabytes of JSON Lines, or some hundred files), each shown to `on_batch` with its source
+/// text, its diagnostics' positions resolved, then dropped: memory stays near the size of a
+/// batch plus what the caller keeps. The catalog returned then holds no projects, and the
+/// source lines of findings in their files are kept as excerpts ([`Catalog::excerpt`]).
+pub(crate) fn load_with(
+    path: &Path,
+    options: &LoadOptions,
+    keep: &dyn Fn(&Catalog) -> bool,
+    on_batch: &mut OnBatch<'_>,
+) -> Result<Loaded, Error> {
     let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::NotFound {
             path: path.to_owned(),
@@ -337,49 +403,42 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, Error> {
         });
         root
     };
+    let (projects, others): (Vec<Job>, Vec<Job>) = jobs
+        .into_iter()
+        .partition(|job| job.kind == JobKind::Records(RecordKind::Project));
 
-    let results: Vec<FileResult> = jobs.par_iter().map(|job| read_job(&root, job)).collect();
-    for (job, result) in jobs.iter().zip(results) {
-        diagnostics.extend(result.diagnostics);
-        let file_index = u32::try_from(catalog.sources.len()).unwrap_or(u32::MAX);
-        let Some(source) = result.source else {
-            continue;
-        };
-        catalog.sources.push(source);
-        match job.kind {
-            JobKind::Config => {
-                catalog.config_file = Some(file_index);
-                if let Some(config) = result.config {
-                    catalog.config = config;
-                }
-            }
-            JobKind::Health => {
-                if let Some(record) = result.health {
-                    catalog.health.files.push(crate::health::StoredHealth {
-                        file: display(&job.path),
-                        record,
-                    });
-                }
-            }
-            JobKind::Records(kind) => {
-                let k = kind_index(kind);
-                catalog.broken_ids[k].extend(result.broken_ids);
-                for (record, place) in result.records {
-                    catalog.origins[k].push(Origin {
-                        file: file_index,
-                        place,
-                    });
-                    match record {
-                        RecordValue::Project(p) => catalog.projects.push(*p),
-                        RecordValue::Partner(p) => catalog.partners.push(*p),
-                        RecordValue::Offer(o) => catalog.offers.push(*o),
-                    }
-                }
-            }
-        }
+    let results: Vec<FileResult> = others.par_iter().map(|job| read_job(&root, job)).collect();
+    for (job, result) in others.iter().zip(results) {
+        absorb(&mut catalog, job, result, &mut diagnostics);
     }
     if catalog.root.is_some() {
         confine_plugins(&root, &mut catalog, &mut diagnostics);
+    }
+    if keep(&catalog) {
+        let results: Vec<FileResult> = projects
+            .par_iter()
+            .map(|job| read_job(&root, job))
+            .collect();
+        for (job, result) in projects.iter().zip(results) {
+            absorb(&mut catalog, job, result, &mut diagnostics);
+        }
+        on_batch(&catalog, &mut diagnostics);
+    } else {
+        let mut files: Vec<&Job> = Vec::new();
+        for job in &projects {
+            if Format::from_path(&job.path) == Some(Format::JsonLines) {
+                read_batch(&root, &files, &mut catalog, on_batch, &mut diagnostics);
+                files.clear();
+                stream_json_lines(&root, job, &mut catalog, on_batch, &mut diagnostics);
+            } else {
+                files.push(job);
+                if files.len() == BATCH_FILES {
+                    read_batch(&root, &files, &mut catalog, on_batch, &mut diagnostics);
+                    files.clear();
+                }
+            }
+        }
+        read_batch(&root, &files, &mut catalog, on_batch, &mut diagnostics);
     }
     catalog.resolve_positions(&mut diagnostics);
     diagnostic::sort(&mut diagnostics);
@@ -387,6 +446,303 @@ pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, Error> {
         catalog,
         diagnostics,
     })
+}
+
+/// Adds what reading `job` found to `catalog`.
+fn absorb(catalog: &mut Catalog, job: &Job, result: FileResult, diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.extend(result.diagnostics);
+    let file_index = u32::try_from(catalog.sources.len()).unwrap_or(u32::MAX);
+    let Some(source) = result.source else {
+        return;
+    };
+    catalog.sources.push(source);
+    match job.kind {
+        JobKind::Config => {
+            catalog.config_file = Some(file_index);
+            if let Some(config) = result.config {
+                catalog.config = config;
+            }
+        }
+        JobKind::Health => {
+            if let Some(record) = result.health {
+                catalog.health.files.push(crate::health::StoredHealth {
+                    file: display(&job.path),
+                    record,
+                });
+            }
+        }
+        JobKind::Records(kind) => {
+            absorb_records(catalog, kind, file_index, result.records, result.broken_ids);
+        }
+    }
+}
+
+fn absorb_records(
+    catalog: &mut Catalog,
+    kind: RecordKind,
+    file: u32,
+    records: Vec<(RecordValue, Place)>,
+    broken_ids: Vec<String>,
+) {
+    let k = kind_index(kind);
+    catalog.broken_ids[k].extend(broken_ids);
+    for (record, place) in records {
+        catalog.origins[k].push(Origin { file, place });
+        match record {
+            RecordValue::Project(p) => catalog.projects.push(*p),
+            RecordValue::Partner(p) => catalog.partners.push(*p),
+            RecordValue::Offer(o) => catalog.offers.push(*o),
+        }
+    }
+}
+
+/// One batch of one-project files: read in parallel, handed over, dropped.
+fn read_batch(
+    root: &Root,
+    files: &[&Job],
+    catalog: &mut Catalog,
+    on_batch: &mut OnBatch<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    if files.is_empty() {
+        return;
+    }
+    let first = catalog.sources.len();
+    let results: Vec<FileResult> = files.par_iter().map(|job| read_job(root, job)).collect();
+    let mut found = Vec::new();
+    for (job, result) in files.iter().zip(results) {
+        absorb(catalog, job, result, &mut found);
+    }
+    finish_batch(catalog, first, on_batch, found, diagnostics);
+}
+
+/// Hands the batch of projects in `catalog` (read from the sources from `first` on) to
+/// `on_batch`, resolves the positions of what was found while their text is there, keeps the
+/// lines findings point at, and drops the projects and the text.
+fn finish_batch(
+    catalog: &mut Catalog,
+    first: usize,
+    on_batch: &mut OnBatch<'_>,
+    mut found: Vec<Diagnostic>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    on_batch(catalog, &mut found);
+    catalog.resolve_positions(&mut found);
+    let batch: HashMap<&str, usize> = catalog.sources[first..]
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.path.as_str(), first + i))
+        .collect();
+    let mut indexes: HashMap<usize, source::LineIndex<'_>> = HashMap::new();
+    let mut excerpts = Vec::new();
+    for d in &found {
+        let Some(&i) = batch.get(d.file.as_str()) else {
+            continue;
+        };
+        let src = &catalog.sources[i];
+        let Some(line) = d.line.checked_sub(src.line_offset).filter(|&l| l > 0) else {
+            continue;
+        };
+        let index = indexes
+            .entry(i)
+            .or_insert_with(|| source::LineIndex::new(&src.text));
+        if let Some(text) = index.line(line) {
+            excerpts.push((src.path.clone(), d.line, excerpt(text)));
+        }
+    }
+    drop(indexes);
+    for (path, line, text) in excerpts {
+        catalog
+            .excerpts
+            .entry(path)
+            .or_default()
+            .entry(line)
+            .or_insert(text);
+    }
+    diagnostics.append(&mut found);
+    catalog.dropped_projects += catalog.projects.len();
+    catalog.projects = Vec::new();
+    catalog.origins[kind_index(RecordKind::Project)] = Vec::new();
+    let empty: Arc<str> = Arc::from("");
+    for s in &mut catalog.sources[first..] {
+        s.text = Arc::clone(&empty);
+    }
+}
+
+/// How much of a line is kept to show under a finding: what a terminal shows of it.
+pub const EXCERPT_CHARS: usize = 160;
+
+fn excerpt(line: &str) -> Box<str> {
+    match line.char_indices().nth(EXCERPT_CHARS) {
+        Some((end, _)) => Box::from(&line[..end]),
+        None => Box::from(line),
+    }
+}
+
+/// Reads a JSON Lines file of projects in batches of lines. The file is first checked as a
+/// whole (UTF-8, not empty, within the limit) as [`read_job`] checks it, without keeping it:
+/// a file that fails is read whole and reported exactly as there.
+fn stream_json_lines(
+    root: &Root,
+    job: &Job,
+    catalog: &mut Catalog,
+    on_batch: &mut OnBatch<'_>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    use std::io::{BufRead, Read, Seek};
+    let path = display(&job.path);
+    let opened = root.open_file(&job.relative, MAX_COLLECTION_BYTES);
+    let Ok((mut file, _)) = opened else {
+        return read_batch(root, &[job], catalog, on_batch, diagnostics);
+    };
+    // The whole-file checks, in one pass over fixed-size pieces.
+    let mut utf8 = Utf8Check::default();
+    let mut piece = vec![0u8; 1 << 20];
+    let mut total = 0u64;
+    loop {
+        match file.read(&mut piece) {
+            Ok(0) => break,
+            Ok(n) => {
+                total += n as u64;
+                utf8.feed(&piece[..n]);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return read_batch(root, &[job], catalog, on_batch, diagnostics),
+        }
+        if total > MAX_COLLECTION_BYTES || !utf8.valid {
+            return read_batch(root, &[job], catalog, on_batch, diagnostics);
+        }
+    }
+    drop(piece);
+    if !utf8.finish() || file.rewind().is_err() {
+        return read_batch(root, &[job], catalog, on_batch, diagnostics);
+    }
+    let mut reader = std::io::BufReader::with_capacity(1 << 20, file.take(total));
+    let mut file_index: Option<usize> = None;
+    let mut lines_before = 0usize;
+    let mut buffer: Vec<u8> = Vec::new();
+    loop {
+        buffer.clear();
+        let mut lines = 0usize;
+        while lines < BATCH_LINES && buffer.len() < BATCH_BYTES {
+            match reader.read_until(b'\n', &mut buffer) {
+                Ok(0) => break,
+                Ok(_) => lines += 1,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(e) => {
+                    diagnostics.push(file_diag(
+                        Code::Io,
+                        &path,
+                        format!("cannot read: {e}"),
+                        source::Pos::default(),
+                    ));
+                    return;
+                }
+            }
+        }
+        if lines == 0 {
+            return;
+        }
+        let Ok(text) = std::str::from_utf8(&buffer) else {
+            // Checked above: the file changed while it was read.
+            diagnostics.push(file_diag(
+                Code::Io,
+                &path,
+                "the file changed while it was read".to_owned(),
+                source::Pos::default(),
+            ));
+            return;
+        };
+        let text = if lines_before == 0 {
+            text.strip_prefix('\u{feff}').unwrap_or(text)
+        } else {
+            text
+        };
+        let line_offset = u32::try_from(lines_before).unwrap_or(u32::MAX);
+        let mut result = FileResult::default();
+        read_json_lines(RecordKind::Project, &path, text, line_offset, &mut result);
+        let first = match file_index {
+            Some(i) => {
+                catalog.sources[i].text = Arc::from(text);
+                catalog.sources[i].line_offset = line_offset;
+                i
+            }
+            None => {
+                catalog.sources.push(SourceFile {
+                    path: path.clone(),
+                    format: Format::JsonLines,
+                    text: Arc::from(text),
+                    line_offset,
+                });
+                file_index = Some(catalog.sources.len() - 1);
+                catalog.sources.len() - 1
+            }
+        };
+        let index = u32::try_from(first).unwrap_or(u32::MAX);
+        absorb_records(
+            catalog,
+            RecordKind::Project,
+            index,
+            result.records,
+            result.broken_ids,
+        );
+        finish_batch(catalog, first, on_batch, result.diagnostics, diagnostics);
+        lines_before += lines;
+    }
+}
+
+/// UTF-8 validity and "holds more than white space" of a file read in pieces, as
+/// [`source::decode`] judges the whole text.
+#[derive(Default)]
+struct Utf8Check {
+    /// The start of a character cut by the end of the last piece.
+    carry: Vec<u8>,
+    valid: bool,
+    started: bool,
+    content: bool,
+}
+
+impl Utf8Check {
+    fn feed(&mut self, piece: &[u8]) {
+        if !self.started {
+            self.started = true;
+            self.valid = true;
+        }
+        if !self.valid {
+            return;
+        }
+        let mut joined;
+        let bytes = if self.carry.is_empty() {
+            piece
+        } else {
+            joined = std::mem::take(&mut self.carry);
+            joined.extend_from_slice(piece);
+            &joined[..]
+        };
+        let text = match std::str::from_utf8(bytes) {
+            Ok(t) => t,
+            Err(e) if e.error_len().is_none() => {
+                // A character continues in the next piece.
+                let (done, rest) = bytes.split_at(e.valid_up_to());
+                self.carry = rest.to_vec();
+                std::str::from_utf8(done).unwrap_or_default()
+            }
+            Err(_) => {
+                self.valid = false;
+                return;
+            }
+        };
+        if !self.content {
+            self.content = !text
+                .trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}')
+                .is_empty();
+        }
+    }
+
+    /// Whether the whole file was valid and held more than white space.
+    fn finish(&self) -> bool {
+        self.valid && self.carry.is_empty() && self.content
+    }
 }
 
 /// Plugins `digifarm.toml` lists are files of the catalog too: a plugin whose `.wasm` or
@@ -426,7 +782,7 @@ fn confine_plugins(root: &Root, catalog: &mut Catalog, diagnostics: &mut Vec<Dia
     });
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum JobKind {
     Config,
     Records(RecordKind),
@@ -715,12 +1071,13 @@ fn read_job(root: &Root, job: &Job) -> FileResult {
         path: path.clone(),
         format,
         text: Arc::clone(&text),
+        line_offset: 0,
     });
     match job.kind {
         JobKind::Config => read_config(&path, &text, &mut result),
         JobKind::Health => read_health(&job.path, &path, &text, format, &mut result),
         JobKind::Records(kind) => match format {
-            Format::JsonLines => read_json_lines(kind, &path, &text, &mut result),
+            Format::JsonLines => read_json_lines(kind, &path, &text, 0, &mut result),
             Format::Json if job.single => match fast::accept(kind, &text) {
                 Some(record) => result.records.push((record, Place::Whole)),
                 None => read_document(kind, &path, &text, format, &mut result),
@@ -789,7 +1146,14 @@ fn accept(
     }
 }
 
-fn read_json_lines(kind: RecordKind, path: &str, text: &str, result: &mut FileResult) {
+/// Reads the records of a JSON Lines text that starts after line `line_offset` of its file.
+fn read_json_lines(
+    kind: RecordKind,
+    path: &str,
+    text: &str,
+    line_offset: u32,
+    result: &mut FileResult,
+) {
     let lines: Vec<(usize, &str)> = text
         .lines()
         .enumerate()
@@ -800,7 +1164,9 @@ fn read_json_lines(kind: RecordKind, path: &str, text: &str, result: &mut FileRe
         .map(|chunk| {
             let mut part = FileResult::default();
             for &(i, line) in chunk {
-                let line_no = u32::try_from(i + 1).unwrap_or(u32::MAX);
+                let line_no = u32::try_from(i + 1)
+                    .unwrap_or(u32::MAX)
+                    .saturating_add(line_offset);
                 if line.len() as u64 > MAX_RECORD_BYTES {
                     part.diagnostics.push(file_diag(
                         Code::FileTooLarge,

@@ -237,13 +237,29 @@ fn check_code(check: &Check) -> Option<(Code, &'static str)> {
 /// - `health-outdated`: the newest observation is older than `[health] max_age_days` or
 ///   was made for another source URL; `health-orphan`: a health file without its project.
 pub fn findings(catalog: &Catalog, today: NaiveDate) -> Vec<(usize, Diagnostic)> {
+    let mut out = project_findings(catalog, today);
+    let ids: std::collections::HashSet<&str> =
+        catalog.projects.iter().map(|p| p.id.as_str()).collect();
+    out.extend(
+        orphans(catalog, &|id| ids.contains(id))
+            .into_iter()
+            .map(|d| (usize::MAX, d)),
+    );
+    out
+}
+
+/// The findings of [`findings`] about the projects `catalog` holds (all of them, or one batch
+/// of a streamed validation), with each project's index.
+pub(crate) fn project_findings(catalog: &Catalog, today: NaiveDate) -> Vec<(usize, Diagnostic)> {
     let config = &catalog.config.health;
     let by = catalog.health.by_project();
     let mut out = Vec::new();
     for (i, p) in catalog.projects.iter().enumerate() {
-        let (file, prefix) = catalog.record_location(RecordKind::Project, i);
+        let (file, prefix, line) = catalog.locate_record(RecordKind::Project, i);
         let diag = |code: Code, pointer: &str, message: String| {
-            Diagnostic::new(code, file.clone(), format!("{prefix}{pointer}"), message)
+            let mut d = Diagnostic::new(code, file.clone(), format!("{prefix}{pointer}"), message);
+            d.line = line;
+            d
         };
         if let Some(source) = &p.links.source
             && let Err(repo::RepoUrlError::NotARepository {
@@ -337,12 +353,18 @@ pub fn findings(catalog: &Catalog, today: NaiveDate) -> Vec<(usize, Diagnostic)>
             ));
         }
     }
+    out
+}
+
+/// `health-orphan`: the health files of projects that do not exist; `has_project` answers for
+/// every project that passed its schema.
+pub(crate) fn orphans(catalog: &Catalog, has_project: &dyn Fn(&str) -> bool) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     for s in &catalog.health.files {
-        if !catalog.projects.iter().any(|p| p.id == s.record.project)
+        if !has_project(&s.record.project)
             && !catalog.is_broken(RecordKind::Project, &s.record.project)
         {
-            out.push((
-                usize::MAX,
+            out.push(
                 Diagnostic::new(
                     Code::HealthOrphan,
                     s.file.clone(),
@@ -353,7 +375,7 @@ pub fn findings(catalog: &Catalog, today: NaiveDate) -> Vec<(usize, Diagnostic)>
                     ),
                 )
                 .with_help("delete the file, or fix the id"),
-            ));
+            );
         }
     }
     out

@@ -50,7 +50,7 @@ impl Report {
         Report {
             valid: !diagnostics.iter().any(Diagnostic::is_error),
             counts: Counts {
-                projects: catalog.projects.len(),
+                projects: catalog.project_count(),
                 partners: catalog.partners.len(),
                 offers: catalog.offers.len(),
             },
@@ -74,16 +74,42 @@ pub fn today() -> NaiveDate {
 
 /// Runs the semantic rules over a loaded catalog; positions are resolved.
 pub fn validate(catalog: &Catalog, today: NaiveDate) -> Vec<Diagnostic> {
-    let mut diagnostics = rules::run(catalog, today);
-    diagnostics.extend(publiccode_exportable(catalog));
-    diagnostics.extend(
-        crate::health::findings(catalog, today)
-            .into_iter()
-            .map(|(_, d)| d),
-    );
+    let mut seen = rules::SeenIds::default();
+    let mut diagnostics = Vec::new();
+    project_rules(catalog, today, &mut seen, &mut diagnostics);
+    rest_rules(catalog, today, &seen, &mut diagnostics);
     catalog.resolve_positions(&mut diagnostics);
     diagnostic::sort(&mut diagnostics);
     diagnostics
+}
+
+/// The rules about the projects `catalog` holds: all of them, or one batch of a streamed
+/// validation ([`validate_path_with`]); `seen` carries the ids from batch to batch.
+fn project_rules(
+    catalog: &Catalog,
+    today: NaiveDate,
+    seen: &mut rules::SeenIds,
+    out: &mut Vec<Diagnostic>,
+) {
+    rules::projects(catalog, today, seen, out);
+    out.extend(publiccode_exportable(catalog));
+    out.extend(
+        crate::health::project_findings(catalog, today)
+            .into_iter()
+            .map(|(_, d)| d),
+    );
+}
+
+/// The rules about the rest of the catalog, once every project was seen.
+fn rest_rules(
+    catalog: &Catalog,
+    today: NaiveDate,
+    seen: &rules::SeenIds,
+    out: &mut Vec<Diagnostic>,
+) {
+    let has_project = |id: &str| seen.contains(id);
+    rules::rest(catalog, today, &has_project, out);
+    out.extend(crate::health::orphans(catalog, &has_project));
 }
 
 /// `publiccode-export-invalid` for every published project (lifecycle in `[portal]
@@ -103,21 +129,21 @@ fn publiccode_exportable(catalog: &Catalog) -> Vec<Diagnostic> {
             if fixes.is_empty() {
                 return None;
             }
-            let (file, pointer) = catalog.record_location(crate::model::RecordKind::Project, i);
-            Some(
-                Diagnostic::new(
-                    crate::Code::PubliccodeExportInvalid,
-                    file,
-                    pointer,
-                    format!(
-                        "`{}` would not export as a valid publiccode.yml ({} problem{})",
-                        p.id,
-                        fixes.len(),
-                        if fixes.len() == 1 { "" } else { "s" }
-                    ),
-                )
-                .with_help(fixes.join("; ")),
+            let (file, pointer, line) = catalog.locate_record(crate::model::RecordKind::Project, i);
+            let mut d = Diagnostic::new(
+                crate::Code::PubliccodeExportInvalid,
+                file,
+                pointer,
+                format!(
+                    "`{}` would not export as a valid publiccode.yml ({} problem{})",
+                    p.id,
+                    fixes.len(),
+                    if fixes.len() == 1 { "" } else { "s" }
+                ),
             )
+            .with_help(fixes.join("; "));
+            d.line = line;
+            Some(d)
         })
         .collect()
 }
@@ -222,15 +248,44 @@ pub fn validate_path(
     options: &LoadOptions,
     today: NaiveDate,
 ) -> Result<(Catalog, Report), catalog::Error> {
-    let loaded = catalog::load(path, options)?;
+    validate_path_with(path, options, today, &|_| true)
+}
+
+/// [`validate_path`], keeping the projects only when `keep_projects` says so (asked with the
+/// catalog's config, partners and offers, before the first project is read). Otherwise the
+/// projects are read, checked and dropped in batches (a few megabytes of JSON Lines, or some
+/// hundred files, at a time): peak memory stays near what the cross-record rules keep (each
+/// project id once), whatever the number of projects, and the report is the same. The
+/// catalog returned then holds no projects ([`Catalog::project_count`] counts them), and the
+/// lines its findings point at are kept as [`Catalog::excerpt`]s. `digifarm validate`
+/// keeps the projects only for plugins and `--checkouts`, which need them.
+///
+/// # Errors
+/// When `path` does not exist or a directory cannot be listed.
+pub fn validate_path_with(
+    path: &Path,
+    options: &LoadOptions,
+    today: NaiveDate,
+    keep_projects: &dyn Fn(&Catalog) -> bool,
+) -> Result<(Catalog, Report), catalog::Error> {
+    let mut seen = rules::SeenIds::default();
+    let cache = options.image_cache.as_deref();
+    let loaded = catalog::load_with(path, options, keep_projects, &mut |batch, out| {
+        project_rules(batch, today, &mut seen, out);
+        // The project images: there, decodable, within the limits.
+        out.extend(catalog::assets::check_projects(
+            batch,
+            cache,
+            options.prepare_images,
+        ));
+    })?;
+    let catalog = loaded.catalog;
     let mut diagnostics = loaded.diagnostics;
-    diagnostics.extend(validate(&loaded.catalog, today));
-    // The project images and the logo: there, decodable, within the limits.
-    diagnostics.extend(catalog::assets::check(
-        &loaded.catalog,
-        options.image_cache.as_deref(),
-        options.prepare_images,
-    ));
-    let report = Report::new(&loaded.catalog, diagnostics);
-    Ok((loaded.catalog, report))
+    let mut rest = Vec::new();
+    rest_rules(&catalog, today, &seen, &mut rest);
+    rest.extend(catalog::assets::check_logo(&catalog));
+    catalog.resolve_positions(&mut rest);
+    diagnostics.extend(rest);
+    let report = Report::new(&catalog, diagnostics);
+    Ok((catalog, report))
 }

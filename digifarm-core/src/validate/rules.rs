@@ -178,17 +178,44 @@ fn offer_expiry_rule(o: &SupportOffer, config: &CityConfig, today: NaiveDate, s:
     }
 }
 
-pub(super) fn run(catalog: &Catalog, today: NaiveDate) -> Vec<Diagnostic> {
-    let ctx = Ctx {
-        catalog,
-        policy: Policy::from_config(&catalog.config.license),
-        today,
-        partners: catalog.partners.iter().map(|p| p.id.as_str()).collect(),
-        offers: catalog.offers.iter().map(|o| (o.id.as_str(), o)).collect(),
-        known: Known::new(&catalog.config),
-    };
+impl<'a> Ctx<'a> {
+    fn new(catalog: &'a Catalog, today: NaiveDate) -> Ctx<'a> {
+        Ctx {
+            catalog,
+            policy: Policy::from_config(&catalog.config.license),
+            today,
+            partners: catalog.partners.iter().map(|p| p.id.as_str()).collect(),
+            offers: catalog.offers.iter().map(|o| (o.id.as_str(), o)).collect(),
+            known: Known::new(&catalog.config),
+        }
+    }
+}
+
+/// The project ids met so far, each with where it was first met (its index among all
+/// projects, and its origin), across the batches of a streamed validation.
+#[derive(Debug, Default)]
+pub(crate) struct SeenIds {
+    first: HashMap<Box<str>, (usize, Option<crate::catalog::Origin>)>,
+}
+
+impl SeenIds {
+    pub(crate) fn contains(&self, id: &str) -> bool {
+        self.first.contains_key(id)
+    }
+}
+
+/// The rules about the projects `catalog` holds (all of them, or one batch of a streamed
+/// validation): each project's own rules, its file name, its references and expired offers,
+/// and ids already used (in this batch or one before it, as `seen` remembers).
+pub(super) fn projects(
+    catalog: &Catalog,
+    today: NaiveDate,
+    seen: &mut SeenIds,
+    out: &mut Vec<Diagnostic>,
+) {
+    let ctx = Ctx::new(catalog, today);
     // Each worker keeps its own licence cache: catalogs repeat a handful of expressions.
-    let mut out: Vec<Diagnostic> = (0..catalog.projects.len())
+    let found: Vec<Diagnostic> = (0..catalog.projects.len())
         .into_par_iter()
         .fold(
             || (Vec::new(), license::Checker::new(ctx.policy.clone())),
@@ -202,16 +229,42 @@ pub(super) fn run(catalog: &Catalog, today: NaiveDate) -> Vec<Diagnostic> {
             a.append(&mut b);
             a
         });
+    out.extend(found);
+    let before = catalog.project_count() - catalog.projects.len();
+    for (i, p) in catalog.projects.iter().enumerate() {
+        match seen.first.get(p.id.as_str()) {
+            Some(&(j, origin)) => {
+                let other = catalog.locate_origin(RecordKind::Project, origin, j);
+                duplicate(catalog, RecordKind::Project, i, &p.id, other, out);
+            }
+            None => {
+                let origin = catalog.origin(RecordKind::Project, i);
+                seen.first
+                    .insert(Box::from(p.id.as_str()), (before + i, origin));
+            }
+        }
+    }
+}
+
+/// The rules about everything but the projects: partners, offers, their duplicate ids, the
+/// config, the portal. `has_project` answers for every project that passed its schema.
+pub(super) fn rest(
+    catalog: &Catalog,
+    today: NaiveDate,
+    has_project: &dyn Fn(&str) -> bool,
+    out: &mut Vec<Diagnostic>,
+) {
+    let ctx = Ctx::new(catalog, today);
     for i in 0..catalog.partners.len() {
-        partner_rules(catalog, i, &mut out);
+        partner_rules(catalog, i, out);
     }
     for i in 0..catalog.offers.len() {
-        offer_rules(&ctx, i, &mut out);
+        offer_rules(&ctx, i, out);
     }
-    duplicate_ids(catalog, &mut out);
-    config_rules(catalog, &mut out);
-    super::portal::rules(catalog, &mut out);
-    out
+    duplicate_ids(catalog, RecordKind::Partner, out);
+    duplicate_ids(catalog, RecordKind::Offer, out);
+    config_rules(catalog, has_project, out);
+    super::portal::rules(catalog, out);
 }
 
 fn file_name_rule(catalog: &Catalog, kind: RecordKind, index: usize, id: &str, s: &mut Sink<'_>) {
@@ -804,55 +857,50 @@ fn offer_rules(ctx: &Ctx<'_>, index: usize, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn duplicate_ids(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
-    fn check<'a>(
-        catalog: &Catalog,
-        kind: RecordKind,
-        ids: impl Iterator<Item = &'a str>,
-        out: &mut Vec<Diagnostic>,
-    ) {
-        let mut first: HashMap<&str, usize> = HashMap::new();
-        for (i, id) in ids.enumerate() {
-            if let Some(&j) = first.get(id) {
-                let (other, other_prefix, other_line) = catalog.locate_record(kind, j);
-                let mut s = sink(catalog, kind, i, out);
-                let place = if other_line > 0 {
-                    format!("{other}:{other_line}")
-                } else {
-                    format!("{other}{other_prefix}")
-                };
-                s.push(
-                    Code::DuplicateId,
-                    "/id",
-                    format!("the {kind} id `{id}` is already used in {place}"),
-                )
-                .help = Some("ids must be unique within their kind".to_owned());
-            } else {
-                first.insert(id, i);
-            }
+/// `duplicate-id` for the partners or offers whose id an earlier one has.
+fn duplicate_ids(catalog: &Catalog, kind: RecordKind, out: &mut Vec<Diagnostic>) {
+    let ids: Vec<&str> = match kind {
+        RecordKind::Project => catalog.projects.iter().map(|p| p.id.as_str()).collect(),
+        RecordKind::Partner => catalog.partners.iter().map(|p| p.id.as_str()).collect(),
+        RecordKind::Offer => catalog.offers.iter().map(|o| o.id.as_str()).collect(),
+    };
+    let mut first: HashMap<&str, usize> = HashMap::new();
+    for (i, id) in ids.into_iter().enumerate() {
+        if let Some(&j) = first.get(id) {
+            let other = catalog.locate_record(kind, j);
+            duplicate(catalog, kind, i, id, other, out);
+        } else {
+            first.insert(id, i);
         }
     }
-    check(
-        catalog,
-        RecordKind::Project,
-        catalog.projects.iter().map(|p| p.id.as_str()),
-        out,
-    );
-    check(
-        catalog,
-        RecordKind::Partner,
-        catalog.partners.iter().map(|p| p.id.as_str()),
-        out,
-    );
-    check(
-        catalog,
-        RecordKind::Offer,
-        catalog.offers.iter().map(|o| o.id.as_str()),
-        out,
-    );
 }
 
-fn config_rules(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
+/// `duplicate-id` for record `index` of `kind`, whose id the record at `other` (file,
+/// pointer prefix, line) has.
+fn duplicate(
+    catalog: &Catalog,
+    kind: RecordKind,
+    index: usize,
+    id: &str,
+    other: (String, String, u32),
+    out: &mut Vec<Diagnostic>,
+) {
+    let (other, other_prefix, other_line) = other;
+    let mut s = sink(catalog, kind, index, out);
+    let place = if other_line > 0 {
+        format!("{other}:{other_line}")
+    } else {
+        format!("{other}{other_prefix}")
+    };
+    s.push(
+        Code::DuplicateId,
+        "/id",
+        format!("the {kind} id `{id}` is already used in {place}"),
+    )
+    .help = Some("ids must be unique within their kind".to_owned());
+}
+
+fn config_rules(catalog: &Catalog, has_project: &dyn Fn(&str) -> bool, out: &mut Vec<Diagnostic>) {
     let file = catalog.config_file_path();
     let w = &catalog.config.matching.weights;
     for (name, value) in [
@@ -891,9 +939,8 @@ fn config_rules(catalog: &Catalog, out: &mut Vec<Diagnostic>) {
             message,
         ));
     }
-    let projects: HashSet<&str> = catalog.projects.iter().map(|p| p.id.as_str()).collect();
     for (i, pending) in catalog.config.license.pending.iter().enumerate() {
-        if !projects.contains(pending.project.as_str())
+        if !has_project(&pending.project)
             && !catalog.is_broken(RecordKind::Project, &pending.project)
         {
             out.push(

@@ -97,7 +97,7 @@ impl ReviewError {
     /// resolved): one `admission-criterion-open` per open criterion, or one
     /// `approvals-missing`. Empty for refusals that are not findings.
     pub fn to_diagnostics(&self, catalog: &Catalog, index: usize) -> Vec<Diagnostic> {
-        let (file, prefix) = catalog.record_location(RecordKind::Project, index);
+        let (file, prefix, line) = catalog.locate_record(RecordKind::Project, index);
         let id = catalog.projects.get(index).map_or("", |p| p.id.as_str());
         let mut out: Vec<Diagnostic> = match self {
             ReviewError::OpenCriteria { open, .. } => open
@@ -151,6 +151,9 @@ impl ReviewError {
             ],
             _ => Vec::new(),
         };
+        for d in &mut out {
+            d.line = line;
+        }
         catalog.resolve_positions(&mut out);
         out
     }

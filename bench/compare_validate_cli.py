@@ -1,0 +1,178 @@
+"""Validate large JSON Lines catalogs with `digifarm validate` and, side by side on the same
+records, with the loop a data person would write (orjson + jsonschema-rs, schema only), and
+print wall time, peak memory and the ratios.
+
+Inputs (written to --workdir, deterministic):
+
+* realistic: Münster's public records (`digifarm export examples/muenster --format json`),
+  copied to --records projects (default 100,000), each under its own id, as `projects.jsonl`
+  at the root of a catalog with Münster's digifarm.toml, partners and offers (about 1.9 KB
+  per record, 190 MB);
+* small: --small minimal projects (default 1,000,007, about 200 MB) as one JSON Lines file
+  given directly.
+
+Each command runs in its own process, --repeat times (median wall time); the peak resident
+memory is the kernel's figure for that process (`os.wait4`). The kernel counts the launching
+process's own peak in it too (the child starts as its copy), so the inputs are written by a
+separate process and this one stays small (about 10 MiB). digifarm does more than the
+anchor: the typed model, the semantic rules (references, licences, dates, publiccode.yml
+export readiness), positions and excerpts of every finding; the anchor checks the JSON
+Schema only (`is_valid` per record).
+
+Usage: python bench/compare_validate_cli.py [--binary target/release/digifarm] [--records N]
+       [--small N] [--repeat N] [--workdir DIR]
+Requires: a release build (`cargo build --release -p digifarm-cli`), pip install orjson
+jsonschema-rs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import pathlib
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+SCHEMA = ROOT / "digifarm-core" / "schemas" / "project.schema.json"
+
+ANCHOR = r"""
+import sys, orjson, jsonschema_rs
+schema = orjson.loads(open(sys.argv[1], "rb").read())
+validator = jsonschema_rs.validator_for(schema)
+valid = invalid = 0
+with open(sys.argv[2], "rb") as f:
+    for line in f:
+        if not line.strip():
+            continue
+        try:
+            record = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            invalid += 1
+            continue
+        if validator.is_valid(record):
+            valid += 1
+        else:
+            invalid += 1
+print(valid, invalid)
+"""
+
+
+def run(cmd: list[str]) -> tuple[float, int]:
+    """Wall seconds and peak resident bytes of one process (its output is discarded: read
+    here, it would count in the next process's figure)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    proc.returncode = 0
+    return wall, usage.ru_maxrss * 1024
+
+
+def measure(name: str, cmd: list[str], repeat: int) -> tuple[float, int]:
+    runs = [run(cmd) for _ in range(repeat)]
+    wall = statistics.median(r[0] for r in runs)
+    peak = max(r[1] for r in runs)
+    print(f"  {name:<28} {wall:7.2f} s   peak {peak / 2**20:7.0f} MiB", flush=True)
+    return wall, peak
+
+
+def realistic(binary: pathlib.Path, work: pathlib.Path, n: int) -> pathlib.Path:
+    exported = work / "export"
+    if exported.exists():
+        shutil.rmtree(exported)
+    subprocess.run(
+        [str(binary), "export", str(ROOT / "examples" / "muenster"), "--format", "json", "--out", str(exported)],
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
+    records = json.loads((exported / "projects.json").read_text(encoding="utf-8"))
+    catalog = work / "realistic"
+    if catalog.exists():
+        shutil.rmtree(catalog)
+    catalog.mkdir()
+    source = ROOT / "examples" / "muenster"
+    shutil.copy(source / "digifarm.toml", catalog / "digifarm.toml")
+    shutil.copytree(source / "partners", catalog / "partners")
+    shutil.copytree(source / "offers", catalog / "offers")
+    with open(catalog / "projects.jsonl", "w", encoding="utf-8") as f:
+        for i in range(n):
+            record = dict(records[i % len(records)])
+            record["id"] = f"{record['id']}-{i}"
+            f.write(json.dumps(record, ensure_ascii=False))
+            f.write("\n")
+    return catalog
+
+
+def small(work: pathlib.Path, n: int) -> pathlib.Path:
+    path = work / "small.jsonl"
+    with open(path, "w", encoding="utf-8") as f:
+        for i in range(n):
+            f.write(
+                json.dumps(
+                    {
+                        "id": f"projekt-{i}",
+                        "name": f"Projekt {i}",
+                        "summary": "Ein kleines Projekt für die Stadt Münster",
+                        "status": "idea",
+                        "lifecycle": "proposed",
+                        "license": "EUPL-1.2",
+                        "categories": ["Umwelt"],
+                    },
+                    ensure_ascii=False,
+                )
+            )
+            f.write("\n")
+    return path
+
+
+def compare(title: str, binary: pathlib.Path, target: pathlib.Path, jsonl: pathlib.Path, repeat: int) -> None:
+    size = jsonl.stat().st_size
+    lines = sum(1 for _ in open(jsonl, "rb"))
+    print(f"{title}: {lines:,} records, {size / 2**20:.0f} MiB of JSON Lines")
+    cmd = [str(binary), "validate", str(target), "--format", "json", "--today", "2022-09-01"]
+    ours, our_peak = measure("digifarm validate", cmd, repeat)
+    anchor_cmd = [sys.executable, "-c", ANCHOR, str(SCHEMA), str(jsonl)]
+    theirs, their_peak = measure("orjson + jsonschema-rs", anchor_cmd, repeat)
+    print(
+        f"  ratio (anchor / digifarm): {theirs / ours:.2f}x wall; "
+        f"digifarm peak memory {our_peak / size:.2f}x the file, anchor {their_peak / size:.2f}x"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--binary", type=pathlib.Path, default=ROOT / "target" / "release" / "digifarm")
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--small", type=int, default=1_000_007)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--workdir", type=pathlib.Path, default=None)
+    parser.add_argument("--write-inputs", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    work = args.workdir or pathlib.Path(tempfile.mkdtemp(prefix="digifarm-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    if args.write_inputs:
+        realistic(args.binary, work, args.records)
+        if args.small:
+            small(work, args.small)
+        return
+    subprocess.run(
+        [sys.executable, __file__, "--write-inputs", "--workdir", str(work), "--binary", str(args.binary),
+         "--records", str(args.records), "--small", str(args.small)],
+        check=True,
+    )
+    print(f"machine: {os.cpu_count()} cores; inputs in {work}")
+    catalog = work / "realistic"
+    compare("realistic (Münster's records)", args.binary, catalog, catalog / "projects.jsonl", args.repeat)
+    if args.small:
+        path = work / "small.jsonl"
+        compare("small records", args.binary, path, path, args.repeat)
+
+
+if __name__ == "__main__":
+    main()
