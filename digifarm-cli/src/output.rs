@@ -158,15 +158,25 @@ impl<W: Write> Write for Escaping<W> {
                 )
             }
         };
-        let mut start = 0;
-        for (i, c) in text.char_indices() {
+        let bytes = text.as_bytes();
+        let (mut start, mut i) = (0, 0);
+        while i < bytes.len() {
+            // Printable ASCII, nearly all of it, is passed at a byte's cost.
+            if (0x20..0x7f).contains(&bytes[i]) {
+                i += 1;
+                continue;
+            }
+            let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+                break;
+            };
             if digifarm_core::diagnostic::is_unprintable(c) {
-                self.inner.write_all(&text.as_bytes()[start..i])?;
+                self.inner.write_all(&bytes[start..i])?;
                 for unit in c.encode_utf16(&mut [0; 2]) {
                     write!(self.inner, "\\u{unit:04x}")?;
                 }
                 start = i + c.len_utf8();
             }
+            i += c.len_utf8();
         }
         self.inner.write_all(&text.as_bytes()[start..])?;
         if cut {

@@ -461,3 +461,53 @@ fn match_shows_the_source_line_of_each_finding_as_validate_does() {
         "{validated}"
     );
 }
+
+/// Millions of findings from a few megabytes are not all listed: the report lists the first
+/// 100,000 in order and counts the rest, in every output format, and still fails.
+#[test]
+fn a_flood_of_findings_is_listed_up_to_the_limit_and_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("projects.jsonl");
+    std::fs::write(&path, "{}\n".repeat(25_000)).unwrap();
+    let run = validate(&path);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.json["valid"], false);
+    let listed = run.json["diagnostics"].as_array().unwrap();
+    assert_eq!(listed.len(), 100_000);
+    assert_eq!(listed[0]["line"], 1);
+    let omitted = run.json["omitted"]["errors"].as_u64().unwrap();
+    assert!(omitted > 0, "{}", run.json["omitted"]);
+    // Every record is missing the same fields: the last listed finding is in the record
+    // that holds the 100,000th.
+    let per_record = (100_000 + omitted) / 25_000;
+    assert_eq!(listed[99_999]["line"], 100_000_u64.div_ceil(per_record));
+    let human = Command::new(env!("CARGO_BIN_EXE_digifarm"))
+        .args(["validate", "--today", "2026-11-26"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    assert_eq!(human.status.code(), Some(1));
+    let text = String::from_utf8(human.stdout).unwrap();
+    let total = 100_000 + omitted;
+    assert!(
+        text.contains(&format!(
+            "… and {omitted} more (errors {omitted}, warnings 0, notes 0), not listed"
+        )),
+        "{}",
+        &text[text.len().saturating_sub(600)..]
+    );
+    assert!(text.ends_with(&format!(
+        "invalid: {total} errors, 0 warnings, 0 notes in 0 projects, 0 partners, 0 offers\n"
+    )));
+    let sarif = Command::new(env!("CARGO_BIN_EXE_digifarm"))
+        .args(["validate", "--format", "sarif", "--today", "2026-11-26"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let sarif: Value = serde_json::from_slice(&sarif.stdout).unwrap();
+    assert_eq!(
+        sarif["runs"][0]["results"].as_array().unwrap().len(),
+        100_000
+    );
+    assert_eq!(sarif["runs"][0]["properties"]["omitted"]["errors"], omitted);
+}

@@ -356,10 +356,132 @@ impl Diagnostic {
 
 /// Sorts diagnostics into their stable output order: file, line, column, code, message.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
-    diagnostics.sort_by(|a, b| {
-        (&a.file, a.line, a.column, &a.code, &a.pointer, &a.message)
-            .cmp(&(&b.file, b.line, b.column, &b.code, &b.pointer, &b.message))
-    });
+    diagnostics.sort_by(order);
+}
+
+/// The stable output order of [`sort`].
+fn order(a: &Diagnostic, b: &Diagnostic) -> std::cmp::Ordering {
+    (&a.file, a.line, a.column, &a.code, &a.pointer, &a.message)
+        .cmp(&(&b.file, b.line, b.column, &b.code, &b.pointer, &b.message))
+}
+
+/// How many findings a validation report lists at most. The others are counted by severity
+/// ([`Omitted`]): a stranger's file of a few megabytes can hold millions of broken records,
+/// and listing each would take memory and output without end (a code-scanning upload takes
+/// 25,000 results).
+pub const MAX_LISTED: usize = 100_000;
+
+/// Findings found but not listed, by severity (see [`MAX_LISTED`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Omitted {
+    /// Errors not listed.
+    pub errors: usize,
+    /// Warnings not listed.
+    pub warnings: usize,
+    /// Notes not listed.
+    pub notes: usize,
+}
+
+impl Omitted {
+    /// How many findings were not listed.
+    pub fn total(&self) -> usize {
+        self.errors + self.warnings + self.notes
+    }
+
+    /// Whether every finding is listed.
+    pub fn is_none(&self) -> bool {
+        self.total() == 0
+    }
+
+    /// How many of `severity` were not listed.
+    pub fn count(&self, severity: Severity) -> usize {
+        match severity {
+            Severity::Error => self.errors,
+            Severity::Warning => self.warnings,
+            Severity::Info => self.notes,
+        }
+    }
+
+    fn add(&mut self, severity: Severity) {
+        match severity {
+            Severity::Error => self.errors += 1,
+            Severity::Warning => self.warnings += 1,
+            Severity::Info => self.notes += 1,
+        }
+    }
+}
+
+/// A finding kept with something of its own (the source line it points at), ordered as
+/// [`sort`] orders.
+struct Ranked<T> {
+    diagnostic: Diagnostic,
+    extra: T,
+}
+
+impl<T> PartialEq for Ranked<T> {
+    fn eq(&self, other: &Self) -> bool {
+        order(&self.diagnostic, &other.diagnostic).is_eq()
+    }
+}
+impl<T> Eq for Ranked<T> {}
+impl<T> PartialOrd for Ranked<T> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl<T> Ord for Ranked<T> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        order(&self.diagnostic, &other.diagnostic)
+    }
+}
+
+/// Findings with positions resolved, keeping the first `limit` in output order (exactly those
+/// that sorting all of them and keeping the first `limit` would keep) in memory bounded by
+/// `limit`, and counting the others.
+pub(crate) struct Findings<T = ()> {
+    kept: std::collections::BinaryHeap<Ranked<T>>,
+    limit: usize,
+    omitted: Omitted,
+}
+
+impl<T> Findings<T> {
+    pub(crate) fn new(limit: usize) -> Findings<T> {
+        Findings {
+            kept: std::collections::BinaryHeap::new(),
+            limit,
+            omitted: Omitted::default(),
+        }
+    }
+
+    /// Adds a finding (its position resolved) with what is kept along with it.
+    pub(crate) fn push(&mut self, diagnostic: Diagnostic, extra: T) {
+        let entry = Ranked { diagnostic, extra };
+        if self.kept.len() < self.limit {
+            self.kept.push(entry);
+            return;
+        }
+        let dropped = match self.kept.peek() {
+            Some(last) if entry < *last => {
+                self.kept.push(entry);
+                self.kept.pop()
+            }
+            _ => Some(entry),
+        };
+        if let Some(d) = dropped {
+            self.omitted.add(d.diagnostic.severity);
+        }
+    }
+
+    /// The findings kept, in output order, with theirs, and what was not kept.
+    pub(crate) fn finish(self) -> (Vec<(Diagnostic, T)>, Omitted) {
+        let kept = self
+            .kept
+            .into_sorted_vec()
+            .into_iter()
+            .map(|r| (r.diagnostic, r.extra))
+            .collect();
+        (kept, self.omitted)
+    }
 }
 
 /// Whether `c` must not reach a terminal or a report as it is: control characters (C0, DEL
@@ -525,6 +647,45 @@ mod printable_tests {
         }
         for shown in ["x", " \u{1b}x", "·", "🙂", "\u{200D}a"] {
             assert!(!is_blank(shown), "{shown:?}");
+        }
+    }
+
+    #[test]
+    fn findings_keep_the_first_in_output_order_and_count_the_rest() {
+        // Findings in a scrambled order, several equal in every sorted field.
+        let all: Vec<Diagnostic> = (0..500u32)
+            .map(|i| {
+                let k = (i * 7919) % 500;
+                let mut d = Diagnostic::new(
+                    if k % 3 == 0 {
+                        Code::InvalidValue
+                    } else {
+                        Code::StaleListing
+                    },
+                    format!("f{}.yaml", k % 7),
+                    "/x",
+                    format!("m{}", k % 11),
+                );
+                d.line = k % 13;
+                d.column = 1;
+                d
+            })
+            .collect();
+        let mut sorted = all.clone();
+        sort(&mut sorted);
+        for limit in [0, 1, 2, 17, 250, 499, 500, 501] {
+            let mut found: Findings<u32> = Findings::new(limit);
+            for (i, d) in all.iter().enumerate() {
+                found.push(d.clone(), i as u32);
+            }
+            let (kept, omitted) = found.finish();
+            let kept: Vec<Diagnostic> = kept.into_iter().map(|(d, _)| d).collect();
+            let n = limit.min(all.len());
+            assert_eq!(kept[..], sorted[..n], "limit {limit}");
+            assert_eq!(omitted.total(), all.len() - n);
+            let errors = sorted[n..].iter().filter(|d| d.is_error()).count();
+            assert_eq!(omitted.errors, errors);
+            assert_eq!(omitted.warnings, all.len() - n - errors);
         }
     }
 }

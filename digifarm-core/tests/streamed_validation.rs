@@ -28,10 +28,10 @@ fn assert_same(path: &Path, options: &LoadOptions) -> Report {
     );
     assert!(streamed.projects.is_empty());
     assert_eq!(streamed.project_count(), kept.projects.len());
-    let texts: std::collections::HashMap<&str, &str> = kept
+    let texts: std::collections::HashMap<&str, Vec<&str>> = kept
         .sources()
         .iter()
-        .map(|s| (s.path.as_str(), &*s.text))
+        .map(|s| (s.path.as_str(), s.text.lines().collect()))
         .collect();
     let kept_files: std::collections::HashSet<&str> = streamed
         .sources()
@@ -43,7 +43,7 @@ fn assert_same(path: &Path, options: &LoadOptions) -> Report {
         let Some(text) = texts.get(d.file.as_str()) else {
             continue;
         };
-        let line = text.lines().nth(d.line as usize - 1).unwrap_or_default();
+        let line = text.get(d.line as usize - 1).copied().unwrap_or_default();
         if kept_files.contains(d.file.as_str()) {
             continue;
         }
@@ -246,4 +246,27 @@ fn single_files_and_the_example_report_as_when_kept() {
     .unwrap();
     let report = assert_same(&array, &LoadOptions::default());
     assert!(report.diagnostics.iter().any(|d| d.code == "duplicate-id"));
+}
+
+#[test]
+fn a_report_lists_the_first_findings_in_order_and_counts_the_rest() {
+    use digifarm_core::diagnostic::MAX_LISTED;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("projects.jsonl");
+    // Three bytes per record, several findings each: more findings than a report lists.
+    let n = MAX_LISTED / 4;
+    std::fs::write(&path, "{}\n".repeat(n)).unwrap();
+    let all = digifarm_core::catalog::load(&path, &LoadOptions::default())
+        .unwrap()
+        .diagnostics;
+    assert!(all.len() > MAX_LISTED, "{}", all.len());
+    let report = assert_same(&path, &LoadOptions::default());
+    assert!(!report.valid);
+    assert_eq!(report.diagnostics.len(), MAX_LISTED);
+    assert_eq!(report.diagnostics[..], all[..MAX_LISTED]);
+    assert_eq!(report.omitted.total(), all.len() - MAX_LISTED);
+    assert_eq!(
+        report.count(digifarm_core::Severity::Error),
+        all.iter().filter(|d| d.is_error()).count()
+    );
 }

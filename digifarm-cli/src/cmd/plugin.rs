@@ -206,7 +206,7 @@ pub fn run_validators(
             .iter()
             .map(|w| (w.clone(), PluginGrants::default(), w.display().to_string())),
     );
-    let mut diagnostics = report.diagnostics;
+    let mut diagnostics = Vec::new();
     for (wasm, grants, origin) in runs {
         let result = host.load(&wasm, &grants, &policy).and_then(|plugin| {
             if plugin.kind() == Kind::Validator {
@@ -221,7 +221,7 @@ pub fn run_validators(
             Err(e) => diagnostics.push(plugin_failed(&origin, String::new(), e.to_string())),
         }
     }
-    Ok(Report::new(catalog, diagnostics))
+    Ok(report.extended(catalog, diagnostics))
 }
 
 const INFO_HELP: &str =

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use digifarm_core::catalog::{Catalog, LoadOptions};
+use digifarm_core::diagnostic::Omitted;
 use digifarm_core::model::RecordKind;
 use digifarm_core::validate::{self, Report};
 use digifarm_core::{Diagnostic, Severity};
@@ -62,6 +63,9 @@ struct JsonReport<'a> {
     valid: bool,
     counts: validate::Counts,
     diagnostics: &'a [Diagnostic],
+    /// Findings beyond the listed ones, by severity (only when there are).
+    #[serde(skip_serializing_if = "Omitted::is_none")]
+    omitted: Omitted,
 }
 
 pub fn run(args: Args) -> CmdResult {
@@ -85,9 +89,7 @@ pub fn run(args: Args) -> CmdResult {
         .map_err(|e| CliError(e.to_string()))?;
     #[cfg(feature = "detection")]
     if let Some(dir) = &args.checkouts {
-        let mut found = report.diagnostics.clone();
-        found.extend(crosscheck_checkouts(&catalog, dir));
-        report = Report::new(&catalog, found);
+        report = report.extended(&catalog, crosscheck_checkouts(&catalog, dir));
     }
     report = super::plugin::run_validators(&catalog, &args.path, &args.plugin, report)?;
     match args.format {
@@ -96,6 +98,7 @@ pub fn run(args: Args) -> CmdResult {
             valid: report.valid,
             counts: report.counts,
             diagnostics: &report.diagnostics,
+            omitted: report.omitted,
         })?,
         ValidateFormat::Human => {
             render_human_to(&report, &catalog, output::use_colour(), &mut |text| {
@@ -138,6 +141,17 @@ pub(crate) fn render_human_to(
                     .or_else(|| catalog.excerpt(file, line))
             },
             colour,
+        ))?;
+    }
+    let omitted = &report.omitted;
+    if !omitted.is_none() {
+        emit(&format!(
+            "… and {} more (errors {}, warnings {}, notes {}), not listed: the report lists the first {} findings; fix these and run again\n\n",
+            omitted.total(),
+            omitted.errors,
+            omitted.warnings,
+            omitted.notes,
+            report.diagnostics.len()
         ))?;
     }
     let (e, w, i) = (
@@ -247,7 +261,12 @@ fn crosscheck_checkouts(
 
 /// The report as a SARIF 2.1.0 log.
 fn sarif(report: &Report) -> serde_json::Value {
-    sarif_of(&report.diagnostics)
+    let mut log = sarif_of(&report.diagnostics);
+    if !report.omitted.is_none() {
+        // The run says that it lists only part of its results, and how many it left out.
+        log["runs"][0]["properties"] = serde_json::json!({"omitted": report.omitted});
+    }
+    log
 }
 
 /// Diagnostics as a SARIF 2.1.0 log: one rule per code that occurs, one result per finding.

@@ -128,6 +128,8 @@ pub struct Catalog {
     /// The lines of dropped batches that findings point at: path, line, its first
     /// [`EXCERPT_CHARS`] characters.
     pub(crate) excerpts: HashMap<String, HashMap<u32, Box<str>>>,
+    /// How many of `sources` are not project files (read before the projects).
+    pub(crate) sources_before_projects: usize,
 }
 
 /// A catalog and what loading it found.
@@ -183,6 +185,26 @@ impl Catalog {
     /// The source files read, in load order.
     pub fn sources(&self) -> &[SourceFile] {
         &self.sources
+    }
+
+    /// The findings of a load in output order, the source lines of those in dropped files kept
+    /// as excerpts, and what was not listed.
+    pub(crate) fn finish_findings(
+        &mut self,
+        found: Found,
+    ) -> (Vec<Diagnostic>, diagnostic::Omitted) {
+        let (kept, omitted) = found.finish();
+        let mut out = Vec::with_capacity(kept.len());
+        for (d, excerpt) in kept {
+            if let Some(text) = excerpt {
+                self.excerpts
+                    .entry(d.file.clone())
+                    .or_default()
+                    .insert(d.line, text);
+            }
+            out.push(d);
+        }
+        (out, omitted)
     }
 
     /// How many projects passed their schema: those held, and those a streamed validation
@@ -294,40 +316,46 @@ impl Catalog {
     /// each file with findings gets one line index and one position map (for JSON Lines: one
     /// per record with findings), built once whatever the number of findings.
     pub fn resolve_positions(&self, diagnostics: &mut [Diagnostic]) {
-        let by_path: HashMap<&str, &SourceFile> =
-            self.sources.iter().map(|s| (s.path.as_str(), s)).collect();
-        let mut line_indexes: HashMap<&str, source::LineIndex<'_>> = HashMap::new();
-        let mut cache: HashMap<(&str, u32), source::PosMap> = HashMap::new();
-        for d in diagnostics.iter_mut() {
-            if d.column != 0 {
-                continue;
-            }
-            let Some(src) = by_path.get(d.file.as_str()) else {
-                continue;
-            };
-            let path = src.path.as_str();
-            let line_base = d.line;
-            let jsonl = src.format == Format::JsonLines;
-            let key = (path, if jsonl { line_base } else { 0 });
-            let map = cache.entry(key).or_insert_with(|| {
-                if jsonl {
-                    let index = line_indexes
-                        .entry(path)
-                        .or_insert_with(|| source::LineIndex::new(&src.text));
-                    let line = line_base.saturating_sub(src.line_offset);
-                    source::json::positions(index.line(line).unwrap_or(""))
-                } else {
-                    source::positions(&src.text, src.format)
-                }
-            });
-            let pos = source::lookup(map, &d.pointer).unwrap_or(source::Pos { line: 1, column: 1 });
-            if jsonl {
-                d.line = line_base.max(1) + pos.line - 1;
-            } else {
-                d.line = pos.line;
-            }
-            d.column = pos.column;
+        resolve_in(self.sources.iter(), diagnostics);
+    }
+}
+
+/// [`Catalog::resolve_positions`] among `sources` only (a batch of projects resolves among
+/// its own files and the catalog's other files, not among every project file read before it:
+/// time stays linear in the number of files).
+fn resolve_in<'a>(sources: impl Iterator<Item = &'a SourceFile>, diagnostics: &mut [Diagnostic]) {
+    let by_path: HashMap<&str, &SourceFile> = sources.map(|s| (s.path.as_str(), s)).collect();
+    let mut line_indexes: HashMap<&str, source::LineIndex<'_>> = HashMap::new();
+    let mut cache: HashMap<(&str, u32), source::PosMap> = HashMap::new();
+    for d in diagnostics.iter_mut() {
+        if d.column != 0 {
+            continue;
         }
+        let Some(src) = by_path.get(d.file.as_str()) else {
+            continue;
+        };
+        let path = src.path.as_str();
+        let line_base = d.line;
+        let jsonl = src.format == Format::JsonLines;
+        let key = (path, if jsonl { line_base } else { 0 });
+        let map = cache.entry(key).or_insert_with(|| {
+            if jsonl {
+                let index = line_indexes
+                    .entry(path)
+                    .or_insert_with(|| source::LineIndex::new(&src.text));
+                let line = line_base.saturating_sub(src.line_offset);
+                source::json::positions(index.line(line).unwrap_or(""))
+            } else {
+                source::positions(&src.text, src.format)
+            }
+        });
+        let pos = source::lookup(map, &d.pointer).unwrap_or(source::Pos { line: 1, column: 1 });
+        if jsonl {
+            d.line = line_base.max(1) + pos.line - 1;
+        } else {
+            d.line = pos.line;
+        }
+        d.column = pos.column;
     }
 }
 
@@ -337,8 +365,17 @@ impl Catalog {
 /// [`Error::NotFound`] when `path` does not exist, [`Error::Io`] when a directory cannot be
 /// listed. Problems with individual files are diagnostics, not errors.
 pub fn load(path: &Path, options: &LoadOptions) -> Result<Loaded, Error> {
-    load_with(path, options, &|_| true, &mut |_, _| {})
+    let (mut catalog, found) = load_with(path, options, &|_| true, usize::MAX, &mut |_, _| {})?;
+    let (diagnostics, _) = catalog.finish_findings(found);
+    Ok(Loaded {
+        catalog,
+        diagnostics,
+    })
 }
+
+/// What loading found: each finding with the source line it points at when the line's file
+/// was dropped (a streamed batch).
+pub(crate) type Found = diagnostic::Findings<Option<Box<str>>>;
 
 /// What a load does with the projects: each batch of them is shown to the caller with its
 /// source text (for the rules that look at one project at a time), then kept or dropped.
@@ -361,8 +398,9 @@ pub(crate) fn load_with(
     path: &Path,
     options: &LoadOptions,
     keep: &dyn Fn(&Catalog) -> bool,
+    limit: usize,
     on_batch: &mut OnBatch<'_>,
-) -> Result<Loaded, Error> {
+) -> Result<(Catalog, Found), Error> {
     let meta = std::fs::metadata(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => Error::NotFound {
             path: path.to_owned(),
@@ -414,6 +452,9 @@ pub(crate) fn load_with(
     if catalog.root.is_some() {
         confine_plugins(&root, &mut catalog, &mut diagnostics);
     }
+    catalog.sources_before_projects = catalog.sources.len();
+    // Every finding is resolved before it is counted in (the order needs positions).
+    let mut found = Found::new(limit);
     if keep(&catalog) {
         let results: Vec<FileResult> = projects
             .par_iter()
@@ -423,29 +464,32 @@ pub(crate) fn load_with(
             absorb(&mut catalog, job, result, &mut diagnostics);
         }
         on_batch(&catalog, &mut diagnostics);
+        catalog.resolve_positions(&mut diagnostics);
+        for d in diagnostics {
+            found.push(d, None);
+        }
     } else {
+        catalog.resolve_positions(&mut diagnostics);
+        for d in diagnostics {
+            found.push(d, None);
+        }
         let mut files: Vec<&Job> = Vec::new();
         for job in &projects {
             if Format::from_path(&job.path) == Some(Format::JsonLines) {
-                read_batch(&root, &files, &mut catalog, on_batch, &mut diagnostics);
+                read_batch(&root, &files, &mut catalog, on_batch, &mut found);
                 files.clear();
-                stream_json_lines(&root, job, &mut catalog, on_batch, &mut diagnostics);
+                stream_json_lines(&root, job, &mut catalog, on_batch, &mut found);
             } else {
                 files.push(job);
                 if files.len() == BATCH_FILES {
-                    read_batch(&root, &files, &mut catalog, on_batch, &mut diagnostics);
+                    read_batch(&root, &files, &mut catalog, on_batch, &mut found);
                     files.clear();
                 }
             }
         }
-        read_batch(&root, &files, &mut catalog, on_batch, &mut diagnostics);
+        read_batch(&root, &files, &mut catalog, on_batch, &mut found);
     }
-    catalog.resolve_positions(&mut diagnostics);
-    diagnostic::sort(&mut diagnostics);
-    Ok(Loaded {
-        catalog,
-        diagnostics,
-    })
+    Ok((catalog, found))
 }
 
 /// Adds what reading `job` found to `catalog`.
@@ -502,7 +546,7 @@ fn read_batch(
     files: &[&Job],
     catalog: &mut Catalog,
     on_batch: &mut OnBatch<'_>,
-    diagnostics: &mut Vec<Diagnostic>,
+    diagnostics: &mut Found,
 ) {
     if files.is_empty() {
         return;
@@ -524,42 +568,37 @@ fn finish_batch(
     first: usize,
     on_batch: &mut OnBatch<'_>,
     mut found: Vec<Diagnostic>,
-    diagnostics: &mut Vec<Diagnostic>,
+    diagnostics: &mut Found,
 ) {
-    on_batch(catalog, &mut found);
-    catalog.resolve_positions(&mut found);
+    if !catalog.projects.is_empty() {
+        on_batch(catalog, &mut found);
+    }
+    let base = catalog.sources_before_projects;
+    resolve_in(
+        catalog.sources[..base]
+            .iter()
+            .chain(&catalog.sources[first..]),
+        &mut found,
+    );
     let batch: HashMap<&str, usize> = catalog.sources[first..]
         .iter()
         .enumerate()
         .map(|(i, s)| (s.path.as_str(), first + i))
         .collect();
     let mut indexes: HashMap<usize, source::LineIndex<'_>> = HashMap::new();
-    let mut excerpts = Vec::new();
-    for d in &found {
-        let Some(&i) = batch.get(d.file.as_str()) else {
-            continue;
-        };
-        let src = &catalog.sources[i];
-        let Some(line) = d.line.checked_sub(src.line_offset).filter(|&l| l > 0) else {
-            continue;
-        };
-        let index = indexes
-            .entry(i)
-            .or_insert_with(|| source::LineIndex::new(&src.text));
-        if let Some(text) = index.line(line) {
-            excerpts.push((src.path.clone(), d.line, excerpt(text)));
-        }
+    for d in found {
+        let text = batch.get(d.file.as_str()).and_then(|&i| {
+            let src = &catalog.sources[i];
+            let line = d.line.checked_sub(src.line_offset).filter(|&l| l > 0)?;
+            indexes
+                .entry(i)
+                .or_insert_with(|| source::LineIndex::new(&src.text))
+                .line(line)
+                .map(excerpt)
+        });
+        diagnostics.push(d, text);
     }
     drop(indexes);
-    for (path, line, text) in excerpts {
-        catalog
-            .excerpts
-            .entry(path)
-            .or_default()
-            .entry(line)
-            .or_insert(text);
-    }
-    diagnostics.append(&mut found);
     catalog.dropped_projects += catalog.projects.len();
     catalog.projects = Vec::new();
     catalog.origins[kind_index(RecordKind::Project)] = Vec::new();
@@ -587,7 +626,7 @@ fn stream_json_lines(
     job: &Job,
     catalog: &mut Catalog,
     on_batch: &mut OnBatch<'_>,
-    diagnostics: &mut Vec<Diagnostic>,
+    diagnostics: &mut Found,
 ) {
     use std::io::{BufRead, Read, Seek};
     let path = display(&job.path);
@@ -630,12 +669,13 @@ fn stream_json_lines(
                 Ok(_) => lines += 1,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
                 Err(e) => {
-                    diagnostics.push(file_diag(
+                    let d = file_diag(
                         Code::Io,
                         &path,
                         format!("cannot read: {e}"),
                         source::Pos::default(),
-                    ));
+                    );
+                    diagnostics.push(d, None);
                     return;
                 }
             }
@@ -645,12 +685,13 @@ fn stream_json_lines(
         }
         let Ok(text) = std::str::from_utf8(&buffer) else {
             // Checked above: the file changed while it was read.
-            diagnostics.push(file_diag(
+            let d = file_diag(
                 Code::Io,
                 &path,
                 "the file changed while it was read".to_owned(),
                 source::Pos::default(),
-            ));
+            );
+            diagnostics.push(d, None);
             return;
         };
         let text = if lines_before == 0 {

@@ -39,8 +39,12 @@ pub struct Report {
     pub valid: bool,
     /// Records that passed their schema, per kind.
     pub counts: Counts,
-    /// Every finding, in stable order.
+    /// Every finding, in stable order; at most [`diagnostic::MAX_LISTED`] of them from
+    /// [`validate_path`] (the first ones in that order).
     pub diagnostics: Vec<Diagnostic>,
+    /// The findings beyond [`diagnostic::MAX_LISTED`], counted, not listed.
+    #[serde(skip_serializing_if = "diagnostic::Omitted::is_none")]
+    pub omitted: diagnostic::Omitted,
 }
 
 impl Report {
@@ -55,15 +59,29 @@ impl Report {
                 offers: catalog.offers.len(),
             },
             diagnostics,
+            omitted: diagnostic::Omitted::default(),
         }
     }
 
-    /// How many diagnostics have `severity`.
+    /// This report with `more` findings (a plugin's, a cross-check's), still counting those
+    /// that were not listed.
+    pub fn extended(self, catalog: &Catalog, more: Vec<Diagnostic>) -> Report {
+        let omitted = self.omitted;
+        let mut diagnostics = self.diagnostics;
+        diagnostics.extend(more);
+        let mut report = Report::new(catalog, diagnostics);
+        report.omitted = omitted;
+        report.valid &= omitted.errors == 0;
+        report
+    }
+
+    /// How many findings have `severity`, listed or not.
     pub fn count(&self, severity: crate::Severity) -> usize {
         self.diagnostics
             .iter()
             .filter(|d| d.severity == severity)
             .count()
+            + self.omitted.count(severity)
     }
 }
 
@@ -270,22 +288,32 @@ pub fn validate_path_with(
 ) -> Result<(Catalog, Report), catalog::Error> {
     let mut seen = rules::SeenIds::default();
     let cache = options.image_cache.as_deref();
-    let loaded = catalog::load_with(path, options, keep_projects, &mut |batch, out| {
-        project_rules(batch, today, &mut seen, out);
-        // The project images: there, decodable, within the limits.
-        out.extend(catalog::assets::check_projects(
-            batch,
-            cache,
-            options.prepare_images,
-        ));
-    })?;
-    let catalog = loaded.catalog;
-    let mut diagnostics = loaded.diagnostics;
+    let found = catalog::load_with(
+        path,
+        options,
+        keep_projects,
+        diagnostic::MAX_LISTED,
+        &mut |batch, out| {
+            project_rules(batch, today, &mut seen, out);
+            // The project images: there, decodable, within the limits.
+            out.extend(catalog::assets::check_projects(
+                batch,
+                cache,
+                options.prepare_images,
+            ));
+        },
+    )?;
+    let (mut catalog, mut found) = found;
     let mut rest = Vec::new();
     rest_rules(&catalog, today, &seen, &mut rest);
     rest.extend(catalog::assets::check_logo(&catalog));
     catalog.resolve_positions(&mut rest);
-    diagnostics.extend(rest);
-    let report = Report::new(&catalog, diagnostics);
+    for d in rest {
+        found.push(d, None);
+    }
+    let (diagnostics, omitted) = catalog.finish_findings(found);
+    let mut report = Report::new(&catalog, diagnostics);
+    report.omitted = omitted;
+    report.valid &= omitted.errors == 0;
     Ok((catalog, report))
 }
