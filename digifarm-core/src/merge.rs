@@ -190,7 +190,7 @@ pub fn merge(inputs: &[(String, &Catalog)]) -> Result<Merged, MergeError> {
             }
             if let Some(url) = &p.links.source {
                 let key = normalize_source(url);
-                let (file, _) = catalog.record_location(RecordKind::Project, i);
+                let (file, _, _) = catalog.locate_record(RecordKind::Project, i);
                 match sources.get(&key) {
                     Some((other_code, other_id, other_file)) if other_code != code => {
                         diagnostics.push(

@@ -254,14 +254,6 @@ impl Catalog {
         }
     }
 
-    /// The file (as shown in diagnostics) and JSON pointer prefix of record `index` of `kind`.
-    /// Without the line of a JSON Lines record: a finding about the record takes
-    /// [`Catalog::locate_record`]'s line, or its position resolves inside the file's first line.
-    pub fn record_location(&self, kind: RecordKind, index: usize) -> (String, String) {
-        let (file, prefix, _) = self.locate_record(kind, index);
-        (file, prefix)
-    }
-
     /// The file name (without extension) of record `index` when it is a one-record file.
     pub(crate) fn record_file_stem(&self, kind: RecordKind, index: usize) -> Option<&str> {
         let origin = self.origins[kind_index(kind)].get(index)?;
@@ -657,7 +649,14 @@ fn stream_json_lines(
         return read_batch(root, &[job], catalog, on_batch, diagnostics);
     }
     let mut reader = std::io::BufReader::with_capacity(1 << 20, file.take(total));
-    let mut file_index: Option<usize> = None;
+    // The file's entry among the sources: its text is each batch in turn.
+    let file_index = catalog.sources.len();
+    catalog.sources.push(SourceFile {
+        path: path.clone(),
+        format: Format::JsonLines,
+        text: Arc::from(""),
+        line_offset: 0,
+    });
     let mut lines_before = 0usize;
     let mut buffer: Vec<u8> = Vec::new();
     loop {
@@ -702,24 +701,9 @@ fn stream_json_lines(
         let line_offset = u32::try_from(lines_before).unwrap_or(u32::MAX);
         let mut result = FileResult::default();
         read_json_lines(RecordKind::Project, &path, text, line_offset, &mut result);
-        let first = match file_index {
-            Some(i) => {
-                catalog.sources[i].text = Arc::from(text);
-                catalog.sources[i].line_offset = line_offset;
-                i
-            }
-            None => {
-                catalog.sources.push(SourceFile {
-                    path: path.clone(),
-                    format: Format::JsonLines,
-                    text: Arc::from(text),
-                    line_offset,
-                });
-                file_index = Some(catalog.sources.len() - 1);
-                catalog.sources.len() - 1
-            }
-        };
-        let index = u32::try_from(first).unwrap_or(u32::MAX);
+        catalog.sources[file_index].text = Arc::from(text);
+        catalog.sources[file_index].line_offset = line_offset;
+        let index = u32::try_from(file_index).unwrap_or(u32::MAX);
         absorb_records(
             catalog,
             RecordKind::Project,
@@ -727,7 +711,13 @@ fn stream_json_lines(
             result.records,
             result.broken_ids,
         );
-        finish_batch(catalog, first, on_batch, result.diagnostics, diagnostics);
+        finish_batch(
+            catalog,
+            file_index,
+            on_batch,
+            result.diagnostics,
+            diagnostics,
+        );
         lines_before += lines;
     }
 }
