@@ -38,14 +38,18 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "cargo test"
 cargo test --workspace
 
+# The command and the example as `cargo test --workspace` just built them (`cargo run -p`
+# would resolve the crates' features for one package alone and build everything again).
+target_dir="${CARGO_TARGET_DIR:-target}"
+
 step "examples: the Münster catalog validates"
-cargo run --quiet -p digifarm-cli -- validate examples/muenster --format json >/dev/null
+"$target_dir/debug/digifarm" validate examples/muenster --format json >/dev/null
 
 step "examples: the Münster catalog's stored health data (refresh --offline, no request)"
-cargo run --quiet -p digifarm-cli -- refresh examples/muenster --offline >/dev/null
+"$target_dir/debug/digifarm" refresh examples/muenster --offline >/dev/null
 
 step "examples: embedding the library"
-cargo run --quiet -p digifarm-core --example validate_catalog -- examples/muenster >/dev/null
+"$target_dir/debug/examples/validate_catalog" examples/muenster >/dev/null
 
 step "python bindings: pip install ./digifarm-py in a fresh virtualenv, pytest"
 ./scripts/test-python.sh

@@ -84,6 +84,52 @@ pub(crate) fn parse(text: &str, max_depth: usize) -> Result<Node, ParseError> {
     Ok(node)
 }
 
+/// The line and column of the value at JSON pointer `pointer` in `text` (for an object
+/// member: of its key), or of its nearest ancestor that exists, as [`parse`] would give them;
+/// `None` when `text` holds no value. Only the path to it is read: other values are skipped
+/// without being decoded or kept (the position of one finding in a large record).
+pub(crate) fn position_of(text: &str, pointer: &str) -> Option<(u32, u32)> {
+    let mut r = Reader {
+        text,
+        bytes: text.as_bytes(),
+        pos: 0,
+        line: 1,
+        line_start: 0,
+        max_depth: usize::MAX,
+        column_cursor: std::cell::Cell::new((0, 0)),
+    };
+    r.skip_ws();
+    r.peek()?;
+    let mut found = (r.line, r.column());
+    let mut rest = pointer;
+    while let Some(after) = rest.strip_prefix('/') {
+        let end = after.find('/').unwrap_or(after.len());
+        let (raw, next) = after.split_at(end);
+        rest = next;
+        let unescaped;
+        let token = if raw.contains('~') {
+            unescaped = raw.replace("~1", "/").replace("~0", "~");
+            unescaped.as_str()
+        } else {
+            raw
+        };
+        let at = match r.peek() {
+            Some(b'{') => r.find_member(token),
+            Some(b'[') => {
+                // Only the canonical form of an index names an element (`1`, not `01`).
+                let index = token.parse::<usize>().ok().filter(|i| i.to_string() == token);
+                index.and_then(|i| r.find_item(i))
+            }
+            _ => None,
+        };
+        match at {
+            Some(at) => found = at,
+            None => break,
+        }
+    }
+    Some(found)
+}
+
 struct Reader<'a> {
     text: &'a str,
     bytes: &'a [u8],
@@ -315,6 +361,98 @@ impl Reader<'_> {
                     return Ok(Tree::Array(items));
                 }
                 _ => return Err(self.error("expected `,` or `]`")),
+            }
+        }
+    }
+
+    /// In the object at the current position, moves to the value of the first member named
+    /// `key` and returns the key's position; `None` if there is none (or the text breaks off).
+    fn find_member(&mut self, key: &str) -> Option<(u32, u32)> {
+        self.pos += 1;
+        loop {
+            self.skip_ws();
+            if self.peek() != Some(b'"') {
+                return None;
+            }
+            let (line, start) = (self.line, self.pos);
+            let name = self.string().ok()?;
+            self.skip_ws();
+            if self.peek() != Some(b':') {
+                return None;
+            }
+            self.pos += 1;
+            self.skip_ws();
+            if name == key {
+                let here = self.pos;
+                self.pos = start;
+                let column = self.column();
+                self.pos = here;
+                return Some((line, column));
+            }
+            self.skip_value()?;
+            self.skip_ws();
+            if self.peek() != Some(b',') {
+                return None;
+            }
+            self.pos += 1;
+        }
+    }
+
+    /// In the array at the current position, moves to item `index` and returns its position;
+    /// `None` if there is none.
+    fn find_item(&mut self, index: usize) -> Option<(u32, u32)> {
+        self.pos += 1;
+        self.skip_ws();
+        if self.peek() == Some(b']') {
+            return None;
+        }
+        for _ in 0..index {
+            self.skip_value()?;
+            self.skip_ws();
+            if self.peek() != Some(b',') {
+                return None;
+            }
+            self.pos += 1;
+            self.skip_ws();
+        }
+        Some((self.line, self.column()))
+    }
+
+    /// Moves past the value at the current position without decoding it; `None` if the text
+    /// breaks off.
+    fn skip_value(&mut self) -> Option<()> {
+        let mut depth = 0usize;
+        loop {
+            let b = self.peek()?;
+            match b {
+                b'"' => {
+                    self.pos += 1;
+                    loop {
+                        match self.peek()? {
+                            b'"' => break,
+                            b'\\' => self.pos += 2,
+                            _ => self.pos += 1,
+                        }
+                    }
+                    self.pos += 1;
+                }
+                b'{' | b'[' => {
+                    depth += 1;
+                    self.pos += 1;
+                }
+                b'}' | b']' => {
+                    if depth == 0 {
+                        return Some(());
+                    }
+                    depth -= 1;
+                    self.pos += 1;
+                }
+                b',' if depth == 0 => return Some(()),
+                b'\n' => self.skip_ws(),
+                _ => self.pos += 1,
+            }
+            if depth == 0 && matches!(b, b'"' | b'}' | b']') {
+                return Some(());
             }
         }
     }

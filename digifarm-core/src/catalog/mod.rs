@@ -308,46 +308,87 @@ impl Catalog {
     /// each file with findings gets one line index and one position map (for JSON Lines: one
     /// per record with findings), built once whatever the number of findings.
     pub fn resolve_positions(&self, diagnostics: &mut [Diagnostic]) {
-        resolve_in(self.sources.iter(), diagnostics);
+        resolve_in(self.sources.iter(), diagnostics, &mut HashMap::new());
     }
 }
 
 /// [`Catalog::resolve_positions`] among `sources` only (a batch of projects resolves among
 /// its own files and the catalog's other files, not among every project file read before it:
-/// time stays linear in the number of files).
-fn resolve_in<'a>(sources: impl Iterator<Item = &'a SourceFile>, diagnostics: &mut [Diagnostic]) {
+/// time stays linear in the number of files). Each file with findings is parsed once for its
+/// positions; in a record of JSON Lines, only the path to each finding's value is read. In
+/// parallel; the line indexes of JSON Lines files are kept in `line_indexes` for the caller.
+fn resolve_in<'a>(
+    sources: impl Iterator<Item = &'a SourceFile>,
+    diagnostics: &mut [Diagnostic],
+    line_indexes: &mut HashMap<&'a str, source::LineIndex<'a>>,
+) {
+    use rayon::prelude::*;
     let by_path: HashMap<&str, &SourceFile> = sources.map(|s| (s.path.as_str(), s)).collect();
-    let mut line_indexes: HashMap<&str, source::LineIndex<'_>> = HashMap::new();
-    let mut cache: HashMap<(&str, u32), source::PosMap> = HashMap::new();
-    for d in diagnostics.iter_mut() {
+    // The findings to place, by what one parse serves: a file, or one record of JSON Lines.
+    let mut groups: HashMap<(&'a str, u32), (&'a SourceFile, Vec<usize>)> = HashMap::new();
+    for (i, d) in diagnostics.iter().enumerate() {
         if d.column != 0 {
             continue;
         }
-        let Some(src) = by_path.get(d.file.as_str()) else {
+        let Some(&src) = by_path.get(d.file.as_str()) else {
             continue;
         };
-        let path = src.path.as_str();
-        let line_base = d.line;
-        let jsonl = src.format == Format::JsonLines;
-        let key = (path, if jsonl { line_base } else { 0 });
-        let map = cache.entry(key).or_insert_with(|| {
-            if jsonl {
-                let index = line_indexes
-                    .entry(path)
-                    .or_insert_with(|| source::LineIndex::new(&src.text));
-                let line = line_base.saturating_sub(src.line_offset);
-                source::json::positions(index.line(line).unwrap_or(""))
-            } else {
-                source::positions(&src.text, src.format)
-            }
-        });
-        let pos = source::lookup(map, &d.pointer).unwrap_or(source::Pos { line: 1, column: 1 });
-        if jsonl {
-            d.line = line_base.max(1) + pos.line - 1;
+        let record = if src.format == Format::JsonLines {
+            line_indexes
+                .entry(src.path.as_str())
+                .or_insert_with(|| source::LineIndex::new(&src.text));
+            d.line
         } else {
+            0
+        };
+        groups
+            .entry((src.path.as_str(), record))
+            .or_insert_with(|| (src, Vec::new()))
+            .1
+            .push(i);
+    }
+    let groups: Vec<_> = groups
+        .into_iter()
+        .map(|((_, record), (src, members))| (src, record, members))
+        .collect();
+    let line_indexes = &*line_indexes;
+    let found = &*diagnostics;
+    let placed: Vec<(usize, source::Pos)> = groups
+        .into_par_iter()
+        .flat_map_iter(|(src, record, members)| {
+            let placed: Vec<(usize, source::Pos)> = if src.format == Format::JsonLines {
+                let text = line_indexes
+                    .get(src.path.as_str())
+                    .and_then(|index| index.line(record.saturating_sub(src.line_offset)))
+                    .unwrap_or("");
+                members
+                    .into_iter()
+                    .map(|i| {
+                        let pos = source::json::position(text, &found[i].pointer)
+                            .unwrap_or(source::Pos { line: 1, column: 1 });
+                        let line = record.max(1) + pos.line - 1;
+                        (i, source::Pos { line, column: pos.column })
+                    })
+                    .collect()
+            } else {
+                let map = source::positions(&src.text, src.format);
+                members
+                    .into_iter()
+                    .map(|i| {
+                        let pos = source::lookup(&map, &found[i].pointer)
+                            .unwrap_or(source::Pos { line: 1, column: 1 });
+                        (i, pos)
+                    })
+                    .collect()
+            };
+            placed
+        })
+        .collect();
+    for (i, pos) in placed {
+        if let Some(d) = diagnostics.get_mut(i) {
             d.line = pos.line;
+            d.column = pos.column;
         }
-        d.column = pos.column;
     }
 }
 
@@ -566,24 +607,23 @@ fn finish_batch(
         on_batch(catalog, &mut found);
     }
     let base = catalog.sources_before_projects;
+    let mut indexes: HashMap<&str, source::LineIndex<'_>> = HashMap::new();
     resolve_in(
         catalog.sources[..base]
             .iter()
             .chain(&catalog.sources[first..]),
         &mut found,
+        &mut indexes,
     );
-    let batch: HashMap<&str, usize> = catalog.sources[first..]
+    let batch: HashMap<&str, &SourceFile> = catalog.sources[first..]
         .iter()
-        .enumerate()
-        .map(|(i, s)| (s.path.as_str(), first + i))
+        .map(|s| (s.path.as_str(), s))
         .collect();
-    let mut indexes: HashMap<usize, source::LineIndex<'_>> = HashMap::new();
     for d in found {
-        let text = batch.get(d.file.as_str()).and_then(|&i| {
-            let src = &catalog.sources[i];
+        let text = batch.get(d.file.as_str()).and_then(|&src| {
             let line = d.line.checked_sub(src.line_offset).filter(|&l| l > 0)?;
             indexes
-                .entry(i)
+                .entry(src.path.as_str())
                 .or_insert_with(|| source::LineIndex::new(&src.text))
                 .line(line)
                 .map(excerpt)

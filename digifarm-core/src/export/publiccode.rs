@@ -401,12 +401,16 @@ pub fn render(catalog: &Catalog, options: &Options) -> Result<Vec<File>, super::
 /// version), for `validate`: one message per fix, empty when it exports.
 pub fn export_problems(p: &Project, catalog: &Catalog) -> Vec<String> {
     let (doc, _) = document(p, catalog, false);
-    let text = publiccode::write(&doc, Version::Current);
-    let checked = publiccode::check(
-        text.as_bytes(),
-        "publiccode.yml",
-        &publiccode::Options::default(),
-    );
+    let options = publiccode::Options::default();
+    // The file's content as reading it gives, without writing and parsing the text (the
+    // check's largest cost); the text itself when it could be too large.
+    let checked = match publiccode::write::tree(&doc, Version::Current) {
+        Some(root) => publiccode::check::check_tree(&root, "publiccode.yml", &options),
+        None => {
+            let text = publiccode::write(&doc, Version::Current);
+            publiccode::check(text.as_bytes(), "publiccode.yml", &options)
+        }
+    };
     let dl = catalog.config.default_language();
     let mut fixes = Vec::new();
     for d in checked.diagnostics.iter().filter(|d| d.is_error()) {

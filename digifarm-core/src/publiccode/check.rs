@@ -86,6 +86,25 @@ pub fn check(bytes: &[u8], file: &str, options: &Options<'_>) -> Checked {
     }
 }
 
+/// [`check`] on a file's parsed content: what checking the text that `root` was read from
+/// gives, for a text within the size limit (the export check builds `root` directly).
+pub(crate) fn check_tree(root: &Node, file: &str, options: &Options<'_>) -> Checked {
+    let mut ck = Ck {
+        file,
+        out: Vec::new(),
+        options,
+        version: Version::Current,
+    };
+    let mut document = Document::default();
+    let version = ck.root(root, &mut document);
+    crate::diagnostic::sort(&mut ck.out);
+    Checked {
+        version,
+        document,
+        diagnostics: ck.out,
+    }
+}
+
 /// A key path in the reference's notation (`a.b[0].c`) and the JSON pointer (`/a/b/0/c`).
 #[derive(Clone)]
 struct At {
@@ -454,18 +473,23 @@ impl Ck<'_> {
                 return None;
             }
         };
+        self.root(&root, doc)
+    }
+
+    /// Every rule on the file's parsed content.
+    fn root(&mut self, root: &Node, doc: &mut Document) -> Option<Version> {
         if !matches!(root.kind, Kind::Map { .. }) {
             self.error(
                 Code::WrongType,
-                &root_at,
+                &At::root(),
                 root.pos,
                 format!("a publiccode.yml is a mapping, found {}", root.type_name()),
             );
             return None;
         }
-        let version = self.version(&root, doc)?;
+        let version = self.version(root, doc)?;
         self.version = version;
-        self.document(&root, doc);
+        self.document(root, doc);
         Some(version)
     }
 

@@ -19,14 +19,14 @@
 //! assert_eq!(checked.diagnostics[0].code, "publiccode-version-unsupported");
 //! ```
 
-mod check;
+pub(crate) mod check;
 pub mod document;
 pub mod files;
 #[cfg(feature = "network")]
 pub mod network;
 pub mod version;
 pub mod vocab;
-mod write;
+pub(crate) mod write;
 
 pub use check::{Checked, Network, Options, check};
 pub use document::{Audience, Contact, Contractor, Description, Document, Organisation};

@@ -5,6 +5,8 @@
 use super::document::{Description, Document, Organisation};
 use super::version::{self, Version};
 use super::vocab;
+use crate::source::Pos;
+use crate::source::yaml_tree::{Entry, Kind, Node, Scalar};
 
 /// A YAML node for the emitter.
 enum Y {
@@ -130,10 +132,158 @@ fn description(d: &Description) -> Y {
     Y::Map(m.0)
 }
 
+/// The first line of every file written.
+const HEADER: &str = "# Written by digifarm; the standard: https://yml.publiccode.tools\n";
+
 /// The YAML text of `doc` for readers of `version` (its `publiccodeYmlVersion` is set to
 /// `version`; what that version does not know is left out). A header comment names the
 /// writer.
 pub fn write(doc: &Document, version: Version) -> String {
+    let mut out = String::from(HEADER);
+    emit(&mut out, &content(doc, version), 0);
+    out
+}
+
+/// What reading [`write`]'s text gives, built without writing and parsing it: the same
+/// nodes, keys, scalars and positions (`yaml_tree::parse(&write(doc, v))` equals
+/// `Some(tree(doc, v))`, tested on generated documents with every kind of character). `None`
+/// when the text could exceed what a publiccode.yml may hold; the caller then checks the
+/// text itself, so the size rule applies as it would to the file.
+pub(crate) fn tree(doc: &Document, version: Version) -> Option<Node> {
+    let mut at = Cursor {
+        line: 2,
+        bytes: HEADER.len(),
+        duplicate_key: false,
+    };
+    let root = Node {
+        kind: block(&content(doc, version), 0, &mut at),
+        pos: Pos::new(2, 1),
+    };
+    (at.bytes as u64 <= crate::source::MAX_RECORD_BYTES && !at.duplicate_key).then_some(root)
+}
+
+/// Where [`emit`] is: the line it writes next, an upper bound of the bytes written, and
+/// whether a map got a key twice (the text is then no YAML; its parse says so).
+struct Cursor {
+    line: usize,
+    bytes: usize,
+    duplicate_key: bool,
+}
+
+impl Cursor {
+    /// One line of `indent` spaces and `chars` more characters written, none longer than
+    /// four bytes and escapes at most four times their character's length.
+    fn line(&mut self, indent: usize, parts: &[&str]) {
+        self.line += 1;
+        self.bytes += indent + 1 + parts.iter().map(|p| 4 * p.len() + 4).sum::<usize>();
+    }
+}
+
+/// The non-empty map or list `node`, as [`emit`] writes it at `indent` from `at.line` on.
+fn block(node: &Y, indent: usize, at: &mut Cursor) -> Kind {
+    match node {
+        Y::Map(entries) => {
+            let mut out: Vec<Entry> = Vec::with_capacity(entries.len());
+            for (k, v) in entries {
+                at.duplicate_key |= out.iter().any(|e| e.key == *k);
+                let key_pos = Pos::new(at.line, indent + 1);
+                let value = match v {
+                    Y::Map(e) if !e.is_empty() => {
+                        at.line(indent, &[k]);
+                        nested(v, indent + 2, at)
+                    }
+                    Y::List(items) if !items.is_empty() => {
+                        at.line(indent, &[k]);
+                        nested(v, indent + 2, at)
+                    }
+                    _ => {
+                        let column = indent + key(k).chars().count() + 3;
+                        let node = scalar_node(v, Pos::new(at.line, column));
+                        at.line(indent, &[k, scalar_text(v)]);
+                        node
+                    }
+                };
+                out.push(Entry {
+                    key: k.clone(),
+                    key_pos,
+                    value,
+                });
+            }
+            Kind::Map {
+                entries: out,
+                flow: false,
+            }
+        }
+        Y::List(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for item in items {
+                let pos = Pos::new(at.line, indent + 3);
+                match item {
+                    Y::Map(e) if !e.is_empty() => out.push(Node {
+                        // `- ` and the map's first key on one line, its other keys below.
+                        kind: block(item, indent + 2, at),
+                        pos,
+                    }),
+                    _ => {
+                        out.push(scalar_node(item, pos));
+                        at.line(indent + 2, &[scalar_text(item)]);
+                    }
+                }
+            }
+            Kind::Seq {
+                items: out,
+                flow: false,
+            }
+        }
+        other => scalar_node(other, Pos::new(at.line, indent + 1)).kind,
+    }
+}
+
+/// A non-empty map or list that starts on the next line, at `indent`.
+fn nested(node: &Y, indent: usize, at: &mut Cursor) -> Node {
+    let pos = Pos::new(at.line, indent + 1);
+    Node {
+        kind: block(node, indent, at),
+        pos,
+    }
+}
+
+/// What [`scalar`] writes for `node`, as read back.
+fn scalar_node(node: &Y, pos: Pos) -> Node {
+    let kind = match node {
+        Y::Str(v) => Kind::Scalar {
+            text: v.clone(),
+            resolved: Scalar::Str,
+        },
+        Y::Bool(b) => Kind::Scalar {
+            text: scalar_text(node).to_owned(),
+            resolved: Scalar::Bool(*b),
+        },
+        Y::List(_) => Kind::Seq {
+            items: Vec::new(),
+            flow: true,
+        },
+        Y::Map(_) => Kind::Map {
+            entries: Vec::new(),
+            flow: true,
+        },
+    };
+    Node { kind, pos }
+}
+
+/// The text of a scalar before quoting (for the size bound).
+fn scalar_text(node: &Y) -> &str {
+    match node {
+        Y::Str(v) => v,
+        Y::Bool(true) => "true",
+        Y::Bool(false) => "false",
+        Y::List(_) => "[]",
+        Y::Map(_) => "{}",
+    }
+}
+
+/// The document as the emitter's nodes.
+fn content(doc: &Document, version: Version) -> Y {
     let knows = |k: &str| version.knows(version::key_since(k));
     let mut m = MapBuilder(Vec::new());
     m.put("publiccodeYmlVersion", s(version.as_str()));
@@ -255,8 +405,218 @@ pub fn write(doc: &Document, version: Version) -> String {
     }
     localisation.non_empty("availableLanguages", &doc.available_languages);
     m.put("localisation", Y::Map(localisation.0));
-    let mut out =
-        String::from("# Written by digifarm; the standard: https://yml.publiccode.tools\n");
-    emit(&mut out, &Y::Map(m.0), 0);
-    out
+    Y::Map(m.0)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::publiccode::document::{Audience, Contact, Contractor};
+    use crate::publiccode::{Options, check};
+    use crate::source::yaml_tree;
+
+    /// Any text: every character (controls, quotes, backslashes, line and paragraph
+    /// separators, BOMs, noncharacters, emoji), or words, or nothing.
+    fn text() -> impl Strategy<Value = String> {
+        prop_oneof![
+            ".{0,12}",
+            "[a-z]{1,8}",
+            "[\\x00-\\x1f\"\\\\ \\u{7f}-\\u{a0}\\u{2028}\\u{feff}\\u{fffe}#:-]{0,8}",
+            Just(String::new()),
+            proptest::sample::select(vec!["true", "no", "null", "~", "0.4", "- x", "[]", "{}"])
+                .prop_map(str::to_owned),
+        ]
+    }
+
+    fn texts() -> impl Strategy<Value = Vec<String>> {
+        proptest::collection::vec(text(), 0..3)
+    }
+
+    fn maybe() -> impl Strategy<Value = Option<String>> {
+        proptest::option::of(text())
+    }
+
+    fn organisation() -> impl Strategy<Value = Organisation> {
+        (maybe(), text()).prop_map(|(name, uri)| Organisation { name, uri })
+    }
+
+    fn description() -> impl Strategy<Value = Description> {
+        (
+            (maybe(), maybe(), text(), text(), maybe(), maybe()),
+            (texts(), texts(), texts(), texts()),
+        )
+            .prop_map(|((ln, gn, sd, ld, doc, api), (f, s, v, a))| Description {
+                localised_name: ln,
+                generic_name: gn,
+                short_description: sd,
+                long_description: ld,
+                documentation: doc,
+                api_documentation: api,
+                features: f,
+                screenshots: s,
+                videos: v,
+                awards: a,
+            })
+    }
+
+    fn document() -> impl Strategy<Value = Document> {
+        let categories: Vec<String> = vocab::CATEGORIES
+            .iter()
+            .map(|(c, _)| (*c).to_owned())
+            .chain(["kein-begriff".to_owned()])
+            .collect();
+        let head = (
+            text(),
+            maybe(),
+            text(),
+            maybe(),
+            texts(),
+            maybe(),
+            maybe(),
+            maybe(),
+            maybe(),
+            proptest::option::of(organisation()),
+            (texts(), texts(), texts()),
+            proptest::sample::subsequence(categories, 0..4),
+        );
+        let middle = (
+            texts(),
+            proptest::collection::vec(organisation(), 0..3),
+            maybe(),
+            text(),
+            text(),
+            texts(),
+            proptest::option::of((texts(), texts(), texts())),
+            // Language keys as a catalog may hold them, odd ones included.
+            proptest::collection::vec(
+                (
+                    prop_oneof!["[a-z]{2}", text().prop_filter("a key", |k| k.len() < 8)],
+                    description(),
+                ),
+                0..3,
+            ),
+        );
+        let contact = (text(), maybe(), maybe(), maybe()).prop_map(|(name, email, phone, a)| {
+            Contact {
+                name,
+                email,
+                phone,
+                affiliation: a,
+            }
+        });
+        let contractor = (text(), text(), maybe(), maybe()).prop_map(|(name, until, e, w)| {
+            Contractor {
+                name,
+                until,
+                email: e,
+                website: w,
+            }
+        });
+        let tail = (
+            text(),
+            (maybe(), maybe(), maybe()),
+            text(),
+            proptest::collection::vec(contractor, 0..3),
+            proptest::collection::vec(contact, 0..3),
+            proptest::option::of(any::<bool>()),
+            texts(),
+        );
+        (head, middle, tail).prop_map(|(h, m, t)| Document {
+            version: String::new(),
+            name: h.0,
+            application_suite: h.1,
+            url: h.2,
+            landing_url: h.3,
+            is_based_on: h.4,
+            software_version: h.5,
+            release_date: h.6,
+            logo: h.7,
+            monochrome_logo: h.8,
+            organisation: h.9,
+            input_types: h.10.0,
+            output_types: h.10.1,
+            platforms: h.10.2,
+            categories: h.11,
+            used_by: m.0,
+            funded_by: m.1,
+            roadmap: m.2,
+            development_status: m.3,
+            software_type: m.4,
+            supports: m.5,
+            intended_audience: m.6.map(|(scope, countries, unsupported_countries)| Audience {
+                scope,
+                countries,
+                unsupported_countries,
+            }),
+            description: m.7,
+            license: t.0,
+            main_copyright_owner: t.1.0,
+            repo_owner: t.1.1,
+            authors_file: t.1.2,
+            maintenance_type: t.2,
+            contractors: t.3,
+            contacts: t.4,
+            localisation_ready: t.5,
+            available_languages: t.6,
+            has_depends_on: false,
+            has_country_section: false,
+        })
+    }
+
+    fn versions() -> impl Strategy<Value = Version> {
+        proptest::sample::select(vec![
+            Version::Current,
+            Version::V0_7,
+            Version::V0_5,
+            Version::V0_4,
+            Version::V0_2,
+        ])
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(500))]
+
+        /// The export check builds the tree instead of writing and parsing the text: both
+        /// must be the same, position for position, and so must the check's findings.
+        #[test]
+        fn the_tree_is_what_reading_the_written_text_gives(doc in document(), version in versions()) {
+            let text = write(&doc, version);
+            let parsed = yaml_tree::parse(&text);
+            let built = tree(&doc, version);
+            let Some(built) = built else {
+                // Only a map with a key twice (these texts are far below the size bound),
+                // which is no YAML.
+                prop_assert!(parsed.is_err(), "{}", text);
+                return Ok(());
+            };
+            prop_assert_eq!(parsed.as_ref().ok().and_then(Option::as_ref), Some(&built), "{}", text);
+            let options = Options::default();
+            let from_text = check(text.as_bytes(), "publiccode.yml", &options);
+            let from_tree = super::super::check::check_tree(&built, "publiccode.yml", &options);
+            prop_assert_eq!(from_tree, from_text);
+        }
+    }
+
+    #[test]
+    fn a_document_that_could_be_too_large_is_left_to_the_text() {
+        let doc = Document {
+            name: "\u{1}".repeat(3 << 20),
+            ..Document::default()
+        };
+        assert!(tree(&doc, Version::Current).is_none());
+        let checked = check(
+            write(&doc, Version::Current).as_bytes(),
+            "publiccode.yml",
+            &Options::default(),
+        );
+        assert_eq!(checked.diagnostics[0].code, "file-too-large");
+        let small = Document {
+            name: "Stadtbaum".to_owned(),
+            ..Document::default()
+        };
+        assert!(tree(&small, Version::Current).is_some());
+    }
 }

@@ -43,6 +43,13 @@ pub fn positions(text: &str) -> PosMap {
     map
 }
 
+/// The position of the value at `pointer` in a JSON text (for object members: of the key),
+/// or of its nearest ancestor that exists: what [`super::lookup`] finds in [`positions`],
+/// reading only the path to it (a finding needs one position, not every value's).
+pub fn position(text: &str, pointer: &str) -> Option<Pos> {
+    json_tree::position_of(text, pointer).map(|(line, column)| Pos { line, column })
+}
+
 fn walk(tree: &Tree, pointer: &mut String, map: &mut PosMap) {
     match tree {
         Tree::Object(members) => {
@@ -72,6 +79,8 @@ fn walk(tree: &Tree, pointer: &mut String, map: &mut PosMap) {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
 
     #[test]
@@ -85,6 +94,95 @@ mod tests {
         assert_eq!(map["/b/1"], Pos::new(3, 15));
         assert_eq!(map["/b/1/c~1d"], Pos::new(3, 16));
         assert_eq!(map["/é"], Pos::new(4, 3));
+    }
+
+    #[test]
+    fn one_pointer_is_found_as_in_the_map_of_all_positions() {
+        let text = "{\n  \"a\": 1,\n  \"b\": [true, {\"c/d\": null, \"e~f\": [0]}],\n  \"é\": \"x\"\n}";
+        let map = positions(text);
+        for pointer in [
+            "",
+            "/a",
+            "/a/x",
+            "/b",
+            "/b/0",
+            "/b/1",
+            "/b/01",
+            "/b/7",
+            "/b/-",
+            "/b/1/c~1d",
+            "/b/1/e~0f/0",
+            "/b/1/e~0f/1",
+            "/b/1/c/d",
+            "/é",
+            "/missing/deeper",
+            "no-slash",
+        ] {
+            assert_eq!(
+                position(text, pointer),
+                super::super::lookup(&map, pointer),
+                "{pointer}"
+            );
+        }
+        assert_eq!(position(text, "/b/1/e~0f/0"), Some(Pos::new(3, 37)));
+        assert_eq!(position(" \n ", ""), None);
+    }
+
+    /// Any JSON value, written compactly or spread over lines.
+    fn json() -> impl Strategy<Value = serde_json::Value> {
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::Bool),
+            any::<i32>().prop_map(serde_json::Value::from),
+            ".{0,6}".prop_map(serde_json::Value::String),
+        ];
+        leaf.prop_recursive(4, 40, 5, |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..5).prop_map(serde_json::Value::Array),
+                proptest::collection::btree_map("[a-c/~é\"]{0,3}", inner, 0..5)
+                    .prop_map(|m| serde_json::Value::Object(m.into_iter().collect())),
+            ]
+        })
+    }
+
+    /// Every pointer into `value`, and some that go one step further or miss.
+    fn pointers(value: &serde_json::Value, at: &str, out: &mut Vec<String>) {
+        out.push(at.to_owned());
+        out.push(format!("{at}/nothing"));
+        match value {
+            serde_json::Value::Object(m) => {
+                for (k, v) in m {
+                    let mut p = at.to_owned();
+                    push_pointer(&mut p, k);
+                    pointers(v, &p, out);
+                }
+            }
+            serde_json::Value::Array(items) => {
+                out.push(format!("{at}/{}", items.len()));
+                out.push(format!("{at}/00"));
+                for (i, v) in items.iter().enumerate() {
+                    pointers(v, &format!("{at}/{i}"), out);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn one_position_is_what_the_map_of_all_positions_gives(value in json(), pretty in any::<bool>()) {
+            let text = if pretty {
+                serde_json::to_string_pretty(&value).unwrap()
+            } else {
+                serde_json::to_string(&value).unwrap()
+            };
+            let map = positions(&text);
+            let mut all = Vec::new();
+            pointers(&value, "", &mut all);
+            for pointer in all {
+                prop_assert_eq!(position(&text, &pointer), super::super::lookup(&map, &pointer), "{} in {}", pointer, text);
+            }
+        }
     }
 
     #[test]
