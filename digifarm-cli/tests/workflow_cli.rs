@@ -300,6 +300,17 @@ fn merge_two_cities_and_validate_the_result() {
             .all(|d| d["code"] == "duplicate-source")
     );
     assert_eq!(v["diagnostics"].as_array().unwrap().len(), 7);
+    // Each points at the `source` line of the second city's record.
+    for d in v["diagnostics"].as_array().unwrap() {
+        let file = d["file"].as_str().unwrap();
+        assert!(file.starts_with(other.to_str().unwrap()), "{d}");
+        assert!(d["pointer"].as_str().unwrap().ends_with("/links/source"), "{d}");
+        let line = d["line"].as_u64().unwrap() as usize;
+        let text = std::fs::read_to_string(file).unwrap();
+        let at = text.lines().nth(line - 1).unwrap();
+        assert!(at.trim_start().starts_with("source:"), "{d}: {at}");
+        assert!(d["column"].as_u64().unwrap() >= 1, "{d}");
+    }
     assert_eq!(
         (snapshot(&ms), snapshot(&other)),
         before,

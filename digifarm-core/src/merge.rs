@@ -168,6 +168,7 @@ pub fn merge(inputs: &[(String, &Catalog)]) -> Result<Merged, MergeError> {
             p.project = namespaced(code, &p.project);
             config.license.pending.push(p);
         }
+        let mut found = Vec::new();
         for (i, project) in catalog.projects.iter().enumerate() {
             let mut p = project.clone();
             p.id = namespaced(code, &p.id);
@@ -190,21 +191,21 @@ pub fn merge(inputs: &[(String, &Catalog)]) -> Result<Merged, MergeError> {
             }
             if let Some(url) = &p.links.source {
                 let key = normalize_source(url);
-                let (file, _, _) = catalog.locate_record(RecordKind::Project, i);
+                let (file, record, line) = catalog.locate_record(RecordKind::Project, i);
                 match sources.get(&key) {
                     Some((other_code, other_id, other_file)) if other_code != code => {
-                        diagnostics.push(
-                            Diagnostic::new(
-                                Code::DuplicateSource,
-                                file.clone(),
-                                "/links/source",
-                                format!(
-                                    "`{}` and `{other_id}` ({other_file}) list the same source repository {url}",
-                                    p.id
-                                ),
-                            )
-                            .with_help("the cities may want to support this project together; both records are kept"),
-                        );
+                        let mut d = Diagnostic::new(
+                            Code::DuplicateSource,
+                            file.clone(),
+                            format!("{record}/links/source"),
+                            format!(
+                                "`{}` and `{other_id}` ({other_file}) list the same source repository {url}",
+                                p.id
+                            ),
+                        )
+                        .with_help("the cities may want to support this project together; both records are kept");
+                        d.line = line;
+                        found.push(d);
                     }
                     Some(_) => {}
                     None => {
@@ -214,6 +215,9 @@ pub fn merge(inputs: &[(String, &Catalog)]) -> Result<Merged, MergeError> {
             }
             merged.projects.push(p);
         }
+        // Line and column in the city's own file (of the record's `source`).
+        catalog.resolve_positions(&mut found);
+        diagnostics.extend(found);
         for partner in &catalog.partners {
             let mut p = partner.clone();
             p.id = namespaced(code, &p.id);
