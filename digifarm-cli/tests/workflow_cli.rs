@@ -304,7 +304,10 @@ fn merge_two_cities_and_validate_the_result() {
     for d in v["diagnostics"].as_array().unwrap() {
         let file = d["file"].as_str().unwrap();
         assert!(file.starts_with(other.to_str().unwrap()), "{d}");
-        assert!(d["pointer"].as_str().unwrap().ends_with("/links/source"), "{d}");
+        assert!(
+            d["pointer"].as_str().unwrap().ends_with("/links/source"),
+            "{d}"
+        );
         let line = d["line"].as_u64().unwrap() as usize;
         let text = std::fs::read_to_string(file).unwrap();
         let at = text.lines().nth(line - 1).unwrap();

@@ -117,7 +117,10 @@ pub(crate) fn position_of(text: &str, pointer: &str) -> Option<(u32, u32)> {
             Some(b'{') => r.find_member(token),
             Some(b'[') => {
                 // Only the canonical form of an index names an element (`1`, not `01`).
-                let index = token.parse::<usize>().ok().filter(|i| i.to_string() == token);
+                let index = token
+                    .parse::<usize>()
+                    .ok()
+                    .filter(|i| i.to_string() == token);
                 index.and_then(|i| r.find_item(i))
             }
             _ => None,

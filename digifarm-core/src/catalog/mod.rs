@@ -367,7 +367,13 @@ fn resolve_in<'a>(
                         let pos = source::json::position(text, &found[i].pointer)
                             .unwrap_or(source::Pos { line: 1, column: 1 });
                         let line = record.max(1) + pos.line - 1;
-                        (i, source::Pos { line, column: pos.column })
+                        (
+                            i,
+                            source::Pos {
+                                line,
+                                column: pos.column,
+                            },
+                        )
                     })
                     .collect()
             } else {

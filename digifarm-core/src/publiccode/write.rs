@@ -499,22 +499,20 @@ mod tests {
                 0..3,
             ),
         );
-        let contact = (text(), maybe(), maybe(), maybe()).prop_map(|(name, email, phone, a)| {
-            Contact {
+        let contact =
+            (text(), maybe(), maybe(), maybe()).prop_map(|(name, email, phone, a)| Contact {
                 name,
                 email,
                 phone,
                 affiliation: a,
-            }
-        });
-        let contractor = (text(), text(), maybe(), maybe()).prop_map(|(name, until, e, w)| {
-            Contractor {
+            });
+        let contractor =
+            (text(), text(), maybe(), maybe()).prop_map(|(name, until, e, w)| Contractor {
                 name,
                 until,
                 email: e,
                 website: w,
-            }
-        });
+            });
         let tail = (
             text(),
             (maybe(), maybe(), maybe()),
@@ -546,11 +544,13 @@ mod tests {
             development_status: m.3,
             software_type: m.4,
             supports: m.5,
-            intended_audience: m.6.map(|(scope, countries, unsupported_countries)| Audience {
-                scope,
-                countries,
-                unsupported_countries,
-            }),
+            intended_audience: m
+                .6
+                .map(|(scope, countries, unsupported_countries)| Audience {
+                    scope,
+                    countries,
+                    unsupported_countries,
+                }),
             description: m.7,
             license: t.0,
             main_copyright_owner: t.1.0,

@@ -98,7 +98,8 @@ mod tests {
 
     #[test]
     fn one_pointer_is_found_as_in_the_map_of_all_positions() {
-        let text = "{\n  \"a\": 1,\n  \"b\": [true, {\"c/d\": null, \"e~f\": [0]}],\n  \"é\": \"x\"\n}";
+        let text =
+            "{\n  \"a\": 1,\n  \"b\": [true, {\"c/d\": null, \"e~f\": [0]}],\n  \"é\": \"x\"\n}";
         let map = positions(text);
         for pointer in [
             "",
