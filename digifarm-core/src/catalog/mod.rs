@@ -317,6 +317,9 @@ impl Catalog {
 /// time stays linear in the number of files). Each file with findings is parsed once for its
 /// positions; in a record of JSON Lines, only the path to each finding's value is read. In
 /// parallel; the line indexes of JSON Lines files are kept in `line_indexes` for the caller.
+/// Up to how many findings in one JSON Lines record are placed by reading the path to each.
+const FEW_FINDINGS: usize = 8;
+
 fn resolve_in<'a>(
     sources: impl Iterator<Item = &'a SourceFile>,
     diagnostics: &mut [Diagnostic],
@@ -361,11 +364,18 @@ fn resolve_in<'a>(
                     .get(src.path.as_str())
                     .and_then(|index| index.line(record.saturating_sub(src.line_offset)))
                     .unwrap_or("");
+                // A few findings: the path to each is read. Many in one record: its map of
+                // positions is built once (reading the path each time would be quadratic).
+                let map = (members.len() > FEW_FINDINGS).then(|| source::json::positions(text));
                 members
                     .into_iter()
                     .map(|i| {
-                        let pos = source::json::position(text, &found[i].pointer)
-                            .unwrap_or(source::Pos { line: 1, column: 1 });
+                        let pointer = &found[i].pointer;
+                        let pos = match &map {
+                            Some(map) => source::lookup(map, pointer),
+                            None => source::json::position(text, pointer),
+                        }
+                        .unwrap_or(source::Pos { line: 1, column: 1 });
                         let line = record.max(1) + pos.line - 1;
                         (
                             i,
@@ -1347,5 +1357,46 @@ fn read_config(path: &str, text: &str, result: &mut FileResult) {
     for mut d in diags {
         d.file = path.to_owned();
         result.diagnostics.push(d);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+
+    /// Few or many findings in one record of JSON Lines, each is placed where the map of
+    /// all the record's positions says.
+    #[test]
+    fn findings_in_a_json_lines_record_are_placed_by_path_or_by_map_alike() {
+        let record = "{\"id\": \"a\", \"categories\": [\"x\", \"y\", \"z\", \"w\", \"v\", \"u\", \"t\", \"s\", \"r\", \"q\"], \"links\": {\"source\": \"s\"}}";
+        let text = format!("{{\"id\": \"first\"}}\n\n{record}\n");
+        let source = SourceFile {
+            path: "projects.jsonl".to_owned(),
+            format: Format::JsonLines,
+            text: Arc::from(text.as_str()),
+            line_offset: 100,
+        };
+        let map = source::json::positions(record);
+        for n in [1, FEW_FINDINGS, FEW_FINDINGS + 1, 10] {
+            let mut pointers: Vec<String> = (0..n).map(|i| format!("/categories/{i}")).collect();
+            pointers.push("/links/source".to_owned());
+            pointers.push("/links/missing".to_owned());
+            let mut found: Vec<Diagnostic> = pointers
+                .iter()
+                .map(|p| {
+                    let mut d =
+                        Diagnostic::new(Code::InvalidValue, "projects.jsonl", p.clone(), "x");
+                    d.line = 103;
+                    d
+                })
+                .collect();
+            resolve_in(std::iter::once(&source), &mut found, &mut HashMap::new());
+            for (d, p) in found.iter().zip(&pointers) {
+                let want = source::lookup(&map, p).unwrap();
+                assert_eq!((d.line, d.column), (103, want.column), "{n}: {p}");
+            }
+        }
     }
 }

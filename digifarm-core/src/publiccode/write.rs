@@ -147,28 +147,34 @@ pub fn write(doc: &Document, version: Version) -> String {
 /// What reading [`write`]'s text gives, built without writing and parsing it: the same
 /// nodes, keys, scalars and positions (`yaml_tree::parse(&write(doc, v))` equals
 /// `Some(tree(doc, v))`, tested on generated documents with every kind of character). `None`
-/// when the text could exceed what a publiccode.yml may hold; the caller then checks the
-/// text itself, so the size rule applies as it would to the file.
+/// when the text could exceed what a publiccode.yml may hold, or has a key a reader would
+/// refuse (twice in one map, or very long); the caller then checks the text itself, so those
+/// rules apply as they would to the file.
 pub(crate) fn tree(doc: &Document, version: Version) -> Option<Node> {
     let mut at = Cursor {
         line: 2,
         bytes: HEADER.len(),
-        duplicate_key: false,
+        bad_key: false,
     };
     let root = Node {
         kind: block(&content(doc, version), 0, &mut at),
         pos: Pos::new(2, 1),
     };
-    (at.bytes as u64 <= crate::source::MAX_RECORD_BYTES && !at.duplicate_key).then_some(root)
+    (at.bytes as u64 <= crate::source::MAX_RECORD_BYTES && !at.bad_key).then_some(root)
 }
 
 /// Where [`emit`] is: the line it writes next, an upper bound of the bytes written, and
-/// whether a map got a key twice (the text is then no YAML; its parse says so).
+/// whether a map got a key twice or a key too long for a YAML reader (the text is then no
+/// YAML; its parse says so).
 struct Cursor {
     line: usize,
     bytes: usize,
-    duplicate_key: bool,
+    bad_key: bool,
 }
+
+/// YAML readers take a key of at most 1024 characters (saphyr's simple-key limit); keys
+/// longer than this are left to the text's own parse.
+const LONG_KEY: usize = 512;
 
 impl Cursor {
     /// One line of `indent` spaces and `chars` more characters written, none longer than
@@ -185,7 +191,8 @@ fn block(node: &Y, indent: usize, at: &mut Cursor) -> Kind {
         Y::Map(entries) => {
             let mut out: Vec<Entry> = Vec::with_capacity(entries.len());
             for (k, v) in entries {
-                at.duplicate_key |= out.iter().any(|e| e.key == *k);
+                let written = key(k).chars().count();
+                at.bad_key |= written > LONG_KEY || out.iter().any(|e| e.key == *k);
                 let key_pos = Pos::new(at.line, indent + 1);
                 let value = match v {
                     Y::Map(e) if !e.is_empty() => {
@@ -197,7 +204,7 @@ fn block(node: &Y, indent: usize, at: &mut Cursor) -> Kind {
                         nested(v, indent + 2, at)
                     }
                     _ => {
-                        let column = indent + key(k).chars().count() + 3;
+                        let column = indent + written + 3;
                         let node = scalar_node(v, Pos::new(at.line, column));
                         at.line(indent, &[k, scalar_text(v)]);
                         node
@@ -587,8 +594,8 @@ mod tests {
             let parsed = yaml_tree::parse(&text);
             let built = tree(&doc, version);
             let Some(built) = built else {
-                // Only a map with a key twice (these texts are far below the size bound),
-                // which is no YAML.
+                // Only a map with a key twice (these texts are far below the size bound and
+                // their keys short), which is no YAML.
                 prop_assert!(parsed.is_err(), "{}", text);
                 return Ok(());
             };
@@ -598,6 +605,41 @@ mod tests {
             let from_tree = super::super::check::check_tree(&built, "publiccode.yml", &options);
             prop_assert_eq!(from_tree, from_text);
         }
+    }
+
+    #[test]
+    fn a_key_too_long_for_a_reader_is_left_to_the_text() {
+        for lang in [
+            "a".repeat(1100),
+            "\u{1}".repeat(300),
+            "b".repeat(LONG_KEY + 1),
+        ] {
+            let doc = Document {
+                description: vec![(lang, Description::default())],
+                ..Document::default()
+            };
+            assert!(tree(&doc, Version::Current).is_none());
+        }
+        let text = write(
+            &Document {
+                description: vec![("a".repeat(1100), Description::default())],
+                ..Document::default()
+            },
+            Version::Current,
+        );
+        assert!(yaml_tree::parse(&text).is_err());
+        let fits = Document {
+            description: vec![("c".repeat(LONG_KEY), Description::default())],
+            ..Document::default()
+        };
+        let built = tree(&fits, Version::Current);
+        assert!(built.is_some());
+        assert_eq!(
+            yaml_tree::parse(&write(&fits, Version::Current))
+                .ok()
+                .flatten(),
+            built
+        );
     }
 
     #[test]
