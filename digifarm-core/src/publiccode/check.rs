@@ -70,25 +70,21 @@ impl Checked {
 
 /// Checks the bytes of one publiccode.yml; `file` is the name used in diagnostics.
 pub fn check(bytes: &[u8], file: &str, options: &Options<'_>) -> Checked {
-    let mut ck = Ck {
-        file,
-        out: Vec::new(),
-        options,
-        version: Version::Current,
-    };
-    let mut document = Document::default();
-    let version = ck.run(bytes, &mut document);
-    crate::diagnostic::sort(&mut ck.out);
-    Checked {
-        version,
-        document,
-        diagnostics: ck.out,
-    }
+    checked(file, options, |ck, document| ck.run(bytes, document))
 }
 
 /// [`check`] on a file's parsed content: what checking the text that `root` was read from
 /// gives, for a text within the size limit (the export check builds `root` directly).
 pub(crate) fn check_tree(root: &Node, file: &str, options: &Options<'_>) -> Checked {
+    checked(file, options, |ck, document| ck.root(root, document))
+}
+
+/// Runs `rules` with a fresh checker and returns what they found, sorted.
+fn checked(
+    file: &str,
+    options: &Options<'_>,
+    rules: impl FnOnce(&mut Ck<'_>, &mut Document) -> Option<Version>,
+) -> Checked {
     let mut ck = Ck {
         file,
         out: Vec::new(),
@@ -96,7 +92,7 @@ pub(crate) fn check_tree(root: &Node, file: &str, options: &Options<'_>) -> Chec
         version: Version::Current,
     };
     let mut document = Document::default();
-    let version = ck.root(root, &mut document);
+    let version = rules(&mut ck, &mut document);
     crate::diagnostic::sort(&mut ck.out);
     Checked {
         version,
