@@ -84,7 +84,7 @@ pub fn json_schema(kind: SchemaKind) -> Value {
         SchemaKind::Partner => schemars::schema_for!(Partner),
         SchemaKind::Offer => schemars::schema_for!(SupportOffer),
         SchemaKind::Config => schemars::schema_for!(CityConfig),
-        SchemaKind::Proposal => schemars::schema_for!(crate::workflow::Proposal),
+        SchemaKind::Proposal => schemars::schema_for!(crate::model::Proposal),
         SchemaKind::Health => schemars::schema_for!(crate::model::HealthRecord),
     };
     let mut value = schema.to_value();

@@ -1,7 +1,7 @@
 //! `digifarm.Catalog`: a loaded or assembled catalog.
 
 use digifarm_core::catalog::{self, Catalog, LoadOptions, RecordValue};
-use digifarm_core::matching::{MatchInput, Matcher, NeedId};
+use digifarm_core::matching::{Matcher, NeedId};
 use digifarm_core::model::RecordKind;
 use digifarm_core::{Diagnostic, diagnostic, validate};
 use pyo3::prelude::*;
@@ -323,7 +323,7 @@ impl PyCatalog {
             )));
         }
         let result: Result<serde_json::Value, Box<Diagnostic>> = py.detach(|| {
-            let matcher = matcher(catalog, today)?;
+            let matcher = Matcher::for_catalog(catalog, today)?;
             let wanted: Vec<usize> = match need_index {
                 Some(i) => vec![i],
                 None => (0..needs.len()).filter(|&i| needs[i].wants_help()).collect(),
@@ -379,7 +379,7 @@ impl PyCatalog {
         let today = read_today(today)?;
         let catalog = &self.inner;
         let result: Result<serde_json::Value, Box<Diagnostic>> = py.detach(|| {
-            let assignment = matcher(catalog, today)?.assign();
+            let assignment = Matcher::for_catalog(catalog, today)?.assign();
             let need = |id: NeedId| (catalog.projects[id.project].id.as_str(), id.need);
             let pairs: Vec<serde_json::Value> = assignment
                 .pairs
@@ -526,21 +526,6 @@ impl PyCatalog {
             self.inner.offers.len()
         )
     }
-}
-
-/// A matcher over `catalog`, or the diagnostic why the config does not allow one.
-fn matcher(catalog: &Catalog, today: chrono::NaiveDate) -> Result<Matcher<'_>, Box<Diagnostic>> {
-    let input = MatchInput {
-        projects: &catalog.projects,
-        partners: &catalog.partners,
-        offers: &catalog.offers,
-        config: &catalog.config,
-        today,
-    };
-    // The stored health data raises the urgency of slow and stale projects, as in the CLI.
-    let health = digifarm_core::health::levels(catalog, today);
-    Matcher::with_health(input, &health)
-        .map_err(|e| Box::new(e.to_diagnostic(&catalog.config_file_path())))
 }
 
 fn to_python<'py>(

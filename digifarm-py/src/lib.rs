@@ -20,7 +20,6 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 mod catalog;
 mod diagnostic;
 mod errors;
-mod fastpath;
 mod license;
 mod records;
 mod tape;

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 use digifarm_core::catalog::{RecordValue, check_config, check_value};
 use digifarm_core::license::{Checker, Policy};
-use digifarm_core::model::{CityConfig, Project, RecordKind};
+use digifarm_core::model::{CityConfig, Project, RecordKind, constraints};
 use digifarm_core::{Diagnostic, diagnostic, validate};
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
@@ -15,7 +15,7 @@ use std::sync::{Arc, mpsc};
 use std::thread;
 
 use crate::errors::catalog_error;
-use crate::fastpath;
+
 use crate::tape::{Tape, TapeReader, TapeWriter};
 use crate::value::{to_json, type_name};
 
@@ -137,7 +137,7 @@ impl Context {
 fn check_tape(tape: &[u8], text: &str, cx: &Context, checker: &mut Checker) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let project = match Project::deserialize(&mut TapeReader::new(tape, text)) {
-        Ok(p) if fastpath::project_ok(&p) => Some(Box::new(p)),
+        Ok(p) if constraints::project_ok(&p) => Some(Box::new(p)),
         Ok(p) => {
             // Serde read it but a pattern or length fails: let the schema explain.
             let value = serde_json::to_value(&p).unwrap_or(Value::Null);

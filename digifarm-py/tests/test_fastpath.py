@@ -28,7 +28,7 @@ SCHEMA_CODES = {
 
 # Values that probe the edges of every constraint the schema has beyond serde's types.
 PROBES: List[Tuple[Tuple[Any, ...], List[Any]]] = [
-    (("id",), ["a", "a-b", "a--b", "-a", "a-", "A", "a_b", "ä", "x" * 80, "x" * 81, "", 1]),
+    (("id",), ["a", "a-b", "a--b", "-a", "a-", "A", "a_b", "ä", "x" * 80, "x" * 81, "", 1, "ms/a", "ms/a/b", "/a", "a/"]),
     (("name",), ["N", "", "x" * 200, "x" * 201, "ü" * 200, None]),
     (("license",), ["MIT", "", "x" * 1000, "x" * 1001, "GPL v3", " MIT "]),
     (("summary",), ["s", "", {"de": "x"}, {"de-CH": "x"}, {"DE": "x"}, {"de-ch": "x"}, {"deu": "x"}, {"de": 1}, {}, [], None]),
@@ -37,7 +37,7 @@ PROBES: List[Tuple[Tuple[Any, ...], List[Any]]] = [
     (("lifecycle",), ["admitted", "in-review", "in_review", ""]),
     (("admitted_on",), ["2025-03-01", "2025-3-1", "+2025-03-01", "2025-02-30", "2025-03-01T00:00", 20250301, None]),
     (("last_reviewed",), ["2024-02-29", "2023-02-29", " 2024-02-28", "2024-02-28\n"]),
-    (("links",), [{}, {"homepage": "https://x"}, {"homepage": "ftp://x"}, {"source": "git://x"}, {"source": "ssh://x"}, {"source": "git@github.com:x"}, {"info": "http://x"}, {"homepage": None}, None, {"wiki": "https://x"}]),
+    (("links",), [{}, {"homepage": "https://x"}, {"homepage": "ftp://x"}, {"source": "git://x"}, {"source": "ssh://x"}, {"source": "git@github.com:x"}, {"info": "http://x"}, {"homepage": "https://a b"}, {"homepage": "https://"}, {"info": "http://a\u00a0b"}, {"source": "git://a\tb"}, {"source": "ssh://"}, {"homepage": None}, None, {"wiki": "https://x"}]),
     (("origin",), [{"started": "2019"}, {"started": "2019-13"}, {"started": "2019-00"}, {"started": "2019-12-39"}, {"started": "2019-12-40"}, {"started": "19"}, {"city": "Münster"}, {"started": 2019}]),
     (("categories",), [[], ["umwelt"], "umwelt", [1], ["a", "a"]]),
     (("complexity",), ["low", "very-high", "very high", None]),
@@ -50,6 +50,10 @@ PROBES: List[Tuple[Tuple[Any, ...], List[Any]]] = [
     (("needs", 0, "since"), ["2024-01-01", "2024-01-1"]),
     (("needs", 0, "supported_by"), [[], [{"partner": "p"}], [{"partner": "p", "since": "x"}], [{"offer": "o"}], [{"partner": "p", "extra": 1}]]),
     (("needs", 0, "description"), [{"de": "x"}, {"x": "y"}]),
+    (("status_note",), ["n", {"de": "n"}, {"DE": "n"}]),
+    (("image",), ["images/a.png", "", "x" * 300, "x" * 301, "ü" * 300]),
+    (("image_alt",), ["Bild", {"de": "Bild"}, {"DE": "Bild"}, {"de_DE": "Bild"}]),
+    (("attestations",), [[], [{"criterion": "gdpr", "by": "E", "date": "2024-01-01"}], [{"criterion": "GDPR", "by": "E", "date": "2024-01-01"}], [{"criterion": "gdpr", "by": "", "date": "2024-01-01"}], [{"criterion": "a--b", "by": "E", "date": "2024-01-01"}]]),
 ]
 
 BASE: Dict[str, Any] = {

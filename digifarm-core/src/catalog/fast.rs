@@ -4,14 +4,14 @@
 //! JSON Schema validator and a second conversion into the model costs several times more than
 //! deserializing the model directly. So JSON text is first deserialized straight into the
 //! model and checked against the schema's string constraints (patterns and lengths, which
-//! serde does not know); only a record that fails this goes the full way through the JSON
+//! serde does not know; [`crate::model::constraints`] states them once for the schemas and
+//! both fast paths); only a record that fails this goes the full way through the JSON
 //! Schema, which then produces the diagnostics. The JSON Schema stays the definition of
-//! validity: `tests/fast_path.rs` checks on thousands of valid and mutated records that the
+//! validity: the tests below check on thousands of valid and mutated records that the
 //! fast path accepts nothing the schema rejects.
 
-use crate::model::{
-    Contact, Links, LocalizedText, Need, Partner, Project, RecordKind, SupportOffer,
-};
+use crate::model::constraints::{offer_ok, partner_ok, project_ok};
+use crate::model::{Partner, Project, RecordKind, SupportOffer};
 
 use super::RecordValue;
 
@@ -115,128 +115,6 @@ fn shape_ok(text: &str) -> bool {
     true
 }
 
-fn len_in(s: &str, min: usize, max: usize) -> bool {
-    // Byte length bounds the character count from above; count only when it matters.
-    if s.len() < min {
-        return false;
-    }
-    s.len() <= max || (min..=max).contains(&s.chars().count())
-}
-
-/// `^[a-z0-9]+(-[a-z0-9]+)*$`, 1 to 80 characters.
-fn slug(s: &str) -> bool {
-    len_in(s, 1, 80)
-        && s.split('-').all(|part| {
-            !part.is_empty()
-                && part
-                    .bytes()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-        })
-}
-
-/// `^[a-z]+(-[a-z]+)*$`
-fn kind_tag(s: &str) -> bool {
-    !s.is_empty()
-        && s.split('-')
-            .all(|part| !part.is_empty() && part.bytes().all(|c| c.is_ascii_lowercase()))
-}
-
-/// `^https?://[^\s\x00-\x1F\x7F-\x9F]+$`
-fn http(s: &str) -> bool {
-    ["http://", "https://"].iter().any(|p| url_rest(s, p))
-}
-
-/// `s` is `prefix` followed by one or more characters that are neither white space nor
-/// control characters. Only printable ASCII is accepted here (a subset: the schema's `\s`
-/// also holds characters such as U+FEFF that Rust does not call white space); any other
-/// link takes the full path.
-fn url_rest(s: &str, prefix: &str) -> bool {
-    s.strip_prefix(prefix)
-        .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_graphic()))
-}
-
-/// `^[a-z]{2}(-[A-Z]{2})?$`
-fn lang(s: &str) -> bool {
-    let b = s.as_bytes();
-    (b.len() == 2 || (b.len() == 5 && b[2] == b'-' && b[3..].iter().all(u8::is_ascii_uppercase)))
-        && b[..2].iter().all(u8::is_ascii_lowercase)
-}
-
-/// `^[0-9]{4}(-(0[1-9]|1[0-2])(-[0-3][0-9])?)?$`
-fn started(s: &str) -> bool {
-    let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
-    let month_ok = || matches!((b[5], b[6]), (b'0', b'1'..=b'9') | (b'1', b'0'..=b'2'));
-    match b.len() {
-        4 => digits(0..4),
-        7 => digits(0..4) && b[4] == b'-' && month_ok(),
-        10 => {
-            digits(0..4)
-                && b[4] == b'-'
-                && month_ok()
-                && b[7] == b'-'
-                && matches!(b[8], b'0'..=b'3')
-                && b[9].is_ascii_digit()
-        }
-        _ => false,
-    }
-}
-
-fn text_ok(t: &LocalizedText) -> bool {
-    match t {
-        LocalizedText::Plain(_) => true,
-        LocalizedText::Localized(map) => map.keys().all(|k| lang(k)),
-    }
-}
-
-fn opt_text_ok(t: Option<&LocalizedText>) -> bool {
-    t.is_none_or(text_ok)
-}
-
-fn contacts_ok(contacts: &[Contact]) -> bool {
-    contacts.iter().all(|c| !c.name.is_empty())
-}
-
-fn links_ok(l: &Links) -> bool {
-    l.homepage.as_deref().is_none_or(http)
-        && l.info.as_deref().is_none_or(http)
-        && l.source
-            .as_deref()
-            .is_none_or(|s| http(s) || url_rest(s, "git://") || url_rest(s, "ssh://"))
-}
-
-fn need_ok(n: &Need) -> bool {
-    kind_tag(&n.kind) && opt_text_ok(n.description.as_ref())
-}
-
-pub(crate) fn project_ok(p: &Project) -> bool {
-    slug(&p.id)
-        && len_in(&p.name, 1, 200)
-        && len_in(&p.license, 1, 1000)
-        && text_ok(&p.summary)
-        && opt_text_ok(p.description.as_ref())
-        && opt_text_ok(p.status_note.as_ref())
-        && p.origin
-            .as_ref()
-            .and_then(|o| o.started.as_deref())
-            .is_none_or(started)
-        && links_ok(&p.links)
-        && p.needs.iter().all(need_ok)
-        && contacts_ok(&p.contacts)
-}
-
-pub(crate) fn partner_ok(p: &Partner) -> bool {
-    slug(&p.id)
-        && len_in(&p.name, 1, 200)
-        && p.website.as_deref().is_none_or(http)
-        && opt_text_ok(p.description.as_ref())
-        && contacts_ok(&p.contacts)
-}
-
-pub(crate) fn offer_ok(o: &SupportOffer) -> bool {
-    slug(&o.id) && kind_tag(&o.kind) && opt_text_ok(o.description.as_ref())
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
@@ -317,6 +195,160 @@ mod tests {
             }
             RecordKind::Offer => {
                 serde_json::from_value::<crate::model::SupportOffer>(v.clone()).is_ok()
+            }
+        }
+    }
+
+    /// `schema` with its `$ref` followed.
+    fn resolve<'a>(root: &'a Value, schema: &'a Value) -> &'a Value {
+        match schema.get("$ref").and_then(Value::as_str) {
+            Some(r) => root.pointer(r.trim_start_matches('#')).unwrap(),
+            None => schema,
+        }
+    }
+
+    /// A valid value for `schema` with every optional part present (an option's value, a
+    /// localized text's map, one element per list), and in `found` the pointer and schema of
+    /// every string or key set that a pattern or length constrains.
+    fn full(root: &Value, schema: &Value, at: &str, found: &mut Vec<(String, Value)>) -> Value {
+        use crate::model::constraints::*;
+        let schema = resolve(root, schema);
+        if let Some(branches) = schema.get("anyOf").or(schema.get("oneOf")) {
+            let branch = branches
+                .as_array()
+                .unwrap()
+                .iter()
+                .rev()
+                .find(|b| resolve(root, b).get("type") != Some(&json!("null")))
+                .unwrap();
+            return full(root, branch, at, found);
+        }
+        if let Some(values) = schema.get("enum") {
+            return values[0].clone();
+        }
+        if let Some(value) = schema.get("const") {
+            return value.clone();
+        }
+        let ty = match schema.get("type") {
+            Some(Value::Array(types)) => types.iter().find(|t| *t != "null").unwrap(),
+            Some(t) => t,
+            None => panic!("no type at {at}: {schema}"),
+        };
+        match ty.as_str().unwrap() {
+            "object" => {
+                let mut map = serde_json::Map::new();
+                if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
+                    for (key, sub) in properties {
+                        map.insert(key.clone(), full(root, sub, &format!("{at}/{key}"), found));
+                    }
+                } else if let Some(values) = schema.get("additionalProperties") {
+                    map.insert("de".into(), full(root, values, &format!("{at}/de"), found));
+                }
+                if schema.get("propertyNames").is_some() {
+                    found.push((at.to_string(), schema.clone()));
+                }
+                Value::Object(map)
+            }
+            "array" => json!([full(root, &schema["items"], &format!("{at}/0"), found)]),
+            "string" => {
+                if ["pattern", "minLength", "maxLength"]
+                    .iter()
+                    .any(|k| schema.get(k).is_some())
+                {
+                    found.push((at.to_string(), schema.clone()));
+                }
+                let example = match schema.get("pattern").and_then(Value::as_str) {
+                    Some(RECORD_ID_PATTERN) => "ms/full-record",
+                    Some(TAG_PATTERN) => "technical",
+                    Some(HTTP_URL_PATTERN) => "https://example.org/full",
+                    Some(SOURCE_URL_PATTERN) => "https://example.org/full.git",
+                    Some(STARTED_PATTERN) => "2019-05",
+                    Some(other) => panic!("no example for the pattern {other} at {at}"),
+                    None if schema.get("format") == Some(&json!("date")) => "2024-01-01",
+                    None => "x",
+                };
+                json!(example)
+            }
+            "integer" => json!(1),
+            "number" => json!(1.5),
+            "boolean" => json!(true),
+            other => panic!("type {other} at {at}"),
+        }
+    }
+
+    /// Values that break the constraint of `schema` (a string's or a key set's).
+    fn violations(schema: &Value) -> Vec<Value> {
+        if schema.get("propertyNames").is_some() {
+            return ["DE", "de_DE", "deu", "de-de", "d"]
+                .iter()
+                .map(|k| json!({ *k: "x" }))
+                .collect();
+        }
+        let mut out: Vec<Value> = [
+            "",
+            "X",
+            "a b",
+            "-a",
+            "a-",
+            "a--b",
+            "a_b",
+            "ä",
+            "1",
+            "ftp://x",
+            "https://",
+            "https://a b",
+            "http://a\u{a0}b",
+            "git@github.com:x",
+            "2019-13",
+            "2019-1",
+            "19",
+            "DE",
+            "/a",
+            "a/",
+            "a/b/c",
+        ]
+        .iter()
+        .map(|s| json!(s))
+        .collect();
+        if let Some(max) = schema.get("maxLength").and_then(Value::as_u64) {
+            out.push(json!("x".repeat(max as usize + 1)));
+            out.push(json!("ä".repeat(max as usize + 1)));
+        }
+        out
+    }
+
+    /// Every constraint the generated schemas hold, found by walking them, is checked by the
+    /// fast path: a record that breaks it is never accepted. A constraint added to the model
+    /// without its check in `model::constraints` fails here.
+    #[test]
+    fn every_constraint_of_the_schemas_is_checked_by_the_fast_path() {
+        for kind in RecordKind::ALL {
+            let schema = crate::schema::json_schema(SchemaKind::from(kind));
+            let mut found = Vec::new();
+            let record = full(&schema, &schema, "", &mut found);
+            let text = serde_json::to_string(&record).unwrap();
+            assert!(schema_accepts(kind, &record), "{text}");
+            assert!(accept(kind, &text).is_some(), "{text}");
+            assert!(!found.is_empty());
+            for (at, constraint) in &found {
+                let mut broken = 0;
+                for bad in violations(constraint) {
+                    let mut mutated = record.clone();
+                    *mutated.pointer_mut(at).unwrap() = bad.clone();
+                    if schema_accepts(kind, &mutated) {
+                        continue;
+                    }
+                    let text = serde_json::to_string(&mutated).unwrap();
+                    assert!(
+                        accept(kind, &text).is_none(),
+                        "the fast path accepted {bad} at {at} of a {kind:?}"
+                    );
+                    broken += 1;
+                }
+                assert!(
+                    broken > 0,
+                    "no value broke the constraint at {at}: {constraint}"
+                );
             }
         }
     }

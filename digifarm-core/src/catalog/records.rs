@@ -103,7 +103,7 @@ pub(crate) fn check_health(
 pub(crate) fn check_proposal(
     value: Value,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Option<crate::workflow::Proposal> {
+) -> Option<crate::model::Proposal> {
     character_rule(&value, diagnostics);
     if !schema_check(SchemaKind::Proposal, &value, diagnostics) {
         return None;

@@ -532,6 +532,29 @@ impl<'a> Matcher<'a> {
         Matcher::with_health(input, &[])
     }
 
+    /// The matcher over a loaded catalog on `today`, as every front end builds it: the stored
+    /// health data raises the urgency of slow and stale projects ([`Matcher::with_health`]).
+    /// A config that allows no matcher (weights, minimum score) gives its diagnostic, placed
+    /// in the catalog's config file.
+    ///
+    /// # Errors
+    /// The config's matching settings are invalid.
+    pub fn for_catalog(
+        catalog: &'a crate::catalog::Catalog,
+        today: NaiveDate,
+    ) -> Result<Self, Box<crate::Diagnostic>> {
+        let input = MatchInput {
+            projects: &catalog.projects,
+            partners: &catalog.partners,
+            offers: &catalog.offers,
+            config: &catalog.config,
+            today,
+        };
+        let health = crate::health::levels(catalog, today);
+        Matcher::with_health(input, &health)
+            .map_err(|e| Box::new(e.to_diagnostic(&catalog.config_file_path())))
+    }
+
     /// As [`Matcher::new`], with the projects' health levels (parallel to
     /// `input.projects`; missing entries count as unknown): a project whose repository
     /// turned slow or stale needs a partner now, so the status part of its needs' urgency is

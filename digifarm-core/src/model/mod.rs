@@ -7,11 +7,13 @@
 //! [`Contact`] is private unless it says `public: true`.
 
 mod config;
+pub mod constraints;
 pub mod date;
 mod health;
 mod offer;
 mod partner;
 mod project;
+mod proposal;
 mod software;
 mod support;
 mod text;
@@ -31,6 +33,7 @@ pub use project::{
     Approval, Attestation, Completeness, Complexity, Contact, Decision, Deployment, DeploymentMode,
     Lifecycle, Links, Need, Origin, Priority, Project, ProjectStatus,
 };
+pub use proposal::{Attestations, Proposal, ProposalProject, Proposer};
 pub use software::{Audience, Contractor, Maintenance, MaintenanceKind, Organisation, Software};
 pub use support::{SupportChange, SupportRef, SupportStatus};
 pub use text::LocalizedText;
@@ -98,31 +101,7 @@ impl std::str::FromStr for RecordKind {
     }
 }
 
-/// The longest record id (`length(max = 80)` in the schemas).
-pub const MAX_ID_LEN: usize = 80;
-
-/// Whether `s` is a plain slug, `[a-z0-9]+(-[a-z0-9]+)*` (ASCII only), at most
-/// [`MAX_ID_LEN`] bytes: a record id that can also be a file name.
-pub fn is_slug(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= MAX_ID_LEN
-        && s.split('-').all(|part| {
-            !part.is_empty()
-                && part
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
-        })
-}
-
-/// Whether `s` is a record id as the schemas define it: a slug, optionally namespaced by a
-/// city code in a merged catalog (`ms/klimaheroes`), at most [`MAX_ID_LEN`] bytes.
-pub fn is_record_id(s: &str) -> bool {
-    s.len() <= MAX_ID_LEN
-        && match s.split_once('/') {
-            Some((city, id)) => is_slug(city) && is_slug(id),
-            None => is_slug(s),
-        }
-}
+pub use constraints::{MAX_ID_LEN, is_record_id, is_slug};
 
 #[cfg(test)]
 mod id_tests {
@@ -135,10 +114,7 @@ mod id_tests {
         let pattern = schema["properties"]["id"]["pattern"]
             .as_str()
             .unwrap_or_default();
-        assert_eq!(
-            pattern,
-            r"^([a-z0-9]+(-[a-z0-9]+)*/)?[a-z0-9]+(-[a-z0-9]+)*$"
-        );
+        assert_eq!(pattern, constraints::RECORD_ID_PATTERN);
         for (id, record, slug) in [
             ("stadtbaum", true, true),
             ("a1-b2", true, true),

@@ -2,7 +2,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::LocalizedText;
+use super::{LocalizedText, constraints};
 
 /// What a partner offers: content, technical help, money, or a kind the city adds.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -11,14 +11,14 @@ use super::LocalizedText;
 pub struct SupportOffer {
     /// Unique slug; also the file name (`offers/<id>.yaml`).
     #[schemars(
-        regex(pattern = r"^([a-z0-9]+(-[a-z0-9]+)*/)?[a-z0-9]+(-[a-z0-9]+)*$"),
-        length(min = 1, max = 80)
+        regex(pattern = constraints::RECORD_ID_PATTERN),
+        length(min = 1, max = constraints::MAX_ID_LEN)
     )]
     pub id: String,
     /// The offering partner's id.
     pub partner: String,
     /// Kind of support, as for needs.
-    #[schemars(regex(pattern = r"^[a-z]+(-[a-z]+)*$"))]
+    #[schemars(regex(pattern = constraints::TAG_PATTERN))]
     pub kind: String,
     /// What is offered.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -1,7 +1,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{Contact, LocalizedText};
+use super::{Contact, LocalizedText, constraints};
 
 /// An organisation or person that supports projects.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -10,12 +10,12 @@ use super::{Contact, LocalizedText};
 pub struct Partner {
     /// Unique slug; also the file name (`partners/<id>.yaml`).
     #[schemars(
-        regex(pattern = r"^([a-z0-9]+(-[a-z0-9]+)*/)?[a-z0-9]+(-[a-z0-9]+)*$"),
-        length(min = 1, max = 80)
+        regex(pattern = constraints::RECORD_ID_PATTERN),
+        length(min = 1, max = constraints::MAX_ID_LEN)
     )]
     pub id: String,
     /// Display name.
-    #[schemars(length(min = 1, max = 200))]
+    #[schemars(length(min = 1, max = constraints::MAX_NAME_LEN))]
     pub name: String,
     /// What kind of partner.
     pub kind: PartnerKind,
@@ -30,7 +30,7 @@ pub struct Partner {
     pub region: Option<String>,
     /// Website.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(regex(pattern = r"^https?://[^\s\x00-\x1F\x7F-\x9F]+$"))]
+    #[schemars(regex(pattern = constraints::HTTP_URL_PATTERN))]
     pub website: Option<String>,
     /// People to contact: personal data, private unless marked public.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

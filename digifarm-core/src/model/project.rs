@@ -2,7 +2,7 @@ use chrono::NaiveDate;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use super::{LocalizedText, SupportRef};
+use super::{LocalizedText, SupportRef, constraints};
 
 /// A civic-tech project listed in the catalog.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -11,12 +11,12 @@ use super::{LocalizedText, SupportRef};
 pub struct Project {
     /// Unique slug; also the file name (`projects/<id>.yaml`).
     #[schemars(
-        regex(pattern = r"^([a-z0-9]+(-[a-z0-9]+)*/)?[a-z0-9]+(-[a-z0-9]+)*$"),
-        length(min = 1, max = 80)
+        regex(pattern = constraints::RECORD_ID_PATTERN),
+        length(min = 1, max = constraints::MAX_ID_LEN)
     )]
     pub id: String,
     /// Display name.
-    #[schemars(length(min = 1, max = 200))]
+    #[schemars(length(min = 1, max = constraints::MAX_NAME_LEN))]
     pub name: String,
     /// One or two sentences: what the project does for the city.
     pub summary: LocalizedText,
@@ -66,7 +66,7 @@ pub struct Project {
     #[serde(default)]
     pub links: Links,
     /// SPDX licence expression of the source code (`NOASSERTION` when unknown).
-    #[schemars(length(min = 1, max = 1000))]
+    #[schemars(length(min = 1, max = constraints::MAX_LICENSE_LEN))]
     pub license: String,
     /// Why the licence reads as it does (e.g. how an ambiguous statement was resolved).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -91,7 +91,7 @@ pub struct Project {
     /// to its root (e.g. `images/rats-sitzplan.png`). Its type is checked by content; a remote
     /// URL is refused (the portal never fetches or hot-links an image).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(length(min = 1, max = 300))]
+    #[schemars(length(min = 1, max = constraints::MAX_IMAGE_LEN))]
     pub image: Option<String>,
     /// What the image shows, for people who cannot see it (its `alt` text); default:
     /// "Vorschaubild von <name>".
@@ -136,7 +136,7 @@ pub struct Completeness {
 #[serde(deny_unknown_fields)]
 pub struct Attestation {
     /// The criterion: `digital`, `runs`, `gdpr` or `lawful`.
-    #[schemars(regex(pattern = r"^[a-z]+(-[a-z]+)*$"))]
+    #[schemars(regex(pattern = constraints::TAG_PATTERN))]
     pub criterion: String,
     /// Who vouched for it (the proposer's or a reviewer's name).
     #[schemars(length(min = 1))]
@@ -301,7 +301,7 @@ pub struct Origin {
     pub community: Option<String>,
     /// When it started: `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(regex(pattern = r"^[0-9]{4}(-(0[1-9]|1[0-2])(-[0-3][0-9])?)?$"))]
+    #[schemars(regex(pattern = constraints::STARTED_PATTERN))]
     pub started: Option<String>,
 }
 
@@ -311,15 +311,15 @@ pub struct Origin {
 pub struct Links {
     /// Homepage or app-store page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(regex(pattern = r"^https?://[^\s\x00-\x1F\x7F-\x9F]+$"))]
+    #[schemars(regex(pattern = constraints::HTTP_URL_PATTERN))]
     pub homepage: Option<String>,
     /// Source code repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(regex(pattern = r"^(https?|git|ssh)://[^\s\x00-\x1F\x7F-\x9F]+$"))]
+    #[schemars(regex(pattern = constraints::SOURCE_URL_PATTERN))]
     pub source: Option<String>,
     /// The city's page about the project.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[schemars(regex(pattern = r"^https?://[^\s\x00-\x1F\x7F-\x9F]+$"))]
+    #[schemars(regex(pattern = constraints::HTTP_URL_PATTERN))]
     pub info: Option<String>,
 }
 
@@ -349,7 +349,7 @@ pub enum DeploymentMode {
 #[serde(deny_unknown_fields)]
 pub struct Need {
     /// `content`, `technical`, `financial`, or a kind listed in the city config.
-    #[schemars(regex(pattern = r"^[a-z]+(-[a-z]+)*$"))]
+    #[schemars(regex(pattern = constraints::TAG_PATTERN))]
     pub kind: String,
     /// What exactly is needed.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -13,7 +13,7 @@ pub enum LocalizedText {
     Plain(String),
     /// Text per language code (ISO 639-1, optionally with a region: `de`, `en`, `de-CH`).
     Localized(
-        #[schemars(extend("propertyNames" = {"pattern": "^[a-z]{2}(-[A-Z]{2})?$"}))]
+        #[schemars(extend("propertyNames" = {"pattern": super::constraints::LANGUAGE_PATTERN}))]
         BTreeMap<String, String>,
     ),
 }

@@ -19,12 +19,14 @@ mod lifecycle;
 mod proposal;
 mod support;
 
+/// The proposal form's records live with the model; they are named here too, where the
+/// programme handles them.
+pub use crate::model::{Attestations, Proposal, ProposalProject, Proposer};
 pub use admission::{ATTESTABLE, ReviewError, admit, approve, approvers, attest, open_criteria};
 pub use checklist::{Check, CheckStatus, Criterion, checklist, city_link};
 pub use lifecycle::{Action, TransitionError, apply, confirm, target};
 pub use proposal::{
-    Attestations, FormCheck, FormFinding, Proposal, ProposalProject, Proposer, Refused, check_form,
-    parse_proposal, propose,
+    FormCheck, FormFinding, Refused, check_form, parse_proposal, propose, propose_text,
 };
 pub use support::{
     Suggested, SupportAction, SupportChangeRequest, SupportError, change_support, find_need,

@@ -2,123 +2,12 @@
 //! project after checking the admission criteria code can check.
 
 use chrono::NaiveDate;
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::catalog::Catalog;
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::license::{Policy, check};
-use crate::model::{
-    Attestation, Complexity, Contact, Decision, Deployment, Lifecycle, Links, LocalizedText, Need,
-    Origin, Project, ProjectStatus,
-};
-
-/// A filled-in proposal form (`digifarm propose --from FILE`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(title = "digifarm proposal")]
-pub struct Proposal {
-    /// The project as the proposer describes it.
-    pub project: ProposalProject,
-    /// Who proposes it (personal data: stored as a private contact unless `public`).
-    pub proposer: Proposer,
-    /// The admission criteria only a person can vouch for.
-    pub attestations: Attestations,
-}
-
-/// The project part of the form: the catalog's project fields without the programme's own
-/// (lifecycle, history, admission date, review date).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct ProposalProject {
-    /// Wished-for slug; becomes the file name `projects/<id>.yaml`.
-    #[schemars(
-        regex(pattern = r"^[a-z0-9]+(-[a-z0-9]+)*$"),
-        length(min = 1, max = 80)
-    )]
-    pub id: String,
-    /// Display name.
-    #[schemars(length(min = 1, max = 200))]
-    pub name: String,
-    /// One or two sentences: what the project does for the city.
-    pub summary: LocalizedText,
-    /// Longer description.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<LocalizedText>,
-    /// How far the software is.
-    pub status: ProjectStatus,
-    /// Topics from the city's category taxonomy.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub categories: Vec<String>,
-    /// Kind of software.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub software_type: Option<String>,
-    /// How demanding it is to run or extend.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub complexity: Option<Complexity>,
-    /// Technologies used.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub technologies: Vec<String>,
-    /// Where the project comes from (the city of origin counts as a link to the city).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub origin: Option<Origin>,
-    /// Homepage, source repository and further information.
-    #[serde(default)]
-    pub links: Links,
-    /// SPDX licence expression of the source code.
-    #[schemars(length(min = 1, max = 1000))]
-    pub license: String,
-    /// How the software is deployed.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub deployment: Option<Deployment>,
-    /// What the project needs.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub needs: Vec<Need>,
-}
-
-/// Who proposes the project.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Proposer {
-    /// Name; recorded with each attestation.
-    #[schemars(length(min = 1))]
-    pub name: String,
-    /// E-mail address.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// Role in the project (maintainer, initiator, …).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub role: Option<String>,
-    /// Whether the proposer agrees to be listed publicly.
-    #[serde(default)]
-    pub public: bool,
-}
-
-/// The admission criteria a person vouches for. All four must be `true`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct Attestations {
-    /// The project is digital.
-    pub digital: bool,
-    /// The software runs (a version can be used or tried).
-    pub runs: bool,
-    /// Data protection (GDPR) is ensured.
-    pub gdpr: bool,
-    /// The project complies with the law.
-    pub lawful: bool,
-}
-
-impl Attestations {
-    /// `(criterion name, attested?)` in checklist order.
-    pub fn entries(&self) -> [(&'static str, bool); 4] {
-        [
-            ("digital", self.digital),
-            ("runs", self.runs),
-            ("gdpr", self.gdpr),
-            ("lawful", self.lawful),
-        ]
-    }
-}
+use crate::model::{Attestation, Contact, Decision, Lifecycle, Project, Proposal};
 
 /// A proposal that does not meet the admission criteria; every reason is a diagnostic.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -469,21 +358,65 @@ pub fn parse_proposal(text: &str, json: bool, file: &str) -> Result<Proposal, Ve
     let value = parsed.map_err(|e| vec![e.to_diagnostic(file)])?;
     let mut out = Vec::new();
     let proposal = crate::catalog::check_proposal(value, &mut out);
-    let positions = source::positions(text, format);
     for d in &mut out {
         d.file = file.to_owned();
-        let pos =
-            source::lookup(&positions, &d.pointer).unwrap_or(source::Pos { line: 1, column: 1 });
-        (d.line, d.column) = (pos.line, pos.column);
         if d.help.is_none() {
             d.help = Some("see `digifarm schema proposal` for the form's fields".to_owned());
         }
     }
+    place(text, format, &mut out);
     match proposal {
         Some(p) if out.is_empty() => Ok(p),
         _ => {
             crate::diagnostic::sort(&mut out);
             Err(out)
         }
+    }
+}
+
+/// Reads a proposal from its text and turns it into a project ([`parse_proposal`], then
+/// [`propose`]): what `digifarm propose` and an embedding web handler do with a submitted
+/// form. Every finding, the refusals included, is placed at its line and column in `text`
+/// (at the nearest part the proposal has when the pointer names a missing one).
+///
+/// # Errors
+/// The findings, when the text is no proposal or the proposal is refused.
+pub fn propose_text(
+    text: &str,
+    json: bool,
+    catalog: &Catalog,
+    date: NaiveDate,
+    file: &str,
+) -> Result<(Project, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let format = if json {
+        crate::source::Format::Json
+    } else {
+        crate::source::Format::Yaml
+    };
+    let proposal = parse_proposal(text, json, file)?;
+    match propose(&proposal, catalog, date, file) {
+        Ok((project, mut warnings)) => {
+            place(text, format, &mut warnings);
+            Ok((project, warnings))
+        }
+        Err(refused) => {
+            let mut findings = refused.diagnostics;
+            place(text, format, &mut findings);
+            Err(findings)
+        }
+    }
+}
+
+/// Sets line and column of the findings that have none from their pointers into `text`.
+fn place(text: &str, format: crate::source::Format, findings: &mut [Diagnostic]) {
+    use crate::source;
+    if findings.iter().all(|d| d.line != 0) {
+        return;
+    }
+    let positions = source::positions(text, format);
+    for d in findings.iter_mut().filter(|d| d.line == 0) {
+        let pos =
+            source::lookup(&positions, &d.pointer).unwrap_or(source::Pos { line: 1, column: 1 });
+        (d.line, d.column) = (pos.line, pos.column);
     }
 }
