@@ -422,10 +422,18 @@ fn build(text: &str, positions: Option<&mut PosMap>) -> Result<Value, ParseError
     Ok(b.root.unwrap_or(Value::Null))
 }
 
+/// What a value costs when an alias repeats it: one per node plus the bytes of its text, so
+/// that a long string repeated through aliases counts as the data it becomes.
 fn node_count(value: &Value) -> usize {
     match value {
         Value::Array(items) => 1 + items.iter().map(node_count).sum::<usize>(),
-        Value::Object(map) => 1 + map.values().map(node_count).sum::<usize>(),
+        Value::Object(map) => {
+            1 + map
+                .iter()
+                .map(|(k, v)| 1 + k.len() + node_count(v))
+                .sum::<usize>()
+        }
+        Value::String(s) => 1 + s.len(),
         _ => 1,
     }
 }
@@ -565,6 +573,15 @@ mod tests {
         assert_eq!(e.code, Code::YamlSyntax);
         let bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n";
         assert_eq!(parse(bomb).unwrap_err().code, Code::YamlUnsupported);
+        // Few nodes, much text: a long string repeated through aliases is counted by its bytes.
+        let long = format!(
+            "a: &a \"{}\"\nb: [{}]\n",
+            "x".repeat(10_000),
+            vec!["*a"; 200].join(", ")
+        );
+        assert_eq!(parse(&long).unwrap_err().code, Code::YamlUnsupported);
+        let reused = format!("a: &a \"{}\"\nb: *a\nc: *a\n", "x".repeat(10_000));
+        assert!(parse(&reused).is_ok());
         assert_eq!(
             parse("a: &x 1\nb: *x\n").unwrap(),
             serde_json::json!({"a": 1, "b": 1})

@@ -326,12 +326,17 @@ pub fn parse(text: &str) -> Result<Option<Node>, ParseError> {
     Ok(root.filter(|r| !r.is_null()))
 }
 
+/// What a node costs when an alias repeats it: one per node plus the bytes of its text, so
+/// that a long string repeated through aliases counts as the data it becomes.
 fn size_of(node: &Node) -> usize {
     match &node.kind {
-        Kind::Scalar { .. } => 1,
+        Kind::Scalar { text, .. } => 1 + text.len(),
         Kind::Seq { items, .. } => 1 + items.iter().map(size_of).sum::<usize>(),
         Kind::Map { entries, .. } => {
-            1 + entries.iter().map(|e| 1 + size_of(&e.value)).sum::<usize>()
+            1 + entries
+                .iter()
+                .map(|e| 1 + e.key.len() + size_of(&e.value))
+                .sum::<usize>()
         }
     }
 }
@@ -400,6 +405,15 @@ mod tests {
         assert_eq!(parse(&deep).unwrap_err().code, Code::TooDeep);
         let bomb = "a: &a [x, x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]\nd: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]\ne: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]\n";
         assert_eq!(parse(bomb).unwrap_err().code, Code::YamlUnsupported);
+        // Few nodes, much text: a long string repeated through aliases is counted by its bytes.
+        let long = format!(
+            "a: &a \"{}\"\nb: [{}]\n",
+            "x".repeat(10_000),
+            vec!["*a"; 200].join(", ")
+        );
+        assert_eq!(parse(&long).unwrap_err().code, Code::YamlUnsupported);
+        let reused = format!("a: &a \"{}\"\nb: *a\nc: *a\n", "x".repeat(10_000));
+        assert!(parse(&reused).is_ok());
         assert_eq!(parse("# nothing\n").unwrap(), None);
         let root = parse("a: &x {b: 1}\nc: *x\n").unwrap().unwrap();
         assert!(root.get("c").unwrap().value.get("b").is_some());
