@@ -878,21 +878,36 @@ mod tests {
         files
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn a_file_just_changed_has_no_identity_yet() {
+        let tmp = tempfile::tempdir().unwrap();
+        let path = tmp.path().join("a.png");
+        std::fs::write(&path, png(10, 10, 1)).unwrap();
+        let meta = std::fs::metadata(&path).unwrap();
+        assert_eq!(identity(&path, &meta), None);
+    }
+
     #[test]
     fn files_found_good_are_not_read_again_until_they_change() {
         let tmp = tempfile::tempdir().unwrap();
         let dir = tmp.path().join("catalog");
         let cache = tmp.path().join("cache");
+        let before_writing = std::time::Instant::now();
         let catalog = catalog_with_images(&dir);
         let (a, b) = (&catalog.projects[0].id, &catalog.projects[1].id);
         let original_b = std::fs::read(dir.join("images/b.png")).unwrap();
 
         // A validation on its own makes no copies. The files, just written, are checked but
         // not remembered (a second write within the same clock tick would leave no trace in
-        // their times).
+        // their times). "Just" is within two whole seconds of the clock: on a machine so busy
+        // that writing and checking took a second, the files may already count as settled
+        // (`a_file_just_changed_has_no_identity_yet` checks the rule itself).
         assert!(check(&catalog, Some(&cache), false).is_empty());
         assert_eq!(cached_files(&cache), [cache.join(CACHE_VERSION).join(SEEN)]);
-        assert!(seen_entries(&cache).is_empty());
+        if before_writing.elapsed() < std::time::Duration::from_millis(900) {
+            assert!(seen_entries(&cache).is_empty());
+        }
         // The validation before an export keeps the scaled copy.
         assert!(check(&catalog, Some(&cache), true).is_empty());
         let copies = cached_files(&cache);
