@@ -2,7 +2,7 @@
 """Licence checking: digifarm (Rust) vs Python's license-expression, on the same expressions.
 
 Generates the realistic 1M-expression mix (digifarm-core/benches/common/license_mix.rs) into a
-file, times digifarm on it (examples/license_bench.rs: uncached `license::check`, cached
+file, times digifarm on it (tools/src/bin/license_bench.rs: uncached `license::check`, cached
 `license::Checker`, parse only; best of 5 passes, one thread) and times Python's
 license-expression on the same lines (`Licensing().validate`, and the SPDX-aware
 `get_spdx_licensing().validate`), then prints ns/expression and the ratios.
@@ -26,17 +26,13 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+# The timing driver (tools/src/bin/license_bench.rs): how it is built and where it lands.
+BUILD = ["cargo", "build", "--release", "-q", "-p", "digifarm-tools", "--bin", "license_bench"]
+EXE = os.path.join(ROOT, "target", "release", "license_bench")
 
 
-def run_rust(path: str, build: bool) -> dict:
-    if build:
-        subprocess.run(
-            ["cargo", "build", "--release", "-q", "-p", "digifarm-core", "--example", "license_bench"],
-            cwd=ROOT,
-            check=True,
-        )
-    exe = os.path.join(ROOT, "target", "release", "examples", "license_bench")
-    out = subprocess.run([exe, path], check=True, capture_output=True, text=True).stdout
+def run_rust(path: str) -> dict:
+    out = subprocess.run([EXE, path], check=True, capture_output=True, text=True).stdout
     return json.loads(out)
 
 
@@ -71,14 +67,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         path = os.path.join(tmp, "exprs.txt")
         if not args.no_build:
-            subprocess.run(
-                ["cargo", "build", "--release", "-q", "-p", "digifarm-core", "--example", "license_bench"],
-                cwd=ROOT,
-                check=True,
-            )
-        exe = os.path.join(ROOT, "target", "release", "examples", "license_bench")
-        subprocess.run([exe, "--write", path, str(args.n)], check=True)
-        rust = run_rust(path, build=False)
+            subprocess.run(BUILD, cwd=ROOT, check=True)
+        subprocess.run([EXE, "--write", path, str(args.n)], check=True)
+        rust = run_rust(path)
         with open(path, encoding="utf-8") as f:
             exprs = f.read().split("\n")[: args.n]
         py_exprs = exprs[: args.python_n] if args.python_n else exprs

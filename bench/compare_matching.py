@@ -3,9 +3,9 @@
 
 Builds one random n x n score matrix (uniform in (0, 1], numpy seed 42), solves it with
 scipy.optimize.linear_sum_assignment(maximize=True) and with digifarm's exact solver (the
-`assign_matrix` example reading the same matrix file), checks that both find the same total,
-and prints the times and the ratio. Times are the best of `--repeats` runs, solve only (no
-file I/O, no matrix construction).
+`assign_matrix` timing driver in tools/src/bin/, reading the same matrix file), checks that
+both find the same total, and prints the times and the ratio. Times are the best of
+`--repeats` runs, solve only (no file I/O, no matrix construction).
 
 Setup (once):  python3 -m venv /tmp/venv-cmp && /tmp/venv-cmp/bin/pip install numpy scipy
 Run:           /tmp/venv-cmp/bin/python bench/compare_matching.py [--n 2000] [--repeats 3]
@@ -42,7 +42,7 @@ def main() -> int:
     scipy_total = float(scores[rows, cols].sum())
 
     subprocess.run(
-        ["cargo", "build", "--release", "-q", "-p", "digifarm-core", "--example", "assign_matrix"],
+        ["cargo", "build", "--release", "-q", "-p", "digifarm-tools", "--bin", "assign_matrix"],
         cwd=root, check=True,
     )
     with tempfile.NamedTemporaryFile(suffix=".bin", delete=False) as f:
@@ -50,7 +50,7 @@ def main() -> int:
         f.write(scores.astype("<f8").tobytes())
         path = f.name
     try:
-        exe = os.path.join(root, "target", "release", "examples", "assign_matrix")
+        exe = os.path.join(root, "target", "release", "assign_matrix")
         out = subprocess.run([exe, path, str(args.repeats)], check=True, capture_output=True, text=True)
     finally:
         os.unlink(path)

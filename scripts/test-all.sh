@@ -51,8 +51,13 @@ step "examples: the Münster catalog validates"
 step "examples: the Münster catalog's stored health data (refresh --offline, no request)"
 "$target_dir/debug/digifarm" refresh examples/muenster --offline >/dev/null
 
-step "examples: embedding the library"
+step "examples: embedding the library (validate, check a proposal, publish the site, match)"
 "$target_dir/debug/examples/validate_catalog" examples/muenster >/dev/null
+"$target_dir/debug/examples/validate_proposal" examples/muenster examples/proposals/lastenrad-muenster.yaml >/dev/null
+site_dir="$(mktemp -d)"
+"$target_dir/debug/examples/export_site" examples/muenster "$site_dir/site" >/dev/null
+rm -rf "$site_dir"
+"$target_dir/debug/examples/match_needs" examples/muenster >/dev/null
 
 step "python bindings: pip install ./digifarm-py in a fresh virtualenv, pytest"
 ./scripts/test-python.sh

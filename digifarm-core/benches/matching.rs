@@ -7,7 +7,7 @@
 //!   per-offer preparation plus both inverted indexes;
 //! - `assign/needs_5k_offers_500`: the exact capacitated assignment end to end, candidate
 //!   generation and pricing rounds included. The 50k × 5k case takes too long for criterion's
-//!   repetitions; time it with `cargo run --release -p digifarm-core --example assign_synth`.
+//!   repetitions; time it with `cargo run --release -p digifarm-tools --bin assign_synth`.
 //!
 //! Run with `cargo bench -p digifarm-core --bench matching`.
 

@@ -19,40 +19,14 @@ use digifarm_plugin_host::Kind;
 
 use crate::output::{self, CliError, CmdResult};
 
-/// Export formats on the command line.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum FormatArg {
-    /// Catalog directory of JSON arrays plus digifarm.toml (loads back unchanged).
-    Json,
-    /// Catalog directory of JSON Lines files plus digifarm.toml.
-    Jsonl,
-    /// One CSV file per entity kind.
-    Csv,
-    /// Markdown list of projects.
-    Markdown,
-    /// schema.org JSON-LD.
-    Jsonld,
-    /// Atom feed of needs that want help.
-    Atom,
-    /// Static HTML site with search, filters and profile pages.
-    Html,
-    /// One publiccode.yml per project.
-    Publiccode,
-}
-
-impl From<FormatArg> for Format {
-    fn from(f: FormatArg) -> Format {
-        match f {
-            FormatArg::Json => Format::Json,
-            FormatArg::Jsonl => Format::Jsonl,
-            FormatArg::Csv => Format::Csv,
-            FormatArg::Markdown => Format::Markdown,
-            FormatArg::Jsonld => Format::Jsonld,
-            FormatArg::Atom => Format::Atom,
-            FormatArg::Html => Format::Html,
-            FormatArg::Publiccode => Format::Publiccode,
-        }
-    }
+/// `--format`: the core's export formats, named and described by the core, so that a new
+/// format is on the command line without a change here.
+fn format_parser() -> impl clap::builder::TypedValueParser<Value = Format> {
+    use clap::builder::TypedValueParser as _;
+    clap::builder::PossibleValuesParser::new(
+        Format::ALL.map(|f| clap::builder::PossibleValue::new(f.as_str()).help(f.summary())),
+    )
+    .try_map(|name| name.parse::<Format>())
 }
 
 /// CSV dialects on the command line.
@@ -73,11 +47,11 @@ pub struct Args {
     /// Output format.
     #[arg(
         long,
-        value_enum,
+        value_parser = format_parser(),
         required_unless_present = "plugin",
         conflicts_with = "plugin"
     )]
-    pub format: Option<FormatArg>,
+    pub format: Option<Format>,
     /// Export with this exporter plugin instead of a built-in format: the id of a plugin
     /// listed in the catalog's digifarm.toml (with its grants), or a FILE.wasm (plugin.toml
     /// beside it; no capabilities, the host's default limits).
@@ -153,7 +127,7 @@ pub fn run(args: Args) -> CmdResult {
             let plugin = plugin.clone();
             return run_plugin(args, &plugin);
         }
-        (Some(format), None, Some(out)) => (Format::from(format), out.clone()),
+        (Some(format), None, Some(out)) => (format, out.clone()),
         // clap requires --format and --out unless --plugin is given.
         _ => return Err(CliError("--format and --out are required".to_owned())),
     };

@@ -1,21 +1,23 @@
 //! `digifarm match <CATALOG>`: who can help which project, and the best global assignment;
 //! with `--assign --write`, the assignment recorded as `suggested` support entries.
 //!
-//! Matching never runs on invalid data: the catalog is loaded and validated first, and any
-//! error ends the command with exit code 1 and the diagnostics. Scorer plugins (listed in
-//! digifarm.toml or given with `--plugin`) add a term each to the score; one that fails ends
-//! the command the same way (`plugin-failed`), as the result would be wrong without it.
+//! Matching never runs on invalid data: the catalog is loaded and validated first (the same
+//! `validate_path` as `digifarm validate`, so the findings show their source lines), and any
+//! error, or `[matching]` weights the matcher refuses, ends the command with exit code 1 and
+//! the diagnostics. Scorer plugins (listed in digifarm.toml or given with `--plugin`) add a
+//! term each to the score; one that fails ends the command the same way (`plugin-failed`),
+//! as the result would be wrong without it. Each project's stored health level (from
+//! `digifarm refresh`) raises the urgency of its needs.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use chrono::NaiveDate;
+use digifarm_core::catalog::Catalog;
 use digifarm_core::catalog::write::{CatalogLock, WriteError};
-use digifarm_core::matching::{
-    Assignment, Exclusion, Explanation, MatchInput, Matcher, NeedId, Ranked,
-};
-use digifarm_core::model::{CityConfig, DEFAULT_PLUGIN_WEIGHT, Partner, Project, SupportOffer};
+use digifarm_core::matching::{Assignment, Exclusion, Explanation, Matcher, NeedId, Ranked};
+use digifarm_core::model::{DEFAULT_PLUGIN_WEIGHT, Project};
 use digifarm_core::workflow;
 use digifarm_core::{Code, Diagnostic, Severity};
 use serde::Serialize;
@@ -71,11 +73,9 @@ pub struct Args {
     pub by: Option<String>,
 }
 
-/// The catalog on disk, for `--write`: the files to rewrite and the lock held while doing it
-/// (none for a dry run).
+/// For `--write`: the catalog's lock, held from before loading until the project files are
+/// rewritten (none for a dry run).
 pub struct Disk {
-    /// The catalog as loaded under the lock.
-    pub catalog: digifarm_core::catalog::Catalog,
     /// The catalog's lock.
     pub lock: Option<CatalogLock>,
 }
@@ -94,65 +94,35 @@ fn parse_date(s: &str) -> Result<NaiveDate, String> {
 
 /// A loaded catalog and what loading and validating it found: the boundary between the
 /// catalog loader and matching.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct LoadedCatalog {
-    /// Projects.
-    pub projects: Vec<Project>,
-    /// Partners.
-    pub partners: Vec<Partner>,
-    /// Offers.
-    pub offers: Vec<SupportOffer>,
-    /// The city config.
-    pub config: CityConfig,
-    /// Path of the config file, for diagnostics about it.
-    pub config_file: String,
-    /// The catalog root: plugin paths in the config are relative to it.
-    pub root: PathBuf,
+    /// The catalog as loaded (its source files give the lines shown with diagnostics; with
+    /// `--write`, its project files get the suggestions).
+    pub catalog: Catalog,
     /// Every finding of loading and validation.
     pub diagnostics: Vec<Diagnostic>,
-    /// The files the records were read from (shared text), for the source lines shown with
-    /// the diagnostics.
-    pub sources: Vec<digifarm_core::catalog::SourceFile>,
-    /// Each project's health level from the stored forge data (raises urgency).
-    pub health: Vec<Option<digifarm_core::health::Level>>,
+    /// The catalog root: plugin paths in the config are relative to it.
+    pub root: PathBuf,
 }
 
 /// Loads and validates the catalog at `path`. Errors are I/O or usage problems (exit 2);
-/// findings go into the diagnostics. With `keep`, the loaded catalog itself is returned as
-/// well (for rewriting its files).
-fn load(
-    path: &std::path::Path,
-    today: NaiveDate,
-    keep: bool,
-) -> Result<(LoadedCatalog, Option<digifarm_core::catalog::Catalog>), CliError> {
+/// findings go into the diagnostics.
+fn load(path: &std::path::Path, today: NaiveDate) -> Result<LoadedCatalog, CliError> {
     let options = digifarm_core::catalog::LoadOptions {
         image_cache: digifarm_core::catalog::assets::default_cache_dir(),
         ..Default::default()
     };
     let (catalog, report) = digifarm_core::validate::validate_path(path, &options, today)
         .map_err(|e| CliError(e.to_string()))?;
-    let kept = keep.then(|| catalog.clone());
-    let config_file = catalog.config_file_path();
-    let sources = catalog.sources().to_vec();
-    let health = digifarm_core::health::levels(&catalog, today);
     let root = catalog.root.clone().unwrap_or_else(|| {
         path.parent()
             .map_or_else(|| PathBuf::from("."), std::path::Path::to_path_buf)
     });
-    Ok((
-        LoadedCatalog {
-            projects: catalog.projects,
-            partners: catalog.partners,
-            offers: catalog.offers,
-            config: catalog.config,
-            config_file,
-            root,
-            diagnostics: report.diagnostics,
-            sources,
-            health,
-        },
-        kept,
-    ))
+    Ok(LoadedCatalog {
+        catalog,
+        diagnostics: report.diagnostics,
+        root,
+    })
 }
 
 pub fn run(args: Args) -> CmdResult {
@@ -174,12 +144,11 @@ pub fn run(args: Args) -> CmdResult {
         } else {
             Some(CatalogLock::acquire(&args.catalog)?)
         };
-        let (loaded, catalog) = load(&args.catalog, today, true)?;
-        disk = catalog.map(|catalog| Disk { catalog, lock });
-        loaded
+        disk = Some(Disk { lock });
+        load(&args.catalog, today)?
     } else {
         disk = None;
-        load(&args.catalog, today, false)?.0
+        load(&args.catalog, today)?
     };
     let outcome = execute(&args, &loaded, today, disk.as_ref())?;
     if let Some(message) = &outcome.error {
@@ -214,7 +183,7 @@ struct JsonRanking<'a> {
     project: &'a str,
     need: usize,
     offers: Vec<JsonOffer<'a>>,
-    /// With --explain: admissible offers scoring below the minimum score.
+    /// With --explain (and no --offer): admissible offers scoring below the minimum score.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     below_minimum: Vec<JsonOffer<'a>>,
 }
@@ -336,8 +305,11 @@ fn render_diagnostics(
 }
 
 /// Runs matching on a loaded catalog and renders the result; exit 1 when the catalog has
-/// errors (matching does not run), 2 (an `Err`) for an unknown `--project` or `--offer`.
-/// With `--write`, `disk` is the catalog whose project files get the suggestions.
+/// errors, the matching weights are invalid or a scorer plugin fails (matching does not run),
+/// 2 (an `Err`) for an unknown `--project` or `--offer` or a usage error of `--write`. With
+/// `--write`, `disk` holds the lock under which the catalog's project files get the
+/// suggestions; a failed write is `Outcome::error` with exit 1 (the files changed since they
+/// were read) or 2.
 pub fn execute(
     args: &Args,
     loaded: &LoadedCatalog,
@@ -347,7 +319,7 @@ pub fn execute(
     let findings = |diagnostics: Vec<Diagnostic>| -> Result<Outcome, CliError> {
         let text = match args.format {
             Format::Json => json_text(&JsonReport::empty(diagnostics))?,
-            Format::Human => render_diagnostics(&diagnostics, &loaded.sources),
+            Format::Human => render_diagnostics(&diagnostics, loaded.catalog.sources()),
         };
         Ok(Outcome {
             text,
@@ -364,16 +336,9 @@ pub fn execute(
     if !errors.is_empty() {
         return findings(errors);
     }
-    let input = MatchInput {
-        projects: &loaded.projects,
-        partners: &loaded.partners,
-        offers: &loaded.offers,
-        config: &loaded.config,
-        today,
-    };
-    let mut matcher = match Matcher::with_health(input, &loaded.health) {
+    let mut matcher = match Matcher::for_catalog(&loaded.catalog, today) {
         Ok(m) => m,
-        Err(e) => return findings(vec![e.to_diagnostic(&loaded.config_file)]),
+        Err(d) => return findings(vec![*d]),
     };
     let project = match &args.project {
         Some(id) => Some(
@@ -394,7 +359,7 @@ pub fn execute(
     let plugins = match super::plugin::run_scorers(
         &mut matcher,
         &loaded.root,
-        &loaded.config_file,
+        &loaded.catalog.config_file_path(),
         &args.plugin,
         args.plugin_weight,
     ) {
@@ -521,8 +486,8 @@ impl View<'_, '_> {
             return Err(CliError("--by needs a name".into()));
         }
         let (changed, suggested) = workflow::suggest(
-            &self.loaded.projects,
-            &self.loaded.offers,
+            &self.loaded.catalog.projects,
+            &self.loaded.catalog.offers,
             &pairs,
             by,
             today,
@@ -530,10 +495,14 @@ impl View<'_, '_> {
         let mut files: Vec<(usize, String)> = Vec::new();
         let mut diffs = Vec::new();
         for (index, project) in &changed {
-            let (path, new) = disk.catalog.render_project(*index, project)?;
+            let (path, new) = self.loaded.catalog.render_project(*index, project)?;
             let file = path.display().to_string();
             if self.args.dry_run {
-                let old = disk.catalog.project_source_text(*index).unwrap_or_default();
+                let old = self
+                    .loaded
+                    .catalog
+                    .project_source_text(*index)
+                    .unwrap_or_default();
                 let diff = similar::TextDiff::from_lines(old, new.as_str())
                     .unified_diff()
                     .context_radius(3)
@@ -549,7 +518,7 @@ impl View<'_, '_> {
                 .as_ref()
                 .ok_or_else(|| CliError("the catalog is not locked".into()))?;
             let changes: Vec<(usize, &Project)> = changed.iter().map(|(i, p)| (*i, p)).collect();
-            if let Err(e) = disk.catalog.rewrite_projects(lock, &changes) {
+            if let Err(e) = self.loaded.catalog.rewrite_projects(lock, &changes) {
                 let code = if matches!(e, WriteError::Changed { .. }) {
                     1
                 } else {
@@ -586,7 +555,7 @@ impl View<'_, '_> {
     ) -> Option<(Vec<(usize, &'static str, String)>, Vec<(String, usize)>)> {
         let mut reasons = Vec::new();
         let mut other_kinds: std::collections::BTreeMap<String, usize> = Default::default();
-        for o in 0..self.loaded.offers.len() {
+        for o in 0..self.loaded.catalog.offers.len() {
             match self.matcher.check(need, o) {
                 Some(Err(Exclusion::Kind { offer, .. })) => {
                     *other_kinds.entry(offer).or_default() += 1
@@ -665,17 +634,23 @@ impl View<'_, '_> {
 
     fn project_id(&self, need: NeedId) -> &str {
         self.loaded
+            .catalog
             .projects
             .get(need.project)
             .map_or("", |p| p.id.as_str())
     }
 
     fn offer_id(&self, offer: usize) -> &str {
-        self.loaded.offers.get(offer).map_or("", |o| o.id.as_str())
+        self.loaded
+            .catalog
+            .offers
+            .get(offer)
+            .map_or("", |o| o.id.as_str())
     }
 
     fn partner_id(&self, offer: usize) -> &str {
         self.loaded
+            .catalog
             .offers
             .get(offer)
             .map_or("", |o| o.partner.as_str())
@@ -686,6 +661,7 @@ impl View<'_, '_> {
         let id = self.partner_id(offer);
         crate::output::shown(
             self.loaded
+                .catalog
                 .partners
                 .iter()
                 .find(|p| p.id == id)
@@ -807,9 +783,9 @@ impl View<'_, '_> {
     }
 
     fn need_label(&self, need: NeedId) -> String {
-        let p = self.loaded.projects.get(need.project);
+        let p = self.loaded.catalog.projects.get(need.project);
         let n = p.and_then(|p| p.needs.get(need.need));
-        let lang = self.loaded.config.default_language();
+        let lang = self.loaded.catalog.config.default_language();
         let desc = n
             .and_then(|n| n.description.as_ref())
             .and_then(|d| d.get(lang, lang))
@@ -851,7 +827,7 @@ impl View<'_, '_> {
 
     fn human(&self, today: NaiveDate) -> String {
         let mut out = String::new();
-        let city = &self.loaded.config.city;
+        let city = &self.loaded.catalog.config.city;
         let name = crate::output::shown(&city.name);
         let city_name = match (&city.ags, name.as_ref()) {
             (Some(ags), "") => ags.clone(),
@@ -863,9 +839,9 @@ impl View<'_, '_> {
         let _ = writeln!(
             out,
             "{} projects, {} partners, {} offers for {city_name} on {today}; {} open needs",
-            self.loaded.projects.len(),
-            self.loaded.partners.len(),
-            self.loaded.offers.len(),
+            self.loaded.catalog.projects.len(),
+            self.loaded.catalog.partners.len(),
+            self.loaded.catalog.offers.len(),
             open.len()
         );
         for p in &self.plugins {
@@ -887,7 +863,12 @@ impl View<'_, '_> {
                     need: 0
                 })
             );
-            let n_needs = self.loaded.projects.get(p).map_or(0, |p| p.needs.len());
+            let n_needs = self
+                .loaded
+                .catalog
+                .projects
+                .get(p)
+                .map_or(0, |p| p.needs.len());
             for need in (0..n_needs).map(|n| NeedId {
                 project: p,
                 need: n,
@@ -1128,15 +1109,9 @@ mod tests {
     fn loaded() -> LoadedCatalog {
         let cat = synth::catalog(4, 40, 8, 30);
         LoadedCatalog {
-            projects: cat.projects,
-            partners: cat.partners,
-            offers: cat.offers,
-            config: cat.config,
-            config_file: "digifarm.toml".into(),
-            root: PathBuf::new(),
-            health: Vec::new(),
+            catalog: Catalog::from_records(cat.config, cat.projects, cat.partners, cat.offers),
             diagnostics: Vec::new(),
-            sources: Vec::new(),
+            root: PathBuf::new(),
         }
     }
 
@@ -1181,12 +1156,12 @@ mod tests {
     #[test]
     fn project_and_offer_filters() {
         let l = loaded();
-        let pid = l.projects[3].id.clone();
+        let pid = l.catalog.projects[3].id.clone();
         let (v, _) = json(&["--project", &pid], &l);
         for r in v["rankings"].as_array().unwrap() {
             assert_eq!(r["project"], pid.as_str());
         }
-        let oid = l.offers[0].id.clone();
+        let oid = l.catalog.offers[0].id.clone();
         let (v, _) = json(&["--offer", &oid, "--top", "4"], &l);
         let rankings = v["rankings"].as_array().unwrap();
         assert!(rankings.len() <= 4);
@@ -1232,7 +1207,7 @@ mod tests {
     #[test]
     fn bad_weights_are_a_diagnostic_with_exit_1() {
         let mut l = loaded();
-        l.config.matching.weights.skills = f64::NAN;
+        l.catalog.config.matching.weights.skills = f64::NAN;
         let out = execute(&args(&[]), &l, synth::REFERENCE_DATE, None).unwrap();
         assert_eq!(out.code, ExitCode::from(1));
         assert!(out.text.contains("invalid-number"), "{}", out.text);
@@ -1252,8 +1227,8 @@ mod tests {
         assert!(out.text.contains("Optimal assignment:"), "{}", out.text);
         assert!(out.text.contains("urgency"));
         assert!(out.text.contains("Left open"));
-        let pid = l.projects[0].id.clone();
-        let oid = l.offers[0].id.clone();
+        let pid = l.catalog.projects[0].id.clone();
+        let oid = l.catalog.offers[0].id.clone();
         let out = execute(
             &args(&["--project", &pid, "--offer", &oid, "--explain"]),
             &l,
@@ -1271,8 +1246,9 @@ mod tests {
     #[test]
     fn empty_catalog_runs() {
         let l = LoadedCatalog {
-            config: synth::config(),
-            ..LoadedCatalog::default()
+            catalog: Catalog::from_records(synth::config(), Vec::new(), Vec::new(), Vec::new()),
+            diagnostics: Vec::new(),
+            root: PathBuf::new(),
         };
         let (v, code) = json(&["--assign"], &l);
         assert_eq!(code, ExitCode::SUCCESS);

@@ -54,9 +54,7 @@ pub fn run(args: Args) -> CmdResult {
     // Under the catalog's lock: the id check and the new file see every earlier proposal.
     let lock = CatalogLock::acquire(&args.catalog)?;
     let loaded = catalog::load(&args.catalog, &LoadOptions::default())?;
-    let result = workflow::parse_proposal(&text, is_json, &file).and_then(|proposal| {
-        workflow::propose(&proposal, &loaded.catalog, today, &file).map_err(|r| r.diagnostics)
-    });
+    let result = workflow::propose_text(&text, is_json, &loaded.catalog, today, &file);
     let colour = output::use_colour();
     let lines = render::SourceLines::new([(file.as_str(), text.as_str())]);
     let source_line = |f: &str, line: u32| lines.line(f, line);

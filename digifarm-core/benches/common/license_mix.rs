@@ -1,5 +1,5 @@
 //! A realistic mix of licence expressions, shared by the criterion bench and the
-//! `license_bench` example (which the Python comparison runs).
+//! `license_bench` timing driver in `tools/src/bin/` (which the Python comparison runs).
 //!
 //! Weights follow what civic-tech catalogs and package registries contain: mostly single
 //! permissive or GNU ids, some dual licences, case slips, deprecated ids, a few LicenseRefs,

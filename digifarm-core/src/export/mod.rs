@@ -88,6 +88,22 @@ impl Format {
         }
     }
 
+    /// What the format is, in one line (the command line's help lists it).
+    pub fn summary(self) -> &'static str {
+        match self {
+            Format::Json => {
+                "Catalog directory of JSON arrays plus digifarm.toml (loads back unchanged)"
+            }
+            Format::Jsonl => "Catalog directory of JSON Lines files plus digifarm.toml",
+            Format::Csv => "One CSV file per entity kind",
+            Format::Markdown => "Markdown list of projects",
+            Format::Jsonld => "schema.org JSON-LD",
+            Format::Atom => "Atom feed of needs that want help",
+            Format::Html => "Static HTML site with search, filters and profile pages",
+            Format::Publiccode => "One publiccode.yml per project",
+        }
+    }
+
     /// Whether the format is meant for the public web, so that private data is refused even
     /// when asked for.
     pub fn is_public_only(self) -> bool {

@@ -1,7 +1,13 @@
 //! Times the capacitated assignment end to end on a synthetic catalog, candidate generation
-//! included: `cargo run --release -p digifarm-core --example assign_synth -- [needs] [offers] [seed]`
-//! (defaults: 50000 needs, 5000 offers with capacities 1–10, seed 1). Prints one line of
-//! key=value pairs; run it under `/usr/bin/time -v` for the peak RSS.
+//! included:
+//!
+//! ```text
+//! cargo run --release -p digifarm-tools --bin assign_synth -- [needs] [offers] [seed] [per_need]
+//! ```
+//!
+//! (defaults: 50000 needs, 5000 offers with capacities 1–10, seed 1, the matcher's default
+//! candidates per need). Prints one line of key=value pairs; run the built binary
+//! (`target/release/assign_synth`) under `/usr/bin/time -v` for the peak RSS.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 

@@ -1,5 +1,9 @@
 //! Solves a dense assignment problem from a file with digifarm's exact solver, for the
-//! side-by-side comparison with scipy in `bench/compare_matching.py`.
+//! side-by-side comparison with scipy in `bench/compare_matching.py`, which builds and runs it:
+//!
+//! ```text
+//! cargo run --release -p digifarm-tools --bin assign_matrix -- <matrix.bin> [repeats]
+//! ```
 //!
 //! Input: `u64` n (little endian), then n·n `f64` scores row by row (little endian). Every row
 //! gets every column (capacity 1); scores are maximised. Prints one JSON line with the solve

@@ -2,8 +2,8 @@
 //! for `bench/compare_license.py`.
 //!
 //! ```text
-//! cargo run --release -p digifarm-core --example license_bench -- --write exprs.txt 1000000
-//! cargo run --release -p digifarm-core --example license_bench -- exprs.txt
+//! cargo run --release -p digifarm-tools --bin license_bench -- --write exprs.txt 1000000
+//! cargo run --release -p digifarm-tools --bin license_bench -- exprs.txt
 //! ```
 //!
 //! Prints one JSON object: `{"n", "distinct", "uncached_ns", "cached_ns", "parse_ns",
@@ -17,7 +17,9 @@ use std::time::Instant;
 use digifarm_core::license::{self, Checker, Policy};
 use digifarm_core::model::LicensePolicyKind;
 
-#[path = "../benches/common/license_mix.rs"]
+// The same mix as the criterion bench (`cargo bench -p digifarm-core --bench license`): one
+// definition, so that both measure the same thing.
+#[path = "../../../digifarm-core/benches/common/license_mix.rs"]
 mod mix;
 
 fn best_of<F: FnMut() -> usize>(passes: usize, n: usize, mut f: F) -> (f64, usize) {

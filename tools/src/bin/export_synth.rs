@@ -1,5 +1,10 @@
-//! Times the export of a synthetic catalog: `cargo run --release -p digifarm-core --example
-//! export_synth -- <OUT_DIR> [PROJECTS] [WxH]` writes the catalog as JSON Lines to
+//! Times the export of a synthetic catalog:
+//!
+//! ```text
+//! cargo run --release -p digifarm-tools --bin export_synth -- <OUT_DIR> [PROJECTS] [WxH]
+//! ```
+//!
+//! writes the catalog as JSON Lines to
 //! `<OUT_DIR>/catalog` (so that `digifarm export` can be timed end to end on it), then renders
 //! and writes the HTML site and the CSV files to `<OUT_DIR>/html` and `<OUT_DIR>/csv`, and
 //! prints time and size of each step. With `WxH` (e.g. `1000x700`), every project is
@@ -18,7 +23,7 @@ use digifarm_core::export::{self, Format, Options, WriteOptions};
 fn main() -> ExitCode {
     let mut args = std::env::args().skip(1);
     let Some(out) = args.next().map(PathBuf::from) else {
-        println!("usage: export_synth <OUT_DIR> [PROJECTS]");
+        println!("usage: export_synth <OUT_DIR> [PROJECTS] [WxH]");
         return ExitCode::from(2);
     };
     let n: usize = args.next().and_then(|s| s.parse().ok()).unwrap_or(10_000);
