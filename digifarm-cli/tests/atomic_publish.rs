@@ -5,6 +5,9 @@
 #![cfg(unix)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "support/run.rs"]
+mod run;
+
 use std::collections::BTreeMap;
 use std::os::unix::process::ExitStatusExt;
 use std::path::{Path, PathBuf};
@@ -47,7 +50,7 @@ fn tree(dir: &Path) -> Tree {
 }
 
 fn export_cmd(catalog: &Path, out: &Path, force: bool) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_digifarm"));
+    let mut cmd = run::digifarm();
     cmd.args(["export", "--format", "html", "--today", TODAY, "--out"])
         .arg(out)
         .arg(catalog)
@@ -237,7 +240,7 @@ fn debris_of_a_killed_run_is_removed_by_the_next_export() {
     assert!(!site.join(".digifarm-staging-4242-1").exists());
     let feed = tmp.path().join("feed.atom");
     std::fs::write(tmp.path().join(".feed.atom.tmp-4242-0"), "half").unwrap();
-    let run = Command::new(env!("CARGO_BIN_EXE_digifarm"))
+    let run = run::digifarm()
         .args(["export", "--format", "atom", "--today", TODAY, "--out"])
         .arg(&feed)
         .arg(&cat)

@@ -10,24 +10,14 @@ use std::time::{Duration, Instant};
 
 #[path = "support/files.rs"]
 mod files;
+#[path = "support/run.rs"]
+mod run;
 use files::{copy_dir, snapshot};
-
-fn bin() -> &'static str {
-    env!("CARGO_BIN_EXE_digifarm")
-}
-
-fn digifarm(args: &[&str]) -> Output {
-    Command::new(bin())
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
+use run::run;
 
 fn spawn(args: &[String]) -> Child {
-    Command::new(bin())
+    run::digifarm()
         .args(args)
-        .env("NO_COLOR", "1")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -205,7 +195,7 @@ fn concurrent_support_and_review_runs_never_lose_a_write() {
             applied_both_reviews += 1;
         }
         // The file is a valid record with one history entry per applied decision.
-        let o = digifarm(&["validate", cat.to_str().unwrap(), "--today", day]);
+        let o = run(&["validate", cat.to_str().unwrap(), "--today", day]);
         assert_eq!(o.status.code(), Some(0), "{}", text(&o.stdout));
     }
     println!("{applied_both_reviews} of {rounds} rounds applied all four commands");
@@ -259,7 +249,7 @@ fn concurrent_match_writes_suggest_each_need_once() {
                 text(&out.stderr)
             );
         }
-        let o = digifarm(&["support", &c, "--list", "--format", "json"]);
+        let o = run(&["support", &c, "--list", "--format", "json"]);
         let rows: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
         let rows = rows.as_array().unwrap();
         let suggested = rows
@@ -380,7 +370,7 @@ fn with_tiny_file_limit(args: &[String]) -> Output {
     Command::new("bash")
         .arg("-c")
         .arg("trap '' XFSZ; ulimit -f 1; exec \"$0\" \"$@\"")
-        .arg(bin())
+        .arg(run::BIN)
         .args(args)
         .env("NO_COLOR", "1")
         .output()
@@ -498,7 +488,7 @@ fn a_write_onto_a_full_disk_leaves_every_file_as_it_was() {
         {}
     }
     let before = snapshot(&cat);
-    let out = digifarm(&[
+    let out = run(&[
         "match",
         cat.to_str().unwrap(),
         "--assign",
@@ -589,7 +579,7 @@ fn a_read_only_catalog_is_refused_and_left_alone() {
             ),
         ],
     ] {
-        let out = digifarm(&command);
+        let out = run(&command);
         assert_eq!(
             out.status.code(),
             Some(2),

@@ -3,8 +3,11 @@
 //! spreadsheet formula is published as text.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "support/run.rs"]
+mod run;
+
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
@@ -34,11 +37,7 @@ fn catalog(project: &str) -> tempfile::TempDir {
 }
 
 fn digifarm(args: &[&str], path: &Path) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_digifarm"))
-        .args(args)
-        .arg(path)
-        .output()
-        .unwrap();
+    let out = run::digifarm().args(args).arg(path).output().unwrap();
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
     out
 }

@@ -1,20 +1,17 @@
 //! `digifarm import digifarm-json` end to end, on Münster's real launch data.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "support/run.rs"]
+mod run;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
+
+use run::run;
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../digifarm-core/tests/fixtures/digifarm-ms/digifarm.json")
-}
-
-fn digifarm(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_digifarm"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
 }
 
 fn import(out: &Path, extra: &[&str]) -> Output {
@@ -27,7 +24,7 @@ fn import(out: &Path, extra: &[&str]) -> Output {
         out.to_str().unwrap(),
     ];
     args.extend_from_slice(extra);
-    digifarm(&args)
+    run(&args)
 }
 
 fn json(output: &Output) -> serde_json::Value {
@@ -159,7 +156,7 @@ fn bad_input_and_usage() {
 
     // A missing file is an I/O error: exit 2, one line on stderr.
     let missing = dir.path().join("missing.json");
-    let result = digifarm(&[
+    let result = run(&[
         "import",
         "digifarm-json",
         missing.to_str().unwrap(),
@@ -172,7 +169,7 @@ fn bad_input_and_usage() {
     // Not JSON: a diagnostic, exit 1, nothing written.
     let bad = dir.path().join("bad.json");
     std::fs::write(&bad, "{\"Name\": ").unwrap();
-    let result = digifarm(&[
+    let result = run(&[
         "import",
         "digifarm-json",
         bad.to_str().unwrap(),
@@ -193,6 +190,6 @@ fn bad_input_and_usage() {
     assert_eq!(std::fs::read_to_string(&file_out).unwrap(), "x");
 
     // Missing --out is a usage error.
-    let result = digifarm(&["import", "digifarm-json", bad.to_str().unwrap()]);
+    let result = run(&["import", "digifarm-json", bad.to_str().unwrap()]);
     assert_eq!(result.status.code(), Some(2));
 }

@@ -1,8 +1,10 @@
 //! `digifarm import publiccode|civic-json|digifarm-csv` through the real binary.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "support/run.rs"]
+mod run;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
 
@@ -13,10 +15,7 @@ fn core_fixture(path: &str) -> PathBuf {
 }
 
 fn digifarm(args: &[&str]) -> (i32, Value, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_digifarm"))
-        .args(args)
-        .output()
-        .unwrap();
+    let out = run::run(args);
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert!(!stderr.contains("panicked"), "{stderr}");
     let stdout = String::from_utf8(out.stdout).unwrap();

@@ -5,6 +5,8 @@
 
 #[path = "support/files.rs"]
 mod files;
+#[path = "support/run.rs"]
+mod run;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -12,10 +14,9 @@ use std::process::{Command, Output};
 use serde_json::Value;
 
 fn digifarm_in(cwd: &Path, args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_digifarm"))
+    let out = run::digifarm()
         .args(args)
         .current_dir(cwd)
-        .env("NO_COLOR", "1")
         .env("DIGIFARM_IMAGE_CACHE", "off")
         .output()
         .unwrap();
@@ -191,7 +192,7 @@ fn commands(yaml: &Value, gitlab: bool) -> Vec<String> {
 fn every_command_of_the_ci_templates_runs_against_the_new_catalog() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = init(tmp.path(), "c", &[]);
-    let bin_dir = Path::new(env!("CARGO_BIN_EXE_digifarm")).parent().unwrap();
+    let bin_dir = Path::new(run::BIN).parent().unwrap();
     let path = format!(
         "{}:{}",
         bin_dir.display(),

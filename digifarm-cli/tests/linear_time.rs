@@ -5,14 +5,17 @@
 //! from the start took minutes here).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "support/run.rs"]
+mod run;
+
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 /// Runs `digifarm validate` on `path` and returns its exit code, or fails after `deadline`.
 fn validate_within(path: &Path, format: &str, deadline: Duration) -> (i32, Vec<u8>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_digifarm"))
+    let mut child = run::digifarm()
         .args(["validate", "--today", "2026-11-26", "--format", format])
         .arg(path)
         .stdout(Stdio::piped())

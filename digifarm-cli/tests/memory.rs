@@ -6,9 +6,12 @@
 #![cfg(target_os = "linux")]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "support/run.rs"]
+mod run;
+
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
 /// The kernel's high-water mark of resident memory of process `pid`, in bytes.
@@ -59,7 +62,7 @@ fn catalog_with_projects(dir: &Path, megabytes: usize) -> (usize, usize) {
 /// Runs `digifarm validate --format json` on `catalog`: the peak resident memory, in bytes,
 /// and the number of projects counted.
 fn validate_peak(catalog: &Path) -> (u64, u64) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_digifarm"))
+    let mut child = run::digifarm()
         .args(["validate", "--today", "2022-09-01", "--format", "json"])
         .arg(catalog)
         .env("DIGIFARM_IMAGE_CACHE", catalog.join("../cache"))

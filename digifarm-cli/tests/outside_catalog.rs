@@ -4,6 +4,9 @@
 #![cfg(unix)]
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "support/run.rs"]
+mod run;
+
 use std::os::unix::fs::symlink;
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -54,7 +57,7 @@ struct Run {
 /// Runs the binary with a deadline (a FIFO must not block it), with a secret in its
 /// environment that `/proc/self/environ` would show.
 fn run(args: &[&str], path: &Path) -> Run {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_digifarm"))
+    let mut child = run::digifarm()
         .args(args)
         .arg(path)
         .env("DIGIFARM_TEST_SECRET", MARKER)

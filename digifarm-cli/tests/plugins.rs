@@ -11,8 +11,10 @@
     clippy::print_stderr
 )]
 
+#[path = "support/run.rs"]
+mod run;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
 
@@ -74,7 +76,7 @@ fn catalog(plugins: &Path, grants: &str) -> tempfile::TempDir {
 }
 
 fn digifarm(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_digifarm"))
+    let out = run::digifarm()
         .args(args)
         .env(
             "DIGIFARM_PLUGIN_CACHE",

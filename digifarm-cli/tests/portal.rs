@@ -4,20 +4,19 @@
 //! context, and links that resolve in a single and a merged catalog.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "support/run.rs"]
+mod run;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
 
 fn digifarm(args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_digifarm"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
+    let out = run::run(args);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(!stderr.contains("panicked"), "panic: {stderr}");
     out
@@ -695,7 +694,7 @@ fn scaled_images_are_kept_in_the_cache_outside_the_catalog_and_reused() {
     let cat = portal_copy(tmp.path());
     let before = snapshot(&cat);
     let export = |out: &Path, cache: &str| {
-        let run = Command::new(env!("CARGO_BIN_EXE_digifarm"))
+        let run = run::digifarm()
             .args(["export", cat.to_str().unwrap(), "--format", "html"])
             .args(["--out", out.to_str().unwrap(), "--today", "2022-09-01"])
             .env("DIGIFARM_IMAGE_CACHE", cache)

@@ -3,10 +3,13 @@
 //! that refuses private addresses unless explicitly allowed).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "support/run.rs"]
+mod run;
+
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::Duration;
 
 fn fixture(path: &str) -> PathBuf {
@@ -16,10 +19,9 @@ fn fixture(path: &str) -> PathBuf {
 }
 
 fn check(args: &[&str]) -> Output {
-    let out = Command::new(env!("CARGO_BIN_EXE_digifarm"))
+    let out = run::digifarm()
         .args(["publiccode", "check"])
         .args(args)
-        .env("NO_COLOR", "1")
         .output()
         .unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -231,7 +233,7 @@ fn the_muenster_export_names_every_project_to_fix_or_writes_only_valid_files() {
     let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/muenster");
     let tmp = tempfile::tempdir().unwrap();
     let run = |out: &Path, extra: &[&str]| {
-        let o = Command::new(env!("CARGO_BIN_EXE_digifarm"))
+        let o = run::digifarm()
             .args([
                 "export",
                 example.to_str().unwrap(),
@@ -240,14 +242,13 @@ fn the_muenster_export_names_every_project_to_fix_or_writes_only_valid_files() {
             ])
             .args(["--out", out.to_str().unwrap(), "--today", "2026-11-26"])
             .args(extra)
-            .env("NO_COLOR", "1")
             .output()
             .unwrap();
         assert!(!String::from_utf8_lossy(&o.stderr).contains("panicked"));
         o
     };
     // What `validate` predicts: the projects that would not export.
-    let validate = Command::new(env!("CARGO_BIN_EXE_digifarm"))
+    let validate = run::digifarm()
         .args(["validate", example.to_str().unwrap(), "--format", "json"])
         .args(["--today", "2026-11-26"])
         .output()

@@ -56,6 +56,8 @@ use serde_json::Value;
 
 #[path = "support/files.rs"]
 mod files;
+#[path = "support/run.rs"]
+mod run;
 use files::copy_dir;
 
 /// Commands shown in README.md that this test does not run, with the reason. Their
@@ -426,11 +428,7 @@ fn check_help(cmd: &str) -> Result<(), String> {
                 && w.chars().next().is_some_and(|c| c.is_ascii_lowercase())
         })
         .collect();
-    let out = Command::new(env!("CARGO_BIN_EXE_digifarm"))
-        .args(&sub)
-        .arg("--help")
-        .output()
-        .unwrap();
+    let out = run::digifarm().args(&sub).arg("--help").output().unwrap();
     let help = String::from_utf8_lossy(&out.stdout).into_owned();
     if !out.status.success() {
         return Err(format!(
@@ -531,7 +529,7 @@ struct Ran {
 
 /// Runs `cmd` with `sh -c` in `cwd`, the built binary first on PATH, caches in `aux`.
 fn sh(cmd: &str, cwd: &Path, aux: &Path) -> Ran {
-    let bin_dir = Path::new(env!("CARGO_BIN_EXE_digifarm")).parent().unwrap();
+    let bin_dir = Path::new(run::BIN).parent().unwrap();
     let path = std::env::var_os("PATH").unwrap_or_default();
     let mut paths = vec![bin_dir.to_path_buf()];
     paths.extend(std::env::split_paths(&path));
@@ -905,11 +903,10 @@ fn merge(base: &mut toml::Table, fragment: toml::Table) {
 
 /// Runs `digifarm validate <dir> --format json`: exit code and diagnostics.
 fn validate_json(dir: &Path) -> (Option<i32>, Vec<Value>, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_digifarm"))
+    let out = run::digifarm()
         .arg("validate")
         .arg(dir)
         .args(["--format", "json"])
-        .env("NO_COLOR", "1")
         .output()
         .unwrap();
     let report: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);

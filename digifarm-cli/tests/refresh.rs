@@ -8,33 +8,12 @@ mod support;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::Duration;
 
 use serde_json::Value;
 use support::forge_server::{self as fs, Body, Reply, TODAY};
-
-fn digifarm(args: &[&str]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_digifarm"));
-    cmd.args(args).env("NO_COLOR", "1");
-    for var in [
-        "GITHUB_TOKEN",
-        "GITLAB_TOKEN",
-        "CODEBERG_TOKEN",
-        "BITBUCKET_TOKEN",
-    ] {
-        cmd.env_remove(var);
-    }
-    cmd.output().unwrap()
-}
-
-fn out(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn err(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
+use support::run::{self, run, stderr, stdout};
 
 const CONFIG: &str = "[city]\nname = \"Münster\"\nags = \"05515000\"\n";
 
@@ -82,15 +61,15 @@ fn refresh(cat: &Path, base: &str, extra: &[&str]) -> Output {
         args.extend(["--today".to_owned(), TODAY.to_owned()]);
     }
     let refs: Vec<&str> = args.iter().map(String::as_str).collect();
-    digifarm(&refs)
+    run(&refs)
 }
 
 fn refresh_json(cat: &Path, base: &str, extra: &[&str]) -> (Value, Output) {
     let mut e = vec!["--format", "json"];
     e.extend_from_slice(extra);
     let o = refresh(cat, base, &e);
-    let v: Value =
-        serde_json::from_slice(&o.stdout).unwrap_or_else(|e| panic!("{e}: {}{}", out(&o), err(&o)));
+    let v: Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(&o), stderr(&o)));
     (v, o)
 }
 
@@ -128,7 +107,7 @@ fn every_forge_every_signal_with_pagination() {
         "",
     );
     let (v, o) = refresh_json(&cat, &b, &[]);
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 
     // GitHub: 6 commits by 2 authors in 182 days (3 pages of 2 via `Link`), a release 20
     // days ago, median reaction 3 days over 2 issues (a pull request and an old issue left
@@ -216,7 +195,7 @@ fn every_forge_every_signal_with_pagination() {
 
     // validate reads the files: the GitLab licence contradicts the declared MIT, and the
     // homepage is unreachable; nothing else is wrong.
-    let o = digifarm(&[
+    let o = run(&[
         "validate",
         cat.to_str().unwrap(),
         "--today",
@@ -455,7 +434,7 @@ fn failures_are_diagnostics_and_keep_the_stored_data() {
         .map(|(id, _)| health(&cat, id))
         .collect();
     let (v, o) = refresh_json(&cat, &server.base, &["--timeout-ms", "6000"]);
-    assert_eq!(o.status.code(), Some(1), "{}", err(&o));
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
     assert_eq!(verdict(&v, "ok")["status"], "updated");
     assert!(health(&cat, "ok").contains("commits: 6"));
     let diag = |id: &str| -> Value {
@@ -537,8 +516,8 @@ fn a_moved_repository_is_reported_and_a_deleted_one_is_gone() {
     assert_eq!(verdict(&v, "deleted")["verdict"]["level"], "gone");
     assert_eq!(verdict(&v, "deleted")["verdict"]["score"], 0);
     assert_eq!(verdict(&v, "archived")["verdict"]["level"], "archived");
-    let o = digifarm(&["validate", cat.to_str().unwrap(), "--today", TODAY]);
-    let text = out(&o);
+    let o = run(&["validate", cat.to_str().unwrap(), "--today", TODAY]);
+    let text = stdout(&o);
     assert!(text.contains("warning[repository-moved]: the repository has moved to https://github.com/o/renamed; the record's source URL https://github.com/o/old is outdated"), "{text}");
     assert!(
         text.contains("help: set `links.source` to `https://github.com/o/renamed`"),
@@ -552,9 +531,9 @@ fn a_moved_repository_is_reported_and_a_deleted_one_is_gone() {
         "{text}"
     );
     // `stale` lists the same verdicts and exits 1.
-    let o = digifarm(&["stale", cat.to_str().unwrap(), "--today", TODAY]);
+    let o = run(&["stale", cat.to_str().unwrap(), "--today", TODAY]);
     assert_eq!(o.status.code(), Some(1));
-    let text = out(&o);
+    let text = stdout(&o);
     assert!(
         text.contains("repository-gone") && text.contains("deleted: gone 0/10"),
         "{text}"
@@ -636,8 +615,8 @@ fn sources_that_are_not_repositories_and_unreachable_forges_fail_alone() {
         assert!(!cat.join(format!("health/{id}.yaml")).exists(), "{id}");
     }
     // validate reports the non-repository sources as warnings, with the fix.
-    let o = digifarm(&["validate", cat.to_str().unwrap(), "--today", TODAY]);
-    let text = out(&o);
+    let o = run(&["validate", cat.to_str().unwrap(), "--today", TODAY]);
+    let text = stdout(&o);
     assert!(text.contains("warning[source-not-repository]: `https://github.com/o/active/tree/master/Python` is a directory or file inside a repository, not a repository"), "{text}");
 }
 
@@ -653,7 +632,7 @@ fn private_addresses_are_refused_without_allow_private() {
     // Through a host name that resolves to loopback, too: the check is on the address.
     let base = server.base.replace("127.0.0.1", "localhost");
     for b in [&server.base, &base] {
-        let o = digifarm(&[
+        let o = run(&[
             "refresh",
             cat.to_str().unwrap(),
             "--api-base",
@@ -705,7 +684,7 @@ fn slow_and_stale_projects_need_help_sooner_in_matching() {
     )
     .unwrap();
     let explain = || {
-        out(&digifarm(&[
+        stdout(&run(&[
             "match",
             cat.to_str().unwrap(),
             "--project",
@@ -763,15 +742,15 @@ fn slow_and_stale_projects_need_help_sooner_in_matching() {
 #[test]
 fn offline_uses_only_what_is_stored() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/muenster");
-    let o = digifarm(&[
+    let o = run(&[
         "refresh",
         root.to_str().unwrap(),
         "--offline",
         "--today",
         "2026-12-01",
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
-    let text = out(&o);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let text = stdout(&o);
     assert!(
         text.contains("offline: verdicts on 2026-12-01 from the stored health data of"),
         "{text}"
@@ -797,7 +776,7 @@ fn exports_carry_the_verdict_and_the_portal_explains_it() {
     )
     .unwrap();
     let out_dir = dir.path().join("csv");
-    let o = digifarm(&[
+    let o = run(&[
         "export",
         cat.to_str().unwrap(),
         "--format",
@@ -807,7 +786,7 @@ fn exports_carry_the_verdict_and_the_portal_explains_it() {
         "--out",
         out_dir.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let csv = std::fs::read_to_string(out_dir.join("projects.csv")).unwrap();
     let header = csv.lines().next().unwrap();
     assert!(
@@ -820,7 +799,7 @@ fn exports_carry_the_verdict_and_the_portal_explains_it() {
     assert!(plain.ends_with(",,,"), "{plain}");
 
     let out_dir = dir.path().join("json");
-    let o = digifarm(&[
+    let o = run(&[
         "export",
         cat.to_str().unwrap(),
         "--format",
@@ -828,7 +807,7 @@ fn exports_carry_the_verdict_and_the_portal_explains_it() {
         "--out",
         out_dir.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let v: Value =
         serde_json::from_str(&std::fs::read_to_string(out_dir.join("health.json")).unwrap())
             .unwrap();
@@ -843,11 +822,11 @@ fn exports_carry_the_verdict_and_the_portal_explains_it() {
     );
     assert_eq!(v[0]["checks"][0]["code"], "maintenance-slow");
     // The exported catalog loads back with its health data.
-    let o = digifarm(&["stale", out_dir.to_str().unwrap(), "--today", "2026-11-30"]);
-    assert!(out(&o).contains("quiet: slow 2/10"), "{}", out(&o));
+    let o = run(&["stale", out_dir.to_str().unwrap(), "--today", "2026-11-30"]);
+    assert!(stdout(&o).contains("quiet: slow 2/10"), "{}", stdout(&o));
 
     let site = dir.path().join("site");
-    let o = digifarm(&[
+    let o = run(&[
         "export",
         cat.to_str().unwrap(),
         "--format",
@@ -855,7 +834,7 @@ fn exports_carry_the_verdict_and_the_portal_explains_it() {
         "--out",
         site.to_str().unwrap(),
     ]);
-    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     let de = std::fs::read_to_string(site.join("projects/quiet.html")).unwrap();
     assert!(de.contains("<p class=\"health\">Seit 211 Tagen hat sich an der Software nichts geändert; das Projekt braucht Unterstützung. (Stand: 30. November 2026)</p>"), "{de}");
     let en = std::fs::read_to_string(site.join("en/projects/quiet.html")).unwrap();
@@ -909,7 +888,7 @@ fn tokens_go_to_their_forge_only_and_self_hosted_forges_come_from_the_config() {
             "[[health.forges]]\nhost = \"git.example.org\"\nkind = \"gitea\"\napi = \"{b}/gitea\"\ntoken_env = \"OWN_FORGE_TOKEN\"\n"
         ),
     );
-    let o = Command::new(env!("CARGO_BIN_EXE_digifarm"))
+    let o = run::digifarm()
         .args([
             "refresh",
             cat.to_str().unwrap(),
@@ -921,6 +900,7 @@ fn tokens_go_to_their_forge_only_and_self_hosted_forges_come_from_the_config() {
             "--format",
             "json",
         ])
+        // Tokens on purpose (the shared runner removes the forge tokens by default).
         .env("GITHUB_TOKEN", "s3cret")
         .env("OWN_FORGE_TOKEN", "t0ken")
         .output()
@@ -954,7 +934,7 @@ fn tokens_go_to_their_forge_only_and_self_hosted_forges_come_from_the_config() {
         );
     }
     // Without the token GitHub refuses (401): a failure, stored data kept.
-    let o = digifarm(&[
+    let o = run(&[
         "refresh",
         cat.to_str().unwrap(),
         "--allow-private",
@@ -967,9 +947,9 @@ fn tokens_go_to_their_forge_only_and_self_hosted_forges_come_from_the_config() {
         "--no-cache",
     ]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(out(&o).contains("answered 401"), "{}", out(&o));
+    assert!(stdout(&o).contains("answered 401"), "{}", stdout(&o));
     // Not on a terminal (CI): one plain progress line per project on stderr, no bar.
-    assert_eq!(err(&o), "refresh 1/1: gh failed\n");
+    assert_eq!(stderr(&o), "refresh 1/1: gh failed\n");
 }
 
 #[test]

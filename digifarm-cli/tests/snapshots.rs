@@ -6,8 +6,10 @@
 //! rewrites `tests/snapshots/`, then review the diff (or use `cargo insta review`).
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "support/run.rs"]
+mod run;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -16,10 +18,9 @@ fn root() -> PathBuf {
 /// Runs `digifarm` in the repository root (so example paths print as `examples/…`), without
 /// colour; returns the exit code, stdout and stderr.
 fn digifarm(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_digifarm"))
+    let out = run::digifarm()
         .args(args)
         .current_dir(root())
-        .env("NO_COLOR", "1")
         .env("COLUMNS", "100")
         .output()
         .unwrap();

@@ -4,8 +4,10 @@
 //! one code in every format.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "support/run.rs"]
+mod run;
+
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
 
@@ -24,7 +26,7 @@ fn catalog() -> tempfile::TempDir {
 }
 
 fn validate(path: &Path) -> (i32, Vec<Value>) {
-    let out = Command::new(env!("CARGO_BIN_EXE_digifarm"))
+    let out = run::digifarm()
         .args(["validate", "--format", "json", "--today", "2026-11-26"])
         .arg(path)
         .output()

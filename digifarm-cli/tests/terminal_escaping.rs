@@ -3,8 +3,10 @@
 //! window, clear a screen, reorder a line or forge a diagnostic line.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "support/run.rs"]
+mod run;
+
 use std::path::Path;
-use std::process::Command;
 
 use serde_json::Value;
 
@@ -23,7 +25,8 @@ fn catalog() -> tempfile::TempDir {
 }
 
 fn digifarm(args: &[&str], path: &Path) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_digifarm"))
+    // Without `NO_COLOR`, as a user's terminal runs it: the escaping must not rely on it.
+    let out = run::digifarm()
         .args(args)
         .arg(path)
         .env_remove("NO_COLOR")

@@ -2,8 +2,10 @@
 //! column, a non-zero exit code, never a panic, and leaves the input untouched.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "support/run.rs"]
+mod run;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
 
@@ -31,7 +33,7 @@ struct Run {
 }
 
 fn validate(path: &Path) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_digifarm"))
+    let out = run::digifarm()
         .args(["validate", "--format", "json", "--today", "2026-11-26"])
         .arg(path)
         .output()
@@ -322,9 +324,11 @@ fn human_output_shows_source_line_and_caret_without_colour_when_piped() {
         PROJECT.replace("status: live", "status: living"),
     )
     .unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_digifarm"))
+    // Without `NO_COLOR`: piping alone must keep the colour out.
+    let out = run::digifarm()
         .arg("validate")
         .arg(dir.path())
+        .env_remove("NO_COLOR")
         .output()
         .unwrap();
     let text = String::from_utf8(out.stdout).unwrap();
@@ -356,7 +360,7 @@ fn declared_licence_is_checked_against_the_checkout_licence_file() {
         let checkouts = tempfile::tempdir().unwrap();
         std::fs::create_dir(checkouts.path().join("demo")).unwrap();
         std::fs::write(checkouts.path().join("demo/LICENSE"), &mit).unwrap();
-        let out = Command::new(env!("CARGO_BIN_EXE_digifarm"))
+        let out = run::digifarm()
             .args([
                 "validate",
                 "--format",
@@ -399,7 +403,7 @@ fn declared_licence_is_checked_against_the_checkout_licence_file() {
 fn sarif_output_for_code_scanning() {
     let dir = catalog();
     std::fs::remove_file(dir.path().join("partners/citeq.yaml")).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_digifarm"))
+    let out = run::digifarm()
         .args(["validate", "--format", "sarif", "--today", "2026-11-26"])
         .arg(dir.path())
         .output()
@@ -439,10 +443,9 @@ fn match_shows_the_source_line_of_each_finding_as_validate_does() {
     )
     .unwrap();
     let human = |command: &str| {
-        let out = Command::new(env!("CARGO_BIN_EXE_digifarm"))
+        let out = run::digifarm()
             .args([command, "--today", "2026-11-26"])
             .arg(dir.path())
-            .env("NO_COLOR", "1")
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(1), "{out:?}");
@@ -481,7 +484,7 @@ fn a_flood_of_findings_is_listed_up_to_the_limit_and_counted() {
     // that holds the 100,000th.
     let per_record = (100_000 + omitted) / 25_000;
     assert_eq!(listed[99_999]["line"], 100_000_u64.div_ceil(per_record));
-    let human = Command::new(env!("CARGO_BIN_EXE_digifarm"))
+    let human = run::digifarm()
         .args(["validate", "--today", "2026-11-26"])
         .arg(&path)
         .output()
@@ -499,7 +502,7 @@ fn a_flood_of_findings_is_listed_up_to_the_limit_and_counted() {
     assert!(text.ends_with(&format!(
         "invalid: {total} errors, 0 warnings, 0 notes in 0 projects, 0 partners, 0 offers\n"
     )));
-    let sarif = Command::new(env!("CARGO_BIN_EXE_digifarm"))
+    let sarif = run::digifarm()
         .args(["validate", "--format", "sarif", "--today", "2026-11-26"])
         .arg(&path)
         .output()

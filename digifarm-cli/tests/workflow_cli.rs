@@ -2,23 +2,15 @@
 //! Münster example.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
+#[path = "support/run.rs"]
+mod run;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+
+use run::{run, stdout};
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-fn digifarm(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_digifarm"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 fn copy_dir(from: &Path, to: &Path) {
@@ -79,7 +71,7 @@ fn propose_review_and_stats_on_the_muenster_example() {
     let c = cat.to_str().unwrap();
     let before = snapshot(&cat);
 
-    let o = digifarm(&["propose", c, "--from", &proposal(), "--today", "2026-11-20"]);
+    let o = run(&["propose", c, "--from", &proposal(), "--today", "2026-11-20"]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert!(stdout(&o).contains("`lastenrad-muenster` proposed"));
     let file = cat.join("projects/lastenrad-muenster.yaml");
@@ -89,13 +81,13 @@ fn propose_review_and_stats_on_the_muenster_example() {
     assert_eq!(after, before);
 
     // Proposing again is refused: the id is taken; nothing changes.
-    let o = digifarm(&["propose", c, "--from", &proposal(), "--format", "json"]);
+    let o = run(&["propose", c, "--from", &proposal(), "--format", "json"]);
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["accepted"], false);
     assert_eq!(v["diagnostics"][0]["code"], "duplicate-id");
 
-    let o = digifarm(&["review", c, "--pending", "--format", "json"]);
+    let o = run(&["review", c, "--pending", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 1);
     assert_eq!(v[0]["id"], "lastenrad-muenster");
@@ -103,7 +95,7 @@ fn propose_review_and_stats_on_the_muenster_example() {
 
     // Admitting straight from `proposed` is refused and leaves the file as it was.
     let proposed = std::fs::read(&file).unwrap();
-    let o = digifarm(&[
+    let o = run(&[
         "review",
         c,
         "lastenrad-muenster",
@@ -118,7 +110,7 @@ fn propose_review_and_stats_on_the_muenster_example() {
     assert_eq!(std::fs::read(&file).unwrap(), proposed);
 
     for (flag, date) in [("--start-review", "2026-11-23"), ("--admit", "2026-11-26")] {
-        let o = digifarm(&[
+        let o = run(&[
             "review",
             c,
             "lastenrad-muenster",
@@ -141,17 +133,17 @@ fn propose_review_and_stats_on_the_muenster_example() {
     assert_eq!(text.matches("  - date:").count(), 3, "{text}");
     assert!(text.contains("lifecycle: admitted") && text.contains("admitted_on: '2026-11-26'"));
 
-    let o = digifarm(&["validate", c, "--today", "2026-11-26", "--format", "json"]);
+    let o = run(&["validate", c, "--today", "2026-11-26", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["valid"], true);
 
-    let o = digifarm(&["stats", c, "--today", "2026-11-26", "--format", "json"]);
+    let o = run(&["stats", c, "--today", "2026-11-26", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["projects"], 8);
     assert_eq!(v["admission"]["admitted"], 8);
     assert_eq!(v["proposal_to_admission"]["days"], 6.0);
     assert_eq!(v["proposal_to_admission"]["projects"], 1);
-    let o = digifarm(&[
+    let o = run(&[
         "stats",
         c,
         "--today",
@@ -180,7 +172,7 @@ fn refused_proposal_writes_nothing() {
         .replace("AGPL-3.0-or-later", "BUSL-1.1");
     std::fs::write(&form, text).unwrap();
     let before = snapshot(&cat);
-    let o = digifarm(&[
+    let o = run(&[
         "propose",
         cat.to_str().unwrap(),
         "--from",
@@ -198,16 +190,16 @@ fn confirm_clears_a_stale_listing() {
     let dir = tempfile::tempdir().unwrap();
     let cat = muenster_copy(dir.path());
     let c = cat.to_str().unwrap();
-    let o = digifarm(&["stale", c, "--today", "2026-11-26", "--format", "json"]);
+    let o = run(&["stale", c, "--today", "2026-11-26", "--format", "json"]);
     assert_eq!(o.status.code(), Some(1));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v.as_array().unwrap().len(), 7);
     // 2022-08-31 + 365 days = 2023-08-31: not yet stale; a day later it is.
-    let o = digifarm(&["stale", c, "--today", "2023-08-31"]);
+    let o = run(&["stale", c, "--today", "2023-08-31"]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
-    let o = digifarm(&["stale", c, "--today", "2023-09-01"]);
+    let o = run(&["stale", c, "--today", "2023-09-01"]);
     assert_eq!(o.status.code(), Some(1));
-    let o = digifarm(&[
+    let o = run(&[
         "review",
         c,
         "klimaheroes",
@@ -216,7 +208,7 @@ fn confirm_clears_a_stale_listing() {
         "2026-11-26",
     ]);
     assert_eq!(o.status.code(), Some(0));
-    let o = digifarm(&["stale", c, "--today", "2026-11-26", "--format", "json"]);
+    let o = run(&["stale", c, "--today", "2026-11-26", "--format", "json"]);
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let ids: Vec<&str> = v
         .as_array()
@@ -232,7 +224,7 @@ fn confirm_clears_a_stale_listing() {
 fn stats_of_the_example_and_its_chart() {
     let dir = tempfile::tempdir().unwrap();
     let chart = dir.path().join("chart.svg");
-    let o = digifarm(&[
+    let o = run(&[
         "stats",
         root().join("examples/muenster").to_str().unwrap(),
         "--today",
@@ -274,7 +266,7 @@ fn merge_two_cities_and_validate_the_result() {
     std::fs::write(other.join("digifarm.toml"), toml).unwrap();
     let out = dir.path().join("merged");
     let before = (snapshot(&ms), snapshot(&other));
-    let o = digifarm(&[
+    let o = run(&[
         "merge",
         ms.to_str().unwrap(),
         other.to_str().unwrap(),
@@ -319,7 +311,7 @@ fn merge_two_cities_and_validate_the_result() {
         before,
         "inputs untouched"
     );
-    let o = digifarm(&[
+    let o = run(&[
         "validate",
         out.to_str().unwrap(),
         "--today",
@@ -332,7 +324,7 @@ fn merge_two_cities_and_validate_the_result() {
     let lines = std::fs::read_to_string(out.join("projects.jsonl")).unwrap();
     assert!(lines.contains("\"id\":\"nb/klimaheroes\""));
     // Merging into an existing output refuses and keeps it.
-    let o = digifarm(&[
+    let o = run(&[
         "merge",
         ms.to_str().unwrap(),
         other.to_str().unwrap(),
@@ -344,7 +336,7 @@ fn merge_two_cities_and_validate_the_result() {
 
 #[test]
 fn proposal_schema_is_published() {
-    let o = digifarm(&["schema", "proposal"]);
+    let o = run(&["schema", "proposal"]);
     assert_eq!(o.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(v["title"], "digifarm proposal");
@@ -382,7 +374,7 @@ fn matching_on_a_merged_catalog_lets_a_remote_partner_help_another_city() {
     )
     .unwrap();
     let out = dir.path().join("merged");
-    let o = digifarm(&[
+    let o = run(&[
         "merge",
         ms.to_str().unwrap(),
         k.to_str().unwrap(),
@@ -395,7 +387,7 @@ fn matching_on_a_merged_catalog_lets_a_remote_partner_help_another_city() {
         "{}",
         String::from_utf8_lossy(&o.stderr)
     );
-    let o = digifarm(&[
+    let o = run(&[
         "match",
         out.to_str().unwrap(),
         "--assign",
@@ -451,7 +443,7 @@ fn matching_on_a_merged_catalog_locates_each_project_in_its_own_city() {
     )
     .unwrap();
     let out = dir.path().join("merged");
-    let o = digifarm(&[
+    let o = run(&[
         "merge",
         ms.to_str().unwrap(),
         os.to_str().unwrap(),
@@ -473,7 +465,7 @@ fn matching_on_a_merged_catalog_locates_each_project_in_its_own_city() {
         "{toml}"
     );
     let merged = out.to_str().unwrap();
-    let o = digifarm(&[
+    let o = run(&[
         "match",
         merged,
         "--assign",
@@ -547,7 +539,7 @@ fn matching_on_a_merged_catalog_locates_each_project_in_its_own_city() {
         .unwrap();
     assert_eq!(region["value"], 0.125);
     // Why citeq's hosting does not serve Osnabrück's project.
-    let o = digifarm(&[
+    let o = run(&[
         "match",
         merged,
         "--project",

@@ -1,1 +1,2 @@
 pub mod forge_server;
+pub mod run;

@@ -1005,3 +1005,226 @@ fn language_rules(catalog: &Catalog, file: &str, out: &mut Vec<Diagnostic>) {
         }
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use chrono::NaiveDate;
+    use serde_json::{Value, json};
+
+    use crate::catalog::Catalog;
+    use crate::diagnostic::Diagnostic;
+    use crate::license::{Checker, Policy};
+    use crate::model::{CityConfig, Partner, Project, SupportOffer};
+
+    const TODAY: NaiveDate = match NaiveDate::from_ymd_opt(2026, 9, 1) {
+        Some(d) => d,
+        None => panic!(),
+    };
+
+    /// A project every rule accepts.
+    fn base() -> Value {
+        json!({
+            "id": "stadtbaum",
+            "name": "Stadtbaum",
+            "summary": {"de": "Bäume gießen"},
+            "status": "live",
+            "lifecycle": "admitted",
+            "admitted_on": "2024-03-01",
+            "last_reviewed": "2026-06-01",
+            "license": "MIT",
+            "links": {"source": "https://example.org/stadtbaum.git"},
+            "origin": {"started": "2023"},
+            "history": [
+                {"date": "2024-01-10", "to": "proposed"},
+                {"date": "2024-03-01", "from": "proposed", "to": "admitted"}
+            ],
+            "needs": [{"kind": "technical", "hours_per_month": 4, "since": "2025-01-01"}]
+        })
+    }
+
+    fn config() -> CityConfig {
+        toml::from_str("categories = [\"umwelt\"]\n[city]\nname = \"Münster\"\n").unwrap()
+    }
+
+    /// The findings of the rules for one project on its own, as (code, pointer).
+    fn own(project: &Value, config: &CityConfig) -> Vec<(String, String)> {
+        let p: Project = serde_json::from_value(project.clone()).unwrap();
+        let mut checker = Checker::new(Policy::from_config(&config.license));
+        let mut out = Vec::new();
+        super::standalone_project_rules(&p, config, &mut checker, TODAY, &mut out);
+        pairs(&out)
+    }
+
+    fn pairs(out: &[Diagnostic]) -> Vec<(String, String)> {
+        out.iter()
+            .map(|d| (d.code.to_string(), d.pointer.clone()))
+            .collect()
+    }
+
+    fn with(mut v: Value, pointer: &str, new: Value) -> Value {
+        let (parent, key) = pointer.rsplit_once('/').unwrap();
+        match v.pointer_mut(parent).unwrap() {
+            Value::Object(m) => {
+                m.insert(key.to_owned(), new);
+            }
+            Value::Array(a) => a[key.parse::<usize>().unwrap()] = new,
+            _ => panic!("{pointer}"),
+        }
+        v
+    }
+
+    #[test]
+    fn the_base_project_passes_every_rule() {
+        assert_eq!(own(&base(), &config()), []);
+    }
+
+    /// One change to the base project, the one finding it must give.
+    #[test]
+    fn each_project_rule_reports_its_code_at_its_pointer() {
+        let cases: &[(&str, Value, &str, &str)] = &[
+            (
+                "/admitted_on",
+                json!("2027-01-01"),
+                "date-in-future",
+                "/admitted_on",
+            ),
+            (
+                "/last_reviewed",
+                json!("2026-09-02"),
+                "date-in-future",
+                "/last_reviewed",
+            ),
+            (
+                "/needs/0/since",
+                json!("2030-01-01"),
+                "date-in-future",
+                "/needs/0/since",
+            ),
+            (
+                "/origin",
+                json!({"started": "2025"}),
+                "inconsistent-dates",
+                "/admitted_on",
+            ),
+            (
+                "/history/0/date",
+                json!("2024-04-01"),
+                "inconsistent-dates",
+                "/history/1/date",
+            ),
+            (
+                "/lifecycle",
+                json!("sustained"),
+                "lifecycle-mismatch",
+                "/lifecycle",
+            ),
+            (
+                "/summary",
+                json!({"en": "Watering trees"}),
+                "missing-default-language",
+                "/summary",
+            ),
+            (
+                "/needs/0/hours_per_month",
+                json!(0),
+                "amount-not-positive",
+                "/needs/0/hours_per_month",
+            ),
+            (
+                "/needs/0/kind",
+                json!("legal"),
+                "unknown-need-kind",
+                "/needs/0/kind",
+            ),
+            (
+                "/categories",
+                json!(["umwelt", "verkehr"]),
+                "unknown-category",
+                "/categories/1",
+            ),
+            ("/links", json!({}), "source-missing", "/links"),
+            (
+                "/license",
+                json!("NOT A LICENSE"),
+                "license-invalid",
+                "/license",
+            ),
+            ("/license", json!("mit"), "license-case", "/license"),
+        ];
+        for (at, value, code, pointer) in cases {
+            let project = with(base(), at, value.clone());
+            let found = own(&project, &config());
+            assert!(
+                found.contains(&((*code).to_owned(), (*pointer).to_owned())),
+                "{at} = {value}: expected {code} at {pointer}, found {found:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_city_without_categories_accepts_any_category() {
+        let project = with(base(), "/categories", json!(["irgendwas"]));
+        assert_eq!(own(&project, &CityConfig::default()), []);
+    }
+
+    /// The rules that need the rest of the catalog: references between records and ids.
+    #[test]
+    fn catalog_rules_check_references_and_ids() {
+        let partner = |id: &str| -> Partner {
+            serde_json::from_value(json!({"id": id, "name": id, "kind": "company"})).unwrap()
+        };
+        let offer: SupportOffer = serde_json::from_value(
+            json!({"id": "hosting", "partner": "stadtwerke", "kind": "technical"}),
+        )
+        .unwrap();
+        let supported = |partner: &str, offer: &str| {
+            with(
+                base(),
+                "/needs/0/supported_by",
+                json!([{"partner": partner, "offer": offer, "since": "2025-02-01"}]),
+            )
+        };
+        let run = |projects: Vec<Value>| {
+            let catalog = Catalog::from_records(
+                config(),
+                projects
+                    .into_iter()
+                    .map(|p| serde_json::from_value(p).unwrap())
+                    .collect(),
+                vec![partner("stadtwerke"), partner("verein")],
+                vec![offer.clone()],
+            );
+            let codes: Vec<(String, String)> = pairs(&super::super::validate(&catalog, TODAY))
+                .into_iter()
+                .filter(|(c, _)| !c.starts_with("stale") && c != "never-reviewed")
+                .collect();
+            codes
+        };
+        assert_eq!(run(vec![supported("stadtwerke", "hosting")]), []);
+        let found = run(vec![supported("nobody", "hosting")]);
+        assert!(
+            found.iter().any(|(c, p)| c == "dangling-reference"
+                && p.ends_with("/needs/0/supported_by/0/partner")),
+            "{found:?}"
+        );
+        let found = run(vec![supported("verein", "hosting")]);
+        assert!(
+            found
+                .iter()
+                .any(|(c, p)| c == "reference-mismatch"
+                    && p.ends_with("/needs/0/supported_by/0/offer")),
+            "{found:?}"
+        );
+        let found = run(vec![supported("stadtwerke", "nothing")]);
+        assert!(
+            found
+                .iter()
+                .any(|(c, p)| c == "dangling-reference"
+                    && p.ends_with("/needs/0/supported_by/0/offer")),
+            "{found:?}"
+        );
+        let found = run(vec![base(), base()]);
+        assert!(found.iter().any(|(c, _)| c == "duplicate-id"), "{found:?}");
+    }
+}
