@@ -1,12 +1,22 @@
 //! Loading catalogs from disk: a directory (`digifarm.toml`, `projects/`, `partners/`,
-//! `offers/`) or a single record file (YAML, JSON, a JSON array, or JSON Lines).
+//! `offers/`, many-record files at its root such as `projects.jsonl`, and the stored health
+//! data in `health/`) or a single record file (YAML, JSON, a JSON array, or JSON Lines).
 //!
-//! This is the only module of the core that touches the file system. Loading never stops at
-//! the first problem: every file is read (in parallel), parsed, checked against the JSON
-//! Schema of its kind and turned into typed records; every problem becomes a
-//! [`Diagnostic`]. Only a missing or unreadable catalog path is an [`Error`]. A validation that
-//! does not need the projects afterwards reads them in batches and drops each once checked
-//! (`load_with`, behind [`crate::validate::validate_path_with`]).
+//! Catalog files are read in this module, through [`confined::Root`]: only where they resolve
+//! inside the catalog. [`assets`] reads the image files, [`write`] writes record files back,
+//! [`overlap`] keeps outputs out of inputs. Elsewhere in the core only the export's
+//! [`crate::export::write`], the publiccode.yml checker's [`crate::publiccode::files`] and
+//! licence-file detection (`license::detect_file`, feature `detection`) touch the file system.
+//!
+//! Loading never stops at the first problem: every file is read (in parallel) and turned into
+//! typed records, and every problem becomes a [`Diagnostic`]. A JSON record (a one-record file
+//! or a line of JSON Lines) first takes the typed fast path (`fast`): deserialized straight
+//! into the model and checked against the schema's patterns and lengths. Every other record,
+//! and one the fast path declines, is parsed, checked against the JSON Schema of its kind and
+//! converted ([`check_value`]). Positions are computed only for files with findings. Only a
+//! missing catalog path or a directory that cannot be opened or listed is an [`Error`]. A
+//! validation that does not need the projects afterwards reads them in batches and drops each
+//! once checked (`load_with`, behind [`crate::validate::validate_path_with`]).
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -312,14 +322,15 @@ impl Catalog {
     }
 }
 
-/// [`Catalog::resolve_positions`] among `sources` only (a batch of projects resolves among
-/// its own files and the catalog's other files, not among every project file read before it:
-/// time stays linear in the number of files). Each file with findings is parsed once for its
-/// positions; in a record of JSON Lines, only the path to each finding's value is read. In
-/// parallel; the line indexes of JSON Lines files are kept in `line_indexes` for the caller.
 /// Up to how many findings in one JSON Lines record are placed by reading the path to each.
 const FEW_FINDINGS: usize = 8;
 
+/// [`Catalog::resolve_positions`] among `sources` only (a batch of projects resolves among
+/// its own files and the catalog's other files, not among every project file read before it:
+/// time stays linear in the number of files). Each file with findings is parsed once for its
+/// positions; in a record of JSON Lines with up to [`FEW_FINDINGS`] findings only the path to
+/// each finding's value is read, with more the record's positions are mapped once. In
+/// parallel; the line indexes of JSON Lines files are kept in `line_indexes` for the caller.
 fn resolve_in<'a>(
     sources: impl Iterator<Item = &'a SourceFile>,
     diagnostics: &mut [Diagnostic],

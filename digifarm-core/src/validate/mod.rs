@@ -1,10 +1,14 @@
 //! Catalog validation: semantic rules on top of what loading found.
 //!
-//! [`validate_path`] is the whole pipeline behind `digifarm validate`: load (parse with
-//! positions, JSON Schema, typed model), then the rules in [`rules`] (unique ids, file names,
-//! references, dates, default language, amounts, licences, admission, staleness). Every
-//! finding is a [`Diagnostic`] with file, line, column and pointer; the output order is
-//! deterministic.
+//! [`validate_path`] is the whole pipeline behind `digifarm validate`: load (see
+//! [`crate::catalog`]: JSON records through the typed fast path, the others checked against
+//! the JSON Schema, all into the typed model; positions resolved only where there are
+//! findings), then the rules in [`rules`] (unique ids, file names, references, dates, default
+//! language, amounts, licences, admission, staleness, `[portal]`), the health findings of the
+//! stored forge data, the publiccode.yml export check of published projects and the checks of
+//! the image files (`catalog::assets`). [`validate_path_with`] does the same with the projects
+//! read, checked and dropped in batches. Every finding is a [`Diagnostic`] with file, line,
+//! column and pointer; the output order is deterministic.
 
 use std::path::Path;
 

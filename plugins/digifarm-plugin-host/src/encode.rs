@@ -1,10 +1,13 @@
 //! The `encoded` input of a plugin call (WIT `types.encoded`, version 1): public fields of
-//! the core model written once into a byte buffer, which the SDK decodes into typed records.
+//! the core model written once into two buffers, which the SDK decodes into typed records.
 //!
-//! Passing one `list<u8>` costs one guest allocation and one copy per batch; nested WIT records
-//! cost a guest `realloc` call per string (about 9 µs per project). The layout follows the
-//! WIT records field by field: little-endian, `string` = u32 length + UTF-8, `option` = byte
-//! 0/1 + value, `list` = u32 count + items, `f64` = 8 bytes, `bool` = one byte.
+//! `data` (a `list<u8>`) holds [`MAGIC`] and the records; `strings` (one WIT `string`) holds
+//! every string of the batch, one after the other. Passing the two costs two copies per batch
+//! (and lets the canonical ABI check the strings' UTF-8 once); nested WIT records cost a guest
+//! `realloc` call per string (about 9 µs per project). The layout follows the WIT records field
+//! by field: little-endian, `string` = u32 byte offset + u32 byte length into `strings`,
+//! `option` = byte 0/1 + value, `list` = u32 count + items, `u32` = 4 bytes, `f64` = 8 bytes,
+//! `bool` = one byte.
 //!
 //! Like the record conversion it replaces, encoding drops every private field: contacts of
 //! projects and partners, notes, history and attestations never reach a plugin.
