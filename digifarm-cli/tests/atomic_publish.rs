@@ -164,11 +164,22 @@ fn a_killed_export_leaves_the_old_site_or_the_new_one_never_a_mixture() {
     let mut rng = Lcg(0x5eed);
     let (mut killed, mut left_debris) = (0, 0);
     let rounds = 24;
-    for round in 0..rounds {
+    let mut round = 0;
+    // Kills spread over a whole run first. The staging directory exists only while the files
+    // are written, late in a run and briefly: until a kill has landed there, more runs follow
+    // with kills aimed at the second half of a run (on a busy machine the spread ones can all
+    // miss it).
+    while round < rounds || (left_debris == 0 && round < rounds + 200) {
+        let u = (rng.next() % 1000) as f64 / 1000.0;
+        let fraction = if round < rounds {
+            u * 1.1
+        } else {
+            0.5 + 0.6 * u
+        };
         let target_is_a = !current_is_a;
         let catalog = if target_is_a { &cat_a } else { &cat_b };
         let mut child = export_cmd(catalog, &site, true).spawn().unwrap();
-        let delay = duration.mul_f64((rng.next() % 1000) as f64 / 1000.0 * 1.1);
+        let delay = duration.mul_f64(fraction);
         std::thread::sleep(delay);
         let _ = child.kill();
         let status = child.wait().unwrap();
@@ -192,13 +203,17 @@ fn a_killed_export_leaves_the_old_site_or_the_new_one_never_a_mixture() {
         {
             left_debris += 1;
         }
+        round += 1;
     }
     // The kills really landed while exports ran and left their staging behind.
     assert!(
         killed >= rounds / 2,
-        "only {killed} of {rounds} runs were killed"
+        "only {killed} of {round} runs were killed"
     );
-    assert!(left_debris > 0, "no killed run left a staging directory");
+    assert!(
+        left_debris > 0,
+        "no killed run of {round} left a staging directory"
+    );
 
     // The next export completes, is exactly the new site, and removes every killed run's
     // debris, and only that.
