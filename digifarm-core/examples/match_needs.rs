@@ -18,8 +18,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use digifarm_core::catalog::LoadOptions;
-use digifarm_core::health;
-use digifarm_core::matching::{MatchInput, Matcher, NeedId};
+use digifarm_core::matching::{Matcher, NeedId};
 use digifarm_core::validate::{today, validate_path};
 
 fn main() -> ExitCode {
@@ -63,19 +62,15 @@ fn run() -> Result<ExitCode, Box<dyn Error>> {
         writeln!(stdout, "the catalog has errors; matching did not run")?;
         return Ok(ExitCode::from(1));
     }
-    // A project whose repository went quiet (the stored forge data, `digifarm refresh`)
-    // needs a partner sooner: its needs' urgency is raised.
-    let health = health::levels(&catalog, date);
-    let matcher = Matcher::with_health(
-        MatchInput {
-            projects: &catalog.projects,
-            partners: &catalog.partners,
-            offers: &catalog.offers,
-            config: &catalog.config,
-            today: date,
-        },
-        &health,
-    )?;
+    // The matcher as `digifarm match` builds it: a project whose repository went quiet (the
+    // stored forge data, `digifarm refresh`) needs a partner sooner, so its needs' urgency is
+    // raised. Invalid matching settings in digifarm.toml are a finding.
+    let matcher = Matcher::for_catalog(&catalog, date).map_err(|d| {
+        format!(
+            "{}:{}:{} {} {}",
+            d.file, d.line, d.column, d.code, d.message
+        )
+    })?;
 
     // Needs and offers are addressed by index into the catalog's lists.
     let need_label = |id: NeedId| -> String {

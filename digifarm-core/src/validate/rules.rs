@@ -1202,29 +1202,31 @@ mod tests {
             codes
         };
         assert_eq!(run(vec![supported("stadtwerke", "hosting")]), []);
-        let found = run(vec![supported("nobody", "hosting")]);
-        assert!(
-            found.iter().any(|(c, p)| c == "dangling-reference"
-                && p.ends_with("/needs/0/supported_by/0/partner")),
-            "{found:?}"
-        );
-        let found = run(vec![supported("verein", "hosting")]);
-        assert!(
-            found
-                .iter()
-                .any(|(c, p)| c == "reference-mismatch"
-                    && p.ends_with("/needs/0/supported_by/0/offer")),
-            "{found:?}"
-        );
-        let found = run(vec![supported("stadtwerke", "nothing")]);
-        assert!(
-            found
-                .iter()
-                .any(|(c, p)| c == "dangling-reference"
-                    && p.ends_with("/needs/0/supported_by/0/offer")),
-            "{found:?}"
-        );
-        let found = run(vec![base(), base()]);
-        assert!(found.iter().any(|(c, _)| c == "duplicate-id"), "{found:?}");
+        for (projects, code, pointer_end) in [
+            (
+                vec![supported("nobody", "hosting")],
+                "dangling-reference",
+                "/needs/0/supported_by/0/partner",
+            ),
+            (
+                vec![supported("verein", "hosting")],
+                "reference-mismatch",
+                "/needs/0/supported_by/0/offer",
+            ),
+            (
+                vec![supported("stadtwerke", "nothing")],
+                "dangling-reference",
+                "/needs/0/supported_by/0/offer",
+            ),
+            (vec![base(), base()], "duplicate-id", ""),
+        ] {
+            let found = run(projects);
+            assert!(
+                found
+                    .iter()
+                    .any(|(c, p)| c == code && p.ends_with(pointer_end)),
+                "{code} at …{pointer_end}: {found:?}"
+            );
+        }
     }
 }
