@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fuzzing digifarm-core with cargo-fuzz (libFuzzer): the YAML, JSON and TOML parsers, the
 # catalog loader with every validation rule, the SPDX parser and normaliser, the
-# publiccode.yml check and importer, and the CSV and civic.json importers (fuzz/fuzz_targets).
+# publiccode.yml check and importer, the CSV and civic.json importers, and a plugin call's
+# encoded input through the shared record codec (fuzz/fuzz_targets).
 # Installs what it needs: the nightly toolchain (rustup; only the fuzz build uses it, the
 # product builds on stable) and cargo-fuzz. Each target starts from a seed corpus made of the
 # repository's examples and test fixtures.
@@ -39,7 +40,7 @@ profile="${FUZZ_PROFILE:-dev}"
 sanitizer="${FUZZ_SANITIZER:-none}"
 targets=("$@")
 if [[ ${#targets[@]} -eq 0 ]]; then
-    targets=(yaml json toml catalog spdx publiccode csv)
+    targets=(yaml json toml catalog spdx publiccode csv plugin_input)
 fi
 
 # libFuzzer itself is C++ (built by the libfuzzer-sys crate).
@@ -94,6 +95,8 @@ for target in "${targets[@]}"; do
             done
             ;;
         publiccode) seed publiccode digifarm-core/tests/fixtures/publiccode/**/*.yml ;;
+        # No seeds: the codec's layout is small enough for libFuzzer to find from nothing.
+        plugin_input) mkdir -p target/fuzz-corpus/plugin_input ;;
         csv) seed csv digifarm-cli/tests/fixtures/**/*.csv digifarm-core/tests/fixtures/**/*.csv digifarm-cli/tests/fixtures/**/*civic*.json ;;
         *) echo "fuzz: unknown target $target" >&2; exit 2 ;;
     esac

@@ -6,7 +6,8 @@
 //! - `scorer/plugin`, `scorer/native`: `local-first` over 20k candidates (a fifth of the
 //!   projects count), and the same rule in Rust;
 //! - `load/cold`: manifest, hash, licence, compile, link (no cache);
-//! - `load/cached`: the same with the compiled artefact from the cache.
+//! - `load/cached`: the same with the compiled artefact from the cache;
+//! - `encode/projects`: the host's encoding of the same projects alone.
 //!
 //! Needs the plugins built (`scripts/test-plugins.sh`); `scripts/bench-plugins.sh` runs this
 //! and prints the per-record overhead. `DIGIFARM_BENCH_PROJECTS` changes the 100k.
@@ -172,10 +173,31 @@ fn local_first_native(city: &CityConfig, candidates: &[Candidate<'_>]) -> Vec<Sc
         .collect()
 }
 
+/// `encode/projects`: the host's side of every validator call, the model's public fields
+/// written into the input (mapped onto the codec's views and encoded), without a plugin.
+fn bench_encode(c: &mut Criterion, cat: &digifarm_core::synth::SynthCatalog) {
+    let mut g = c.benchmark_group("encode");
+    g.throughput(Throughput::Elements(cat.projects.len() as u64));
+    let mut buffer = Some(digifarm_plugin_host::encode::Encoded::default());
+    g.bench_function("projects", |b| {
+        b.iter(|| {
+            let mut e =
+                digifarm_plugin_host::encode::Encoder::reuse(buffer.take().unwrap_or_default());
+            e.projects(cat.projects.iter());
+            let out = e.finish();
+            let len = out.data.len() + out.strings.len();
+            buffer = Some(out);
+            len
+        });
+    });
+    g.finish();
+}
+
 fn bench(c: &mut Criterion) {
-    let Some(wasm) = plugin_wasm() else { return };
     let n = n_projects();
     let cat = digifarm_core::synth::catalog(7, n, 200, 600);
+    bench_encode(c, &cat);
+    let Some(wasm) = plugin_wasm() else { return };
     let city = cat.config.clone();
     let policy = Policy::from_config(&city.license);
     let mut grants = PluginGrants::default();

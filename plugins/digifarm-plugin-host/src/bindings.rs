@@ -1,18 +1,19 @@
-//! Host-side bindings of the WIT package `digifarm:plugin@0.1.0` (`plugins/wit/`), one module
-//! per world; the record types and the host interface are generated once and shared.
+//! Host-side bindings of the WIT package `digifarm:plugin@0.1.0`, generated from its frozen
+//! folder `plugins/wit/since_v0.1.0/`, one module per world; the record types and the host
+//! interface are generated once and shared.
 
 #![allow(missing_docs, clippy::all)]
 
 pub(crate) mod validator {
     wasmtime::component::bindgen!({
-        path: "../wit",
+        path: "../wit/since_v0.1.0",
         world: "validator",
     });
 }
 
 pub(crate) mod scorer {
     wasmtime::component::bindgen!({
-        path: "../wit",
+        path: "../wit/since_v0.1.0",
         world: "scorer",
         with: {
             "digifarm:plugin/types": crate::bindings::validator::digifarm::plugin::types,
@@ -23,7 +24,7 @@ pub(crate) mod scorer {
 
 pub(crate) mod exporter {
     wasmtime::component::bindgen!({
-        path: "../wit",
+        path: "../wit/since_v0.1.0",
         world: "exporter",
         with: {
             "digifarm:plugin/types": crate::bindings::validator::digifarm::plugin::types,
@@ -34,7 +35,7 @@ pub(crate) mod exporter {
 
 pub(crate) mod importer {
     wasmtime::component::bindgen!({
-        path: "../wit",
+        path: "../wit/since_v0.1.0",
         world: "importer",
         with: {
             "digifarm:plugin/types": crate::bindings::validator::digifarm::plugin::types,

@@ -1,330 +1,262 @@
-//! The `encoded` input of a plugin call (WIT `types.encoded`, version 1): public fields of
-//! the core model written once into two buffers, which the SDK decodes into typed records.
+//! The `encoded` input of a plugin call: the core model's public fields, mapped onto the
+//! views of `digifarm-plugin-codec` and written by its encoder, the same crate whose decoder
+//! the Rust SDK runs inside the plugin. The layout is specified there (and in the WIT's
+//! `encoded` record); this module only says which model field becomes which view field.
 //!
-//! `data` (a `list<u8>`) holds [`MAGIC`] and the records; `strings` (one WIT `string`) holds
-//! every string of the batch, one after the other. Passing the two costs two copies per batch
-//! (and lets the canonical ABI check the strings' UTF-8 once); nested WIT records cost a guest
-//! `realloc` call per string (about 9 µs per project). The layout follows the WIT records field
-//! by field: little-endian, `string` = u32 byte offset + u32 byte length into `strings`,
-//! `option` = byte 0/1 + value, `list` = u32 count + items, `u32` = 4 bytes, `f64` = 8 bytes,
-//! `bool` = one byte.
-//!
-//! Like the record conversion it replaces, encoding drops every private field: contacts of
-//! projects and partners, notes, history and attestations never reach a plugin.
+//! Encoding drops every private field: contacts of projects and partners, notes, history
+//! and attestations never reach a plugin. Needs carry their public support only (committed
+//! entries: a suggestion is not support, an ended entry is over), so "help wanted" reads
+//! the same in a plugin as on the portal.
 
 use chrono::{Datelike, NaiveDate};
 use digifarm_core::model::{self, CityConfig, DeploymentMode, LocalizedText};
+use digifarm_plugin_codec::{self as codec, Ymd};
 
-/// The first bytes of every encoded input.
-pub const MAGIC: &[u8; 4] = b"dfb1";
+pub use codec::Encoded;
 
-/// The encoded input of one call: the record stream and the strings it refers to.
-#[derive(Debug, Default)]
-pub struct Encoded {
-    /// [`MAGIC`], then the records; each string is a u32 offset and a u32 byte length into
-    /// `strings`.
-    pub data: Vec<u8>,
-    /// Every string of the records, one after the other.
-    pub strings: String,
-}
-
-/// A buffer being encoded.
+/// A buffer being encoded, with the scratch space the mapping reuses between records.
 pub struct Encoder {
-    buf: Vec<u8>,
-    strings: String,
+    inner: codec::Encoder,
+    /// The views' lists, kept empty between records so that mapping a record allocates
+    /// nothing once the first few are done.
+    lists: Lists,
 }
 
 impl Encoder {
-    /// An empty buffer that starts with [`MAGIC`].
+    /// An empty buffer that starts with [`codec::MAGIC`].
     pub fn new(capacity: usize) -> Encoder {
-        Encoder::reuse(Encoded {
-            data: Vec::with_capacity(capacity.max(16)),
-            strings: String::with_capacity(capacity),
-        })
+        Encoder {
+            inner: codec::Encoder::new(capacity),
+            lists: Lists::default(),
+        }
     }
 
     /// An encoder writing into `into` (cleared; its allocations are reused).
     pub fn reuse(into: Encoded) -> Encoder {
-        let Encoded {
-            data: mut buf,
-            mut strings,
-        } = into;
-        buf.clear();
-        strings.clear();
-        buf.extend_from_slice(MAGIC);
-        Encoder { buf, strings }
+        Encoder {
+            inner: codec::Encoder::reuse(into),
+            lists: Lists::default(),
+        }
     }
 
     /// The input.
     pub fn finish(self) -> Encoded {
-        Encoded {
-            data: self.buf,
-            strings: self.strings,
-        }
-    }
-
-    fn u32(&mut self, n: usize) {
-        let n = u32::try_from(n).unwrap_or(u32::MAX);
-        self.buf.extend_from_slice(&n.to_le_bytes());
-    }
-
-    /// A string: its offset and length in `strings`.
-    fn str(&mut self, s: &str) {
-        self.u32(self.strings.len());
-        self.u32(s.len());
-        self.strings.push_str(s);
-    }
-
-    fn opt_str(&mut self, s: Option<&str>) {
-        match s {
-            None => self.buf.push(0),
-            Some(s) => {
-                self.buf.push(1);
-                self.str(s);
-            }
-        }
-    }
-
-    fn strs(&mut self, items: &[String]) {
-        self.u32(items.len());
-        for s in items {
-            self.str(s);
-        }
-    }
-
-    fn f64(&mut self, v: f64) {
-        self.buf.extend_from_slice(&v.to_le_bytes());
-    }
-
-    fn opt_f64(&mut self, v: Option<f64>) {
-        match v {
-            None => self.buf.push(0),
-            Some(v) => {
-                self.buf.push(1);
-                self.f64(v);
-            }
-        }
-    }
-
-    fn opt_u32(&mut self, v: Option<u32>) {
-        match v {
-            None => self.buf.push(0),
-            Some(v) => {
-                self.buf.push(1);
-                self.buf.extend_from_slice(&v.to_le_bytes());
-            }
-        }
-    }
-
-    fn bool(&mut self, v: bool) {
-        self.buf.push(u8::from(v));
-    }
-
-    /// `option<string>` holding an ISO 8601 date (`2024-05-01`).
-    fn date(&mut self, d: Option<NaiveDate>) {
-        let Some(d) = d else {
-            self.buf.push(0);
-            return;
-        };
-        self.buf.push(1);
-        let (year, month, day) = (d.year(), d.month(), d.day());
-        if (0..=9999).contains(&year) {
-            let y = year.unsigned_abs();
-            self.u32(self.strings.len());
-            self.u32(10);
-            let digit = |n: u32| char::from(b'0' + (n % 10) as u8);
-            for c in [
-                digit(y / 1000),
-                digit(y / 100),
-                digit(y / 10),
-                digit(y),
-                '-',
-                digit(month / 10),
-                digit(month),
-                '-',
-                digit(day / 10),
-                digit(day),
-            ] {
-                self.strings.push(c);
-            }
-        } else {
-            self.str(&d.to_string());
-        }
-    }
-
-    fn localized(&mut self, text: Option<&LocalizedText>) {
-        match text {
-            None => self.u32(0),
-            Some(LocalizedText::Plain(s)) => {
-                self.u32(1);
-                self.str("");
-                self.str(s);
-            }
-            Some(LocalizedText::Localized(map)) => {
-                self.u32(map.len());
-                for (lang, value) in map {
-                    self.str(lang);
-                    self.str(value);
-                }
-            }
-        }
-    }
-
-    /// A `project` record: public fields only (no contacts, history, notes or attestations).
-    pub fn project(&mut self, p: &model::Project) {
-        self.str(&p.id);
-        self.str(&p.name);
-        self.localized(Some(&p.summary));
-        self.localized(p.description.as_ref());
-        self.str(p.status.as_str());
-        self.date(p.status_since);
-        self.str(p.lifecycle.as_str());
-        self.strs(&p.categories);
-        self.opt_str(p.software_type.as_deref());
-        self.opt_str(p.complexity.map(|c| c.as_str()));
-        self.strs(&p.technologies);
-        match &p.origin {
-            None => self.buf.push(0),
-            Some(o) => {
-                self.buf.push(1);
-                self.opt_str(o.city.as_deref());
-                self.opt_str(o.community.as_deref());
-                self.opt_str(o.started.as_deref());
-            }
-        }
-        self.date(p.admitted_on);
-        self.opt_str(p.links.homepage.as_deref());
-        self.opt_str(p.links.source.as_deref());
-        self.opt_str(p.links.info.as_deref());
-        self.str(&p.license);
-        match &p.deployment {
-            None => self.buf.push(0),
-            Some(d) => {
-                self.buf.push(1);
-                self.str(match d.mode {
-                    DeploymentMode::PerCity => "per-city",
-                    DeploymentMode::Central => "central",
-                });
-                self.strs(&d.cities);
-            }
-        }
-        self.u32(p.needs.len());
-        for n in &p.needs {
-            self.need(n);
-        }
-        self.date(p.last_reviewed);
-    }
-
-    fn need(&mut self, n: &model::Need) {
-        self.str(&n.kind);
-        self.localized(n.description.as_ref());
-        self.strs(&n.skills);
-        self.opt_f64(n.hours_per_month);
-        self.opt_f64(n.eur_per_year);
-        self.str(n.priority.as_str());
-        self.date(n.since);
-        // Plugins see support as the public does: committed entries only (a suggestion is not
-        // support, an ended entry is over), so "help wanted" reads the same in a plugin.
-        let support: Vec<&model::SupportRef> = n.public_support().collect();
-        self.u32(support.len());
-        for s in support {
-            self.str(&s.partner);
-            self.opt_str(s.offer.as_deref());
-            self.date(s.since);
-        }
-    }
-
-    /// A `partner` record (no contacts, no description).
-    pub fn partner(&mut self, p: &model::Partner) {
-        self.str(&p.id);
-        self.str(&p.name);
-        self.str(p.kind.as_str());
-        self.strs(&p.sectors);
-        self.opt_str(p.region.as_deref());
-        self.opt_str(p.website.as_deref());
-    }
-
-    /// An `offer` record.
-    pub fn offer(&mut self, o: &model::SupportOffer) {
-        self.str(&o.id);
-        self.str(&o.partner);
-        self.str(&o.kind);
-        self.localized(o.description.as_ref());
-        self.strs(&o.skills);
-        self.strs(&o.topics);
-        self.strs(&o.regions);
-        self.bool(o.remote);
-        self.opt_u32(o.capacity.projects);
-        self.opt_f64(o.capacity.hours_per_month);
-        self.opt_f64(o.budget_eur_per_year);
-        self.opt_str(o.license_requirement.as_deref());
-        self.date(o.valid_from);
-        self.date(o.valid_until);
-    }
-
-    /// A `city` record.
-    pub fn city(&mut self, config: &CityConfig) {
-        let c = &config.city;
-        self.str(&c.name);
-        self.opt_str(c.ags.as_deref());
-        self.strs(&c.languages);
-        self.opt_str(c.website.as_deref());
+        self.inner.finish()
     }
 
     /// A `list<project>`.
     pub fn projects<'a>(&mut self, items: impl ExactSizeIterator<Item = &'a model::Project>) {
-        self.u32(items.len());
+        self.inner.count(items.len());
         for p in items {
-            self.project(p);
+            let view = project(p, &mut self.lists);
+            self.inner.project(&view);
+            self.lists.keep_project(view);
         }
     }
 
     /// A `list<partner>`.
     pub fn partners<'a>(&mut self, items: impl ExactSizeIterator<Item = &'a model::Partner>) {
-        self.u32(items.len());
+        self.inner.count(items.len());
         for p in items {
-            self.partner(p);
+            let view = partner(p, &mut self.lists);
+            self.inner.partner(&view);
+            self.lists.strs.push(recycle(view.sectors));
         }
     }
 
     /// A `list<offer>`.
     pub fn offers<'a>(&mut self, items: impl ExactSizeIterator<Item = &'a model::SupportOffer>) {
-        self.u32(items.len());
+        self.inner.count(items.len());
         for o in items {
-            self.offer(o);
+            let view = offer(o, &mut self.lists);
+            self.inner.offer(&view);
+            self.lists.keep_offer(view);
         }
+    }
+
+    /// A `city`.
+    pub fn city(&mut self, config: &CityConfig) {
+        let c = &config.city;
+        self.inner.city(&codec::City {
+            name: &c.name,
+            ags: c.ags.as_deref(),
+            languages: c.languages.iter().map(String::as_str).collect(),
+            website: c.website.as_deref(),
+        });
     }
 
     /// A `list<candidate>` of index quadruples.
     pub fn candidates(&mut self, items: &[[u32; 4]]) {
-        self.u32(items.len());
-        for c in items {
-            for n in c {
-                self.buf.extend_from_slice(&n.to_le_bytes());
+        self.inner.candidates(items);
+    }
+}
+
+/// A calendar date, written as ISO 8601 text by the codec.
+fn ymd(d: Option<NaiveDate>) -> Option<Ymd> {
+    d.map(|d| Ymd {
+        year: d.year(),
+        month: d.month(),
+        day: d.day(),
+    })
+}
+
+/// An empty vector with `v`'s allocation, for items of another lifetime. (`filter_map` into
+/// a vector of the same layout collects in place, so the allocation is kept.)
+fn recycle<T, U>(mut v: Vec<T>) -> Vec<U> {
+    v.clear();
+    v.into_iter().filter_map(|_| None).collect()
+}
+
+/// Empty lists for the next record's views.
+#[derive(Default)]
+struct Lists {
+    strs: Vec<Vec<&'static str>>,
+    texts: Vec<Vec<codec::Text<'static>>>,
+    support: Vec<Vec<codec::SupportRef<'static, Ymd>>>,
+    needs: Vec<Vec<codec::Need<'static, Ymd>>>,
+}
+
+impl Lists {
+    fn strs<'a>(&mut self, items: &'a [String]) -> Vec<&'a str> {
+        let mut v = recycle(self.strs.pop().unwrap_or_default());
+        v.extend(items.iter().map(String::as_str));
+        v
+    }
+
+    fn texts<'a>(&mut self, text: Option<&'a LocalizedText>) -> Vec<codec::Text<'a>> {
+        let mut v = recycle(self.texts.pop().unwrap_or_default());
+        match text {
+            None => {}
+            Some(LocalizedText::Plain(s)) => v.push(codec::Text { lang: "", value: s }),
+            Some(LocalizedText::Localized(map)) => {
+                v.extend(map.iter().map(|(lang, value)| codec::Text { lang, value }));
             }
         }
+        v
+    }
+
+    fn keep_need(&mut self, n: codec::Need<'_, Ymd>) {
+        self.texts.push(recycle(n.description));
+        self.strs.push(recycle(n.skills));
+        self.support.push(recycle(n.supported_by));
+    }
+
+    fn keep_project(&mut self, p: codec::Project<'_, Ymd>) {
+        self.texts.push(recycle(p.summary));
+        self.texts.push(recycle(p.description));
+        self.strs.push(recycle(p.categories));
+        self.strs.push(recycle(p.technologies));
+        if let Some(d) = p.deployment {
+            self.strs.push(recycle(d.cities));
+        }
+        let mut needs = p.needs;
+        for n in needs.drain(..) {
+            self.keep_need(n);
+        }
+        self.needs.push(recycle(needs));
+    }
+
+    fn keep_offer(&mut self, o: codec::Offer<'_, Ymd>) {
+        self.texts.push(recycle(o.description));
+        self.strs.push(recycle(o.skills));
+        self.strs.push(recycle(o.topics));
+        self.strs.push(recycle(o.regions));
+    }
+}
+
+fn project<'a>(p: &'a model::Project, lists: &mut Lists) -> codec::Project<'a, Ymd> {
+    codec::Project {
+        id: &p.id,
+        name: &p.name,
+        summary: lists.texts(Some(&p.summary)),
+        description: lists.texts(p.description.as_ref()),
+        status: p.status.as_str(),
+        status_since: ymd(p.status_since),
+        lifecycle: p.lifecycle.as_str(),
+        categories: lists.strs(&p.categories),
+        software_type: p.software_type.as_deref(),
+        complexity: p.complexity.map(|c| c.as_str()),
+        technologies: lists.strs(&p.technologies),
+        origin: p.origin.as_ref().map(|o| codec::Origin {
+            city: o.city.as_deref(),
+            community: o.community.as_deref(),
+            started: o.started.as_deref(),
+        }),
+        admitted_on: ymd(p.admitted_on),
+        links: codec::Links {
+            homepage: p.links.homepage.as_deref(),
+            source: p.links.source.as_deref(),
+            info: p.links.info.as_deref(),
+        },
+        license: &p.license,
+        deployment: p.deployment.as_ref().map(|d| codec::Deployment {
+            mode: match d.mode {
+                DeploymentMode::PerCity => "per-city",
+                DeploymentMode::Central => "central",
+            },
+            cities: lists.strs(&d.cities),
+        }),
+        needs: {
+            let mut needs = recycle(lists.needs.pop().unwrap_or_default());
+            needs.extend(p.needs.iter().map(|n| need(n, lists)));
+            needs
+        },
+        last_reviewed: ymd(p.last_reviewed),
+    }
+}
+
+fn need<'a>(n: &'a model::Need, lists: &mut Lists) -> codec::Need<'a, Ymd> {
+    codec::Need {
+        kind: &n.kind,
+        description: lists.texts(n.description.as_ref()),
+        skills: lists.strs(&n.skills),
+        hours_per_month: n.hours_per_month,
+        eur_per_year: n.eur_per_year,
+        priority: n.priority.as_str(),
+        since: ymd(n.since),
+        supported_by: {
+            let mut v = recycle(lists.support.pop().unwrap_or_default());
+            v.extend(n.public_support().map(|s| codec::SupportRef {
+                partner: &s.partner,
+                offer: s.offer.as_deref(),
+                since: ymd(s.since),
+            }));
+            v
+        },
+    }
+}
+
+fn partner<'a>(p: &'a model::Partner, lists: &mut Lists) -> codec::Partner<'a> {
+    codec::Partner {
+        id: &p.id,
+        name: &p.name,
+        kind: p.kind.as_str(),
+        sectors: lists.strs(&p.sectors),
+        region: p.region.as_deref(),
+        website: p.website.as_deref(),
+    }
+}
+
+fn offer<'a>(o: &'a model::SupportOffer, lists: &mut Lists) -> codec::Offer<'a, Ymd> {
+    codec::Offer {
+        id: &o.id,
+        partner: &o.partner,
+        kind: &o.kind,
+        description: lists.texts(o.description.as_ref()),
+        skills: lists.strs(&o.skills),
+        topics: lists.strs(&o.topics),
+        regions: lists.strs(&o.regions),
+        remote: o.remote,
+        capacity: codec::Capacity {
+            projects: o.capacity.projects,
+            hours_per_month: o.capacity.hours_per_month,
+        },
+        budget_eur_per_year: o.budget_eur_per_year,
+        license_requirement: o.license_requirement.as_deref(),
+        valid_from: ymd(o.valid_from),
+        valid_until: ymd(o.valid_until),
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_are_iso_8601() {
-        let mut e = Encoder::new(0);
-        e.date(NaiveDate::from_ymd_opt(2024, 5, 1));
-        e.date(None);
-        e.date(NaiveDate::from_ymd_opt(12, 12, 31));
-        let Encoded { data: b, strings } = e.finish();
-        assert_eq!(&b[..4], MAGIC);
-        assert_eq!(&b[4..5], &[1]);
-        assert_eq!(&b[5..9], &0u32.to_le_bytes());
-        assert_eq!(&b[9..13], &10u32.to_le_bytes());
-        assert_eq!(&b[13..14], &[0]);
-        assert_eq!(&b[14..15], &[1]);
-        assert_eq!(&b[15..19], &10u32.to_le_bytes());
-        assert_eq!(&b[19..23], &10u32.to_le_bytes());
-        assert_eq!(strings, "2024-05-010012-12-31");
-    }
-}
+mod tests;

@@ -34,7 +34,8 @@ mod bindings;
 mod cache;
 mod check;
 mod convert;
-mod encode;
+#[doc(hidden)]
+pub mod encode;
 mod error;
 mod host;
 pub mod manifest;

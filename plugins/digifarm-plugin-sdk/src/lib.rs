@@ -23,9 +23,11 @@
 //! export!(validator: NeedsSource);
 //! ```
 //!
-//! The records are the ones of the WIT package `digifarm:plugin@0.1.0` (`plugins/wit/`):
-//! public fields only. Validators, scorers and exporters receive them as borrowed views
-//! ([`Project`], [`Offer`], …) decoded from the host's `encoded` input without copying;
+//! The records are the ones of the WIT package `digifarm:plugin@0.1.0`
+//! (`plugins/wit/since_v0.1.0/`): public fields only. Validators, scorers and exporters
+//! receive them as borrowed views ([`Project`], [`Offer`], …) decoded from the host's
+//! `encoded` input without copying by `digifarm-plugin-codec`, the crate whose encoder the
+//! host runs;
 //! importers return owned WIT records ([`record::Project`], …). A panic in the plugin is
 //! reported to the host's log, so the error the city sees carries the panic message.
 
@@ -34,7 +36,7 @@ extern crate alloc;
 #[doc(hidden)]
 pub mod __validator {
     wit_bindgen::generate!({
-        path: "../wit",
+        path: "../wit/since_v0.1.0",
         world: "validator",
         pub_export_macro: true,
         export_macro_name: "__export_validator",
@@ -45,7 +47,7 @@ pub mod __validator {
 #[doc(hidden)]
 pub mod __scorer {
     wit_bindgen::generate!({
-        path: "../wit",
+        path: "../wit/since_v0.1.0",
         world: "scorer",
         pub_export_macro: true,
         export_macro_name: "__export_scorer",
@@ -60,7 +62,7 @@ pub mod __scorer {
 #[doc(hidden)]
 pub mod __exporter {
     wit_bindgen::generate!({
-        path: "../wit",
+        path: "../wit/since_v0.1.0",
         world: "exporter",
         pub_export_macro: true,
         export_macro_name: "__export_exporter",
@@ -75,7 +77,7 @@ pub mod __exporter {
 #[doc(hidden)]
 pub mod __importer {
     wit_bindgen::generate!({
-        path: "../wit",
+        path: "../wit/since_v0.1.0",
         world: "importer",
         pub_export_macro: true,
         export_macro_name: "__export_importer",
@@ -87,17 +89,54 @@ pub mod __importer {
     });
 }
 
-mod records;
+/// A whole catalog, public fields only (the exporter's input).
+#[derive(Debug, Clone)]
+pub struct Catalog<'a> {
+    /// The city.
+    pub city: City,
+    /// Projects.
+    pub projects: Vec<Project<'a>>,
+    /// Partners.
+    pub partners: Vec<Partner<'a>>,
+    /// Offers.
+    pub offers: Vec<Offer<'a>>,
+}
+
+/// Decodes an exporter's input: a `catalog`, the city as the WIT record validators and
+/// scorers receive.
+///
+/// # Errors
+/// When the input is not encoding version 1.
+pub fn decode_catalog<'a>(buf: &'a [u8], strings: &'a str) -> Result<Catalog<'a>, DecodeError> {
+    let codec::Catalog {
+        city,
+        projects,
+        partners,
+        offers,
+    } = codec::decode_catalog(buf, strings)?;
+    Ok(Catalog {
+        city: City {
+            name: city.name.into(),
+            ags: city.ags.map(Into::into),
+            languages: city.languages.into_iter().map(Into::into).collect(),
+            website: city.website.map(Into::into),
+        },
+        projects,
+        partners,
+        offers,
+    })
+}
 
 #[doc(hidden)]
 pub use __validator::digifarm::plugin::types::Encoded as __Encoded;
 pub use __validator::digifarm::plugin::types::{
     City, Diagnostic, ExportOutput, ImportOutput, Score, ScoreTerm, Severity,
 };
-pub use records::{
-    Candidate, Capacity, Catalog, DecodeError, Decoder, Deployment, Links, Need, Offer, Origin,
-    Partner, Project, ScorerBatch, SupportRef, Text, decode_catalog, decode_projects,
-    decode_scorer_batch,
+/// The record layout shared with the host: views, encoder and decoder.
+pub use digifarm_plugin_codec as codec;
+pub use digifarm_plugin_codec::{
+    Candidate, Capacity, DecodeError, Decoder, Deployment, Links, Need, Offer, Origin, Partner,
+    Project, ScorerBatch, SupportRef, Text, decode_projects, decode_scorer_batch,
 };
 
 /// The owned WIT records an importer returns (inside [`ImportOutput`]).

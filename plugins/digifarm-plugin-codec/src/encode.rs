@@ -1,0 +1,344 @@
+//! Writing an `encoded` input. Each record is written by one function whose field order is
+//! the order [`crate::Decoder`] reads, next to it in this crate; `tests::round_trip` holds
+//! the two to each other.
+
+use alloc::string::String;
+use alloc::vec::Vec;
+
+use crate::MAGIC;
+use crate::view::{City, Need, Offer, Partner, Project, SupportRef, Text};
+
+/// A date the encoder writes as ISO 8601 text (`2024-05-01`).
+pub trait Date {
+    /// Appends the date's text to `out`.
+    fn write_iso(&self, out: &mut String);
+}
+
+/// A date that already is text (as decoded).
+impl Date for &str {
+    fn write_iso(&self, out: &mut String) {
+        out.push_str(self);
+    }
+}
+
+/// A calendar date by its numbers (proleptic Gregorian; month 1–12, day 1–31).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Ymd {
+    /// Year; outside 0–9999 it is written with a sign, as ISO 8601's expanded form.
+    pub year: i32,
+    /// Month.
+    pub month: u32,
+    /// Day of the month.
+    pub day: u32,
+}
+
+impl Date for Ymd {
+    #[inline]
+    fn write_iso(&self, out: &mut String) {
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        let y = self.year.unsigned_abs();
+        if !(0..=9999).contains(&self.year) {
+            // ISO 8601's expanded form: a sign and the year's digits.
+            out.push(if self.year < 0 { '-' } else { '+' });
+            let mut digits = [b'0'; 10];
+            let (mut n, mut len) = (y / 10_000, 0);
+            while n > 0 {
+                digits[len] = digit(n);
+                n /= 10;
+                len += 1;
+            }
+            digits[..len].reverse();
+            out.push_str(core::str::from_utf8(&digits[..len]).unwrap_or_default());
+        }
+        let text = [
+            digit(y / 1000),
+            digit(y / 100),
+            digit(y / 10),
+            digit(y),
+            b'-',
+            digit(self.month / 10),
+            digit(self.month),
+            b'-',
+            digit(self.day / 10),
+            digit(self.day),
+        ];
+        // ASCII digits and dashes: always UTF-8.
+        out.push_str(core::str::from_utf8(&text).unwrap_or_default());
+    }
+}
+
+/// The encoded input of one call: the record stream and the strings it refers to (WIT
+/// `types.encoded`).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Encoded {
+    /// [`MAGIC`], then the records; each string is a u32 offset and a u32 byte length into
+    /// `strings`.
+    pub data: Vec<u8>,
+    /// Every string of the records, one after the other.
+    pub strings: String,
+}
+
+/// A buffer being encoded.
+#[derive(Debug)]
+pub struct Encoder {
+    buf: Vec<u8>,
+    strings: String,
+}
+
+impl Encoder {
+    /// An empty buffer that starts with [`MAGIC`].
+    pub fn new(capacity: usize) -> Encoder {
+        Encoder::reuse(Encoded {
+            data: Vec::with_capacity(capacity.max(16)),
+            strings: String::with_capacity(capacity),
+        })
+    }
+
+    /// An encoder writing into `into` (cleared; its allocations are reused).
+    pub fn reuse(into: Encoded) -> Encoder {
+        let Encoded {
+            data: mut buf,
+            mut strings,
+        } = into;
+        buf.clear();
+        strings.clear();
+        buf.extend_from_slice(MAGIC);
+        Encoder { buf, strings }
+    }
+
+    /// The input.
+    pub fn finish(self) -> Encoded {
+        Encoded {
+            data: self.buf,
+            strings: self.strings,
+        }
+    }
+
+    /// The count of a `list<T>` whose items follow. Counts and offsets are u32; the host
+    /// bounds a call's input far below 4 GiB, and a larger value saturates, which the
+    /// decoder then refuses.
+    #[inline]
+    pub fn count(&mut self, n: usize) {
+        self.u32(u32::try_from(n).unwrap_or(u32::MAX));
+    }
+
+    #[inline]
+    fn u32(&mut self, n: u32) {
+        self.buf.extend_from_slice(&n.to_le_bytes());
+    }
+
+    /// A string: its offset and length in `strings`.
+    #[inline]
+    fn str(&mut self, s: &str) {
+        self.count(self.strings.len());
+        self.count(s.len());
+        self.strings.push_str(s);
+    }
+
+    #[inline]
+    fn opt_str(&mut self, s: Option<&str>) {
+        match s {
+            None => self.buf.push(0),
+            Some(s) => {
+                self.buf.push(1);
+                self.str(s);
+            }
+        }
+    }
+
+    #[inline]
+    fn opt_date<D: Date>(&mut self, d: Option<&D>) {
+        match d {
+            None => self.buf.push(0),
+            Some(d) => {
+                self.buf.push(1);
+                let start = self.strings.len();
+                d.write_iso(&mut self.strings);
+                self.count(start);
+                self.count(self.strings.len() - start);
+            }
+        }
+    }
+
+    #[inline]
+    fn strs(&mut self, items: &[&str]) {
+        self.count(items.len());
+        for s in items {
+            self.str(s);
+        }
+    }
+
+    #[inline]
+    fn f64(&mut self, v: f64) {
+        self.buf.extend_from_slice(&v.to_le_bytes());
+    }
+
+    #[inline]
+    fn opt_f64(&mut self, v: Option<f64>) {
+        match v {
+            None => self.buf.push(0),
+            Some(v) => {
+                self.buf.push(1);
+                self.f64(v);
+            }
+        }
+    }
+
+    #[inline]
+    fn opt_u32(&mut self, v: Option<u32>) {
+        match v {
+            None => self.buf.push(0),
+            Some(v) => {
+                self.buf.push(1);
+                self.u32(v);
+            }
+        }
+    }
+
+    #[inline]
+    fn bool(&mut self, v: bool) {
+        self.buf.push(u8::from(v));
+    }
+
+    #[inline]
+    fn texts(&mut self, texts: &[Text<'_>]) {
+        self.count(texts.len());
+        for t in texts {
+            self.str(t.lang);
+            self.str(t.value);
+        }
+    }
+
+    fn need<D: Date>(&mut self, n: &Need<'_, D>) {
+        self.str(n.kind);
+        self.texts(&n.description);
+        self.strs(&n.skills);
+        self.opt_f64(n.hours_per_month);
+        self.opt_f64(n.eur_per_year);
+        self.str(n.priority);
+        self.opt_date(n.since.as_ref());
+        self.count(n.supported_by.len());
+        for SupportRef {
+            partner,
+            offer,
+            since,
+        } in &n.supported_by
+        {
+            self.str(partner);
+            self.opt_str(*offer);
+            self.opt_date(since.as_ref());
+        }
+    }
+
+    /// A `project`.
+    pub fn project<D: Date>(&mut self, p: &Project<'_, D>) {
+        self.str(p.id);
+        self.str(p.name);
+        self.texts(&p.summary);
+        self.texts(&p.description);
+        self.str(p.status);
+        self.opt_date(p.status_since.as_ref());
+        self.str(p.lifecycle);
+        self.strs(&p.categories);
+        self.opt_str(p.software_type);
+        self.opt_str(p.complexity);
+        self.strs(&p.technologies);
+        match &p.origin {
+            None => self.buf.push(0),
+            Some(o) => {
+                self.buf.push(1);
+                self.opt_str(o.city);
+                self.opt_str(o.community);
+                self.opt_str(o.started);
+            }
+        }
+        self.opt_date(p.admitted_on.as_ref());
+        self.opt_str(p.links.homepage);
+        self.opt_str(p.links.source);
+        self.opt_str(p.links.info);
+        self.str(p.license);
+        match &p.deployment {
+            None => self.buf.push(0),
+            Some(d) => {
+                self.buf.push(1);
+                self.str(d.mode);
+                self.strs(&d.cities);
+            }
+        }
+        self.count(p.needs.len());
+        for n in &p.needs {
+            self.need(n);
+        }
+        self.opt_date(p.last_reviewed.as_ref());
+    }
+
+    /// A `partner`.
+    pub fn partner(&mut self, p: &Partner<'_>) {
+        self.str(p.id);
+        self.str(p.name);
+        self.str(p.kind);
+        self.strs(&p.sectors);
+        self.opt_str(p.region);
+        self.opt_str(p.website);
+    }
+
+    /// An `offer`.
+    pub fn offer<D: Date>(&mut self, o: &Offer<'_, D>) {
+        self.str(o.id);
+        self.str(o.partner);
+        self.str(o.kind);
+        self.texts(&o.description);
+        self.strs(&o.skills);
+        self.strs(&o.topics);
+        self.strs(&o.regions);
+        self.bool(o.remote);
+        self.opt_u32(o.capacity.projects);
+        self.opt_f64(o.capacity.hours_per_month);
+        self.opt_f64(o.budget_eur_per_year);
+        self.opt_str(o.license_requirement);
+        self.opt_date(o.valid_from.as_ref());
+        self.opt_date(o.valid_until.as_ref());
+    }
+
+    /// A `city`.
+    pub fn city(&mut self, c: &City<'_>) {
+        self.str(c.name);
+        self.opt_str(c.ags);
+        self.strs(&c.languages);
+        self.opt_str(c.website);
+    }
+
+    /// A `list<project>`.
+    pub fn projects<D: Date>(&mut self, items: &[Project<'_, D>]) {
+        self.count(items.len());
+        for p in items {
+            self.project(p);
+        }
+    }
+
+    /// A `list<partner>`.
+    pub fn partners(&mut self, items: &[Partner<'_>]) {
+        self.count(items.len());
+        for p in items {
+            self.partner(p);
+        }
+    }
+
+    /// A `list<offer>`.
+    pub fn offers<D: Date>(&mut self, items: &[Offer<'_, D>]) {
+        self.count(items.len());
+        for o in items {
+            self.offer(o);
+        }
+    }
+
+    /// A `list<candidate>` of `[project, need, offer, partner]` indexes.
+    pub fn candidates(&mut self, items: &[[u32; 4]]) {
+        self.count(items.len());
+        for c in items {
+            for &n in c {
+                self.u32(n);
+            }
+        }
+    }
+}
