@@ -1797,18 +1797,29 @@ enum UriKind<'a> {
     Invalid,
 }
 
+/// `s` without `prefix` (ASCII, compared without regard to case), if it starts with it.
+fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+    s.get(..prefix.len())
+        .filter(|head| head.eq_ignore_ascii_case(prefix))
+        .and_then(|_| s.get(prefix.len()..))
+}
+
 /// An organisation URI: a URL with a host, or a URN (RFC 2141).
 fn uri_kind(s: &str) -> UriKind<'_> {
     if !plain_url_text(s) || !has_scheme(s) {
         return UriKind::Invalid;
     }
-    if s.len() > 4 && s[..4].eq_ignore_ascii_case("urn:") {
+    // Prefixes compared by `get`: a multi-byte character may straddle their end.
+    if let Some(rest) = strip_prefix_ignore_case(s, "urn:")
+        && !rest.is_empty()
+    {
         if !is_urn(s) {
             return UriKind::Invalid;
         }
-        let rest = &s[4..];
-        if rest.len() > 13 && rest[..13].eq_ignore_ascii_case("x-italian-pa:") {
-            return UriKind::ItalianPa(&rest[13..]);
+        if let Some(code) = strip_prefix_ignore_case(rest, "x-italian-pa:")
+            && !code.is_empty()
+        {
+            return UriKind::ItalianPa(code);
         }
         return UriKind::Urn;
     }
@@ -1832,7 +1843,9 @@ fn uri_kind(s: &str) -> UriKind<'_> {
 
 /// `urn:<NID>:<NSS>` as RFC 2141 writes it.
 fn is_urn(s: &str) -> bool {
-    let rest = &s[4..];
+    let Some(rest) = strip_prefix_ignore_case(s, "urn:") else {
+        return false;
+    };
     let Some((nid, nss)) = rest.split_once(':') else {
         return false;
     };
@@ -1856,6 +1869,28 @@ pub(crate) fn is_bcp47(s: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn uri_prefixes_cut_inside_a_character_are_no_panic() {
+        // Found by the publiccode write property test: byte 4 lies inside the 4-byte
+        // character, where `s[..4]` panicked.
+        for s in [
+            "q:{\u{1477e}::=/",
+            "a:\u{800}",
+            "urn\u{e9}:x:y",
+            "urn:x-italian-p\u{e9}a:c_h501",
+            "ur\u{1477e}",
+        ] {
+            assert!(matches!(uri_kind(s), UriKind::Invalid), "{s}");
+            assert!(!is_urn(s), "{s}");
+        }
+        assert!(matches!(
+            uri_kind("urn:x-italian-pa:c_h501"),
+            UriKind::ItalianPa("c_h501")
+        ));
+        assert!(matches!(uri_kind("URN:isbn:0451450523"), UriKind::Urn));
+        assert!(matches!(uri_kind("https://example.org/x"), UriKind::Url));
+    }
 
     #[test]
     fn formats() {
