@@ -320,7 +320,9 @@ fn operator(word: &str) -> Option<Op> {
     }
 }
 
-fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
+/// `s` without `prefix` (ASCII, compared without regard to case), if it starts with it; a
+/// character straddling the prefix's end is no match, not a panic.
+pub(crate) fn strip_prefix_ci<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
     let head = s.get(..prefix.len())?;
     if head.eq_ignore_ascii_case(prefix) {
         s.get(prefix.len()..)

@@ -1797,26 +1797,19 @@ enum UriKind<'a> {
     Invalid,
 }
 
-/// `s` without `prefix` (ASCII, compared without regard to case), if it starts with it.
-fn strip_prefix_ignore_case<'a>(s: &'a str, prefix: &str) -> Option<&'a str> {
-    s.get(..prefix.len())
-        .filter(|head| head.eq_ignore_ascii_case(prefix))
-        .and_then(|_| s.get(prefix.len()..))
-}
-
 /// An organisation URI: a URL with a host, or a URN (RFC 2141).
 fn uri_kind(s: &str) -> UriKind<'_> {
     if !plain_url_text(s) || !has_scheme(s) {
         return UriKind::Invalid;
     }
     // Prefixes compared by `get`: a multi-byte character may straddle their end.
-    if let Some(rest) = strip_prefix_ignore_case(s, "urn:")
+    if let Some(rest) = crate::license::parse::strip_prefix_ci(s, "urn:")
         && !rest.is_empty()
     {
         if !is_urn(s) {
             return UriKind::Invalid;
         }
-        if let Some(code) = strip_prefix_ignore_case(rest, "x-italian-pa:")
+        if let Some(code) = crate::license::parse::strip_prefix_ci(rest, "x-italian-pa:")
             && !code.is_empty()
         {
             return UriKind::ItalianPa(code);
@@ -1843,7 +1836,7 @@ fn uri_kind(s: &str) -> UriKind<'_> {
 
 /// `urn:<NID>:<NSS>` as RFC 2141 writes it.
 fn is_urn(s: &str) -> bool {
-    let Some(rest) = strip_prefix_ignore_case(s, "urn:") else {
+    let Some(rest) = crate::license::parse::strip_prefix_ci(s, "urn:") else {
         return false;
     };
     let Some((nid, nss)) = rest.split_once(':') else {
