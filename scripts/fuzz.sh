@@ -20,6 +20,7 @@
 #   FUZZ_SECONDS=3600 scripts/fuzz.sh     a long run: an hour per target, random seed, no
 #                                         limit on inputs
 #   scripts/fuzz.sh catalog publiccode    only these targets
+#   FUZZ_JOBS=1 scripts/fuzz.sh           one target at a time (default: one per core)
 #   FUZZ_PROFILE=release FUZZ_SANITIZER=address FUZZ_SECONDS=3600 scripts/fuzz.sh
 #                                         optimised and with AddressSanitizer (slower to
 #                                         build, more executions per second)
@@ -102,10 +103,12 @@ for target in "${targets[@]}"; do
     esac
 done
 
-failed=0
-for target in "${targets[@]}"; do
+# One libFuzzer process per target, as many at a time as the machine has cores (FUZZ_JOBS):
+# each process is single-threaded, and each target's time limit stays what it was.
+run_target() {
+    local target="$1"
     mkdir -p "fuzz/artifacts/$target"
-    log="target/fuzz-corpus/$target.log"
+    local log="target/fuzz-corpus/$target.log" start found verdict
     start=$(date +%s)
     # -fork=0: one process; -close_fd_mask=3 keeps the target's own output out of the log.
     if (cd fuzz && cargo +nightly fuzz run "${build_flags[@]}" "$target" \
@@ -114,15 +117,34 @@ for target in "${targets[@]}"; do
             -max_len=65536 -close_fd_mask=3 -print_final_stats=1) >"$log" 2>&1; then
         verdict="no finding"; found=0
     else
-        verdict="FOUND A DEFECT (fuzz/artifacts/$target/, log $log)"
-        failed=1; found=1
+        verdict="FOUND A DEFECT (fuzz/artifacts/$target/, log $log)"; found=1
     fi
+    local executed cov corpus
     executed=$(grep -oE 'stat::number_of_executed_units: *[0-9]+' "$log" | grep -oE '[0-9]+$' || echo "?")
     cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -1 | grep -oE '[0-9]+' || echo "?")
     corpus=$(find "target/fuzz-corpus/$target" -type f | wc -l)
-    printf 'fuzz: %-10s %4ss  %9s inputs  coverage %5s  corpus %5s  %s\n' \
-        "$target" "$(( $(date +%s) - start ))" "$executed" "$cov" "$corpus" "$verdict"
+    printf 'fuzz: %-12s %4ss  %9s inputs  coverage %5s  corpus %5s  %s\n' \
+        "$target" "$(( $(date +%s) - start ))" "$executed" "$cov" "$corpus" "$verdict" \
+        >"target/fuzz-corpus/$target.summary"
+    return "$found"
+}
+
+jobs="${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}"
+pids=()
+for target in "${targets[@]}"; do
+    while (( $(jobs -rp | wc -l) >= jobs )); do wait -n || true; done
+    run_target "$target" &
+    pids+=("$!")
+done
+failed=0
+for i in "${!targets[@]}"; do
+    target="${targets[$i]}"
+    found=0
+    wait "${pids[$i]}" || found=1
+    cat "target/fuzz-corpus/$target.summary" 2>/dev/null || echo "fuzz: $target: no summary written"
     if [[ $found -ne 0 ]]; then
+        failed=1
+        log="target/fuzz-corpus/$target.log"
         grep -v -e '^"' -e '^#' "$log" | grep -B2 -A12 -e panicked -e 'ERROR: libFuzzer' >&2 || tail -40 "$log" >&2
     fi
 done

@@ -38,18 +38,27 @@ cargo fmt --all -- --check
 step "cargo clippy -D warnings"
 cargo clippy --workspace --all-targets -- -D warnings
 
-step "cargo test"
+step "WASM plugins: build the example and hostile plugins for wasm32-wasip2 (scripts/build-plugins.sh)"
+./scripts/build-plugins.sh
+
+# The plugin host's and the CLI's plugin tests in the one `cargo test` below run against the
+# plugins just built, and fail rather than skip when one is missing.
+export DIGIFARM_PLUGINS_DIR="$PWD/plugins/examples/dist"
+export DIGIFARM_REQUIRE_PLUGINS=1
+
+step "cargo test (the plugin tests against the plugins just built)"
 cargo test --workspace
 
 # The command and the example as `cargo test --workspace` just built them (`cargo run -p`
 # would resolve the crates' features for one package alone and build everything again).
 target_dir="${CARGO_TARGET_DIR:-target}"
+digifarm_bin="$(cd "$target_dir/debug" && pwd)/digifarm"
 
 step "examples: the Münster catalog validates"
-"$target_dir/debug/digifarm" validate examples/muenster --format json >/dev/null
+"$digifarm_bin" validate examples/muenster --format json >/dev/null
 
 step "examples: the Münster catalog's stored health data (refresh --offline, no request)"
-"$target_dir/debug/digifarm" refresh examples/muenster --offline >/dev/null
+"$digifarm_bin" refresh examples/muenster --offline >/dev/null
 
 step "examples: embedding the library (validate, check a proposal, publish the site, match)"
 "$target_dir/debug/examples/validate_catalog" examples/muenster >/dev/null
@@ -59,21 +68,36 @@ site_dir="$(mktemp -d)"
 rm -rf "$site_dir"
 "$target_dir/debug/examples/match_needs" examples/muenster >/dev/null
 
-step "python bindings: pip install ./digifarm-py in a fresh virtualenv, pytest"
+step "WASM plugins: the tutorial in plugins/README.md builds and runs (scripts/test-plugin-tutorial.sh)"
+DIGIFARM_BIN="$digifarm_bin" ./scripts/test-plugin-tutorial.sh
+
+# The static binary's release build is the longest build here, and the Python extension's is
+# the second; built one after the other, each leaves a core idle through its single-crate
+# stretches, so they build side by side (different target and profile: no shared lock).
+step "python bindings: pip install ./digifarm-py in a fresh virtualenv, pytest (the static binary builds alongside)"
+mkdir -p "$target_dir"
+binary_log="$target_dir/dist-binary.log"
+DIST_SKIP_WHEEL=1 ./scripts/dist.sh >"$binary_log" 2>&1 &
+binary_pid=$!
+trap 'kill "$binary_pid" 2>/dev/null || true' EXIT
 ./scripts/test-python.sh
 
 step "release artefacts: static musl binary and abi3 wheel (scripts/dist.sh), checked without the build's libraries"
-./scripts/dist.sh
+if ! wait "$binary_pid"; then
+    cat "$binary_log" >&2
+    echo "the static binary's build failed (log above: $binary_log)" >&2
+    exit 1
+fi
+trap - EXIT
+cat "$binary_log"
+DIST_SKIP_BINARY=1 ./scripts/dist.sh
 ./scripts/test-dist.sh
 
-step "WASM plugins: build the example and hostile plugins for wasm32-wasip2, run them through the host"
-./scripts/test-plugins.sh
-
-step "fuzzing: every cargo-fuzz target, 20,000 inputs each from a fixed seed (nightly toolchain)"
+step "fuzzing: every cargo-fuzz target, 20,000 inputs each from a fixed seed, two at a time (nightly toolchain)"
 ./scripts/fuzz.sh
 
 step "HTML portal in a real browser (Debian chromium, headless, axe-core); propose.wasm rebuilt and compared"
-./scripts/test-browser.sh
+DIGIFARM_BIN="$digifarm_bin" ./scripts/test-browser.sh
 
 # Every step above stops the run on failure (set -e), so reaching this line means all passed.
 printf '    (%d s)\n' $((SECONDS - step_started))

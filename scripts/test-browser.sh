@@ -35,7 +35,13 @@ fi
 
 "$root/scripts/build-wasm.sh"
 
-cargo build --quiet -p digifarm-cli
-timeout 900 env DIGIFARM_BIN="$root/target/debug/digifarm" node tests/browser/test_portal.mjs
+# DIGIFARM_BIN: a `digifarm` already built (scripts/test-all.sh passes the one its
+# `cargo test --workspace` built); otherwise it is built here.
+if [[ -z "${DIGIFARM_BIN:-}" ]]; then
+    cargo build --quiet -p digifarm-cli
+    DIGIFARM_BIN="$root/target/debug/digifarm"
+fi
+export DIGIFARM_BIN
+timeout 900 node tests/browser/test_portal.mjs
 # The council's figures: chart labels inside the viewBox, the HTML report on one A4 page.
-DIGIFARM_BIN="$root/target/debug/digifarm" timeout 300 node tests/browser/test_stats.mjs
+timeout 300 node tests/browser/test_stats.mjs

@@ -96,8 +96,8 @@ fn validate_peak(catalog: &Path) -> (u64, u64) {
 fn memory_grows_by_less_than_one_and_a_half_times_the_json_lines_file() {
     let dir = tempfile::tempdir().unwrap();
     let (small, big) = (dir.path().join("small"), dir.path().join("big"));
-    let (small_size, small_n) = catalog_with_projects(&small, 30);
-    let (big_size, big_n) = catalog_with_projects(&big, 90);
+    let (small_size, small_n) = catalog_with_projects(&small, 12);
+    let (big_size, big_n) = catalog_with_projects(&big, 36);
     let (small_peak, counted) = validate_peak(&small);
     assert_eq!(counted, small_n as u64);
     let (big_peak, counted) = validate_peak(&big);
