@@ -407,11 +407,20 @@ impl PyCatalog {
     /// returns the paths written.
     ///
     /// ``format`` is one of ``json``, ``jsonl``, ``csv``, ``markdown``, ``jsonld``, ``atom``,
-    /// ``html``, ``publiccode`` — the same files as ``digifarm export``. Contact data is only
-    /// written with ``include_private=True``, which ``html``, ``atom`` and ``jsonld`` refuse
+    /// ``html``, ``publiccode`` — the same files, checked the same way, as ``digifarm export``
+    /// (both call the core's one validate-then-export). Contact data is only written with
+    /// ``include_private=True``, which ``html``, ``atom`` and ``jsonld`` refuse
     /// (``ValueError``). A catalog with validation errors is not exported (``CatalogError``
-    /// with the diagnostics). Writes are atomic; a non-empty output directory or an existing
-    /// file needs ``force=True`` (else ``FileExistsError``). Runs without the GIL.
+    /// with the diagnostics), nor a ``publiccode`` export with a project that yields no valid
+    /// publiccode.yml (``ValueError`` naming each such project and its fixes) unless
+    /// ``skip_invalid=True``; ``publiccode_version`` is the version of the standard to write
+    /// (``"0"``, the current one, or ``"0.7"``, ``"0.5"``, ``"0.4"``, ``"0.3"``, ``"0.2"``).
+    /// ``public_only`` gives json, jsonl and csv the publishing formats' filter; ``base_url``
+    /// is where the site will be published (sitemap and feed links). What the reader should
+    /// know while the export goes ahead (projects skipped, publiccode.yml notes, a site
+    /// lacking its legal pages) is issued as ``UserWarning``. Writes are atomic; a non-empty
+    /// output directory or an existing file needs ``force=True`` (else ``FileExistsError``).
+    /// Runs without the GIL.
     ///
     /// >>> import digifarm, tempfile, pathlib
     /// >>> cat = digifarm.Catalog.from_records(projects=[{"id": "radwege", "name": "Radwege",
@@ -419,7 +428,10 @@ impl PyCatalog {
     /// >>> out = pathlib.Path(tempfile.mkdtemp()) / "projects.md"
     /// >>> [pathlib.Path(p).name for p in cat.export("markdown", out)]
     /// ['projects.md']
-    #[pyo3(signature = (format, out_dir, *, lang=None, include_private=false, csv_dialect="excel", force=false, today=None))]
+    #[pyo3(signature = (
+        format, out_dir, *, lang=None, include_private=false, csv_dialect="excel", force=false,
+        today=None, skip_invalid=false, publiccode_version="0", public_only=false, base_url=None
+    ))]
     #[allow(clippy::too_many_arguments)]
     fn export<'py>(
         &self,
@@ -431,91 +443,124 @@ impl PyCatalog {
         csv_dialect: &str,
         force: bool,
         today: Option<&Bound<'py, PyAny>>,
+        skip_invalid: bool,
+        publiccode_version: &str,
+        public_only: bool,
+        base_url: Option<String>,
     ) -> PyResult<Vec<String>> {
-        use digifarm_core::export;
+        use digifarm_core::export::{self, Notice, PublishError};
+        let value_error = |e: String| pyo3::exceptions::PyValueError::new_err(e);
         let today = read_today(today)?;
-        let format: export::Format = format
-            .parse()
-            .map_err(|e: String| pyo3::exceptions::PyValueError::new_err(e))?;
-        if include_private && format.is_public_only() {
-            return Err(pyo3::exceptions::PyValueError::new_err(
-                export::Error::PrivateRefused(format).to_string(),
-            ));
-        }
+        let format: export::Format = format.parse().map_err(value_error)?;
         let csv_dialect = match csv_dialect {
             "excel" => export::CsvDialect::Excel,
             "rfc4180" => export::CsvDialect::Rfc4180,
             other => {
-                return Err(pyo3::exceptions::PyValueError::new_err(format!(
+                return Err(value_error(format!(
                     "unknown csv_dialect `{other}` (expected excel or rfc4180)"
                 )));
             }
         };
+        if !digifarm_core::publiccode::Version::WRITABLE.contains(&publiccode_version) {
+            return Err(value_error(format!(
+                "publiccode_version `{publiccode_version}`: write one of {}",
+                digifarm_core::publiccode::Version::WRITABLE.join(", ")
+            )));
+        }
         let options = export::Options {
             lang,
             include_private,
             csv_dialect,
-            base_url: None,
+            base_url,
+            publiccode_version: publiccode_version.parse().map_err(value_error)?,
+            skip_invalid,
+            public_only,
             today: Some(today),
-            ..export::Options::default()
+            assets: None,
         };
         let catalog = &self.inner;
         let loaded = &self.load_diagnostics;
-        enum Failure {
-            Invalid(Vec<Diagnostic>),
-            Render(export::Error),
-            Write(export::WriteError),
-        }
+        let mut notices = Vec::new();
         let outcome = py.detach(|| {
             let mut all = loaded.clone();
             all.extend(validate::validate(catalog, today));
-            if all.iter().any(Diagnostic::is_error) {
-                diagnostic::sort(&mut all);
-                return Err(Failure::Invalid(all));
-            }
-            // The catalog is never modified: an output that is it, lies inside it or
-            // contains it is refused.
-            catalog
-                .check_output(&out_dir)
-                .map_err(|e| Failure::Write(e.into()))?;
-            // The site's images (project images, logo), checked as `digifarm validate` does.
-            let mut options = options;
-            if format == export::Format::Html {
-                // Scaled copies kept between runs, as the CLI keeps them.
-                let cache = digifarm_core::catalog::assets::default_cache_dir();
-                let (assets, problems) =
-                    digifarm_core::catalog::assets::read_site(catalog, cache.as_deref());
-                if problems.iter().any(Diagnostic::is_error) {
-                    return Err(Failure::Invalid(problems));
-                }
-                options.assets = Some(std::sync::Arc::new(assets));
-            }
-            let files = match export::render(catalog, format, &options) {
-                Err(export::Error::Images(problems)) => {
-                    return Err(Failure::Invalid(
-                        digifarm_core::catalog::assets::image_diagnostics(catalog, &problems),
-                    ));
-                }
-                other => other.map_err(Failure::Render)?,
-            };
-            export::write(&files, &out_dir, &export::WriteOptions { force }).map_err(Failure::Write)
+            let report = validate::Report::new(catalog, all);
+            export::publish(
+                catalog,
+                &report,
+                format,
+                &options,
+                &out_dir,
+                &export::WriteOptions { force },
+                &mut |n| notices.push(n),
+            )
+            .map_err(|e| Box::new((e, report)))
         });
-        match outcome {
-            Ok(paths) => Ok(paths.iter().map(|p| p.display().to_string()).collect()),
-            Err(Failure::Invalid(diagnostics)) => Err(catalog_error(
+        let warn = |message: String| -> PyResult<()> {
+            let message = std::ffi::CString::new(message.replace('\0', " "))
+                .map_err(|e| value_error(e.to_string()))?;
+            PyErr::warn(
                 py,
-                "the catalog has errors and was not exported".to_owned(),
-                diagnostics,
-            )),
-            Err(Failure::Render(e)) => Err(pyo3::exceptions::PyValueError::new_err(e.to_string())),
-            Err(Failure::Write(
-                e @ (export::WriteError::NotEmpty(_) | export::WriteError::Exists(_)),
-            )) => Err(pyo3::exceptions::PyFileExistsError::new_err(e.to_string())),
-            Err(Failure::Write(e @ export::WriteError::OverlapsInput(_))) => {
-                Err(pyo3::exceptions::PyValueError::new_err(e.to_string()))
+                &py.get_type::<pyo3::exceptions::PyUserWarning>(),
+                &message,
+                1,
+            )
+        };
+        for notice in notices {
+            match notice {
+                Notice::PubliccodeWarning { project, warning } => {
+                    warn(format!("{project}: {warning}"))?;
+                }
+                Notice::PubliccodeSkipped(refused) => warn(format!(
+                    "skipped {} project(s) that cannot be exported as a valid publiccode.yml: {}",
+                    refused.len(),
+                    refused
+                        .iter()
+                        .map(ToString::to_string)
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                ))?,
+                Notice::PortalGaps(gaps) => {
+                    for d in gaps {
+                        warn(format!(
+                            "the exported site lacks what [portal] in digifarm.toml should give it: {}:{}:{}: {}",
+                            d.file, d.line, d.column, d.message
+                        ))?;
+                    }
+                }
             }
-            Err(Failure::Write(e)) => Err(pyo3::exceptions::PyOSError::new_err(e.to_string())),
         }
+        let (error, report) = match outcome {
+            Ok(published) => {
+                return Ok(published
+                    .paths
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect());
+            }
+            Err(failed) => *failed,
+        };
+        let message = error.to_string();
+        Err(match error {
+            PublishError::Invalid => catalog_error(py, message, report.diagnostics),
+            PublishError::ImagesUnreadable(findings)
+            | PublishError::ImagesUnpublishable(findings) => catalog_error(py, message, findings),
+            PublishError::PubliccodeRefused { refused, version } => value_error(format!(
+                "{} project(s) cannot be exported as a valid publiccode.yml {version}; nothing was written (fix them, or use skip_invalid=True):\n{}",
+                refused.len(),
+                refused
+                    .iter()
+                    .map(|r| format!("  {r}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            )),
+            PublishError::Write(
+                export::WriteError::NotEmpty(_) | export::WriteError::Exists(_),
+            ) => pyo3::exceptions::PyFileExistsError::new_err(message),
+            PublishError::Write(export::WriteError::OverlapsInput(_)) => value_error(message),
+            PublishError::Write(_) => pyo3::exceptions::PyOSError::new_err(message),
+            _ => value_error(message),
+        })
     }
 
     fn __repr__(&self) -> String {

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 import json
 import pathlib
+import re
 import shutil
 
 import pytest
@@ -83,3 +85,55 @@ def test_export_never_writes_into_its_catalog(tmp_path: pathlib.Path) -> None:
         with pytest.raises(ValueError, match="inputs are never modified"):
             cat.export("json", out, force=True)
     assert before == sorted((p, p.read_bytes()) for p in cat_dir.rglob("*") if p.is_file())
+
+
+def test_publiccode_refuses_or_skips_what_is_not_valid_as_the_cli_does(tmp_path: pathlib.Path) -> None:
+    # Münster's data lacks what the standard requires for some projects (features, languages,
+    # software type): `validate` predicts each as publiccode-export-invalid.
+    cat = digifarm.load_catalog(MUENSTER)
+    today = datetime.date(2026, 11, 26)
+    to_fix = sorted(
+        d.message.split("`")[1] for d in cat.validate(today=today) if d.code == "publiccode-export-invalid"
+    )
+    assert to_fix
+    strict = tmp_path / "strict"
+    with pytest.raises(ValueError, match="cannot be exported as a valid publiccode.yml") as info:
+        cat.export("publiccode", strict, today=today)
+    for project in to_fix:
+        assert f"  {project}:" in str(info.value), project
+    assert "skip_invalid=True" in str(info.value)
+    assert not strict.exists()
+
+    lenient = tmp_path / "lenient"
+    with pytest.warns(UserWarning, match=r"skipped \d+ project\(s\)") as caught:
+        written = cat.export("publiccode", lenient, today=today, skip_invalid=True)
+    skipped = next(str(w.message) for w in caught if "skipped" in str(w.message))
+    for project in to_fix:
+        assert project in skipped, project
+    # Every listed project is either written or named as skipped (Münster's data has none that
+    # the standard accepts as it is, so none may be written here).
+    ids = {pathlib.Path(p).parent.name for p in written if p.endswith("publiccode.yml")}
+    assert not ids & set(to_fix)
+    count = int(re.search(r"skipped (\d+) project", skipped).group(1))  # type: ignore[union-attr]
+    assert count >= len(to_fix) and count + len(ids) <= len(cat.projects())
+    assert not any((lenient / project).exists() for project in to_fix)
+
+
+def test_publiccode_version_and_base_url_are_the_clis_options(tmp_path: pathlib.Path) -> None:
+    cat = digifarm.Catalog.from_records(projects=[PROJECT])
+    [path] = cat.export("publiccode", tmp_path / "v04", publiccode_version="0.4")
+    [version] = [line for line in pathlib.Path(path).read_text().splitlines() if line.startswith("publiccodeYmlVersion:")]
+    assert version.split(":", 1)[1].strip().strip("'\"") == "0.4", version
+    with pytest.raises(ValueError, match="publiccode_version `0.1`"):
+        cat.export("publiccode", tmp_path / "v01", publiccode_version="0.1")  # type: ignore[arg-type]
+    written = cat.export("html", tmp_path / "site", base_url="https://digifarm.example.org/")
+    sitemap = next(p for p in written if p.endswith("sitemap.xml"))
+    assert "https://digifarm.example.org/" in pathlib.Path(sitemap).read_text()
+
+
+def test_a_site_without_its_legal_pages_is_exported_with_a_warning(tmp_path: pathlib.Path) -> None:
+    # from_records has no [portal]: no Impressum, privacy or accessibility page.
+    cat = digifarm.Catalog.from_records(projects=[PROJECT])
+    with pytest.warns(UserWarning, match=r"lacks what \[portal\]"):
+        written = cat.export("html", tmp_path / "site")
+    assert any(p.endswith("index.html") for p in written)

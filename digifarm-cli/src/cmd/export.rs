@@ -12,7 +12,9 @@ use std::process::ExitCode;
 
 use digifarm_core::catalog::write::{WriteError, write_atomic};
 use digifarm_core::catalog::{Catalog, LoadOptions};
-use digifarm_core::export::{self, CsvDialect, Format, Options, WriteOptions};
+use digifarm_core::export::{
+    self, CsvDialect, Format, Notice, Options, PublishError, WriteOptions,
+};
 use digifarm_core::license::Policy;
 use digifarm_core::{Code, Diagnostic, validate};
 use digifarm_plugin_host::Kind;
@@ -134,9 +136,7 @@ pub fn run(args: Args) -> CmdResult {
     if args.include_private && format.is_public_only() {
         return Err(CliError(export::Error::PrivateRefused(format).to_string()));
     }
-    let Some(catalog) = load_valid(&args, format == Format::Html)? else {
-        return Ok(ExitCode::from(1));
-    };
+    let (catalog, report) = load(&args, format == Format::Html)?;
     let options = Options {
         lang: args.lang,
         include_private: args.include_private,
@@ -151,98 +151,82 @@ pub fn run(args: Args) -> CmdResult {
         today: Some(args.today.unwrap_or_else(validate::today)),
         assets: None,
     };
-    let options = if format == Format::Html {
-        // The image files as the site publishes them, with the scaled copies the validation
-        // above made or found in the cache (`DIGIFARM_IMAGE_CACHE`); a file changed since is
-        // checked again.
-        let cache = digifarm_core::catalog::assets::default_cache_dir();
-        let (assets, problems) =
-            digifarm_core::catalog::assets::read_site(&catalog, cache.as_deref());
-        if problems.iter().any(Diagnostic::is_error) {
-            report_errors(&render_diagnostics(&catalog, &problems));
-            report_errors("digifarm: the catalog's images cannot be read; nothing was exported\n");
-            return Ok(ExitCode::from(1));
-        }
-        Options {
-            assets: Some(std::sync::Arc::new(assets)),
-            ..options
-        }
-    } else {
-        options
-    };
-    if format == Format::Publiccode {
-        // The projects the export lists: published ones, without personal data unless asked.
-        let listed = export::published(&catalog, options.date());
-        let view = if options.include_private {
-            listed
-        } else {
-            export::public_view(&listed)
-        };
-        let plan = export::publiccode::plan(&view, &options);
-        for (project, warning) in &plan.warnings {
+    let mut notice = |n: Notice| match n {
+        Notice::PubliccodeWarning { project, warning } => {
             report_errors(&format!("digifarm: warning: {project}: {warning}\n"));
         }
-        if !plan.refused.is_empty() {
-            let list: String = plan
-                .refused
-                .iter()
-                .map(|r| {
-                    format!(
-                        "  {}:\n{}",
-                        r.project,
-                        r.fixes
-                            .iter()
-                            .map(|f| format!("    - {f}\n"))
-                            .collect::<String>()
-                    )
-                })
-                .collect();
-            if !options.skip_invalid {
-                report_errors(&format!(
-                    "digifarm: {} project(s) cannot be exported as a valid publiccode.yml {}; nothing was written (fix them, or use --skip-invalid):\n{list}",
-                    plan.refused.len(),
-                    args.publiccode_version,
-                ));
-                return Ok(ExitCode::from(1));
-            }
-            report_errors(&format!(
-                "digifarm: skipped {} project(s) that cannot be exported as a valid publiccode.yml:\n{list}",
-                plan.refused.len()
-            ));
+        Notice::PubliccodeSkipped(refused) => report_errors(&format!(
+            "digifarm: skipped {} project(s) that cannot be exported as a valid publiccode.yml:\n{}",
+            refused.len(),
+            refusal_list(&refused)
+        )),
+        Notice::PortalGaps(gaps) => {
+            report_errors(&render_diagnostics(&catalog, &gaps));
+            report_errors(
+                "digifarm: warning: the exported site lacks what [portal] in digifarm.toml should give it (see above)\n",
+            );
         }
-    }
-    let files = match export::render(&catalog, format, &options) {
-        Ok(files) => files,
-        Err(export::Error::Images(problems)) => {
-            let diagnostics =
-                digifarm_core::catalog::assets::image_diagnostics(&catalog, &problems);
-            report_errors(&render_diagnostics(&catalog, &diagnostics));
-            report_errors("digifarm: project images cannot be published; nothing was exported\n");
+    };
+    let published = match export::publish(
+        &catalog,
+        &report,
+        format,
+        &options,
+        &out,
+        &WriteOptions { force: args.force },
+        &mut notice,
+    ) {
+        Ok(published) => published,
+        Err(PublishError::Invalid) => {
+            report_errors(&super::validate::render_human(&report, &catalog, false));
+            report_errors("digifarm: the catalog has errors and was not exported\n");
+            return Ok(ExitCode::from(1));
+        }
+        Err(
+            ref e @ (PublishError::ImagesUnreadable(ref findings)
+            | PublishError::ImagesUnpublishable(ref findings)),
+        ) => {
+            report_errors(&render_diagnostics(&catalog, findings));
+            report_errors(&format!("digifarm: {e}\n"));
+            return Ok(ExitCode::from(1));
+        }
+        Err(PublishError::PubliccodeRefused { refused, version }) => {
+            report_errors(&format!(
+                "digifarm: {} project(s) cannot be exported as a valid publiccode.yml {version}; nothing was written (fix them, or use --skip-invalid):\n{}",
+                refused.len(),
+                refusal_list(&refused)
+            ));
             return Ok(ExitCode::from(1));
         }
         Err(e) => return Err(CliError(e.to_string())),
     };
-    if format.is_publishing() {
-        warn_unpublishable(&catalog);
-    }
-    let written = export::write(&files, &out, &WriteOptions { force: args.force })
-        .map_err(|e| CliError(e.to_string()))?;
-    let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
-    // What the export lists: the published part for the publishing formats.
-    let listed = if format.is_publishing() || options.public_only {
-        export::published(&catalog, options.date())
-    } else {
-        catalog.clone()
-    };
     output::stdout(&format!(
-        "exported {}, {}, {} as {format}: {}, {bytes} bytes, to {}\n",
-        plural(listed.projects.len(), "project"),
-        plural(listed.partners.len(), "partner"),
-        plural(listed.offers.len(), "offer"),
-        plural(written.len(), "file"),
+        "exported {}, {}, {} as {format}: {}, {} bytes, to {}\n",
+        plural(published.projects, "project"),
+        plural(published.partners, "partner"),
+        plural(published.offers, "offer"),
+        plural(published.paths.len(), "file"),
+        published.bytes,
         out.display()
     ))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The refused projects, each with its fixes, as the refusal and the skip notice list them.
+fn refusal_list(refused: &[export::publiccode::Refusal]) -> String {
+    refused
+        .iter()
+        .map(|r| {
+            format!(
+                "  {}:\n{}",
+                r.project,
+                r.fixes
+                    .iter()
+                    .map(|f| format!("    - {f}\n"))
+                    .collect::<String>()
+            )
+        })
+        .collect()
 }
 
 fn render_diagnostics(catalog: &Catalog, diagnostics: &[Diagnostic]) -> String {
@@ -250,31 +234,23 @@ fn render_diagnostics(catalog: &Catalog, diagnostics: &[Diagnostic]) -> String {
     crate::render::diagnostics(diagnostics, |file, line| lines.line(file, line), false)
 }
 
-/// What a published site lacks (the Impressum, privacy and accessibility links, a route for
-/// offers of help), said on stderr: the export goes ahead, the city knows.
-fn warn_unpublishable(catalog: &Catalog) {
-    let mut missing = validate::portal_gaps(catalog);
-    catalog.resolve_positions(&mut missing);
-    if !missing.is_empty() {
-        report_errors(&render_diagnostics(catalog, &missing));
-        report_errors(
-            "digifarm: warning: the exported site lacks what [portal] in digifarm.toml should give it (see above)\n",
-        );
-    }
-}
-
-/// Loads and validates the catalog; `None` (the errors already on stderr) when it has errors
-/// and must not be exported. With `site`, validation also makes the scaled copies of the
-/// project images that the HTML export then reads from the cache.
-fn load_valid(args: &Args, site: bool) -> Result<Option<Catalog>, CliError> {
+/// Loads and validates the catalog: the catalog and its report. With `site`, validation also
+/// makes the scaled copies of the project images that the HTML export then reads from the
+/// cache.
+fn load(args: &Args, site: bool) -> Result<(Catalog, validate::Report), CliError> {
     let today = args.today.unwrap_or_else(validate::today);
     let options = LoadOptions {
         image_cache: digifarm_core::catalog::assets::default_cache_dir(),
         prepare_images: site,
         ..LoadOptions::default()
     };
-    let (catalog, report) = validate::validate_path(&args.catalog, &options, today)
-        .map_err(|e| CliError(e.to_string()))?;
+    validate::validate_path(&args.catalog, &options, today).map_err(|e| CliError(e.to_string()))
+}
+
+/// Loads and validates the catalog; `None` (the errors already on stderr) when it has errors
+/// and must not be exported.
+fn load_valid(args: &Args) -> Result<Option<Catalog>, CliError> {
+    let (catalog, report) = load(args, false)?;
     if !report.valid {
         report_errors(&super::validate::render_human(&report, &catalog, false));
         report_errors("digifarm: the catalog has errors and was not exported\n");
@@ -295,7 +271,7 @@ fn run_plugin(args: Args, spec: &str) -> CmdResult {
             out.display()
         )));
     }
-    let Some(catalog) = load_valid(&args, false)? else {
+    let Some(catalog) = load_valid(&args)? else {
         return Ok(ExitCode::from(1));
     };
     let root = catalog.root.clone().unwrap_or_else(|| {

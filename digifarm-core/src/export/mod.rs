@@ -7,6 +7,9 @@
 //! [`public_view`] of the catalog, which holds no contacts and no attestations at all, and the formats meant for
 //! the public web (`html`, `atom`, `jsonld`) refuse `include_private`.
 //!
+//! [`publish`] is the whole use case the front ends call: validation report in, files out,
+//! nothing written unless the catalog may be published.
+//!
 //! ```
 //! use digifarm_core::export::{self, Format, Options};
 //! let synth = digifarm_core::synth::catalog(7, 3, 2, 2);
@@ -35,9 +38,11 @@ pub mod json;
 pub mod jsonld;
 pub mod markdown;
 pub mod publiccode;
+mod publish;
 pub(crate) mod text;
 mod write;
 
+pub use publish::{Notice, PublishError, Published, publish};
 pub use write::{WriteError, WriteOptions, write};
 
 /// An export format.

@@ -97,6 +97,10 @@ class Catalog:
         csv_dialect: Literal["excel", "rfc4180"] = "excel",
         force: bool = False,
         today: Optional[datetime.date] = None,
+        skip_invalid: bool = False,
+        publiccode_version: Literal["0", "0.7", "0.5", "0.4", "0.3", "0.2"] = "0",
+        public_only: bool = False,
+        base_url: Optional[str] = None,
     ) -> List[str]: ...
     @property
     def config(self) -> _Record: ...
