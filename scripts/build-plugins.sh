@@ -15,13 +15,8 @@ rustup target add wasm32-wasip2 >/dev/null
 echo "==> building plugins (release, wasm32-wasip2)"
 cargo build --release --target wasm32-wasip2 --manifest-path "$examples/Cargo.toml"
 
-sha256() {
-    if command -v sha256sum >/dev/null 2>&1; then
-        sha256sum "$1" | cut -d' ' -f1
-    else
-        shasum -a 256 "$1" | cut -d' ' -f1
-    fi
-}
+# shellcheck source=scripts/sha256.sh
+source "$root/scripts/sha256.sh"
 
 echo "==> assembling $dist"
 for name in "${plugins[@]}"; do

@@ -130,9 +130,14 @@ run_target() {
 }
 
 jobs="${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 1)}"
+if ! [[ "$jobs" =~ ^[0-9]+$ ]] || ((jobs < 1)); then
+    echo "fuzz: FUZZ_JOBS must be a whole number of at least 1, not \`$jobs\`" >&2
+    exit 2
+fi
 pids=()
 for target in "${targets[@]}"; do
     while (( $(jobs -rp | wc -l) >= jobs )); do wait -n || true; done
+    rm -f "target/fuzz-corpus/$target.summary"
     run_target "$target" &
     pids+=("$!")
 done

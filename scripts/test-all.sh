@@ -77,9 +77,10 @@ DIGIFARM_BIN="$digifarm_bin" ./scripts/test-plugin-tutorial.sh
 step "python bindings: pip install ./digifarm-py in a fresh virtualenv, pytest (the static binary builds alongside)"
 mkdir -p "$target_dir"
 binary_log="$target_dir/dist-binary.log"
-DIST_SKIP_WHEEL=1 ./scripts/dist.sh >"$binary_log" 2>&1 &
+# Its own session, so that a failed step stops the whole build (cargo and rustc with it).
+DIST_SKIP_WHEEL=1 setsid -w ./scripts/dist.sh >"$binary_log" 2>&1 &
 binary_pid=$!
-trap 'kill "$binary_pid" 2>/dev/null || true' EXIT
+trap 'kill -- -"$binary_pid" 2>/dev/null || true' EXIT
 ./scripts/test-python.sh
 
 step "release artefacts: static musl binary and abi3 wheel (scripts/dist.sh), checked without the build's libraries"
@@ -93,7 +94,7 @@ cat "$binary_log"
 DIST_SKIP_BINARY=1 ./scripts/dist.sh
 ./scripts/test-dist.sh
 
-step "fuzzing: every cargo-fuzz target, 20,000 inputs each from a fixed seed, two at a time (nightly toolchain)"
+step "fuzzing: every cargo-fuzz target, 20,000 inputs each from a fixed seed, one per core at a time (nightly toolchain)"
 ./scripts/fuzz.sh
 
 step "HTML portal in a real browser (Debian chromium, headless, axe-core); propose.wasm rebuilt and compared"

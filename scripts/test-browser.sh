@@ -11,6 +11,10 @@
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# A DIGIFARM_BIN given relative to where the script was started.
+if [[ -n "${DIGIFARM_BIN:-}" && "$DIGIFARM_BIN" != /* ]]; then
+    DIGIFARM_BIN="$PWD/$DIGIFARM_BIN"
+fi
 cd "$root"
 
 if [ ! -x /usr/bin/chromium ]; then

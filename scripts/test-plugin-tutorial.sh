@@ -10,13 +10,8 @@ root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 examples="$root/plugins/examples"
 rustup target add wasm32-wasip2 >/dev/null
 
-sha256() {
-    if command -v sha256sum >/dev/null 2>&1; then
-        sha256sum "$1" | cut -d' ' -f1
-    else
-        shasum -a 256 "$1" | cut -d' ' -f1
-    fi
-}
+# shellcheck source=scripts/sha256.sh
+source "$root/scripts/sha256.sh"
 
 echo "==> the tutorial in plugins/README.md: its crate, code and manifest build and run"
 tut="$examples/target/tutorial"

@@ -17,7 +17,8 @@
 //! - [`charset`]: which characters a catalog's text may hold.
 //! - [`diagnostic`]: findings: [`Diagnostic`], its stable [`Code`] and [`Severity`].
 //! - [`export`]: a catalog rendered as JSON, JSON Lines, CSV, Markdown, publiccode.yml,
-//!   JSON-LD, an Atom feed or a static HTML site, and written to disk atomically.
+//!   JSON-LD, an Atom feed or a static HTML site, and written to disk atomically;
+//!   [`export::publish`], validate-then-export as both front ends run it.
 //! - [`health`]: explained project health verdicts from the forge signals stored in the
 //!   catalog.
 //! - [`i18n`]: the reader's language: dates and numbers as that language writes them.
@@ -37,7 +38,7 @@
 //! - [`publiccode`]: publiccode.yml: every version's rules checked, a writer per version.
 //! - [`schema`]: the JSON Schemas generated from the model and their compiled validators.
 //! - [`source`]: strict parsing of YAML, JSON, JSON Lines and TOML; JSON pointers back to
-//!   line and column.
+//!   line and column; a CSV reader that keeps every cell's position.
 //! - [`stats`]: figures for the programme's evaluation, as text, CSV, SVG or HTML.
 //! - `synth` (feature `synth`): deterministic synthetic catalogs for tests and benchmarks.
 //! - [`validate`]: the semantic rules, and [`validate::validate_path`], the whole pipeline

@@ -7,7 +7,8 @@ use std::path::Path;
 use digifarm_core::Diagnostic;
 use digifarm_core::catalog::Catalog;
 use digifarm_core::export::{self, CsvDialect, Format, Options};
-use digifarm_core::import::{csv, digifarm_csv, digifarm_json};
+use digifarm_core::import::{digifarm_csv, digifarm_json};
+use digifarm_core::source::csv;
 
 fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use digifarm_core::catalog::{Catalog, LoadOptions};
 use digifarm_core::export::{self, Format, Notice, Options, PublishError, WriteOptions};
+use digifarm_core::model::Lifecycle;
 use digifarm_core::validate::{self, Report};
 use digifarm_core::{Code, Diagnostic};
 
@@ -184,17 +185,38 @@ fn a_data_export_lists_the_whole_catalog_and_a_site_its_published_part() {
         .sum();
     assert_eq!(sizes, json.bytes);
 
+    // A publishing format lists the published part only: one project still proposed.
+    let mut projects = catalog.projects.clone();
+    projects[0].lifecycle = Lifecycle::Proposed;
+    let partly = Catalog::from_records(
+        catalog.config.clone(),
+        projects,
+        catalog.partners.clone(),
+        catalog.offers.clone(),
+    );
+    let report = Report::new(&partly, Vec::new());
     let (result, _) = publish(
-        &catalog,
+        &partly,
         &report,
         Format::Markdown,
         &options(today),
         &tmp.path().join("md"),
     );
     let md = result.unwrap();
-    let listed = export::published(&catalog, today);
-    assert_eq!(md.projects, listed.projects.len());
-    assert!(md.projects <= catalog.projects.len());
+    assert_eq!(md.projects, catalog.projects.len() - 1);
+    assert_eq!(
+        md.projects,
+        export::published(&partly, today).projects.len()
+    );
+    let text = std::fs::read_to_string(&md.paths[0]).unwrap();
+    let name = &partly.projects[0].name;
+    assert!(
+        !text.contains(&format!("**[{name}]")) && !text.contains(&format!("**{name}**")),
+        "a proposed project is listed: {text}"
+    );
+    // The other projects are.
+    let listed = &partly.projects[1].name;
+    assert!(text.contains(&format!("**[{listed}]")) || text.contains(&format!("**{listed}**")));
 }
 
 fn walk(dir: &Path) -> Vec<PathBuf> {

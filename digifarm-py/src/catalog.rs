@@ -417,8 +417,8 @@ impl PyCatalog {
     /// (``"0"``, the current one, or ``"0.7"``, ``"0.5"``, ``"0.4"``, ``"0.3"``, ``"0.2"``).
     /// ``public_only`` gives json, jsonl and csv the publishing formats' filter; ``base_url``
     /// is where the site will be published (sitemap and feed links). What the reader should
-    /// know while the export goes ahead (projects skipped, publiccode.yml notes, a site
-    /// lacking its legal pages) is issued as ``UserWarning``. Writes are atomic; a non-empty
+    /// know (projects skipped, publiccode.yml notes, a site lacking its legal pages) is
+    /// issued as ``UserWarning`` once the files are written. Writes are atomic; a non-empty
     /// output directory or an existing file needs ``force=True`` (else ``FileExistsError``).
     /// Runs without the GIL.
     ///
@@ -506,32 +506,33 @@ impl PyCatalog {
                 1,
             )
         };
-        for notice in notices {
-            match notice {
-                Notice::PubliccodeWarning { project, warning } => {
-                    warn(format!("{project}: {warning}"))?;
-                }
-                Notice::PubliccodeSkipped(refused) => warn(format!(
-                    "skipped {} project(s) that cannot be exported as a valid publiccode.yml: {}",
-                    refused.len(),
-                    refused
-                        .iter()
-                        .map(ToString::to_string)
-                        .collect::<Vec<_>>()
-                        .join("; ")
-                ))?,
-                Notice::PortalGaps(gaps) => {
-                    for d in gaps {
-                        warn(format!(
-                            "the exported site lacks what [portal] in digifarm.toml should give it: {}:{}:{}: {}",
-                            d.file, d.line, d.column, d.message
-                        ))?;
-                    }
-                }
-            }
-        }
         let (error, report) = match outcome {
             Ok(published) => {
+                // Said once the files are written; a failed export raises its own error.
+                for notice in notices {
+                    match notice {
+                        Notice::PubliccodeWarning { project, warning } => {
+                            warn(format!("{project}: {warning}"))?;
+                        }
+                        Notice::PubliccodeSkipped(refused) => warn(format!(
+                            "skipped {} project(s) that cannot be exported as a valid publiccode.yml: {}",
+                            refused.len(),
+                            refused
+                                .iter()
+                                .map(ToString::to_string)
+                                .collect::<Vec<_>>()
+                                .join("; ")
+                        ))?,
+                        Notice::PortalGaps(gaps) => {
+                            for d in gaps {
+                                warn(format!(
+                                    "the exported site lacks what [portal] in digifarm.toml should give it: {}:{}:{}: {}",
+                                    d.file, d.line, d.column, d.message
+                                ))?;
+                            }
+                        }
+                    }
+                }
                 return Ok(published
                     .paths
                     .iter()

@@ -10,6 +10,6 @@ fuzz_target!(|bytes: &[u8]| {
     let _ = import::civic_json::import(bytes, "civic.json");
     if let Ok(text) = std::str::from_utf8(bytes) {
         let mut diagnostics = Vec::new();
-        let _ = import::csv::read(text, "projects.csv", &mut diagnostics);
+        let _ = digifarm_core::source::csv::read(text, "projects.csv", &mut diagnostics);
     }
 });

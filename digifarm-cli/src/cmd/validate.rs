@@ -202,7 +202,9 @@ fn crosscheck_checkouts(
                     "",
                     format!("cannot read the checkouts directory: {e}"),
                 )
-                .with_severity(Severity::Warning),
+                .with_help(
+                    "--checkouts names a directory holding one checkout per project id (DIR/<id>/); the licence cross-check asked for did not run",
+                ),
             );
             return out;
         }

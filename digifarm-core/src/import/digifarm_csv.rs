@@ -3,7 +3,7 @@
 //! `Technik`, `Sponsor`, …), `;` or `,` separated, UTF-8 with or without byte order mark, as
 //! Excel and LibreOffice write it.
 //!
-//! The file is read with positions ([`csv`](super::csv)), the header is checked once (unknown
+//! The file is read with positions ([`csv`](crate::source::csv)), the header is checked once (unknown
 //! columns are reported at their header cell with a suggestion, a missing `Name` column is an
 //! error), and the rows go through exactly the mapping of the JSON importer, so both formats
 //! give the same catalog for the same spreadsheet.
@@ -35,7 +35,7 @@ pub fn import(bytes: &[u8], file: &str) -> Import {
             return out;
         }
     };
-    let Some(table) = super::csv::read(text, file, &mut out.diagnostics) else {
+    let Some(table) = crate::source::csv::read(text, file, &mut out.diagnostics) else {
         return out;
     };
     // Which header cells are columns the importer knows; each problem reported once.

@@ -20,7 +20,6 @@
 
 pub mod admit;
 pub mod civic_json;
-pub mod csv;
 pub mod digifarm_csv;
 pub mod digifarm_json;
 mod positioned;

@@ -23,8 +23,9 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
+use super::score::fit_of;
 use super::score::{self, NeedWeights};
-use super::{HashMap, Matcher, NeedId, NeedInfo, OfferInfo, Ranked, fit_of};
+use super::{HashMap, Matcher, NeedId, NeedInfo, OfferInfo, Ranked};
 
 /// The offers kept for `need`, best first.
 pub(crate) fn ranked_offers(need: NeedId, top: TopK) -> Vec<Ranked> {

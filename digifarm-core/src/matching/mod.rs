@@ -389,24 +389,6 @@ fn home_candidate(p: &Project, members: &[MemberCity]) -> usize {
     0
 }
 
-/// Coverage and closeness of an offer for a home: home 0 inline in the offer, the others in
-/// `fits` (`n_other` per offer).
-#[inline]
-pub(crate) fn fit_of(
-    fits: &[(bool, f64)],
-    n_other: usize,
-    home: u32,
-    o: &OfferInfo,
-) -> (bool, f64) {
-    if home == 0 {
-        (o.fit, o.region)
-    } else {
-        fits.get(o.idx as usize * n_other + home as usize - 1)
-            .copied()
-            .unwrap_or((false, 0.0))
-    }
-}
-
 #[derive(Debug, Clone)]
 pub(crate) struct NeedInfo {
     pub id: NeedId,
@@ -448,23 +430,6 @@ impl Interner {
         v.dedup();
         v
     }
-}
-
-/// Sorted-list intersection size.
-fn overlap(a: &[u32], b: &[u32]) -> u32 {
-    let (mut i, mut j, mut n) = (0, 0, 0);
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                n += 1;
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    n
 }
 
 /// Options of [`Matcher::assign_with`].
@@ -913,7 +878,7 @@ impl<'a> Matcher<'a> {
     /// its region closeness to it.
     #[inline]
     pub(crate) fn fit(&self, home: u32, o: &OfferInfo) -> (bool, f64) {
-        fit_of(&self.fits, self.homes.len() - 1, home, o)
+        score::fit_of(&self.fits, self.homes.len() - 1, home, o)
     }
 
     /// The number of home cities (1 for a single-city catalog).
@@ -1064,7 +1029,10 @@ impl<'a> Matcher<'a> {
         // With a small vocabulary both sides carry bit masks: the overlaps are popcounts.
         match (n.masks, o.masks) {
             (Some((ns, nc)), Some((os, ot))) => ((ns & os).count_ones(), (nc & ot).count_ones()),
-            _ => (overlap(&n.skills, &o.skills), overlap(&n.cats, &o.topics)),
+            _ => (
+                score::overlap(&n.skills, &o.skills),
+                score::overlap(&n.cats, &o.topics),
+            ),
         }
     }
 
@@ -1127,7 +1095,7 @@ impl<'a> Matcher<'a> {
             let have = lower(&raw_offer.skills);
             let (hit, miss): (Vec<&String>, Vec<&String>) =
                 want.iter().partition(|s| have.contains(s));
-            let value = score::fraction(overlap(&n.skills, &o.skills), n.skills.len());
+            let value = score::fraction(score::overlap(&n.skills, &o.skills), n.skills.len());
             let mut detail = format!("covers {} of {} skills", hit.len(), want.len());
             if !hit.is_empty() {
                 detail.push_str(&format!(": {}", join(&hit)));
@@ -1141,7 +1109,7 @@ impl<'a> Matcher<'a> {
             let cats = lower(&project.categories);
             let topics = lower(&raw_offer.topics);
             let shared: Vec<&String> = cats.iter().filter(|c| topics.contains(c)).collect();
-            let value = score::fraction(overlap(&n.cats, &o.topics), n.cats.len());
+            let value = score::fraction(score::overlap(&n.cats, &o.topics), n.cats.len());
             let detail = if shared.is_empty() {
                 format!(
                     "shares none of the project's categories ({})",

@@ -1,4 +1,5 @@
-//! The soft score of an admissible (need, offer) pair and its explanation.
+//! The soft score of an admissible (need, offer) pair and its explanation, and the helpers
+//! its terms are computed with (tag overlap, an offer's fit for a home, the value scales).
 
 use std::borrow::Cow;
 
@@ -167,5 +168,40 @@ pub(crate) fn status_value(s: ProjectStatus) -> f64 {
         ProjectStatus::Idea | ProjectStatus::Live => 0.5,
         ProjectStatus::Paused => 0.3,
         ProjectStatus::Archived => 0.0,
+    }
+}
+
+/// Sorted-list intersection size.
+pub(crate) fn overlap(a: &[u32], b: &[u32]) -> u32 {
+    let (mut i, mut j, mut n) = (0, 0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                n += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    n
+}
+
+/// Coverage and closeness of an offer for a home: home 0 inline in the offer, the others in
+/// `fits` (`n_other` per offer).
+#[inline]
+pub(crate) fn fit_of(
+    fits: &[(bool, f64)],
+    n_other: usize,
+    home: u32,
+    o: &super::OfferInfo,
+) -> (bool, f64) {
+    if home == 0 {
+        (o.fit, o.region)
+    } else {
+        fits.get(o.idx as usize * n_other + home as usize - 1)
+            .copied()
+            .unwrap_or((false, 0.0))
     }
 }

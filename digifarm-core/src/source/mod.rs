@@ -1,5 +1,6 @@
 //! Parsing record files (YAML, JSON, JSON Lines, TOML) into JSON values, and mapping JSON
-//! pointers back to line and column.
+//! pointers back to line and column; [`csv`] reads spreadsheets' CSV into positioned cells
+//! for the CSV importers.
 //!
 //! Parsing is strict: duplicate keys, nesting deeper than [`MAX_DEPTH`], non-finite numbers
 //! and YAML features a catalog has no use for (several documents, alias bombs, complex keys)
@@ -10,6 +11,7 @@ use std::collections::HashMap;
 
 use crate::diagnostic::Code;
 
+pub mod csv;
 pub mod json;
 pub mod toml;
 mod value;
