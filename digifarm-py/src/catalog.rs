@@ -461,18 +461,14 @@ impl PyCatalog {
                 )));
             }
         };
-        if !digifarm_core::publiccode::Version::WRITABLE.contains(&publiccode_version) {
-            return Err(value_error(format!(
-                "publiccode_version `{publiccode_version}`: write one of {}",
-                digifarm_core::publiccode::Version::WRITABLE.join(", ")
-            )));
-        }
+        let publiccode_version = digifarm_core::publiccode::Version::writable(publiccode_version)
+            .map_err(|e| value_error(format!("publiccode_version {e}")))?;
         let options = export::Options {
             lang,
             include_private,
             csv_dialect,
             base_url,
-            publiccode_version: publiccode_version.parse().map_err(value_error)?,
+            publiccode_version,
             skip_invalid,
             public_only,
             today: Some(today),

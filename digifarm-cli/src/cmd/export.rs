@@ -97,13 +97,7 @@ pub struct Args {
 }
 
 fn parse_publiccode_version(s: &str) -> Result<digifarm_core::publiccode::Version, String> {
-    if !digifarm_core::publiccode::Version::WRITABLE.contains(&s) {
-        return Err(format!(
-            "`{s}`: write one of {}",
-            digifarm_core::publiccode::Version::WRITABLE.join(", ")
-        ));
-    }
-    s.parse()
+    digifarm_core::publiccode::Version::writable(s)
 }
 
 #[allow(clippy::print_stderr)]
@@ -177,11 +171,7 @@ pub fn run(args: Args) -> CmdResult {
         &mut notice,
     ) {
         Ok(published) => published,
-        Err(PublishError::Invalid) => {
-            report_errors(&super::validate::render_human(&report, &catalog, false));
-            report_errors("digifarm: the catalog has errors and was not exported\n");
-            return Ok(ExitCode::from(1));
-        }
+        Err(PublishError::Invalid) => return Ok(refuse_invalid(&report, &catalog)),
         Err(
             ref e @ (PublishError::ImagesUnreadable(ref findings)
             | PublishError::ImagesUnpublishable(ref findings)),
@@ -252,11 +242,17 @@ fn load(args: &Args, site: bool) -> Result<(Catalog, validate::Report), CliError
 fn load_valid(args: &Args) -> Result<Option<Catalog>, CliError> {
     let (catalog, report) = load(args, false)?;
     if !report.valid {
-        report_errors(&super::validate::render_human(&report, &catalog, false));
-        report_errors("digifarm: the catalog has errors and was not exported\n");
+        refuse_invalid(&report, &catalog);
         return Ok(None);
     }
     Ok(Some(catalog))
+}
+
+/// A catalog with errors is not exported: its report on stderr, exit 1.
+fn refuse_invalid(report: &validate::Report, catalog: &Catalog) -> ExitCode {
+    report_errors(&super::validate::render_human(report, catalog, false));
+    report_errors("digifarm: the catalog has errors and was not exported\n");
+    ExitCode::from(1)
 }
 
 /// `--plugin`: the exporter plugin's bytes to `--out` (atomically; an existing file only with

@@ -117,15 +117,21 @@ pub fn publish(
         }
         options.assets = Some(Arc::new(read));
     }
+    // What the export lists: the published part for the publishing formats (and with
+    // `public_only`), the whole catalog otherwise.
+    let listed =
+        (format.is_publishing() || options.public_only).then(|| published(catalog, options.date()));
+    let listed_or_all = listed.as_ref().unwrap_or(catalog);
     if format == Format::Publiccode {
-        // The projects the export lists: published ones, without personal data unless asked.
-        let listed = published(catalog, options.date());
+        // Without personal data unless asked.
+        let public;
         let view = if options.include_private {
-            listed
+            listed_or_all
         } else {
-            super::public_view(&listed)
+            public = super::public_view(listed_or_all);
+            &public
         };
-        let plan = publiccode::plan(&view, &options);
+        let plan = publiccode::plan(view, &options);
         for (project, warning) in plan.warnings {
             notice(Notice::PubliccodeWarning { project, warning });
         }
@@ -157,25 +163,11 @@ pub fn publish(
     }
     let paths = super::write(&files, out, write_options)?;
     let bytes = files.iter().map(|f| f.bytes.len()).sum();
-    let (projects, partners, offers) = if format.is_publishing() || options.public_only {
-        let listed = published(catalog, options.date());
-        (
-            listed.projects.len(),
-            listed.partners.len(),
-            listed.offers.len(),
-        )
-    } else {
-        (
-            catalog.projects.len(),
-            catalog.partners.len(),
-            catalog.offers.len(),
-        )
-    };
     Ok(Published {
         paths,
         bytes,
-        projects,
-        partners,
-        offers,
+        projects: listed_or_all.projects.len(),
+        partners: listed_or_all.partners.len(),
+        offers: listed_or_all.offers.len(),
     })
 }

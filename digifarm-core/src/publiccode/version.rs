@@ -75,6 +75,21 @@ impl Version {
 
     /// The versions `--publiccode-version` accepts, as written.
     pub const WRITABLE: &'static [&'static str] = &["0", "0.2", "0.3", "0.4", "0.5", "0.7"];
+
+    /// A version digifarm can write, given as one of [`Version::WRITABLE`] (what the command
+    /// line and Python accept).
+    ///
+    /// # Errors
+    /// The value and the writable versions, as one sentence.
+    pub fn writable(s: &str) -> Result<Version, String> {
+        if !Version::WRITABLE.contains(&s) {
+            return Err(format!(
+                "`{s}`: write one of {}",
+                Version::WRITABLE.join(", ")
+            ));
+        }
+        s.parse()
+    }
 }
 
 impl std::fmt::Display for Version {
