@@ -5,9 +5,12 @@
 //!   cycling through 512 needs, index already built;
 //! - `index_build/offers_100k`: `Matcher::new` over 100k offers (and 1k projects): all
 //!   per-offer preparation plus both inverted indexes;
+//! - `index_build/indexes_only_offers_100k`: the two inverted indexes alone, built again from
+//!   the prepared offers and needs (`Matcher::rebuild_indexes`);
 //! - `assign/needs_5k_offers_500`: the exact capacitated assignment end to end, candidate
 //!   generation and pricing rounds included. The 50k × 5k case takes too long for criterion's
-//!   repetitions; time it with `cargo run --release -p digifarm-tools --bin assign_synth`.
+//!   repetitions; time it with `cargo run --release -p digifarm-tools --bin assign_synth`, or
+//!   next to OR-tools' min-cost flow on the same pairs with `bench/compare_assign.py`.
 //!
 //! Run with `cargo bench -p digifarm-core --bench matching`.
 
@@ -57,6 +60,11 @@ fn bench_build(c: &mut Criterion) {
     group.bench_function("offers_100k", |b| {
         b.iter(|| black_box(matcher(&cat).is_some()))
     });
+    if let Some(mut m) = matcher(&cat) {
+        group.bench_function("indexes_only_offers_100k", |b| {
+            b.iter(|| black_box(m.rebuild_indexes()))
+        });
+    }
     group.finish();
 }
 

@@ -23,9 +23,8 @@
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 
-use super::score::fit_of;
 use super::score::{self, NeedWeights};
-use super::{HashMap, Matcher, NeedId, NeedInfo, OfferInfo, Ranked};
+use super::{Matcher, NeedId, NeedInfo, OfferInfo, Ranked};
 
 /// The offers kept for `need`, best first.
 pub(crate) fn ranked_offers(need: NeedId, top: TopK) -> Vec<Ranked> {
@@ -106,6 +105,57 @@ fn key(kind: u32, term: u32) -> u64 {
     (u64::from(kind) << 32) | u64::from(term)
 }
 
+/// Posting lists in flat arrays: the items of `keys[i]` are `items[starts[i]..starts[i + 1]]`,
+/// in the order they were added. Built in one pass from (key, item) pairs: one stable sort by
+/// key, no per-list allocation; looked up by binary search.
+#[derive(Debug)]
+struct Postings<K> {
+    keys: Vec<K>,
+    starts: Vec<u32>,
+    items: Vec<u32>,
+}
+
+impl<K> Default for Postings<K> {
+    fn default() -> Self {
+        Postings {
+            keys: Vec::new(),
+            starts: Vec::new(),
+            items: Vec::new(),
+        }
+    }
+}
+
+impl<K: Ord + Copy> Postings<K> {
+    /// `pairs` in the order the lists should keep (by rank); the sort is stable.
+    fn from_pairs(mut pairs: Vec<(K, u32)>) -> Self {
+        pairs.sort_by_key(|p| p.0);
+        let mut p = Postings {
+            keys: Vec::new(),
+            starts: Vec::new(),
+            items: Vec::with_capacity(pairs.len()),
+        };
+        for (k, item) in pairs {
+            if p.keys.last() != Some(&k) {
+                p.keys.push(k);
+                p.starts.push(p.items.len() as u32);
+            }
+            p.items.push(item);
+        }
+        p.starts.push(p.items.len() as u32);
+        p
+    }
+
+    fn get(&self, k: K) -> &[u32] {
+        match self.keys.binary_search(&k) {
+            Ok(i) => {
+                let (a, b) = (self.starts[i] as usize, self.starts[i + 1] as usize);
+                &self.items[a..b]
+            }
+            Err(_) => &[],
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 struct OfferGroup {
     region: f64,
@@ -114,16 +164,18 @@ struct OfferGroup {
     by_rank: Vec<u32>,
     /// Offer indices by budget per slot (descending), then rank: for needs with money.
     by_budget: Vec<u32>,
-    /// Posting lists of this group: skill → offers.
-    skills: HashMap<u32, Vec<u32>>,
-    /// Posting lists of this group: topic → offers.
-    topics: HashMap<u32, Vec<u32>>,
+    /// Posting lists of this group: skill → offers, topic → offers. Only built for large
+    /// vocabularies (some offer without `masks`); queries use the masks otherwise.
+    skills: Postings<u32>,
+    topics: Postings<u32>,
     /// With a small vocabulary (every offer has bit masks): the offers' skill and topic masks
     /// in `by_rank` order, one flat array, so that a query scores the whole group with two
     /// popcounts per offer instead of walking posting lists. Empty otherwise.
     masks: Vec<(u64, u64)>,
-    /// The offers' ranks in `by_rank` order (with `masks`).
+    /// The offers' ranks in `by_rank` order.
     ranks: Vec<u32>,
+    /// While the index is built: the offers' budgets per slot in `by_rank` order.
+    budgets: Vec<f64>,
 }
 
 /// Per home city, the offers that may serve it per kind, in groups of equal region closeness
@@ -131,70 +183,192 @@ struct OfferGroup {
 /// whose best possible score cannot enter the top k.
 #[derive(Debug, Default)]
 pub(crate) struct OfferIndex {
-    homes: Vec<HashMap<u32, Vec<OfferGroup>>>,
+    /// `homes[home][kind]`: the groups (kinds are dense interned ids).
+    homes: Vec<Vec<Vec<OfferGroup>>>,
+}
+
+/// The indices of the items `keep` accepts, ordered by `rank`. Ranks are a permutation of
+/// `0..items.len()` (the matcher numbers offers and needs by id), so this is one pass; a sort
+/// if they are not. `keep` sees every item, in order, at least once.
+fn by_rank<T>(items: &[T], rank: impl Fn(&T) -> u32, mut keep: impl FnMut(&T) -> bool) -> Vec<u32> {
+    let mut slots = vec![u32::MAX; items.len()];
+    let mut permutation = true;
+    for (i, it) in items.iter().enumerate() {
+        if !keep(it) {
+            continue;
+        }
+        match slots.get_mut(rank(it) as usize) {
+            Some(s) if *s == u32::MAX => *s = i as u32,
+            _ => permutation = false,
+        }
+    }
+    if permutation {
+        slots.retain(|&i| i != u32::MAX);
+        slots
+    } else {
+        let mut order: Vec<u32> = (0..items.len() as u32)
+            .filter(|&i| keep(&items[i as usize]))
+            .collect();
+        order.sort_by_key(|&i| (rank(&items[i as usize]), i));
+        order
+    }
 }
 
 impl OfferIndex {
     /// `fits` as in the matcher: coverage and closeness for homes 1.. of `n_homes`.
     pub fn build(offers: &[OfferInfo], n_homes: usize, fits: &[(bool, f64)]) -> Self {
-        let mut idx = OfferIndex {
-            homes: (0..n_homes).map(|_| HashMap::default()).collect(),
-        };
-        let mut order: Vec<u32> = (0..offers.len() as u32)
-            .filter(|&i| offers[i as usize].admissible())
-            .collect();
-        order.sort_by_key(|&i| offers[i as usize].rank);
+        // One pass over the offers (large records) copies what the index reads into compact
+        // slots, placed by rank. In the same pass: kinds are dense interned ids; posting
+        // lists only when some offer has no bit masks (more than 64 terms).
+        let (mut n_kinds, mut postings) = (0, false);
+        let mut slots = vec![Slot::EMPTY; offers.len()];
+        let mut misplaced = Vec::new();
+        for (at, o) in offers.iter().enumerate() {
+            n_kinds = n_kinds.max(o.kind as usize + 1);
+            postings |= o.masks.is_none();
+            if !o.admissible() {
+                continue;
+            }
+            let slot = Slot {
+                at: at as u32,
+                idx: o.idx,
+                rank: o.rank,
+                kind: o.kind,
+                fit: o.fit,
+                region: o.region,
+                budget: o.budget_per_slot.unwrap_or(0.0),
+                masks: o.masks.unwrap_or_default(),
+            };
+            match slots.get_mut(o.rank as usize) {
+                Some(s) if s.at == u32::MAX => *s = slot,
+                _ => misplaced.push(slot),
+            }
+        }
+        slots.retain(|s| s.at != u32::MAX);
+        if !misplaced.is_empty() {
+            // Ranks are a permutation of the offers (the matcher numbers them by id); should
+            // they not be, sort.
+            slots.extend(misplaced);
+            slots.sort_by_key(|s| (s.rank, s.at));
+        }
         let n_other = n_homes.saturating_sub(1);
-        for (h, home_groups) in idx.homes.iter_mut().enumerate() {
-            for &i in &order {
-                let o = &offers[i as usize];
-                let (fit, region) = fit_of(fits, n_other, h as u32, o);
-                if !fit {
+        let mut homes = Vec::with_capacity(n_homes);
+        for h in 0..n_homes {
+            let mut kinds: Vec<Vec<OfferGroup>> = (0..n_kinds).map(|_| Vec::new()).collect();
+            // With posting lists: per kind and group (in order of creation), the (skill,
+            // offer) and (topic, offer) pairs, by rank.
+            let mut pairs: Vec<Vec<TermPairs>> = (0..n_kinds).map(|_| Vec::new()).collect();
+            for o in &slots {
+                let (fit, region) = if h == 0 {
+                    (o.fit, o.region)
+                } else {
+                    fits.get(o.idx as usize * n_other + h - 1)
+                        .copied()
+                        .unwrap_or((false, 0.0))
+                };
+                let Some(groups) = kinds.get_mut(o.kind as usize).filter(|_| fit) else {
                     continue;
-                }
-                let groups = home_groups.entry(o.kind).or_default();
-                let g = match groups.iter_mut().position(|g| g.region == region) {
-                    Some(p) => &mut groups[p],
+                };
+                let p = match groups.iter().position(|g| g.region == region) {
+                    Some(p) => p,
                     None => {
                         groups.push(OfferGroup {
                             region,
                             ..OfferGroup::default()
                         });
-                        let last = groups.len() - 1;
-                        &mut groups[last]
+                        groups.len() - 1
                     }
                 };
-                g.by_rank.push(i);
-                for &s in &o.skills {
-                    g.skills.entry(s).or_default().push(i);
-                }
-                for &t in &o.topics {
-                    g.topics.entry(t).or_default().push(i);
+                let g = &mut groups[p];
+                g.by_rank.push(o.at);
+                g.ranks.push(o.rank);
+                g.budgets.push(o.budget);
+                if postings {
+                    let Some(full) = offers.get(o.at as usize) else {
+                        continue;
+                    };
+                    let kp = &mut pairs[o.kind as usize];
+                    kp.resize_with(kp.len().max(p + 1), TermPairs::default);
+                    kp[p].skills.extend(full.skills.iter().map(|&s| (s, o.at)));
+                    kp[p].topics.extend(full.topics.iter().map(|&t| (t, o.at)));
+                } else {
+                    g.masks.push(o.masks);
                 }
             }
-        }
-        for groups in idx.homes.iter_mut().flat_map(|h| h.values_mut()) {
-            groups.sort_by(|a, b| b.region.total_cmp(&a.region));
-            for g in groups.iter_mut() {
-                let mut by_budget = g.by_rank.clone();
-                by_budget.sort_by(|&a, &b| {
-                    let (oa, ob) = (&offers[a as usize], &offers[b as usize]);
-                    let ba = oa.budget_per_slot.unwrap_or(0.0);
-                    let bb = ob.budget_per_slot.unwrap_or(0.0);
-                    bb.total_cmp(&ba).then(oa.rank.cmp(&ob.rank))
-                });
-                g.by_budget = by_budget;
-                let masks: Option<Vec<(u64, u64)>> = g
-                    .by_rank
-                    .iter()
-                    .map(|&i| offers[i as usize].masks)
-                    .collect();
-                g.masks = masks.unwrap_or_default();
-                g.ranks = g.by_rank.iter().map(|&i| offers[i as usize].rank).collect();
+            for (groups, mut kp) in kinds.iter_mut().zip(pairs) {
+                kp.resize_with(groups.len(), TermPairs::default);
+                for (g, tp) in groups.iter_mut().zip(kp) {
+                    g.skills = Postings::from_pairs(tp.skills);
+                    g.topics = Postings::from_pairs(tp.topics);
+                    g.by_budget = by_budget(&g.by_rank, std::mem::take(&mut g.budgets));
+                }
+                groups.sort_by(|a, b| b.region.total_cmp(&a.region));
             }
+            homes.push(kinds);
         }
-        idx
+        OfferIndex { homes }
     }
+
+    /// How many (home, offer) entries the index holds.
+    pub fn len(&self) -> usize {
+        self.homes
+            .iter()
+            .flatten()
+            .flatten()
+            .map(|g| g.by_rank.len())
+            .sum()
+    }
+}
+
+/// What the offer index reads of an admissible offer, copied once from its large record.
+#[derive(Debug, Clone, Copy)]
+struct Slot {
+    /// The offer's position in the matcher's offers (`u32::MAX`: an empty slot).
+    at: u32,
+    /// Its index in the input (per-home fits are stored by it).
+    idx: u32,
+    rank: u32,
+    kind: u32,
+    /// Fit and closeness for home 0.
+    fit: bool,
+    region: f64,
+    budget: f64,
+    masks: (u64, u64),
+}
+
+impl Slot {
+    const EMPTY: Slot = Slot {
+        at: u32::MAX,
+        idx: 0,
+        rank: 0,
+        kind: 0,
+        fit: false,
+        region: 0.0,
+        budget: 0.0,
+        masks: (0, 0),
+    };
+}
+
+/// A group's (term, offer) pairs while the index is built.
+#[derive(Default)]
+struct TermPairs {
+    skills: Vec<(u32, u32)>,
+    topics: Vec<(u32, u32)>,
+}
+
+/// `group` (offer indices by rank) by budget per slot (`budgets`, in the same order),
+/// descending, then rank; the same order when no offer has a budget.
+fn by_budget(group: &[u32], budgets: Vec<f64>) -> Vec<u32> {
+    if budgets.iter().all(|&b| b == 0.0) {
+        return group.to_vec();
+    }
+    // Ranks increase along `group`: the position breaks ties as the rank would.
+    let mut keyed: Vec<(f64, u32)> = budgets.into_iter().zip(0u32..).collect();
+    keyed.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    keyed
+        .into_iter()
+        .map(|(_, pos)| group[pos as usize])
+        .collect()
 }
 
 #[derive(Debug)]
@@ -209,27 +383,27 @@ struct NeedGroup {
 
 #[derive(Debug, Default)]
 pub(crate) struct NeedIndex {
-    skills: HashMap<u64, Vec<u32>>,
-    topics: HashMap<u64, Vec<u32>>,
-    groups: HashMap<u32, Vec<NeedGroup>>,
+    /// (kind, skill) → needs and (kind, topic) → needs, by rank.
+    skills: Postings<u64>,
+    topics: Postings<u64>,
+    /// Per kind (dense interned ids).
+    groups: Vec<Vec<NeedGroup>>,
 }
 
 impl NeedIndex {
     pub fn build(needs: &[NeedInfo]) -> Self {
-        let mut idx = NeedIndex::default();
-        let mut order: Vec<u32> = (0..needs.len() as u32)
-            .filter(|&i| needs[i as usize].level.is_ok())
-            .collect();
-        order.sort_by_key(|&i| needs[i as usize].rank);
+        let order = by_rank(needs, |n| n.rank, |n| n.level.is_ok());
+        let n_kinds = needs.iter().map(|n| n.kind as usize + 1).max().unwrap_or(0);
+        let mut groups: Vec<Vec<NeedGroup>> = (0..n_kinds).map(|_| Vec::new()).collect();
+        let mut skills = Vec::new();
+        let mut topics = Vec::new();
         for &i in &order {
             let n = &needs[i as usize];
-            for &s in &n.skills {
-                idx.skills.entry(key(n.kind, s)).or_default().push(i);
-            }
-            for &t in &n.cats {
-                idx.topics.entry(key(n.kind, t)).or_default().push(i);
-            }
-            let groups = idx.groups.entry(n.kind).or_default();
+            skills.extend(n.skills.iter().map(|&s| (key(n.kind, s), i)));
+            topics.extend(n.cats.iter().map(|&t| (key(n.kind, t), i)));
+            let Some(groups) = groups.get_mut(n.kind as usize) else {
+                continue;
+            };
             let money = n.eur.is_some();
             match groups
                 .iter_mut()
@@ -244,17 +418,22 @@ impl NeedIndex {
                 }),
             }
         }
-        for groups in idx.groups.values_mut() {
-            for g in groups.iter_mut() {
-                g.by_urgency.sort_by(|&a, &b| {
-                    let (na, nb) = (&needs[a as usize], &needs[b as usize]);
-                    nb.urgency
-                        .total_cmp(&na.urgency)
-                        .then(na.rank.cmp(&nb.rank))
-                });
-            }
+        for g in groups.iter_mut().flatten() {
+            // Ranks increase along the list: the position breaks ties as the rank would.
+            let mut keyed: Vec<(f64, u32, u32)> = g
+                .by_urgency
+                .iter()
+                .enumerate()
+                .map(|(pos, &i)| (needs[i as usize].urgency, pos as u32, i))
+                .collect();
+            keyed.sort_unstable_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+            g.by_urgency = keyed.into_iter().map(|k| k.2).collect();
         }
-        idx
+        NeedIndex {
+            skills: Postings::from_pairs(skills),
+            topics: Postings::from_pairs(topics),
+            groups,
+        }
     }
 }
 
@@ -368,7 +547,7 @@ impl Matcher<'_> {
             .offer_index
             .homes
             .get(n.home as usize)
-            .and_then(|h| h.get(&n.kind))
+            .and_then(|h| h.get(n.kind as usize))
         {
             Some(g) => g.as_slice(),
             None => &[],
@@ -395,17 +574,13 @@ impl Matcher<'_> {
             }
             let first_touched = scratch.touched.len();
             for &s in &n.skills {
-                if let Some(list) = g.skills.get(&s) {
-                    for &o in list {
-                        scratch.hit(o, false);
-                    }
+                for &o in g.skills.get(s) {
+                    scratch.hit(o, false);
                 }
             }
             for &t in &n.cats {
-                if let Some(list) = g.topics.get(&t) {
-                    for &o in list {
-                        scratch.hit(o, true);
-                    }
+                for &o in g.topics.get(t) {
+                    scratch.hit(o, true);
                 }
             }
             for &oi in &scratch.touched[first_touched..] {
@@ -540,17 +715,13 @@ impl Matcher<'_> {
         let idx = &self.need_index;
         scratch.reset(self.needs.len());
         for &s in &o.skills {
-            if let Some(list) = idx.skills.get(&key(o.kind, s)) {
-                for &n in list {
-                    scratch.hit(n, false);
-                }
+            for &n in idx.skills.get(key(o.kind, s)) {
+                scratch.hit(n, false);
             }
         }
         for &t in &o.topics {
-            if let Some(list) = idx.topics.get(&key(o.kind, t)) {
-                for &n in list {
-                    scratch.hit(n, true);
-                }
+            for &n in idx.topics.get(key(o.kind, t)) {
+                scratch.hit(n, true);
             }
         }
         let mut top = TopK::new(k, self.min_score);
@@ -571,7 +742,7 @@ impl Matcher<'_> {
                 item: ni,
             });
         }
-        if let Some(groups) = idx.groups.get(&o.kind) {
+        if let Some(groups) = idx.groups.get(o.kind as usize) {
             for g in groups {
                 let (fit, region) = self.fit(g.home, o);
                 if !fit {

@@ -1231,6 +1231,16 @@ impl<'a> Matcher<'a> {
             .collect()
     }
 
+    /// Builds both ranking indexes again from the prepared offers and needs (what
+    /// [`Matcher::new`] does last), for the `index_build` benchmark; returns how many offers
+    /// the offer index holds.
+    #[doc(hidden)]
+    pub fn rebuild_indexes(&mut self) -> usize {
+        self.offer_index = index::OfferIndex::build(&self.offers, self.homes.len(), &self.fits);
+        self.need_index = index::NeedIndex::build(&self.needs);
+        self.offer_index.len()
+    }
+
     /// A scratch buffer for [`Matcher::rank_offers_with`] and [`Matcher::rank_needs_with`];
     /// reuse one per thread to avoid allocating per query.
     pub fn scratch(&self) -> Scratch {
@@ -1318,6 +1328,25 @@ impl<'a> Matcher<'a> {
     /// until no violating pair is left. Kinds never share an offer, so each kind is solved
     /// separately, in parallel.
     pub fn assign_with(&self, options: AssignOptions) -> Assignment {
+        self.assign_solve(options, false).0
+    }
+
+    /// [`Matcher::assign_with`], also returning the problem its last round solved: every
+    /// open need's candidate pairs (rows in need id order, columns in offer id order) and the
+    /// offers' free slots. Its optimum equals the assignment's total (the dual certificate
+    /// covers every pair left out), so another solver given this problem must reach the same
+    /// total: `bench/compare_assign.py` hands it to OR-tools' min-cost flow.
+    #[doc(hidden)]
+    pub fn assign_instance(&self, options: AssignOptions) -> (Assignment, assign::Problem) {
+        let (a, p) = self.assign_solve(options, true);
+        (a, p.unwrap_or_default())
+    }
+
+    fn assign_solve(
+        &self,
+        options: AssignOptions,
+        keep_problem: bool,
+    ) -> (Assignment, Option<assign::Problem>) {
         use rayon::prelude::*;
 
         let mut rows: Vec<usize> = (0..self.needs.len())
@@ -1479,7 +1508,14 @@ impl<'a> Matcher<'a> {
                 })
                 .collect();
             if additions.is_empty() {
-                return self.finish(&rows, &cols, &lists, &solution, rounds);
+                let problem = keep_problem.then(|| assign::Problem {
+                    capacities: capacities.clone(),
+                    rows: lists.iter().map(|(c, _)| c.clone()).collect(),
+                });
+                return (
+                    self.finish(&rows, &cols, &lists, &solution, rounds),
+                    problem,
+                );
             }
             rounds += 1;
             dirty.iter_mut().for_each(|d| *d = false);

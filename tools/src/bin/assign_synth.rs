@@ -2,18 +2,24 @@
 //! included:
 //!
 //! ```text
-//! cargo run --release -p digifarm-tools --bin assign_synth -- [needs] [offers] [seed] [per_need]
+//! cargo run --release -p digifarm-tools --bin assign_synth -- [needs] [offers] [seed] [per_need] [dump]
 //! ```
 //!
 //! (defaults: 50000 needs, 5000 offers with capacities 1–10, seed 1, the matcher's default
 //! candidates per need). Prints one line of key=value pairs; run the built binary
 //! (`target/release/assign_synth`) under `/usr/bin/time -v` for the peak RSS.
+//!
+//! With a `dump` path, it also writes the problem the last round solved (every open need's
+//! candidate pairs and the offers' free slots) for `bench/compare_assign.py`, and times the
+//! exact solver alone on that whole problem (`solve_s`, one thread, no split by kind).
+//! Layout, little-endian: u64 rows, u64 columns, u32 capacity per column, u64 pairs, then
+//! u32 row per pair, u32 column per pair, f64 score per pair.
 
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use std::time::Instant;
 
-use digifarm_core::matching::{AssignOptions, MatchInput, Matcher};
+use digifarm_core::matching::{AssignOptions, MatchInput, Matcher, assign};
 use digifarm_core::synth;
 
 fn arg(i: usize, default: usize) -> usize {
@@ -55,11 +61,29 @@ fn main() {
         }
     };
     let build = t0.elapsed();
-    let t1 = Instant::now();
-    let a = matcher.assign_with(AssignOptions {
+    let options = AssignOptions {
         candidates_per_need: per_need,
-    });
+    };
+    let dump = std::env::args().nth(5);
+    let t1 = Instant::now();
+    let (a, problem) = match dump {
+        Some(_) => {
+            let (a, p) = matcher.assign_instance(options);
+            (a, Some(p))
+        }
+        None => (matcher.assign_with(options), None),
+    };
     let assign = t1.elapsed();
+    let mut solve_s = None;
+    if let (Some(path), Some(problem)) = (&dump, &problem) {
+        let t2 = Instant::now();
+        let alone = assign::solve(problem);
+        solve_s = Some((t2.elapsed().as_secs_f64(), alone.total_score));
+        if let Err(e) = std::fs::write(path, encode(problem)) {
+            eprintln!("{path}: {e}");
+            std::process::exit(2);
+        }
+    }
     let slots: u64 = cat
         .offers
         .iter()
@@ -80,4 +104,34 @@ fn main() {
         a.rounds,
         a.candidate_pairs
     );
+    // The total in the solver's integer units, for an exact comparison with another solver.
+    let scaled: i64 = a.pairs.iter().map(|p| assign::scaled(p.score)).sum();
+    println!("total_scaled={scaled}");
+    if let Some((secs, total)) = solve_s {
+        println!("solve_s={secs:.3} solve_total_score={total:.6}");
+    }
+}
+
+/// The dump layout described at the top.
+fn encode(p: &assign::Problem) -> Vec<u8> {
+    let n_pairs: usize = p.rows.iter().map(Vec::len).sum();
+    let mut out = Vec::with_capacity(24 + 4 * p.capacities.len() + 16 * n_pairs);
+    out.extend((p.rows.len() as u64).to_le_bytes());
+    out.extend((p.capacities.len() as u64).to_le_bytes());
+    for c in &p.capacities {
+        out.extend(c.to_le_bytes());
+    }
+    out.extend((n_pairs as u64).to_le_bytes());
+    for (r, row) in p.rows.iter().enumerate() {
+        for _ in row {
+            out.extend((r as u32).to_le_bytes());
+        }
+    }
+    for (c, _) in p.rows.iter().flatten() {
+        out.extend(c.to_le_bytes());
+    }
+    for (_, s) in p.rows.iter().flatten() {
+        out.extend(s.to_le_bytes());
+    }
+    out
 }
