@@ -79,10 +79,14 @@ def ortools_side(dump: str) -> None:
     scores = take("<f8", n_pairs)
 
     t0 = time.perf_counter()
-    # The pairs digifarm's solver keeps: an offer with a free slot, a positive integer score
-    # (round half away from zero, as Rust's f64::round does for positive values).
-    scaled = np.floor(scores * 1e9 + 0.5).astype(np.int64)
-    keep = (cols < n_cols) & (scaled > 0)
+    # The pairs digifarm's solver keeps: an offer with a free slot, a finite score with a
+    # positive integer value (round half away from zero, as Rust's f64::round does for
+    # positive values; floor(x + 0.5) would round 0.49999999999999994 up).
+    finite = np.isfinite(scores)
+    x = np.where(finite, scores, 0.0) * 1e9
+    f = np.floor(x)
+    scaled = (f + ((x - f) >= 0.5)).astype(np.int64)
+    keep = finite & (cols < n_cols) & (scaled > 0)
     keep[keep] &= caps[cols[keep]] > 0
     rows, cols, scaled = rows[keep], cols[keep], scaled[keep]
     sink = n_rows + n_cols

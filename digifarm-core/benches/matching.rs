@@ -6,7 +6,8 @@
 //! - `index_build/offers_100k`: `Matcher::new` over 100k offers (and 1k projects): all
 //!   per-offer preparation plus both inverted indexes;
 //! - `index_build/indexes_only_offers_100k`: the two inverted indexes alone, built again from
-//!   the prepared offers and needs (`Matcher::rebuild_indexes`);
+//!   the prepared offers and needs (`Matcher::rebuild_indexes`; each iteration also drops the
+//!   previous ones);
 //! - `assign/needs_5k_offers_500`: the exact capacitated assignment end to end, candidate
 //!   generation and pricing rounds included. The 50k × 5k case takes too long for criterion's
 //!   repetitions; time it with `cargo run --release -p digifarm-tools --bin assign_synth`, or

@@ -1,7 +1,8 @@
 //! Inverted indexes for top-k ranking in both directions.
 //!
-//! Posting lists map (kind, skill) and (kind, topic) to the admissible offers (or open needs)
-//! that carry them. A query first scores every item that shares a skill or topic with it
+//! Posting lists map a skill or topic to the admissible offers (per home, kind and region
+//! group) or open needs (per kind) that carry them; they are flat sorted arrays, built with
+//! one sort. A query first scores every item that shares a skill or topic with it
 //! ("touched" items), exactly. Every other item scores only on its static terms (region,
 //! urgency, budget), so those are kept in per-kind groups whose order makes their scores
 //! non-increasing; each group is read from the front only while it can still beat the current
@@ -18,7 +19,8 @@
 //! region group also keeps its offers' skill/topic bit masks and ranks as flat arrays, and a
 //! query scores the group with two popcounts per offer against a tabulated upper bound,
 //! touching an offer's data only when it can still enter the top k. Groups whose best possible
-//! score cannot enter are skipped as before. Larger vocabularies use the posting lists.
+//! score cannot enter are skipped as before. Larger vocabularies use the posting lists, which
+//! are built for offers only then.
 
 use std::cmp::Ordering;
 use std::collections::BinaryHeap;
@@ -179,8 +181,9 @@ struct OfferGroup {
 }
 
 /// Per home city, the offers that may serve it per kind, in groups of equal region closeness
-/// to it (closest first), each group with its own posting lists: a query skips every group
-/// whose best possible score cannot enter the top k.
+/// to it (closest first), each group with its offers' bit masks (vocabularies of up to 64
+/// terms) or its own posting lists: a query skips every group whose best possible score
+/// cannot enter the top k.
 #[derive(Debug, Default)]
 pub(crate) struct OfferIndex {
     /// `homes[home][kind]`: the groups (kinds are dense interned ids).
@@ -566,6 +569,9 @@ impl Matcher<'_> {
             if top.bar().is_some_and(|bar| best < bar) {
                 continue;
             }
+            // Needs and offers share one vocabulary: they have bit masks, or the group has
+            // posting lists.
+            debug_assert!(n.masks.is_some() || g.masks.len() != g.by_rank.len());
             if let Some((ns, nc)) = n.masks
                 && g.masks.len() == g.by_rank.len()
             {

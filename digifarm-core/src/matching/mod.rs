@@ -1232,8 +1232,8 @@ impl<'a> Matcher<'a> {
     }
 
     /// Builds both ranking indexes again from the prepared offers and needs (what
-    /// [`Matcher::new`] does last), for the `index_build` benchmark; returns how many offers
-    /// the offer index holds.
+    /// [`Matcher::new`] does last), for the `index_build` benchmark; returns how many
+    /// (home city, offer) entries the offer index holds.
     #[doc(hidden)]
     pub fn rebuild_indexes(&mut self) -> usize {
         self.offer_index = index::OfferIndex::build(&self.offers, self.homes.len(), &self.fits);
