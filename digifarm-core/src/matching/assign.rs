@@ -12,9 +12,14 @@
 //!
 //! Scores are scaled to integers (`SCALE` = 1e9 per unit of score) so that prices never drift;
 //! the total returned is the sum of the original floating-point scores of the chosen pairs.
+//! [`Solver`] keeps the solution with its prices, so that pairs found later (the matcher's
+//! pricing rounds) are added and the optimum restored by re-inserting only the rows that got
+//! pairs, instead of solving again from scratch.
+//!
 //! Determinism: rows are inserted in index order, and among equally short paths the column with
 //! the smaller index wins, the "unassigned" column last. Give rows and columns in id order to
-//! break ties by id.
+//! break ties by id. Pairs added later are taken in row order; the same problem given in the
+//! same rounds always gives the same solution.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -31,6 +36,9 @@ pub struct Problem {
     /// column index out of range) are ignored: assigning them gains nothing.
     pub rows: Vec<Vec<(u32, f64)>>,
 }
+
+/// Pairs to add to one row: the row and its `(column, score)` pairs.
+pub type RowPairs = (usize, Vec<(u32, f64)>);
 
 /// An optimal solution of a [`Problem`].
 #[derive(Debug, Clone, PartialEq)]
@@ -68,43 +76,294 @@ pub fn scaled(score: f64) -> i64 {
 /// Solves `problem` exactly. Runs in `O(rows · E log C)` in the worst case, and much faster
 /// when rows rarely compete for the same columns.
 pub fn solve(problem: &Problem) -> Solution {
-    let n_cols = problem.capacities.len();
-    let n_rows = problem.rows.len();
-    // Costs are negated scaled scores; only useful pairs are kept. One flat array with row
-    // offsets (CSR) keeps the Dijkstra's inner loop on contiguous memory.
-    let mut edge_start: Vec<usize> = Vec::with_capacity(n_rows + 1);
-    let mut edge_list: Vec<(u32, i64)> =
-        Vec::with_capacity(problem.rows.iter().map(Vec::len).sum());
-    for row in &problem.rows {
-        edge_start.push(edge_list.len());
-        edge_list.extend(
-            row.iter()
-                .filter(|&&(c, s)| {
-                    (c as usize) < n_cols && problem.capacities[c as usize] > 0 && scaled(s) > 0
-                })
-                .map(|&(c, s)| (c, -scaled(s))),
-        );
+    Solver::new(problem).solution()
+}
+
+/// Whether a pair can gain anything: its column exists and has a slot, its score is positive.
+fn usable(capacities: &[u32], column: u32, score: f64) -> bool {
+    capacities.get(column as usize).is_some_and(|&c| c > 0) && scaled(score) > 0
+}
+
+/// An optimal solution kept with its dual prices, so that pairs can be added later and the
+/// optimum restored without solving again from scratch (column generation: the matcher adds
+/// the pairs its pricing finds and re-optimises).
+///
+/// Adding pairs to a row breaks the dual certificate only at that row. The row is taken out
+/// of the solution; if that frees a slot in a column with a negative price (a column other
+/// rows compete for), a shortest-path search backwards from that column gives the slot to
+/// the row that values it most net of the moves it causes, or lowers the column's price to 0
+/// (the reverse of an insertion, with the same price update). The row is then inserted again
+/// with all its pairs, as a new row. After each such step the solution is optimal for the
+/// pairs taken in so far, so the result is optimal for all of them.
+#[derive(Debug, Clone)]
+pub struct Solver {
+    capacities: Vec<u32>,
+    /// The usable pairs by row (CSR): row `r`'s are `edges[start[r]..start[r + 1]]`, of which
+    /// `edges[start[r]..active[r]]` are in the problem; the rest were added and wait for the
+    /// row's re-insertion.
+    start: Vec<usize>,
+    active: Vec<usize>,
+    /// Column and cost (the negated scaled score) of each pair.
+    edges: Vec<(u32, i64)>,
+    /// The original score of each pair.
+    scores: Vec<f64>,
+    /// Column duals (≤ 0; 0 for a column with a free slot).
+    price: Vec<i64>,
+    free: Vec<u32>,
+    col_rows: Vec<Vec<u32>>,
+    assigned: Vec<Option<u32>>,
+    /// The cost of each assigned row's pair (0 when unassigned).
+    row_cost: Vec<i64>,
+    scratch: Scratch,
+}
+
+/// The shortest-path searches' working memory, reset after each search.
+#[derive(Debug, Clone, Default)]
+struct Scratch {
+    dist: Vec<i64>,
+    /// The row through which each column was reached.
+    pred: Vec<u32>,
+    /// The cost of the pair that row would take.
+    pred_cost: Vec<i64>,
+    /// Backward search only: the column that row would move into.
+    pred_col: Vec<u32>,
+    done: Vec<bool>,
+    touched: Vec<u32>,
+    scanned: Vec<u32>,
+    heap: BinaryHeap<Reverse<(i64, u32)>>,
+}
+
+impl Scratch {
+    fn new(n_cols: usize) -> Self {
+        Scratch {
+            dist: vec![i64::MAX; n_cols],
+            pred: vec![0; n_cols],
+            pred_cost: vec![0; n_cols],
+            pred_col: vec![0; n_cols],
+            done: vec![false; n_cols],
+            ..Scratch::default()
+        }
     }
-    edge_start.push(edge_list.len());
-    let edges = |r: usize| &edge_list[edge_start[r]..edge_start[r + 1]];
 
-    let mut price = vec![0i64; n_cols]; // column duals v (≤ 0)
-    let mut free = problem.capacities.clone();
-    let mut col_rows: Vec<Vec<u32>> = vec![Vec::new(); n_cols];
-    let mut assigned: Vec<Option<u32>> = vec![None; n_rows];
-    let mut row_cost = vec![0i64; n_rows];
+    fn reset(&mut self) {
+        for &c in &self.touched {
+            let ci = c as usize;
+            self.dist[ci] = i64::MAX;
+            self.done[ci] = false;
+        }
+        self.touched.clear();
+        self.scanned.clear();
+        self.heap.clear();
+    }
+}
 
-    let mut dist = vec![i64::MAX; n_cols];
-    let mut pred = vec![0u32; n_cols];
-    let mut pred_cost = vec![0i64; n_cols];
-    let mut done = vec![false; n_cols];
-    let mut touched: Vec<u32> = Vec::new();
-    let mut scanned: Vec<u32> = Vec::new();
-    let mut heap: BinaryHeap<Reverse<(i64, u32)>> = BinaryHeap::new();
+/// A pair seen from its column.
+#[derive(Debug, Clone, Copy, Default)]
+struct ColPair {
+    row: u32,
+    cost: i64,
+    /// Added in this call of [`Solver::add_pairs`]: in the problem only once its row has
+    /// been re-inserted.
+    added: bool,
+}
 
-    for r in 0..n_rows {
-        if edges(r).is_empty() {
-            continue;
+/// How a backward search ends.
+enum Exit {
+    /// This column gives up a slot (its price becomes 0).
+    Column(u32),
+    /// This unassigned row takes a pair to this column at this cost.
+    Row { row: u32, col: u32, cost: i64 },
+}
+
+impl Solver {
+    /// Solves `problem` exactly, inserting rows in index order.
+    pub fn new(problem: &Problem) -> Self {
+        let n_cols = problem.capacities.len();
+        let n_rows = problem.rows.len();
+        let n_pairs = problem.rows.iter().map(Vec::len).sum();
+        let mut s = Solver {
+            capacities: problem.capacities.clone(),
+            start: Vec::with_capacity(n_rows + 1),
+            active: Vec::with_capacity(n_rows),
+            edges: Vec::with_capacity(n_pairs),
+            scores: Vec::with_capacity(n_pairs),
+            price: vec![0; n_cols],
+            free: problem.capacities.clone(),
+            col_rows: vec![Vec::new(); n_cols],
+            assigned: vec![None; n_rows],
+            row_cost: vec![0; n_rows],
+            scratch: Scratch::new(n_cols),
+        };
+        for row in &problem.rows {
+            s.start.push(s.edges.len());
+            for &(c, score) in row {
+                if usable(&s.capacities, c, score) {
+                    s.edges.push((c, -scaled(score)));
+                    s.scores.push(score);
+                }
+            }
+            s.active.push(s.edges.len());
+        }
+        s.start.push(s.edges.len());
+
+        for r in 0..n_rows {
+            s.insert(r);
+        }
+        s
+    }
+
+    /// Adds pairs `(row, [(column, score)])` (rows out of range and useless pairs are ignored)
+    /// and restores the optimum. Rows are re-inserted in index order.
+    pub fn add_pairs(&mut self, additions: &[RowPairs]) {
+        let n_rows = self.assigned.len();
+        let n_cols = self.capacities.len();
+        let mut by_row: Vec<(usize, &[(u32, f64)])> = additions
+            .iter()
+            .filter(|(r, _)| *r < n_rows)
+            .map(|(r, pairs)| (*r, pairs.as_slice()))
+            .collect();
+        by_row.sort_by_key(|x| x.0);
+        let extra: usize = by_row.iter().map(|x| x.1.len()).sum();
+        let mut start = Vec::with_capacity(n_rows + 1);
+        let mut active = Vec::with_capacity(n_rows);
+        let mut edges = Vec::with_capacity(self.edges.len() + extra);
+        let mut scores = Vec::with_capacity(self.edges.len() + extra);
+        let mut changed = Vec::new();
+        let mut k = 0;
+        for r in 0..n_rows {
+            start.push(edges.len());
+            let old = self.start[r]..self.start[r + 1];
+            edges.extend_from_slice(&self.edges[old.clone()]);
+            scores.extend_from_slice(&self.scores[old]);
+            active.push(edges.len());
+            while let Some(&(row, pairs)) = by_row.get(k).filter(|x| x.0 == r) {
+                debug_assert_eq!(row, r);
+                for &(c, score) in pairs {
+                    if usable(&self.capacities, c, score) {
+                        edges.push((c, -scaled(score)));
+                        scores.push(score);
+                    }
+                }
+                k += 1;
+            }
+            if edges.len() > active[r] {
+                changed.push(r);
+            }
+        }
+        start.push(edges.len());
+        self.start = start;
+        self.active = active;
+        self.edges = edges;
+        self.scores = scores;
+        if changed.is_empty() {
+            return;
+        }
+        // Every pair by column (CSC), as (row, cost, added now), for the backward searches.
+        let mut col_start = vec![0usize; n_cols + 1];
+        for &(c, _) in &self.edges {
+            col_start[c as usize + 1] += 1;
+        }
+        for c in 0..n_cols {
+            col_start[c + 1] += col_start[c];
+        }
+        let mut fill = col_start.clone();
+        let mut by_col = vec![ColPair::default(); self.edges.len()];
+        for r in 0..n_rows {
+            for e in self.start[r]..self.start[r + 1] {
+                let (c, cost) = self.edges[e];
+                let slot = &mut fill[c as usize];
+                by_col[*slot] = ColPair {
+                    row: r as u32,
+                    cost,
+                    added: e >= self.active[r],
+                };
+                *slot += 1;
+            }
+        }
+        for r in changed {
+            if let Some(c0) = self.assigned[r] {
+                self.unassign(r, c0);
+                if self.price[c0 as usize] < 0 {
+                    self.refill(c0, r, &col_start, &by_col);
+                }
+            }
+            self.active[r] = self.start[r + 1];
+            self.insert(r);
+        }
+    }
+
+    /// The current optimum.
+    pub fn solution(&self) -> Solution {
+        let n_rows = self.assigned.len();
+        let mut total_score = 0.0;
+        let mut row_dual = vec![0i64; n_rows];
+        for (r, a) in self.assigned.iter().enumerate() {
+            if let Some(c) = *a {
+                let range = self.start[r]..self.active[r];
+                if let Some(e) = range
+                    .into_iter()
+                    .find(|&e| self.edges[e] == (c, self.row_cost[r]))
+                {
+                    total_score += self.scores[e];
+                }
+                row_dual[r] = self.row_cost[r] - self.price[c as usize];
+            }
+        }
+        Solution {
+            assignment: self.assigned.clone(),
+            total_score,
+            row_dual,
+            col_price: self.price.clone(),
+        }
+    }
+
+    fn unassign(&mut self, r: usize, c: u32) {
+        let ci = c as usize;
+        if let Some(pos) = self.col_rows[ci].iter().position(|&x| x as usize == r) {
+            self.col_rows[ci].swap_remove(pos);
+        }
+        self.free[ci] += 1;
+        self.assigned[r] = None;
+        self.row_cost[r] = 0;
+    }
+
+    fn take(&mut self, r: usize, c: u32, cost: i64) {
+        let ci = c as usize;
+        self.col_rows[ci].push(r as u32);
+        self.free[ci] -= 1;
+        self.assigned[r] = Some(c);
+        self.row_cost[r] = cost;
+    }
+
+    /// Inserts unassigned row `r` with its active pairs: Dijkstra on reduced costs from the
+    /// row to the first column with a free slot or to the "unassigned" column, a price update,
+    /// and the moves along the path.
+    fn insert(&mut self, r: usize) {
+        let Solver {
+            start,
+            active,
+            edges,
+            price,
+            free,
+            col_rows,
+            assigned,
+            row_cost,
+            scratch,
+            ..
+        } = self;
+        let Scratch {
+            dist,
+            pred,
+            pred_cost,
+            done,
+            touched,
+            scanned,
+            heap,
+            ..
+        } = scratch;
+        let edges_of = |i: usize| &edges[start[i]..active[i]];
+        if edges_of(r).is_empty() {
+            return;
         }
         // The "unassigned" column: reached from any scanned row at (distance of the row's
         // column) − (row dual), from the new row at 0.
@@ -112,7 +371,7 @@ pub fn solve(problem: &Problem) -> Solution {
         let mut dummy_pred = r as u32;
 
         // Relax from the new row (its dual taken as 0).
-        for &(c, cost) in edges(r) {
+        for &(c, cost) in edges_of(r) {
             let ci = c as usize;
             let nd = cost - price[ci];
             if nd < dist[ci] {
@@ -151,7 +410,7 @@ pub fn solve(problem: &Problem) -> Solution {
                     dummy_dist = base;
                     dummy_pred = i;
                 }
-                for &(c2, cost) in edges(iu) {
+                for &(c2, cost) in edges_of(iu) {
                     let c2i = c2 as usize;
                     if done[c2i] {
                         continue;
@@ -174,7 +433,7 @@ pub fn solve(problem: &Problem) -> Solution {
         }
 
         // Price update on scanned columns keeps reduced costs non-negative.
-        for &c in &scanned {
+        for &c in scanned.iter() {
             let ci = c as usize;
             price[ci] += dist[ci] - total_dist;
         }
@@ -216,33 +475,128 @@ pub fn solve(problem: &Problem) -> Solution {
                 None => break,
             }
         }
+        scratch.reset();
+    }
 
-        for &c in &touched {
+    /// Column `c0` has a free slot but a negative price (row `skip` just left it and is out of
+    /// the problem until its re-insertion). Dijkstra backwards from `c0`: a row with a pair
+    /// into a scanned column may move there, freeing its own column; the search ends at the
+    /// cheapest of an unassigned row taking the slot (its reduced cost) or a scanned column
+    /// keeping a free slot (its distance minus its price). Prices of scanned columns rise by
+    /// (end − distance), which keeps every reduced cost non-negative and the rows' duals
+    /// ≤ 0, makes the moved pairs tight and the column that keeps the free slot free of charge.
+    fn refill(&mut self, c0: u32, skip: usize, col_start: &[usize], by_col: &[ColPair]) {
+        let Solver {
+            start,
+            active,
+            price,
+            assigned,
+            row_cost,
+            scratch,
+            ..
+        } = self;
+        let Scratch {
+            dist,
+            pred,
+            pred_cost,
+            pred_col,
+            done,
+            touched,
+            scanned,
+            heap,
+        } = scratch;
+        dist[c0 as usize] = 0;
+        touched.push(c0);
+        heap.push(Reverse((0, c0)));
+        let mut best = i64::MAX;
+        let mut exit = Exit::Column(c0);
+        while let Some(Reverse((d, c))) = heap.pop() {
             let ci = c as usize;
-            dist[ci] = i64::MAX;
-            done[ci] = false;
-        }
-        touched.clear();
-        scanned.clear();
-        heap.clear();
-    }
-
-    let mut total_score = 0.0;
-    let mut row_dual = vec![0i64; n_rows];
-    for (r, a) in assigned.iter().enumerate() {
-        if let Some(c) = a {
-            let ci = *c as usize;
-            if let Some(&(_, s)) = problem.rows[r].iter().find(|&&(cc, _)| cc == *c) {
-                total_score += s;
+            if done[ci] || d != dist[ci] {
+                continue;
             }
-            row_dual[r] = row_cost[r] - price[ci];
+            if d >= best {
+                break;
+            }
+            done[ci] = true;
+            scanned.push(c);
+            // Keeping the slot free here costs the column's price.
+            let here = d - price[ci];
+            if here < best {
+                best = here;
+                exit = Exit::Column(c);
+            }
+            for &ColPair {
+                row: i,
+                cost,
+                added,
+            } in &by_col[col_start[ci]..col_start[ci + 1]]
+            {
+                let iu = i as usize;
+                // The leaving row, and pairs that wait for their row's re-insertion, are not
+                // in the problem.
+                if iu == skip || (added && active[iu] < start[iu + 1]) {
+                    continue;
+                }
+                match assigned[iu] {
+                    Some(own) if own == c => {}
+                    Some(own) => {
+                        let oi = own as usize;
+                        if done[oi] {
+                            continue;
+                        }
+                        // Row i's dual is row_cost − price of its column.
+                        let nd = d + cost - price[ci] - (row_cost[iu] - price[oi]);
+                        if nd < dist[oi] {
+                            if dist[oi] == i64::MAX {
+                                touched.push(own);
+                            }
+                            dist[oi] = nd;
+                            pred[oi] = i;
+                            pred_col[oi] = c;
+                            pred_cost[oi] = cost;
+                            heap.push(Reverse((nd, own)));
+                        }
+                    }
+                    None => {
+                        let nd = d + cost - price[ci];
+                        if nd < best {
+                            best = nd;
+                            exit = Exit::Row {
+                                row: i,
+                                col: c,
+                                cost,
+                            };
+                        }
+                    }
+                }
+            }
         }
-    }
-    Solution {
-        assignment: assigned,
-        total_score,
-        row_dual,
-        col_price: price,
+        for &c in scanned.iter() {
+            let ci = c as usize;
+            price[ci] += best - dist[ci];
+        }
+        let (mut x, newcomer) = match exit {
+            Exit::Column(c) => (c, None),
+            Exit::Row { row, col, cost } => (col, Some((row as usize, col, cost))),
+        };
+        // The chain of moves back to c0: each column on it hands a row to its predecessor.
+        let mut chain = Vec::new();
+        while x != c0 {
+            let xi = x as usize;
+            let s = &self.scratch;
+            chain.push((s.pred[xi] as usize, x, s.pred_col[xi], s.pred_cost[xi]));
+            x = s.pred_col[xi];
+        }
+        // From c0's free slot outwards, so that every move finds its slot free.
+        for &(i, from, to, cost) in chain.iter().rev() {
+            self.unassign(i, from);
+            self.take(i, to, cost);
+        }
+        if let Some((row, col, cost)) = newcomer {
+            self.take(row, col, cost);
+        }
+        self.scratch.reset();
     }
 }
 
@@ -359,12 +713,130 @@ mod tests {
         })
     }
 
+    /// The dual certificate: every pair's reduced cost is ≥ 0, assigned pairs are tight,
+    /// duals and prices are ≤ 0, and a column with a free slot has price 0.
+    fn check_certificate(p: &Problem, s: &Solution) {
+        let mut used = vec![0u32; p.capacities.len()];
+        for a in s.assignment.iter().flatten() {
+            used[*a as usize] += 1;
+        }
+        for (c, &price) in s.col_price.iter().enumerate() {
+            assert!(price <= 0);
+            if used[c] < p.capacities[c] {
+                assert_eq!(price, 0, "column {c} has a free slot");
+            }
+        }
+        for (r, row) in p.rows.iter().enumerate() {
+            let dual = s.row_dual[r];
+            assert!(dual <= 0);
+            for &(c, sc) in row {
+                if usable(&p.capacities, c, sc) {
+                    assert!(
+                        -scaled(sc) - s.col_price[c as usize] - dual >= 0,
+                        "row {r} column {c}"
+                    );
+                }
+            }
+            match s.assignment[r] {
+                Some(c) => assert!(
+                    row.iter()
+                        .any(|&(cc, sc)| cc == c
+                            && -scaled(sc) - s.col_price[c as usize] - dual == 0)
+                ),
+                None => assert_eq!(dual, 0),
+            }
+        }
+    }
+
+    #[test]
+    fn added_pairs_move_a_row_and_refill_its_column() {
+        // Row 0 holds column 0, which row 1 also wants; a new, better pair moves row 0 to
+        // column 1, and column 0's slot goes to row 1.
+        let p = Problem {
+            capacities: vec![1, 1],
+            rows: vec![vec![(0, 0.9)], vec![(0, 0.5)]],
+        };
+        let mut solver = Solver::new(&p);
+        assert_eq!(solver.solution().assignment, vec![Some(0), None]);
+        solver.add_pairs(&[(0, vec![(1, 0.95)])]);
+        let s = solver.solution();
+        assert_eq!(s.assignment, vec![Some(1), Some(0)]);
+        assert!((s.total_score - 1.45).abs() < 1e-12);
+        let full = Problem {
+            capacities: vec![1, 1],
+            rows: vec![vec![(0, 0.9), (1, 0.95)], vec![(0, 0.5)]],
+        };
+        check_certificate(&full, &s);
+    }
+
+    #[test]
+    fn a_freed_column_nobody_wants_becomes_free_of_charge() {
+        // Row 0's column 0 had a price because row 1 competed for it; once row 1 moved away
+        // through a new pair, column 0's price must drop to 0 when row 0 leaves it.
+        let p = Problem {
+            capacities: vec![1, 1],
+            rows: vec![vec![(0, 0.9)], vec![(0, 0.6)]],
+        };
+        let mut solver = Solver::new(&p);
+        solver.add_pairs(&[(1, vec![(1, 0.8)]), (0, vec![(1, 0.2)])]);
+        let s = solver.solution();
+        assert_eq!(s.assignment, vec![Some(0), Some(1)]);
+        let full = Problem {
+            capacities: vec![1, 1],
+            rows: vec![vec![(0, 0.9), (1, 0.2)], vec![(0, 0.6), (1, 0.8)]],
+        };
+        check_certificate(&full, &s);
+    }
+
+    /// A problem and a split of each row's pairs into up to four rounds.
+    fn problem_in_rounds() -> impl Strategy<Value = (Problem, Vec<Vec<u8>>)> {
+        problem().prop_flat_map(|p| {
+            let splits: Vec<_> = p
+                .rows
+                .iter()
+                .map(|r| proptest::collection::vec(0u8..4, r.len()))
+                .collect();
+            (Just(p), splits)
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(400))]
+        #[test]
+        fn pairs_added_in_rounds_reach_the_optimum((p, split) in problem_in_rounds()) {
+            let round = |k: u8| Problem {
+                capacities: p.capacities.clone(),
+                rows: p.rows.iter().zip(&split).map(|(row, sp)| {
+                    row.iter().zip(sp).filter(|(_, s)| **s == k).map(|(x, _)| *x).collect()
+                }).collect(),
+            };
+            let mut solver = Solver::new(&round(0));
+            for k in 1..4 {
+                let add: Vec<RowPairs> =
+                    round(k).rows.into_iter().enumerate().filter(|(_, r)| !r.is_empty()).collect();
+                solver.add_pairs(&add);
+                let so_far = Problem {
+                    capacities: p.capacities.clone(),
+                    rows: p.rows.iter().zip(&split).map(|(row, sp)| {
+                        row.iter().zip(sp).filter(|(_, s)| **s <= k).map(|(x, _)| *x).collect()
+                    }).collect(),
+                };
+                let s = solver.solution();
+                check_feasible(&so_far, &s);
+                check_certificate(&so_far, &s);
+                let best = brute_force(&so_far);
+                prop_assert!((s.total_score - best).abs() < 1e-6, "round {} ours {} brute {}", k, s.total_score, best);
+            }
+        }
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(400))]
         #[test]
         fn optimal_against_brute_force(p in problem()) {
             let s = solve(&p);
             check_feasible(&p, &s);
+            check_certificate(&p, &s);
             let best = brute_force(&p);
             prop_assert!((s.total_score - best).abs() < 1e-6, "ours {} brute {}", s.total_score, best);
             prop_assert_eq!(solve(&p), s);

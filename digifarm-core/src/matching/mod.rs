@@ -1324,8 +1324,9 @@ impl<'a> Matcher<'a> {
     /// could only help if its score plus the offer's (non-positive) price exceeds what the need
     /// already gains. A quick bound (the need's best left-out score, the highest price of its
     /// kind) clears most needs; the others are scanned over every admissible offer of their
-    /// kind and get their most violating pairs added, and the kinds concerned are solved again,
-    /// until no violating pair is left. Kinds never share an offer, so each kind is solved
+    /// kind and get their most violating pairs added, and the kinds concerned are re-optimised
+    /// from their last optimum (only the needs that got pairs move), until no violating pair is
+    /// left. Kinds never share an offer, so each kind is solved
     /// separately, in parallel.
     pub fn assign_with(&self, options: AssignOptions) -> Assignment {
         self.assign_solve(options, false).0
@@ -1392,7 +1393,8 @@ impl<'a> Matcher<'a> {
             .collect();
 
         // Kinds never share an offer, so each kind is its own problem: solved in parallel,
-        // and in later rounds only the kinds that got new pairs are solved again.
+        // and in later rounds only the kinds that got new pairs are re-optimised, each from its
+        // last optimum (`assign::Solver::add_pairs`).
         let mut parts: Vec<Part> = Vec::new();
         let mut part_of_kind: HashMap<u32, usize> = HashMap::default();
         let mut part_for = |kind: u32, parts: &mut Vec<Part>| -> usize {
@@ -1415,15 +1417,29 @@ impl<'a> Matcher<'a> {
             part_of_row[r] = p;
             parts[p].rows.push(r);
         }
-        let mut dirty = vec![true; parts.len()];
+        // Pairs found by pricing, per kind, in the kind's own row and column numbers.
+        let mut pending: Vec<Vec<assign::RowPairs>> = vec![Vec::new(); parts.len()];
+
+        // Per need priced exactly: the highest value of its left-out pairs then, with its
+        // kind's summed price rise then; per kind, the summed rise.
+        let mut left_value: Vec<Option<(i64, i64)>> = vec![None; rows.len()];
+        let mut cum_rise = vec![0i64; parts.len()];
+        let mut prev_price: Option<Vec<i64>> = None;
 
         let mut rounds = 1;
         loop {
             parts
                 .par_iter_mut()
-                .zip(dirty.par_iter())
-                .filter(|(_, d)| **d)
-                .for_each(|(part, _)| {
+                .zip(pending.par_iter_mut())
+                .filter(|(part, add)| part.solver.is_none() || !add.is_empty())
+                .for_each(|(part, add)| {
+                    // Later rounds re-optimise from the last optimum.
+                    if let Some(solver) = &mut part.solver {
+                        solver.add_pairs(add);
+                        part.solution = Some(solver.solution());
+                        add.clear();
+                        return;
+                    }
                     let problem = assign::Problem {
                         capacities: part.cols.iter().map(|&c| capacities[c as usize]).collect(),
                         rows: part
@@ -1438,9 +1454,26 @@ impl<'a> Matcher<'a> {
                             })
                             .collect(),
                     };
-                    part.solution = Some(assign::solve(&problem));
+                    let solver = assign::Solver::new(&problem);
+                    part.solution = Some(solver.solution());
+                    part.solver = Some(solver);
                 });
             let solution = assemble(&parts, rows.len(), cols.len(), &local_row, &part_of_row);
+            // How far any column's price rose in this round, per kind (prices rise when a
+            // slot is given up), summed over the rounds.
+            if let Some(prev) = &prev_price {
+                for (p, part) in parts.iter().enumerate() {
+                    let rise = part
+                        .cols
+                        .iter()
+                        .map(|&c| solution.col_price[c as usize] - prev[c as usize])
+                        .max()
+                        .unwrap_or(0)
+                        .max(0);
+                    cum_rise[p] = cum_rise[p].saturating_add(rise);
+                }
+            }
+            prev_price = Some(solution.col_price.clone());
             // Highest column price per (home, kind) over the offers that may serve the home
             // (0 when one of them has a free slot).
             let mut max_price: HashMap<(u32, u32), i64> = HashMap::default();
@@ -1460,53 +1493,99 @@ impl<'a> Matcher<'a> {
             // score·SCALE + price_j > gain_i (its reduced cost is negative). The quick bound
             // uses the best left-out score and the highest price of the kind; needs that fail
             // it are scanned exactly and get their most violating pairs added.
-            let additions: Vec<(usize, Vec<(u32, f64)>)> = (0..rows.len())
+            // Each need priced exactly: its most violating pairs (possibly none) and the best
+            // score it still leaves out, which becomes its quick bound for the next round.
+            // A need priced exactly before keeps the highest value (score + price) of the
+            // pairs it left out then; no price rose by more than its kind's rise since, so
+            // that value plus the rise bounds every left-out pair now.
+            let priced: Vec<PricedNeed> = (0..rows.len())
                 .into_par_iter()
                 .filter_map(|r| {
                     let next = lists[r].1?;
                     let need = &self.needs[rows[r]];
                     let gain = -solution.row_dual[r];
                     let bound = max_price.get(&(need.home, need.kind)).copied().unwrap_or(0);
-                    // An infinite `next` means "no quick bound: price exactly".
-                    if next.is_finite() && assign::scaled(next) + bound <= gain {
+                    if assign::scaled(next) + bound <= gain {
                         return None;
                     }
-                    let have = &lists[r].0;
-                    let mut violating: Vec<(i64, u32, f64)> = by_kind
-                        .get(&(need.home, need.kind))
-                        .map(|offers| {
-                            offers
-                                .iter()
-                                .filter_map(|&oi| {
-                                    let o = &self.offers[oi];
-                                    let c = col_of[oi];
-                                    // By (home, kind): the offer serves the home.
-                                    if !self.pair_ok(need, o) {
-                                        return None;
-                                    }
-                                    let score = self.score_full(rows[r], need, o, oi);
-                                    let value =
-                                        assign::scaled(score) + solution.col_price[c as usize];
-                                    // Pairs already in the problem satisfy the certificate,
-                                    // so the (linear) membership test runs only for the
-                                    // rare violating pair.
-                                    (value > gain
-                                        && assign::scaled(score) > 0
-                                        && !self.below_minimum(score)
-                                        && !have.iter().any(|x| x.0 == c))
-                                    .then_some((value, c, score))
-                                })
-                                .collect()
-                        })
-                        .unwrap_or_default();
-                    if violating.is_empty() {
+                    let rise_now = cum_rise[part_of_row[r]];
+                    if let Some((value, rise_then)) = left_value[r]
+                        && value.saturating_add(rise_now - rise_then) <= gain
+                    {
                         return None;
+                    }
+                    let mut have: Vec<u32> = lists[r].0.iter().map(|x| x.0).collect();
+                    have.sort_unstable();
+                    // One pass over the need's admissible offers: the violating pairs, and the
+                    // best score of the others left out (membership in the problem is checked
+                    // only where it matters).
+                    let mut violating: Vec<(i64, u32, f64)> = Vec::new();
+                    let mut best_other: Option<f64> = None;
+                    let mut best_other_value: Option<i64> = None;
+                    for &oi in by_kind.get(&(need.home, need.kind)).into_iter().flatten() {
+                        let o = &self.offers[oi];
+                        // By (home, kind): the offer serves the home.
+                        if !self.pair_ok(need, o) {
+                            continue;
+                        }
+                        let score = self.score_full(rows[r], need, o, oi);
+                        let scaled = assign::scaled(score);
+                        if scaled <= 0 || self.below_minimum(score) {
+                            continue;
+                        }
+                        let c = col_of[oi];
+                        let value = scaled + solution.col_price[c as usize];
+                        if value > gain {
+                            if have.binary_search(&c).is_err() {
+                                violating.push((value, c, score));
+                            }
+                        } else if (best_other.is_none_or(|b| score > b)
+                            || best_other_value.is_none_or(|b| value > b))
+                            && have.binary_search(&c).is_err()
+                        {
+                            best_other = Some(best_other.map_or(score, |b| b.max(score)));
+                            best_other_value =
+                                Some(best_other_value.map_or(value, |b| b.max(value)));
+                        }
                     }
                     violating.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                    // Violating pairs beyond the limit stay left out, for now.
+                    let best_left = violating
+                        .iter()
+                        .skip(limit)
+                        .map(|x| x.2)
+                        .chain(best_other)
+                        .max_by(f64::total_cmp);
+                    let left_max = violating
+                        .get(limit)
+                        .map(|x| x.0)
+                        .into_iter()
+                        .chain(best_other_value)
+                        .max();
                     violating.truncate(limit);
-                    Some((r, violating.into_iter().map(|(_, c, s)| (c, s)).collect()))
+                    let add = violating.into_iter().map(|(_, c, s)| (c, s)).collect();
+                    Some(PricedNeed {
+                        row: r,
+                        add,
+                        best_left,
+                        left_value: left_max.map(|v| (v, rise_now)),
+                    })
                 })
                 .collect();
+            let mut additions: Vec<assign::RowPairs> = Vec::new();
+            for PricedNeed {
+                row: r,
+                add,
+                best_left,
+                left_value: value,
+            } in priced
+            {
+                lists[r].1 = best_left;
+                left_value[r] = value;
+                if !add.is_empty() {
+                    additions.push((r, add));
+                }
+            }
             if additions.is_empty() {
                 let problem = keep_problem.then(|| assign::Problem {
                     capacities: capacities.clone(),
@@ -1518,12 +1597,14 @@ impl<'a> Matcher<'a> {
                 );
             }
             rounds += 1;
-            dirty.iter_mut().for_each(|d| *d = false);
             for (r, add) in additions {
-                dirty[part_of_row[r]] = true;
+                pending[part_of_row[r]].push((
+                    local_row[r] as usize,
+                    add.iter()
+                        .map(|&(c, s)| (local_col[c as usize], s))
+                        .collect(),
+                ));
                 lists[r].0.extend(add);
-                // The list is no longer a top-k prefix: price this need exactly from now on.
-                lists[r].1 = Some(f64::INFINITY);
             }
         }
     }
@@ -1568,6 +1649,18 @@ impl<'a> Matcher<'a> {
     }
 }
 
+/// What pricing found for one need.
+struct PricedNeed {
+    row: usize,
+    /// Its most violating left-out pairs, to add.
+    add: Vec<(u32, f64)>,
+    /// The best score it still leaves out.
+    best_left: Option<f64>,
+    /// The highest value (scaled score + price) it still leaves out, with its kind's summed
+    /// price rise at the time.
+    left_value: Option<(i64, i64)>,
+}
+
 /// One kind's share of the assignment problem.
 #[derive(Debug, Default)]
 struct Part {
@@ -1575,6 +1668,8 @@ struct Part {
     rows: Vec<usize>,
     /// Global column indices, in order.
     cols: Vec<u32>,
+    /// The kind's optimum so far, kept for the next round's pairs.
+    solver: Option<assign::Solver>,
     solution: Option<assign::Solution>,
 }
 
