@@ -90,9 +90,9 @@ fn usable(capacities: &[u32], column: u32, score: f64) -> bool {
 ///
 /// Adding pairs to a row breaks the dual certificate only at that row. The row is taken out
 /// of the solution; if that frees a slot in a column with a negative price (a column other
-/// rows compete for), a shortest-path search backwards from that column gives the slot to
-/// the row that values it most net of the moves it causes, or lowers the column's price to 0
-/// (the reverse of an insertion, with the same price update). The row is then inserted again
+/// rows compete for), a shortest-path search backwards from that column either gives the slot
+/// to an unassigned row or moves rows along a chain so that the cheapest column for it keeps
+/// the free slot, at price 0 (the reverse of an insertion, with the same price update). The row is then inserted again
 /// with all its pairs, as a new row. After each such step the solution is optimal for the
 /// pairs taken in so far, so the result is optimal for all of them.
 #[derive(Debug, Clone)]
@@ -121,7 +121,8 @@ pub struct Solver {
 #[derive(Debug, Clone, Default)]
 struct Scratch {
     dist: Vec<i64>,
-    /// The row through which each column was reached.
+    /// The row through which each column was reached (backward search: the row that would
+    /// leave it).
     pred: Vec<u32>,
     /// The cost of the pair that row would take.
     pred_cost: Vec<i64>,

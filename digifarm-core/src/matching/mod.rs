@@ -1323,11 +1323,12 @@ impl<'a> Matcher<'a> {
     /// prices then certify that no left-out pair could improve the total: a pair (need, offer)
     /// could only help if its score plus the offer's (non-positive) price exceeds what the need
     /// already gains. A quick bound (the need's best left-out score, the highest price of its
-    /// kind) clears most needs; the others are scanned over every admissible offer of their
-    /// kind and get their most violating pairs added, and the kinds concerned are re-optimised
-    /// from their last optimum (only the needs that got pairs move), until no violating pair is
-    /// left. Kinds never share an offer, so each kind is solved
-    /// separately, in parallel.
+    /// kind), or for a need scanned before the best value it left out then plus the most any
+    /// price of its kind rose since, clears most needs; the others are scanned over every
+    /// admissible offer of their kind and get their most violating pairs added, and the kinds
+    /// concerned are re-optimised from their last optimum (only the needs that got pairs
+    /// move), until no violating pair is left. Kinds never share an offer, so each kind is
+    /// solved separately, in parallel.
     pub fn assign_with(&self, options: AssignOptions) -> Assignment {
         self.assign_solve(options, false).0
     }
@@ -1505,7 +1506,7 @@ impl<'a> Matcher<'a> {
                     let need = &self.needs[rows[r]];
                     let gain = -solution.row_dual[r];
                     let bound = max_price.get(&(need.home, need.kind)).copied().unwrap_or(0);
-                    if assign::scaled(next) + bound <= gain {
+                    if next.is_finite() && assign::scaled(next) + bound <= gain {
                         return None;
                     }
                     let rise_now = cum_rise[part_of_row[r]];
