@@ -281,6 +281,11 @@ impl Solver {
                 *slot += 1;
             }
         }
+        // Each column's pairs best score first (ties by row), so that a backward search stops
+        // reading a column at the first pair that cannot reach below its end.
+        for c in 0..n_cols {
+            by_col[col_start[c]..col_start[c + 1]].sort_by_key(|p| (p.cost, p.row));
+        }
         for r in changed {
             if let Some(c0) = self.assigned[r] {
                 self.unassign(r, c0);
@@ -533,6 +538,11 @@ impl Solver {
                 added,
             } in &by_col[col_start[ci]..col_start[ci + 1]]
             {
+                // A row's dual is ≤ 0, so this pair, and every costlier one after it, reaches
+                // at least here: not below the end of the search.
+                if d + cost - price[ci] >= best {
+                    break;
+                }
                 let iu = i as usize;
                 // The leaving row, and pairs that wait for their row's re-insertion, are not
                 // in the problem.
