@@ -132,6 +132,17 @@ struct Scratch {
     touched: Vec<u32>,
     scanned: Vec<u32>,
     heap: BinaryHeap<Reverse<(i64, u32)>>,
+    /// The moves a search found, in the order they are applied.
+    moves: Vec<Move>,
+}
+
+/// A row leaving its column (if any) for another column at a cost, or for "unassigned".
+#[derive(Debug, Clone, Copy)]
+struct Move {
+    row: usize,
+    from: Option<u32>,
+    to: Option<u32>,
+    cost: i64,
 }
 
 impl Scratch {
@@ -365,6 +376,7 @@ impl Solver {
             touched,
             scanned,
             heap,
+            moves,
             ..
         } = scratch;
         let edges_of = |i: usize| &edges[start[i]..active[i]];
@@ -444,7 +456,8 @@ impl Solver {
             price[ci] += dist[ci] - total_dist;
         }
 
-        // Augment along the path back to row r.
+        // The moves along the path back to row r, each row into the slot the one before it
+        // on the path leaves (the terminal's slot is free).
         let (mut col, mut i) = match terminal {
             Some(c) => (Some(c), pred[c as usize]),
             None => (None, dummy_pred),
@@ -452,23 +465,13 @@ impl Solver {
         loop {
             let iu = i as usize;
             let prev = assigned[iu];
-            match col {
-                Some(c) => {
-                    let ci = c as usize;
-                    col_rows[ci].push(i);
-                    free[ci] -= 1;
-                    row_cost[iu] = pred_cost[ci];
-                }
-                None => row_cost[iu] = 0,
-            }
-            if let Some(p) = prev {
-                let pi = p as usize;
-                if let Some(pos) = col_rows[pi].iter().position(|&x| x == i) {
-                    col_rows[pi].swap_remove(pos);
-                }
-                free[pi] += 1;
-            }
-            assigned[iu] = col;
+            let cost = col.map_or(0, |c| pred_cost[c as usize]);
+            moves.push(Move {
+                row: iu,
+                from: prev,
+                to: col,
+                cost,
+            });
             if iu == r {
                 break;
             }
@@ -481,7 +484,23 @@ impl Solver {
                 None => break,
             }
         }
-        scratch.reset();
+        self.apply_moves();
+    }
+
+    /// Applies the moves a search left in the scratch space, then resets it.
+    fn apply_moves(&mut self) {
+        let moves = std::mem::take(&mut self.scratch.moves);
+        for m in &moves {
+            if let Some(from) = m.from {
+                self.unassign(m.row, from);
+            }
+            if let Some(to) = m.to {
+                self.take(m.row, to, m.cost);
+            }
+        }
+        self.scratch.moves = moves;
+        self.scratch.moves.clear();
+        self.scratch.reset();
     }
 
     /// Column `c0` has a free slot but a negative price (row `skip` just left it and is out of
@@ -510,6 +529,7 @@ impl Solver {
             touched,
             scanned,
             heap,
+            moves,
         } = scratch;
         dist[c0 as usize] = 0;
         touched.push(c0);
@@ -592,22 +612,28 @@ impl Solver {
             Exit::Row { row, col, cost } => (col, Some((row as usize, col, cost))),
         };
         // The chain of moves back to c0: each column on it hands a row to its predecessor.
-        let mut chain = Vec::new();
+        // Applied from c0's free slot outwards, so that every move finds its slot free.
+        let first = moves.len();
         while x != c0 {
             let xi = x as usize;
-            let s = &self.scratch;
-            chain.push((s.pred[xi] as usize, x, s.pred_col[xi], s.pred_cost[xi]));
-            x = s.pred_col[xi];
+            moves.push(Move {
+                row: pred[xi] as usize,
+                from: Some(x),
+                to: Some(pred_col[xi]),
+                cost: pred_cost[xi],
+            });
+            x = pred_col[xi];
         }
-        // From c0's free slot outwards, so that every move finds its slot free.
-        for &(i, from, to, cost) in chain.iter().rev() {
-            self.unassign(i, from);
-            self.take(i, to, cost);
-        }
+        moves[first..].reverse();
         if let Some((row, col, cost)) = newcomer {
-            self.take(row, col, cost);
+            moves.push(Move {
+                row,
+                from: None,
+                to: Some(col),
+                cost,
+            });
         }
-        self.scratch.reset();
+        self.apply_moves();
     }
 }
 

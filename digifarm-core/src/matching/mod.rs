@@ -1437,7 +1437,6 @@ impl<'a> Matcher<'a> {
                     // Later rounds re-optimise from the last optimum.
                     if let Some(solver) = &mut part.solver {
                         solver.add_pairs(add);
-                        part.solution = Some(solver.solution());
                         add.clear();
                         return;
                     }
@@ -1455,9 +1454,7 @@ impl<'a> Matcher<'a> {
                             })
                             .collect(),
                     };
-                    let solver = assign::Solver::new(&problem);
-                    part.solution = Some(solver.solution());
-                    part.solver = Some(solver);
+                    part.solver = Some(assign::Solver::new(&problem));
                 });
             let solution = assemble(&parts, rows.len(), cols.len(), &local_row, &part_of_row);
             // How far any column's price rose in this round, per kind (prices rise when a
@@ -1671,7 +1668,6 @@ struct Part {
     cols: Vec<u32>,
     /// The kind's optimum so far, kept for the next round's pairs.
     solver: Option<assign::Solver>,
-    solution: Option<assign::Solution>,
 }
 
 /// The global solution from the kinds' solutions.
@@ -1688,8 +1684,12 @@ fn assemble(
         row_dual: vec![0; n_rows],
         col_price: vec![0; n_cols],
     };
-    for part in parts {
-        if let Some(sol) = &part.solution {
+    let solutions: Vec<Option<assign::Solution>> = parts
+        .iter()
+        .map(|p| p.solver.as_ref().map(assign::Solver::solution))
+        .collect();
+    for (part, sol) in parts.iter().zip(&solutions) {
+        if let Some(sol) = sol {
             out.total_score += sol.total_score;
             for (lc, &c) in part.cols.iter().enumerate() {
                 out.col_price[c as usize] = sol.col_price.get(lc).copied().unwrap_or(0);
@@ -1697,19 +1697,17 @@ fn assemble(
         }
     }
     for (r, (&p, &lr)) in part_of_row.iter().zip(local_row).enumerate() {
-        let Some(part) = parts.get(p) else {
+        let (Some(part), Some(Some(sol))) = (parts.get(p), solutions.get(p)) else {
             continue;
         };
-        if let Some(sol) = &part.solution {
-            let lr = lr as usize;
-            out.assignment[r] = sol
-                .assignment
-                .get(lr)
-                .copied()
-                .flatten()
-                .and_then(|lc| part.cols.get(lc as usize).copied());
-            out.row_dual[r] = sol.row_dual.get(lr).copied().unwrap_or(0);
-        }
+        let lr = lr as usize;
+        out.assignment[r] = sol
+            .assignment
+            .get(lr)
+            .copied()
+            .flatten()
+            .and_then(|lc| part.cols.get(lc as usize).copied());
+        out.row_dual[r] = sol.row_dual.get(lr).copied().unwrap_or(0);
     }
     out
 }
