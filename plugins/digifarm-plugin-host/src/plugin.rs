@@ -372,6 +372,13 @@ impl Plugin {
         let tick_ms = u64::try_from(options.epoch_tick.as_millis())
             .unwrap_or(10)
             .max(1);
+        // The variables reach the plugin only with the `environment` grant; without it the
+        // plugin sees an empty environment.
+        let env = if capabilities.contains(&Capability::Environment) {
+            grants.env.clone()
+        } else {
+            BTreeMap::new()
+        };
         Ok(Plugin {
             manifest,
             path,
@@ -380,7 +387,7 @@ impl Plugin {
             limits,
             capabilities,
             config: grants.config.clone(),
-            env: grants.env.clone(),
+            env,
             policy: policy.clone(),
             cache_status,
             max_input_bytes: options.max_input_bytes,
@@ -473,6 +480,7 @@ impl Plugin {
             capture_limit: self.log_bytes,
             config,
             env: &self.env,
+            secure_random: self.capabilities.contains(&Capability::Random),
             policy: &self.policy,
         };
         // Held until the store (and its instance) is gone, after the call.

@@ -2,15 +2,19 @@
 //! that gives it exactly the imports it was granted.
 //!
 //! Imports are linked in three groups:
-//! - always: the `digifarm:plugin/host` interface, and the WASI plumbing Rust's standard
-//!   library touches for output (`wasi:io`, `wasi:cli/std{in,out,err}`, `terminal-*`,
-//!   `exit`), plus `wasi:random/insecure` and `insecure-seed` with a fixed seed and a fixed
-//!   byte cycle (Rust's `HashMap` asks for a seed; a fixed one keeps plugins deterministic and
-//!   gives them no entropy). stdin is empty; stdout and stderr go to bounded in-memory
-//!   buffers that end up in error messages, never to the host's terminal.
-//! - when granted: `clocks` (`wasi:clocks/*`), `random` (`wasi:random/random`, real
-//!   randomness), `environment`
-//!   (`wasi:cli/environment`, holding only the variables the city lists, never the host's).
+//! - always: the `digifarm:plugin/host` interface, and the WASI plumbing a language's
+//!   runtime touches for output and start-up (`wasi:io`, `wasi:cli/std{in,out,err}`,
+//!   `terminal-*`, `exit`), plus `wasi:random/insecure` and `insecure-seed` with a fixed seed
+//!   and a fixed byte cycle (Rust's `HashMap` asks for a seed; a fixed one keeps plugins
+//!   deterministic and gives them no entropy). stdin is empty; stdout and stderr go to
+//!   bounded in-memory buffers that end up in error messages, never to the host's terminal.
+//!   `wasi:cli/environment` and `wasi:random/random` are linked always too, because the
+//!   Python and JavaScript runtimes read them when a call starts: without a grant the
+//!   environment is empty and `random` answers with the same fixed byte cycle as `insecure`,
+//!   so an ungranted plugin learns nothing and stays deterministic.
+//! - when granted: `clocks` (`wasi:clocks/*`), `random` (real randomness from
+//!   `wasi:random/random`), `environment` (`wasi:cli/environment` holding the variables the
+//!   city lists, never the host's).
 //! - everything else the component imports (files, sockets, HTTP, anything unknown) is linked
 //!   to a function that records the attempt and traps, so the call fails with
 //!   [`ErrorKind::MissingCapability`](crate::ErrorKind::MissingCapability).
@@ -96,13 +100,16 @@ const BASELINE: &[&str] = &[
     "wasi:cli/terminal-stderr",
     "wasi:random/insecure",
     "wasi:random/insecure-seed",
+    "wasi:random/random",
+    "wasi:cli/environment",
 ];
 
 fn granted_interfaces(capability: Capability) -> &'static [&'static str] {
     match capability {
         Capability::Clocks => &["wasi:clocks/wall-clock", "wasi:clocks/monotonic-clock"],
-        Capability::Random => &["wasi:random/random"],
-        Capability::Environment => &["wasi:cli/environment"],
+        // Linked for every plugin (see the module's documentation); the grant changes what
+        // they answer.
+        Capability::Random | Capability::Environment => &[],
     }
 }
 
@@ -292,7 +299,10 @@ pub(crate) struct StateSpec<'a> {
     pub(crate) log_limit: usize,
     pub(crate) capture_limit: usize,
     pub(crate) config: &'a BTreeMap<String, String>,
+    /// The variables of `wasi:cli/environment`: empty unless `environment` is granted.
     pub(crate) env: &'a BTreeMap<String, String>,
+    /// Whether `wasi:random/random` gives real entropy (`random` granted) or the fixed cycle.
+    pub(crate) secure_random: bool,
     pub(crate) policy: &'a Policy,
 }
 
@@ -309,6 +319,11 @@ impl State {
             .insecure_random(wasmtime_wasi::Deterministic::new(
                 b"digifarm plugins get no entropy".to_vec(),
             ));
+        if !spec.secure_random {
+            builder.secure_random(wasmtime_wasi::Deterministic::new(
+                b"digifarm plugins get no entropy".to_vec(),
+            ));
+        }
         for (k, v) in spec.env {
             builder.env(k, v);
         }
@@ -414,6 +429,8 @@ fn build_linker(
     cli::terminal_stderr::add_to_linker::<State, WasiCli>(&mut l, State::cli)?;
     random::insecure::add_to_linker::<State, WasiRandom>(&mut l, |s| s.wasi.random())?;
     random::insecure_seed::add_to_linker::<State, WasiRandom>(&mut l, |s| s.wasi.random())?;
+    random::random::add_to_linker::<State, WasiRandom>(&mut l, |s| s.wasi.random())?;
+    cli::environment::add_to_linker::<State, WasiCli>(&mut l, State::cli)?;
     let mut linked: Vec<&str> = BASELINE.to_vec();
     for cap in granted {
         match cap {
@@ -421,12 +438,7 @@ fn build_linker(
                 clocks::wall_clock::add_to_linker::<State, WasiClocks>(&mut l, State::clocks)?;
                 clocks::monotonic_clock::add_to_linker::<State, WasiClocks>(&mut l, State::clocks)?;
             }
-            Capability::Random => {
-                random::random::add_to_linker::<State, WasiRandom>(&mut l, |s| s.wasi.random())?;
-            }
-            Capability::Environment => {
-                cli::environment::add_to_linker::<State, WasiCli>(&mut l, State::cli)?;
-            }
+            Capability::Random | Capability::Environment => {}
         }
         linked.extend_from_slice(granted_interfaces(*cap));
     }

@@ -152,8 +152,21 @@ fn opening_a_file_without_grant_is_refused() {
 }
 
 #[test]
-fn reading_the_environment_without_grant_is_refused() {
-    assert_missing_capability("env", "environment", "wasi:cli/environment#get-environment");
+fn the_environment_is_empty_without_grant() {
+    // Linked for every plugin (the Python and JavaScript runtimes read it when a call
+    // starts), but without the `environment` grant it holds nothing: not the host's
+    // variables, and not the ones the city lists for the grant either.
+    let Some(dir) = plugins_dir() else { return };
+    let host = host();
+    let plugin = hostile(host, &dir, "env", |g| {
+        g.env.insert("DIGIFARM_GREETING".into(), "moin".into());
+    });
+    let findings = run(&plugin).expect("an empty environment is no error");
+    assert_eq!(findings[0].diagnostic.message, "env: ");
+    assert!(
+        std::env::vars().next().is_some(),
+        "the host has variables to hide"
+    );
 }
 
 #[test]
