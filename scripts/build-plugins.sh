@@ -8,7 +8,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 examples="$root/plugins/examples"
 dist="$examples/dist"
-plugins=(muenster-admission local-first atom-feed civic-json hostile hostile-importer hostile-scorer hostile-exporter)
+plugins=(muenster-admission local-first atom-feed civic-json hostile hostile-importer hostile-scorer hostile-exporter conformance)
 
 rustup target add wasm32-wasip2 >/dev/null
 

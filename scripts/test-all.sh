@@ -2,7 +2,8 @@
 # Every test of digifarm, as CI runs it: formatting, lints, the Rust tests (unit, integration,
 # bad input, the Münster example), the runnable examples, the Python package, the release
 # artefacts (static binary and wheel), the WASM plugins through the host, the fuzz targets and
-# the HTML portal in headless Chromium. Installs what it needs.
+# the HTML portal in headless Chromium. Installs what it needs (Rust targets and toolchains,
+# pip packages in virtualenvs, npm packages, Debian packages).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,6 +42,12 @@ cargo clippy --workspace --all-targets -- -D warnings
 step "WASM plugins: build the example and hostile plugins for wasm32-wasip2 (scripts/build-plugins.sh)"
 ./scripts/build-plugins.sh
 
+step "WASM plugins in Python: the SDK's unit tests, then the example, conformance and hostile plugins (scripts/build-plugins-python.sh: componentize-py in a virtualenv)"
+./scripts/build-plugins-python.sh
+
+step "WASM plugins in JavaScript: the SDK's unit tests, then the example, conformance and hostile plugins (scripts/build-plugins-js.sh: componentize-js from npm)"
+./scripts/build-plugins-js.sh
+
 # The plugin host's and the CLI's plugin tests in the one `cargo test` below run against the
 # plugins just built, and fail rather than skip when one is missing.
 export DIGIFARM_PLUGINS_DIR="$PWD/plugins/examples/dist"
@@ -70,6 +77,10 @@ rm -rf "$site_dir"
 
 step "WASM plugins: the tutorial in plugins/README.md builds and runs (scripts/test-plugin-tutorial.sh)"
 DIGIFARM_BIN="$digifarm_bin" ./scripts/test-plugin-tutorial.sh
+
+step "WASM plugins: the Python and JavaScript walkthroughs in plugins/README.md, from an empty folder (scripts/test-plugin-tutorial-python.sh, scripts/test-plugin-tutorial-js.sh)"
+DIGIFARM_BIN="$digifarm_bin" ./scripts/test-plugin-tutorial-python.sh
+DIGIFARM_BIN="$digifarm_bin" ./scripts/test-plugin-tutorial-js.sh
 
 # The static binary's release build is the longest build here, and the Python extension's is
 # the second; built one after the other, each leaves a core idle through its single-crate

@@ -7,7 +7,13 @@
 //!   projects count), and the same rule in Rust;
 //! - `load/cold`: manifest, hash, licence, compile, link (no cache);
 //! - `load/cached`: the same with the compiled artefact from the cache;
-//! - `encode/projects`: the host's encoding of the same projects alone.
+//! - `encode/projects`: the host's encoding of the same projects alone;
+//! - `validator/python`, `validator/javascript`: the same rules as plugins written with the
+//!   Python and the JavaScript SDK (`muenster-admission-py`, `muenster-admission-js`, when
+//!   built); `validator/{python,javascript}-noop`: those languages' validators that return
+//!   at once (a fresh instance per batch, the records moved in and decoded);
+//!   `load/{python,javascript}-cached`. Their cold loads (a compile of the whole
+//!   interpreter, tens of seconds) are timed once each and printed, not sampled.
 //!
 //! Needs the plugins built (`scripts/test-plugins.sh`); `scripts/bench-plugins.sh` runs this
 //! and prints the per-record overhead. `DIGIFARM_BENCH_PROJECTS` changes the 100k.
@@ -281,6 +287,8 @@ fn bench(c: &mut Criterion) {
         g.finish();
     }
 
+    bench_polyglot(c, &wasm, &cat, &grants, &policy, plugin_found);
+
     let mut g = c.benchmark_group("load");
     g.sample_size(10).measurement_time(Duration::from_secs(10));
     g.bench_function("cold", |b| {
@@ -301,6 +309,86 @@ fn bench(c: &mut Criterion) {
         })
     });
     g.finish();
+}
+
+/// The Python and JavaScript muenster-admission validators over the same projects, and their
+/// loads. Each must find exactly what the Rust plugin finds.
+fn bench_polyglot(
+    c: &mut Criterion,
+    rust_wasm: &Path,
+    cat: &digifarm_core::synth::SynthCatalog,
+    grants: &PluginGrants,
+    policy: &Policy,
+    rust_found: usize,
+) {
+    let Some(dist) = rust_wasm.parent().and_then(Path::parent) else {
+        return;
+    };
+    let n = cat.projects.len();
+    for (lang, id, noop_id) in [
+        ("python", "muenster-admission-py", "hostile-py"),
+        ("javascript", "muenster-admission-js", "hostile-js"),
+    ] {
+        let wasm = dist.join(id).join(format!("{id}.wasm"));
+        if !wasm.is_file() {
+            eprintln!("skipped: {} not built", wasm.display());
+            continue;
+        }
+        // The interpreters need more than a Rust plugin's limits.
+        let mut grants = grants.clone();
+        grants.limits.memory_mb = Some(64);
+        grants.limits.timeout_ms = Some(2000);
+        let cache = tempfile::tempdir().unwrap();
+        let host = Host::new(HostOptions {
+            cache_dir: Some(cache.path().to_owned()),
+            ..HostOptions::default()
+        })
+        .unwrap();
+        let started = std::time::Instant::now();
+        let plugin = host.load(&wasm, &grants, policy).unwrap();
+        let cold = started.elapsed();
+        let started = std::time::Instant::now();
+        let again = host.load(&wasm, &grants, policy).unwrap();
+        let cached = started.elapsed();
+        assert_eq!(
+            again.cache_status(),
+            &digifarm_plugin_host::CacheStatus::Hit
+        );
+        let found = plugin.validate(&cat.config, &cat.projects).unwrap().len();
+        assert_eq!(found, rust_found, "{lang} and Rust plugins must agree");
+        eprintln!(
+            "{lang}: {} bytes; load cold (compile) {:.1} s, from the cache {:.1} ms (first, unsampled)",
+            std::fs::metadata(&wasm).map(|m| m.len()).unwrap_or(0),
+            cold.as_secs_f64(),
+            cached.as_secs_f64() * 1e3
+        );
+        let mut g = c.benchmark_group("validator");
+        g.sample_size(10)
+            .measurement_time(Duration::from_secs(30))
+            .throughput(Throughput::Elements(n as u64));
+        g.bench_function(lang, |b| {
+            b.iter(|| plugin.validate(&cat.config, &cat.projects).unwrap())
+        });
+        // A fresh instance per batch from the build's snapshot (the interpreter started and
+        // the plugin imported at build time), the records moved in and decoded by the SDK,
+        // nothing checked: the hostile test plugin in its well-behaved mode.
+        let noop_wasm = dist.join(noop_id).join(format!("{noop_id}.wasm"));
+        if noop_wasm.is_file() {
+            let mut noop_grants = PluginGrants::default();
+            noop_grants.config.insert("mode".into(), "behave".into());
+            let noop = host.load(&noop_wasm, &noop_grants, policy).unwrap();
+            g.bench_function(format!("{lang}-noop"), |b| {
+                b.iter(|| noop.validate(&cat.config, &cat.projects).unwrap())
+            });
+        }
+        g.finish();
+        let mut g = c.benchmark_group("load");
+        g.sample_size(10).measurement_time(Duration::from_secs(10));
+        g.bench_function(format!("{lang}-cached"), |b| {
+            b.iter(|| host.load(&wasm, &grants, policy).unwrap())
+        });
+        g.finish();
+    }
 }
 
 criterion_group!(benches, bench);

@@ -1,0 +1,71 @@
+// DIGIFARM Münster's admission criteria that code can check, as a digifarm validator plugin
+// written in JavaScript: the same three rules, codes, pointers, severities and messages as the
+// Rust plugin in plugins/examples/muenster-admission.
+//
+// 1. `city-link`: the project is linked to the city: it originates there (`origin.city`), is
+//    deployed there (`deployment.cities`), or one of its needs is supported by a city partner
+//    (the partner ids the city grants as config key `city_partners`, comma-separated).
+// 2. `source-repository`: the project links its source repository with an `https://` URL.
+// 3. `license-not-open`: the licence is open source under the city's policy (checked by the
+//    host's licence engine).
+//
+// Findings are errors for admitted and sustained projects and warnings for the others.
+
+import { defineValidator, host } from 'digifarm-plugin';
+
+const norm = (s) => s.trim().toLowerCase().replaceAll('muenster', 'münster');
+const samePlace = (a, b) => a.trim() !== '' && norm(a) === norm(b);
+
+export const validator = defineValidator((city, projects) => {
+  const cityPartners = (host.config('city_partners') ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  const out = [];
+  for (const p of projects) {
+    const severity = p.lifecycle === 'admitted' || p.lifecycle === 'sustained' ? 'error' : 'warning';
+    const push = (code, pointer, message, help) =>
+      out.push({ subject: p.id, code, severity, pointer, message, help });
+
+    const fromCity = p.origin?.city != null && samePlace(p.origin.city, city.name);
+    const deployed = p.deployment?.cities.some((c) => samePlace(c, city.name)) ?? false;
+    const cityPartner = p.needs.some((n) => n.supported_by.some((s) => cityPartners.includes(s.partner)));
+    if (!(fromCity || deployed || cityPartner)) {
+      push(
+        'city-link',
+        '',
+        `\`${p.id}\` has no link to ${city.name}: it does not originate or run there, and no city partner supports it`,
+        'set origin.city, list the city under deployment.cities, or record the city partner under a need\'s supported_by',
+      );
+    }
+
+    const source = p.links.source;
+    if (source === null) {
+      push(
+        'source-repository',
+        '/links',
+        `\`${p.id}\` does not link its source repository`,
+        'add links.source with the repository URL',
+      );
+    } else if (!source.startsWith('https://')) {
+      push(
+        'source-repository',
+        '/links/source',
+        `the source link \`${source}\` is not an https:// URL`,
+        'link the public repository over https',
+      );
+    }
+
+    const verdict = host.checkLicense(p.license);
+    if (!verdict.allowed) {
+      const why = verdict.problems.length === 0 ? "not allowed by the city's policy" : verdict.problems.join('; ');
+      push(
+        'license-not-open',
+        '/license',
+        `the licence \`${p.license}\` is not open source: ${why}`,
+        'DIGIFARM admits open-source projects only; use an OSI-approved licence',
+      );
+    }
+  }
+  return out;
+});

@@ -1,0 +1,58 @@
+"""DIGIFARM Münster's admission criteria that code can check, as a Python validator plugin
+(the same rules, codes and messages as the Rust example `plugins/examples/muenster-admission`).
+
+1. `city-link`: the project is linked to the city: it originates there (`origin.city`), is
+   deployed there (`deployment.cities`), or one of its needs is supported by a city partner
+   (the partner ids the city grants as config key `city_partners`, comma-separated).
+2. `source-repository`: the project links its source repository with an `https://` URL.
+3. `license-not-open`: the licence is open source under the city's policy (checked by the
+   host's licence engine).
+
+Findings are errors for admitted and sustained projects and warnings for the others.
+"""
+
+from digifarm_plugin import Diagnostic, Validator, host
+
+
+def same_place(a, b):
+    def norm(s):
+        return s.strip().lower().replace("muenster", "münster")
+
+    return a.strip() != "" and norm(a) == norm(b)
+
+
+class MuensterAdmission(Validator):
+    def validate(self, city, projects):
+        city_partners = [s.strip() for s in (host.config("city_partners") or "").split(",") if s.strip()]
+        out = []
+        for p in projects:
+            severity = "error" if p.lifecycle in ("admitted", "sustained") else "warning"
+
+            def push(code, pointer, message, help):
+                out.append(Diagnostic(p.id, code, severity, pointer, message, help))
+
+            from_city = p.origin is not None and p.origin.city is not None and same_place(p.origin.city, city.name)
+            deployed = p.deployment is not None and any(same_place(c, city.name) for c in p.deployment.cities)
+            city_partner = any(s.partner in city_partners for n in p.needs for s in n.supported_by)
+            if not (from_city or deployed or city_partner):
+                push(
+                    "city-link",
+                    "",
+                    f"`{p.id}` has no link to {city.name}: it does not originate or run there, and no city partner supports it",
+                    "set origin.city, list the city under deployment.cities, or record the city partner under a need's supported_by",
+                )
+
+            source = p.links.source
+            if source is None:
+                push("source-repository", "/links", f"`{p.id}` does not link its source repository",
+                     "add links.source with the repository URL")
+            elif not source.startswith("https://"):
+                push("source-repository", "/links/source", f"the source link `{source}` is not an https:// URL",
+                     "link the public repository over https")
+
+            verdict = host.check_license(p.license)
+            if not verdict.allowed:
+                why = "; ".join(verdict.problems) if verdict.problems else "not allowed by the city's policy"
+                push("license-not-open", "/license", f"the licence `{p.license}` is not open source: {why}",
+                     "DIGIFARM admits open-source projects only; use an OSI-approved licence")
+        return out

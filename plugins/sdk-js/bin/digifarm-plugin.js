@@ -1,0 +1,318 @@
+#!/usr/bin/env node
+// digifarm-plugin build APP.js --id ID [options]
+//
+// Bundles APP.js with this SDK (esbuild), componentizes the bundle against the SDK's copy of
+// the digifarm:plugin@0.1.0 WIT (componentize-js: SpiderMonkey in a WebAssembly component),
+// and writes DIR/ID.wasm and DIR/ID.plugin.toml (with the sha256 of the written wasm).
+
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync, renameSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const SDK_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const WIT_PATH = join(SDK_DIR, 'wit', 'plugin.wit');
+const API_VERSION = '0.1.0';
+
+/** Each kind: the WIT world, the function it exports, and what the app exports. */
+const KINDS = {
+  validator: { world: 'validator', fn: 'validate', define: 'defineValidator' },
+  scorer: { world: 'scorer', fn: 'score', define: 'defineScorer' },
+  exporter: { world: 'exporter', fn: 'exportCatalog', define: 'defineExporter' },
+  importer: { world: 'importer', fn: 'importRecords', define: 'defineImporter' },
+};
+const CAPABILITIES = ['clocks', 'random', 'environment'];
+// componentize-js engine features (StarlingMonkey's WASI use). A feature that is on makes the
+// component import its WASI interfaces; by default every one is off, so a plugin imports only
+// `digifarm:plugin` (its `plugin info` shows that it cannot even ask for files or clocks):
+// - http, fetch-event: always off; the host never grants the network (`fetch` then traps).
+// - clocks: on only when the manifest asks for the `clocks` capability. Off, `Date.now()`
+//   answers the time the component was built (frozen), `performance.now()` and timers trap.
+// - random: on only when the manifest asks for `random`. Off, `Math.random()` and
+//   `crypto.getRandomValues()` are deterministic (the host's answer without the grant too).
+// - stdio: on only with --stdio. The SDK sends `console.*` to the host's log either way. On,
+//   the engine reports an exception that escapes the SDK on stderr, through the WASI preview 1
+//   adapter, whose first write asks for `wasi:filesystem/preopens`: the host reports that as
+//   a missing `filesystem` capability instead of the error. Off, such a call traps
+//   (`unreachable`).
+const ENGINE_FEATURES = ['stdio', 'random', 'clocks', 'http', 'fetch-event'];
+
+function engineFeaturesOff(opts) {
+  const on = new Set();
+  if (opts.capabilities.includes('clocks')) on.add('clocks');
+  if (opts.capabilities.includes('random')) on.add('random');
+  if (opts.stdio) on.add('stdio');
+  return ENGINE_FEATURES.filter((f) => !on.has(f));
+}
+
+const USAGE = `usage: digifarm-plugin build APP.js --id ID [options]
+
+Builds a digifarm plugin from a JavaScript module into OUT/ID.wasm and OUT/ID.plugin.toml.
+
+options:
+  --id ID               plugin id, kebab-case (required)
+  --kind KIND           validator | scorer | exporter | importer (default: what APP.js
+                        exports: \`export const validator = defineValidator(...)\`, ...)
+  --name NAME           human-readable name (default: the id)
+  --version VERSION     plugin version (default: 0.1.0)
+  --license SPDX        the plugin's licence (default: EUPL-1.2)
+  --description TEXT    one line for \`digifarm plugin info\`
+  --capabilities LIST   comma-separated: clocks, random, environment (default: none)
+  --memory-mb N         [limits] memory_mb in the manifest
+  --timeout-ms N        [limits] timeout_ms in the manifest
+  --stdio               keep the engine's stdio feature (default: off; see README.md)
+  --out DIR             output directory (default: .)
+  --manifest-name NAME  manifest file name (default: ID.plugin.toml; e.g. plugin.toml)
+  --keep-bundle         also write OUT/ID.bundle.js (what was componentized)
+  -q, --quiet           print nothing on success`;
+
+class UsageError extends Error {}
+
+function die(message, code = 1) {
+  process.stderr.write(`digifarm-plugin: error: ${message}\n`);
+  process.exit(code);
+}
+
+function parseArgs(argv) {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '-h' || command === '--help' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    process.exit(command === undefined ? 2 : 0);
+  }
+  if (command !== 'build') throw new UsageError(`unknown command \`${command}\` (expected \`build\`)`);
+  const opts = { positional: [] };
+  const valued = new Set(['id', 'kind', 'name', 'version', 'license', 'description', 'capabilities',
+    'memory-mb', 'timeout-ms', 'out', 'manifest-name']);
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i];
+    if (arg === '-h' || arg === '--help') {
+      process.stdout.write(`${USAGE}\n`);
+      process.exit(0);
+    } else if (arg === '-q' || arg === '--quiet') opts.quiet = true;
+    else if (arg === '--keep-bundle') opts['keep-bundle'] = true;
+    else if (arg === '--stdio') opts.stdio = true;
+    else if (arg.startsWith('--')) {
+      let [key, value] = arg.slice(2).split(/=(.*)/s);
+      if (!valued.has(key)) throw new UsageError(`unknown option \`--${key}\``);
+      if (value === undefined) {
+        value = rest[++i];
+        if (value === undefined) throw new UsageError(`\`--${key}\` needs a value`);
+      }
+      opts[key] = value;
+    } else opts.positional.push(arg);
+  }
+  if (opts.positional.length !== 1) throw new UsageError('expected exactly one APP.js');
+  if (!opts.id) throw new UsageError('`--id ID` is required');
+  if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(opts.id) || opts.id.length > 64) {
+    throw new UsageError(`the id \`${opts.id}\` is not kebab-case ([a-z0-9]+(-[a-z0-9]+)*, at most 64 characters)`);
+  }
+  if (opts.kind !== undefined && !(opts.kind in KINDS)) {
+    throw new UsageError(`unknown kind \`${opts.kind}\` (validator, scorer, exporter or importer)`);
+  }
+  opts.capabilities = (opts.capabilities ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  for (const c of opts.capabilities) {
+    if (!CAPABILITIES.includes(c)) throw new UsageError(`unknown capability \`${c}\` (${CAPABILITIES.join(', ')})`);
+  }
+  for (const k of ['memory-mb', 'timeout-ms']) {
+    if (opts[k] !== undefined && !/^[1-9][0-9]{0,8}$/.test(opts[k])) {
+      throw new UsageError(`\`--${k}\` must be a positive integer`);
+    }
+  }
+  return opts;
+}
+
+/** A TOML basic string. */
+function tomlString(s) {
+  let out = '"';
+  for (const ch of s) {
+    const c = ch.codePointAt(0);
+    if (ch === '"') out += '\\"';
+    else if (ch === '\\') out += '\\\\';
+    else if (c < 0x20 || c === 0x7f) out += `\\u${c.toString(16).padStart(4, '0')}`;
+    else out += ch;
+  }
+  return `${out}"`;
+}
+
+function manifest(opts, kind, sha256) {
+  const lines = [
+    `id = ${tomlString(opts.id)}`,
+    `name = ${tomlString(opts.name ?? opts.id)}`,
+    `version = ${tomlString(opts.version ?? '0.1.0')}`,
+    `api_version = ${tomlString(API_VERSION)}`,
+    `kind = ${tomlString(kind)}`,
+    `license = ${tomlString(opts.license ?? 'EUPL-1.2')}`,
+  ];
+  if (opts.description) lines.push(`description = ${tomlString(opts.description)}`);
+  lines.push(`sha256 = ${tomlString(sha256)}`);
+  lines.push(`capabilities = [${opts.capabilities.map(tomlString).join(', ')}]`);
+  if (opts['memory-mb'] || opts['timeout-ms']) {
+    lines.push('', '[limits]');
+    if (opts['memory-mb']) lines.push(`memory_mb = ${opts['memory-mb']}`);
+    if (opts['timeout-ms']) lines.push(`timeout_ms = ${opts['timeout-ms']}`);
+  }
+  return `# Written by digifarm-plugin build (JavaScript SDK).\n${lines.join('\n')}\n`;
+}
+
+function esbuildErrors(e) {
+  if (e && Array.isArray(e.errors) && e.errors.length) {
+    return e.errors
+      .map((m) => (m.location ? `${m.location.file}:${m.location.line}:${m.location.column}: ${m.text}` : m.text))
+      .join('\n');
+  }
+  return e instanceof Error ? e.message : String(e);
+}
+
+/** Resolves `digifarm-plugin` (and its subpaths) to this SDK, whatever the app has installed. */
+const SDK_ENTRIES = {
+  '': join(SDK_DIR, 'src', 'index.js'),
+  '/codec': join(SDK_DIR, 'src', 'codec.js'),
+};
+const sdkResolver = {
+  name: 'digifarm-plugin-sdk',
+  setup(b) {
+    b.onResolve({ filter: /^digifarm-plugin(\/.*)?$/ }, (args) => {
+      const path = SDK_ENTRIES[args.path.slice('digifarm-plugin'.length)];
+      return path ? { path } : { errors: [{ text: `digifarm-plugin has no export \`${args.path}\`` }] };
+    });
+  },
+};
+
+async function bundle(esbuild, entry, { stdin } = {}) {
+  const options = {
+    bundle: true,
+    write: false,
+    metafile: true,
+    format: 'esm',
+    platform: 'neutral',
+    target: 'es2022',
+    // the host interface is the component's import, bound by componentize-js
+    external: ['digifarm:*'],
+    plugins: [sdkResolver],
+    mainFields: ['module', 'main'],
+    conditions: ['import', 'default'],
+    logLevel: 'silent',
+    legalComments: 'none',
+  };
+  if (stdin) options.stdin = stdin;
+  else options.entryPoints = [entry];
+  options.outfile = 'bundle.js';
+  return esbuild.build(options);
+}
+
+async function build(opts) {
+  const app = resolve(opts.positional[0]);
+  if (!existsSync(app)) throw new Error(`no such file: ${opts.positional[0]}`);
+  if (!statSync(app).isFile()) throw new Error(`not a file: ${opts.positional[0]}`);
+
+  const esbuild = await import('esbuild');
+
+  // 1. What does the app export?
+  let exportsOfApp;
+  try {
+    const probe = await bundle(esbuild, app);
+    exportsOfApp = Object.values(probe.metafile.outputs)[0]?.exports ?? [];
+  } catch (e) {
+    throw new Error(`cannot bundle ${opts.positional[0]}:\n${esbuildErrors(e)}`);
+  }
+  const found = Object.keys(KINDS).filter((k) => exportsOfApp.includes(k));
+  let kind = opts.kind;
+  let exportName;
+  if (kind) {
+    if (exportsOfApp.includes(kind)) exportName = kind;
+    else if (exportsOfApp.includes('default')) exportName = 'default';
+    else {
+      throw new Error(`${opts.positional[0]} exports neither \`${kind}\` nor a default export (write \`export const ${kind} = ${KINDS[kind].define}(...)\`)`);
+    }
+  } else if (found.length === 1) {
+    [kind] = found;
+    exportName = kind;
+  } else if (found.length === 0) {
+    throw new Error(`cannot tell the plugin's kind: ${opts.positional[0]} exports none of validator, scorer, exporter, importer (write e.g. \`export const validator = defineValidator(...)\`, or pass --kind with a default export)`);
+  } else {
+    throw new Error(`cannot tell the plugin's kind: ${opts.positional[0]} exports ${found.join(' and ')}; pass --kind`);
+  }
+  const { world, fn, define } = KINDS[kind];
+
+  // 2. Bundle an entry that exports the world's function from the app's plugin object. Its
+  // top level runs when componentize-js snapshots the engine, so a wrong export fails the build.
+  const entrySource = `import * as app from ${JSON.stringify(app)};
+const plugin = app[${JSON.stringify(exportName)}];
+if (!plugin || plugin.__digifarm_kind !== ${JSON.stringify(kind)} || typeof plugin.${fn} !== 'function') {
+  throw new Error(${JSON.stringify(`the export \`${exportName}\` of ${opts.positional[0]} is not a${kind === 'importer' || kind === 'exporter' ? 'n' : ''} ${kind}: build it with ${define}(...) from 'digifarm-plugin'`)});
+}
+export const ${fn} = plugin.${fn};
+`;
+  let bundled;
+  try {
+    const out = await bundle(esbuild, null, {
+      stdin: { contents: entrySource, resolveDir: dirname(app), sourcefile: 'digifarm-entry.js', loader: 'js' },
+    });
+    bundled = out.outputFiles[0].text;
+  } catch (e) {
+    throw new Error(`cannot bundle ${opts.positional[0]}:\n${esbuildErrors(e)}`);
+  }
+
+  // 3. Componentize.
+  const outDir = resolve(opts.out ?? '.');
+  mkdirSync(outDir, { recursive: true });
+  const work = mkdtempSync(join(tmpdir(), 'digifarm-plugin-'));
+  const sourcePath = join(work, `${opts.id}.js`);
+  writeFileSync(sourcePath, bundled);
+  if (opts['keep-bundle']) writeFileSync(join(outDir, `${opts.id}.bundle.js`), bundled);
+  const disableFeatures = engineFeaturesOff(opts);
+  let component;
+  try {
+    const { componentize } = await import('@bytecodealliance/componentize-js');
+    ({ component } = await componentize({
+      sourcePath,
+      witPath: WIT_PATH,
+      worldName: world,
+      disableFeatures,
+    }));
+  } catch (e) {
+    throw new Error(`componentize-js failed for ${opts.positional[0]} (world \`${world}\`):\n${e instanceof Error ? e.message : String(e)}`);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+
+  // 4. Write the wasm, then its manifest with the hash of what was written.
+  const wasmPath = join(outDir, `${opts.id}.wasm`);
+  const tmpWasm = `${wasmPath}.tmp-${process.pid}`;
+  writeFileSync(tmpWasm, component);
+  renameSync(tmpWasm, wasmPath);
+  const sha256 = createHash('sha256').update(readFileSync(wasmPath)).digest('hex');
+  const manifestPath = join(outDir, opts['manifest-name'] ?? `${opts.id}.plugin.toml`);
+  writeFileSync(manifestPath, manifest(opts, kind, sha256));
+  return { kind, wasmPath, manifestPath, size: component.length, sha256, disableFeatures };
+}
+
+async function main() {
+  let opts;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    if (e instanceof UsageError) {
+      process.stderr.write(`digifarm-plugin: error: ${e.message}\n\n${USAGE}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  const started = Date.now();
+  let result;
+  try {
+    result = await build(opts);
+  } catch (e) {
+    die(e instanceof Error ? e.message : String(e));
+  }
+  if (!opts.quiet) {
+    const secs = ((Date.now() - started) / 1000).toFixed(1);
+    process.stdout.write(
+      `built ${result.kind} \`${opts.id}\` in ${secs} s: ${result.wasmPath} (${result.size} bytes, sha256 ${result.sha256})\n` +
+        `      manifest ${result.manifestPath}; engine features off: ${result.disableFeatures.join(', ') || 'none'}\n`,
+    );
+  }
+}
+
+main().catch((e) => die(e instanceof Error ? e.stack ?? e.message : String(e)));

@@ -1,0 +1,98 @@
+// What the host offers every plugin: the WIT import `digifarm:plugin/host@0.1.0`, wrapped so
+// that plugin code sees snake_case records and `null` for an absent option.
+//
+// componentize-js binds the import specifier below to the component's import. Under Node
+// (unit tests of a plugin), `digifarm-plugin/testing` maps it to a mock host.
+import * as wit from 'digifarm:plugin/host@0.1.0';
+
+const LEVELS = new Set(['debug', 'info', 'warn', 'error']);
+
+/**
+ * Appends a line to the plugin's log (a bounded buffer in the host; it shows up in error
+ * messages). `level` is `debug`, `info`, `warn` or `error`.
+ */
+export function log(level, message) {
+  const lvl = LEVELS.has(level) ? level : 'info';
+  wit.log(lvl, String(message));
+}
+
+/** The configuration value the city granted this plugin under `key`, or `null`. */
+export function config(key) {
+  const v = wit.config(String(key));
+  return v === undefined || v === null ? null : v;
+}
+
+/**
+ * The host licence engine's verdict on an SPDX expression under the city's policy:
+ * `{valid_expression, allowed, normalized, problems}` (`normalized` is `null` when absent;
+ * `problems` holds one `code: message` line per problem).
+ */
+export function checkLicense(expression) {
+  const v = wit.checkLicense(String(expression));
+  return {
+    valid_expression: v.validExpression,
+    allowed: v.allowed,
+    normalized: v.normalized === undefined || v.normalized === null ? null : v.normalized,
+    problems: v.problems,
+  };
+}
+
+export const host = {
+  log,
+  config,
+  checkLicense,
+  debug: (message) => log('debug', message),
+  info: (message) => log('info', message),
+  warn: (message) => log('warn', message),
+  error: (message) => log('error', message),
+};
+
+// `console` goes to the host's log. StarlingMonkey's own console writes to stderr through the
+// WASI preview 1 adapter, whose first write asks for `wasi:filesystem/preopens`, a capability
+// the host never grants: without this, a plugin's `console.log` would fail its call.
+function show(v) {
+  if (typeof v === 'string') return v;
+  if (v instanceof Error) return v.stack ? `${v.name}: ${v.message}\n${v.stack}` : `${v.name}: ${v.message}`;
+  if (typeof v === 'object' && v !== null) {
+    try {
+      return JSON.stringify(v);
+    } catch {
+      return Object.prototype.toString.call(v);
+    }
+  }
+  return String(v);
+}
+
+function logger(level) {
+  return (...args) => {
+    try {
+      wit.log(level, args.map(show).join(' '));
+    } catch {
+      // logging never fails a call
+    }
+  };
+}
+
+const consoleToHost = {
+  log: logger('info'),
+  info: logger('info'),
+  debug: logger('debug'),
+  trace: logger('debug'),
+  warn: logger('warn'),
+  error: logger('error'),
+  dir: logger('info'),
+  assert: (cond, ...args) => {
+    if (!cond) logger('error')('Assertion failed', ...args);
+  },
+};
+if (typeof globalThis.console === 'object' && globalThis.console !== null) {
+  for (const [name, fn] of Object.entries(consoleToHost)) {
+    try {
+      globalThis.console[name] = fn;
+    } catch {
+      // a frozen console stays as it is
+    }
+  }
+} else {
+  globalThis.console = consoleToHost;
+}

@@ -1,0 +1,398 @@
+"""The encoded input of a plugin call (WIT ``types.encoded``), read and written in Python.
+
+The layout is specified once, in the WIT document (``wit/plugin.wit``, record ``encoded``) and
+the Rust crate ``digifarm-plugin-codec``; this module follows it field by field and the
+conformance suite (host test ``tests/conformance.rs``) holds it to the host's encoder.
+
+``data`` starts with ``b"dfb1"``, then the payload: values little-endian, fields in WIT
+declaration order. ``string``: u32 byte offset and u32 byte length into the UTF-8 of
+``strings``; ``option<T>``: byte 0, or byte 1 and a ``T``; ``list<T>``: u32 count and the
+items; ``f64``: 8 bytes IEEE 754; ``bool``: byte 0 or 1; ``candidate``: four u32.
+"""
+
+from __future__ import annotations
+
+import struct
+from typing import List, Optional, Tuple
+
+from .records import (
+    Capacity,
+    Catalog,
+    City,
+    Deployment,
+    Links,
+    Need,
+    Offer,
+    Origin,
+    Partner,
+    Project,
+    ScorerBatch,
+    SupportRef,
+    Text,
+)
+
+MAGIC = b"dfb1"
+
+_U32 = struct.Struct("<I")
+_F64 = struct.Struct("<d")
+_STR = struct.Struct("<II")
+_CAND = struct.Struct("<IIII")
+
+
+class DecodeError(ValueError):
+    """The input does not follow the layout (a host speaking another encoding version)."""
+
+
+class Decoder:
+    """Reads one encoded input: ``data`` (bytes) and ``strings`` (str)."""
+
+    __slots__ = ("buf", "sb", "pos")
+
+    def __init__(self, data: bytes, strings: str):
+        if bytes(data[:4]) != MAGIC:
+            raise DecodeError("cannot decode the host's input: it does not start with `dfb1` (encoding version 1)")
+        self.buf = bytes(data)
+        self.sb = strings.encode("utf-8")
+        self.pos = 4
+
+    def _err(self, what: str) -> DecodeError:
+        return DecodeError(f"cannot decode the host's input: {what} at byte {self.pos}")
+
+    def finish(self) -> None:
+        """Fails unless every byte was read."""
+        if self.pos != len(self.buf):
+            raise self._err("trailing bytes")
+
+    def _need(self, n: int) -> int:
+        p = self.pos
+        if p + n > len(self.buf):
+            raise self._err("unexpected end")
+        self.pos = p + n
+        return p
+
+    def u32(self) -> int:
+        return _U32.unpack_from(self.buf, self._need(4))[0]
+
+    def f64(self) -> float:
+        return _F64.unpack_from(self.buf, self._need(8))[0]
+
+    def _flag(self, what: str) -> bool:
+        b = self.buf[self._need(1)]
+        if b > 1:
+            self.pos -= 1
+            raise self._err(what)
+        return b == 1
+
+    def bool(self) -> bool:
+        return self._flag("bad bool")
+
+    def present(self) -> bool:
+        return self._flag("bad option tag")
+
+    def str(self) -> str:
+        off, length = _STR.unpack_from(self.buf, self._need(8))
+        end = off + length
+        if end > len(self.sb):
+            self.pos -= 8
+            raise self._err("string out of bounds")
+        try:
+            return self.sb[off:end].decode("utf-8")
+        except UnicodeDecodeError:
+            self.pos -= 8
+            raise self._err("string not on character boundaries") from None
+
+    def opt_str(self) -> Optional[str]:
+        return self.str() if self.present() else None
+
+    def opt_f64(self) -> Optional[float]:
+        return self.f64() if self.present() else None
+
+    def count(self) -> int:
+        n = self.u32()
+        # Every item takes at least one byte: a count beyond the rest is malformed.
+        if n > len(self.buf) - self.pos:
+            self.pos -= 4
+            raise self._err("list longer than the input")
+        return n
+
+    def strs(self) -> List[str]:
+        return [self.str() for _ in range(self.count())]
+
+    def localized(self) -> List[Text]:
+        s = self.str
+        return [Text(s(), s()) for _ in range(self.count())]
+
+    def need(self) -> Need:
+        kind = self.str()
+        description = self.localized()
+        skills = self.strs()
+        hours = self.opt_f64()
+        eur = self.opt_f64()
+        priority = self.str()
+        since = self.opt_str()
+        supported_by = [SupportRef(self.str(), self.opt_str(), self.opt_str()) for _ in range(self.count())]
+        return Need(kind, description, skills, hours, eur, priority, since, supported_by)
+
+    def project(self) -> Project:
+        s, o = self.str, self.opt_str
+        pid = s()
+        name = s()
+        summary = self.localized()
+        description = self.localized()
+        status = s()
+        status_since = o()
+        lifecycle = s()
+        categories = self.strs()
+        software_type = o()
+        complexity = o()
+        technologies = self.strs()
+        origin = Origin(o(), o(), o()) if self.present() else None
+        admitted_on = o()
+        links = Links(o(), o(), o())
+        license = s()
+        deployment = Deployment(s(), self.strs()) if self.present() else None
+        needs = [self.need() for _ in range(self.count())]
+        last_reviewed = o()
+        return Project(
+            pid, name, summary, description, status, status_since, lifecycle, categories,
+            software_type, complexity, technologies, origin, admitted_on, links, license,
+            deployment, needs, last_reviewed,
+        )
+
+    def partner(self) -> Partner:
+        s, o = self.str, self.opt_str
+        return Partner(s(), s(), s(), self.strs(), o(), o())
+
+    def offer(self) -> Offer:
+        s, o = self.str, self.opt_str
+        oid = s()
+        partner = s()
+        kind = s()
+        description = self.localized()
+        skills = self.strs()
+        topics = self.strs()
+        regions = self.strs()
+        remote = self.bool()
+        projects = self.u32() if self.present() else None
+        capacity = Capacity(projects, self.opt_f64())
+        budget = self.opt_f64()
+        return Offer(
+            oid, partner, kind, description, skills, topics, regions, remote, capacity,
+            budget, o(), o(), o(),
+        )
+
+    def city(self) -> City:
+        return City(self.str(), self.opt_str(), self.strs(), self.opt_str())
+
+    def projects(self) -> List[Project]:
+        return [self.project() for _ in range(self.count())]
+
+    def partners(self) -> List[Partner]:
+        return [self.partner() for _ in range(self.count())]
+
+    def offers(self) -> List[Offer]:
+        return [self.offer() for _ in range(self.count())]
+
+    def candidates(self) -> List[Tuple[int, int, int, int]]:
+        return [_CAND.unpack_from(self.buf, self._need(16)) for _ in range(self.count())]
+
+
+def decode_projects(data: bytes, strings: str) -> List[Project]:
+    """A validator's input: ``list<project>``."""
+    d = Decoder(data, strings)
+    projects = d.projects()
+    d.finish()
+    return projects
+
+
+def decode_scorer_batch(data: bytes, strings: str) -> ScorerBatch:
+    """A scorer's input: projects, partners, offers and candidates."""
+    d = Decoder(data, strings)
+    batch = ScorerBatch(d.projects(), d.partners(), d.offers(), d.candidates())
+    d.finish()
+    return batch
+
+
+def decode_catalog(data: bytes, strings: str) -> Catalog:
+    """An exporter's input: ``city``, projects, partners, offers."""
+    d = Decoder(data, strings)
+    catalog = Catalog(d.city(), d.projects(), d.partners(), d.offers())
+    d.finish()
+    return catalog
+
+
+class Encoder:
+    """Writes records in the same layout (for tests and for plugins that pass records on)."""
+
+    __slots__ = ("data", "strings", "_len")
+
+    def __init__(self) -> None:
+        self.data = bytearray(MAGIC)
+        self.strings: List[str] = []
+        self._len = 0
+
+    def finish(self) -> Tuple[bytes, str]:
+        """``(data, strings)``, as the host would send them."""
+        return bytes(self.data), "".join(self.strings)
+
+    def u32(self, v: int) -> None:
+        self.data += _U32.pack(v)
+
+    def f64(self, v: float) -> None:
+        self.data += _F64.pack(v)
+
+    def bool(self, v: bool) -> None:
+        self.data.append(1 if v else 0)
+
+    def str(self, v: str) -> None:
+        n = len(v.encode("utf-8"))
+        self.data += _STR.pack(self._len, n)
+        self.strings.append(v)
+        self._len += n
+
+    def opt(self, v, write) -> None:
+        if v is None:
+            self.data.append(0)
+        else:
+            self.data.append(1)
+            write(v)
+
+    def opt_str(self, v: Optional[str]) -> None:
+        self.opt(v, self.str)
+
+    def opt_f64(self, v: Optional[float]) -> None:
+        self.opt(v, self.f64)
+
+    def strs(self, items: List[str]) -> None:
+        self.u32(len(items))
+        for s in items:
+            self.str(s)
+
+    def localized(self, items: List[Text]) -> None:
+        self.u32(len(items))
+        for t in items:
+            self.str(t.lang)
+            self.str(t.value)
+
+    def need(self, n: Need) -> None:
+        self.str(n.kind)
+        self.localized(n.description)
+        self.strs(n.skills)
+        self.opt_f64(n.hours_per_month)
+        self.opt_f64(n.eur_per_year)
+        self.str(n.priority)
+        self.opt_str(n.since)
+        self.u32(len(n.supported_by))
+        for r in n.supported_by:
+            self.str(r.partner)
+            self.opt_str(r.offer)
+            self.opt_str(r.since)
+
+    def project(self, p: Project) -> None:
+        self.str(p.id)
+        self.str(p.name)
+        self.localized(p.summary)
+        self.localized(p.description)
+        self.str(p.status)
+        self.opt_str(p.status_since)
+        self.str(p.lifecycle)
+        self.strs(p.categories)
+        self.opt_str(p.software_type)
+        self.opt_str(p.complexity)
+        self.strs(p.technologies)
+
+        def origin(o: Origin) -> None:
+            self.opt_str(o.city)
+            self.opt_str(o.community)
+            self.opt_str(o.started)
+
+        self.opt(p.origin, origin)
+        self.opt_str(p.admitted_on)
+        self.opt_str(p.links.homepage)
+        self.opt_str(p.links.source)
+        self.opt_str(p.links.info)
+        self.str(p.license)
+
+        def deployment(d: Deployment) -> None:
+            self.str(d.mode)
+            self.strs(d.cities)
+
+        self.opt(p.deployment, deployment)
+        self.u32(len(p.needs))
+        for n in p.needs:
+            self.need(n)
+        self.opt_str(p.last_reviewed)
+
+    def partner(self, p: Partner) -> None:
+        self.str(p.id)
+        self.str(p.name)
+        self.str(p.kind)
+        self.strs(p.sectors)
+        self.opt_str(p.region)
+        self.opt_str(p.website)
+
+    def offer(self, o: Offer) -> None:
+        self.str(o.id)
+        self.str(o.partner)
+        self.str(o.kind)
+        self.localized(o.description)
+        self.strs(o.skills)
+        self.strs(o.topics)
+        self.strs(o.regions)
+        self.bool(o.remote)
+        self.opt(o.capacity.projects, self.u32)
+        self.opt_f64(o.capacity.hours_per_month)
+        self.opt_f64(o.budget_eur_per_year)
+        self.opt_str(o.license_requirement)
+        self.opt_str(o.valid_from)
+        self.opt_str(o.valid_until)
+
+    def city(self, c: City) -> None:
+        self.str(c.name)
+        self.opt_str(c.ags)
+        self.strs(c.languages)
+        self.opt_str(c.website)
+
+    def projects(self, items: List[Project]) -> None:
+        self.u32(len(items))
+        for p in items:
+            self.project(p)
+
+    def partners(self, items: List[Partner]) -> None:
+        self.u32(len(items))
+        for p in items:
+            self.partner(p)
+
+    def offers(self, items: List[Offer]) -> None:
+        self.u32(len(items))
+        for o in items:
+            self.offer(o)
+
+    def candidates(self, items) -> None:
+        self.u32(len(items))
+        for c in items:
+            self.data += _CAND.pack(*c)
+
+
+def encode_projects(projects: List[Project]) -> Tuple[bytes, str]:
+    e = Encoder()
+    e.projects(projects)
+    return e.finish()
+
+
+def encode_scorer_batch(batch: ScorerBatch) -> Tuple[bytes, str]:
+    e = Encoder()
+    e.projects(batch.projects)
+    e.partners(batch.partners)
+    e.offers(batch.offers)
+    e.candidates(batch.candidates)
+    return e.finish()
+
+
+def encode_catalog(catalog: Catalog) -> Tuple[bytes, str]:
+    e = Encoder()
+    e.city(catalog.city)
+    e.projects(catalog.projects)
+    e.partners(catalog.partners)
+    e.offers(catalog.offers)
+    return e.finish()

@@ -1,0 +1,198 @@
+"""The Python SDK in plain Python: the codec's round trip and its errors, the host stand-in,
+the build command's refusals. (Inside a component, the host's conformance suite checks the
+codec against the host's encoder: plugins/digifarm-plugin-host/tests/conformance.rs.)"""
+
+import math
+import struct
+import subprocess
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+from digifarm_plugin import Diagnostic, host
+from digifarm_plugin.codec import (
+    DecodeError,
+    decode_catalog,
+    decode_projects,
+    decode_scorer_batch,
+    encode_catalog,
+    encode_projects,
+    encode_scorer_batch,
+)
+from digifarm_plugin.records import (
+    Capacity,
+    Catalog,
+    City,
+    Deployment,
+    Links,
+    Need,
+    Offer,
+    Origin,
+    Partner,
+    Project,
+    ScorerBatch,
+    SupportRef,
+    Text,
+)
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def sample_catalog() -> Catalog:
+    full = Project(
+        id="gießkanne-𝔘",
+        name="Gieß den Kiez — Münster ✓",
+        summary=[Text("", "Bäume gießen"), Text("en", "Water trees 🌳")],
+        description=[Text("de", "x" * 300)],
+        status="in-development",
+        status_since="2024-05-01",
+        lifecycle="admitted",
+        categories=["umwelt", "daten"],
+        software_type="standalone/web",
+        complexity="medium",
+        technologies=["Python", "Vue"],
+        origin=Origin("Münster", None, "2022-03-01"),
+        admitted_on="2022-06-01",
+        links=Links("https://example.org", None, "https://example.org/info"),
+        license="EUPL-1.2 OR MIT",
+        deployment=Deployment("city", ["Münster", "Köln"]),
+        needs=[
+            Need("technical", [Text("", "Hilfe")], ["rust"], 12.5, None, "high", "2024-01-01",
+                 [SupportRef("citeq", "citeq-dev", "2024-02-01"), SupportRef("codeformuenster")]),
+            Need("financial", [], [], None, 1e9, "normal", None, []),
+        ],
+        last_reviewed=None,
+    )
+    bare = Project(id="bare", name="", license="MIT", links=Links())
+    partner = Partner("citeq", "citeq", "public-body", ["it"], "Münster", None)
+    offer = Offer("citeq-dev", "citeq", "technical", [Text("", "Entwicklung")], ["rust"], ["daten"],
+                  ["05515000"], True, Capacity(3, 0.5), -0.0, "OSI", "2024-01-01", None)
+    offer2 = Offer("money", "citeq", "financial", capacity=Capacity(None, None), budget_eur_per_year=math.inf)
+    return Catalog(City("Münster", "05515000", ["de", "en"], "https://www.stadt-muenster.de"),
+                   [full, bare], [partner], [offer, offer2])
+
+
+class Codec(unittest.TestCase):
+    def test_catalog_round_trip(self):
+        catalog = sample_catalog()
+        data, strings = encode_catalog(catalog)
+        self.assertEqual(data[:4], b"dfb1")
+        self.assertEqual(decode_catalog(data, strings), catalog)
+
+    def test_negative_zero_and_infinity_survive(self):
+        back = decode_catalog(*encode_catalog(sample_catalog()))
+        self.assertEqual(math.copysign(1, back.offers[0].budget_eur_per_year), -1.0)
+        self.assertEqual(back.offers[1].budget_eur_per_year, math.inf)
+
+    def test_projects_and_scorer_batch_round_trip(self):
+        c = sample_catalog()
+        self.assertEqual(decode_projects(*encode_projects(c.projects)), c.projects)
+        batch = ScorerBatch(c.projects, c.partners, c.offers, [(0, 1, 0, 0), (0, 0, 1, 0)])
+        back = decode_scorer_batch(*encode_scorer_batch(batch))
+        self.assertEqual(back, batch)
+        resolved = back.resolve()
+        self.assertEqual(resolved[0].need.kind, "financial")
+        self.assertEqual(resolved[1].offer.id, "money")
+        batch.candidates.append((0, 5, 0, 0))
+        with self.assertRaisesRegex(ValueError, "candidate 2 refers to a record not in the batch"):
+            decode_scorer_batch(*encode_scorer_batch(batch)).resolve()
+
+    def test_wrong_version_is_refused(self):
+        data, strings = encode_projects([])
+        with self.assertRaisesRegex(DecodeError, "does not start with `dfb1`"):
+            decode_projects(b"dfb2" + data[4:], strings)
+
+    def test_every_truncation_is_an_error(self):
+        data, strings = encode_catalog(sample_catalog())
+        for end in range(4, len(data)):
+            with self.assertRaises(DecodeError, msg=f"cut at {end}"):
+                decode_catalog(data[:end], strings)
+        with self.assertRaisesRegex(DecodeError, "trailing bytes"):
+            decode_catalog(data + b"\0", strings)
+
+    def test_strings_out_of_bounds_or_inside_a_character(self):
+        data = b"dfb1" + struct.pack("<I", 1) + struct.pack("<II", 0, 99)
+        with self.assertRaisesRegex(DecodeError, "string out of bounds at byte 8"):
+            decode_projects(data, "abc")
+        data = b"dfb1" + struct.pack("<I", 1) + struct.pack("<II", 0, 1)
+        with self.assertRaisesRegex(DecodeError, "character boundaries"):
+            decode_projects(data, "ü")
+
+    def test_bad_tags_and_huge_counts(self):
+        p = Project(id="a", name="b", license="MIT")
+        data, strings = encode_projects([p])
+        # The byte after the first project's id, name, summary, description and status is
+        # status_since's option tag.
+        at = 4 + 4 + 8 + 8 + 4 + 4 + 8
+        self.assertEqual(data[at], 0)
+        with self.assertRaisesRegex(DecodeError, "bad option tag"):
+            decode_projects(data[:at] + b"\x07" + data[at + 1:], strings)
+        with self.assertRaisesRegex(DecodeError, "list longer than the input"):
+            decode_projects(b"dfb1" + struct.pack("<I", 2**32 - 1), "")
+
+
+class Host(unittest.TestCase):
+    def test_the_stand_in_answers_outside_a_component(self):
+        host.local.config["city_partners"] = "citeq"
+        host.local.licenses["MIT"] = True
+        self.assertEqual(host.config("city_partners"), "citeq")
+        self.assertIsNone(host.config("missing"))
+        self.assertTrue(host.check_license("MIT").allowed)
+        self.assertFalse(host.check_license("LicenseRef-Proprietary").allowed)
+        host.log("warn", "careful")
+        self.assertEqual(host.local.lines[-1], ("warn", "careful"))
+        with self.assertRaisesRegex(ValueError, "log level"):
+            host.log("loud", "x")
+
+    def test_the_muenster_example_runs_in_plain_python(self):
+        sys.path.insert(0, str(ROOT / "plugins" / "examples-python" / "muenster-admission"))
+        try:
+            from muenster_admission import MuensterAdmission
+        finally:
+            sys.path.pop(0)
+        host.local.config["city_partners"] = "citeq"
+        host.local.licenses.update({"EUPL-1.2": True, "LicenseRef-Proprietary": False})
+        good = Project(id="good", name="Good", lifecycle="admitted", license="EUPL-1.2",
+                       origin=Origin("Münster"), links=Links(source="https://example.org/r"))
+        bad = Project(id="bad", name="Bad", lifecycle="proposed", license="LicenseRef-Proprietary",
+                      origin=Origin("Berlin"), links=Links(source="http://example.org/r"))
+        found = MuensterAdmission().validate(City("Münster"), [good, bad])
+        self.assertTrue(all(isinstance(d, Diagnostic) for d in found))
+        self.assertEqual(sorted((d.subject, d.code, d.severity, d.pointer) for d in found), [
+            ("bad", "city-link", "warning", ""),
+            ("bad", "license-not-open", "warning", "/license"),
+            ("bad", "source-repository", "warning", "/links/source"),
+        ])
+
+
+class Build(unittest.TestCase):
+    def build(self, source: str, *args: str) -> subprocess.CompletedProcess:
+        tmp = Path(tempfile.mkdtemp())
+        app = tmp / "plug.py"
+        app.write_text(source)
+        return subprocess.run([sys.executable, "-m", "digifarm_plugin", "build", str(app), *args],
+                              capture_output=True, text=True)
+
+    def test_refusals_name_the_problem(self):
+        r = self.build("x = 1\n", "--id", "p")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("no plugin class", r.stderr)
+        two = ("from digifarm_plugin import Validator, Scorer\n"
+               "class A(Validator): pass\nclass B(Scorer): pass\n")
+        r = self.build(two, "--id", "p")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("more than one plugin class (A (validator), B (scorer))", r.stderr)
+        r = self.build("raise RuntimeError('at import')\n", "--id", "p")
+        self.assertIn("importing it failed: RuntimeError: at import", r.stderr)
+        one = "from digifarm_plugin import Validator\nclass A(Validator): pass\n"
+        r = self.build(one, "--id", "Not Kebab")
+        self.assertIn("--id 'Not Kebab': use a kebab-case id", r.stderr)
+        r = self.build(one, "--id", "p", "--kind", "scorer")
+        self.assertIn("--kind scorer given, but the module defines a validator", r.stderr)
+        r = self.build(one, "--id", "p", "--capabilities", "network")
+        self.assertIn("unknown capability 'network'", r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
