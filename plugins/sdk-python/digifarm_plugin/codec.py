@@ -44,15 +44,22 @@ class DecodeError(ValueError):
 
 
 class Decoder:
-    """Reads one encoded input: ``data`` (bytes) and ``strings`` (str)."""
+    """Reads one encoded input: ``data`` (bytes) and ``strings`` (str).
 
-    __slots__ = ("buf", "sb", "pos")
+    Written for CPython inside a component, where every Python call counts: fields are read
+    with as few calls as possible, a string is a slice of ``strings`` itself when the text is
+    ASCII (byte offsets are character offsets then) and a decoded slice of its UTF-8
+    otherwise, and truncation surfaces as ``struct.error``/``IndexError``, which the
+    ``decode_*`` functions turn into :class:`DecodeError`."""
+
+    __slots__ = ("buf", "text", "ascii", "pos")
 
     def __init__(self, data: bytes, strings: str):
         if bytes(data[:4]) != MAGIC:
             raise DecodeError("cannot decode the host's input: it does not start with `dfb1` (encoding version 1)")
         self.buf = bytes(data)
-        self.sb = strings.encode("utf-8")
+        self.ascii = strings.isascii()
+        self.text = strings if self.ascii else strings.encode("utf-8")
         self.pos = 4
 
     def _err(self, what: str) -> DecodeError:
@@ -63,24 +70,21 @@ class Decoder:
         if self.pos != len(self.buf):
             raise self._err("trailing bytes")
 
-    def _need(self, n: int) -> int:
-        p = self.pos
-        if p + n > len(self.buf):
-            raise self._err("unexpected end")
-        self.pos = p + n
-        return p
-
     def u32(self) -> int:
-        return _U32.unpack_from(self.buf, self._need(4))[0]
+        v = _U32.unpack_from(self.buf, self.pos)[0]
+        self.pos += 4
+        return v
 
     def f64(self) -> float:
-        return _F64.unpack_from(self.buf, self._need(8))[0]
+        v = _F64.unpack_from(self.buf, self.pos)[0]
+        self.pos += 8
+        return v
 
     def _flag(self, what: str) -> bool:
-        b = self.buf[self._need(1)]
+        b = self.buf[self.pos]
         if b > 1:
-            self.pos -= 1
             raise self._err(what)
+        self.pos += 1
         return b == 1
 
     def bool(self) -> bool:
@@ -90,51 +94,75 @@ class Decoder:
         return self._flag("bad option tag")
 
     def str(self) -> str:
-        off, length = _STR.unpack_from(self.buf, self._need(8))
+        off, length = _STR.unpack_from(self.buf, self.pos)
         end = off + length
-        if end > len(self.sb):
-            self.pos -= 8
+        s = self.text[off:end]
+        if len(s) != length:
             raise self._err("string out of bounds")
-        try:
-            return self.sb[off:end].decode("utf-8")
-        except UnicodeDecodeError:
-            self.pos -= 8
-            raise self._err("string not on character boundaries") from None
+        if not self.ascii:
+            try:
+                s = s.decode("utf-8")
+            except UnicodeDecodeError:
+                raise self._err("string not on character boundaries") from None
+        self.pos += 8
+        return s
 
     def opt_str(self) -> Optional[str]:
-        return self.str() if self.present() else None
+        b = self.buf[self.pos]
+        if b == 0:
+            self.pos += 1
+            return None
+        if b != 1:
+            raise self._err("bad option tag")
+        self.pos += 1
+        return self.str()
 
     def opt_f64(self) -> Optional[float]:
-        return self.f64() if self.present() else None
+        b = self.buf[self.pos]
+        if b == 0:
+            self.pos += 1
+            return None
+        if b != 1:
+            raise self._err("bad option tag")
+        v = _F64.unpack_from(self.buf, self.pos + 1)[0]
+        self.pos += 9
+        return v
 
     def count(self) -> int:
-        n = self.u32()
+        n = _U32.unpack_from(self.buf, self.pos)[0]
         # Every item takes at least one byte: a count beyond the rest is malformed.
-        if n > len(self.buf) - self.pos:
-            self.pos -= 4
+        if n > len(self.buf) - self.pos - 4:
             raise self._err("list longer than the input")
+        self.pos += 4
         return n
 
     def strs(self) -> List[str]:
-        return [self.str() for _ in range(self.count())]
+        n = self.count()
+        s = self.str
+        return [s() for _ in range(n)] if n else []
 
     def localized(self) -> List[Text]:
+        n = self.count()
+        if not n:
+            return []
         s = self.str
-        return [Text(s(), s()) for _ in range(self.count())]
+        return [Text(s(), s()) for _ in range(n)]
 
     def need(self) -> Need:
-        kind = self.str()
+        s, o = self.str, self.opt_str
+        kind = s()
         description = self.localized()
         skills = self.strs()
         hours = self.opt_f64()
         eur = self.opt_f64()
-        priority = self.str()
-        since = self.opt_str()
-        supported_by = [SupportRef(self.str(), self.opt_str(), self.opt_str()) for _ in range(self.count())]
+        priority = s()
+        since = o()
+        n = self.count()
+        supported_by = [SupportRef(s(), o(), o()) for _ in range(n)] if n else []
         return Need(kind, description, skills, hours, eur, priority, since, supported_by)
 
     def project(self) -> Project:
-        s, o = self.str, self.opt_str
+        s, o, present = self.str, self.opt_str, self.present
         pid = s()
         name = s()
         summary = self.localized()
@@ -146,12 +174,14 @@ class Decoder:
         software_type = o()
         complexity = o()
         technologies = self.strs()
-        origin = Origin(o(), o(), o()) if self.present() else None
+        origin = Origin(o(), o(), o()) if present() else None
         admitted_on = o()
         links = Links(o(), o(), o())
         license = s()
-        deployment = Deployment(s(), self.strs()) if self.present() else None
-        needs = [self.need() for _ in range(self.count())]
+        deployment = Deployment(s(), self.strs()) if present() else None
+        n = self.count()
+        need = self.need
+        needs = [need() for _ in range(n)] if n else []
         last_reviewed = o()
         return Project(
             pid, name, summary, description, status, status_since, lifecycle, categories,
@@ -185,40 +215,54 @@ class Decoder:
         return City(self.str(), self.opt_str(), self.strs(), self.opt_str())
 
     def projects(self) -> List[Project]:
-        return [self.project() for _ in range(self.count())]
+        n = self.count()
+        p = self.project
+        return [p() for _ in range(n)]
 
     def partners(self) -> List[Partner]:
-        return [self.partner() for _ in range(self.count())]
+        n = self.count()
+        p = self.partner
+        return [p() for _ in range(n)]
 
     def offers(self) -> List[Offer]:
-        return [self.offer() for _ in range(self.count())]
+        n = self.count()
+        o = self.offer
+        return [o() for _ in range(n)]
 
     def candidates(self) -> List[Tuple[int, int, int, int]]:
-        return [_CAND.unpack_from(self.buf, self._need(16)) for _ in range(self.count())]
+        n = self.count()
+        out = list(_CAND.iter_unpack(self.buf[self.pos:self.pos + 16 * n]))
+        if len(out) != n:
+            raise self._err("unexpected end")
+        self.pos += 16 * n
+        return out
+
+
+def _decode(data: bytes, strings: str, read):
+    d = Decoder(data, strings)
+    try:
+        value = read(d)
+    except (struct.error, IndexError, ValueError) as e:
+        if isinstance(e, DecodeError):
+            raise
+        raise d._err("unexpected end") from None
+    d.finish()
+    return value
 
 
 def decode_projects(data: bytes, strings: str) -> List[Project]:
     """A validator's input: ``list<project>``."""
-    d = Decoder(data, strings)
-    projects = d.projects()
-    d.finish()
-    return projects
+    return _decode(data, strings, Decoder.projects)
 
 
 def decode_scorer_batch(data: bytes, strings: str) -> ScorerBatch:
     """A scorer's input: projects, partners, offers and candidates."""
-    d = Decoder(data, strings)
-    batch = ScorerBatch(d.projects(), d.partners(), d.offers(), d.candidates())
-    d.finish()
-    return batch
+    return _decode(data, strings, lambda d: ScorerBatch(d.projects(), d.partners(), d.offers(), d.candidates()))
 
 
 def decode_catalog(data: bytes, strings: str) -> Catalog:
     """An exporter's input: ``city``, projects, partners, offers."""
-    d = Decoder(data, strings)
-    catalog = Catalog(d.city(), d.projects(), d.partners(), d.offers())
-    d.finish()
-    return catalog
+    return _decode(data, strings, lambda d: Catalog(d.city(), d.projects(), d.partners(), d.offers()))
 
 
 class Encoder:
