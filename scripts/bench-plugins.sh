@@ -2,6 +2,8 @@
 # Runs the plugin benchmark (validator path on 100k projects in batches of 1,000, plugin vs
 # the same rules natively; plugin load cold vs cached) and prints per-record figures next to
 # the targets (≤ 2 µs per record per plugin; cached load ≤ 5 ms). Builds the plugins first.
+# The Python and JavaScript validators are measured too when built
+# (scripts/build-plugins-python.sh, scripts/build-plugins-js.sh).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -48,6 +50,18 @@ try:
     print(f"  overhead                {(sp-sn)/m/1e3:6.2f} µs/candidate")
 except OSError:
     pass
+for lang in ("python", "javascript"):
+    try:
+        t = mean("validator", lang)
+    except OSError:
+        continue
+    line = f"  {lang:10} {t/1e6:9.1f} ms  {t/n/1e3:6.2f} µs/record   {t/plugin:5.1f}x the Rust plugin (target ≤ 10x)"
+    try:
+        line += f"; no-op {mean('validator', lang + '-noop')/n/1e3:.2f} µs/record"
+        line += f"; load cached {mean('load', lang + '-cached')/1e6:.1f} ms"
+    except OSError:
+        pass
+    print(line)
 print(f"load")
 print(f"  cold     {cold/1e6:9.2f} ms")
 print(f"  cached   {cached/1e6:9.2f} ms   (target ≤ 5 ms)   cold/cached = {cold/cached:.0f}x")

@@ -15,9 +15,6 @@
 export const MAGIC = 'dfb1';
 const MAGIC_BYTES = [0x64, 0x66, 0x62, 0x31];
 
-const utf8Encoder = new TextEncoder();
-const utf8Decoder = new TextDecoder('utf-8');
-
 /** Why an input could not be decoded (message as the Rust codec's `DecodeError`). */
 export class DecodeError extends Error {
   constructor(message) {
@@ -34,219 +31,319 @@ function asBytes(data) {
   throw new TypeError('encoded data must be a Uint8Array');
 }
 
-class Decoder {
-  constructor(data, strings) {
-    const buf = asBytes(data);
-    if (typeof strings !== 'string') throw new TypeError('encoded strings must be a string');
-    if (
-      buf.length < 4 ||
-      buf[0] !== MAGIC_BYTES[0] ||
-      buf[1] !== MAGIC_BYTES[1] ||
-      buf[2] !== MAGIC_BYTES[2] ||
-      buf[3] !== MAGIC_BYTES[3]
-    ) {
-      throw new DecodeError('it does not start with `dfb1` (encoding version 1)');
+// The decoder is written for SpiderMonkey's interpreter (componentize-js runs plugins without
+// a JIT): its state is module-level bindings rather than properties of an object, each field
+// costs at most one function call (numbers are read from the bytes with shifts, inline), and
+// no string passes through a TextDecoder. A call decodes from start to end without yielding, so
+// the shared state cannot be seen by two calls at once; `begin` resets it.
+//
+// Strings: an offset counts UTF-8 bytes into `strings`, a JS string counts UTF-16 units. For
+// ASCII text the two agree and `strings.substring` takes the offsets as they are. Otherwise
+// `begin` lists the non-ASCII characters once (a native regular-expression split finds them,
+// so the scan of the ASCII text is not JavaScript code): their byte offsets (`naStart`), the
+// byte offsets after them (`naEnd`) and, up to each, how many more UTF-8 bytes than UTF-16
+// units the text has (`naExtra`). A byte offset `b` past `k` non-ASCII characters is the
+// UTF-16 index `b - naExtra[k - 1]`, and lies inside a character when `b < naEnd[k - 1]`. The
+// host writes the strings in the order they are read, so the search for `k` resumes where the
+// previous string ended (`naNext`) and goes back only for an offset out of order.
+
+var buf = null; // the data bytes
+var pos = 0; // the read position in `buf`
+var size = 0; // buf.length
+var view = null; // a DataView of `buf` (f64 only)
+var text = ''; // `strings`
+var textBytes = 0; // the UTF-8 length of `strings`
+var ascii = true; // whether `strings` is ASCII
+var naStart = null;
+var naEnd = null;
+var naExtra = null;
+var naCount = 0;
+var naNext = 0;
+
+const NON_ASCII = /[^\x00-\x7f]/;
+const NON_ASCII_RUNS = /([^\x00-\x7f]+)/;
+
+function begin(data, strings) {
+  const b = asBytes(data);
+  if (typeof strings !== 'string') throw new TypeError('encoded strings must be a string');
+  if (b.length < 4 || b[0] !== 0x64 || b[1] !== 0x66 || b[2] !== 0x62 || b[3] !== 0x31) {
+    throw new DecodeError('it does not start with `dfb1` (encoding version 1)');
+  }
+  buf = b;
+  pos = 4;
+  size = b.length;
+  view = null;
+  text = strings;
+  naCount = 0;
+  naNext = 0;
+  ascii = !NON_ASCII.test(strings);
+  if (ascii) {
+    textBytes = strings.length;
+    naStart = naEnd = naExtra = null;
+    return;
+  }
+  // Even parts are ASCII, odd parts runs of non-ASCII characters.
+  const parts = strings.split(NON_ASCII_RUNS);
+  let chars = 0;
+  for (let i = 1; i < parts.length; i += 2) chars += parts[i].length;
+  naStart = new Int32Array(chars);
+  naEnd = new Int32Array(chars);
+  naExtra = new Int32Array(chars);
+  let u = 0; // UTF-16 index
+  let extra = 0; // UTF-8 bytes minus UTF-16 units so far
+  let k = 0;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i];
+    const n = part.length;
+    if ((i & 1) === 0) {
+      u += n;
+      continue;
     }
-    this.buf = buf;
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    this.pos = 4;
-    this.strings = strings;
-    // Offsets count UTF-8 bytes. For ASCII text (byte length = UTF-16 length) the offsets
-    // index the JS string directly; otherwise the text is encoded once per call and sliced.
-    const bytes = utf8Encoder.encode(strings);
-    this.ascii = bytes.length === strings.length;
-    this.bytes = this.ascii ? null : bytes;
-    this.stringsLen = bytes.length;
-  }
-
-  err(what) {
-    return new DecodeError(`${what} at byte ${this.pos}`);
-  }
-
-  finish() {
-    if (this.pos !== this.buf.length) throw this.err('trailing bytes');
-  }
-
-  byte() {
-    if (this.pos >= this.buf.length) throw this.err('unexpected end');
-    return this.buf[this.pos++];
-  }
-
-  u32() {
-    if (this.pos + 4 > this.buf.length) throw this.err('unexpected end');
-    const v = this.view.getUint32(this.pos, true);
-    this.pos += 4;
-    return v;
-  }
-
-  f64() {
-    if (this.pos + 8 > this.buf.length) throw this.err('unexpected end');
-    const v = this.view.getFloat64(this.pos, true);
-    this.pos += 8;
-    return v;
-  }
-
-  bool() {
-    const b = this.byte();
-    if (b === 0) return false;
-    if (b === 1) return true;
-    this.pos -= 1;
-    throw this.err('bad bool');
-  }
-
-  present() {
-    const b = this.byte();
-    if (b === 0) return false;
-    if (b === 1) return true;
-    this.pos -= 1;
-    throw this.err('bad option tag');
-  }
-
-  str() {
-    const start = this.u32();
-    const len = this.u32();
-    const end = start + len;
-    if (end > this.stringsLen) {
-      throw this.err('string outside `strings` or not on character boundaries');
+    for (let j = 0; j < n; j++) {
+      const c = part.charCodeAt(j);
+      let bytes;
+      let units = 1;
+      if (c < 0x800) bytes = 2;
+      else if (c >= 0xd800 && c <= 0xdbff && j + 1 < n && (part.charCodeAt(j + 1) & 0xfc00) === 0xdc00) {
+        bytes = 4;
+        units = 2;
+        j++;
+      } else bytes = 3; // BMP, or a lone surrogate (U+FFFD in UTF-8: 3 bytes)
+      const at = u + extra;
+      naStart[k] = at;
+      naEnd[k] = at + bytes;
+      extra += bytes - units;
+      naExtra[k] = extra;
+      u += units;
+      k++;
     }
-    if (this.ascii) return this.strings.slice(start, end);
-    const bytes = this.bytes;
-    // A character boundary: not a UTF-8 continuation byte (10xxxxxx), or the end.
-    if ((start < bytes.length && (bytes[start] & 0xc0) === 0x80) ||
-        (end < bytes.length && (bytes[end] & 0xc0) === 0x80)) {
-      throw this.err('string outside `strings` or not on character boundaries');
-    }
-    return utf8Decoder.decode(bytes.subarray(start, end));
   }
+  naCount = k;
+  textBytes = strings.length + extra;
+}
 
-  optStr() {
-    return this.present() ? this.str() : null;
-  }
+function end() {
+  if (pos !== size) throw fail('trailing bytes', pos);
+}
 
-  optF64() {
-    return this.present() ? this.f64() : null;
-  }
+/** Drops the state after a failed call (the error propagates). */
+function reset() {
+  buf = null;
+  view = null;
+  text = '';
+  naStart = naEnd = naExtra = null;
+}
 
-  list(item) {
-    const n = this.u32();
-    // Each item takes at least one byte: a corrupt count cannot make us loop for long.
-    if (n > this.buf.length - this.pos) throw this.err('list longer than the input');
-    const out = new Array(n);
-    for (let i = 0; i < n; i++) out[i] = item.call(this);
-    return out;
-  }
+function fail(what, at) {
+  return new DecodeError(`${what} at byte ${at}`);
+}
 
-  strs() {
-    return this.list(this.str);
-  }
+function u32() {
+  const p = pos;
+  if (p + 4 > size) throw fail('unexpected end', p);
+  pos = p + 4;
+  return (buf[p] | (buf[p + 1] << 8) | (buf[p + 2] << 16) | (buf[p + 3] << 24)) >>> 0;
+}
 
-  text() {
-    return { lang: this.str(), value: this.str() };
-  }
+function f64() {
+  const p = pos;
+  if (p + 8 > size) throw fail('unexpected end', p);
+  if (view === null) view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  pos = p + 8;
+  return view.getFloat64(p, true);
+}
 
-  texts() {
-    return this.list(this.text);
-  }
+/** A byte 0 or 1 (a bool, or an option's tag: whether a value follows). */
+function flag(what) {
+  const p = pos;
+  if (p >= size) throw fail('unexpected end', p);
+  const b = buf[p];
+  if (b > 1) throw fail(what, p);
+  pos = p + 1;
+  return b === 1;
+}
 
-  supportRef() {
-    return { partner: this.str(), offer: this.optStr(), since: this.optStr() };
-  }
+function bool() {
+  return flag('bad bool');
+}
 
-  need() {
-    return {
-      kind: this.str(),
-      description: this.texts(),
-      skills: this.strs(),
-      hours_per_month: this.optF64(),
-      eur_per_year: this.optF64(),
-      priority: this.str(),
-      since: this.optStr(),
-      supported_by: this.list(this.supportRef),
-    };
-  }
+function some() {
+  return flag('bad option tag');
+}
 
-  project() {
-    return {
-      id: this.str(),
-      name: this.str(),
-      summary: this.texts(),
-      description: this.texts(),
-      status: this.str(),
-      status_since: this.optStr(),
-      lifecycle: this.str(),
-      categories: this.strs(),
-      software_type: this.optStr(),
-      complexity: this.optStr(),
-      technologies: this.strs(),
-      origin: this.present()
-        ? { city: this.optStr(), community: this.optStr(), started: this.optStr() }
-        : null,
-      admitted_on: this.optStr(),
-      links: { homepage: this.optStr(), source: this.optStr(), info: this.optStr() },
-      license: this.str(),
-      deployment: this.present() ? { mode: this.str(), cities: this.strs() } : null,
-      needs: this.list(this.need),
-      last_reviewed: this.optStr(),
-    };
-  }
+/** A list's count, checked against the bytes left (each item takes at least one). */
+function count() {
+  const p = pos;
+  if (p + 4 > size) throw fail('unexpected end', p);
+  const n = (buf[p] | (buf[p + 1] << 8) | (buf[p + 2] << 16) | (buf[p + 3] << 24)) >>> 0;
+  pos = p + 4;
+  if (n > size - pos) throw fail('list longer than the input', pos);
+  return n;
+}
 
-  partner() {
-    return {
-      id: this.str(),
-      name: this.str(),
-      kind: this.str(),
-      sectors: this.strs(),
-      region: this.optStr(),
-      website: this.optStr(),
-    };
+function str() {
+  const p = pos;
+  if (p + 8 > size) throw fail('unexpected end', p + 4 > size ? p : p + 4);
+  const start = (buf[p] | (buf[p + 1] << 8) | (buf[p + 2] << 16) | (buf[p + 3] << 24)) >>> 0;
+  const stop =
+    start + ((buf[p + 4] | (buf[p + 5] << 8) | (buf[p + 6] << 16) | (buf[p + 7] << 24)) >>> 0);
+  pos = p + 8;
+  if (stop > textBytes) {
+    throw fail('string outside `strings` or not on character boundaries', p + 8);
   }
+  if (ascii) return text.substring(start, stop);
+  // Non-ASCII text (inline: a call per string costs in an interpreter).
+  let k = naNext;
+  if (k > 0 && naStart[k - 1] >= start) k = firstAtOrAfter(start); // out of order
+  while (k < naCount && naStart[k] < start) k++;
+  let from = start;
+  if (k > 0) {
+    if (naEnd[k - 1] > start) throw fail('string outside `strings` or not on character boundaries', pos);
+    from = start - naExtra[k - 1];
+  }
+  while (k < naCount && naStart[k] < stop) k++;
+  let to = stop;
+  if (k > 0) {
+    if (naEnd[k - 1] > stop) throw fail('string outside `strings` or not on character boundaries', pos);
+    to = stop - naExtra[k - 1];
+  }
+  naNext = k;
+  return text.substring(from, to);
+}
 
-  offer() {
-    return {
-      id: this.str(),
-      partner: this.str(),
-      kind: this.str(),
-      description: this.texts(),
-      skills: this.strs(),
-      topics: this.strs(),
-      regions: this.strs(),
-      remote: this.bool(),
-      capacity: {
-        projects: this.present() ? this.u32() : null,
-        hours_per_month: this.optF64(),
-      },
-      budget_eur_per_year: this.optF64(),
-      license_requirement: this.optStr(),
-      valid_from: this.optStr(),
-      valid_until: this.optStr(),
-    };
+/** The index of the first non-ASCII character at or after byte `b`. */
+function firstAtOrAfter(b) {
+  let lo = 0;
+  let hi = naCount;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (naStart[mid] < b) lo = mid + 1;
+    else hi = mid;
   }
+  return lo;
+}
 
-  city() {
-    return {
-      name: this.str(),
-      ags: this.optStr(),
-      languages: this.strs(),
-      website: this.optStr(),
-    };
-  }
+// Inlining the option tag here measured no clear gain in the engine.
+function optStr() {
+  return some() ? str() : null;
+}
 
-  candidate() {
-    return [this.u32(), this.u32(), this.u32(), this.u32()];
-  }
+function optF64() {
+  return some() ? f64() : null;
+}
 
-  projects() {
-    return this.list(this.project);
-  }
-  partners() {
-    return this.list(this.partner);
-  }
-  offers() {
-    return this.list(this.offer);
-  }
-  candidates() {
-    return this.list(this.candidate);
-  }
+function strs() {
+  const n = count();
+  const out = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = str();
+  return out;
+}
+
+function texts() {
+  const n = count();
+  const out = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = { lang: str(), value: str() };
+  return out;
+}
+
+function supportRefs() {
+  const n = count();
+  const out = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = { partner: str(), offer: optStr(), since: optStr() };
+  return out;
+}
+
+// One loop for the lists of records: a call per record is nothing next to the calls per field
+// (lists of strings and texts keep their own loops: they are many and short).
+function list(record) {
+  const n = count();
+  const out = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = record();
+  return out;
+}
+
+function need() {
+  return {
+    kind: str(),
+    description: texts(),
+    skills: strs(),
+    hours_per_month: optF64(),
+    eur_per_year: optF64(),
+    priority: str(),
+    since: optStr(),
+    supported_by: supportRefs(),
+  };
+}
+
+function project() {
+  return {
+    id: str(),
+    name: str(),
+    summary: texts(),
+    description: texts(),
+    status: str(),
+    status_since: optStr(),
+    lifecycle: str(),
+    categories: strs(),
+    software_type: optStr(),
+    complexity: optStr(),
+    technologies: strs(),
+    origin: some() ? { city: optStr(), community: optStr(), started: optStr() } : null,
+    admitted_on: optStr(),
+    links: { homepage: optStr(), source: optStr(), info: optStr() },
+    license: str(),
+    deployment: some() ? { mode: str(), cities: strs() } : null,
+    needs: list(need),
+    last_reviewed: optStr(),
+  };
+}
+
+function partner() {
+  return {
+    id: str(),
+    name: str(),
+    kind: str(),
+    sectors: strs(),
+    region: optStr(),
+    website: optStr(),
+  };
+}
+
+function offer() {
+  return {
+    id: str(),
+    partner: str(),
+    kind: str(),
+    description: texts(),
+    skills: strs(),
+    topics: strs(),
+    regions: strs(),
+    remote: bool(),
+    capacity: {
+      projects: some() ? u32() : null,
+      hours_per_month: optF64(),
+    },
+    budget_eur_per_year: optF64(),
+    license_requirement: optStr(),
+    valid_from: optStr(),
+    valid_until: optStr(),
+  };
+}
+
+function city() {
+  return {
+    name: str(),
+    ags: optStr(),
+    languages: strs(),
+    website: optStr(),
+  };
+}
+
+function candidates() {
+  const n = count();
+  const out = new Array(n);
+  for (let i = 0; i < n; i++) out[i] = [u32(), u32(), u32(), u32()];
+  return out;
 }
 
 /**
@@ -255,10 +352,14 @@ class Decoder {
  * @param {string} strings
  */
 export function decodeProjects(data, strings) {
-  const d = new Decoder(data, strings);
-  const projects = d.projects();
-  d.finish();
-  return projects;
+  begin(data, strings);
+  try {
+    const out = list(project);
+    end();
+    return out;
+  } finally {
+    reset();
+  }
 }
 
 /**
@@ -266,28 +367,36 @@ export function decodeProjects(data, strings) {
  * is `[project, need_index, offer, partner]` indexes (see `resolveCandidates`).
  */
 export function decodeScorerBatch(data, strings) {
-  const d = new Decoder(data, strings);
-  const batch = {
-    projects: d.projects(),
-    partners: d.partners(),
-    offers: d.offers(),
-    candidates: d.candidates(),
-  };
-  d.finish();
-  return batch;
+  begin(data, strings);
+  try {
+    const batch = {
+      projects: list(project),
+      partners: list(partner),
+      offers: list(offer),
+      candidates: candidates(),
+    };
+    end();
+    return batch;
+  } finally {
+    reset();
+  }
 }
 
 /** Decodes an exporter's input: `{city, projects, partners, offers}`. */
 export function decodeCatalog(data, strings) {
-  const d = new Decoder(data, strings);
-  const catalog = {
-    city: d.city(),
-    projects: d.projects(),
-    partners: d.partners(),
-    offers: d.offers(),
-  };
-  d.finish();
-  return catalog;
+  begin(data, strings);
+  try {
+    const catalog = {
+      city: city(),
+      projects: list(project),
+      partners: list(partner),
+      offers: list(offer),
+    };
+    end();
+    return catalog;
+  } finally {
+    reset();
+  }
 }
 
 /**

@@ -250,3 +250,100 @@ test('a string not on character boundaries is refused', () => {
   new DataView(bad.buffer).setUint32(12, 1, true); // id: offset 0, length 1 (half of ä)
   assert.throws(() => decodeProjects(bad, strings), /not on character boundaries/);
 });
+
+// The decoder maps UTF-8 byte offsets to UTF-16 indexes: directly for ASCII text, through the
+// list of non-ASCII characters otherwise. These hold both paths to the encoder.
+const withIdName = (id, name) => ({ ...structuredClone(emptyProject), id, name });
+const setStr = (data, at, offset, length) => {
+  const bad = data.slice();
+  const view = new DataView(bad.buffer);
+  view.setUint32(at, offset, true);
+  view.setUint32(at + 4, length, true);
+  return bad;
+};
+const ID = 8; // magic, count
+const NAME = 16;
+
+test('ASCII, non-ASCII, 3-byte and astral strings decode as encoded', () => {
+  const cases = [
+    ['plain-ascii', 'Just ASCII text'],
+    ['', ''],
+    ['münster', 'Gieß den Kiez'],
+    ['€-preis', '3 € und 5 €'],
+    ['🌳', 'Bäume 🌳🌲 – 𝄞 am Ende'],
+    ['ä', '🌳'],
+    ['日本語', 'ascii after ünïcödé then ascii again'],
+  ];
+  for (const [id, name] of cases) {
+    const projects = [withIdName(id, name), withIdName(name, id), withIdName('x', 'y')];
+    const { data, strings } = encodeProjects(projects);
+    assert.deepEqual(decodeProjects(data, strings), projects, `${id} / ${name}`);
+  }
+  // A whole catalog with every kind of string, several times over.
+  const many = Array.from({ length: 20 }, (_, i) => ({ ...structuredClone(fullProject), id: `p-${i}-ä🌳` }));
+  const e = encodeProjects(many);
+  assert.deepEqual(decodeProjects(e.data, e.strings), many);
+});
+
+test('strings out of order and repeated offsets decode (non-ASCII and ASCII text)', () => {
+  for (const [id, name] of [['Müller', 'Straße 🌳 Ende'], ['abc', 'defgh']]) {
+    const { data, strings } = encodeProjects([withIdName(id, name)]);
+    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    const idAt = [view.getUint32(ID, true), view.getUint32(ID + 4, true)];
+    const nameAt = [view.getUint32(NAME, true), view.getUint32(NAME + 4, true)];
+    // Swapped: the name's string is read first, then the id's (before it).
+    const swapped = setStr(setStr(data, ID, ...nameAt), NAME, ...idAt);
+    let [p] = decodeProjects(swapped, strings);
+    assert.equal(p.id, name);
+    assert.equal(p.name, id);
+    // Repeated: both fields refer to the name's bytes.
+    [p] = decodeProjects(setStr(data, ID, ...nameAt), strings);
+    assert.equal(p.id, name);
+    assert.equal(p.name, name);
+    // Part of a string, on boundaries: the last 3 bytes of the name ("nde" / "fgh").
+    [p] = decodeProjects(setStr(data, NAME, nameAt[0] + nameAt[1] - 3, 3), strings);
+    assert.equal(p.name, name.slice(-3));
+  }
+  // A substring after the non-ASCII characters maps through them.
+  const { data, strings } = encodeProjects([withIdName('ä🌳€', 'tail')]);
+  const [p] = decodeProjects(setStr(data, ID, 9, 4), strings); // 2 + 4 + 3 bytes, then "tail"
+  assert.equal(p.id, 'tail');
+});
+
+test('a string starting or ending inside a multi-byte character is a DecodeError', () => {
+  // 'ä' (2 bytes), '€' (3), '🌳' (4, two UTF-16 units), then ASCII.
+  const { data, strings } = encodeProjects([withIdName('ä€🌳x', 'y')]);
+  const inside = [
+    [1, 1], // starts inside ä
+    [0, 1], // ends inside ä
+    [3, 2], // starts inside €
+    [2, 2], // ends inside €
+    [6, 4], // starts inside 🌳
+    [7, 3], // starts inside 🌳 (its second UTF-16 unit)
+    [5, 3], // ends inside 🌳
+    [2, 6], // ends inside 🌳 after its first 3 bytes
+  ];
+  for (const [offset, length] of inside) {
+    const bad = setStr(data, ID, offset, length);
+    assert.throws(() => decodeProjects(bad, strings), DecodeError, `${offset}+${length}`);
+    assert.throws(() => decodeProjects(bad, strings), /not on character boundaries at byte 16/);
+  }
+  // On boundaries: each character alone.
+  for (const [offset, length, want] of [[0, 2, 'ä'], [2, 3, '€'], [5, 4, '🌳'], [9, 1, 'x'], [0, 10, 'ä€🌳x']]) {
+    const [p] = decodeProjects(setStr(data, ID, offset, length), strings);
+    assert.equal(p.id, want);
+  }
+  // Past the end of `strings` (11 bytes: ä€🌳x y), in non-ASCII and in ASCII text.
+  assert.throws(() => decodeProjects(setStr(data, ID, 9, 3), strings), /string outside `strings`/);
+  const ascii = encodeProjects([withIdName('ab', 'c')]);
+  assert.throws(() => decodeProjects(setStr(ascii.data, ID, 2, 2), ascii.strings), /string outside `strings`/);
+  assert.equal(decodeProjects(setStr(ascii.data, ID, 1, 2), ascii.strings)[0].id, 'bc');
+});
+
+test('a failed decode leaves nothing behind for the next one', () => {
+  const { data, strings } = encodeProjects([withIdName('ä', 'b')]);
+  assert.throws(() => decodeProjects(setStr(data, ID, 1, 1), strings), DecodeError);
+  const ok = encodeProjects([withIdName('plain', 'text')]);
+  assert.deepEqual(decodeProjects(ok.data, ok.strings), [withIdName('plain', 'text')]);
+  assert.deepEqual(decodeProjects(data, strings), [withIdName('ä', 'b')]);
+});
