@@ -82,6 +82,10 @@ pub(crate) fn capability_for(interface: &str) -> &'static str {
     }
 }
 
+/// The byte cycle `wasi:random/insecure` answers with, and `wasi:random/random` without the
+/// `random` grant.
+const FIXED_BYTES: &[u8] = b"digifarm plugins get no entropy";
+
 /// Interfaces every plugin gets (output plumbing, never data).
 const BASELINE: &[&str] = &[
     "digifarm:plugin/host",
@@ -316,13 +320,9 @@ impl State {
             .stdout(stdout.clone())
             .stderr(stderr.clone())
             .insecure_random_seed(0x6469_6769_6661_726d)
-            .insecure_random(wasmtime_wasi::Deterministic::new(
-                b"digifarm plugins get no entropy".to_vec(),
-            ));
+            .insecure_random(wasmtime_wasi::Deterministic::new(FIXED_BYTES.to_vec()));
         if !spec.secure_random {
-            builder.secure_random(wasmtime_wasi::Deterministic::new(
-                b"digifarm plugins get no entropy".to_vec(),
-            ));
+            builder.secure_random(wasmtime_wasi::Deterministic::new(FIXED_BYTES.to_vec()));
         }
         for (k, v) in spec.env {
             builder.env(k, v);

@@ -179,9 +179,7 @@ class Decoder:
         links = Links(o(), o(), o())
         license = s()
         deployment = Deployment(s(), self.strs()) if present() else None
-        n = self.count()
-        need = self.need
-        needs = [need() for _ in range(n)] if n else []
+        needs = self.list(self.need)
         last_reviewed = o()
         return Project(
             pid, name, summary, description, status, status_since, lifecycle, categories,
@@ -214,20 +212,19 @@ class Decoder:
     def city(self) -> City:
         return City(self.str(), self.opt_str(), self.strs(), self.opt_str())
 
-    def projects(self) -> List[Project]:
+    def list(self, item) -> list:
+        """A ``list<T>`` of records, each read by ``item``."""
         n = self.count()
-        p = self.project
-        return [p() for _ in range(n)]
+        return [item() for _ in range(n)]
+
+    def projects(self) -> List[Project]:
+        return self.list(self.project)
 
     def partners(self) -> List[Partner]:
-        n = self.count()
-        p = self.partner
-        return [p() for _ in range(n)]
+        return self.list(self.partner)
 
     def offers(self) -> List[Offer]:
-        n = self.count()
-        o = self.offer
-        return [o() for _ in range(n)]
+        return self.list(self.offer)
 
     def candidates(self) -> List[Tuple[int, int, int, int]]:
         n = self.count()
@@ -308,9 +305,7 @@ class Encoder:
         self.opt(v, self.f64)
 
     def strs(self, items: List[str]) -> None:
-        self.u32(len(items))
-        for s in items:
-            self.str(s)
+        self.list(items, self.str)
 
     def localized(self, items: List[Text]) -> None:
         self.u32(len(items))
@@ -362,9 +357,7 @@ class Encoder:
             self.strs(d.cities)
 
         self.opt(p.deployment, deployment)
-        self.u32(len(p.needs))
-        for n in p.needs:
-            self.need(n)
+        self.list(p.needs, self.need)
         self.opt_str(p.last_reviewed)
 
     def partner(self, p: Partner) -> None:
@@ -397,20 +390,20 @@ class Encoder:
         self.strs(c.languages)
         self.opt_str(c.website)
 
-    def projects(self, items: List[Project]) -> None:
+    def list(self, items, write) -> None:
+        """A ``list<T>``: its count, then each item written by ``write``."""
         self.u32(len(items))
-        for p in items:
-            self.project(p)
+        for item in items:
+            write(item)
+
+    def projects(self, items: List[Project]) -> None:
+        self.list(items, self.project)
 
     def partners(self, items: List[Partner]) -> None:
-        self.u32(len(items))
-        for p in items:
-            self.partner(p)
+        self.list(items, self.partner)
 
     def offers(self, items: List[Offer]) -> None:
-        self.u32(len(items))
-        for o in items:
-            self.offer(o)
+        self.list(items, self.offer)
 
     def candidates(self, items) -> None:
         self.u32(len(items))
