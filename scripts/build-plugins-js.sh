@@ -43,6 +43,10 @@ build conformance conformance-js --name "SDK conformance (JavaScript)" \
     --description "Re-encodes the catalog with the JS SDK's codec"
 build hostile hostile-js --name "Hostile test plugin (JavaScript)" \
     --description "Misbehaves as the config key mode says"
+build local-first local-first-js --name "Local partners first (JavaScript)" \
+    --description "Boosts offers from partners in the project's own city"
+build civic-json civic-json-js --name "civic.json importer (JavaScript)" \
+    --description "Reads civic.json files (BetaNYC and DCgov variants)"
 
 echo "==> JavaScript SDK: unit tests (node --test)"
 (cd "$sdk" && node --test test/)

@@ -35,3 +35,4 @@ build muenster-admission muenster_admission muenster-admission-py \
 build local-first local_first local-first-py --name "Local partners first (Python)" --memory-mb 64 --timeout-ms 2000
 build conformance conformance_py conformance-py --name "SDK conformance (Python)" --memory-mb 128 --timeout-ms 10000
 build hostile hostile_py hostile-py --name "Hostile test plugin (Python)"
+build civic-json civic_json civic-json-py --name "civic.json importer (Python)" --memory-mb 64 --timeout-ms 2000

@@ -246,7 +246,12 @@ export interface ImporterPlugin {
 }
 
 /** `export const validator = defineValidator((city, projects) => [...diagnostics])`. A thrown
- * exception becomes the call's error, with its message. */
+ * exception becomes the call's error, with its message.
+ *
+ * A validator's and a scorer's projects (and their needs) are decoded lazily: each field when
+ * it is first read, then kept. Read and assign fields as usual; `JSON.stringify(p)` and
+ * `p.toJSON()` give every field, `Object.keys(p)` and `{...p}` none (they are accessors of
+ * the class `LazyProject`). */
 export declare function defineValidator(fn: (city: City, projects: Project[]) => Diagnostic[]): ValidatorPlugin;
 /** `export const scorer = defineScorer((city, candidates) => scores)`: one score (a number in
  * [0, 1] or a `Score`) per candidate, in order. */
@@ -270,6 +275,15 @@ export interface Encoded {
 }
 export declare function decodeProjects(data: Uint8Array, strings: string): Project[];
 export declare function decodeScorerBatch(data: Uint8Array, strings: string): ScorerBatch;
+/** A project decoded lazily (a validator's or scorer's input). */
+export type LazyProjectRecord = Project & { toJSON(): Project };
+/** Like `decodeProjects`, each project decoded field by field when read (strings are checked then). */
+export declare function decodeProjectsLazy(data: Uint8Array, strings: string): LazyProjectRecord[];
+/** Like `decodeScorerBatch`, with lazily decoded projects. */
+export declare function decodeScorerBatchLazy(data: Uint8Array, strings: string): ScorerBatch;
+/** The classes of lazily decoded projects and needs (for `instanceof`). */
+export declare const LazyProject: { prototype: LazyProjectRecord };
+export declare const LazyNeed: { prototype: Need & { toJSON(): Need } };
 export declare function decodeCatalog(data: Uint8Array, strings: string): Catalog;
 export declare function resolveCandidates(batch: ScorerBatch): Candidate[];
 export declare function encodeProjects(projects: Project[]): Encoded;

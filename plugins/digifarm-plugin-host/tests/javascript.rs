@@ -55,6 +55,18 @@ fn javascript_muenster_admission_finds_what_the_rust_one_finds() {
 }
 
 #[test]
+fn javascript_local_first_scores_what_the_rust_one_scores() {
+    let Some(dir) = dirs() else { return };
+    assert_scores_like_rust(&dir, "local-first-js");
+}
+
+#[test]
+fn javascript_civic_json_imports_what_the_rust_one_imports() {
+    let Some(dir) = dirs() else { return };
+    assert_civic_json_like_rust(&dir, "civic-json-js");
+}
+
+#[test]
 fn the_rss_feed_lists_the_projects_that_want_help() {
     let Some(dir) = dirs() else { return };
     let mut grants = PluginGrants::default();

@@ -17,7 +17,7 @@ use std::path::{Path, PathBuf};
 use common::*;
 use digifarm_core::catalog::Catalog;
 use digifarm_core::model::{Partner, PluginGrants, SupportOffer};
-use digifarm_plugin_host::{Candidate, ErrorKind, Finding, Host, Plugin};
+use digifarm_plugin_host::{ErrorKind, Finding, Host, Plugin};
 
 fn dirs() -> Option<PathBuf> {
     let python = plugins_with(PYTHON_PLUGINS)?;
@@ -35,36 +35,13 @@ fn python_muenster_admission_finds_what_the_rust_one_finds() {
 #[test]
 fn python_local_first_scores_what_the_rust_one_scores() {
     let Some(dir) = dirs() else { return };
-    let host = host();
-    let grants = PluginGrants::default();
-    let py = load(host, &dir, "local-first-py", &grants).expect("loads");
-    let rust = load(host, &dir, "local-first", &grants).expect("loads");
-    let catalog = muenster();
-    let mut candidates = Vec::new();
-    for p in &catalog.projects {
-        for (need_index, _) in p.needs.iter().enumerate() {
-            for offer in &catalog.offers {
-                let partner = catalog
-                    .partners
-                    .iter()
-                    .find(|pa| pa.id == offer.partner)
-                    .expect("partner");
-                candidates.push(Candidate {
-                    project: p,
-                    need_index,
-                    offer,
-                    partner,
-                });
-            }
-        }
-    }
-    assert!(candidates.len() > 20);
-    let by_py = py.score(&catalog.config, &candidates).expect("scores");
-    let by_rust = rust.score(&catalog.config, &candidates).expect("scores");
-    assert_eq!(by_py.len(), candidates.len());
-    assert_eq!(by_py, by_rust);
-    let values: std::collections::BTreeSet<u64> = by_py.iter().map(|s| s.value.to_bits()).collect();
-    assert!(values.len() >= 2, "every score the same: {values:?}");
+    assert_scores_like_rust(&dir, "local-first-py");
+}
+
+#[test]
+fn python_civic_json_imports_what_the_rust_one_imports() {
+    let Some(dir) = dirs() else { return };
+    assert_civic_json_like_rust(&dir, "civic-json-py");
 }
 
 // --- the sandbox, with a hostile Python plugin (`plugins/examples-python/hostile`) ---

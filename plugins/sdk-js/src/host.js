@@ -28,13 +28,28 @@ export function config(key) {
  * `problems` holds one `code: message` line per problem).
  */
 export function checkLicense(expression) {
-  const v = wit.checkLicense(String(expression));
-  return {
-    valid_expression: v.validExpression,
-    allowed: v.allowed,
-    normalized: v.normalized === undefined || v.normalized === null ? null : v.normalized,
-    problems: v.problems,
-  };
+  const key = String(expression);
+  let verdict = verdicts.get(key);
+  if (verdict === undefined) {
+    const v = wit.checkLicense(key);
+    verdict = Object.freeze({
+      valid_expression: v.validExpression,
+      allowed: v.allowed,
+      normalized: v.normalized === undefined || v.normalized === null ? null : v.normalized,
+      problems: Object.freeze([...v.problems]),
+    });
+    verdicts.set(key, verdict);
+  }
+  return verdict;
+}
+
+// The verdicts of the current call, by expression: the city's policy does not change during a
+// call and a catalog uses a handful of licences, so each expression crosses to the host once.
+const verdicts = new Map();
+
+/** Forgets the verdicts (at the start of every call). */
+export function beginCall() {
+  verdicts.clear();
 }
 
 export const host = {

@@ -7,19 +7,27 @@
 //
 // and `npx digifarm-plugin build app.js --id my-rule` makes `my-rule.wasm` and its manifest.
 //
-// Records are plain objects with the Rust views' field names (snake_case); an absent option
-// is `null`. A thrown exception becomes the call's error (the WIT `result`'s `err`, a string
-// with the exception's message), which the host reports as the plugin's error.
+// Records have the Rust views' field names (snake_case); an absent option is `null`. An
+// exporter's records are plain objects; a validator's and a scorer's projects (and their
+// needs) are `Project` and `Need` objects that decode a field when it is first read (see
+// `decodeProjectsLazy` in codec.js; `toJSON()` gives a plain object). A thrown exception
+// becomes the call's error (the WIT `result`'s `err`, a string with the exception's message),
+// which the host reports as the plugin's error.
 
-import { decodeCatalog, decodeProjects, decodeScorerBatch, resolveCandidates } from './codec.js';
+import { beginCall } from './host.js';
+import { decodeCatalog, decodeProjectsLazy, decodeScorerBatchLazy, resolveCandidates } from './codec.js';
 
 export { host, log, config, checkLicense } from './host.js';
 export {
   MAGIC,
   DecodeError,
   decodeProjects,
+  decodeProjectsLazy,
   decodeScorerBatch,
+  decodeScorerBatchLazy,
   decodeCatalog,
+  Project as LazyProject,
+  Need as LazyNeed,
   resolveCandidates,
   encodeProjects,
   encodeScorerBatch,
@@ -62,6 +70,7 @@ function describe(e) {
 }
 
 function guard(run) {
+  beginCall();
   try {
     return run();
   } catch (e) {
@@ -302,7 +311,7 @@ export function defineValidator(fn) {
     [KIND]: 'validator',
     validate: (city, projects) =>
       guard(() => {
-        const out = fn(cityFromWit(city), decodeProjects(projects.data, projects.strings));
+        const out = fn(cityFromWit(city), decodeProjectsLazy(projects.data, projects.strings));
         return diagnosticsToWit(out, 'the validator');
       }),
   };
@@ -319,7 +328,7 @@ export function defineScorer(fn) {
     [KIND]: 'scorer',
     score: (city, candidates) =>
       guard(() => {
-        const resolved = resolveCandidates(decodeScorerBatch(candidates.data, candidates.strings));
+        const resolved = resolveCandidates(decodeScorerBatchLazy(candidates.data, candidates.strings));
         const out = fn(cityFromWit(city), resolved);
         if (!Array.isArray(out)) fail(`the scorer must return an array of scores, not ${typeName(out)}`);
         if (out.length !== resolved.length) {

@@ -6,7 +6,11 @@ import {
   DecodeError,
   decodeCatalog,
   decodeProjects,
+  decodeProjectsLazy,
   decodeScorerBatch,
+  decodeScorerBatchLazy,
+  Need,
+  Project,
   encodeCatalog,
   encodeProjects,
   encodeScorerBatch,
@@ -346,4 +350,76 @@ test('a failed decode leaves nothing behind for the next one', () => {
   const ok = encodeProjects([withIdName('plain', 'text')]);
   assert.deepEqual(decodeProjects(ok.data, ok.strings), [withIdName('plain', 'text')]);
   assert.deepEqual(decodeProjects(data, strings), [withIdName('ä', 'b')]);
+});
+
+test('lazily decoded projects hold the same records as eager ones', () => {
+  const many = Array.from({ length: 7 }, (_, i) => ({ ...structuredClone(fullProject), id: `p-${i}-ä🌳` }));
+  many.push(withIdName('x', 'y'), withIdName('日本語', 'ascii after ünïcödé'));
+  const { data, strings } = encodeProjects(many);
+  const lazy = decodeProjectsLazy(data, strings);
+  assert.equal(lazy.length, many.length);
+  assert.ok(lazy.every((p) => p instanceof Project && p.needs.every((n) => n instanceof Need)));
+  assert.deepEqual(lazy.map((p) => p.toJSON()), many);
+  assert.deepEqual(JSON.parse(JSON.stringify(decodeProjectsLazy(data, strings))), many);
+  // Fields read out of order, from the last project back, and each read twice.
+  const again = decodeProjectsLazy(data, strings);
+  for (let i = again.length - 1; i >= 0; i--) {
+    for (const key of ['license', 'needs', 'id', 'links', 'summary', 'origin', 'last_reviewed', 'deployment']) {
+      const plain = (v) => JSON.parse(JSON.stringify(v));
+      assert.deepEqual(plain(again[i][key]), many[i][key], `${i}.${key}`);
+      assert.deepEqual(plain(again[i][key]), many[i][key], `${i}.${key} again`);
+    }
+  }
+  // Fields are accessors of the class (not own keys); one assigned keeps the new value.
+  const [p] = decodeProjectsLazy(data, strings);
+  assert.equal(p.lifecycle, 'admitted');
+  assert.deepEqual(Object.keys(p), []);
+  assert.ok('needs' in p);
+  p.license = 'EUPL-1.2';
+  assert.equal(p.license, 'EUPL-1.2');
+  assert.equal(p.toJSON().license, 'EUPL-1.2');
+});
+
+test('a lazy record reads from its own input after other inputs were decoded', () => {
+  const a = encodeProjects([withIdName('Münster', 'ä🌳')]);
+  const b = encodeProjects([withIdName('other', 'Straße')]);
+  const [pa] = decodeProjectsLazy(a.data, a.strings);
+  const [pb] = decodeProjectsLazy(b.data, b.strings);
+  assert.deepEqual(decodeProjects(b.data, b.strings), [withIdName('other', 'Straße')]);
+  assert.equal(pa.name, 'ä🌳');
+  assert.equal(pb.name, 'Straße');
+  assert.equal(pa.id, 'Münster');
+  const batch = { projects: [fullProject], partners: [], offers: [], candidates: [[0, 1, 0, 0]] };
+  batch.partners.push({ id: 'citeq', name: 'citeq', kind: 'city', sectors: [], region: null, website: null });
+  batch.offers.push({
+    id: 'o', partner: 'citeq', kind: 'financial', description: [], skills: [], topics: [], regions: [],
+    remote: true, capacity: { projects: 2, hours_per_month: null }, budget_eur_per_year: 100,
+    license_requirement: null, valid_from: null, valid_until: null,
+  });
+  const e = encodeScorerBatch(batch);
+  const [c] = resolveCandidates(decodeScorerBatchLazy(e.data, e.strings));
+  assert.deepEqual(c.need.toJSON(), fullProject.needs[1]);
+  assert.deepEqual(c.offer, batch.offers[0]);
+  assert.equal(c.project.origin.city, 'Münster');
+});
+
+test('a lazy decode checks the structure at once and each string when it is read', () => {
+  const { data, strings } = encodeProjects([fullProject, withIdName('ä', 'b')]);
+  for (let cut = 4; cut < data.length; cut++) {
+    assert.throws(() => decodeProjectsLazy(data.subarray(0, cut), strings), DecodeError, `cut at ${cut}`);
+  }
+  const longer = new Uint8Array(data.length + 1);
+  longer.set(data);
+  assert.throws(() => decodeProjectsLazy(longer, strings), /trailing bytes/);
+  // status_since's option tag (after id, name, three summary texts, one description text, status)
+  const at = 8 + 8 + 8 + 4 + 3 * 16 + 4 + 16 + 8;
+  assert.equal(data[at], 1);
+  const badTag = Uint8Array.from(data);
+  badTag[at] = 7;
+  assert.throws(() => decodeProjectsLazy(badTag, strings), /bad option tag/);
+  // A string inside a character: the other fields read, that one throws when read.
+  const one = encodeProjects([withIdName('ä€', 'y')]);
+  const [p] = decodeProjectsLazy(setStr(one.data, ID, 1, 1), one.strings);
+  assert.equal(p.name, 'y');
+  assert.throws(() => p.id, /not on character boundaries/);
 });

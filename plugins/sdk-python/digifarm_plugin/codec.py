@@ -13,7 +13,7 @@ items; ``f64``: 8 bytes IEEE 754; ``bool``: byte 0 or 1; ``candidate``: four u32
 from __future__ import annotations
 
 import struct
-from typing import List, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
 from .records import (
     Capacity,
@@ -37,6 +37,9 @@ _U32 = struct.Struct("<I")
 _F64 = struct.Struct("<d")
 _STR = struct.Struct("<II")
 _CAND = struct.Struct("<IIII")
+# The bytes an option takes by its tag, in the walks that skip fields: 1 when absent, 9 when
+# it holds a string (offset, length) or an f64; any other tag is `None`, a `TypeError` there.
+_OPTION = (1, 9) + (None,) * 254
 
 
 class DecodeError(ValueError):
@@ -218,7 +221,106 @@ class Decoder:
         return [item() for _ in range(n)]
 
     def projects(self) -> List[Project]:
-        return self.list(self.project)
+        """The projects of a call, each decoded lazily (:class:`_LazyProject`)."""
+        n = self.count()
+        return [self._lazy_project() for _ in range(n)]
+
+    def _lazy_project(self) -> Project:
+        """Walks one project without building anything, noting where each field starts,
+        and returns a project that decodes a field when it is first read.
+
+        The walk is a tenth of what decoding every field costs; a plugin reads a few
+        fields of each project (a validator its links and licence, a scorer its origin),
+        so the descriptions, categories and needs it never reads are never built."""
+        buf, u, opt, pos = self.buf, _U32.unpack_from, _OPTION, self.pos
+        # id, name: two strings; summary, description: localized lists.
+        at_summary = pos + 16
+        at_description = at_summary + 4 + 16 * u(buf, at_summary)[0]
+        at_status = at_description + 4 + 16 * u(buf, at_description)[0]
+        at_status_since = at_status + 8
+        at_lifecycle = at_status_since + opt[buf[at_status_since]]
+        at_categories = at_lifecycle + 8
+        at_software_type = at_categories + 4 + 8 * u(buf, at_categories)[0]
+        at_complexity = at_software_type + opt[buf[at_software_type]]
+        at_technologies = at_complexity + opt[buf[at_complexity]]
+        at_origin = at_technologies + 4 + 8 * u(buf, at_technologies)[0]
+        pos = at_origin + 1
+        if buf[at_origin] > 1:
+            raise TypeError
+        if buf[at_origin]:
+            pos += opt[buf[pos]]
+            pos += opt[buf[pos]]
+            pos += opt[buf[pos]]
+        at_admitted_on = pos
+        at_links = pos + opt[buf[pos]]
+        pos = at_links
+        pos += opt[buf[pos]]
+        pos += opt[buf[pos]]
+        pos += opt[buf[pos]]
+        at_license = pos
+        at_deployment = pos + 8
+        if buf[at_deployment] > 1:
+            raise TypeError
+        if buf[at_deployment]:
+            pos = at_deployment + 9
+            pos += 4 + 8 * u(buf, pos)[0]
+        else:
+            pos = at_deployment + 1
+        at_needs = pos
+        n = u(buf, pos)[0]
+        pos += 4
+        for _ in range(n):  # needs: kind, description, skills, hours, eur, priority, since
+            pos += 8
+            pos += 4 + 16 * u(buf, pos)[0]
+            pos += 4 + 8 * u(buf, pos)[0]
+            pos += opt[buf[pos]]
+            pos += opt[buf[pos]]
+            pos += 8
+            pos += opt[buf[pos]]
+            m = u(buf, pos)[0]
+            pos += 4
+            for _ in range(m):  # supported_by: partner, offer, since
+                pos += 8
+                pos += opt[buf[pos]]
+                pos += opt[buf[pos]]
+        at_last_reviewed = pos
+        self.pos = pos + opt[buf[pos]]
+        if self.pos > len(buf):
+            raise self._err("unexpected end")
+        return _LazyProject._at_offsets(self, (
+            at_summary - 16, at_summary - 8, at_summary, at_description, at_status,
+            at_status_since, at_lifecycle, at_categories, at_software_type, at_complexity,
+            at_technologies, at_origin, at_admitted_on, at_links, at_license, at_deployment,
+            at_needs, at_last_reviewed,
+        ))
+
+    def _need_offsets(self, pos: int) -> Tuple[int, ...]:
+        """Where each field of the need at ``pos`` starts, and where the need ends."""
+        buf, u, opt = self.buf, _U32.unpack_from, _OPTION
+        at_description = pos + 8
+        at_skills = at_description + 4 + 16 * u(buf, at_description)[0]
+        at_hours = at_skills + 4 + 8 * u(buf, at_skills)[0]
+        at_eur = at_hours + opt[buf[at_hours]]
+        at_priority = at_eur + opt[buf[at_eur]]
+        at_since = at_priority + 8
+        at_supported_by = at_since + opt[buf[at_since]]
+        m = u(buf, at_supported_by)[0]
+        end = at_supported_by + 4
+        for _ in range(m):
+            end += 8
+            end += opt[buf[end]]
+            end += opt[buf[end]]
+        return (pos, at_description, at_skills, at_hours, at_eur, at_priority, at_since, at_supported_by, end)
+
+    def lazy_needs(self) -> List[Need]:
+        """A ``list<need>``, each need decoded lazily (:class:`_LazyNeed`)."""
+        n = self.count()
+        out = []
+        for _ in range(n):
+            at = self._need_offsets(self.pos)
+            self.pos = at[-1]
+            out.append(_LazyNeed._at_offsets(self, at))
+        return out
 
     def partners(self) -> List[Partner]:
         return self.list(self.partner)
@@ -235,6 +337,121 @@ class Decoder:
         return out
 
 
+def _read_origin(d: Decoder) -> Optional[Origin]:
+    o = d.opt_str
+    return Origin(o(), o(), o()) if d.present() else None
+
+
+def _read_links(d: Decoder) -> Links:
+    o = d.opt_str
+    return Links(o(), o(), o())
+
+
+def _read_deployment(d: Decoder) -> Optional[Deployment]:
+    return Deployment(d.str(), d.strs()) if d.present() else None
+
+
+# Project's and need's fields in WIT declaration order, each with the function that reads it.
+_PROJECT_READERS = (
+    ("id", Decoder.str),
+    ("name", Decoder.str),
+    ("summary", Decoder.localized),
+    ("description", Decoder.localized),
+    ("status", Decoder.str),
+    ("status_since", Decoder.opt_str),
+    ("lifecycle", Decoder.str),
+    ("categories", Decoder.strs),
+    ("software_type", Decoder.opt_str),
+    ("complexity", Decoder.opt_str),
+    ("technologies", Decoder.strs),
+    ("origin", _read_origin),
+    ("admitted_on", Decoder.opt_str),
+    ("links", _read_links),
+    ("license", Decoder.str),
+    ("deployment", _read_deployment),
+    ("needs", Decoder.lazy_needs),
+    ("last_reviewed", Decoder.opt_str),
+)
+_NEED_READERS = (
+    ("kind", Decoder.str),
+    ("description", Decoder.localized),
+    ("skills", Decoder.strs),
+    ("hours_per_month", Decoder.opt_f64),
+    ("eur_per_year", Decoder.opt_f64),
+    ("priority", Decoder.str),
+    ("since", Decoder.opt_str),
+    ("supported_by", lambda d: d.list(lambda: SupportRef(d.str(), d.opt_str(), d.opt_str()))),
+)
+
+_UNSET = object()
+
+
+def _lazy(record: type, readers: tuple) -> type:
+    """A subclass of the dataclass ``record`` whose fields are decoded from the host's input
+    when first read, and kept.
+
+    It is a ``record`` for ``isinstance``, attribute reads and writes, ``repr``,
+    ``dataclasses.fields``/``asdict``/``replace`` and equality (with eager records too);
+    ``copy`` and ``pickle`` give an eager ``record``."""
+    names = tuple(name for name, _ in readers)
+    assert names == tuple(record.__dataclass_fields__), f"the layout follows {record.__name__}"
+    count = len(names)
+
+    def field(i: int, read: Any) -> property:
+        def get(self: Any) -> Any:
+            v = self._v[i]
+            if v is _UNSET:
+                d = self._d
+                d.pos = self._at[i]
+                try:
+                    v = read(d)
+                except (struct.error, IndexError) as e:
+                    raise d._err("unexpected end") from e
+                self._v[i] = v
+            return v
+
+        def set(self: Any, value: Any) -> None:
+            try:
+                self._v[i] = value
+            except AttributeError:  # built by the dataclass's __init__ (`dataclasses.replace`)
+                self._v = [_UNSET] * count
+                self._v[i] = value
+
+        return property(get, set)
+
+    def at_offsets(d: Decoder, at: Tuple[int, ...]) -> Any:
+        r = object.__new__(cls)
+        r._d = d
+        r._at = at
+        r._v = [_UNSET] * count
+        return r
+
+    def eq(self: Any, other: object) -> Any:
+        if isinstance(other, record):
+            return all(getattr(self, n) == getattr(other, n) for n in names)
+        return NotImplemented
+
+    def reduce(self: Any) -> Any:
+        return (record, tuple(getattr(self, n) for n in names))
+
+    body: dict = {name: field(i, read) for i, (name, read) in enumerate(readers)}
+    body.update(
+        __slots__=("_d", "_at", "_v"),
+        __eq__=eq,
+        __hash__=None,
+        __reduce__=reduce,
+        __doc__=record.__doc__,
+        _at_offsets=staticmethod(at_offsets),
+    )
+    cls = type(record.__name__, (record,), body)
+    cls.__qualname__ = record.__qualname__
+    return cls
+
+
+_LazyProject = _lazy(Project, _PROJECT_READERS)
+_LazyNeed = _lazy(Need, _NEED_READERS)
+
+
 def _decode(data: bytes, strings: str, read):
     d = Decoder(data, strings)
     try:
@@ -243,6 +460,8 @@ def _decode(data: bytes, strings: str, read):
         if isinstance(e, DecodeError):
             raise
         raise d._err("unexpected end") from None
+    except TypeError:
+        raise d._err("bad option tag in the record") from None
     d.finish()
     return value
 

@@ -2,6 +2,8 @@
 the build command's refusals. (Inside a component, the host's conformance suite checks the
 codec against the host's encoder: plugins/digifarm-plugin-host/tests/conformance.rs.)"""
 
+import copy
+import dataclasses
 import math
 import struct
 import subprocess
@@ -98,6 +100,33 @@ class Codec(unittest.TestCase):
         with self.assertRaisesRegex(ValueError, "candidate 2 refers to a record not in the batch"):
             decode_scorer_batch(*encode_scorer_batch(batch)).resolve()
 
+    def test_lazy_projects_behave_as_projects(self):
+        cat = sample_catalog()
+        data, strings = encode_projects(cat.projects)
+        lazy = decode_projects(data, strings)
+        self.assertTrue(all(isinstance(p, Project) for p in lazy))
+        self.assertTrue(all(isinstance(n, Need) for p in lazy for n in p.needs))
+        # Read out of order and twice, against the originals.
+        for p, want in reversed(list(zip(lazy, cat.projects))):
+            for name in ("license", "needs", "id", "links", "origin", "summary", "deployment", "needs"):
+                self.assertEqual(getattr(p, name), getattr(want, name), name)
+        fresh = decode_projects(data, strings)
+        self.assertEqual(fresh, cat.projects)
+        self.assertEqual(cat.projects, fresh)
+        self.assertEqual(repr(fresh[0]), repr(cat.projects[0]))
+        self.assertEqual(dataclasses.asdict(fresh[0]), dataclasses.asdict(cat.projects[0]))
+        copied = copy.deepcopy(fresh[0])
+        self.assertIs(type(copied), Project)
+        self.assertEqual(copied, cat.projects[0])
+        renamed = dataclasses.replace(fresh[0], name="neu")
+        self.assertEqual(renamed.name, "neu")
+        self.assertEqual(renamed.id, cat.projects[0].id)
+        fresh[0].license = "EUPL-1.2"
+        self.assertEqual(fresh[0].license, "EUPL-1.2")
+        self.assertNotEqual(fresh[0], cat.projects[0])
+        with self.assertRaises(AttributeError):
+            fresh[0].no_such_field
+
     def test_wrong_version_is_refused(self):
         data, strings = encode_projects([])
         with self.assertRaisesRegex(DecodeError, "does not start with `dfb1`"):
@@ -112,12 +141,23 @@ class Codec(unittest.TestCase):
             decode_catalog(data + b"\0", strings)
 
     def test_strings_out_of_bounds_or_inside_a_character(self):
-        data = b"dfb1" + struct.pack("<I", 1) + struct.pack("<II", 0, 99)
+        # A project's strings are checked when the field is read (projects decode lazily).
+        p = Project(id="a", name="b", license="MIT")
+        data, strings = encode_projects([p])
+        bad = data[:8] + struct.pack("<II", 0, 99) + data[16:]
+        (lazy,) = decode_projects(bad, strings)
+        self.assertEqual(lazy.name, "b")
         with self.assertRaisesRegex(DecodeError, "string out of bounds at byte 8"):
-            decode_projects(data, "abc")
-        data = b"dfb1" + struct.pack("<I", 1) + struct.pack("<II", 0, 1)
+            lazy.id
+        (lazy,) = decode_projects(data[:8] + struct.pack("<II", 0, 1) + data[16:], "ü" + strings[1:])
         with self.assertRaisesRegex(DecodeError, "character boundaries"):
-            decode_projects(data, "ü")
+            lazy.id
+        # Other records are read whole.
+        data, strings = encode_catalog(Catalog(City("a"), [], [Partner("p", "q", "r")], []))
+        at = 4  # the city's name: offset 0, length 1
+        self.assertEqual(data[at:at + 8], struct.pack("<II", 0, 1))
+        with self.assertRaisesRegex(DecodeError, "string out of bounds"):
+            decode_catalog(data[:at] + struct.pack("<II", 0, 99) + data[at + 8:], strings)
 
     def test_bad_tags_and_huge_counts(self):
         p = Project(id="a", name="b", license="MIT")
@@ -128,6 +168,11 @@ class Codec(unittest.TestCase):
         self.assertEqual(data[at], 0)
         with self.assertRaisesRegex(DecodeError, "bad option tag"):
             decode_projects(data[:at] + b"\x07" + data[at + 1:], strings)
+        # origin's tag, after lifecycle, categories, software_type, complexity, technologies
+        at += 1 + 8 + 4 + 1 + 1 + 4
+        self.assertEqual(data[at], 0)
+        with self.assertRaisesRegex(DecodeError, "bad option tag"):
+            decode_projects(data[:at] + b"\x02" + data[at + 1:], strings)
         with self.assertRaisesRegex(DecodeError, "list longer than the input"):
             decode_projects(b"dfb1" + struct.pack("<I", 2**32 - 1), "")
 

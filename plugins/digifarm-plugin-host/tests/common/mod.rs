@@ -29,6 +29,7 @@ pub const PYTHON_PLUGINS: &[&str] = &[
     "local-first-py",
     "conformance-py",
     "hostile-py",
+    "civic-json-py",
 ];
 
 /// The JavaScript plugins (`scripts/build-plugins-js.sh`).
@@ -37,6 +38,8 @@ pub const JS_PLUGINS: &[&str] = &[
     "rss-feed",
     "conformance-js",
     "hostile-js",
+    "local-first-js",
+    "civic-json-js",
 ];
 
 /// Like [`plugins_dir`], for the plugins `ids`.
@@ -186,6 +189,167 @@ pub fn assert_admission_like_rust(dir: &Path, id: &str) {
     assert!(lines.len() >= 4, "{lines:#?}");
     for code in ["city-link", "source-repository", "license-not-open"] {
         assert!(lines.iter().any(|l| l.contains(code)), "{code}: {lines:#?}");
+    }
+}
+
+/// A scorer `id` (`local-first-py`, `-js`) gives the Rust `local-first`'s score, terms and
+/// explanations included, on every (need, offer) pair of Münster's catalog.
+pub fn assert_scores_like_rust(dir: &Path, id: &str) {
+    use digifarm_plugin_host::Candidate;
+    let host = host();
+    let grants = PluginGrants::default();
+    let other = load(host, dir, id, &grants).expect("loads");
+    let rust = load(host, dir, "local-first", &grants).expect("loads");
+    let catalog = muenster();
+    let mut candidates = Vec::new();
+    for p in &catalog.projects {
+        for (need_index, _) in p.needs.iter().enumerate() {
+            for offer in &catalog.offers {
+                let partner = catalog
+                    .partners
+                    .iter()
+                    .find(|pa| pa.id == offer.partner)
+                    .expect("partner");
+                candidates.push(Candidate {
+                    project: p,
+                    need_index,
+                    offer,
+                    partner,
+                });
+            }
+        }
+    }
+    assert!(candidates.len() > 20);
+    let by_other = other.score(&catalog.config, &candidates).expect("scores");
+    let by_rust = rust.score(&catalog.config, &candidates).expect("scores");
+    assert_eq!(by_other.len(), candidates.len());
+    assert_eq!(by_other, by_rust);
+    let values: std::collections::BTreeSet<u64> =
+        by_other.iter().map(|s| s.value.to_bits()).collect();
+    assert!(values.len() >= 2, "every score the same: {values:?}");
+}
+
+/// civic.json inputs for the importers: both variants, every fallback, and bad entries.
+fn civic_json_inputs() -> Vec<(&'static str, Vec<u8>)> {
+    let json = |v: serde_json::Value| v.to_string().into_bytes();
+    vec![
+        (
+            "application/json",
+            json(serde_json::json!([
+                {
+                    "name": "Heat Seek", "description": "Sensors for tenants without heat",
+                    "status": "Beta", "bornAt": "2014", "geography": "New York", "type": "Web App",
+                    "needs": [{"need": "Developers"}, {"need": "Funding"}, {"need": "Writers"}],
+                    "categories": [{"category": "Housing"}], "moreInfo": "https://heatseek.org",
+                    "license": "MIT", "contact": {"name": "Jane Doe", "email": "jane@example.org"}
+                },
+                {
+                    "status": "Production", "description": "DC's open data portal",
+                    "repository": "https://github.com/DCgov/open-data/",
+                    "tags": ["open data", "ckan"], "geography": "Washington, DC",
+                    "contact": {"name": "John Roe", "email": "john@dc.gov"}
+                },
+                "not an object"
+            ])),
+        ),
+        (
+            "application/vnd.civic+json",
+            json(serde_json::json!({
+                "name": "  Gießkanne Münster: Öko-Daten für Straßenbäume!  ",
+                "status": "Schrödinger", "license": " EUPL-1.2 ", "homepage": "",
+                "moreInfo": "https://example.org/mehr",
+                "tags": [{"tag": "GIS"}, 3, "Python", {"name": "no tag"}],
+                "categories": ["Umwelt", {"category": "Daten"}, {"category": 7}],
+                "needs": ["Funding for sensors", {"need": "Translation into Turkish"},
+                          {"need": 5}, "Data entry", "DevOps"],
+                "type": "   "
+            })),
+        ),
+        (
+            "application/json; charset=utf-8",
+            json(serde_json::json!([
+                {"repositoryUrl": "https://github.com/codeformuenster/parkleitsystem-api//",
+                 "status": "archived", "license": "MIT"},
+                {"title": "Nur ein Titel", "status": "on hold", "license": "GPL-3.0-or-later",
+                 "code": "https://gitlab.com/x/y"},
+                {},
+                {"name": 42, "repository": 7},
+                [1, 2],
+                {"name": "Idee", "status": "IDEA", "license": "MIT"}
+            ])),
+        ),
+    ]
+}
+
+/// An importer `id` (`civic-json-py`, `-js`) returns what the Rust `civic-json` returns on
+/// every input of [`civic_json_inputs`] (projects, its findings, the host's checks), and
+/// refuses what it refuses with the same reason.
+pub fn assert_civic_json_like_rust(dir: &Path, id: &str) {
+    let host = host();
+    let grants = PluginGrants::default();
+    let other = load(host, dir, id, &grants).expect("loads");
+    let rust = load(host, dir, "civic-json", &grants).expect("loads");
+    let findings = |d: &[digifarm_core::Diagnostic], prefix: &str| -> Vec<String> {
+        d.iter()
+            .map(|d| {
+                format!(
+                    "{} {:?} {} {} {} {:?}",
+                    d.code.strip_prefix(prefix).unwrap_or(&d.code),
+                    d.severity,
+                    d.file,
+                    d.pointer,
+                    d.message,
+                    d.help
+                )
+            })
+            .collect()
+    };
+    let mut projects = 0;
+    for (media_type, bytes) in civic_json_inputs() {
+        let a = other.import(&city(), media_type, &bytes).expect("imports");
+        let b = rust.import(&city(), media_type, &bytes).expect("imports");
+        assert_eq!(
+            serde_json::to_value(&a.projects).expect("json"),
+            serde_json::to_value(&b.projects).expect("json"),
+            "{media_type}"
+        );
+        assert!(a.partners.is_empty() && a.offers.is_empty());
+        assert_eq!(
+            findings(&a.diagnostics, &format!("{id}/")),
+            findings(&b.diagnostics, "civic-json/")
+        );
+        assert_eq!(findings(&a.checks, ""), findings(&b.checks, ""));
+        projects += a.projects.len();
+    }
+    assert!(projects >= 5, "{projects} projects imported");
+    // Refusals: the Rust plugin's reason, in the other's error.
+    for (media_type, bytes, reason) in [
+        ("application/json", b"{nope".to_vec(), "not JSON"),
+        ("application/json", b"[\"\xff\"]".to_vec(), "not JSON"),
+        (
+            "application/json",
+            b"42".to_vec(),
+            "a civic.json is a JSON object",
+        ),
+        (
+            "text/csv",
+            b"[]".to_vec(),
+            "civic-json reads application/json, not `text/csv`",
+        ),
+    ] {
+        let ours = other
+            .import(&city(), media_type, &bytes)
+            .expect_err("refused");
+        let theirs = rust
+            .import(&city(), media_type, &bytes)
+            .expect_err("refused");
+        assert!(theirs.to_string().contains(reason), "{theirs}");
+        assert!(
+            ours.to_string()
+                .starts_with(&format!("plugin `{id}`: the plugin reported an error: "))
+                && ours.to_string().contains(reason),
+            "{ours}"
+        );
     }
 }
 
