@@ -1305,3 +1305,193 @@ fn run_budget_and_findings_cap_end_the_run_with_plugin_failed() {
         );
     }
 }
+
+// --- plugins written in Python and JavaScript, through the binary as a city runs them ---
+
+/// Whether the Python or JavaScript plugin `id` is built (`scripts/build-plugins-python.sh`,
+/// `scripts/build-plugins-js.sh`); with `DIGIFARM_REQUIRE_PLUGINS=1` a missing one fails.
+fn built(plugins: &Path, id: &str) -> bool {
+    if plugins.join(id).join(format!("{id}.wasm")).is_file() {
+        return true;
+    }
+    if std::env::var("DIGIFARM_REQUIRE_PLUGINS").is_ok_and(|v| v == "1") {
+        panic!(
+            "DIGIFARM_REQUIRE_PLUGINS=1 but {id} is not built in {}",
+            plugins.display()
+        );
+    }
+    eprintln!(
+        "skipped: {id} not built (scripts/build-plugins-python.sh, scripts/build-plugins-js.sh)"
+    );
+    false
+}
+
+#[test]
+fn python_and_javascript_scorers_match_as_the_rust_one_does() {
+    let Some(plugins) = plugins_dir() else { return };
+    let toml = |id: &str| {
+        format!(
+            "[[plugins]]\npath = \"plugins/{id}.wasm\"\nweight = 0.5\n\n[matching]\nmin_score = 0.0\n"
+        )
+    };
+    // The run's origin is the catalog's digifarm.toml, in a different folder for each run.
+    let normalized = |mut json: Value, id: &str| {
+        json["plugins"][0]["origin"] = Value::Null;
+        let text = json.to_string().replace(id, "local-first");
+        serde_json::from_str::<Value>(&text).unwrap()
+    };
+    let rust = muenster(&plugins, &["local-first"], &toml("local-first"));
+    let (code, want) = match_json(rust.path(), &[]);
+    assert_eq!(code, 0, "{want}");
+    assert_eq!(want["plugins"][0]["scored"], 23);
+    let want = normalized(want, "local-first");
+    assert!(want["rankings"].as_array().unwrap().len() >= 5, "{want}");
+    for id in ["local-first-py", "local-first-js"] {
+        if !built(&plugins, id) {
+            continue;
+        }
+        let dir = muenster(&plugins, &[id], &toml(id));
+        let untouched = snapshot(dir.path());
+        let (code, got) = match_json(dir.path(), &[]);
+        assert_eq!(code, 0, "{got}");
+        assert_eq!(got["plugins"][0]["id"], id);
+        // Rankings, assignment and explanations: the Rust plugin's, term names aside.
+        let got = normalized(got, id);
+        for (g, w) in got["rankings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .zip(want["rankings"].as_array().unwrap())
+        {
+            assert_eq!(g, w, "{id}");
+        }
+        assert_eq!(got, want, "{id}");
+        assert_eq!(
+            snapshot(dir.path()),
+            untouched,
+            "match modified the catalog"
+        );
+    }
+}
+
+#[test]
+fn python_and_javascript_importers_write_what_the_rust_one_writes() {
+    let Some(plugins) = plugins_dir() else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("civic.json");
+    std::fs::write(
+        &input,
+        r#"[{"name": "Heat Seek", "description": "Sensors for tenants", "status": "Beta",
+             "license": "MIT", "needs": [{"need": "Developers"}, {"need": "Funding"}],
+             "categories": [{"category": "Housing"}], "geography": "Münster",
+             "contact": {"name": "Jane Doe", "email": "jane@example.org"}},
+            {"repository": "https://github.com/codeformuenster/Grüne-Welle/", "status": "live",
+             "license": "EUPL-1.2", "tags": ["Verkehr", {"tag": "Ampeln"}]},
+            {"name": "Ohne Lizenz", "status": "Idee"},
+            "kein Objekt"]"#,
+    )
+    .unwrap();
+    let import = |id: &str| {
+        let out = dir.path().join(format!("catalog-{id}"));
+        let wasm = plugins.join(id).join(format!("{id}.wasm"));
+        let (code, stdout, stderr) = digifarm(&[
+            "import",
+            "plugin",
+            "--plugin",
+            wasm.to_str().unwrap(),
+            input.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        let files: Vec<(PathBuf, Vec<u8>)> = snapshot(&out)
+            .into_iter()
+            .map(|(p, bytes)| (p.strip_prefix(&out).unwrap().to_owned(), bytes))
+            .collect();
+        (
+            code,
+            stdout.replace(id, "civic-json"),
+            stderr.replace(id, "civic-json"),
+            files,
+        )
+    };
+    let want = import("civic-json");
+    // Two projects written; the one without a licence and the non-object reported.
+    assert_eq!(want.0, 1, "{} {}", want.1, want.2);
+    let written: Vec<&Path> = want.3.iter().map(|(p, _)| p.as_path()).collect();
+    assert_eq!(
+        written,
+        [
+            Path::new("digifarm.toml"),
+            Path::new("projects/gruene-welle.yaml"),
+            Path::new("projects/heat-seek.yaml")
+        ]
+    );
+    assert!(want.1.contains("civic-json/not-an-object"), "{}", want.1);
+    for id in ["civic-json-py", "civic-json-js"] {
+        if !built(&plugins, id) {
+            continue;
+        }
+        let got = import(id);
+        assert_eq!(got.0, want.0, "{id}: {} {}", got.1, got.2);
+        assert_eq!(got.1, want.1, "{id}");
+        assert_eq!(got.3, want.3, "{id}: the files written");
+        for (_, bytes) in &got.3 {
+            assert!(
+                !String::from_utf8_lossy(bytes).contains("jane"),
+                "{id}: contact imported"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_javascript_exporter_runs_with_its_grants() {
+    let Some(plugins) = plugins_dir() else { return };
+    if !built(&plugins, "rss-feed") {
+        return;
+    }
+    let dir = muenster(
+        &plugins,
+        &["rss-feed"],
+        "[[plugins]]\npath = \"plugins/rss-feed.wasm\"\ngrants.config = { base_url = \"https://digifarm.ms/\" }\n",
+    );
+    let catalog = dir.path();
+    let before = snapshot(catalog);
+    let out_dir = tempfile::tempdir().unwrap();
+    let feed = out_dir.path().join("help-wanted.rss");
+    let (code, stdout, stderr) = digifarm(&[
+        "export",
+        catalog.to_str().unwrap(),
+        "--plugin",
+        "rss-feed",
+        "--out",
+        feed.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stdout} {stderr}");
+    assert!(
+        stdout.starts_with(
+            "exported 7 projects, 14 partners, 11 offers with plugin rss-feed as application/rss+xml: "
+        ),
+        "{stdout}"
+    );
+    let xml = std::fs::read_to_string(&feed).unwrap();
+    assert!(xml.starts_with("<?xml"), "{xml}");
+    assert!(xml.contains("<rss version=\"2.0\""), "{xml}");
+    // One item per project that wants help, each linked under the granted base_url.
+    let links: Vec<&str> = xml
+        .split("<link>https://digifarm.ms/projects/")
+        .skip(1)
+        .map(|rest| rest.split('<').next().unwrap())
+        .collect();
+    assert_eq!(links.len(), xml.matches("<item>").count(), "{xml}");
+    assert!(!links.is_empty(), "{xml}");
+    for id in links {
+        assert!(
+            catalog.join(format!("projects/{id}.yaml")).is_file(),
+            "{id} is not a project"
+        );
+    }
+    assert_eq!(snapshot(catalog), before, "export modified the catalog");
+}
