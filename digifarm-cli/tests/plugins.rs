@@ -375,7 +375,10 @@ fn match_with_a_configured_scorer_plugin() {
     assert_eq!(run["id"], "local-first");
     assert_eq!(run["term"], "plugin:local-first");
     assert_eq!(run["weight"], 0.5);
-    assert_eq!(run["scored"], 23);
+    // The project's needs have six admissible pairs, all within a top 5: the plugin scores
+    // those, not the 23 of the whole catalog.
+    assert_eq!(run["scored"], 6);
+    assert_eq!(run["admissible"], 23);
     let after = ranking(&json, "data-inspire-me", 1);
     let ids: Vec<&str> = after.iter().map(|r| r.0.as_str()).collect();
     // The local partner's offer overtakes citeq's.
@@ -409,7 +412,7 @@ fn match_with_a_configured_scorer_plugin() {
     assert_eq!(code, 0, "{stdout}");
     assert!(
         stdout.contains("scorer plugin local-first: term plugin:local-first with weight 0.50 (23 pairs scored)\n"),
-        "{stdout}"
+        "--explain scores every pair: {stdout}"
     );
     assert!(
         stdout.contains("  1. 0.520  codeformuenster-entwicklung (CodeForMünster)\n"),
@@ -419,6 +422,23 @@ fn match_with_a_configured_scorer_plugin() {
         stdout.contains(
             "plugin:local-first weight 0.50 × 1.00 → 0.370  CodeForMünster is based in Münster\n"
         ),
+        "{stdout}"
+    );
+    let (code, stdout, _) = digifarm(&[
+        "match",
+        with.path().to_str().unwrap(),
+        "--today",
+        "2026-11-26",
+        "--project",
+        "data-inspire-me",
+    ]);
+    assert_eq!(code, 0, "{stdout}");
+    assert!(
+        stdout.contains("scorer plugin local-first: term plugin:local-first with weight 0.50 (6 of 23 admissible pairs scored: the others cannot change the rankings shown)\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("  1. 0.520  codeformuenster-entwicklung (CodeForMünster)\n"),
         "{stdout}"
     );
     assert_eq!(
@@ -1494,4 +1514,41 @@ fn a_javascript_exporter_runs_with_its_grants() {
         );
     }
     assert_eq!(snapshot(catalog), before, "export modified the catalog");
+}
+
+#[test]
+fn a_scorer_sent_only_the_pairs_that_can_reach_a_ranking_prints_what_scoring_all_prints() {
+    let Some(plugins) = plugins_dir() else { return };
+    for min_score in ["0.0", "0.4"] {
+        let dir = muenster(
+            &plugins,
+            &["local-first"],
+            &format!("{LOCAL_FIRST}\n[matching]\nmin_score = {min_score}\n"),
+        );
+        for top in ["1", "2", "5"] {
+            // --explain sends every admissible pair (it shows pairs below the minimum too).
+            let (code, bounded) = match_json(dir.path(), &["--top", top]);
+            assert_eq!(code, 0, "{bounded}");
+            let (code, mut all) = match_json(dir.path(), &["--top", top, "--explain"]);
+            assert_eq!(code, 0, "{all}");
+            // --explain adds the offers below the minimum to each ranking; the rest is equal.
+            for r in all["rankings"].as_array_mut().unwrap() {
+                r.as_object_mut().unwrap().remove("below_minimum");
+            }
+            assert_eq!(
+                bounded["rankings"], all["rankings"],
+                "top {top}, min {min_score}"
+            );
+            assert_eq!(
+                bounded["unmatched"], all["unmatched"],
+                "top {top}, min {min_score}"
+            );
+            assert_eq!(all["plugins"][0]["scored"], 23);
+            let scored = bounded["plugins"][0]["scored"].as_u64().unwrap();
+            assert_eq!(bounded["plugins"][0]["admissible"], 23);
+            if top == "1" && min_score == "0.0" {
+                assert!(scored < 23, "top 1 scored {scored} of 23");
+            }
+        }
+    }
 }

@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use digifarm_core::catalog::Catalog;
 use digifarm_core::license::Policy;
-use digifarm_core::matching::{MatchErrorKind, Matcher, TermValue};
+use digifarm_core::matching::{MatchErrorKind, Matcher, NeedId, TermValue};
 use digifarm_core::model::{CityConfig, Partner, PluginGrants};
 use digifarm_core::validate::Report;
 use digifarm_core::{Code, Diagnostic};
@@ -300,6 +300,9 @@ pub struct ScorerRun {
     pub origin: String,
     /// How many candidate pairs it scored.
     pub scored: usize,
+    /// How many admissible pairs there are (more than `scored` when only the pairs that
+    /// could reach the shown rankings were sent).
+    pub admissible: usize,
 }
 
 /// One scorer to run, before it ran.
@@ -340,6 +343,7 @@ pub fn run_scorers(
     config_file: &str,
     extra: &[PathBuf],
     extra_weight: f64,
+    top_k: Option<(usize, &[NeedId])>,
 ) -> Result<Vec<ScorerRun>, Vec<Diagnostic>> {
     let input = *matcher.input();
     let config: &CityConfig = input.config;
@@ -392,7 +396,16 @@ pub fn run_scorers(
         }
     };
     let policy = Policy::from_config(&config.license);
-    let pairs = matcher.admissible_pairs();
+    let admissible = matcher.admissible_pairs();
+    let pairs = match top_k {
+        // Only the pairs that can still reach a shown ranking, whatever the plugins answer.
+        Some((k, needs)) => {
+            let weight = jobs.iter().map(|j| j.weight).fold(0.0, |a, w| a + w);
+            matcher.pairs_for_top_k(k, weight, needs, None)
+        }
+        None => admissible.clone(),
+    };
+    let admissible = admissible.len();
     let partners: std::collections::HashMap<&str, &Partner> =
         input.partners.iter().map(|p| (p.id.as_str(), p)).collect();
     // Admissible pairs have an active project, an existing offer and a known partner.
@@ -445,6 +458,7 @@ pub fn run_scorers(
                 weight: job.weight,
                 origin: job.origin,
                 scored: scores.len(),
+                admissible,
             }),
             Err(e) => {
                 let pointer = match e.kind {

@@ -127,6 +127,110 @@ impl Matcher<'_> {
             .collect()
     }
 
+    /// The admissible pairs an extra term of total weight `weight` has to score so that the
+    /// top-`k` rankings come out exactly as if it scored every admissible pair: for each open
+    /// need of `needs` (flat order as [`Matcher::admissible_pairs`]) the offers that could
+    /// still be among its best `k`, and, with `offer`, the needs of `needs` that could still
+    /// be among that offer's best `k`. The rest need not be sent to a scorer.
+    ///
+    /// Why it is exact: an extra value lies in [0, 1], so a pair's combined score lies
+    /// between `lower = numerator / (denominator + weight)` (value 0, which is also what an
+    /// unscored pair gets) and `upper = (numerator + weight) / (denominator + weight)`. If
+    /// `k` pairs of a ranking have `lower` ≥ θ, a pair with `upper` < θ is beaten by all of
+    /// them whatever the values, so it is neither in the top `k` nor, unscored, pushed into
+    /// it (its unscored score is at most its true one). A pair with `upper` = θ is kept (it
+    /// could tie and win on the id order). The minimum score only removes pairs from a
+    /// ranking, so θ is taken over all admissible pairs. A need whose ranking may come out
+    /// empty (no lower bound reaches the minimum score) keeps every pair: `match` then
+    /// gives each pair's score as the reason. Other uses of the scores (the assignment,
+    /// `--explain`'s pairs below the minimum, an offer's needs within one project) need
+    /// every pair.
+    ///
+    /// Call it before adding the terms, with `weight` the sum of their weights in the order
+    /// they will be added. Pairs come in [`Matcher::admissible_pairs`]'s order.
+    pub fn pairs_for_top_k(
+        &self,
+        k: usize,
+        weight: f64,
+        needs: &[NeedId],
+        offer: Option<usize>,
+    ) -> Vec<(NeedId, usize)> {
+        let by_kind = self.admissible_offers_by_kind();
+        let mut wanted = vec![false; self.needs.len()];
+        for i in needs.iter().filter_map(|&n| self.flat(n)) {
+            wanted[i] = true;
+        }
+        let bounds = |ni: usize, oi: usize| -> (f64, f64) {
+            let n = &self.needs[ni];
+            let num = self.numerator_pair(n, &self.offers[oi]);
+            let d = n.nw.denom + weight;
+            if d <= 0.0 {
+                (0.0, 0.0)
+            } else {
+                (num / d, (num + weight) / d)
+            }
+        };
+        // The k-th largest lower bound of a ranking (−∞ when it has fewer than k pairs).
+        let threshold = |lower: &mut Vec<f64>| -> f64 {
+            if k == 0 || lower.len() < k {
+                return f64::NEG_INFINITY;
+            }
+            let (_, kth, _) = lower.select_nth_unstable_by(k - 1, |a, b| b.total_cmp(a));
+            *kth
+        };
+        let pairs = self.admissible_flat(&by_kind);
+        let mut keep = vec![false; pairs.len()];
+        // Need by need (pairs are grouped by need).
+        let mut start = 0;
+        while start < pairs.len() {
+            let ni = pairs[start].0;
+            let mut end = start;
+            while end < pairs.len() && pairs[end].0 == ni {
+                end += 1;
+            }
+            if wanted[ni] {
+                let b: Vec<(f64, f64)> = pairs[start..end]
+                    .iter()
+                    .map(|&(ni, oi)| bounds(ni, oi))
+                    .collect();
+                let best_lower = b.iter().map(|x| x.0).fold(f64::NEG_INFINITY, f64::max);
+                // A ranking that may come out empty is explained pair by pair, with scores.
+                let theta = if self.below_minimum(best_lower) {
+                    f64::NEG_INFINITY
+                } else {
+                    threshold(&mut b.iter().map(|x| x.0).collect())
+                };
+                for (i, (_, upper)) in b.iter().enumerate() {
+                    if *upper >= theta {
+                        keep[start + i] = true;
+                    }
+                }
+            }
+            start = end;
+        }
+        if let Some(oi) = offer {
+            let mine: Vec<usize> = (0..pairs.len())
+                .filter(|&i| pairs[i].1 == oi && wanted[pairs[i].0])
+                .collect();
+            let b: Vec<(f64, f64)> = mine
+                .iter()
+                .map(|&i| bounds(pairs[i].0, pairs[i].1))
+                .collect();
+            let theta = threshold(&mut b.iter().map(|x| x.0).collect());
+            for (&i, (_, upper)) in mine.iter().zip(&b) {
+                if *upper >= theta {
+                    keep[i] = true;
+                }
+            }
+        }
+        pairs
+            .into_iter()
+            .zip(keep)
+            .filter(|(_, k)| *k)
+            .map(|((ni, oi), _)| (self.needs[ni].id, oi))
+            .collect()
+    }
+
     /// Adds an externally computed score term (for instance a scorer plugin's scores) with
     /// `weight`; `values` give admissible pairs a value in [0, 1] and an explanation, pairs
     /// without one count with value 0 ("not scored"). The score of every pair becomes

@@ -1262,3 +1262,131 @@ fn a_single_city_catalog_has_one_home() {
     assert!(m.fits.is_empty());
     assert_eq!(m.home_city(0), Some("Münster (05515000)"));
 }
+
+/// Values for every admissible pair from `f`, for the bounded-scoring tests.
+fn values_from(pairs: &[(NeedId, usize)], f: impl Fn(NeedId, usize) -> f64) -> Vec<TermValue> {
+    pairs
+        .iter()
+        .map(|&(need, offer)| TermValue {
+            need,
+            offer,
+            value: f(need, offer),
+            detail: String::new(),
+        })
+        .collect()
+}
+
+/// The rankings a `match` prints: every open need's top `k`, and the top `k` needs of each
+/// offer (need, offer, score bits).
+fn printed(m: &Matcher<'_>, k: usize, offer: Option<usize>) -> Vec<(NeedId, usize, u64)> {
+    let mut out: Vec<(NeedId, usize, u64)> = Vec::new();
+    for need in m.open_needs() {
+        out.extend(
+            m.rank_offers(need, k)
+                .iter()
+                .map(|r| (r.need, r.offer, r.score.to_bits())),
+        );
+    }
+    if let Some(o) = offer {
+        out.extend(
+            m.rank_needs(o, k)
+                .iter()
+                .map(|r| (r.need, r.offer, r.score.to_bits())),
+        );
+    }
+    out
+}
+
+#[test]
+fn scoring_only_the_pairs_that_can_reach_a_top_k_ranks_exactly_as_scoring_all() {
+    let mut sent_total = 0;
+    let mut all_total = 0;
+    let mut empty = 0;
+    for seed in 0..4 {
+        let cat = synth_with_terms(seed, 150, 120);
+        for k in [1, 2, 5] {
+            for (w1, w2) in [(0.2, 0.0), (0.5, 0.3), (3.0, 0.0)] {
+                // Values that push weak pairs up and strong ones down, so the order changes.
+                let f1 =
+                    |n: NeedId, o: usize| ((n.project * 7 + n.need * 3 + o * 5) % 11) as f64 / 10.0;
+                let f2 = |n: NeedId, o: usize| {
+                    if (n.project + o).is_multiple_of(3) {
+                        1.0
+                    } else {
+                        0.0
+                    }
+                };
+                let probe = matcher_of(&cat);
+                let pairs = probe.admissible_pairs();
+                let offer = pairs.get(pairs.len() / 2).map(|p| p.1);
+                let sent = probe.pairs_for_top_k(k, w1 + w2, &probe.open_needs(), offer);
+                assert!(sent.iter().all(|p| pairs.contains(p)));
+
+                let mut all = matcher_of(&cat);
+                all.add_term("plugin:one", w1, values_from(&pairs, f1))
+                    .unwrap();
+                all.add_term("plugin:two", w2, values_from(&pairs, f2))
+                    .unwrap();
+                let mut bounded = matcher_of(&cat);
+                bounded
+                    .add_term("plugin:one", w1, values_from(&sent, f1))
+                    .unwrap();
+                bounded
+                    .add_term("plugin:two", w2, values_from(&sent, f2))
+                    .unwrap();
+                let want = printed(&all, k, offer);
+                assert!(!want.is_empty());
+                assert_eq!(
+                    printed(&bounded, k, offer),
+                    want,
+                    "seed {seed} k {k} w {w1} {w2}"
+                );
+                // Every printed pair was scored: its explanation shows the plugin's value.
+                let sent_set: std::collections::HashSet<_> = sent.iter().copied().collect();
+                for &(need, offer, _) in &want {
+                    assert!(sent_set.contains(&(need, offer)));
+                }
+                // A need left without offers has each pair's score as its reason: all scored.
+                for need in all.open_needs() {
+                    if all.rank_offers(need, 1).is_empty() {
+                        empty += 1;
+                        for p in pairs.iter().filter(|p| p.0 == need) {
+                            assert!(sent_set.contains(p), "{p:?}");
+                        }
+                    }
+                }
+                if w1 + w2 <= 0.2 {
+                    sent_total += sent.len();
+                    all_total += pairs.len();
+                }
+            }
+        }
+    }
+    // The point: with a plugin at the default weight, fewer pairs go to the scorer (on these
+    // short rankings about a half; see `pairs_for_top_k` in the README for 50k × 5k).
+    assert!(
+        sent_total * 10 < all_total * 7,
+        "{sent_total} of {all_total}"
+    );
+    assert!(
+        empty > 0,
+        "no need without offers: the reasons path went untested"
+    );
+}
+
+#[test]
+fn pairs_for_top_k_keeps_every_pair_of_a_short_ranking_and_of_an_all_deciding_term() {
+    let cat = synth_with_terms(1, 40, 30);
+    let m = matcher_of(&cat);
+    let pairs = m.admissible_pairs();
+    // k larger than any ranking: nothing can be left out.
+    assert_eq!(
+        m.pairs_for_top_k(usize::MAX, 0.2, &m.open_needs(), None),
+        pairs
+    );
+    // A term that outweighs the built-in score by far can reorder anything.
+    let heavy = m.pairs_for_top_k(1, 1e6, &m.open_needs(), None);
+    assert_eq!(heavy, pairs);
+    // Needs out of scope send nothing.
+    assert!(m.pairs_for_top_k(3, 0.2, &[], None).is_empty());
+}

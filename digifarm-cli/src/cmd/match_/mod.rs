@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use chrono::NaiveDate;
 use digifarm_core::catalog::Catalog;
 use digifarm_core::catalog::write::{CatalogLock, WriteError};
-use digifarm_core::matching::Matcher;
+use digifarm_core::matching::{Matcher, NeedId};
 use digifarm_core::model::{DEFAULT_PLUGIN_WEIGHT, Project};
 use digifarm_core::workflow;
 use digifarm_core::{Diagnostic, Severity};
@@ -222,12 +222,23 @@ pub fn execute(
         ),
         None => None,
     };
+    // Scorer plugins get only the pairs that can still reach a need's shown top --top,
+    // whatever they answer; the assignment, --explain and --offer use more scores than
+    // the rankings show, so there they get every admissible pair.
+    let in_scope: Vec<NeedId> = matcher
+        .open_needs()
+        .into_iter()
+        .filter(|n| project.is_none_or(|p| p == n.project))
+        .collect();
+    let top_k = (!args.assign && !args.explain && offer.is_none())
+        .then_some((args.top as usize, in_scope.as_slice()));
     let plugins = match super::plugin::run_scorers(
         &mut matcher,
         &loaded.root,
         &loaded.catalog.config_file_path(),
         &args.plugin,
         args.plugin_weight,
+        top_k,
     ) {
         Ok(runs) => runs,
         Err(failed) => return findings(failed),

@@ -510,10 +510,18 @@ impl View<'_, '_> {
             open.len()
         );
         for p in &self.plugins {
+            let scored = if p.scored < p.admissible {
+                format!(
+                    "{} of {} admissible pairs scored: the others cannot change the rankings shown",
+                    p.scored, p.admissible
+                )
+            } else {
+                format!("{} pairs scored", p.scored)
+            };
             let _ = writeln!(
                 out,
-                "scorer plugin {}: term {} with weight {:.2} ({} pairs scored)",
-                p.id, p.term, p.weight, p.scored
+                "scorer plugin {}: term {} with weight {:.2} ({scored})",
+                p.id, p.term, p.weight
             );
         }
 
