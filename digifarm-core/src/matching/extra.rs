@@ -143,8 +143,12 @@ impl Matcher<'_> {
     /// ranking, so θ is taken over all admissible pairs. A need whose ranking may come out
     /// empty (no lower bound reaches the minimum score) keeps every pair: `match` then
     /// gives each pair's score as the reason. Other uses of the scores (the assignment,
-    /// `--explain`'s pairs below the minimum, an offer's needs within one project) need
-    /// every pair.
+    /// `--explain`'s pairs below the minimum, the human view of an offer within one
+    /// project, which explains every need of the project) need every pair.
+    ///
+    /// This assumes what a scorer promises: each pair's value depends on that pair alone. A
+    /// scorer that would fail on a pair left out is then not asked about it, so it no
+    /// longer fails the run.
     ///
     /// Call it before adding the terms, with `weight` the sum of their weights in the order
     /// they will be added. Pairs come in [`Matcher::admissible_pairs`]'s order.

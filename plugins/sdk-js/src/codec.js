@@ -556,7 +556,8 @@ function defineLazy(cls, readers) {
       configurable: true,
       get() {
         let value = this[slot];
-        if (value === undefined) {
+        // `undefined` is never decoded (absent is `null`): not read yet, unless assigned.
+        if (value === undefined && !(slot in this)) {
           if (this[INPUT] !== current) loadInput(this[INPUT]);
           pos = this[AT][i];
           value = this[slot] = read();

@@ -29,26 +29,36 @@ export function config(key) {
  */
 export function checkLicense(expression) {
   const key = String(expression);
-  let verdict = verdicts.get(key);
-  if (verdict === undefined) {
-    const v = wit.checkLicense(key);
-    verdict = Object.freeze({
-      valid_expression: v.validExpression,
-      allowed: v.allowed,
-      normalized: v.normalized === undefined || v.normalized === null ? null : v.normalized,
-      problems: Object.freeze([...v.problems]),
-    });
-    verdicts.set(key, verdict);
+  let v = caching ? verdicts.get(key) : undefined;
+  if (v === undefined) {
+    const w = wit.checkLicense(key);
+    v = {
+      valid_expression: w.validExpression,
+      allowed: w.allowed,
+      normalized: w.normalized === undefined || w.normalized === null ? null : w.normalized,
+      problems: [...w.problems],
+    };
+    if (caching) verdicts.set(key, v);
   }
-  return verdict;
+  // Every caller gets its own verdict object.
+  return { ...v, problems: [...v.problems] };
 }
 
-// The verdicts of the current call, by expression: the city's policy does not change during a
-// call and a catalog uses a handful of licences, so each expression crosses to the host once.
+// The host's answers of the current call, by expression: the city's policy does not change
+// during a call and a catalog uses a handful of licences, so each expression crosses to the
+// host once. Outside a call (a plugin's unit tests under Node) nothing is kept.
 const verdicts = new Map();
+var caching = false;
 
-/** Forgets the verdicts (at the start of every call). */
+/** Starts a call: verdicts are kept until `endCall`. */
 export function beginCall() {
+  verdicts.clear();
+  caching = true;
+}
+
+/** Ends a call and forgets its verdicts. */
+export function endCall() {
+  caching = false;
   verdicts.clear();
 }
 

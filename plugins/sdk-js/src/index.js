@@ -14,7 +14,7 @@
 // becomes the call's error (the WIT `result`'s `err`, a string with the exception's message),
 // which the host reports as the plugin's error.
 
-import { beginCall } from './host.js';
+import { beginCall, endCall } from './host.js';
 import { decodeCatalog, decodeProjectsLazy, decodeScorerBatchLazy, resolveCandidates } from './codec.js';
 
 export { host, log, config, checkLicense } from './host.js';
@@ -75,6 +75,8 @@ function guard(run) {
     return run();
   } catch (e) {
     throw new PluginError(describe(e));
+  } finally {
+    endCall();
   }
 }
 

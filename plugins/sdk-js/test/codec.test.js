@@ -423,3 +423,13 @@ test('a lazy decode checks the structure at once and each string when it is read
   assert.equal(p.name, 'y');
   assert.throws(() => p.id, /not on character boundaries/);
 });
+
+test('a lazy field assigned undefined stays undefined', () => {
+  const { data, strings } = encodeProjects([withIdName('a', 'b')]);
+  const [p] = decodeProjectsLazy(data, strings);
+  p.status_since = undefined;
+  assert.equal(p.status_since, undefined);
+  p.name = undefined;
+  assert.equal(p.name, undefined);
+  assert.equal(p.id, 'a');
+});

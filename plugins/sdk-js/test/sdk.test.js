@@ -201,3 +201,31 @@ test('the rss-feed example writes well-formed RSS with escaping', async () => {
   assert.match(xml, /<link>https:\/\/digifarm.example\/projects\/a%26b<\/link>/);
   mockHost.config = {};
 });
+
+test('licence verdicts: asked once per expression within a call, never kept outside one', () => {
+  const saved = mockHost.licenses;
+  try {
+    mockHost.licenses = ['MIT'];
+    assert.equal(sdk.host.checkLicense('MIT').allowed, true);
+    mockHost.licenses = [];
+    assert.equal(sdk.host.checkLicense('MIT').allowed, false, 'outside a call nothing is cached');
+    // Within a call: the first answer holds for the call, each caller gets its own object.
+    mockHost.licenses = ['MIT'];
+    const seen = [];
+    const v = sdk.defineValidator((_city, projects) => {
+      const first = sdk.host.checkLicense('MIT');
+      first.problems.push('changed by the plugin');
+      mockHost.licenses = [];
+      const again = sdk.host.checkLicense('MIT');
+      seen.push(first.allowed, again.allowed, again.problems.length, projects.length);
+      return [];
+    });
+    const { data, strings } = encodeProjects([project()]);
+    assert.deepEqual(v.validate(witCity, { data, strings }), []);
+    assert.deepEqual(seen, [true, true, 0, 1]);
+    // The next call asks the host again.
+    assert.equal(sdk.host.checkLicense('MIT').allowed, false);
+  } finally {
+    mockHost.licenses = saved;
+  }
+});

@@ -19,14 +19,14 @@ except ImportError:  # Plain Python.
 LEVELS = ("debug", "info", "warn", "error")
 
 
-@dataclass(frozen=True)
+@dataclass
 class LicenseVerdict:
     """The host licence engine's verdict on an SPDX expression under the city's policy."""
 
     valid_expression: bool
     allowed: bool
     normalized: Optional[str]
-    problems: Tuple[str, ...]
+    problems: List[str]
 
 
 @dataclass
@@ -61,20 +61,20 @@ def config(key: str) -> Optional[str]:
     return _wit.config(key)
 
 
-# The host's verdicts, by expression. A plugin instance serves one call and the city's policy
+# The host's answers, by expression. A plugin instance serves one call and the city's policy
 # does not change during it, so each expression crosses to the host once per call (a catalog
-# uses a handful of licences).
-_verdicts: Dict[str, LicenseVerdict] = {}
+# uses a handful of licences); every caller gets its own verdict object.
+_verdicts: Dict[str, Tuple[bool, bool, Optional[str], Tuple[str, ...]]] = {}
 
 
 def check_license(expression: str) -> LicenseVerdict:
     """Checks an SPDX expression against the city's licence policy."""
     if _wit is None:
         allowed = local.licenses.get(expression, False)
-        return LicenseVerdict(True, allowed, expression, () if allowed else ("license-not-allowed: not in the test's list",))
-    verdict = _verdicts.get(expression)
-    if verdict is None:
+        return LicenseVerdict(True, allowed, expression, [] if allowed else ["license-not-allowed: not in the test's list"])
+    known = _verdicts.get(expression)
+    if known is None:
         v = _wit.check_license(expression)
-        verdict = LicenseVerdict(v.valid_expression, v.allowed, v.normalized, tuple(v.problems))
-        _verdicts[expression] = verdict
-    return verdict
+        known = (v.valid_expression, v.allowed, v.normalized, tuple(v.problems))
+        _verdicts[expression] = known
+    return LicenseVerdict(known[0], known[1], known[2], list(known[3]))
