@@ -314,6 +314,21 @@ fn match_json(catalog: &Path, extra: &[&str]) -> (i32, Value) {
     )
 }
 
+/// `digifarm match` on `catalog` for Data Inspire Me, human output: (exit code, stdout).
+fn match_text(catalog: &Path, extra: &[&str]) -> (i32, String) {
+    let mut args = vec![
+        "match",
+        catalog.to_str().unwrap(),
+        "--today",
+        "2026-11-26",
+        "--project",
+        "data-inspire-me",
+    ];
+    args.extend_from_slice(extra);
+    let (code, stdout, _) = digifarm(&args);
+    (code, stdout)
+}
+
 /// The ranked offers of `project` #`need`: (offer id, score, the plugin terms).
 fn ranking(json: &Value, project: &str, need: u64) -> Vec<(String, f64, Vec<Value>)> {
     let r = json["rankings"]
@@ -400,15 +415,7 @@ fn match_with_a_configured_scorer_plugin() {
     assert_eq!(after[1].2[0]["detail"], "citeq works in Münster");
     assert_eq!(after[1].2[0]["value"], 0.5);
 
-    let (code, stdout, _) = digifarm(&[
-        "match",
-        with.path().to_str().unwrap(),
-        "--today",
-        "2026-11-26",
-        "--project",
-        "data-inspire-me",
-        "--explain",
-    ]);
+    let (code, stdout) = match_text(with.path(), &["--explain"]);
     assert_eq!(code, 0, "{stdout}");
     assert!(
         stdout.contains("scorer plugin local-first: term plugin:local-first with weight 0.50 (23 pairs scored)\n"),
@@ -424,14 +431,7 @@ fn match_with_a_configured_scorer_plugin() {
         ),
         "{stdout}"
     );
-    let (code, stdout, _) = digifarm(&[
-        "match",
-        with.path().to_str().unwrap(),
-        "--today",
-        "2026-11-26",
-        "--project",
-        "data-inspire-me",
-    ]);
+    let (code, stdout) = match_text(with.path(), &[]);
     assert_eq!(code, 0, "{stdout}");
     assert!(
         stdout.contains("scorer plugin local-first: term plugin:local-first with weight 0.50 (6 of 23 admissible pairs scored: the others cannot change the rankings shown)\n"),

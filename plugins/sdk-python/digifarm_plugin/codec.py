@@ -151,45 +151,6 @@ class Decoder:
         s = self.str
         return [Text(s(), s()) for _ in range(n)]
 
-    def need(self) -> Need:
-        s, o = self.str, self.opt_str
-        kind = s()
-        description = self.localized()
-        skills = self.strs()
-        hours = self.opt_f64()
-        eur = self.opt_f64()
-        priority = s()
-        since = o()
-        n = self.count()
-        supported_by = [SupportRef(s(), o(), o()) for _ in range(n)] if n else []
-        return Need(kind, description, skills, hours, eur, priority, since, supported_by)
-
-    def project(self) -> Project:
-        s, o, present = self.str, self.opt_str, self.present
-        pid = s()
-        name = s()
-        summary = self.localized()
-        description = self.localized()
-        status = s()
-        status_since = o()
-        lifecycle = s()
-        categories = self.strs()
-        software_type = o()
-        complexity = o()
-        technologies = self.strs()
-        origin = Origin(o(), o(), o()) if present() else None
-        admitted_on = o()
-        links = Links(o(), o(), o())
-        license = s()
-        deployment = Deployment(s(), self.strs()) if present() else None
-        needs = self.list(self.need)
-        last_reviewed = o()
-        return Project(
-            pid, name, summary, description, status, status_since, lifecycle, categories,
-            software_type, complexity, technologies, origin, admitted_on, links, license,
-            deployment, needs, last_reviewed,
-        )
-
     def partner(self) -> Partner:
         s, o = self.str, self.opt_str
         return Partner(s(), s(), s(), self.strs(), o(), o())

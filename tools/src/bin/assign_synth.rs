@@ -35,18 +35,7 @@ fn main() {
     let n_offers = arg(2, 5_000);
     let seed = arg(3, 1) as u64;
     let per_need = arg(4, AssignOptions::default().candidates_per_need);
-    // Projects have one to three needs, two on average.
-    let mut cat = synth::catalog(seed, n_needs / 2, (n_offers / 5).max(1), n_offers);
-    // Exactly n_needs needs, all open: the benchmark is about the solver, not the data.
-    let mut left = n_needs;
-    for p in &mut cat.projects {
-        let keep = p.needs.len().min(left);
-        p.needs.truncate(keep);
-        left -= keep;
-        for n in &mut p.needs {
-            n.supported_by.clear();
-        }
-    }
+    let cat = digifarm_tools::open_needs_catalog(seed, n_needs, n_offers);
     let t0 = Instant::now();
     let matcher = match Matcher::new(MatchInput {
         projects: &cat.projects,
@@ -92,7 +81,7 @@ fn main() {
         .sum();
     println!(
         "needs={} open={} offers={} slots={} build_s={:.3} assign_s={:.3} total_s={:.3} matched={} unmatched={} total_score={:.6} rounds={} candidate_pairs={}",
-        n_needs - left,
+        cat.projects.iter().map(|p| p.needs.len()).sum::<usize>(),
         matcher.open_needs().len(),
         cat.offers.len(),
         slots,

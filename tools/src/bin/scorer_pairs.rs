@@ -31,17 +31,7 @@ fn main() {
     let seed: u64 = arg(3, 1);
     let k: usize = arg(4, 5);
     let weight: f64 = arg(5, 0.2);
-    // The catalog of `assign_synth`: projects with one to three needs, all open.
-    let mut cat = synth::catalog(seed, n_needs / 2, (n_offers / 5).max(1), n_offers);
-    let mut left = n_needs;
-    for p in &mut cat.projects {
-        let keep = p.needs.len().min(left);
-        p.needs.truncate(keep);
-        left -= keep;
-        for n in &mut p.needs {
-            n.supported_by.clear();
-        }
-    }
+    let cat = digifarm_tools::open_needs_catalog(seed, n_needs, n_offers);
     let matcher = match Matcher::new(MatchInput {
         projects: &cat.projects,
         partners: &cat.partners,
