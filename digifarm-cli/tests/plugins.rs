@@ -1552,3 +1552,54 @@ fn a_scorer_sent_only_the_pairs_that_can_reach_a_ranking_prints_what_scoring_all
         }
     }
 }
+
+#[test]
+fn a_scorer_sent_pairs_in_rounds_gives_the_assignment_scoring_all_gives() {
+    let Some(plugins) = plugins_dir() else { return };
+    let mut fewer = false;
+    for min_score in ["0.0", "0.4"] {
+        let dir = muenster(
+            &plugins,
+            &["local-first"],
+            &format!("{LOCAL_FIRST}\n[matching]\nmin_score = {min_score}\n"),
+        );
+        for top in ["1", "3"] {
+            let (code, bounded) = match_json(dir.path(), &["--assign", "--top", top]);
+            assert_eq!(code, 0, "{bounded}");
+            // --explain sends every admissible pair.
+            let (code, mut all) = match_json(dir.path(), &["--assign", "--top", top, "--explain"]);
+            assert_eq!(code, 0, "{all}");
+            for r in all["rankings"].as_array_mut().unwrap() {
+                r.as_object_mut().unwrap().remove("below_minimum");
+            }
+            let label = format!("top {top}, min {min_score}");
+            assert!(
+                all["assignment"].as_array().is_some_and(|a| a.len() >= 3),
+                "{label}: {all}"
+            );
+            for key in ["assignment", "total_score", "unmatched", "rankings"] {
+                assert_eq!(bounded[key], all[key], "{key}, {label}");
+            }
+            assert_eq!(all["plugins"][0]["scored"], 23);
+            let scored = bounded["plugins"][0]["scored"].as_u64().unwrap();
+            assert!(scored <= 23, "{label}: {scored}");
+            fewer |= scored < 23;
+            // The human view (of one project: its rankings need fewer pairs) says why fewer
+            // pairs were scored.
+            if scored < 23 {
+                let (code, text) = match_text(dir.path(), &["--assign", "--top", top]);
+                assert_eq!(code, 0, "{text}");
+                assert!(
+                    text.contains(
+                        " of 23 admissible pairs scored: the others cannot change the rankings or the assignment"
+                    ),
+                    "{text}"
+                );
+            }
+        }
+    }
+    assert!(
+        fewer,
+        "every run scored every pair: the rounds went untested"
+    );
+}

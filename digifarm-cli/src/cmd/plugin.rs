@@ -7,7 +7,9 @@ use std::process::ExitCode;
 
 use digifarm_core::catalog::Catalog;
 use digifarm_core::license::Policy;
-use digifarm_core::matching::{MatchErrorKind, Matcher, NeedId, TermValue};
+use digifarm_core::matching::{
+    AssignOptions, Assignment, MatchErrorKind, Matcher, NeedId, TermValue,
+};
 use digifarm_core::model::{CityConfig, Partner, PluginGrants};
 use digifarm_core::validate::Report;
 use digifarm_core::{Code, Diagnostic};
@@ -333,6 +335,12 @@ fn detail(score: &digifarm_plugin_host::Score) -> String {
 /// ones given with `--plugin` (no grants, weight `extra_weight`) over the matcher's admissible
 /// pairs, and adds each one's scores to the matcher as a term `plugin:<id>`.
 ///
+/// With `top_k`, the plugins get only the pairs that can still reach those needs' top `k`
+/// ([`Matcher::pairs_for_top_k`]). With `assign` too, rounds follow: the optimal assignment
+/// is computed with what is scored, the pairs no plugin scored yet that could still change
+/// it ([`Matcher::assign_with_unscored`]) are sent, and so on until none is left; that
+/// assignment, equal in total to the one scoring every pair gives, is returned.
+///
 /// # Errors
 /// One `plugin-failed` diagnostic per plugin that could not be loaded, is not a scorer (when
 /// given with `--plugin`), failed, or whose weight or output the matcher refuses. Terms of
@@ -344,7 +352,8 @@ pub fn run_scorers(
     extra: &[PathBuf],
     extra_weight: f64,
     top_k: Option<(usize, &[NeedId])>,
-) -> Result<Vec<ScorerRun>, Vec<Diagnostic>> {
+    assign: bool,
+) -> Result<(Vec<ScorerRun>, Option<Assignment>), Vec<Diagnostic>> {
     let input = *matcher.input();
     let config: &CityConfig = input.config;
     let mut failed = Vec::new();
@@ -383,7 +392,7 @@ pub fn run_scorers(
     }));
     if jobs.is_empty() {
         return if failed.is_empty() {
-            Ok(Vec::new())
+            Ok((Vec::new(), None))
         } else {
             Err(failed)
         };
@@ -406,12 +415,60 @@ pub fn run_scorers(
         None => admissible.clone(),
     };
     let admissible = admissible.len();
+    let mut loaded = Vec::new();
+    for job in jobs {
+        match host.load(&job.wasm, &job.grants, &policy) {
+            Ok(plugin) => loaded.push((job, plugin)),
+            Err(e) => failed.push(plugin_failed(&job.origin, job.pointer, e.to_string())),
+        }
+    }
+    let mut runs: Vec<Option<ScorerRun>> = vec![None; loaded.len()];
+    // First the pairs chosen above; with `assign`, then each round's pairs that could still
+    // change the assignment, until none is left.
+    let mut batch = pairs;
+    let mut assignment = None;
+    loop {
+        for ((job, plugin), run) in loaded.iter().zip(&mut runs) {
+            if let Err(e) = score_batch(matcher, job, plugin, &batch, run, admissible) {
+                failed.push(*e);
+            }
+        }
+        let rounds = assign && top_k.is_some();
+        if !(failed.is_empty() && rounds) {
+            break;
+        }
+        let (a, more) = matcher.assign_with_unscored(AssignOptions::default());
+        if more.is_empty() {
+            assignment = Some(a);
+            break;
+        }
+        batch = more;
+    }
+    let runs = runs.into_iter().flatten().collect();
+    if failed.is_empty() {
+        Ok((runs, assignment))
+    } else {
+        Err(failed)
+    }
+}
+
+/// Sends `pairs` to one loaded scorer and adds its values to the matcher: as a new term
+/// `plugin:<id>` the first time (`run` is `None`), as more values of that term after.
+fn score_batch(
+    matcher: &mut Matcher<'_>,
+    job: &ScorerJob,
+    plugin: &digifarm_plugin_host::Plugin,
+    pairs: &[(NeedId, usize)],
+    run: &mut Option<ScorerRun>,
+    admissible: usize,
+) -> Result<(), Box<Diagnostic>> {
+    let input = *matcher.input();
     let partners: std::collections::HashMap<&str, &Partner> =
         input.partners.iter().map(|p| (p.id.as_str(), p)).collect();
     // Admissible pairs have an active project, an existing offer and a known partner.
     let (pairs, candidates): (Vec<_>, Vec<Candidate<'_>>) = pairs
-        .into_iter()
-        .filter_map(|(need, offer)| {
+        .iter()
+        .filter_map(|&(need, offer)| {
             let project = input.projects.get(need.project)?;
             let o = input.offers.get(offer)?;
             let partner = partners.get(o.partner.as_str())?;
@@ -426,58 +483,53 @@ pub fn run_scorers(
             ))
         })
         .unzip();
-    let mut runs = Vec::new();
-    for job in jobs {
-        let scored = host
-            .load(&job.wasm, &job.grants, &policy)
-            .and_then(|plugin| {
-                let scores = plugin.score(config, &candidates)?;
-                Ok((plugin.id().to_owned(), scores))
-            });
-        let (id, scores) = match scored {
-            Ok(x) => x,
-            Err(e) => {
-                failed.push(plugin_failed(&job.origin, job.pointer, e.to_string()));
-                continue;
+    let scores = plugin.score(input.config, &candidates).map_err(|e| {
+        Box::new(plugin_failed(
+            &job.origin,
+            job.pointer.clone(),
+            e.to_string(),
+        ))
+    })?;
+    let id = plugin.id().to_owned();
+    let term = format!("plugin:{id}");
+    let values = pairs
+        .iter()
+        .zip(&scores)
+        .map(|(&(need, offer), s)| TermValue {
+            need,
+            offer,
+            value: s.value,
+            detail: detail(s),
+        });
+    let added = match run {
+        None => matcher.add_term(term.clone(), job.weight, values),
+        Some(_) => matcher.extend_term(&term, values),
+    };
+    if let Err(e) = added {
+        let pointer = match e.kind {
+            MatchErrorKind::TermWeight { .. } if !job.pointer.is_empty() => {
+                format!("{}/weight", job.pointer)
             }
+            _ => job.pointer.clone(),
         };
-        let term = format!("plugin:{id}");
-        let values = pairs
-            .iter()
-            .zip(&scores)
-            .map(|(&(need, offer), s)| TermValue {
-                need,
-                offer,
-                value: s.value,
-                detail: detail(s),
-            });
-        match matcher.add_term(term.clone(), job.weight, values) {
-            Ok(()) => runs.push(ScorerRun {
+        return Err(Box::new(plugin_failed(
+            &job.origin,
+            pointer,
+            format!("plugin `{id}`: {e}"),
+        )));
+    }
+    match run {
+        Some(r) => r.scored += scores.len(),
+        None => {
+            *run = Some(ScorerRun {
                 id,
                 term,
                 weight: job.weight,
-                origin: job.origin,
+                origin: job.origin.clone(),
                 scored: scores.len(),
                 admissible,
-            }),
-            Err(e) => {
-                let pointer = match e.kind {
-                    MatchErrorKind::TermWeight { .. } if !job.pointer.is_empty() => {
-                        format!("{}/weight", job.pointer)
-                    }
-                    _ => job.pointer,
-                };
-                failed.push(plugin_failed(
-                    &job.origin,
-                    pointer,
-                    format!("plugin `{id}`: {e}"),
-                ));
-            }
+            })
         }
     }
-    if failed.is_empty() {
-        Ok(runs)
-    } else {
-        Err(failed)
-    }
+    Ok(())
 }

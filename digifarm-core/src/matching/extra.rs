@@ -10,7 +10,10 @@
 use std::collections::hash_map::Entry;
 
 use super::index::{Cand, TopK};
-use super::{HashMap, MatchError, MatchErrorKind, Matcher, NeedId, NeedInfo, OfferInfo, Ranked};
+use super::{
+    AssignOptions, Assignment, HashMap, MatchError, MatchErrorKind, Matcher, NeedId, NeedInfo,
+    OfferInfo, Ranked,
+};
 
 /// The value of an extra score term for one admissible (need, offer) pair.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,6 +45,9 @@ pub(crate) struct Extra {
     num: Vec<f64>,
     /// Σ weight over the terms.
     weight: f64,
+    /// Per slot: whether some term has a value for the pair (see
+    /// [`Matcher::assign_with_unscored`]).
+    scored: Vec<bool>,
     terms: Vec<ExtraTerm>,
     /// Offers without an offer-level exclusion, per kind, in id order.
     offers_by_kind: HashMap<u32, Vec<u32>>,
@@ -291,6 +297,7 @@ impl Matcher<'_> {
                     slot,
                     num: vec![0.0; pairs.len()],
                     weight: 0.0,
+                    scored: vec![false; pairs.len()],
                     terms: Vec::new(),
                     offers_by_kind,
                     needs_by_kind,
@@ -301,9 +308,10 @@ impl Matcher<'_> {
         let mut extra = extra;
         match result {
             Ok(values) => {
-                for (num, v) in extra.num.iter_mut().zip(&values) {
+                for ((num, scored), v) in extra.num.iter_mut().zip(&mut extra.scored).zip(&values) {
                     if let Some((value, _)) = v {
                         *num += weight * value;
+                        *scored = true;
                     }
                 }
                 extra.weight += weight;
@@ -332,6 +340,23 @@ impl Matcher<'_> {
         name: &str,
         values: impl IntoIterator<Item = TermValue>,
     ) -> Result<Vec<Option<(f64, String)>>, MatchError> {
+        let placed = self.checked_values(extra, name, values)?;
+        let mut out = vec![None; extra.num.len()];
+        for (slot, v) in placed {
+            if let Some(o) = out.get_mut(slot as usize) {
+                *o = Some(v);
+            }
+        }
+        Ok(out)
+    }
+
+    /// A term's values by pair slot, each checked: in [0, 1], an admissible pair, given once.
+    fn checked_values(
+        &self,
+        extra: &Extra,
+        name: &str,
+        values: impl IntoIterator<Item = TermValue>,
+    ) -> Result<HashMap<u32, (f64, String)>, MatchError> {
         let mut placed: HashMap<u32, (f64, String)> = HashMap::default();
         for v in values {
             let pair = || {
@@ -366,13 +391,157 @@ impl Matcher<'_> {
                 }
             }
         }
-        let mut out = vec![None; extra.num.len()];
-        for (slot, v) in placed {
-            if let Some(o) = out.get_mut(slot as usize) {
-                *o = Some(v);
+        Ok(placed)
+    }
+
+    /// Gives the extra term `name` (added with [`Matcher::add_term`]) values for pairs it has
+    /// no value for yet, as [`Matcher::add_term`] checks them; for scoring in rounds, see
+    /// [`Matcher::assign_with_unscored`].
+    ///
+    /// # Errors
+    /// No term with this name, or a value that is not in [0, 1], a pair that is not admissible,
+    /// given twice or already scored by this term ([`MatchErrorKind::TermInvalid`]). The
+    /// matcher is unchanged then.
+    pub fn extend_term(
+        &mut self,
+        name: &str,
+        values: impl IntoIterator<Item = TermValue>,
+    ) -> Result<(), MatchError> {
+        let Some(extra) = &self.extra else {
+            return Err(invalid(name, "no term with this name was added".into()));
+        };
+        let Some(t) = extra.terms.iter().position(|t| t.name == name) else {
+            return Err(invalid(name, "no term with this name was added".into()));
+        };
+        let placed = self.checked_values(extra, name, values)?;
+        let mut placed: Vec<(u32, (f64, String))> = placed.into_iter().collect();
+        placed.sort_unstable_by_key(|(slot, _)| *slot);
+        if let Some(&(slot, _)) = placed
+            .iter()
+            .find(|(slot, _)| matches!(extra.terms[t].values.get(*slot as usize), Some(Some(_))))
+        {
+            let pair = extra
+                .slot
+                .iter()
+                .find(|(_, s)| **s == slot)
+                .and_then(|(&(ni, oi), _)| {
+                    let need = self.needs.get(ni as usize)?.id;
+                    let project = self.input.projects.get(need.project)?;
+                    let offer = self.input.offers.get(oi as usize)?;
+                    Some(format!(
+                        "{} #{} and offer {}",
+                        project.id, need.need, offer.id
+                    ))
+                })
+                .unwrap_or_else(|| "a pair".into());
+            return Err(invalid(name, format!("{pair} is scored already")));
+        }
+        let Some(extra) = &mut self.extra else {
+            return Ok(());
+        };
+        let weight = extra.terms[t].weight;
+        for (slot, (value, detail)) in placed {
+            let s = slot as usize;
+            if let (Some(num), Some(scored), Some(v)) = (
+                extra.num.get_mut(s),
+                extra.scored.get_mut(s),
+                extra.terms[t].values.get_mut(s),
+            ) {
+                *num += weight * value;
+                *scored = true;
+                *v = Some((value, detail));
             }
         }
-        Ok(out)
+        Ok(())
+    }
+
+    /// The optimal assignment when the extra terms have scored only some admissible pairs so
+    /// far, and the unscored pairs that could still change it.
+    ///
+    /// A pair no extra term has a value for is *unscored*: its extra values may be anything
+    /// in [0, 1]. The assignment is computed with them counted as 0 (what the matcher always
+    /// does with pairs a term did not score), so an unscored pair's score lies between that
+    /// and `upper = (numerator + Σ weights) / (denominator + Σ weights)`. The list holds the
+    /// unscored pairs the assignment uses and those whose `upper` beats what their need
+    /// gains at the offer's price (the solver's dual certificate, as in
+    /// [`Matcher::assign_with`]'s pricing). When it is empty, the certificate covers every
+    /// pair whatever the unscored values are, so the assignment is optimal for the true
+    /// scores, uses only scored pairs, and has the total that scoring every pair would give.
+    /// Otherwise score the listed pairs ([`Matcher::extend_term`] for each term) and call
+    /// again: each round scores at least one more pair, so the rounds end.
+    ///
+    /// Without extra terms, or when every admissible pair is scored, the list is empty and
+    /// the assignment is [`Matcher::assign_with`]'s. The list is in need order, then offer id
+    /// order. This assumes what a scorer promises: each pair's value depends on that pair
+    /// alone.
+    pub fn assign_with_unscored(
+        &self,
+        options: AssignOptions,
+    ) -> (Assignment, Vec<(NeedId, usize)>) {
+        let solved = self.assign_solve(options, false, true);
+        (solved.assignment, solved.unscored)
+    }
+
+    /// See [`Matcher::assign_with_unscored`]: `rows` are the flat needs of the solution's
+    /// rows, `col_of` each offer's column, `by_kind` the offers with a free slot per
+    /// (home, kind).
+    pub(crate) fn unscored_that_matter(
+        &self,
+        rows: &[usize],
+        col_of: &[u32],
+        by_kind: &HashMap<(u32, u32), Vec<usize>>,
+        solution: &super::assign::Solution,
+    ) -> Vec<(NeedId, usize)> {
+        use rayon::prelude::*;
+        let Some(x) = &self.extra else {
+            return Vec::new();
+        };
+        let unscored = |ni: usize, oi: usize| -> bool {
+            x.slot
+                .get(&(ni as u32, oi as u32))
+                .and_then(|&s| x.scored.get(s as usize))
+                .is_some_and(|scored| !scored)
+        };
+        let mut found: Vec<(usize, usize)> = (0..rows.len())
+            .into_par_iter()
+            .flat_map_iter(|r| {
+                let ni = rows[r];
+                let n = &self.needs[ni];
+                let gain = solution.row_dual.get(r).map_or(0, |d| -d);
+                let assigned = solution.assignment.get(r).copied().flatten();
+                let mut out = Vec::new();
+                for &oi in by_kind.get(&(n.home, n.kind)).into_iter().flatten() {
+                    let o = &self.offers[oi];
+                    if !self.pair_ok(n, o) || !unscored(ni, oi) {
+                        continue;
+                    }
+                    let c = col_of[oi];
+                    if assigned == Some(c) {
+                        out.push((ni, oi));
+                        continue;
+                    }
+                    let d = n.nw.denom + x.weight;
+                    if d <= 0.0 {
+                        continue;
+                    }
+                    let upper = (self.numerator_pair(n, o) + x.weight) / d;
+                    let scaled = super::assign::scaled(upper);
+                    if scaled <= 0 || self.below_minimum(upper) {
+                        continue;
+                    }
+                    let price = solution.col_price.get(c as usize).copied().unwrap_or(0);
+                    if scaled.saturating_add(price) > gain {
+                        out.push((ni, oi));
+                    }
+                }
+                out.into_iter()
+            })
+            .collect();
+        found.sort_unstable_by_key(|&(ni, oi)| (self.needs[ni].rank, self.offers[oi].rank));
+        found
+            .into_iter()
+            .map(|(ni, oi)| (self.needs[ni].id, oi))
+            .collect()
     }
 
     /// The extra terms added with [`Matcher::add_term`]: name and weight, in order.

@@ -1330,7 +1330,7 @@ impl<'a> Matcher<'a> {
     /// move), until no violating pair is left. Kinds never share an offer, so each kind is
     /// solved separately, in parallel.
     pub fn assign_with(&self, options: AssignOptions) -> Assignment {
-        self.assign_solve(options, false).0
+        self.assign_solve(options, false, false).assignment
     }
 
     /// [`Matcher::assign_with`], also returning the problem its last round solved: every
@@ -1340,15 +1340,19 @@ impl<'a> Matcher<'a> {
     /// total: `bench/compare_assign.py` hands it to OR-tools' min-cost flow.
     #[doc(hidden)]
     pub fn assign_instance(&self, options: AssignOptions) -> (Assignment, assign::Problem) {
-        let (a, p) = self.assign_solve(options, true);
-        (a, p.unwrap_or_default())
+        let solved = self.assign_solve(options, true, false);
+        (solved.assignment, solved.problem.unwrap_or_default())
     }
 
-    fn assign_solve(
+    /// The assignment; with `keep_problem` also the problem its last round solved; with
+    /// `certify` also the pairs no extra term scored that could change it
+    /// ([`Matcher::assign_with_unscored`]).
+    pub(crate) fn assign_solve(
         &self,
         options: AssignOptions,
         keep_problem: bool,
-    ) -> (Assignment, Option<assign::Problem>) {
+        certify: bool,
+    ) -> Solved {
         use rayon::prelude::*;
 
         let mut rows: Vec<usize> = (0..self.needs.len())
@@ -1589,10 +1593,16 @@ impl<'a> Matcher<'a> {
                     capacities: capacities.clone(),
                     rows: lists.iter().map(|(c, _)| c.clone()).collect(),
                 });
-                return (
-                    self.finish(&rows, &cols, &lists, &solution, rounds),
+                let unscored = if certify {
+                    self.unscored_that_matter(&rows, &col_of, &by_kind, &solution)
+                } else {
+                    Vec::new()
+                };
+                return Solved {
+                    assignment: self.finish(&rows, &cols, &lists, &solution, rounds),
                     problem,
-                );
+                    unscored,
+                };
             }
             rounds += 1;
             for (r, add) in additions {
@@ -1645,6 +1655,14 @@ impl<'a> Matcher<'a> {
             candidate_pairs: lists.iter().map(|(c, _)| c.len()).sum(),
         }
     }
+}
+
+/// What [`Matcher::assign_solve`] found.
+pub(crate) struct Solved {
+    pub assignment: Assignment,
+    pub problem: Option<assign::Problem>,
+    /// Unscored pairs that could change the assignment (with `certify`).
+    pub unscored: Vec<(NeedId, usize)>,
 }
 
 /// What pricing found for one need.

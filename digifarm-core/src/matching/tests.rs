@@ -1390,3 +1390,145 @@ fn pairs_for_top_k_keeps_every_pair_of_a_short_ranking_and_of_an_all_deciding_te
     // Needs out of scope send nothing.
     assert!(m.pairs_for_top_k(3, 0.2, &[], None).is_empty());
 }
+
+/// A value in [0, 1] that looks random per pair, so that optima are unique.
+fn scattered(salt: usize) -> impl Fn(NeedId, usize) -> f64 {
+    move |n: NeedId, o: usize| {
+        let x = (n.project * 7919 + n.need * 104_729 + o * 1_299_709 + salt * 15_485_863) as f64;
+        (x * 0.618_033_988_749_895).fract()
+    }
+}
+
+/// A stand-in scorer term: name, weight and value per pair.
+type StandIn<'f> = (&'static str, f64, &'f dyn Fn(NeedId, usize) -> f64);
+
+/// Scores pairs in rounds as `match --assign` does: first the pairs the rankings need, then
+/// what [`Matcher::assign_with_unscored`] lists, until it lists nothing. Returns the
+/// assignment, the pairs sent and the rounds.
+fn assign_in_rounds(
+    m: &mut Matcher<'_>,
+    terms: &[StandIn<'_>],
+    first: &[(NeedId, usize)],
+) -> (Assignment, usize, usize) {
+    for (name, w, f) in terms {
+        m.add_term(*name, *w, values_from(first, f)).unwrap();
+    }
+    let mut sent: std::collections::HashSet<(NeedId, usize)> = first.iter().copied().collect();
+    let mut rounds = 1;
+    loop {
+        let (a, more) = m.assign_with_unscored(AssignOptions::default());
+        if more.is_empty() {
+            return (a, sent.len(), rounds);
+        }
+        for p in &more {
+            assert!(sent.insert(*p), "{p:?} listed again after it was scored");
+        }
+        for (name, _, f) in terms {
+            m.extend_term(name, values_from(&more, f)).unwrap();
+        }
+        rounds += 1;
+    }
+}
+
+#[test]
+fn assigning_with_pairs_scored_in_rounds_gives_what_scoring_all_gives() {
+    let (mut sent_total, mut all_total, mut several_rounds, mut beyond_first) = (0, 0, 0, 0);
+    for seed in 0..4 {
+        let cat = synth_with_terms(seed, 150, 120);
+        for (w1, w2) in [(0.2, 0.0), (0.5, 0.3), (3.0, 0.0)] {
+            let (f1, f2) = (scattered(1), scattered(2));
+            let terms: [StandIn<'_>; 2] = [("plugin:one", w1, &f1), ("plugin:two", w2, &f2)];
+            let probe = matcher_of(&cat);
+            let pairs = probe.admissible_pairs();
+            let mut all = matcher_of(&cat);
+            for (name, w, f) in &terms {
+                all.add_term(*name, *w, values_from(&pairs, f)).unwrap();
+            }
+            let want = all.assign();
+            assert!(
+                want.pairs.len() >= 5,
+                "seed {seed}: too few pairs to compare"
+            );
+
+            for first in [
+                probe.pairs_for_top_k(3, w1 + w2, &probe.open_needs(), None),
+                Vec::new(),
+            ] {
+                let mut m = matcher_of(&cat);
+                let (got, sent, rounds) = assign_in_rounds(&mut m, &terms, &first);
+                let label = format!("seed {seed} w {w1} {w2} first {}", first.len());
+                assert_eq!(
+                    got.total_score.to_bits(),
+                    want.total_score.to_bits(),
+                    "{label}"
+                );
+                assert_eq!(got.pairs, want.pairs, "{label}");
+                assert_eq!(got.unmatched, want.unmatched, "{label}");
+                // Every assigned pair was scored: its score is the true one.
+                for r in &got.pairs {
+                    assert_eq!(Some(r.score), all.score(r.need, r.offer), "{label}");
+                }
+                several_rounds += usize::from(rounds > 1);
+                beyond_first += want
+                    .pairs
+                    .iter()
+                    .filter(|r| !first.contains(&(r.need, r.offer)))
+                    .count();
+                if !first.is_empty() && w1 + w2 <= 0.2 {
+                    sent_total += sent;
+                    all_total += pairs.len();
+                }
+            }
+        }
+    }
+    // The rounds were needed: the first pairs did not hold the whole optimum ...
+    assert!(several_rounds > 0 && beyond_first > 0);
+    // ... and with a plugin at the default weight, fewer pairs go to the scorer.
+    assert!(
+        sent_total * 10 < all_total * 8,
+        "{sent_total} of {all_total}"
+    );
+}
+
+#[test]
+fn extend_term_checks_its_values_and_leaves_the_matcher_unchanged_on_error() {
+    let cat = synth_with_terms(2, 40, 30);
+    let mut m = matcher_of(&cat);
+    let pairs = m.admissible_pairs();
+    assert!(pairs.len() >= 3);
+    let value = |p: (NeedId, usize), v: f64| TermValue {
+        need: p.0,
+        offer: p.1,
+        value: v,
+        detail: String::new(),
+    };
+    let err = m
+        .extend_term("plugin:x", [value(pairs[0], 0.5)])
+        .unwrap_err();
+    assert!(err.to_string().contains("no term"), "{err}");
+    m.add_term("plugin:x", 0.4, [value(pairs[0], 0.5)]).unwrap();
+    let before = m.score(pairs[1].0, pairs[1].1);
+    for bad in [
+        vec![value(pairs[0], 0.1)],
+        vec![value(pairs[1], 1.5)],
+        vec![value(pairs[1], 0.2), value(pairs[1], 0.3)],
+    ] {
+        assert!(m.extend_term("plugin:x", bad).is_err());
+        assert_eq!(m.score(pairs[1].0, pairs[1].1), before);
+    }
+    let scored = m.score(pairs[0].0, pairs[0].1);
+    m.extend_term("plugin:x", [value(pairs[1], 1.0)]).unwrap();
+    assert!(m.score(pairs[1].0, pairs[1].1) > before);
+    assert_eq!(m.score(pairs[0].0, pairs[0].1), scored);
+    // An unknown pair is refused as add_term refuses it.
+    let outside = TermValue {
+        need: NeedId {
+            project: 10_000,
+            need: 0,
+        },
+        offer: 0,
+        value: 0.5,
+        detail: String::new(),
+    };
+    assert!(m.extend_term("plugin:x", [outside]).is_err());
+}

@@ -222,26 +222,31 @@ pub fn execute(
         ),
         None => None,
     };
-    // Scorer plugins get only the pairs that can still reach a need's shown top --top,
-    // whatever they answer; the assignment, --explain and --offer use more scores than
-    // the rankings show, so there they get every admissible pair.
+    // Scorer plugins get only the pairs that can still reach a need's shown top --top and,
+    // with --assign, those that could still change the optimal assignment; --explain and
+    // --offer use more scores than that, so there they get every admissible pair.
     let in_scope: Vec<NeedId> = matcher
         .open_needs()
         .into_iter()
         .filter(|n| project.is_none_or(|p| p == n.project))
         .collect();
-    let top_k = (!args.assign && !args.explain && offer.is_none())
-        .then_some((args.top as usize, in_scope.as_slice()));
-    let plugins = match super::plugin::run_scorers(
+    let top_k =
+        (!args.explain && offer.is_none()).then_some((args.top as usize, in_scope.as_slice()));
+    let (plugins, scored_assignment) = match super::plugin::run_scorers(
         &mut matcher,
         &loaded.root,
         &loaded.catalog.config_file_path(),
         &args.plugin,
         args.plugin_weight,
         top_k,
+        args.assign,
     ) {
-        Ok(runs) => runs,
+        Ok(x) => x,
         Err(failed) => return findings(failed),
+    };
+    let assignment = match scored_assignment {
+        Some(a) => Some(a),
+        None => args.assign.then(|| matcher.assign()),
     };
     let mut view = View {
         args,
@@ -251,7 +256,7 @@ pub fn execute(
         project,
         offer,
         k: args.top as usize,
-        assignment: args.assign.then(|| matcher.assign()),
+        assignment,
         written: None,
     };
     if args.write {

@@ -511,8 +511,13 @@ impl View<'_, '_> {
         );
         for p in &self.plugins {
             let scored = if p.scored < p.admissible {
+                let shown = if self.assignment.is_some() {
+                    "the rankings or the assignment"
+                } else {
+                    "the rankings shown"
+                };
                 format!(
-                    "{} of {} admissible pairs scored: the others cannot change the rankings shown",
+                    "{} of {} admissible pairs scored: the others cannot change {shown}",
                     p.scored, p.admissible
                 )
             } else {
