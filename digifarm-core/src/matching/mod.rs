@@ -51,6 +51,7 @@
 pub mod assign;
 mod constraints;
 mod extra;
+mod features;
 mod help;
 mod index;
 mod score;
@@ -63,6 +64,7 @@ use serde::Serialize;
 
 pub use constraints::{Exclusion, license_satisfies, region_closeness};
 pub use extra::TermValue;
+pub use features::{NeedFeatures, OfferFeatures, RankingFeatures};
 pub use help::help_wanted;
 pub use index::Scratch;
 pub use score::{Explanation, Term};
