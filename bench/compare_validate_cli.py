@@ -9,7 +9,11 @@ Inputs (written to --workdir, deterministic):
   at the root of a catalog with Münster's digifarm.toml, partners and offers (about 1.9 KB
   per record, 190 MB);
 * small: --small minimal projects (default 1,000,007, about 200 MB) as one JSON Lines file
-  given directly.
+  given directly;
+* yaml: --yaml of the realistic records (default 10,000) as one YAML file each
+  (`projects/<id>.yaml`, written with PyYAML's `safe_dump`) in a catalog like the realistic
+  one; the anchor there is a Python loop over the files with PyYAML's libyaml loader
+  (`CSafeLoader`, the fastest YAML parser a data person would pick) + jsonschema-rs.
 
 Each command runs in its own process, --repeat times (median wall time); the peak resident
 memory is the kernel's figure for that process (`os.wait4`). The kernel counts the launching
@@ -20,9 +24,9 @@ export readiness), positions and excerpts of every finding; the anchor checks th
 Schema only (`is_valid` per record).
 
 Usage: python bench/compare_validate_cli.py [--binary target/release/digifarm] [--records N]
-       [--small N] [--repeat N] [--workdir DIR]
+       [--small N] [--yaml N] [--repeat N] [--workdir DIR]
 Requires: a release build (`cargo build --release -p digifarm-cli`), pip install orjson
-jsonschema-rs.
+jsonschema-rs pyyaml.
 """
 
 from __future__ import annotations
@@ -59,6 +63,26 @@ with open(sys.argv[2], "rb") as f:
             valid += 1
         else:
             invalid += 1
+print(valid, invalid)
+"""
+
+ANCHOR_YAML = r"""
+import os, sys, orjson, jsonschema_rs, yaml
+schema = orjson.loads(open(sys.argv[1], "rb").read())
+validator = jsonschema_rs.validator_for(schema)
+valid = invalid = 0
+folder = sys.argv[2]
+for name in sorted(os.listdir(folder)):
+    with open(os.path.join(folder, name), "rb") as f:
+        try:
+            record = yaml.load(f, Loader=yaml.CSafeLoader)
+        except yaml.YAMLError:
+            invalid += 1
+            continue
+    if validator.is_valid(record):
+        valid += 1
+    else:
+        invalid += 1
 print(valid, invalid)
 """
 
@@ -109,6 +133,27 @@ def realistic(binary: pathlib.Path, work: pathlib.Path, n: int) -> pathlib.Path:
     return catalog
 
 
+def yaml_catalog(work: pathlib.Path, n: int) -> pathlib.Path:
+    """The realistic records as one YAML file each, in a catalog like the realistic one."""
+    import yaml  # only the input writer needs it
+
+    records = json.loads((work / "export" / "projects.json").read_text(encoding="utf-8"))
+    catalog = work / "yaml"
+    if catalog.exists():
+        shutil.rmtree(catalog)
+    (catalog / "projects").mkdir(parents=True)
+    source = ROOT / "examples" / "muenster"
+    shutil.copy(source / "digifarm.toml", catalog / "digifarm.toml")
+    shutil.copytree(source / "partners", catalog / "partners")
+    shutil.copytree(source / "offers", catalog / "offers")
+    for i in range(n):
+        record = dict(records[i % len(records)])
+        record["id"] = f"{record['id']}-{i}"
+        with open(catalog / "projects" / f"{record['id']}.yaml", "w", encoding="utf-8") as f:
+            yaml.safe_dump(record, f, allow_unicode=True, sort_keys=False)
+    return catalog
+
+
 def small(work: pathlib.Path, n: int) -> pathlib.Path:
     path = work / "small.jsonl"
     with open(path, "w", encoding="utf-8") as f:
@@ -132,13 +177,20 @@ def small(work: pathlib.Path, n: int) -> pathlib.Path:
 
 
 def compare(title: str, binary: pathlib.Path, target: pathlib.Path, jsonl: pathlib.Path, repeat: int) -> None:
-    size = jsonl.stat().st_size
-    lines = sum(1 for _ in open(jsonl, "rb"))
-    print(f"{title}: {lines:,} records, {size / 2**20:.0f} MiB of JSON Lines")
+    if jsonl.is_dir():
+        files = list(jsonl.iterdir())
+        size = sum(f.stat().st_size for f in files)
+        print(f"{title}: {len(files):,} records, {size / 2**20:.0f} MiB of YAML in {len(files):,} files")
+        anchor, anchor_name = ANCHOR_YAML, "PyYAML (libyaml) + jsonschema-rs"
+    else:
+        size = jsonl.stat().st_size
+        lines = sum(1 for _ in open(jsonl, "rb"))
+        print(f"{title}: {lines:,} records, {size / 2**20:.0f} MiB of JSON Lines")
+        anchor, anchor_name = ANCHOR, "orjson + jsonschema-rs"
     cmd = [str(binary), "validate", str(target), "--format", "json", "--today", "2022-09-01"]
     ours, our_peak = measure("digifarm validate", cmd, repeat)
-    anchor_cmd = [sys.executable, "-c", ANCHOR, str(SCHEMA), str(jsonl)]
-    theirs, their_peak = measure("orjson + jsonschema-rs", anchor_cmd, repeat)
+    anchor_cmd = [sys.executable, "-c", anchor, str(SCHEMA), str(jsonl)]
+    theirs, their_peak = measure(anchor_name, anchor_cmd, repeat)
     print(
         f"  ratio (anchor / digifarm): {theirs / ours:.2f}x wall; "
         f"digifarm peak memory {our_peak / size:.2f}x the file, anchor {their_peak / size:.2f}x"
@@ -150,6 +202,7 @@ def main() -> None:
     parser.add_argument("--binary", type=pathlib.Path, default=ROOT / "target" / "release" / "digifarm")
     parser.add_argument("--records", type=int, default=100_000)
     parser.add_argument("--small", type=int, default=1_000_007)
+    parser.add_argument("--yaml", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--workdir", type=pathlib.Path, default=None)
     parser.add_argument("--write-inputs", action="store_true", help=argparse.SUPPRESS)
@@ -160,10 +213,12 @@ def main() -> None:
         realistic(args.binary, work, args.records)
         if args.small:
             small(work, args.small)
+        if args.yaml:
+            yaml_catalog(work, args.yaml)
         return
     subprocess.run(
         [sys.executable, __file__, "--write-inputs", "--workdir", str(work), "--binary", str(args.binary),
-         "--records", str(args.records), "--small", str(args.small)],
+         "--records", str(args.records), "--small", str(args.small), "--yaml", str(args.yaml)],
         check=True,
     )
     print(f"machine: {os.cpu_count()} cores; inputs in {work}")
@@ -172,6 +227,9 @@ def main() -> None:
     if args.small:
         path = work / "small.jsonl"
         compare("small records", args.binary, path, path, args.repeat)
+    if args.yaml:
+        catalog = work / "yaml"
+        compare("YAML files (Münster's records)", args.binary, catalog, catalog / "projects", args.repeat)
 
 
 if __name__ == "__main__":
