@@ -20,7 +20,8 @@ features already loaded.
 Both rankings must be identical, offer for offer and score for score (exit 1 otherwise). The
 script prints per-need times, the ratio (digifarm / scipy; < 1 means digifarm is faster),
 each side's preparation (digifarm: `Matcher::new`, the index included; scipy: the CSR
-matrices) and each process's peak memory (digifarm's includes writing the dump).
+matrices) and each process's peak memory (digifarm's includes writing the dump, scipy's the
+dump loaded from JSON).
 
 Usage: python bench/compare_ranking.py [--offers 100000] [--queries 512] [--k 10]
        [--repeats 5] [--block 128] [--binary target/release/rank_dump]

@@ -303,7 +303,7 @@ pub struct ScorerRun {
     /// How many candidate pairs it scored.
     pub scored: usize,
     /// How many admissible pairs there are (more than `scored` when only the pairs that
-    /// could reach the shown rankings were sent).
+    /// could change the shown rankings or the assignment were sent).
     pub admissible: usize,
 }
 
@@ -423,23 +423,57 @@ pub fn run_scorers(
         }
     }
     let mut runs: Vec<Option<ScorerRun>> = vec![None; loaded.len()];
+    let partners: std::collections::HashMap<&str, &Partner> =
+        input.partners.iter().map(|p| (p.id.as_str(), p)).collect();
     // First the pairs chosen above; with `assign`, then each round's pairs that could still
     // change the assignment, until none is left.
+    let rounds = assign && top_k.is_some();
     let mut batch = pairs;
     let mut assignment = None;
     loop {
+        // Admissible pairs have an active project, an existing offer and a known partner.
+        let (pairs, candidates): (Vec<_>, Vec<Candidate<'_>>) = batch
+            .iter()
+            .filter_map(|&(need, offer)| {
+                let project = input.projects.get(need.project)?;
+                let o = input.offers.get(offer)?;
+                let partner = partners.get(o.partner.as_str())?;
+                Some((
+                    (need, offer),
+                    Candidate {
+                        project,
+                        need_index: need.need,
+                        offer: o,
+                        partner,
+                    },
+                ))
+            })
+            .unzip();
         for ((job, plugin), run) in loaded.iter().zip(&mut runs) {
-            if let Err(e) = score_batch(matcher, job, plugin, &batch, run, admissible) {
+            let scored = score_batch(matcher, job, plugin, (&pairs, &candidates), run, admissible);
+            if let Err(e) = scored {
                 failed.push(*e);
             }
         }
-        let rounds = assign && top_k.is_some();
         if !(failed.is_empty() && rounds) {
             break;
         }
         let (a, more) = matcher.assign_with_unscored(AssignOptions::default());
         if more.is_empty() {
             assignment = Some(a);
+            break;
+        }
+        // Each round scores every pair it sends, so a list can only come back unchanged if
+        // its pairs could not be sent: stop rather than loop.
+        if more == batch {
+            failed.push(plugin_failed(
+                config_file,
+                String::new(),
+                format!(
+                    "{} pairs the assignment needs could not be scored",
+                    more.len()
+                ),
+            ));
             break;
         }
         batch = more;
@@ -452,38 +486,19 @@ pub fn run_scorers(
     }
 }
 
-/// Sends `pairs` to one loaded scorer and adds its values to the matcher: as a new term
-/// `plugin:<id>` the first time (`run` is `None`), as more values of that term after.
+/// Sends `pairs` (as `candidates`) to one loaded scorer and adds its values to the matcher:
+/// as a new term `plugin:<id>` the first time (`run` is `None`), as more values of that term
+/// after.
 fn score_batch(
     matcher: &mut Matcher<'_>,
     job: &ScorerJob,
     plugin: &digifarm_plugin_host::Plugin,
-    pairs: &[(NeedId, usize)],
+    (pairs, candidates): (&[(NeedId, usize)], &[Candidate<'_>]),
     run: &mut Option<ScorerRun>,
     admissible: usize,
 ) -> Result<(), Box<Diagnostic>> {
-    let input = *matcher.input();
-    let partners: std::collections::HashMap<&str, &Partner> =
-        input.partners.iter().map(|p| (p.id.as_str(), p)).collect();
-    // Admissible pairs have an active project, an existing offer and a known partner.
-    let (pairs, candidates): (Vec<_>, Vec<Candidate<'_>>) = pairs
-        .iter()
-        .filter_map(|&(need, offer)| {
-            let project = input.projects.get(need.project)?;
-            let o = input.offers.get(offer)?;
-            let partner = partners.get(o.partner.as_str())?;
-            Some((
-                (need, offer),
-                Candidate {
-                    project,
-                    need_index: need.need,
-                    offer: o,
-                    partner,
-                },
-            ))
-        })
-        .unzip();
-    let scores = plugin.score(input.config, &candidates).map_err(|e| {
+    let config = matcher.input().config;
+    let scores = plugin.score(config, candidates).map_err(|e| {
         Box::new(plugin_failed(
             &job.origin,
             job.pointer.clone(),

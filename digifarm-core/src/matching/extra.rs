@@ -41,7 +41,7 @@ struct ExtraTerm {
 pub(crate) struct Extra {
     /// Admissible pair (flat need index, offer index) → slot.
     slot: HashMap<(u32, u32), u32>,
-    /// Per slot: Σ weight · value over the terms, in the order they were added.
+    /// Per slot: Σ weight · value over the terms, in the order they gave the pair a value.
     num: Vec<f64>,
     /// Σ weight over the terms.
     weight: f64,
@@ -148,9 +148,10 @@ impl Matcher<'_> {
     /// could tie and win on the id order). The minimum score only removes pairs from a
     /// ranking, so θ is taken over all admissible pairs. A need whose ranking may come out
     /// empty (no lower bound reaches the minimum score) keeps every pair: `match` then
-    /// gives each pair's score as the reason. Other uses of the scores (the assignment,
-    /// `--explain`'s pairs below the minimum, the human view of an offer within one
-    /// project, which explains every need of the project) need every pair.
+    /// gives each pair's score as the reason. The assignment needs more pairs, found in
+    /// rounds ([`Matcher::assign_with_unscored`]); other uses of the scores (`--explain`'s
+    /// pairs below the minimum, the human view of an offer within one project, which
+    /// explains every need of the project) need every pair.
     ///
     /// This assumes what a scorer promises: each pair's value depends on that pair alone. A
     /// scorer that would fail on a pair left out is then not asked about it, so it no
@@ -340,7 +341,7 @@ impl Matcher<'_> {
         name: &str,
         values: impl IntoIterator<Item = TermValue>,
     ) -> Result<Vec<Option<(f64, String)>>, MatchError> {
-        let placed = self.checked_values(extra, name, values)?;
+        let placed = self.checked_values(extra, name, values, None)?;
         let mut out = vec![None; extra.num.len()];
         for (slot, v) in placed {
             if let Some(o) = out.get_mut(slot as usize) {
@@ -350,12 +351,14 @@ impl Matcher<'_> {
         Ok(out)
     }
 
-    /// A term's values by pair slot, each checked: in [0, 1], an admissible pair, given once.
+    /// A term's values by pair slot, each checked: in [0, 1], an admissible pair, given once
+    /// and, with the term's `existing` values, not scored by it before.
     fn checked_values(
         &self,
         extra: &Extra,
         name: &str,
         values: impl IntoIterator<Item = TermValue>,
+        existing: Option<&[Option<(f64, String)>]>,
     ) -> Result<HashMap<u32, (f64, String)>, MatchError> {
         let mut placed: HashMap<u32, (f64, String)> = HashMap::default();
         for v in values {
@@ -382,6 +385,9 @@ impl Matcher<'_> {
                 .flat(v.need)
                 .and_then(|ni| extra.slot.get(&(ni as u32, v.offer as u32)).copied())
                 .ok_or_else(|| invalid(name, format!("{} is not an admissible pair", pair())))?;
+            if existing.is_some_and(|e| matches!(e.get(slot as usize), Some(Some(_)))) {
+                return Err(invalid(name, format!("{} is scored already", pair())));
+            }
             match placed.entry(slot) {
                 Entry::Occupied(_) => {
                     return Err(invalid(name, format!("{} is scored twice", pair())));
@@ -413,29 +419,7 @@ impl Matcher<'_> {
         let Some(t) = extra.terms.iter().position(|t| t.name == name) else {
             return Err(invalid(name, "no term with this name was added".into()));
         };
-        let placed = self.checked_values(extra, name, values)?;
-        let mut placed: Vec<(u32, (f64, String))> = placed.into_iter().collect();
-        placed.sort_unstable_by_key(|(slot, _)| *slot);
-        if let Some(&(slot, _)) = placed
-            .iter()
-            .find(|(slot, _)| matches!(extra.terms[t].values.get(*slot as usize), Some(Some(_))))
-        {
-            let pair = extra
-                .slot
-                .iter()
-                .find(|(_, s)| **s == slot)
-                .and_then(|(&(ni, oi), _)| {
-                    let need = self.needs.get(ni as usize)?.id;
-                    let project = self.input.projects.get(need.project)?;
-                    let offer = self.input.offers.get(oi as usize)?;
-                    Some(format!(
-                        "{} #{} and offer {}",
-                        project.id, need.need, offer.id
-                    ))
-                })
-                .unwrap_or_else(|| "a pair".into());
-            return Err(invalid(name, format!("{pair} is scored already")));
-        }
+        let placed = self.checked_values(extra, name, values, Some(&extra.terms[t].values))?;
         let Some(extra) = &mut self.extra else {
             return Ok(());
         };
@@ -470,10 +454,15 @@ impl Matcher<'_> {
     /// Otherwise score the listed pairs ([`Matcher::extend_term`] for each term) and call
     /// again: each round scores at least one more pair, so the rounds end.
     ///
-    /// Without extra terms, or when every admissible pair is scored, the list is empty and
-    /// the assignment is [`Matcher::assign_with`]'s. The list is in need order, then offer id
-    /// order. This assumes what a scorer promises: each pair's value depends on that pair
-    /// alone.
+    /// The total is exactly that of scoring every pair; where several assignments reach it
+    /// (exact ties), the one chosen may differ.
+    ///
+    /// A pair counts as scored once any term has a value for it, so give every term the same
+    /// pairs (as `digifarm match` does): a term left without values for pairs others scored
+    /// is not covered by the certificate. Without extra terms, or when every admissible pair
+    /// is scored, the list is empty and the assignment is [`Matcher::assign_with`]'s. The
+    /// list is in need order, then offer id order. This assumes what a scorer promises: each
+    /// pair's value depends on that pair alone.
     pub fn assign_with_unscored(
         &self,
         options: AssignOptions,

@@ -5,8 +5,9 @@ use serde::Serialize;
 
 use super::Matcher;
 
-/// Everything the built-in score of a pair is computed from, per need and per offer, as the
-/// matcher prepared it. With these, a pair's score is
+/// What the built-in score of a pair is computed from, per need and per offer, as the
+/// matcher prepared it, for a catalog of one city: the region closeness is to the first home
+/// city only (a merged catalog's other members are left out). With these, a pair's score is
 /// `(w_skills·hits(skills)/|skills| + w_topics·hits(topics)/|topics| + region_weight·region
 /// + urgency_weight·urgency + w_budget·min(budget_per_slot/eur, 1)) / denom` (a fraction
 /// with an empty list is 0; the budget part is 0 unless both amounts are positive), summed
@@ -58,7 +59,7 @@ pub struct OfferFeatures {
     pub kind: u32,
     pub skills: Vec<u32>,
     pub topics: Vec<u32>,
-    /// Closeness to the (first) home city.
+    /// Closeness to the first home city.
     pub region: f64,
     pub budget_per_slot: Option<f64>,
     /// Position in offer id order (ties of a ranking go to the lower one).

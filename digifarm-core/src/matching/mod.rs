@@ -1349,12 +1349,7 @@ impl<'a> Matcher<'a> {
     /// The assignment; with `keep_problem` also the problem its last round solved; with
     /// `certify` also the pairs no extra term scored that could change it
     /// ([`Matcher::assign_with_unscored`]).
-    pub(crate) fn assign_solve(
-        &self,
-        options: AssignOptions,
-        keep_problem: bool,
-        certify: bool,
-    ) -> Solved {
+    fn assign_solve(&self, options: AssignOptions, keep_problem: bool, certify: bool) -> Solved {
         use rayon::prelude::*;
 
         let mut rows: Vec<usize> = (0..self.needs.len())
@@ -1660,11 +1655,11 @@ impl<'a> Matcher<'a> {
 }
 
 /// What [`Matcher::assign_solve`] found.
-pub(crate) struct Solved {
-    pub assignment: Assignment,
-    pub problem: Option<assign::Problem>,
+struct Solved {
+    assignment: Assignment,
+    problem: Option<assign::Problem>,
     /// Unscored pairs that could change the assignment (with `certify`).
-    pub unscored: Vec<(NeedId, usize)>,
+    unscored: Vec<(NeedId, usize)>,
 }
 
 /// What pricing found for one need.

@@ -1409,7 +1409,11 @@ fn assign_in_rounds(
     m: &mut Matcher<'_>,
     terms: &[StandIn<'_>],
     first: &[(NeedId, usize)],
-) -> (Assignment, usize, usize) {
+) -> (
+    Assignment,
+    std::collections::HashSet<(NeedId, usize)>,
+    usize,
+) {
     for (name, w, f) in terms {
         m.add_term(*name, *w, values_from(first, f)).unwrap();
     }
@@ -1418,7 +1422,7 @@ fn assign_in_rounds(
     loop {
         let (a, more) = m.assign_with_unscored(AssignOptions::default());
         if more.is_empty() {
-            return (a, sent.len(), rounds);
+            return (a, sent, rounds);
         }
         for p in &more {
             assert!(sent.insert(*p), "{p:?} listed again after it was scored");
@@ -1432,57 +1436,69 @@ fn assign_in_rounds(
 
 #[test]
 fn assigning_with_pairs_scored_in_rounds_gives_what_scoring_all_gives() {
-    let (mut sent_total, mut all_total, mut several_rounds, mut beyond_first) = (0, 0, 0, 0);
+    let (mut sent_total, mut all_total) = (0, 0);
+    // Runs that started from the rankings' pairs and needed more rounds, and the optimal
+    // pairs that were not among those first pairs.
+    let (mut several_rounds, mut beyond_first) = (0, 0);
     for seed in 0..4 {
-        let cat = synth_with_terms(seed, 150, 120);
-        for (w1, w2) in [(0.2, 0.0), (0.5, 0.3), (3.0, 0.0)] {
-            let (f1, f2) = (scattered(1), scattered(2));
-            let terms: [StandIn<'_>; 2] = [("plugin:one", w1, &f1), ("plugin:two", w2, &f2)];
-            let probe = matcher_of(&cat);
-            let pairs = probe.admissible_pairs();
-            let mut all = matcher_of(&cat);
-            for (name, w, f) in &terms {
-                all.add_term(*name, *w, values_from(&pairs, f)).unwrap();
-            }
-            let want = all.assign();
-            assert!(
-                want.pairs.len() >= 5,
-                "seed {seed}: too few pairs to compare"
-            );
-
-            for first in [
-                probe.pairs_for_top_k(3, w1 + w2, &probe.open_needs(), None),
-                Vec::new(),
-            ] {
-                let mut m = matcher_of(&cat);
-                let (got, sent, rounds) = assign_in_rounds(&mut m, &terms, &first);
-                let label = format!("seed {seed} w {w1} {w2} first {}", first.len());
-                assert_eq!(
-                    got.total_score.to_bits(),
-                    want.total_score.to_bits(),
-                    "{label}"
-                );
-                assert_eq!(got.pairs, want.pairs, "{label}");
-                assert_eq!(got.unmatched, want.unmatched, "{label}");
-                // Every assigned pair was scored: its score is the true one.
-                for r in &got.pairs {
-                    assert_eq!(Some(r.score), all.score(r.need, r.offer), "{label}");
+        for min_score in [0.3, 0.0, 0.5] {
+            let mut cat = synth_with_terms(seed, 150, 120);
+            cat.config.matching.min_score = min_score;
+            for (w1, w2) in [(0.2, 0.0), (0.5, 0.3), (3.0, 0.0)] {
+                let (f1, f2) = (scattered(1), scattered(2));
+                let terms: [StandIn<'_>; 2] = [("plugin:one", w1, &f1), ("plugin:two", w2, &f2)];
+                let probe = matcher_of(&cat);
+                let pairs = probe.admissible_pairs();
+                let mut all = matcher_of(&cat);
+                for (name, w, f) in &terms {
+                    all.add_term(*name, *w, values_from(&pairs, f)).unwrap();
                 }
-                several_rounds += usize::from(rounds > 1);
-                beyond_first += want
-                    .pairs
-                    .iter()
-                    .filter(|r| !first.contains(&(r.need, r.offer)))
-                    .count();
-                if !first.is_empty() && w1 + w2 <= 0.2 {
-                    sent_total += sent;
-                    all_total += pairs.len();
+                let want = all.assign();
+                let label = format!("seed {seed} min {min_score} w {w1} {w2}");
+                assert!(want.pairs.len() >= 5, "{label}: too few pairs to compare");
+
+                for first in [
+                    probe.pairs_for_top_k(1, w1 + w2, &probe.open_needs(), None),
+                    probe.pairs_for_top_k(3, w1 + w2, &probe.open_needs(), None),
+                    Vec::new(),
+                ] {
+                    let mut m = matcher_of(&cat);
+                    let (got, sent, rounds) = assign_in_rounds(&mut m, &terms, &first);
+                    let label = format!("{label} first {}", first.len());
+                    assert_eq!(
+                        got.total_score.to_bits(),
+                        want.total_score.to_bits(),
+                        "{label}"
+                    );
+                    // The optima here are unique (values that look random), so the pairs
+                    // agree too.
+                    assert_eq!(got.pairs, want.pairs, "{label}");
+                    assert_eq!(got.unmatched, want.unmatched, "{label}");
+                    // Every assigned pair was sent to the scorers.
+                    for r in &got.pairs {
+                        assert!(sent.contains(&(r.need, r.offer)), "{label}: {r:?}");
+                    }
+                    if !first.is_empty() {
+                        several_rounds += usize::from(rounds > 1);
+                        beyond_first += want
+                            .pairs
+                            .iter()
+                            .filter(|r| !first.contains(&(r.need, r.offer)))
+                            .count();
+                        if w1 + w2 <= 0.2 && min_score == 0.3 {
+                            sent_total += sent.len();
+                            all_total += pairs.len();
+                        }
+                    }
                 }
             }
         }
     }
-    // The rounds were needed: the first pairs did not hold the whole optimum ...
-    assert!(several_rounds > 0 && beyond_first > 0);
+    // The rounds were needed: the rankings' pairs did not hold the whole optimum ...
+    assert!(
+        several_rounds > 0 && beyond_first > 0,
+        "{several_rounds} {beyond_first}"
+    );
     // ... and with a plugin at the default weight, fewer pairs go to the scorer.
     assert!(
         sent_total * 10 < all_total * 8,
@@ -1510,6 +1526,7 @@ fn extend_term_checks_its_values_and_leaves_the_matcher_unchanged_on_error() {
     let before = m.score(pairs[1].0, pairs[1].1);
     for bad in [
         vec![value(pairs[0], 0.1)],
+        vec![value(pairs[1], 0.2), value(pairs[0], 0.1)],
         vec![value(pairs[1], 1.5)],
         vec![value(pairs[1], 0.2), value(pairs[1], 0.3)],
     ] {
