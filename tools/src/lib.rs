@@ -1,5 +1,6 @@
 //! What the timing drivers in `src/bin/` share.
 
+use digifarm_core::matching::{MatchError, MatchInput, Matcher};
 use digifarm_core::synth;
 
 /// The synthetic catalog of the assignment and scorer drivers: `n_offers` offers and
@@ -18,4 +19,27 @@ pub fn open_needs_catalog(seed: u64, n_needs: usize, n_offers: usize) -> synth::
         }
     }
     cat
+}
+
+/// The matcher of a synthetic catalog on its reference date (`synth::REFERENCE_DATE`).
+///
+/// # Errors
+/// What [`Matcher::new`] refuses.
+pub fn synth_matcher(cat: &synth::SynthCatalog) -> Result<Matcher<'_>, MatchError> {
+    Matcher::new(MatchInput {
+        projects: &cat.projects,
+        partners: &cat.partners,
+        offers: &cat.offers,
+        config: &cat.config,
+        today: synth::REFERENCE_DATE,
+    })
+}
+
+/// The `i`-th command-line argument parsed as a `T`, or `default` when it is missing or
+/// does not parse.
+pub fn arg<T: std::str::FromStr>(i: usize, default: T) -> T {
+    std::env::args()
+        .nth(i)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
 }

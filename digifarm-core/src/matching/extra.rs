@@ -498,6 +498,7 @@ impl Matcher<'_> {
                 let n = &self.needs[ni];
                 let gain = solution.row_dual.get(r).map_or(0, |d| -d);
                 let assigned = solution.assignment.get(r).copied().flatten();
+                let d = n.nw.denom + x.weight;
                 let mut out = Vec::new();
                 for &oi in by_kind.get(&(n.home, n.kind)).into_iter().flatten() {
                     let o = &self.offers[oi];
@@ -509,7 +510,6 @@ impl Matcher<'_> {
                         out.push((ni, oi));
                         continue;
                     }
-                    let d = n.nw.denom + x.weight;
                     if d <= 0.0 {
                         continue;
                     }

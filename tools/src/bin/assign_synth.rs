@@ -20,30 +20,17 @@
 
 use std::time::Instant;
 
-use digifarm_core::matching::{AssignOptions, MatchInput, Matcher, assign};
-use digifarm_core::synth;
-
-fn arg(i: usize, default: usize) -> usize {
-    std::env::args()
-        .nth(i)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(default)
-}
+use digifarm_core::matching::{AssignOptions, assign};
+use digifarm_tools::arg;
 
 fn main() {
-    let n_needs = arg(1, 50_000);
-    let n_offers = arg(2, 5_000);
-    let seed = arg(3, 1) as u64;
+    let n_needs: usize = arg(1, 50_000);
+    let n_offers: usize = arg(2, 5_000);
+    let seed: u64 = arg(3, 1);
     let per_need = arg(4, AssignOptions::default().candidates_per_need);
     let cat = digifarm_tools::open_needs_catalog(seed, n_needs, n_offers);
     let t0 = Instant::now();
-    let matcher = match Matcher::new(MatchInput {
-        projects: &cat.projects,
-        partners: &cat.partners,
-        offers: &cat.offers,
-        config: &cat.config,
-        today: synth::REFERENCE_DATE,
-    }) {
+    let matcher = match digifarm_tools::synth_matcher(&cat) {
         Ok(m) => m,
         Err(e) => {
             eprintln!("{e}");

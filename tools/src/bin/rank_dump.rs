@@ -19,15 +19,8 @@
 use std::io::Write;
 use std::time::Instant;
 
-use digifarm_core::matching::{MatchInput, Matcher};
 use digifarm_core::synth;
-
-fn arg(i: usize, default: usize) -> usize {
-    std::env::args()
-        .nth(i)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(default)
-}
+use digifarm_tools::arg;
 
 fn fail(e: impl std::fmt::Display) -> ! {
     eprintln!("rank_dump: {e}");
@@ -38,20 +31,13 @@ fn main() {
     let Some(out) = std::env::args().nth(1).map(std::path::PathBuf::from) else {
         fail("usage: rank_dump OUT_DIR [offers] [queries] [k] [repeats]")
     };
-    let n_offers = arg(2, 100_000);
-    let n_queries = arg(3, 512);
-    let k = arg(4, 10);
-    let repeats = arg(5, 5).max(1);
+    let n_offers: usize = arg(2, 100_000);
+    let n_queries: usize = arg(3, 512);
+    let k: usize = arg(4, 10);
+    let repeats: usize = arg(5, 5).max(1);
     let cat = synth::catalog(7, 1_000, n_offers / 20, n_offers);
     let t = Instant::now();
-    let m = Matcher::new(MatchInput {
-        projects: &cat.projects,
-        partners: &cat.partners,
-        offers: &cat.offers,
-        config: &cat.config,
-        today: synth::REFERENCE_DATE,
-    })
-    .unwrap_or_else(|e| fail(e));
+    let m = digifarm_tools::synth_matcher(&cat).unwrap_or_else(|e| fail(e));
     let build_s = t.elapsed().as_secs_f64();
     let queries: Vec<_> = m.open_needs().into_iter().take(n_queries).collect();
 

@@ -20,15 +20,8 @@
 
 use std::time::Instant;
 
-use digifarm_core::matching::{AssignOptions, MatchInput, Matcher, NeedId, TermValue};
-use digifarm_core::synth;
-
-fn arg<T: std::str::FromStr>(i: usize, default: T) -> T {
-    std::env::args()
-        .nth(i)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(default)
-}
+use digifarm_core::matching::{AssignOptions, Matcher, NeedId, TermValue};
+use digifarm_tools::arg;
 
 fn main() {
     let n_needs: usize = arg(1, 50_000);
@@ -37,13 +30,7 @@ fn main() {
     let k: usize = arg(4, 5);
     let weight: f64 = arg(5, 0.2);
     let cat = digifarm_tools::open_needs_catalog(seed, n_needs, n_offers);
-    let mut matcher = match Matcher::new(MatchInput {
-        projects: &cat.projects,
-        partners: &cat.partners,
-        offers: &cat.offers,
-        config: &cat.config,
-        today: synth::REFERENCE_DATE,
-    }) {
+    let mut matcher = match digifarm_tools::synth_matcher(&cat) {
         Ok(m) => m,
         Err(e) => {
             eprintln!("{e}");
