@@ -7,13 +7,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The test builds carry line tables only (a panic's backtrace still names file and line) and
-# keep no incremental state, which a fresh machine never reuses. With full debug information
-# and incremental state, target/ reached 28 GB on a clean run and filled a CI runner's disk;
-# this way it stays near a third of that and links faster. Set these yourself to override.
+# The test builds carry no debugger information (a failed assertion or panic still names its
+# file and line, which the binary keeps without it) and keep no incremental state, which a
+# fresh machine never reuses. Each of the ~60 test and example binaries links wasmtime and
+# Cranelift: with line tables they were ~0.5 GB each and target/ reached 35 GB on a clean run,
+# more than a CI runner's disk had free; without, it stays under a third of that. Set these
+# yourself to override (CARGO_PROFILE_DEV_DEBUG=line-tables-only for backtraces with lines).
 export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
-export CARGO_PROFILE_DEV_DEBUG="${CARGO_PROFILE_DEV_DEBUG:-line-tables-only}"
-export CARGO_PROFILE_TEST_DEBUG="${CARGO_PROFILE_TEST_DEBUG:-line-tables-only}"
+export CARGO_PROFILE_DEV_DEBUG="${CARGO_PROFILE_DEV_DEBUG:-0}"
+export CARGO_PROFILE_TEST_DEBUG="${CARGO_PROFILE_TEST_DEBUG:-0}"
 # The release builds here (the Python extension, the plugins) need no debugger information
 # either; Cargo.toml keeps it in the release profile for profiling benchmarks.
 export CARGO_PROFILE_RELEASE_DEBUG="${CARGO_PROFILE_RELEASE_DEBUG:-0}"
@@ -29,6 +31,10 @@ step() {
     step_started=$SECONDS
     printf '\n==> %s\n' "$*"
 }
+
+# What the disk has free at the start and what the build used at the end, for a failure that
+# says "No space left on device".
+df -h . | sed 's/^/disk: /'
 
 step "toolchain components"
 rustup component add rustfmt clippy >/dev/null
@@ -114,4 +120,5 @@ DIGIFARM_BIN="$digifarm_bin" ./scripts/test-browser.sh
 # Every step above stops the run on failure (set -e), so reaching this line means all passed.
 printf '    (%d s)\n' $((SECONDS - step_started))
 echo
+du -sh "$target_dir" fuzz/target 2>/dev/null | sed 's/^/disk used: /' || true
 echo "steps: $steps passed, 0 failed, in $((SECONDS - started)) s"
