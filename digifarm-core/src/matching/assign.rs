@@ -219,6 +219,7 @@ impl Solver {
         s.start.push(s.edges.len());
 
         for r in 0..n_rows {
+            s.sort_row(r);
             s.insert(r);
         }
         s
@@ -228,7 +229,6 @@ impl Solver {
     /// and restores the optimum. Rows are re-inserted in index order.
     pub fn add_pairs(&mut self, additions: &[RowPairs]) {
         let n_rows = self.assigned.len();
-        let n_cols = self.capacities.len();
         let mut by_row: Vec<(usize, &[(u32, f64)])> = additions
             .iter()
             .filter(|(r, _)| *r < n_rows)
@@ -270,7 +270,27 @@ impl Solver {
         if changed.is_empty() {
             return;
         }
-        // Every pair by column (CSC), as (row, cost, added now), for the backward searches.
+        // Every pair by column, for the backward searches: built when the first is needed.
+        let mut by_column: Option<(Vec<usize>, Vec<ColPair>)> = None;
+        for r in changed {
+            if let Some(c0) = self.assigned[r] {
+                self.unassign(r, c0);
+                if self.price[c0 as usize] < 0 {
+                    let (col_start, by_col) = by_column.get_or_insert_with(|| self.by_column());
+                    self.refill(c0, r, col_start, by_col);
+                }
+            }
+            self.active[r] = self.start[r + 1];
+            self.sort_row(r);
+            self.insert(r);
+        }
+    }
+
+    /// Every pair by column (CSC), as (row, cost, added and waiting for its row's
+    /// re-insertion), each column's best first.
+    fn by_column(&self) -> (Vec<usize>, Vec<ColPair>) {
+        let n_rows = self.assigned.len();
+        let n_cols = self.capacities.len();
         let mut col_start = vec![0usize; n_cols + 1];
         for &(c, _) in &self.edges {
             col_start[c as usize + 1] += 1;
@@ -295,18 +315,9 @@ impl Solver {
         // Each column's pairs best score first (ties by row), so that a backward search stops
         // reading a column at the first pair that cannot reach below its end.
         for c in 0..n_cols {
-            by_col[col_start[c]..col_start[c + 1]].sort_by_key(|p| (p.cost, p.row));
+            by_col[col_start[c]..col_start[c + 1]].sort_unstable_by_key(|p| (p.cost, p.row));
         }
-        for r in changed {
-            if let Some(c0) = self.assigned[r] {
-                self.unassign(r, c0);
-                if self.price[c0 as usize] < 0 {
-                    self.refill(c0, r, &col_start, &by_col);
-                }
-            }
-            self.active[r] = self.start[r + 1];
-            self.insert(r);
-        }
+        (col_start, by_col)
     }
 
     /// The current optimum.
@@ -331,6 +342,24 @@ impl Solver {
             total_score,
             row_dual,
             col_price: self.price.clone(),
+        }
+    }
+
+    /// Orders row `r`'s active pairs best first (by cost, then column), so that a search
+    /// stops reading them at the first that cannot reach below its bound.
+    fn sort_row(&mut self, r: usize) {
+        let range = self.start[r]..self.active[r];
+        let edges = &mut self.edges[range.clone()];
+        if edges.is_sorted_by_key(|&(c, cost)| (cost, c)) {
+            return;
+        }
+        let scores = &mut self.scores[range];
+        let mut pairs: Vec<((u32, i64), f64)> =
+            edges.iter().copied().zip(scores.iter().copied()).collect();
+        pairs.sort_by_key(|&((c, cost), _)| (cost, c));
+        for (k, (e, sc)) in pairs.into_iter().enumerate() {
+            edges[k] = e;
+            scores[k] = sc;
         }
     }
 
@@ -388,13 +417,25 @@ impl Solver {
         let mut dummy_dist = 0i64;
         let mut dummy_pred = r as u32;
 
+        // The search ends by this distance: the "unassigned" column's or that of a column
+        // with a free slot already reached. A column beyond it is never scanned (on a tie it
+        // still is), so it is not queued.
+        let mut bound = dummy_dist;
+
         // Relax from the new row (its dual taken as 0).
         for &(c, cost) in edges_of(r) {
+            // Prices are ≤ 0, so this pair and every later (costlier) one reach beyond.
+            if cost > bound {
+                break;
+            }
             let ci = c as usize;
             let nd = cost - price[ci];
-            if nd < dist[ci] {
+            if nd < dist[ci] && nd <= bound {
                 if dist[ci] == i64::MAX {
                     touched.push(c);
+                }
+                if free[ci] > 0 {
+                    bound = nd;
                 }
                 dist[ci] = nd;
                 pred[ci] = r as u32;
@@ -427,16 +468,23 @@ impl Solver {
                 if base < dummy_dist {
                     dummy_dist = base;
                     dummy_pred = i;
+                    bound = bound.min(base);
                 }
                 for &(c2, cost) in edges_of(iu) {
+                    if base + cost > bound {
+                        break;
+                    }
                     let c2i = c2 as usize;
                     if done[c2i] {
                         continue;
                     }
                     let nd = base + cost - price[c2i];
-                    if nd < dist[c2i] {
+                    if nd < dist[c2i] && nd <= bound {
                         if dist[c2i] == i64::MAX {
                             touched.push(c2);
+                        }
+                        if free[c2i] > 0 {
+                            bound = nd;
                         }
                         dist[c2i] = nd;
                         pred[c2i] = i;

@@ -57,6 +57,8 @@ mod index;
 mod score;
 
 use std::borrow::Cow;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 use chrono::NaiveDate;
@@ -1422,9 +1424,11 @@ impl<'a> Matcher<'a> {
         // Pairs found by pricing, per kind, in the kind's own row and column numbers.
         let mut pending: Vec<Vec<assign::RowPairs>> = vec![Vec::new(); parts.len()];
 
-        // Per need priced exactly: the highest value of its left-out pairs then, with its
-        // kind's summed price rise then; per kind, the summed rise.
+        // Per need priced exactly: its left-out pairs of highest value then (at most `limit`),
+        // checked again at the current prices instead of scanning, and the highest value of
+        // the others then, with its kind's summed price rise then; per kind, the summed rise.
         let mut left_value: Vec<Option<(i64, i64)>> = vec![None; rows.len()];
+        let mut reserve: Vec<Vec<(u32, f64)>> = vec![Vec::new(); rows.len()];
         let mut cum_rise = vec![0i64; parts.len()];
         let mut prev_price: Option<Vec<i64>> = None;
 
@@ -1494,9 +1498,10 @@ impl<'a> Matcher<'a> {
             // it are scanned exactly and get their most violating pairs added.
             // Each need priced exactly: its most violating pairs (possibly none) and the best
             // score it still leaves out, which becomes its quick bound for the next round.
-            // A need priced exactly before keeps the highest value (score + price) of the
-            // pairs it left out then; no price rose by more than its kind's rise since, so
-            // that value plus the rise bounds every left-out pair now.
+            // A need priced exactly before keeps its left-out pairs of highest value then (its
+            // reserve) and the highest value (score + price) of the others; no price rose by
+            // more than its kind's rise since, so that value plus the rise bounds them now,
+            // and only the reserve, checked at today's prices, can hold violating pairs.
             let priced: Vec<PricedNeed> = (0..rows.len())
                 .into_par_iter()
                 .filter_map(|r| {
@@ -1511,7 +1516,35 @@ impl<'a> Matcher<'a> {
                     if let Some((value, rise_then)) = left_value[r]
                         && value.saturating_add(rise_now - rise_then) <= gain
                     {
-                        return None;
+                        // Only the reserved pairs can violate now.
+                        let mut violating: Vec<(i64, u32, f64)> = reserve[r]
+                            .iter()
+                            .map(|&(c, score)| {
+                                (
+                                    assign::scaled(score) + solution.col_price[c as usize],
+                                    c,
+                                    score,
+                                )
+                            })
+                            .filter(|x| x.0 > gain)
+                            .collect();
+                        if violating.is_empty() {
+                            return None;
+                        }
+                        violating.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                        violating.truncate(limit);
+                        let keep = reserve[r]
+                            .iter()
+                            .filter(|x| !violating.iter().any(|v| v.1 == x.0))
+                            .copied()
+                            .collect();
+                        return Some(PricedNeed {
+                            row: r,
+                            add: violating.into_iter().map(|(_, c, s)| (c, s)).collect(),
+                            best_left: Some(next),
+                            left_value: left_value[r],
+                            reserve: keep,
+                        });
                     }
                     let mut have: Vec<u32> = lists[r].0.iter().map(|x| x.0).collect();
                     have.sort_unstable();
@@ -1520,7 +1553,10 @@ impl<'a> Matcher<'a> {
                     // only where it matters).
                     let mut violating: Vec<(i64, u32, f64)> = Vec::new();
                     let mut best_other: Option<f64> = None;
-                    let mut best_other_value: Option<i64> = None;
+                    // The left-out pairs of highest value (a min-heap of at most `limit + 1`:
+                    // the smallest of a full heap bounds the others).
+                    let mut top: BinaryHeap<Reverse<(i64, u32, OrdScore)>> = BinaryHeap::new();
+                    let mut beyond: Option<i64> = None;
                     for &oi in by_kind.get(&(need.home, need.kind)).into_iter().flatten() {
                         let o = &self.offers[oi];
                         // By (home, kind): the offer serves the home.
@@ -1528,46 +1564,59 @@ impl<'a> Matcher<'a> {
                             continue;
                         }
                         let score = self.score_full(rows[r], need, o, oi);
+                        let c = col_of[oi];
                         let scaled = assign::scaled(score);
                         if scaled <= 0 || self.below_minimum(score) {
                             continue;
                         }
-                        let c = col_of[oi];
                         let value = scaled + solution.col_price[c as usize];
                         if value > gain {
                             if have.binary_search(&c).is_err() {
                                 violating.push((value, c, score));
                             }
                         } else if (best_other.is_none_or(|b| score > b)
-                            || best_other_value.is_none_or(|b| value > b))
+                            || top.len() <= limit
+                            || top.peek().is_some_and(|m| value > m.0.0))
                             && have.binary_search(&c).is_err()
                         {
                             best_other = Some(best_other.map_or(score, |b| b.max(score)));
-                            best_other_value =
-                                Some(best_other_value.map_or(value, |b| b.max(value)));
+                            top.push(Reverse((value, c, OrdScore(score))));
+                            if top.len() > limit + 1
+                                && let Some(Reverse((v, _, _))) = top.pop()
+                            {
+                                beyond = Some(beyond.map_or(v, |b| b.max(v)));
+                            }
                         }
                     }
                     violating.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-                    // Violating pairs beyond the limit stay left out, for now.
+                    // Violating pairs beyond the limit stay left out, for now, and are the
+                    // first reserved; the others of highest value follow. What is not
+                    // reserved is bounded by `left_value`.
                     let best_left = violating
                         .iter()
                         .skip(limit)
                         .map(|x| x.2)
                         .chain(best_other)
                         .max_by(f64::total_cmp);
-                    let left_max = violating
-                        .get(limit)
-                        .map(|x| x.0)
+                    let mut left: Vec<(i64, u32, f64)> =
+                        violating.split_off(violating.len().min(limit));
+                    let mut others: Vec<(i64, u32, f64)> = top
                         .into_iter()
-                        .chain(best_other_value)
-                        .max();
-                    violating.truncate(limit);
+                        .map(|Reverse((v, c, s))| (v, c, s.0))
+                        .collect();
+                    others.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                    left.extend(others);
+                    let tail = left.split_off(left.len().min(limit));
+                    let left_max = tail.iter().map(|x| x.0).chain(beyond).max();
                     let add = violating.into_iter().map(|(_, c, s)| (c, s)).collect();
                     Some(PricedNeed {
                         row: r,
                         add,
                         best_left,
-                        left_value: left_max.map(|v| (v, rise_now)),
+                        left_value: Some((left_max.unwrap_or(i64::MIN / 4), rise_now)),
+                        // A new allocation: collecting `left` in place would keep the
+                        // capacity of every violating pair found.
+                        reserve: left.iter().map(|&(_, c, s)| (c, s)).collect(),
                     })
                 })
                 .collect();
@@ -1577,10 +1626,12 @@ impl<'a> Matcher<'a> {
                 add,
                 best_left,
                 left_value: value,
+                reserve: kept,
             } in priced
             {
                 lists[r].1 = best_left;
                 left_value[r] = value;
+                reserve[r] = kept;
                 if !add.is_empty() {
                     additions.push((r, add));
                 }
@@ -1669,9 +1720,35 @@ struct PricedNeed {
     add: Vec<(u32, f64)>,
     /// The best score it still leaves out.
     best_left: Option<f64>,
-    /// The highest value (scaled score + price) it still leaves out, with its kind's summed
-    /// price rise at the time.
+    /// The highest value (scaled score + price) it still leaves out beyond `reserve`, with
+    /// its kind's summed price rise at the time.
     left_value: Option<(i64, i64)>,
+    /// Its left-out pairs of highest value (column, score), not covered by `left_value`.
+    reserve: Vec<(u32, f64)>,
+}
+
+/// A score ordered by `f64::total_cmp`, for heaps.
+#[derive(Debug, Clone, Copy)]
+struct OrdScore(f64);
+
+impl PartialEq for OrdScore {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.total_cmp(&other.0).is_eq()
+    }
+}
+
+impl Eq for OrdScore {}
+
+impl PartialOrd for OrdScore {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for OrdScore {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.0.total_cmp(&other.0)
+    }
 }
 
 /// One kind's share of the assignment problem.
