@@ -1533,9 +1533,11 @@ impl<'a> Matcher<'a> {
                         }
                         violating.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
                         violating.truncate(limit);
+                        let mut added: Vec<u32> = violating.iter().map(|v| v.1).collect();
+                        added.sort_unstable();
                         let keep = reserve[r]
                             .iter()
-                            .filter(|x| !violating.iter().any(|v| v.1 == x.0))
+                            .filter(|x| added.binary_search(&x.0).is_err())
                             .copied()
                             .collect();
                         return Some(PricedNeed {
@@ -1581,7 +1583,7 @@ impl<'a> Matcher<'a> {
                         {
                             best_other = Some(best_other.map_or(score, |b| b.max(score)));
                             top.push(Reverse((value, c, OrdScore(score))));
-                            if top.len() > limit + 1
+                            if top.len() > limit.saturating_add(1)
                                 && let Some(Reverse((v, _, _))) = top.pop()
                             {
                                 beyond = Some(beyond.map_or(v, |b| b.max(v)));
