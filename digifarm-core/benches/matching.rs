@@ -18,18 +18,11 @@
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use digifarm_core::matching::{MatchInput, Matcher};
+use digifarm_core::matching::Matcher;
 use digifarm_core::synth::{self, SynthCatalog};
 
 fn matcher(cat: &SynthCatalog) -> Option<Matcher<'_>> {
-    Matcher::new(MatchInput {
-        projects: &cat.projects,
-        partners: &cat.partners,
-        offers: &cat.offers,
-        config: &cat.config,
-        today: synth::REFERENCE_DATE,
-    })
-    .ok()
+    Matcher::new(cat.match_input()).ok()
 }
 
 fn rank(c: &mut Criterion, name: &str, n_offers: usize) {

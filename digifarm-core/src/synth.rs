@@ -46,6 +46,19 @@ pub struct SynthCatalog {
     pub config: CityConfig,
 }
 
+impl SynthCatalog {
+    /// The matcher's input for this catalog on its reference date ([`REFERENCE_DATE`]).
+    pub fn match_input(&self) -> crate::matching::MatchInput<'_> {
+        crate::matching::MatchInput {
+            projects: &self.projects,
+            partners: &self.partners,
+            offers: &self.offers,
+            config: &self.config,
+            today: REFERENCE_DATE,
+        }
+    }
+}
+
 /// A small, fast, deterministic pseudo-random generator (SplitMix64). Not for cryptography.
 #[derive(Debug, Clone)]
 pub struct SplitMix64(u64);

@@ -1,6 +1,6 @@
 //! What the timing drivers in `src/bin/` share.
 
-use digifarm_core::matching::{MatchError, MatchInput, Matcher};
+use digifarm_core::matching::{MatchError, Matcher};
 use digifarm_core::synth;
 
 /// The synthetic catalog of the assignment and scorer drivers: `n_offers` offers and
@@ -26,13 +26,7 @@ pub fn open_needs_catalog(seed: u64, n_needs: usize, n_offers: usize) -> synth::
 /// # Errors
 /// What [`Matcher::new`] refuses.
 pub fn synth_matcher(cat: &synth::SynthCatalog) -> Result<Matcher<'_>, MatchError> {
-    Matcher::new(MatchInput {
-        projects: &cat.projects,
-        partners: &cat.partners,
-        offers: &cat.offers,
-        config: &cat.config,
-        today: synth::REFERENCE_DATE,
-    })
+    Matcher::new(cat.match_input())
 }
 
 /// The `i`-th command-line argument parsed as a `T`, or `default` when it is missing or

@@ -1531,7 +1531,7 @@ impl<'a> Matcher<'a> {
                         if violating.is_empty() {
                             return None;
                         }
-                        violating.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                        violating.sort_by(highest_value_first);
                         violating.truncate(limit);
                         let mut added: Vec<u32> = violating.iter().map(|v| v.1).collect();
                         added.sort_unstable();
@@ -1590,7 +1590,7 @@ impl<'a> Matcher<'a> {
                             }
                         }
                     }
-                    violating.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                    violating.sort_by(highest_value_first);
                     // Violating pairs beyond the limit stay left out, for now, and are the
                     // first reserved; the others of highest value follow. What is not
                     // reserved is bounded by `left_value`.
@@ -1606,7 +1606,7 @@ impl<'a> Matcher<'a> {
                         .into_iter()
                         .map(|Reverse((v, c, s))| (v, c, s.0))
                         .collect();
-                    others.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                    others.sort_by(highest_value_first);
                     left.extend(others);
                     let tail = left.split_off(left.len().min(limit));
                     let left_max = tail.iter().map(|x| x.0).chain(beyond).max();
@@ -1727,6 +1727,12 @@ struct PricedNeed {
     left_value: Option<(i64, i64)>,
     /// Its left-out pairs of highest value (column, score), not covered by `left_value`.
     reserve: Vec<(u32, f64)>,
+}
+
+/// Pricing's order of left-out pairs `(value, column, score)`: highest value first, ties by
+/// column.
+fn highest_value_first(a: &(i64, u32, f64), b: &(i64, u32, f64)) -> std::cmp::Ordering {
+    b.0.cmp(&a.0).then(a.1.cmp(&b.1))
 }
 
 /// A score ordered by `f64::total_cmp`, for heaps.

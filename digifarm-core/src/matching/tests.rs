@@ -621,14 +621,7 @@ fn synth_with_terms(seed: u64, projects: usize, offers: usize) -> synth::SynthCa
 }
 
 fn matcher_of(cat: &synth::SynthCatalog) -> Matcher<'_> {
-    Matcher::new(MatchInput {
-        projects: &cat.projects,
-        partners: &cat.partners,
-        offers: &cat.offers,
-        config: &cat.config,
-        today: synth::REFERENCE_DATE,
-    })
-    .unwrap()
+    Matcher::new(cat.match_input()).unwrap()
 }
 
 #[test]
