@@ -448,7 +448,7 @@ pub struct AssignOptions {
 impl Default for AssignOptions {
     fn default() -> Self {
         AssignOptions {
-            candidates_per_need: 16,
+            candidates_per_need: 10,
         }
     }
 }
@@ -1396,9 +1396,12 @@ impl<'a> Matcher<'a> {
             )
             .collect();
 
-        // Kinds never share an offer, so each kind is its own problem: solved in parallel,
-        // and in later rounds only the kinds that got new pairs are re-optimised, each from its
-        // last optimum (`assign::Solver::add_pairs`).
+        // Kinds never share an offer, so each kind is its own problem with its own rounds
+        // (solve, price, add the pairs found, re-optimise from the last optimum with
+        // `assign::Solver::add_pairs`), run in parallel: a kind whose rounds end early leaves
+        // its core to the others' pricing instead of waiting for the slowest kind's solves.
+        // A kind's rounds read only its own rows, columns and prices, so the result is the
+        // same as running the rounds of all kinds in lockstep.
         let mut parts: Vec<Part> = Vec::new();
         let mut part_of_kind: HashMap<u32, usize> = HashMap::default();
         let mut part_for = |kind: u32, parts: &mut Vec<Part>| -> usize {
@@ -1420,78 +1423,130 @@ impl<'a> Matcher<'a> {
             local_row[r] = parts[p].rows.len() as u32;
             part_of_row[r] = p;
             parts[p].rows.push(r);
+            parts[p].lists.push(std::mem::take(&mut lists[r]));
         }
-        // Pairs found by pricing, per kind, in the kind's own row and column numbers.
-        let mut pending: Vec<Vec<assign::RowPairs>> = vec![Vec::new(); parts.len()];
+        let shared = Shared {
+            rows: &rows,
+            cols: &cols,
+            capacities: &capacities,
+            col_of: &col_of,
+            local_col: &local_col,
+            by_kind: &by_kind,
+            limit,
+        };
+        parts
+            .par_iter_mut()
+            .for_each(|part| self.part_rounds(part, &shared));
 
+        let rounds = parts.iter().map(|p| p.rounds).max().unwrap_or(1).max(1);
+        for part in &mut parts {
+            for (&r, list) in part.rows.iter().zip(part.lists.drain(..)) {
+                lists[r] = list;
+            }
+        }
+        let solution = assemble(&parts, rows.len(), cols.len(), &local_row, &part_of_row);
+        let problem = keep_problem.then(|| assign::Problem {
+            capacities: capacities.clone(),
+            rows: lists.iter().map(|(c, _)| c.clone()).collect(),
+        });
+        let unscored = if certify {
+            self.unscored_that_matter(&rows, &col_of, &by_kind, &solution)
+        } else {
+            Vec::new()
+        };
+        Solved {
+            assignment: self.finish(&rows, &cols, &lists, &solution, rounds),
+            problem,
+            unscored,
+        }
+    }
+
+    /// One kind's rounds: solve its problem, price its needs' left-out pairs against the
+    /// optimum's duals, add the violating ones and re-optimise, until none is left (the dual
+    /// certificate then covers every pair left out, so the optimum is the kind's optimum).
+    fn part_rounds(&self, part: &mut Part, shared: &Shared<'_>) {
+        use rayon::prelude::*;
+
+        let Shared {
+            rows,
+            cols,
+            capacities,
+            col_of,
+            local_col,
+            by_kind,
+            limit,
+        } = *shared;
+        let n_homes = self.n_homes() as u32;
+        let n_rows = part.rows.len();
         // Per need priced exactly: its left-out pairs of highest value then (at most `limit`),
         // checked again at the current prices instead of scanning, and the highest value of
-        // the others then, with its kind's summed price rise then; per kind, the summed rise.
-        let mut left_value: Vec<Option<(i64, i64)>> = vec![None; rows.len()];
-        let mut reserve: Vec<Vec<(u32, f64)>> = vec![Vec::new(); rows.len()];
-        let mut cum_rise = vec![0i64; parts.len()];
+        // the others then, with the kind's summed price rise then; the kind's summed rise.
+        let mut left_value: Vec<Option<(i64, i64)>> = vec![None; n_rows];
+        let mut reserve: Vec<Vec<(u32, f64)>> = vec![Vec::new(); n_rows];
+        let mut cum_rise = 0i64;
         let mut prev_price: Option<Vec<i64>> = None;
-
-        let mut rounds = 1;
+        // The kind's column prices by global column (the pairs name global columns).
+        let mut price = vec![0i64; cols.len()];
+        // Pairs found by pricing, in the kind's own row and column numbers.
+        let mut pending: Vec<assign::RowPairs> = Vec::new();
         loop {
-            parts
-                .par_iter_mut()
-                .zip(pending.par_iter_mut())
-                .filter(|(part, add)| part.solver.is_none() || !add.is_empty())
-                .for_each(|(part, add)| {
+            part.rounds += 1;
+            let solver = match &mut part.solver {
+                Some(solver) => {
                     // Later rounds re-optimise from the last optimum.
-                    if let Some(solver) = &mut part.solver {
-                        solver.add_pairs(add);
-                        add.clear();
-                        return;
-                    }
+                    solver.add_pairs(&pending);
+                    pending.clear();
+                    solver
+                }
+                None => {
                     let problem = assign::Problem {
                         capacities: part.cols.iter().map(|&c| capacities[c as usize]).collect(),
                         rows: part
-                            .rows
+                            .lists
                             .iter()
-                            .map(|&r| {
-                                lists[r]
-                                    .0
-                                    .iter()
+                            .map(|(list, _)| {
+                                list.iter()
                                     .map(|&(c, s)| (local_col[c as usize], s))
                                     .collect()
                             })
                             .collect(),
                     };
-                    part.solver = Some(assign::Solver::new(&problem));
-                });
-            let solution = assemble(&parts, rows.len(), cols.len(), &local_row, &part_of_row);
-            // How far any column's price rose in this round, per kind (prices rise when a
-            // slot is given up), summed over the rounds.
-            if let Some(prev) = &prev_price {
-                for (p, part) in parts.iter().enumerate() {
-                    let rise = part
-                        .cols
-                        .iter()
-                        .map(|&c| solution.col_price[c as usize] - prev[c as usize])
-                        .max()
-                        .unwrap_or(0)
-                        .max(0);
-                    cum_rise[p] = cum_rise[p].saturating_add(rise);
+                    part.solver.insert(assign::Solver::new(&problem))
                 }
+            };
+            let solution = solver.solution();
+            // How far any column's price rose in this round (prices rise when a slot is
+            // given up), summed over the rounds.
+            if let Some(prev) = &prev_price {
+                let rise = solution
+                    .col_price
+                    .iter()
+                    .zip(prev)
+                    .map(|(now, then)| now - then)
+                    .max()
+                    .unwrap_or(0)
+                    .max(0);
+                cum_rise = cum_rise.saturating_add(rise);
             }
-            prev_price = Some(solution.col_price.clone());
-            // Highest column price per (home, kind) over the offers that may serve the home
-            // (0 when one of them has a free slot).
-            let mut max_price: HashMap<(u32, u32), i64> = HashMap::default();
-            for (c, &i) in cols.iter().enumerate() {
-                if capacities[c] > 0 {
-                    let p = solution.col_price[c];
-                    let o = &self.offers[i];
+            for (lc, &c) in part.cols.iter().enumerate() {
+                price[c as usize] = solution.col_price[lc];
+            }
+            // Highest column price per home over the kind's offers that may serve it (0 when
+            // one of them has a free slot).
+            let mut max_price: HashMap<u32, i64> = HashMap::default();
+            for &c in &part.cols {
+                if capacities[c as usize] > 0 {
+                    let p = price[c as usize];
+                    let o = &self.offers[cols[c as usize]];
                     for h in (0..n_homes).filter(|&h| self.fit(h, o).0) {
                         max_price
-                            .entry((h, o.kind))
+                            .entry(h)
                             .and_modify(|m| *m = (*m).max(p))
                             .or_insert(p);
                     }
                 }
             }
+            prev_price = Some(solution.col_price);
             // Pricing: a left-out pair (need i, offer j) could improve the total only if
             // score·SCALE + price_j > gain_i (its reduced cost is negative). The quick bound
             // uses the best left-out score and the highest price of the kind; needs that fail
@@ -1500,31 +1555,29 @@ impl<'a> Matcher<'a> {
             // score it still leaves out, which becomes its quick bound for the next round.
             // A need priced exactly before keeps its left-out pairs of highest value then (its
             // reserve) and the highest value (score + price) of the others; no price rose by
-            // more than its kind's rise since, so that value plus the rise bounds them now,
+            // more than the kind's rise since, so that value plus the rise bounds them now,
             // and only the reserve, checked at today's prices, can hold violating pairs.
-            let priced: Vec<PricedNeed> = (0..rows.len())
+            let row_dual = &solution.row_dual;
+            let lists = &part.lists;
+            let priced: Vec<PricedNeed> = (0..n_rows)
                 .into_par_iter()
                 .filter_map(|r| {
                     let next = lists[r].1?;
-                    let need = &self.needs[rows[r]];
-                    let gain = -solution.row_dual[r];
-                    let bound = max_price.get(&(need.home, need.kind)).copied().unwrap_or(0);
+                    let ni = rows[part.rows[r]];
+                    let need = &self.needs[ni];
+                    let gain = -row_dual[r];
+                    let bound = max_price.get(&need.home).copied().unwrap_or(0);
                     if next.is_finite() && assign::scaled(next) + bound <= gain {
                         return None;
                     }
-                    let rise_now = cum_rise[part_of_row[r]];
                     if let Some((value, rise_then)) = left_value[r]
-                        && value.saturating_add(rise_now - rise_then) <= gain
+                        && value.saturating_add(cum_rise - rise_then) <= gain
                     {
                         // Only the reserved pairs can violate now.
                         let mut violating: Vec<(i64, u32, f64)> = reserve[r]
                             .iter()
                             .map(|&(c, score)| {
-                                (
-                                    assign::scaled(score) + solution.col_price[c as usize],
-                                    c,
-                                    score,
-                                )
+                                (assign::scaled(score) + price[c as usize], c, score)
                             })
                             .filter(|x| x.0 > gain)
                             .collect();
@@ -1565,13 +1618,13 @@ impl<'a> Matcher<'a> {
                         if !self.pair_ok(need, o) {
                             continue;
                         }
-                        let score = self.score_full(rows[r], need, o, oi);
+                        let score = self.score_full(ni, need, o, oi);
                         let c = col_of[oi];
                         let scaled = assign::scaled(score);
                         if scaled <= 0 || self.below_minimum(score) {
                             continue;
                         }
-                        let value = scaled + solution.col_price[c as usize];
+                        let value = scaled + price[c as usize];
                         if value > gain {
                             if have.binary_search(&c).is_err() {
                                 violating.push((value, c, score));
@@ -1615,14 +1668,13 @@ impl<'a> Matcher<'a> {
                         row: r,
                         add,
                         best_left,
-                        left_value: Some((left_max.unwrap_or(i64::MIN / 4), rise_now)),
+                        left_value: Some((left_max.unwrap_or(i64::MIN / 4), cum_rise)),
                         // A new allocation: collecting `left` in place would keep the
                         // capacity of every violating pair found.
                         reserve: left.iter().map(|&(_, c, s)| (c, s)).collect(),
                     })
                 })
                 .collect();
-            let mut additions: Vec<assign::RowPairs> = Vec::new();
             for PricedNeed {
                 row: r,
                 add,
@@ -1631,38 +1683,21 @@ impl<'a> Matcher<'a> {
                 reserve: kept,
             } in priced
             {
-                lists[r].1 = best_left;
+                part.lists[r].1 = best_left;
                 left_value[r] = value;
                 reserve[r] = kept;
                 if !add.is_empty() {
-                    additions.push((r, add));
+                    pending.push((
+                        r,
+                        add.iter()
+                            .map(|&(c, s)| (local_col[c as usize], s))
+                            .collect(),
+                    ));
+                    part.lists[r].0.extend(add);
                 }
             }
-            if additions.is_empty() {
-                let problem = keep_problem.then(|| assign::Problem {
-                    capacities: capacities.clone(),
-                    rows: lists.iter().map(|(c, _)| c.clone()).collect(),
-                });
-                let unscored = if certify {
-                    self.unscored_that_matter(&rows, &col_of, &by_kind, &solution)
-                } else {
-                    Vec::new()
-                };
-                return Solved {
-                    assignment: self.finish(&rows, &cols, &lists, &solution, rounds),
-                    problem,
-                    unscored,
-                };
-            }
-            rounds += 1;
-            for (r, add) in additions {
-                pending[part_of_row[r]].push((
-                    local_row[r] as usize,
-                    add.iter()
-                        .map(|&(c, s)| (local_col[c as usize], s))
-                        .collect(),
-                ));
-                lists[r].0.extend(add);
+            if pending.is_empty() {
+                return;
             }
         }
     }
@@ -1766,8 +1801,32 @@ struct Part {
     rows: Vec<usize>,
     /// Global column indices, in order.
     cols: Vec<u32>,
+    /// Each row's candidate list (global columns), by the kind's own row numbers.
+    lists: Vec<CandidateList>,
     /// The kind's optimum so far, kept for the next round's pairs.
     solver: Option<assign::Solver>,
+    /// The rounds the kind took (solves).
+    rounds: u32,
+}
+
+/// What every kind's rounds read.
+#[derive(Clone, Copy)]
+struct Shared<'s> {
+    /// Global row → need.
+    rows: &'s [usize],
+    /// Global column → offer.
+    cols: &'s [usize],
+    /// Free slots by global column.
+    capacities: &'s [u32],
+    /// Offer → global column.
+    col_of: &'s [u32],
+    /// Global column → its kind's column.
+    local_col: &'s [u32],
+    /// Admissible offers (offer-level constraints) per (home, kind).
+    by_kind: &'s HashMap<(u32, u32), Vec<usize>>,
+    /// Candidates per need in the first round, and at most as many pairs added per need and
+    /// round.
+    limit: usize,
 }
 
 /// The global solution from the kinds' solutions.
