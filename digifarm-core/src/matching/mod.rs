@@ -462,9 +462,10 @@ pub struct Assignment {
     pub total_score: f64,
     /// Open needs that got no offer, in need order.
     pub unmatched: Vec<NeedId>,
-    /// Solver rounds (1 when the first candidate lists were enough for the certificate).
+    /// Solver rounds: the most any kind took (kinds run their rounds independently; 1 when
+    /// the first candidate lists were enough for the certificate).
     pub rounds: u32,
-    /// Candidate pairs in the last round.
+    /// Candidate pairs in each kind's last round, summed.
     pub candidate_pairs: usize,
 }
 
@@ -1438,7 +1439,7 @@ impl<'a> Matcher<'a> {
             .par_iter_mut()
             .for_each(|part| self.part_rounds(part, &shared));
 
-        let rounds = parts.iter().map(|p| p.rounds).max().unwrap_or(1).max(1);
+        let rounds = parts.iter().map(|p| p.rounds).max().unwrap_or(1);
         for part in &mut parts {
             for (&r, list) in part.rows.iter().zip(part.lists.drain(..)) {
                 lists[r] = list;
@@ -1485,8 +1486,6 @@ impl<'a> Matcher<'a> {
         let mut reserve: Vec<Vec<(u32, f64)>> = vec![Vec::new(); n_rows];
         let mut cum_rise = 0i64;
         let mut prev_price: Option<Vec<i64>> = None;
-        // The kind's column prices by global column (the pairs name global columns).
-        let mut price = vec![0i64; cols.len()];
         // Pairs found by pricing, in the kind's own row and column numbers.
         let mut pending: Vec<assign::RowPairs> = Vec::new();
         loop {
@@ -1528,15 +1527,14 @@ impl<'a> Matcher<'a> {
                     .max(0);
                 cum_rise = cum_rise.saturating_add(rise);
             }
-            for (lc, &c) in part.cols.iter().enumerate() {
-                price[c as usize] = solution.col_price[lc];
-            }
+            // The price of a global column (the candidate lists name global columns).
+            let col_price = &solution.col_price;
+            let price = |c: u32| col_price[local_col[c as usize] as usize];
             // Highest column price per home over the kind's offers that may serve it (0 when
             // one of them has a free slot).
             let mut max_price: HashMap<u32, i64> = HashMap::default();
-            for &c in &part.cols {
+            for (&c, &p) in part.cols.iter().zip(col_price) {
                 if capacities[c as usize] > 0 {
-                    let p = price[c as usize];
                     let o = &self.offers[cols[c as usize]];
                     for h in (0..n_homes).filter(|&h| self.fit(h, o).0) {
                         max_price
@@ -1546,7 +1544,6 @@ impl<'a> Matcher<'a> {
                     }
                 }
             }
-            prev_price = Some(solution.col_price);
             // Pricing: a left-out pair (need i, offer j) could improve the total only if
             // score·SCALE + price_j > gain_i (its reduced cost is negative). The quick bound
             // uses the best left-out score and the highest price of the kind; needs that fail
@@ -1576,9 +1573,7 @@ impl<'a> Matcher<'a> {
                         // Only the reserved pairs can violate now.
                         let mut violating: Vec<(i64, u32, f64)> = reserve[r]
                             .iter()
-                            .map(|&(c, score)| {
-                                (assign::scaled(score) + price[c as usize], c, score)
-                            })
+                            .map(|&(c, score)| (assign::scaled(score) + price(c), c, score))
                             .filter(|x| x.0 > gain)
                             .collect();
                         if violating.is_empty() {
@@ -1624,7 +1619,7 @@ impl<'a> Matcher<'a> {
                         if scaled <= 0 || self.below_minimum(score) {
                             continue;
                         }
-                        let value = scaled + price[c as usize];
+                        let value = scaled + price(c);
                         if value > gain {
                             if have.binary_search(&c).is_err() {
                                 violating.push((value, c, score));
@@ -1699,6 +1694,7 @@ impl<'a> Matcher<'a> {
             if pending.is_empty() {
                 return;
             }
+            prev_price = Some(solution.col_price);
         }
     }
 

@@ -12,7 +12,7 @@
 //! With a `dump` path, it also writes the problem the last round solved (every open need's
 //! candidate pairs and the offers' free slots) for `bench/compare_assign.py`, and times the
 //! exact solver alone on that whole problem (`solve_s`, one thread, no split by kind); its
-//! `assign_s` then includes copying the last round's candidate lists (about 17 MB at 50k × 5k).
+//! `assign_s` then includes copying the last round's candidate lists (about 12 MB at 50k × 5k).
 //! Layout, little-endian: u64 rows, u64 columns, u32 capacity per column, u64 pairs, then
 //! u32 row per pair, u32 column per pair, f64 score per pair.
 
