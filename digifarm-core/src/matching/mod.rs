@@ -1417,12 +1417,8 @@ impl<'a> Matcher<'a> {
             local_col[c] = parts[p].cols.len() as u32;
             parts[p].cols.push(c as u32);
         }
-        let mut local_row = vec![0u32; rows.len()];
-        let mut part_of_row = vec![0usize; rows.len()];
         for (r, &n) in rows.iter().enumerate() {
             let p = part_for(self.needs[n].kind, &mut parts);
-            local_row[r] = parts[p].rows.len() as u32;
-            part_of_row[r] = p;
             parts[p].rows.push(r);
             parts[p].lists.push(std::mem::take(&mut lists[r]));
         }
@@ -1445,7 +1441,7 @@ impl<'a> Matcher<'a> {
                 lists[r] = list;
             }
         }
-        let solution = assemble(&parts, rows.len(), cols.len(), &local_row, &part_of_row);
+        let solution = assemble(&parts, rows.len(), cols.len());
         let problem = keep_problem.then(|| assign::Problem {
             capacities: capacities.clone(),
             rows: lists.iter().map(|(c, _)| c.clone()).collect(),
@@ -1486,33 +1482,20 @@ impl<'a> Matcher<'a> {
         let mut reserve: Vec<Vec<(u32, f64)>> = vec![Vec::new(); n_rows];
         let mut cum_rise = 0i64;
         let mut prev_price: Option<Vec<i64>> = None;
-        // Pairs found by pricing, in the kind's own row and column numbers.
-        let mut pending: Vec<assign::RowPairs> = Vec::new();
+        let mut solver = assign::Solver::new(&assign::Problem {
+            capacities: part.cols.iter().map(|&c| capacities[c as usize]).collect(),
+            rows: part
+                .lists
+                .iter()
+                .map(|(list, _)| {
+                    list.iter()
+                        .map(|&(c, s)| (local_col[c as usize], s))
+                        .collect()
+                })
+                .collect(),
+        });
         loop {
             part.rounds += 1;
-            let solver = match &mut part.solver {
-                Some(solver) => {
-                    // Later rounds re-optimise from the last optimum.
-                    solver.add_pairs(&pending);
-                    pending.clear();
-                    solver
-                }
-                None => {
-                    let problem = assign::Problem {
-                        capacities: part.cols.iter().map(|&c| capacities[c as usize]).collect(),
-                        rows: part
-                            .lists
-                            .iter()
-                            .map(|(list, _)| {
-                                list.iter()
-                                    .map(|&(c, s)| (local_col[c as usize], s))
-                                    .collect()
-                            })
-                            .collect(),
-                    };
-                    part.solver.insert(assign::Solver::new(&problem))
-                }
-            };
             let solution = solver.solution();
             // How far any column's price rose in this round (prices rise when a slot is
             // given up), summed over the rounds.
@@ -1670,6 +1653,8 @@ impl<'a> Matcher<'a> {
                     })
                 })
                 .collect();
+            // Pairs found by pricing, in the kind's own row and column numbers.
+            let mut pending: Vec<assign::RowPairs> = Vec::new();
             for PricedNeed {
                 row: r,
                 add,
@@ -1692,9 +1677,12 @@ impl<'a> Matcher<'a> {
                 }
             }
             if pending.is_empty() {
+                part.solution = Some(solution);
                 return;
             }
             prev_price = Some(solution.col_price);
+            // The next round re-optimises from this optimum.
+            solver.add_pairs(&pending);
         }
     }
 
@@ -1799,8 +1787,9 @@ struct Part {
     cols: Vec<u32>,
     /// Each row's candidate list (global columns), by the kind's own row numbers.
     lists: Vec<CandidateList>,
-    /// The kind's optimum so far, kept for the next round's pairs.
-    solver: Option<assign::Solver>,
+    /// The kind's optimum, once its rounds are over (in the kind's own row and column
+    /// numbers).
+    solution: Option<assign::Solution>,
     /// The rounds the kind took (solves).
     rounds: u32,
 }
@@ -1826,43 +1815,30 @@ struct Shared<'s> {
 }
 
 /// The global solution from the kinds' solutions.
-fn assemble(
-    parts: &[Part],
-    n_rows: usize,
-    n_cols: usize,
-    local_row: &[u32],
-    part_of_row: &[usize],
-) -> assign::Solution {
+fn assemble(parts: &[Part], n_rows: usize, n_cols: usize) -> assign::Solution {
     let mut out = assign::Solution {
         assignment: vec![None; n_rows],
         total_score: 0.0,
         row_dual: vec![0; n_rows],
         col_price: vec![0; n_cols],
     };
-    let solutions: Vec<Option<assign::Solution>> = parts
-        .iter()
-        .map(|p| p.solver.as_ref().map(assign::Solver::solution))
-        .collect();
-    for (part, sol) in parts.iter().zip(&solutions) {
-        if let Some(sol) = sol {
-            out.total_score += sol.total_score;
-            for (lc, &c) in part.cols.iter().enumerate() {
-                out.col_price[c as usize] = sol.col_price.get(lc).copied().unwrap_or(0);
-            }
-        }
-    }
-    for (r, (&p, &lr)) in part_of_row.iter().zip(local_row).enumerate() {
-        let (Some(part), Some(Some(sol))) = (parts.get(p), solutions.get(p)) else {
+    for part in parts {
+        let Some(sol) = &part.solution else {
             continue;
         };
-        let lr = lr as usize;
-        out.assignment[r] = sol
-            .assignment
-            .get(lr)
-            .copied()
-            .flatten()
-            .and_then(|lc| part.cols.get(lc as usize).copied());
-        out.row_dual[r] = sol.row_dual.get(lr).copied().unwrap_or(0);
+        out.total_score += sol.total_score;
+        for (lc, &c) in part.cols.iter().enumerate() {
+            out.col_price[c as usize] = sol.col_price.get(lc).copied().unwrap_or(0);
+        }
+        for (lr, &r) in part.rows.iter().enumerate() {
+            out.assignment[r] = sol
+                .assignment
+                .get(lr)
+                .copied()
+                .flatten()
+                .and_then(|lc| part.cols.get(lc as usize).copied());
+            out.row_dual[r] = sol.row_dual.get(lr).copied().unwrap_or(0);
+        }
     }
     out
 }
