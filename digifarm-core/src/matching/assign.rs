@@ -67,9 +67,26 @@ impl Solution {
 /// A score in the solver's integer units.
 pub fn scaled(score: f64) -> i64 {
     if score.is_finite() {
-        (score * SCALE).round() as i64
+        round_to_int(score * SCALE)
     } else {
         0
+    }
+}
+
+/// `x.round() as i64` for a finite `x` (half away from zero, saturating), without `round`:
+/// on the baseline x86-64 target `f64::round` is a software routine, and pricing scales
+/// every score it reads. `x as i64` truncates; the fraction left, `x - trunc(x)`, is exact
+/// (for |x| ≥ 2^52 it is 0), so comparing it with ±0.5 rounds exactly as `round` does.
+#[inline]
+fn round_to_int(x: f64) -> i64 {
+    let t = x as i64;
+    let frac = x - t as f64;
+    if frac >= 0.5 {
+        t.saturating_add(1)
+    } else if frac <= -0.5 {
+        t.saturating_sub(1)
+    } else {
+        t
     }
 }
 
@@ -722,6 +739,52 @@ mod tests {
         }
         for (u, cap) in used.iter().zip(&p.capacities) {
             assert!(u <= cap);
+        }
+    }
+
+    #[test]
+    fn rounding_without_round_rounds_as_round_does() {
+        let mut cases = vec![
+            0.0,
+            -0.0,
+            0.5,
+            -0.5,
+            1.5,
+            -1.5,
+            2.5,
+            0.49999999999999994,
+            -0.49999999999999994,
+            4503599627370495.5,
+            -4503599627370495.5,
+            4503599627370497.0,
+            9.223372036854775e18,
+            -9.223372036854775e18,
+            1e19,
+            -1e19,
+            f64::MAX,
+            f64::MIN,
+            f64::MIN_POSITIVE,
+            1e9 * 0.7,
+            1e9 * 0.1 + 0.5,
+        ];
+        // Halfway points and their neighbours across the scaled range of scores.
+        for i in -3000i64..3000 {
+            let x = i as f64 * 333_333.5;
+            cases.extend([x, x.next_up(), x.next_down()]);
+        }
+        for x in cases {
+            assert_eq!(round_to_int(x), x.round() as i64, "{x:e}");
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn scaled_scores_round_as_round_does(score in -4.0f64..4.0, bits in any::<u64>()) {
+            prop_assert_eq!(scaled(score), (score * SCALE).round() as i64);
+            let x = f64::from_bits(bits);
+            if x.is_finite() {
+                prop_assert_eq!(round_to_int(x), x.round() as i64);
+            }
         }
     }
 

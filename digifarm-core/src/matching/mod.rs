@@ -1480,6 +1480,8 @@ impl<'a> Matcher<'a> {
         // the others then, with the kind's summed price rise then; the kind's summed rise.
         let mut left_value: Vec<Option<(i64, i64)>> = vec![None; n_rows];
         let mut reserve: Vec<Vec<(u32, f64)>> = vec![Vec::new(); n_rows];
+        // Per need scanned: its admissible pairs (column, scaled score), for later scans.
+        let mut scan: Vec<Option<ScannedPairs>> = vec![None; n_rows];
         let mut cum_rise = 0i64;
         let mut prev_price: Option<Vec<i64>> = None;
         let mut solver = assign::Solver::new(&assign::Problem {
@@ -1541,7 +1543,7 @@ impl<'a> Matcher<'a> {
             let lists = &part.lists;
             let priced: Vec<PricedNeed> = (0..n_rows)
                 .into_par_iter()
-                .filter_map(|r| {
+                .map_init(PriceScratch::default, |scratch, r| {
                     let next = lists[r].1?;
                     let ni = rows[part.rows[r]];
                     let need = &self.needs[ni];
@@ -1577,81 +1579,131 @@ impl<'a> Matcher<'a> {
                             best_left: Some(next),
                             left_value: left_value[r],
                             reserve: keep,
+                            scanned: None,
                         });
                     }
-                    let mut have: Vec<u32> = lists[r].0.iter().map(|x| x.0).collect();
+                    let PriceScratch {
+                        have,
+                        violating,
+                        top,
+                        others,
+                    } = scratch;
+                    have.clear();
+                    have.extend(lists[r].0.iter().map(|x| x.0));
                     have.sort_unstable();
-                    // One pass over the need's admissible offers: the violating pairs, and the
+                    violating.clear();
+                    top.clear();
+                    // One pass over the need's admissible pairs: the violating ones, and the
                     // best score of the others left out (membership in the problem is checked
-                    // only where it matters).
-                    let mut violating: Vec<(i64, u32, f64)> = Vec::new();
-                    let mut best_other: Option<f64> = None;
-                    // The left-out pairs of highest value (a min-heap of at most `limit + 1`:
-                    // the smallest of a full heap bounds the others).
-                    let mut top: BinaryHeap<Reverse<(i64, u32, OrdScore)>> = BinaryHeap::new();
+                    // only where it matters). Pairs are `(value, column, scaled score)`; the
+                    // scores of the few kept are computed again at the end.
+                    // `top`: the left-out pairs of highest value (a min-heap of at most
+                    // `limit + 1`: the smallest of a full heap bounds the others).
+                    let mut best_other: Option<(i64, u32)> = None;
                     let mut beyond: Option<i64> = None;
-                    for &oi in by_kind.get(&(need.home, need.kind)).into_iter().flatten() {
-                        let o = &self.offers[oi];
-                        // By (home, kind): the offer serves the home.
-                        if !self.pair_ok(need, o) {
-                            continue;
-                        }
-                        let score = self.score_full(ni, need, o, oi);
-                        let c = col_of[oi];
-                        let scaled = assign::scaled(score);
-                        if scaled <= 0 || self.below_minimum(score) {
-                            continue;
-                        }
+                    let mut visit = |c: u32, scaled: i64| {
                         let value = scaled + price(c);
                         if value > gain {
                             if have.binary_search(&c).is_err() {
-                                violating.push((value, c, score));
+                                violating.push((value, c, scaled));
                             }
-                        } else if (best_other.is_none_or(|b| score > b)
+                        } else if (best_other.is_none_or(|b| scaled > b.0)
                             || top.len() <= limit
                             || top.peek().is_some_and(|m| value > m.0.0))
                             && have.binary_search(&c).is_err()
                         {
-                            best_other = Some(best_other.map_or(score, |b| b.max(score)));
-                            top.push(Reverse((value, c, OrdScore(score))));
+                            if best_other.is_none_or(|b| scaled > b.0) {
+                                best_other = Some((scaled, c));
+                            }
+                            top.push(Reverse((value, c, scaled)));
                             if top.len() > limit.saturating_add(1)
                                 && let Some(Reverse((v, _, _))) = top.pop()
                             {
                                 beyond = Some(beyond.map_or(v, |b| b.max(v)));
                             }
                         }
+                    };
+                    // A need's admissible pairs and their scores do not change between rounds
+                    // (only the prices do): the first scan keeps them, compactly, and later
+                    // scans read them instead of scoring every pair again.
+                    let mut scanned = None;
+                    if let Some(pairs) = &scan[r] {
+                        for &(c, scaled) in pairs.iter() {
+                            visit(c, i64::from(scaled));
+                        }
+                    } else {
+                        let offers = by_kind
+                            .get(&(need.home, need.kind))
+                            .map_or(&[][..], Vec::as_slice);
+                        let mut pairs: Option<Vec<(u32, i32)>> =
+                            Some(Vec::with_capacity(offers.len()));
+                        for &oi in offers {
+                            let o = &self.offers[oi];
+                            // By (home, kind): the offer serves the home.
+                            if !self.pair_ok(need, o) {
+                                continue;
+                            }
+                            let score = self.score_full(ni, need, o, oi);
+                            let scaled = assign::scaled(score);
+                            if scaled <= 0 || self.below_minimum(score) {
+                                continue;
+                            }
+                            let c = col_of[oi];
+                            visit(c, scaled);
+                            // Scores above `i32::MAX / SCALE` (only with extra terms beyond
+                            // 1) are not kept: the need is scored again next time.
+                            pairs = pairs.and_then(|mut p| {
+                                p.push((c, i32::try_from(scaled).ok()?));
+                                Some(p)
+                            });
+                        }
+                        scanned = pairs.map(Vec::into_boxed_slice);
                     }
-                    violating.sort_by(highest_value_first);
+                    let by_value = |a: &(i64, u32, i64), b: &(i64, u32, i64)| {
+                        b.0.cmp(&a.0).then(a.1.cmp(&b.1))
+                    };
+                    let score_of = |c: u32| {
+                        let oi = cols[c as usize];
+                        self.score_full(ni, need, &self.offers[oi], oi)
+                    };
+                    // Only the first `limit` (added) and the next `limit` (reserved) need
+                    // their order: a selection, not a sort of every violating pair.
+                    let first = top_in_order(violating, limit, by_value);
                     // Violating pairs beyond the limit stay left out, for now, and are the
                     // first reserved; the others of highest value follow. What is not
                     // reserved is bounded by `left_value`.
-                    let best_left = violating
+                    let best_left = violating[first..]
                         .iter()
-                        .skip(limit)
-                        .map(|x| x.2)
+                        .map(|x| (x.2, x.1))
                         .chain(best_other)
-                        .max_by(f64::total_cmp);
-                    let mut left: Vec<(i64, u32, f64)> =
-                        violating.split_off(violating.len().min(limit));
-                    let mut others: Vec<(i64, u32, f64)> = top
-                        .into_iter()
-                        .map(|Reverse((v, c, s))| (v, c, s.0))
-                        .collect();
-                    others.sort_by(highest_value_first);
-                    left.extend(others);
-                    let tail = left.split_off(left.len().min(limit));
-                    let left_max = tail.iter().map(|x| x.0).chain(beyond).max();
-                    let add = violating.into_iter().map(|(_, c, s)| (c, s)).collect();
+                        .max_by_key(|x| x.0)
+                        .map(|(_, c)| score_of(c));
+                    let (added, rest) = violating.split_at_mut(first);
+                    let kept = top_in_order(rest, limit, by_value);
+                    others.clear();
+                    others.extend(top.drain().map(|Reverse(x)| x));
+                    others.sort_unstable_by(by_value);
+                    let (more, tail) = others.split_at(others.len().min(limit - kept));
+                    let left_max = rest[kept..]
+                        .iter()
+                        .chain(tail)
+                        .map(|x| x.0)
+                        .chain(beyond)
+                        .max();
                     Some(PricedNeed {
                         row: r,
-                        add,
+                        add: added.iter().map(|x| (x.1, score_of(x.1))).collect(),
                         best_left,
                         left_value: Some((left_max.unwrap_or(i64::MIN / 4), cum_rise)),
-                        // A new allocation: collecting `left` in place would keep the
-                        // capacity of every violating pair found.
-                        reserve: left.iter().map(|&(_, c, s)| (c, s)).collect(),
+                        reserve: rest[..kept]
+                            .iter()
+                            .chain(more)
+                            .map(|x| (x.1, score_of(x.1)))
+                            .collect(),
+                        scanned,
                     })
                 })
+                .flatten()
                 .collect();
             // Pairs found by pricing, in the kind's own row and column numbers.
             let mut pending: Vec<assign::RowPairs> = Vec::new();
@@ -1661,8 +1713,12 @@ impl<'a> Matcher<'a> {
                 best_left,
                 left_value: value,
                 reserve: kept,
+                scanned,
             } in priced
             {
+                if scanned.is_some() {
+                    scan[r] = scanned;
+                }
                 part.lists[r].1 = best_left;
                 left_value[r] = value;
                 reserve[r] = kept;
@@ -1734,6 +1790,20 @@ struct Solved {
     unscored: Vec<(NeedId, usize)>,
 }
 
+/// A need's admissible pairs as pricing first scored them: (column, scaled score).
+type ScannedPairs = Box<[(u32, i32)]>;
+
+/// Pricing's buffers, one set per thread: the need's candidate columns, its violating
+/// left-out pairs, the heap of its other left-out pairs of highest value, and that heap in
+/// order (pairs as `(value, column, scaled score)`).
+#[derive(Default)]
+struct PriceScratch {
+    have: Vec<u32>,
+    violating: Vec<(i64, u32, i64)>,
+    top: BinaryHeap<Reverse<(i64, u32, i64)>>,
+    others: Vec<(i64, u32, i64)>,
+}
+
 /// What pricing found for one need.
 struct PricedNeed {
     row: usize,
@@ -1746,36 +1816,29 @@ struct PricedNeed {
     left_value: Option<(i64, i64)>,
     /// Its left-out pairs of highest value (column, score), not covered by `left_value`.
     reserve: Vec<(u32, f64)>,
+    /// Its admissible pairs (column, scaled score), when this round scored them.
+    scanned: Option<ScannedPairs>,
+}
+
+/// Puts the first `k` items of `items` by `order` in front, in that order (the others follow
+/// in no particular order), and returns how many are in front: `k`, or all when fewer.
+fn top_in_order<T>(
+    items: &mut [T],
+    k: usize,
+    order: impl Fn(&T, &T) -> std::cmp::Ordering,
+) -> usize {
+    if items.len() > k {
+        items.select_nth_unstable_by(k, &order);
+    }
+    let k = k.min(items.len());
+    items[..k].sort_unstable_by(order);
+    k
 }
 
 /// Pricing's order of left-out pairs `(value, column, score)`: highest value first, ties by
 /// column.
 fn highest_value_first(a: &(i64, u32, f64), b: &(i64, u32, f64)) -> std::cmp::Ordering {
     b.0.cmp(&a.0).then(a.1.cmp(&b.1))
-}
-
-/// A score ordered by `f64::total_cmp`, for heaps.
-#[derive(Debug, Clone, Copy)]
-struct OrdScore(f64);
-
-impl PartialEq for OrdScore {
-    fn eq(&self, other: &Self) -> bool {
-        self.0.total_cmp(&other.0).is_eq()
-    }
-}
-
-impl Eq for OrdScore {}
-
-impl PartialOrd for OrdScore {
-    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl Ord for OrdScore {
-    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        self.0.total_cmp(&other.0)
-    }
 }
 
 /// One kind's share of the assignment problem.
