@@ -1480,7 +1480,8 @@ impl<'a> Matcher<'a> {
         // the others then, with the kind's summed price rise then; the kind's summed rise.
         let mut left_value: Vec<Option<(i64, i64)>> = vec![None; n_rows];
         let mut reserve: Vec<Vec<(u32, f64)>> = vec![Vec::new(); n_rows];
-        // Per need scanned: its admissible pairs (column, scaled score), for later scans.
+        // Per need scanned: its admissible pairs (the kind's column, scaled score), for later
+        // scans.
         let mut scan: Vec<Option<ScannedPairs>> = vec![None; n_rows];
         let mut cum_rise = 0i64;
         let mut prev_price: Option<Vec<i64>> = None;
@@ -1588,8 +1589,10 @@ impl<'a> Matcher<'a> {
                         top,
                         others,
                     } = scratch;
+                    // The scan works in the kind's own column numbers (one lookup fewer per
+                    // pair; they keep the global columns' order).
                     have.clear();
-                    have.extend(lists[r].0.iter().map(|x| x.0));
+                    have.extend(lists[r].0.iter().map(|x| local_col[x.0 as usize]));
                     have.sort_unstable();
                     violating.clear();
                     top.clear();
@@ -1602,7 +1605,7 @@ impl<'a> Matcher<'a> {
                     let mut best_other: Option<(i64, u32)> = None;
                     let mut beyond: Option<i64> = None;
                     let mut visit = |c: u32, scaled: i64| {
-                        let value = scaled + price(c);
+                        let value = scaled + col_price[c as usize];
                         if value > gain {
                             if have.binary_search(&c).is_err() {
                                 violating.push((value, c, scaled));
@@ -1648,7 +1651,7 @@ impl<'a> Matcher<'a> {
                             if scaled <= 0 || self.below_minimum(score) {
                                 continue;
                             }
-                            let c = col_of[oi];
+                            let c = local_col[col_of[oi] as usize];
                             visit(c, scaled);
                             // Scores above `i32::MAX / SCALE` (only with extra terms beyond
                             // 1) are not kept: the need is scored again next time.
@@ -1662,8 +1665,10 @@ impl<'a> Matcher<'a> {
                     let by_value = |a: &(i64, u32, i64), b: &(i64, u32, i64)| {
                         b.0.cmp(&a.0).then(a.1.cmp(&b.1))
                     };
+                    // A kind's column: its global column and its score.
+                    let global = |c: u32| part.cols[c as usize];
                     let score_of = |c: u32| {
-                        let oi = cols[c as usize];
+                        let oi = cols[global(c) as usize];
                         self.score_full(ni, need, &self.offers[oi], oi)
                     };
                     // Only the first `limit` (added) and the next `limit` (reserved) need
@@ -1692,13 +1697,13 @@ impl<'a> Matcher<'a> {
                         .max();
                     Some(PricedNeed {
                         row: r,
-                        add: added.iter().map(|x| (x.1, score_of(x.1))).collect(),
+                        add: added.iter().map(|x| (global(x.1), score_of(x.1))).collect(),
                         best_left,
                         left_value: Some((left_max.unwrap_or(i64::MIN / 4), cum_rise)),
                         reserve: rest[..kept]
                             .iter()
                             .chain(more)
-                            .map(|x| (x.1, score_of(x.1)))
+                            .map(|x| (global(x.1), score_of(x.1)))
                             .collect(),
                         scanned,
                     })
@@ -1790,7 +1795,7 @@ struct Solved {
     unscored: Vec<(NeedId, usize)>,
 }
 
-/// A need's admissible pairs as pricing first scored them: (column, scaled score).
+/// A need's admissible pairs as pricing first scored them: (the kind's column, scaled score).
 type ScannedPairs = Box<[(u32, i32)]>;
 
 /// Pricing's buffers, one set per thread: the need's candidate columns, its violating
