@@ -75,8 +75,9 @@ pub fn scaled(score: f64) -> i64 {
 
 /// `x.round() as i64` for a finite `x` (half away from zero, saturating), without `round`:
 /// on the baseline x86-64 target `f64::round` is a software routine, and pricing scales
-/// every score it reads. `x as i64` truncates; the fraction left, `x - trunc(x)`, is exact
-/// (for |x| ≥ 2^52 it is 0), so comparing it with ±0.5 rounds exactly as `round` does.
+/// every score it reads. `x as i64` truncates; below 2^63 in magnitude the fraction left,
+/// `x - trunc(x)`, is exact (0 from 2^52 on), so comparing it with ±0.5 rounds exactly as
+/// `round` does; beyond, the cast saturates and so does the step of one.
 #[inline]
 fn round_to_int(x: f64) -> i64 {
     let t = x as i64;

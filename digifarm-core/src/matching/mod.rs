@@ -60,6 +60,7 @@ use std::borrow::Cow;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -1422,6 +1423,7 @@ impl<'a> Matcher<'a> {
             parts[p].rows.push(r);
             parts[p].lists.push(std::mem::take(&mut lists[r]));
         }
+        let kept_budget = AtomicUsize::new(scanned_pairs_budget());
         let shared = Shared {
             rows: &rows,
             cols: &cols,
@@ -1430,6 +1432,7 @@ impl<'a> Matcher<'a> {
             local_col: &local_col,
             by_kind: &by_kind,
             limit,
+            kept_budget: &kept_budget,
         };
         parts
             .par_iter_mut()
@@ -1472,6 +1475,7 @@ impl<'a> Matcher<'a> {
             local_col,
             by_kind,
             limit,
+            kept_budget,
         } = *shared;
         let n_homes = self.n_homes() as u32;
         let n_rows = part.rows.len();
@@ -1610,12 +1614,15 @@ impl<'a> Matcher<'a> {
                             if have.binary_search(&c).is_err() {
                                 violating.push((value, c, scaled));
                             }
-                        } else if (best_other.is_none_or(|b| scaled > b.0)
+                            return;
+                        }
+                        let better = best_other.is_none_or(|b| scaled > b.0);
+                        if (better
                             || top.len() <= limit
                             || top.peek().is_some_and(|m| value > m.0.0))
                             && have.binary_search(&c).is_err()
                         {
-                            if best_other.is_none_or(|b| scaled > b.0) {
+                            if better {
                                 best_other = Some((scaled, c));
                             }
                             top.push(Reverse((value, c, scaled)));
@@ -1628,7 +1635,9 @@ impl<'a> Matcher<'a> {
                     };
                     // A need's admissible pairs and their scores do not change between rounds
                     // (only the prices do): the first scan keeps them, compactly, and later
-                    // scans read them instead of scoring every pair again.
+                    // scans read them instead of scoring every pair again. What is kept is
+                    // bounded (`SCANNED_PAIRS` pairs in all); past that a need is scored again
+                    // whenever it is scanned, which changes only the time taken.
                     let mut scanned = None;
                     if let Some(pairs) = &scan[r] {
                         for &(c, scaled) in pairs.iter() {
@@ -1638,8 +1647,14 @@ impl<'a> Matcher<'a> {
                         let offers = by_kind
                             .get(&(need.home, need.kind))
                             .map_or(&[][..], Vec::as_slice);
-                        let mut pairs: Option<Vec<(u32, i32)>> =
-                            Some(Vec::with_capacity(offers.len()));
+                        let took = kept_budget
+                            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |left| {
+                                left.checked_sub(offers.len())
+                            })
+                            .is_ok();
+                        let mut keep = took;
+                        let mut pairs: Vec<(u32, u32)> =
+                            Vec::with_capacity(if keep { offers.len() } else { 0 });
                         for &oi in offers {
                             let o = &self.offers[oi];
                             // By (home, kind): the offer serves the home.
@@ -1653,14 +1668,23 @@ impl<'a> Matcher<'a> {
                             }
                             let c = local_col[col_of[oi] as usize];
                             visit(c, scaled);
-                            // Scores above `i32::MAX / SCALE` (only with extra terms beyond
-                            // 1) are not kept: the need is scored again next time.
-                            pairs = pairs.and_then(|mut p| {
-                                p.push((c, i32::try_from(scaled).ok()?));
-                                Some(p)
-                            });
+                            if keep {
+                                // Scores are at most 1 (`SCALE` units): a guard, not a case.
+                                match u32::try_from(scaled) {
+                                    Ok(scaled) => pairs.push((c, scaled)),
+                                    Err(_) => keep = false,
+                                }
+                            }
                         }
-                        scanned = pairs.map(Vec::into_boxed_slice);
+                        // What was set aside and not kept is given back.
+                        if took {
+                            let used = if keep { pairs.len() } else { 0 };
+                            kept_budget
+                                .fetch_add(offers.len().saturating_sub(used), Ordering::Relaxed);
+                        }
+                        if keep {
+                            scanned = Some(pairs.into_boxed_slice());
+                        }
                     }
                     let by_value = |a: &(i64, u32, i64), b: &(i64, u32, i64)| {
                         b.0.cmp(&a.0).then(a.1.cmp(&b.1))
@@ -1796,11 +1820,32 @@ struct Solved {
 }
 
 /// A need's admissible pairs as pricing first scored them: (the kind's column, scaled score).
-type ScannedPairs = Box<[(u32, i32)]>;
+type ScannedPairs = Box<[(u32, u32)]>;
 
-/// Pricing's buffers, one set per thread: the need's candidate columns, its violating
-/// left-out pairs, the heap of its other left-out pairs of highest value, and that heap in
-/// order (pairs as `(value, column, scaled score)`).
+/// At most this many scored pairs are kept for pricing's later scans, over all kinds
+/// (8 bytes each: 256 MiB). 50,000 needs and 5,000 offers have about 23 million admissible
+/// pairs; a larger catalog keeps the first needs' pairs and scores the others again.
+const SCANNED_PAIRS: usize = 1 << 25;
+
+/// Tests lower the budget to check that results do not depend on it.
+#[cfg(test)]
+pub(crate) static TEST_SCANNED_PAIRS: AtomicUsize = AtomicUsize::new(usize::MAX);
+
+fn scanned_pairs_budget() -> usize {
+    #[cfg(test)]
+    {
+        let budget = TEST_SCANNED_PAIRS.load(Ordering::Relaxed);
+        if budget != usize::MAX {
+            return budget;
+        }
+    }
+    SCANNED_PAIRS
+}
+
+/// Pricing's buffers, one set per rayon job (a few per thread, not one per need): the need's
+/// candidate columns, its violating left-out pairs, the heap of its other left-out pairs of
+/// highest value, and that heap in order (pairs as `(value, the kind's column, scaled
+/// score)`).
 #[derive(Default)]
 struct PriceScratch {
     have: Vec<u32>,
@@ -1814,14 +1859,15 @@ struct PricedNeed {
     row: usize,
     /// Its most violating left-out pairs, to add.
     add: Vec<(u32, f64)>,
-    /// The best score it still leaves out.
+    /// A score it still leaves out with the highest scaled value (only that value is read).
     best_left: Option<f64>,
     /// The highest value (scaled score + price) it still leaves out beyond `reserve`, with
     /// its kind's summed price rise at the time.
     left_value: Option<(i64, i64)>,
     /// Its left-out pairs of highest value (column, score), not covered by `left_value`.
     reserve: Vec<(u32, f64)>,
-    /// Its admissible pairs (column, scaled score), when this round scored them.
+    /// Its admissible pairs (the kind's column, scaled score), when this round scored and
+    /// kept them.
     scanned: Option<ScannedPairs>,
 }
 
@@ -1880,6 +1926,8 @@ struct Shared<'s> {
     /// Candidates per need in the first round, and at most as many pairs added per need and
     /// round.
     limit: usize,
+    /// How many more scored pairs pricing may keep (see [`SCANNED_PAIRS`]).
+    kept_budget: &'s AtomicUsize,
 }
 
 /// The global solution from the kinds' solutions.

@@ -568,6 +568,45 @@ fn pruned_candidates_are_certified_on_a_contested_catalog() {
 }
 
 #[test]
+fn pricing_gives_the_same_assignment_whether_it_keeps_scored_pairs_or_not() {
+    // Pricing keeps each scanned need's scored pairs for later rounds within a budget; a need
+    // past it is scored again. One slot per offer and one first-round candidate per need make
+    // six rounds here, so later rounds scan needs again.
+    let mut cat = synth::catalog(8, 1000, 20, 300);
+    for o in &mut cat.offers {
+        o.capacity.projects = Some(1);
+        o.capacity.hours_per_month = None;
+    }
+    let m = Matcher::new(MatchInput {
+        projects: &cat.projects,
+        partners: &cat.partners,
+        offers: &cat.offers,
+        config: &cat.config,
+        today: synth::REFERENCE_DATE,
+    })
+    .unwrap();
+    let options = AssignOptions {
+        candidates_per_need: 1,
+    };
+    let kept = m.assign_with(options);
+    assert!(kept.rounds > 2, "{} rounds", kept.rounds);
+    // None kept, some kept (the budget runs out during the first scans), all kept.
+    let mut found = Vec::new();
+    for budget in [0, 20_000, usize::MAX] {
+        TEST_SCANNED_PAIRS.store(budget, std::sync::atomic::Ordering::Relaxed);
+        found.push(m.assign_with(options));
+    }
+    for a in &found {
+        assert_eq!(a, &kept);
+    }
+    check_assignment(&m, &kept);
+    let wide = m.assign_with(AssignOptions {
+        candidates_per_need: 10_000,
+    });
+    assert!((kept.total_score - wide.total_score).abs() < 1e-6);
+}
+
+#[test]
 fn index_ranking_equals_brute_force_with_a_large_vocabulary() {
     // More than 64 distinct skills and topics: no bit masks, the posting-list path ranks.
     let mut cat = synth::catalog(11, 80, 30, 150);
