@@ -22,7 +22,7 @@ arc offer -> sink per offer (capacity: its free slots). The script prints:
 Each side runs in its own process; its peak resident memory is the kernel's figure for that
 process (`os.wait4`).
 
-Usage: python bench/compare_assign.py [--needs 50000] [--offers 5000] [--seed 1] [--per-need 6]
+Usage: python bench/compare_assign.py [--needs 50000] [--offers 5000] [--seed 1] [--per-need 10]
        [--binary target/release/assign_synth]
 Requires: `cargo build --release -p digifarm-tools --bin assign_synth` (run by the script when
 --binary is not given), pip install numpy ortools.
@@ -124,7 +124,7 @@ def main() -> int:
     ap.add_argument("--needs", type=int, default=50_000)
     ap.add_argument("--offers", type=int, default=5_000)
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--per-need", type=int, default=6, help="first-round candidates per need")
+    ap.add_argument("--per-need", type=int, default=10, help="first-round candidates per need")
     ap.add_argument("--binary", help="assign_synth (default: build it in release mode)")
     ap.add_argument("--ortools-child", help=argparse.SUPPRESS)
     args = ap.parse_args()

@@ -467,7 +467,7 @@ impl Matcher<'_> {
         &self,
         options: AssignOptions,
     ) -> (Assignment, Vec<(NeedId, usize)>) {
-        let solved = self.assign_solve(options, false, true);
+        let solved = self.assign_solve(options, false, true, super::SCANNED_PAIRS);
         (solved.assignment, solved.unscored)
     }
 

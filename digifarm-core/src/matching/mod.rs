@@ -440,19 +440,19 @@ impl Interner {
 /// Options of [`Matcher::assign_with`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AssignOptions {
-    /// How many top-ranked offers per need enter the first round. Exactness does not depend
-    /// on it (pruned pairs are checked against the dual certificate and needs that fail it get
+    /// How many top-ranked offers per need enter the first round (default 10). Exactness does
+    /// not depend on it (pruned pairs are checked against the dual certificate and needs that fail it get
     /// more candidates), only speed does.
     pub candidates_per_need: usize,
 }
 
 impl Default for AssignOptions {
-    /// 6 first-round candidates per need: with pricing's later scans reading kept scores,
-    /// fewer first candidates and a few more rounds cost less (`assign_synth`, 50k × 5k,
-    /// three seeds: 6 faster than 10 on each; 4 and 5 about as fast as 6).
+    /// 10 first-round candidates per need. Without extra terms 4–6 are a little faster at
+    /// 50k × 5k (pricing's later scans read kept scores, so a few more rounds cost little),
+    /// but with a scorer plugin 6 takes one more round of scoring and is about a fifth slower.
     fn default() -> Self {
         AssignOptions {
-            candidates_per_need: 6,
+            candidates_per_need: 10,
         }
     }
 }
@@ -1339,7 +1339,8 @@ impl<'a> Matcher<'a> {
     /// move), until no violating pair is left. Kinds never share an offer, so each kind is
     /// solved separately, in parallel.
     pub fn assign_with(&self, options: AssignOptions) -> Assignment {
-        self.assign_solve(options, false, false).assignment
+        self.assign_solve(options, false, false, SCANNED_PAIRS)
+            .assignment
     }
 
     /// [`Matcher::assign_with`], also returning the problem its last round solved: every
@@ -1349,14 +1350,23 @@ impl<'a> Matcher<'a> {
     /// total: `bench/compare_assign.py` hands it to OR-tools' min-cost flow.
     #[doc(hidden)]
     pub fn assign_instance(&self, options: AssignOptions) -> (Assignment, assign::Problem) {
-        let solved = self.assign_solve(options, true, false);
+        let solved = self.assign_solve(options, true, false, SCANNED_PAIRS);
         (solved.assignment, solved.problem.unwrap_or_default())
     }
 
     /// The assignment; with `keep_problem` also the problem its last round solved; with
     /// `certify` also the pairs no extra term scored that could change it
     /// ([`Matcher::assign_with_unscored`]).
-    fn assign_solve(&self, options: AssignOptions, keep_problem: bool, certify: bool) -> Solved {
+    /// The assignment, and with `keep_problem` the problem its last rounds solved, with
+    /// `certify` the unscored pairs that could change it; pricing keeps at most `kept_pairs`
+    /// scored pairs for its later scans ([`SCANNED_PAIRS`] but in tests).
+    fn assign_solve(
+        &self,
+        options: AssignOptions,
+        keep_problem: bool,
+        certify: bool,
+        kept_pairs: usize,
+    ) -> Solved {
         use rayon::prelude::*;
 
         let mut rows: Vec<usize> = (0..self.needs.len())
@@ -1426,7 +1436,7 @@ impl<'a> Matcher<'a> {
             parts[p].rows.push(r);
             parts[p].lists.push(std::mem::take(&mut lists[r]));
         }
-        let kept_budget = AtomicUsize::new(scanned_pairs_budget());
+        let kept_budget = AtomicUsize::new(kept_pairs);
         let shared = Shared {
             rows: &rows,
             cols: &cols,
@@ -1442,6 +1452,10 @@ impl<'a> Matcher<'a> {
             .for_each(|part| self.part_rounds(part, &shared));
 
         let rounds = parts.iter().map(|p| p.rounds).max().unwrap_or(1);
+        let pricing = PricingCounts {
+            kept_reads: parts.iter().map(|p| p.counts.kept_reads).sum(),
+            refused: parts.iter().map(|p| p.counts.refused).sum(),
+        };
         for part in &mut parts {
             for (&r, list) in part.rows.iter().zip(part.lists.drain(..)) {
                 lists[r] = list;
@@ -1461,6 +1475,7 @@ impl<'a> Matcher<'a> {
             assignment: self.finish(&rows, &cols, &lists, &solution, rounds),
             problem,
             unscored,
+            pricing,
         }
     }
 
@@ -1588,6 +1603,8 @@ impl<'a> Matcher<'a> {
                             left_value: left_value[r],
                             reserve: keep,
                             scanned: None,
+                            read_kept: false,
+                            refused: false,
                         });
                     }
                     let PriceScratch {
@@ -1642,6 +1659,8 @@ impl<'a> Matcher<'a> {
                     // bounded (`SCANNED_PAIRS` pairs in all); past that a need is scored again
                     // whenever it is scanned, which changes only the time taken.
                     let mut scanned = None;
+                    let read_kept = scan[r].is_some();
+                    let mut refused = false;
                     if let Some(pairs) = &scan[r] {
                         for &(c, scaled) in pairs.iter() {
                             visit(c, i64::from(scaled));
@@ -1655,6 +1674,7 @@ impl<'a> Matcher<'a> {
                                 left.checked_sub(offers.len())
                             })
                             .is_ok();
+                        refused = !took;
                         let mut keep = took;
                         let mut pairs: Vec<(u32, u32)> =
                             Vec::with_capacity(if keep { offers.len() } else { 0 });
@@ -1733,6 +1753,8 @@ impl<'a> Matcher<'a> {
                             .map(|x| (global(x.1), score_of(x.1)))
                             .collect(),
                         scanned,
+                        read_kept,
+                        refused,
                     })
                 })
                 .flatten()
@@ -1746,8 +1768,12 @@ impl<'a> Matcher<'a> {
                 left_value: value,
                 reserve: kept,
                 scanned,
+                read_kept,
+                refused,
             } in priced
             {
+                part.counts.kept_reads += usize::from(read_kept);
+                part.counts.refused += usize::from(refused);
                 if scanned.is_some() {
                     scan[r] = scanned;
                 }
@@ -1766,6 +1792,10 @@ impl<'a> Matcher<'a> {
             }
             if pending.is_empty() {
                 part.solution = Some(solution);
+                // The kind's kept pairs are dropped: their share of the bound goes back to the
+                // kinds still in their rounds.
+                let kept: usize = scan.iter().flatten().map(|p| p.len()).sum();
+                kept_budget.fetch_add(kept, Ordering::Relaxed);
                 return;
             }
             prev_price = Some(solution.col_price);
@@ -1820,30 +1850,27 @@ struct Solved {
     problem: Option<assign::Problem>,
     /// Unscored pairs that could change the assignment (with `certify`).
     unscored: Vec<(NeedId, usize)>,
+    /// What pricing's scans did (read by tests).
+    #[cfg_attr(not(test), allow(dead_code))]
+    pricing: PricingCounts,
+}
+
+/// How often pricing read a need's kept pairs instead of scoring them, and how often a need's
+/// pairs were not kept because the bound on kept pairs was reached.
+#[derive(Debug, Clone, Copy, Default)]
+struct PricingCounts {
+    kept_reads: usize,
+    refused: usize,
 }
 
 /// A need's admissible pairs as pricing first scored them: (the kind's column, scaled score).
 type ScannedPairs = Box<[(u32, u32)]>;
 
-/// At most this many scored pairs are kept for pricing's later scans, over all kinds
-/// (8 bytes each: 256 MiB). 50,000 needs and 5,000 offers have about 23 million admissible
-/// pairs; a larger catalog keeps the first needs' pairs and scores the others again.
+/// At most this many scored pairs are kept for pricing's later scans, per assignment over
+/// all its kinds (8 bytes each: 256 MiB). 50,000 needs and 5,000 offers have about 23 million
+/// admissible pairs; in a larger catalog the needs scanned first keep theirs, the others are
+/// scored again whenever they are scanned.
 const SCANNED_PAIRS: usize = 1 << 25;
-
-/// Tests lower the budget to check that results do not depend on it.
-#[cfg(test)]
-pub(crate) static TEST_SCANNED_PAIRS: AtomicUsize = AtomicUsize::new(usize::MAX);
-
-fn scanned_pairs_budget() -> usize {
-    #[cfg(test)]
-    {
-        let budget = TEST_SCANNED_PAIRS.load(Ordering::Relaxed);
-        if budget != usize::MAX {
-            return budget;
-        }
-    }
-    SCANNED_PAIRS
-}
 
 /// Pricing's buffers, one set per rayon job (a few per thread, not one per need): the need's
 /// candidate columns, its violating left-out pairs, the heap of its other left-out pairs of
@@ -1872,6 +1899,10 @@ struct PricedNeed {
     /// Its admissible pairs (the kind's column, scaled score), when this round scored and
     /// kept them.
     scanned: Option<ScannedPairs>,
+    /// Whether this round read its kept pairs.
+    read_kept: bool,
+    /// Whether this round scored its pairs but could not keep them (the bound was reached).
+    refused: bool,
 }
 
 /// Puts the first `k` items of `items` by `order` in front, in that order (the others follow
@@ -1909,6 +1940,8 @@ struct Part {
     solution: Option<assign::Solution>,
     /// The rounds the kind took (solves).
     rounds: u32,
+    /// What its pricing scans did.
+    counts: PricingCounts,
 }
 
 /// What every kind's rounds read.

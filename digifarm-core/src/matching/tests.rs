@@ -569,9 +569,9 @@ fn pruned_candidates_are_certified_on_a_contested_catalog() {
 
 #[test]
 fn pricing_gives_the_same_assignment_whether_it_keeps_scored_pairs_or_not() {
-    // Pricing keeps each scanned need's scored pairs for later rounds within a budget; a need
+    // Pricing keeps each scanned need's scored pairs for later rounds within a bound; a need
     // past it is scored again. One slot per offer and one first-round candidate per need make
-    // six rounds here, so later rounds scan needs again.
+    // several rounds here, in which needs are scanned again.
     let mut cat = synth::catalog(8, 1000, 20, 300);
     for o in &mut cat.offers {
         o.capacity.projects = Some(1);
@@ -588,22 +588,39 @@ fn pricing_gives_the_same_assignment_whether_it_keeps_scored_pairs_or_not() {
     let options = AssignOptions {
         candidates_per_need: 1,
     };
-    let kept = m.assign_with(options);
-    assert!(kept.rounds > 2, "{} rounds", kept.rounds);
-    // None kept, some kept (the budget runs out during the first scans), all kept.
-    let mut found = Vec::new();
-    for budget in [0, 20_000, usize::MAX] {
-        TEST_SCANNED_PAIRS.store(budget, std::sync::atomic::Ordering::Relaxed);
-        found.push(m.assign_with(options));
-    }
-    for a in &found {
-        assert_eq!(a, &kept);
-    }
-    check_assignment(&m, &kept);
+    let all = m.assign_solve(options, false, false, usize::MAX);
+    let none = m.assign_solve(options, false, false, 0);
+    // Enough for some needs' pairs only.
+    let some = m.assign_solve(options, false, false, 20_000);
+    assert!(
+        all.assignment.rounds > 2,
+        "{} rounds",
+        all.assignment.rounds
+    );
+    // Each bound took the path it is meant to test.
+    assert!(
+        all.pricing.kept_reads > 0 && all.pricing.refused == 0,
+        "{:?}",
+        all.pricing
+    );
+    assert!(
+        none.pricing.kept_reads == 0 && none.pricing.refused > 0,
+        "{:?}",
+        none.pricing
+    );
+    assert!(
+        some.pricing.kept_reads > 0 && some.pricing.refused > 0,
+        "{:?}",
+        some.pricing
+    );
+    assert_eq!(none.assignment, all.assignment);
+    assert_eq!(some.assignment, all.assignment);
+    assert_eq!(m.assign_with(options), all.assignment);
+    check_assignment(&m, &all.assignment);
     let wide = m.assign_with(AssignOptions {
         candidates_per_need: 10_000,
     });
-    assert!((kept.total_score - wide.total_score).abs() < 1e-6);
+    assert!((all.assignment.total_score - wide.total_score).abs() < 1e-6);
 }
 
 #[test]
