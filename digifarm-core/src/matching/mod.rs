@@ -441,8 +441,8 @@ impl Interner {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AssignOptions {
     /// How many top-ranked offers per need enter the first round (default 10). Exactness does
-    /// not depend on it (pruned pairs are checked against the dual certificate and needs that fail it get
-    /// more candidates), only speed does.
+    /// not depend on it (pruned pairs are checked against the dual certificate and needs that
+    /// fail it get more candidates), only speed does.
     pub candidates_per_need: usize,
 }
 
@@ -1356,10 +1356,8 @@ impl<'a> Matcher<'a> {
 
     /// The assignment; with `keep_problem` also the problem its last round solved; with
     /// `certify` also the pairs no extra term scored that could change it
-    /// ([`Matcher::assign_with_unscored`]).
-    /// The assignment, and with `keep_problem` the problem its last rounds solved, with
-    /// `certify` the unscored pairs that could change it; pricing keeps at most `kept_pairs`
-    /// scored pairs for its later scans ([`SCANNED_PAIRS`] but in tests).
+    /// ([`Matcher::assign_with_unscored`]). Pricing keeps at most `kept_pairs` scored pairs
+    /// for its later scans ([`SCANNED_PAIRS`], but for tests).
     fn assign_solve(
         &self,
         options: AssignOptions,
