@@ -1707,9 +1707,7 @@ impl<'a> Matcher<'a> {
                             scanned = Some(pairs.into_boxed_slice());
                         }
                     }
-                    let by_value = |a: &(i64, u32, i64), b: &(i64, u32, i64)| {
-                        b.0.cmp(&a.0).then(a.1.cmp(&b.1))
-                    };
+                    let by_value = highest_value_first::<i64>;
                     // A kind's column: its global column and its score.
                     let global = |c: u32| part.cols[c as usize];
                     let score_of = |c: u32| {
@@ -1920,7 +1918,7 @@ fn top_in_order<T>(
 
 /// Pricing's order of left-out pairs `(value, column, score)`: highest value first, ties by
 /// column.
-fn highest_value_first(a: &(i64, u32, f64), b: &(i64, u32, f64)) -> std::cmp::Ordering {
+fn highest_value_first<S>(a: &(i64, u32, S), b: &(i64, u32, S)) -> std::cmp::Ordering {
     b.0.cmp(&a.0).then(a.1.cmp(&b.1))
 }
 

@@ -539,22 +539,20 @@ proptest! {
     }
 }
 
-#[test]
-fn pruned_candidates_are_certified_on_a_contested_catalog() {
-    // Scarce capacity: the first candidate lists are not enough, the certificate forces more.
-    let mut cat = synth::catalog(5, 300, 20, 40);
+/// A synthetic catalog whose offers have one slot each and no hours limit: scarce capacity.
+fn one_slot_per_offer(mut cat: synth::SynthCatalog) -> synth::SynthCatalog {
     for o in &mut cat.offers {
         o.capacity.projects = Some(1);
         o.capacity.hours_per_month = None;
     }
-    let m = Matcher::new(MatchInput {
-        projects: &cat.projects,
-        partners: &cat.partners,
-        offers: &cat.offers,
-        config: &cat.config,
-        today: synth::REFERENCE_DATE,
-    })
-    .unwrap();
+    cat
+}
+
+#[test]
+fn pruned_candidates_are_certified_on_a_contested_catalog() {
+    // Scarce capacity: the first candidate lists are not enough, the certificate forces more.
+    let cat = one_slot_per_offer(synth::catalog(5, 300, 20, 40));
+    let m = Matcher::new(cat.match_input()).unwrap();
     let narrow = m.assign_with(AssignOptions {
         candidates_per_need: 1,
     });
@@ -572,19 +570,8 @@ fn pricing_gives_the_same_assignment_whether_it_keeps_scored_pairs_or_not() {
     // Pricing keeps each scanned need's scored pairs for later rounds within a bound; a need
     // past it is scored again. One slot per offer and one first-round candidate per need make
     // several rounds here, in which needs are scanned again.
-    let mut cat = synth::catalog(8, 1000, 20, 300);
-    for o in &mut cat.offers {
-        o.capacity.projects = Some(1);
-        o.capacity.hours_per_month = None;
-    }
-    let m = Matcher::new(MatchInput {
-        projects: &cat.projects,
-        partners: &cat.partners,
-        offers: &cat.offers,
-        config: &cat.config,
-        today: synth::REFERENCE_DATE,
-    })
-    .unwrap();
+    let cat = one_slot_per_offer(synth::catalog(8, 1000, 20, 300));
+    let m = Matcher::new(cat.match_input()).unwrap();
     let options = AssignOptions {
         candidates_per_need: 1,
     };
