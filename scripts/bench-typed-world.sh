@@ -19,7 +19,7 @@ sed "s/^sha256 = .*/sha256 = \"$hash\"/" "$root/plugins/examples/muenster-admiss
 bash "$root/scripts/build-plugins-python.sh"
 bash "$root/scripts/build-typed-probe.sh"
 
-DIGIFARM_BENCH_PROJECTS="$n" DIGIFARM_PLUGINS_DIR="$root/plugins/examples/dist" \
+DIGIFARM_BENCH_PROJECTS="$n" DIGIFARM_PLUGINS_DIR="$root/plugins/examples/dist" DIGIFARM_REQUIRE_PLUGINS=1 \
     cargo bench --manifest-path "$root/Cargo.toml" -p digifarm-plugin-host --bench typed_world
 
 python3 - "$root/target/criterion/typed-world" "$n" <<'PY'

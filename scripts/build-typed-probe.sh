@@ -5,7 +5,7 @@
 # `typed_world` measures them next to the same rules through the encoded world
 # (scripts/bench-typed-world.sh runs both). Writes target/typed-probe/*.wasm; uses the
 # virtualenv of scripts/build-plugins-python.sh (target/venv-plugins-python, or
-# DIGIFARM_PLUGIN_VENV), creating it if needed. Exits non-zero on any failure.
+# DIGIFARM_PLUGIN_VENV), creating it if needed, with the SDK and its componentize-py. Exits non-zero on any failure.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,10 +13,11 @@ venv="${DIGIFARM_PLUGIN_VENV:-$root/target/venv-plugins-python}"
 probe="$root/plugins/digifarm-plugin-host/benches/typed-probe"
 out="$root/target/typed-probe"
 
-if [[ ! -x "$venv/bin/componentize-py" ]]; then
+if [[ ! -x "$venv/bin/python" ]]; then
     python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "$root/plugins/sdk-python"
 fi
+# The same componentize-py as the SDK's plugins are built with.
+"$venv/bin/pip" install --quiet --disable-pip-version-check "$root/plugins/sdk-python"
 mkdir -p "$out"
 for app in typed_muenster typed_noop; do
     # componentize-py would otherwise add the whole virtualenv to the component's path.

@@ -80,7 +80,11 @@ def main() -> None:
     rules = muenster_admission.MuensterAdmission()
     lazy = rules.validate(city, codec.decode_projects(data, strings))
     eager = rules.validate(city, projects)
-    assert lazy == eager, "the rules must find the same on lazy and on eager records"
+    # The comparison means something only if every rule finds something.
+    codes = {d.code for d in lazy}
+    if lazy != eager or codes != {"city-link", "source-repository", "license-not-open"}:
+        sys.exit(f"the rules found {len(lazy)} on lazy and {len(eager)} on prebuilt records, codes {sorted(codes)}: "
+                 "expected the same findings, of every rule")
     walk = per_project(lambda: codec.decode_projects(data, strings), n)
     both = per_project(lambda: rules.validate(city, codec.decode_projects(data, strings)), n)
     built = per_project(lambda: rules.validate(city, projects), n)
