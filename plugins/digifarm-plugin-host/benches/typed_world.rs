@@ -3,15 +3,15 @@
 //! componentize-py before the call?
 //!
 //! Both run the Münster admission rules over the same synthetic projects, in batches of
-//! 1,000, one fresh instance per batch, on engines configured alike (pooling allocator, epoch
-//! interruption):
+//! 1,000, one fresh instance per batch, on the plugin host's engine (`Host::engine`):
 //!
 //! - `typed-world/python-encoded`: `muenster-admission-py` through the plugin host (the
 //!   Python SDK decodes the records lazily);
 //! - `typed-world/python-encoded-noop`: `hostile-py` in its well-behaved mode, which returns
 //!   at once (instance, input and the SDK's walk over the records);
-//! - `typed-world/python-typed`: the same rules as a component of the probe world
-//!   `typed-validator` (`benches/typed-probe/`), whose projects arrive as `list<project>`;
+//! - `typed-world/python-typed`: the same plugin class, built with the SDK into a component of
+//!   the probe world `typed-validator` (`benches/typed-probe/`), whose projects arrive as
+//!   `list<project>`;
 //! - `typed-world/python-typed-noop`: a component of that world that returns at once
 //!   (instance, lowering and componentize-py's lifting of every record);
 //! - `typed-world/rust-encoded`: the Rust `muenster-admission`, for the ratio.
@@ -21,9 +21,8 @@
 //! the probe only counts the findings a typed call returns, where the host checks and
 //! converts each: both favour the typed side.
 //!
-//! Needs the plugins (`scripts/test-plugins.sh`, `scripts/build-plugins-python.sh`) and the
-//! probe components (`scripts/build-typed-probe.sh`); `scripts/bench-typed-world.sh` builds
-//! them all and runs this. `DIGIFARM_BENCH_PROJECTS` changes the 20,000 projects.
+//! Needs the plugins and the probe components; `scripts/bench-typed-world.sh` builds them all
+//! and runs this. `DIGIFARM_BENCH_PROJECTS` changes the 20,000 projects.
 #![allow(
     missing_docs,
     clippy::unwrap_used,
@@ -42,10 +41,7 @@ use digifarm_plugin_codec as codec;
 use digifarm_plugin_host::encode::Encoder;
 use digifarm_plugin_host::{Host, HostOptions};
 use wasmtime::component::{Component, HasSelf, InstancePre, Linker, ResourceTable};
-use wasmtime::{
-    Config, Engine, InstanceAllocationStrategy, PoolingAllocationConfig, Store, StoreLimits,
-    StoreLimitsBuilder,
-};
+use wasmtime::{Engine, Store, StoreLimits, StoreLimitsBuilder};
 use wasmtime_wasi::{WasiCtx, WasiCtxView, WasiView};
 
 mod probe {
@@ -125,30 +121,6 @@ impl wit_host::Host for Api {
 }
 
 impl t::Host for Api {}
-
-/// An engine configured as the plugin host's: component model, epoch interruption, and
-/// instances from a pool whose slots keep 8 MiB of memory resident.
-fn engine() -> Engine {
-    let mut config = Config::new();
-    config
-        .wasm_component_model(true)
-        .epoch_interruption(true)
-        .concurrency_support(false)
-        .max_wasm_stack(512 << 10);
-    let mut pool = PoolingAllocationConfig::new();
-    pool.total_component_instances(64)
-        .total_core_instances(64 * 16)
-        .total_memories(64 * 16)
-        .total_tables(64 * 16)
-        .max_core_instances_per_component(16)
-        .max_memories_per_component(16)
-        .max_tables_per_component(16)
-        .table_elements(64 << 10)
-        .linear_memory_keep_resident(8 << 20)
-        .table_keep_resident(64 << 10);
-    config.allocation_strategy(InstanceAllocationStrategy::Pooling(pool));
-    Engine::new(&config).unwrap()
-}
 
 struct Probe {
     engine: Engine,
@@ -351,16 +323,16 @@ fn bench(c: &mut Criterion) {
     let python_noop = host
         .load(&wasm("hostile-py"), &noop_grants, &policy)
         .unwrap();
-    let engine = engine();
+    let engine = host.engine();
     let config: BTreeMap<String, String> = grants.config.clone().into_iter().collect();
     let typed_rules = Probe::load(
-        &engine,
+        engine,
         &probe_dir().join("typed_muenster.wasm"),
         &config,
         &policy,
     );
     let typed_noop = Probe::load(
-        &engine,
+        engine,
         &probe_dir().join("typed_noop.wasm"),
         &config,
         &policy,

@@ -300,6 +300,13 @@ impl Host {
         self.slots.is_some()
     }
 
+    /// The engine plugins run on: component model, epoch interruption (its ticker runs while
+    /// the host lives), and the pooling allocator where the system allows it. For running a
+    /// component exactly as the host does, e.g. in a benchmark of another world.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
     pub(crate) fn slots(&self) -> Option<Arc<Slots>> {
         self.slots.clone()
     }
@@ -307,10 +314,6 @@ impl Host {
     /// The options.
     pub fn options(&self) -> &HostOptions {
         &self.options
-    }
-
-    pub(crate) fn engine(&self) -> &Engine {
-        &self.engine
     }
 
     /// Loads the plugin at `wasm` (manifest beside it), checking hash, API version, licence
