@@ -13,7 +13,10 @@ items; ``f64``: 8 bytes IEEE 754; ``bool``: byte 0 or 1; ``candidate``: four u32
 from __future__ import annotations
 
 import struct
-from typing import Any, List, Optional, Tuple
+from collections import deque
+from itertools import repeat
+from operator import itemgetter
+from typing import Any, Callable, List, Optional, Tuple
 
 from .records import (
     Capacity,
@@ -182,13 +185,13 @@ class Decoder:
         return [item() for _ in range(n)]
 
     def projects(self) -> List[Project]:
-        """The projects of a call, each decoded lazily (:class:`_LazyProject`)."""
+        """The projects of a call, decoded lazily (see :func:`_lazy`)."""
         n = self.count()
-        return [self._lazy_project() for _ in range(n)]
+        walk = self._project_offsets
+        return _LazyProject._batch(self, [walk() for _ in range(n)])
 
-    def _lazy_project(self) -> Project:
-        """Walks one project without building anything, noting where each field starts,
-        and returns a project that decodes a field when it is first read.
+    def _project_offsets(self) -> Tuple[int, ...]:
+        """Walks one project without building anything: where each of its fields starts.
 
         The walk is a tenth of what decoding every field costs; a plugin reads a few
         fields of each project (a validator its links and licence, a scorer its origin),
@@ -248,40 +251,12 @@ class Decoder:
         self.pos = pos + opt[buf[pos]]
         if self.pos > len(buf):
             raise self._err("unexpected end")
-        return _LazyProject._at_offsets(self, (
+        return (
             at_summary - 16, at_summary - 8, at_summary, at_description, at_status,
             at_status_since, at_lifecycle, at_categories, at_software_type, at_complexity,
             at_technologies, at_origin, at_admitted_on, at_links, at_license, at_deployment,
             at_needs, at_last_reviewed,
-        ))
-
-    def _need_offsets(self, pos: int) -> Tuple[int, ...]:
-        """Where each field of the need at ``pos`` starts, and where the need ends."""
-        buf, u, opt = self.buf, _U32.unpack_from, _OPTION
-        at_description = pos + 8
-        at_skills = at_description + 4 + 16 * u(buf, at_description)[0]
-        at_hours = at_skills + 4 + 8 * u(buf, at_skills)[0]
-        at_eur = at_hours + opt[buf[at_hours]]
-        at_priority = at_eur + opt[buf[at_eur]]
-        at_since = at_priority + 8
-        at_supported_by = at_since + opt[buf[at_since]]
-        m = u(buf, at_supported_by)[0]
-        end = at_supported_by + 4
-        for _ in range(m):
-            end += 8
-            end += opt[buf[end]]
-            end += opt[buf[end]]
-        return (pos, at_description, at_skills, at_hours, at_eur, at_priority, at_since, at_supported_by, end)
-
-    def lazy_needs(self) -> List[Need]:
-        """A ``list<need>``, each need decoded lazily (:class:`_LazyNeed`)."""
-        n = self.count()
-        out = []
-        for _ in range(n):
-            at = self._need_offsets(self.pos)
-            self.pos = at[-1]
-            out.append(_LazyNeed._at_offsets(self, at))
-        return out
+        )
 
     def partners(self) -> List[Partner]:
         return self.list(self.partner)
@@ -298,94 +273,269 @@ class Decoder:
         return out
 
 
-def _read_origin(d: Decoder) -> Optional[Origin]:
-    o = d.opt_str
-    return Origin(o(), o(), o()) if d.present() else None
+# Lazy records decode a field for a whole batch at once: the first read of `p.license` on
+# any project of a call decodes the licence of every project of that call, in a few loops
+# that run mostly inside CPython's C code (struct, slicing, map), and stores each value in
+# its record's own slot. Every later read of that field, on any project of the batch, is a
+# plain attribute read. A validator reads the same few fields of every project, so this
+# costs what decoding those fields eagerly would, and nothing for the fields it never reads.
+# Each reader below takes the positions where the field starts, one per record, and
+# returns the field's values in the same order.
 
 
-def _read_links(d: Decoder) -> Links:
-    o = d.opt_str
-    return Links(o(), o(), o())
+_drain = deque(maxlen=0).extend  # runs an iterator to its end, keeping nothing
 
 
-def _read_deployment(d: Decoder) -> Optional[Deployment]:
-    return Deployment(d.str(), d.strs()) if d.present() else None
+def _bad(d: Decoder, at: int, what: str) -> DecodeError:
+    d.pos = at
+    return d._err(what)
 
 
-# Project's and need's fields in WIT declaration order, each with the function that reads it.
+def _strings_at(d: Decoder, positions: List[int]) -> List[str]:
+    """The strings whose (offset, length) pairs start at ``positions``."""
+    pairs = list(map(_STR.unpack_from, repeat(d.buf), positions))
+    text = d.text
+    if pairs and max(map(sum, pairs)) > len(text):
+        for at, (off, n) in zip(positions, pairs):
+            if off + n > len(text):
+                raise _bad(d, at, "string out of bounds")
+    if d.ascii:
+        return [text[o:o + n] for o, n in pairs]
+    try:
+        return [text[o:o + n].decode() for o, n in pairs]
+    except UnicodeDecodeError:
+        for at, (off, n) in zip(positions, pairs):
+            try:
+                text[off:off + n].decode()
+            except UnicodeDecodeError:
+                raise _bad(d, at, "string not on character boundaries") from None
+        raise
+
+
+def _tags(d: Decoder, positions: List[int]) -> bytes:
+    """The option tags (0 or 1) at ``positions``."""
+    tags = bytes(map(d.buf.__getitem__, positions))
+    if tags and max(tags) > 1:
+        raise _bad(d, positions[[t > 1 for t in tags].index(True)], "bad option tag")
+    return tags
+
+
+def _opt_strings_at(d: Decoder, positions: List[int]) -> List[Optional[str]]:
+    tags = _tags(d, positions)
+    if all(tags):
+        return _strings_at(d, [at + 1 for at in positions])
+    present = iter(_strings_at(d, [at + 1 for at, t in zip(positions, tags) if t]))
+    return [next(present) if t else None for t in tags]
+
+
+def _opt_f64s_at(d: Decoder, positions: List[int]) -> List[Optional[float]]:
+    tags, buf, f = _tags(d, positions), d.buf, _F64.unpack_from
+    return [f(buf, at + 1)[0] if t else None for at, t in zip(positions, tags)]
+
+
+def _counts(d: Decoder, positions: List[int], size: int) -> List[int]:
+    """The item counts of the lists at ``positions`` whose items take ``size`` bytes each."""
+    counts = list(map(itemgetter(0), map(_U32.unpack_from, repeat(d.buf), positions)))
+    room = len(d.buf) - 4
+    for at, n in zip(positions, counts):
+        if at + n * size > room:
+            raise _bad(d, at, "list longer than the input")
+    return counts
+
+
+def _split(values: list, counts: List[int]) -> List[list]:
+    """``values`` cut into consecutive lists of ``counts`` items."""
+    out, i = [], 0
+    for n in counts:
+        out.append(values[i:i + n])
+        i += n
+    return out
+
+
+def _string_lists_at(d: Decoder, positions: List[int]) -> List[List[str]]:
+    counts = _counts(d, positions, 8)
+    flat = [at + 4 + 8 * k for at, n in zip(positions, counts) for k in range(n)]
+    return _split(_strings_at(d, flat), counts)
+
+
+def _localized_at(d: Decoder, positions: List[int]) -> List[List[Text]]:
+    counts = _counts(d, positions, 16)
+    langs = [at + 4 + 16 * k for at, n in zip(positions, counts) for k in range(n)]
+    texts = list(map(Text, _strings_at(d, langs), _strings_at(d, [at + 8 for at in langs])))
+    return _split(texts, counts)
+
+
+def _opt_string_runs(d: Decoder, positions: List[int], k: int) -> List[List[Optional[str]]]:
+    """``k`` optional strings one after the other at each position: ``k`` columns."""
+    buf, opt = d.buf, _OPTION
+    starts = [positions]
+    for _ in range(k - 1):
+        starts.append([at + opt[buf[at]] for at in starts[-1]])
+    return [_opt_strings_at(d, column) for column in starts]
+
+
+def _origins_at(d: Decoder, positions: List[int]) -> List[Optional[Origin]]:
+    tags = _tags(d, positions)
+    present = iter(map(Origin, *_opt_string_runs(d, [at + 1 for at, t in zip(positions, tags) if t], 3)))
+    return [next(present) if t else None for t in tags]
+
+
+def _links_at(d: Decoder, positions: List[int]) -> List[Links]:
+    return list(map(Links, *_opt_string_runs(d, positions, 3)))
+
+
+def _deployments_at(d: Decoder, positions: List[int]) -> List[Optional[Deployment]]:
+    tags = _tags(d, positions)
+    at = [p + 1 for p, t in zip(positions, tags) if t]
+    present = iter(map(Deployment, _strings_at(d, at), _string_lists_at(d, [p + 8 for p in at])))
+    return [next(present) if t else None for t in tags]
+
+
+def _needs_at(b: "_Batch", positions: List[int]) -> List[List[Need]]:
+    d = b.d
+    counts = _counts(d, positions, 1)
+    buf, u, opt = d.buf, _U32.unpack_from, _OPTION
+    ats = []
+    # Each need's supporters are noted on the way, for `supported_by` (see `_support_at`).
+    supporters, partners, offers, since = [], [], [], []
+    for pos, n in zip(positions, counts):
+        pos += 4
+        for _ in range(n):  # kind, description, skills, hours, eur, priority, since, supported_by
+            at_description = pos + 8
+            at_skills = at_description + 4 + 16 * u(buf, at_description)[0]
+            at_hours = at_skills + 4 + 8 * u(buf, at_skills)[0]
+            at_eur = at_hours + opt[buf[at_hours]]
+            at_priority = at_eur + opt[buf[at_eur]]
+            at_since = at_priority + 8
+            at_supported_by = at_since + opt[buf[at_since]]
+            ats.append((pos, at_description, at_skills, at_hours, at_eur, at_priority, at_since, at_supported_by))
+            m = u(buf, at_supported_by)[0]
+            supporters.append(m)
+            pos = at_supported_by + 4
+            for _ in range(m):  # partner, offer, since
+                partners.append(pos)
+                pos += 8
+                offers.append(pos)
+                pos += opt[buf[pos]]
+                since.append(pos)
+                pos += opt[buf[pos]]
+    needs = _LazyNeed._batch(d, ats, (supporters, partners, offers, since))
+    return _split(needs, counts)
+
+
+def _support_at(b: "_Batch", positions: List[int]) -> List[List[SupportRef]]:
+    # Where each supporter's fields start was noted when the needs were walked.
+    d = b.d
+    supporters, partners, offers, since = b.extra
+    refs = map(SupportRef, _strings_at(d, partners), _opt_strings_at(d, offers), _opt_strings_at(d, since))
+    return _split(list(refs), supporters)
+
+
+def _of_decoder(read: Callable[[Decoder, List[int]], list]) -> Callable[["_Batch", List[int]], list]:
+    return lambda b, positions: read(b.d, positions)
+
+
+# Project's and need's fields in WIT declaration order, each with the reader of its column.
 _PROJECT_READERS = (
-    ("id", Decoder.str),
-    ("name", Decoder.str),
-    ("summary", Decoder.localized),
-    ("description", Decoder.localized),
-    ("status", Decoder.str),
-    ("status_since", Decoder.opt_str),
-    ("lifecycle", Decoder.str),
-    ("categories", Decoder.strs),
-    ("software_type", Decoder.opt_str),
-    ("complexity", Decoder.opt_str),
-    ("technologies", Decoder.strs),
-    ("origin", _read_origin),
-    ("admitted_on", Decoder.opt_str),
-    ("links", _read_links),
-    ("license", Decoder.str),
-    ("deployment", _read_deployment),
-    ("needs", Decoder.lazy_needs),
-    ("last_reviewed", Decoder.opt_str),
+    ("id", _of_decoder(_strings_at)),
+    ("name", _of_decoder(_strings_at)),
+    ("summary", _of_decoder(_localized_at)),
+    ("description", _of_decoder(_localized_at)),
+    ("status", _of_decoder(_strings_at)),
+    ("status_since", _of_decoder(_opt_strings_at)),
+    ("lifecycle", _of_decoder(_strings_at)),
+    ("categories", _of_decoder(_string_lists_at)),
+    ("software_type", _of_decoder(_opt_strings_at)),
+    ("complexity", _of_decoder(_opt_strings_at)),
+    ("technologies", _of_decoder(_string_lists_at)),
+    ("origin", _of_decoder(_origins_at)),
+    ("admitted_on", _of_decoder(_opt_strings_at)),
+    ("links", _of_decoder(_links_at)),
+    ("license", _of_decoder(_strings_at)),
+    ("deployment", _of_decoder(_deployments_at)),
+    ("needs", _needs_at),
+    ("last_reviewed", _of_decoder(_opt_strings_at)),
 )
 _NEED_READERS = (
-    ("kind", Decoder.str),
-    ("description", Decoder.localized),
-    ("skills", Decoder.strs),
-    ("hours_per_month", Decoder.opt_f64),
-    ("eur_per_year", Decoder.opt_f64),
-    ("priority", Decoder.str),
-    ("since", Decoder.opt_str),
-    ("supported_by", lambda d: d.list(lambda: SupportRef(d.str(), d.opt_str(), d.opt_str()))),
+    ("kind", _of_decoder(_strings_at)),
+    ("description", _of_decoder(_localized_at)),
+    ("skills", _of_decoder(_string_lists_at)),
+    ("hours_per_month", _of_decoder(_opt_f64s_at)),
+    ("eur_per_year", _of_decoder(_opt_f64s_at)),
+    ("priority", _of_decoder(_strings_at)),
+    ("since", _of_decoder(_opt_strings_at)),
+    ("supported_by", _support_at),
 )
 
-_UNSET = object()
+
+class _Batch:
+    """The records of one call decoded together: where each record's fields start, and
+    which fields have been decoded for all of them."""
+
+    __slots__ = ("d", "ats", "extra", "records", "done")
+
+    def __init__(self, d: Decoder, ats: List[Tuple[int, ...]], extra: Any):
+        self.d = d
+        self.ats = ats
+        self.extra = extra
+        self.records: list = []
+        self.done: set = set()
 
 
 def _lazy(record: type, readers: tuple) -> type:
-    """A subclass of the dataclass ``record`` whose fields are decoded from the host's input
-    when first read, and kept.
+    """A subclass of the slotted dataclass ``record`` whose fields are decoded from the host's
+    input when first read on any record of the batch (see above), into the dataclass's own
+    slots.
 
-    It is a ``record`` for ``isinstance``, attribute reads and writes, ``repr``,
+    Only a read of an empty slot reaches ``__getattr__``; a write or ``del`` of a field not
+    yet decoded decodes it first, so the plugin's value is never overwritten. It is a
+    ``record`` for ``isinstance``, attribute reads and writes, ``repr``,
     ``dataclasses.fields``/``asdict``/``replace`` and equality (with eager records too);
     ``copy`` and ``pickle`` give an eager ``record``."""
     names = tuple(name for name, _ in readers)
     assert names == tuple(record.__dataclass_fields__), f"the layout follows {record.__name__}"
-    count = len(names)
+    columns = {name: (i, read, getattr(record, name)) for i, (name, read) in enumerate(readers)}
 
-    def field(i: int, read: Any) -> property:
-        def get(self: Any) -> Any:
-            v = self._v[i]
-            if v is _UNSET:
-                d = self._d
-                d.pos = self._at[i]
-                try:
-                    v = read(d)
-                except (struct.error, IndexError) as e:
-                    raise d._err("unexpected end") from e
-                self._v[i] = v
-            return v
+    def fill(batch: _Batch, name: str) -> None:
+        i, read, slot = columns[name]
+        d = batch.d
+        try:
+            values = read(batch, list(map(itemgetter(i), batch.ats)))
+        except (struct.error, IndexError) as e:
+            raise d._err("unexpected end") from e
+        except TypeError as e:
+            raise d._err("bad option tag in the record") from e
+        batch.done.add(name)
+        _drain(map(slot.__set__, batch.records, values))
 
-        def set(self: Any, value: Any) -> None:
+    def decode_first(self: Any, name: str) -> None:
+        if name in columns:
             try:
-                self._v[i] = value
+                batch = object.__getattribute__(self, "_b")
             except AttributeError:  # built by the dataclass's __init__ (`dataclasses.replace`)
-                self._v = [_UNSET] * count
-                self._v[i] = value
+                return
+            if name not in batch.done:
+                fill(batch, name)
 
-        return property(get, set)
+    def getattr_(self: Any, name: str) -> Any:
+        # Reached only when the slot is empty: not decoded yet, or deleted.
+        decode_first(self, name)
+        return object.__getattribute__(self, name)
 
-    def at_offsets(d: Decoder, at: Tuple[int, ...]) -> Any:
-        r = object.__new__(cls)
-        r._d = d
-        r._at = at
-        r._v = [_UNSET] * count
-        return r
+    def setattr_(self: Any, name: str, value: Any) -> None:
+        decode_first(self, name)
+        object.__setattr__(self, name, value)
+
+    def delattr_(self: Any, name: str) -> None:
+        decode_first(self, name)
+        object.__delattr__(self, name)
+
+    def batch(d: Decoder, ats: List[Tuple[int, ...]], extra: Any = None) -> list:
+        b = _Batch(d, ats, extra)
+        new = object.__new__
+        records = b.records = [new(cls) for _ in ats]
+        _drain(map(set_batch, records, repeat(b)))
+        return list(records)
 
     def eq(self: Any, other: object) -> Any:
         if isinstance(other, record):
@@ -395,17 +545,19 @@ def _lazy(record: type, readers: tuple) -> type:
     def reduce(self: Any) -> Any:
         return (record, tuple(getattr(self, n) for n in names))
 
-    body: dict = {name: field(i, read) for i, (name, read) in enumerate(readers)}
-    body.update(
-        __slots__=("_d", "_at", "_v"),
-        __eq__=eq,
-        __hash__=None,
-        __reduce__=reduce,
-        __doc__=record.__doc__,
-        _at_offsets=staticmethod(at_offsets),
-    )
-    cls = type(record.__name__, (record,), body)
+    cls = type(record.__name__, (record,), {
+        "__slots__": ("_b",),
+        "__getattr__": getattr_,
+        "__setattr__": setattr_,
+        "__delattr__": delattr_,
+        "__eq__": eq,
+        "__hash__": None,
+        "__reduce__": reduce,
+        "__doc__": record.__doc__,
+        "_batch": staticmethod(batch),
+    })
     cls.__qualname__ = record.__qualname__
+    set_batch = cls._b.__set__
     return cls
 
 

@@ -127,6 +127,38 @@ class Codec(unittest.TestCase):
         with self.assertRaises(AttributeError):
             fresh[0].no_such_field
 
+    def test_a_field_is_decoded_for_the_whole_call_and_never_over_a_plugins_value(self):
+        cat = sample_catalog()
+        self.assertGreater(len(cat.projects), 1)
+        data, strings = encode_projects(cat.projects)
+        lazy = decode_projects(data, strings)
+        # Set on one project before any project's licence was read, then read on another.
+        lazy[0].license = "set by the plugin"
+        self.assertEqual(lazy[1].license, cat.projects[1].license)
+        self.assertEqual(lazy[0].license, "set by the plugin")
+        # A deleted field stays deleted; others read on.
+        del lazy[1].name
+        with self.assertRaises(AttributeError):
+            lazy[1].name
+        self.assertEqual(lazy[0].name, cat.projects[0].name)
+        # Reordering the list the plugin got does not mix up the records.
+        lazy.reverse()
+        self.assertEqual([p.id for p in lazy], [p.id for p in reversed(cat.projects)])
+        needs = [n for p in lazy for n in p.needs]
+        want = [n for p in reversed(cat.projects) for n in p.needs]
+        self.assertEqual([n.supported_by for n in needs], [n.supported_by for n in want])
+
+    def test_a_bad_string_in_one_project_surfaces_when_its_field_is_read_on_any(self):
+        projects = [Project(id="a", name="b", license="MIT"), Project(id="c", name="d", license="MIT")]
+        data, strings = encode_projects(projects)
+        c = strings.index("cd")  # the second project's id and name (ASCII: bytes are characters)
+        at = data.index(struct.pack("<II", c, 1))  # the second project's id, "c"
+        bad = data[:at] + struct.pack("<II", c, 999) + data[at + 8:]
+        first, second = decode_projects(bad, strings)
+        self.assertEqual(second.name, "d")
+        with self.assertRaisesRegex(DecodeError, f"string out of bounds at byte {at}"):
+            first.id
+
     def test_wrong_version_is_refused(self):
         data, strings = encode_projects([])
         with self.assertRaisesRegex(DecodeError, "does not start with `dfb1`"):
