@@ -7,6 +7,7 @@ import {
   decodeCatalog,
   decodeProjects,
   decodeProjectsLazy,
+  _projectOffsets,
   decodeScorerBatch,
   decodeScorerBatchLazy,
   Need,
@@ -314,6 +315,28 @@ test('strings out of order and repeated offsets decode (non-ASCII and ASCII text
   assert.equal(p.id, 'tail');
 });
 
+test('lazy fields read in any order map their offsets through many non-ASCII characters', () => {
+  // Texts spanning many 64-byte blocks, non-ASCII characters of every width spread over them,
+  // read lazily in a scrambled order (each read a far jump from the one before).
+  const pieces = ['ä', '€', '🌳', 'ß', 'abc', 'Übergröße', '𝄞x', 'plain ascii text '];
+  const projects = [];
+  for (let i = 0; i < 300; i++) {
+    let id = '';
+    let name = '';
+    for (let j = 0; j < 1 + (i % 7); j++) id += pieces[(i * 3 + j) % pieces.length];
+    for (let j = 0; j < 1 + (i % 5); j++) name += pieces[(i * 5 + j) % pieces.length];
+    projects.push(withIdName(id, name));
+  }
+  const { data, strings } = encodeProjects(projects);
+  const lazy = decodeProjectsLazy(data, strings);
+  for (let r = 0; r < 300; r++) {
+    const i = (r * 97) % 300;
+    const field = r % 2 === 0 ? 'name' : 'id';
+    assert.equal(lazy[i][field], projects[i][field], `${field} of project ${i}`);
+  }
+  assert.deepEqual(lazy.map((p) => [p.id, p.name]), projects.map((p) => [p.id, p.name]));
+});
+
 test('a string starting or ending inside a multi-byte character is a DecodeError', () => {
   // 'ä' (2 bytes), '€' (3), '🌳' (4, two UTF-16 units), then ASCII.
   const { data, strings } = encodeProjects([withIdName('ä€🌳x', 'y')]);
@@ -422,6 +445,40 @@ test('a lazy decode checks the structure at once and each string when it is read
   const [p] = decodeProjectsLazy(setStr(one.data, ID, 1, 1), one.strings);
   assert.equal(p.name, 'y');
   assert.throws(() => p.id, /not on character boundaries/);
+});
+
+test('the lazy walk agrees with the checked decoder on every corrupted byte', () => {
+  // The walk skips projects without a check per field (see `projectAtFast`): whatever a byte
+  // is changed to, it must refuse what the eager decoder refuses and read what it reads.
+  const { data, strings } = encodeProjects([fullProject, withIdName('ä', 'b'), emptyProject]);
+  const outcome = (decode) => {
+    try {
+      return decode();
+    } catch (e) {
+      assert.ok(e instanceof DecodeError, `${e}`);
+      return 'refused';
+    }
+  };
+  let refused = 0;
+  for (let at = 4; at < data.length; at++) {
+    for (const value of [0, 1, 2, 0x7f, 0xff]) {
+      const bad = Uint8Array.from(data);
+      bad[at] = value;
+      const eager = outcome(() => JSON.parse(JSON.stringify(decodeProjects(bad, strings))));
+      const lazy = outcome(() => decodeProjectsLazy(bad, strings).map((p) => JSON.parse(JSON.stringify(p))));
+      assert.deepEqual(lazy, eager, `byte ${at} set to ${value}`);
+      if (eager === 'refused') refused++;
+      // The fast walk finds what the checked one finds, up to the first project it refuses.
+      const fast = outcome(() => _projectOffsets(bad, strings, true));
+      const checked = outcome(() => _projectOffsets(bad, strings, false));
+      if (checked !== 'refused') assert.deepEqual(fast, checked, `byte ${at} set to ${value}`);
+      else assert.ok(fast === 'refused' || fast.includes(null), `byte ${at} set to ${value}: the fast walk took what the checked one refuses`);
+    }
+  }
+  assert.ok(refused > data.length, `${refused} corruptions refused`);
+  // Valid input takes the fast walk all the way.
+  assert.deepEqual(_projectOffsets(data, strings, true), _projectOffsets(data, strings, false));
+  assert.equal(_projectOffsets(data, strings, true).length, 3);
 });
 
 test('a lazy field assigned undefined stays undefined', () => {
