@@ -10,6 +10,7 @@ so that the host reports the memory cap the plugin ran into.
 
 from __future__ import annotations
 
+import gc
 from typing import Any, List
 
 from componentize_py_types import Err  # type: ignore[import-not-found]
@@ -28,6 +29,15 @@ from . import (
 from .records import City, Deployment, Links, Need, Offer, Origin, Partner, Project, SupportRef, Text
 
 _SEVERITY = {"error": types.Severity.ERROR, "warning": types.Severity.WARNING, "info": types.Severity.INFO}
+
+
+def _begin_call() -> None:
+    """Collects cyclic garbage after 100,000 new container objects instead of CPython's 2,000.
+    A call decodes a batch into many small records, and each young collection walks them:
+    a collection every 2,000 objects cost the Münster validator 8-9 % of its time (A/B in one
+    bench run, 20,000 projects). Cycles are still collected, and a call's instance ends with
+    the call, so what waits for a collection is bounded and short-lived."""
+    gc.set_threshold(100_000)
 
 
 def find_plugin(module: Any, kind: str) -> Any:
@@ -110,6 +120,7 @@ def _diagnostic(d: Any, i: int) -> Any:
 
 
 def validate(plugin: Any, city: Any, projects: Any) -> List[Any]:
+    _begin_call()
     try:
         records = codec.decode_projects(projects.data, projects.strings)
         out = _list(plugin.validate(_city(city), records), "validate")
@@ -135,6 +146,7 @@ def _score(s: Any, i: int) -> Any:
 
 
 def score(plugin: Any, city: Any, candidates: Any) -> List[Any]:
+    _begin_call()
     try:
         batch = codec.decode_scorer_batch(candidates.data, candidates.strings)
         out = _list(plugin.score(_city(city), batch.resolve()), "score")
@@ -144,6 +156,7 @@ def score(plugin: Any, city: Any, candidates: Any) -> List[Any]:
 
 
 def export_catalog(plugin: Any, catalog: Any) -> Any:
+    _begin_call()
     try:
         records = codec.decode_catalog(catalog.data, catalog.strings)
         out = plugin.export(records)
@@ -280,6 +293,7 @@ def _wit_offer(o: Any, i: int) -> Any:
 
 
 def import_records(plugin: Any, media_type: str, data: bytes) -> Any:
+    _begin_call()
     try:
         out = plugin.import_records(media_type, bytes(data))
         if not isinstance(out, ImportOutput):
