@@ -47,8 +47,9 @@ function asBytes(data) {
 // host writes the strings in the order they are read, so the search for `k` resumes where the
 // previous string ended (`naNext`); an offset before that, or past the next non-ASCII
 // character (a lazily read field), starts from the first non-ASCII character of its block of
-// 64 bytes (`naBlock`) instead: a few steps at most, where a binary search over a batch's
-// characters took about twenty.
+// 64 bytes (`naBlock`) instead: at most 32 steps (a block holds at most 32 non-ASCII
+// characters), usually one or two, where a binary search over a batch's characters took about
+// twenty.
 
 var buf = null; // the data bytes
 var pos = 0; // the read position in `buf`

@@ -102,9 +102,9 @@ class Decoder:
     def str(self) -> str:
         off, length = _STR.unpack_from(self.buf, self.pos)
         end = off + length
-        s = self.text[off:end]
-        if len(s) != length:
+        if end > len(self.text):  # an empty string past the end too, as the host's codec
             raise self._err("string out of bounds")
+        s = self.text[off:end]
         if not self.ascii:
             try:
                 s = s.decode("utf-8")
@@ -488,7 +488,9 @@ def _lazy(record: type, readers: tuple) -> type:
     slots.
 
     Only a read of an empty slot reaches ``__getattr__``; a write or ``del`` of a field not
-    yet decoded decodes it first, so the plugin's value is never overwritten. It is a
+    yet decoded decodes it first, so the plugin's value is never overwritten (and a malformed
+    string surfaces there too). A batch and its records refer to each other: outside a
+    component, a dropped batch is freed by the cycle collector, not at once. It is a
     ``record`` for ``isinstance``, attribute reads and writes, ``repr``,
     ``dataclasses.fields``/``asdict``/``replace`` and equality (with eager records too);
     ``copy`` and ``pickle`` give an eager ``record``."""
@@ -501,6 +503,7 @@ def _lazy(record: type, readers: tuple) -> type:
         d = batch.d
         try:
             values = read(batch, list(map(itemgetter(i), batch.ats)))
+        # Defensive: the walk has checked every record's structure; strings raise DecodeError.
         except (struct.error, IndexError) as e:
             raise d._err("unexpected end") from e
         except TypeError as e:

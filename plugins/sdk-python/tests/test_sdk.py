@@ -190,6 +190,13 @@ class Codec(unittest.TestCase):
         self.assertEqual(data[at:at + 8], struct.pack("<II", 0, 1))
         with self.assertRaisesRegex(DecodeError, "string out of bounds"):
             decode_catalog(data[:at] + struct.pack("<II", 0, 99) + data[at + 8:], strings)
+        # An empty string past the end of the text is out of bounds too, as for the host.
+        with self.assertRaisesRegex(DecodeError, "string out of bounds at byte 4"):
+            decode_catalog(data[:at] + struct.pack("<II", 99, 0) + data[at + 8:], strings)
+        data, strings = encode_projects([Project(id="a", name="b")])
+        (lazy,) = decode_projects(data[:8] + struct.pack("<II", 99, 0) + data[16:], strings)
+        with self.assertRaisesRegex(DecodeError, "string out of bounds at byte 8"):
+            lazy.id
 
     def test_bad_tags_and_huge_counts(self):
         p = Project(id="a", name="b", license="MIT")
