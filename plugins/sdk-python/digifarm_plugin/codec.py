@@ -16,7 +16,7 @@ import struct
 from collections import deque
 from itertools import repeat
 from operator import itemgetter
-from typing import Any, Callable, List, Optional, Tuple
+from typing import Any, List, Optional, Tuple
 
 from .records import (
     Capacity,
@@ -313,11 +313,8 @@ def _strings_at(d: Decoder, positions: List[int]) -> List[str]:
 
 
 def _tags(d: Decoder, positions: List[int]) -> bytes:
-    """The option tags (0 or 1) at ``positions``."""
-    tags = bytes(map(d.buf.__getitem__, positions))
-    if tags and max(tags) > 1:
-        raise _bad(d, positions[[t > 1 for t in tags].index(True)], "bad option tag")
-    return tags
+    """The option tags at ``positions`` (0 or 1: the walk has checked every tag)."""
+    return bytes(map(d.buf.__getitem__, positions))
 
 
 def _opt_strings_at(d: Decoder, positions: List[int]) -> List[Optional[str]]:
@@ -333,14 +330,9 @@ def _opt_f64s_at(d: Decoder, positions: List[int]) -> List[Optional[float]]:
     return [f(buf, at + 1)[0] if t else None for at, t in zip(positions, tags)]
 
 
-def _counts(d: Decoder, positions: List[int], size: int) -> List[int]:
-    """The item counts of the lists at ``positions`` whose items take ``size`` bytes each."""
-    counts = list(map(itemgetter(0), map(_U32.unpack_from, repeat(d.buf), positions)))
-    room = len(d.buf) - 4
-    for at, n in zip(positions, counts):
-        if at + n * size > room:
-            raise _bad(d, at, "list longer than the input")
-    return counts
+def _counts(d: Decoder, positions: List[int]) -> List[int]:
+    """The item counts of the lists at ``positions`` (the walk has checked that they fit)."""
+    return list(map(itemgetter(0), map(_U32.unpack_from, repeat(d.buf), positions)))
 
 
 def _split(values: list, counts: List[int]) -> List[list]:
@@ -353,13 +345,13 @@ def _split(values: list, counts: List[int]) -> List[list]:
 
 
 def _string_lists_at(d: Decoder, positions: List[int]) -> List[List[str]]:
-    counts = _counts(d, positions, 8)
+    counts = _counts(d, positions)
     flat = [at + 4 + 8 * k for at, n in zip(positions, counts) for k in range(n)]
     return _split(_strings_at(d, flat), counts)
 
 
 def _localized_at(d: Decoder, positions: List[int]) -> List[List[Text]]:
-    counts = _counts(d, positions, 16)
+    counts = _counts(d, positions)
     langs = [at + 4 + 16 * k for at, n in zip(positions, counts) for k in range(n)]
     texts = list(map(Text, _strings_at(d, langs), _strings_at(d, [at + 8 for at in langs])))
     return _split(texts, counts)
@@ -391,13 +383,16 @@ def _deployments_at(d: Decoder, positions: List[int]) -> List[Optional[Deploymen
     return [next(present) if t else None for t in tags]
 
 
-def _needs_at(b: "_Batch", positions: List[int]) -> List[List[Need]]:
-    d = b.d
-    counts = _counts(d, positions, 1)
+def _needs_at(d: Decoder, positions: List[int]) -> List[List[Need]]:
+    counts = _counts(d, positions)
     buf, u, opt = d.buf, _U32.unpack_from, _OPTION
     ats = []
-    # Each need's supporters are noted on the way, for `supported_by` (see `_support_at`).
-    supporters, partners, offers, since = [], [], [], []
+    # Where each need's supporters' fields start is noted on the way, for `supported_by`:
+    # the need's last offset is (the batch's flat lists of them, its first, how many).
+    partners: List[int] = []
+    offers: List[int] = []
+    since: List[int] = []
+    flat = (partners, offers, since)
     for pos, n in zip(positions, counts):
         pos += 4
         for _ in range(n):  # kind, description, skills, hours, eur, priority, since, supported_by
@@ -408,9 +403,8 @@ def _needs_at(b: "_Batch", positions: List[int]) -> List[List[Need]]:
             at_priority = at_eur + opt[buf[at_eur]]
             at_since = at_priority + 8
             at_supported_by = at_since + opt[buf[at_since]]
-            ats.append((pos, at_description, at_skills, at_hours, at_eur, at_priority, at_since, at_supported_by))
             m = u(buf, at_supported_by)[0]
-            supporters.append(m)
+            ats.append((pos, at_description, at_skills, at_hours, at_eur, at_priority, at_since, (flat, len(partners), m)))
             pos = at_supported_by + 4
             for _ in range(m):  # partner, offer, since
                 partners.append(pos)
@@ -419,51 +413,50 @@ def _needs_at(b: "_Batch", positions: List[int]) -> List[List[Need]]:
                 pos += opt[buf[pos]]
                 since.append(pos)
                 pos += opt[buf[pos]]
-    needs = _LazyNeed._batch(d, ats, (supporters, partners, offers, since))
-    return _split(needs, counts)
+    return _split(_LazyNeed._batch(d, ats), counts)
 
 
-def _support_at(b: "_Batch", positions: List[int]) -> List[List[SupportRef]]:
-    # Where each supporter's fields start was noted when the needs were walked.
-    d = b.d
-    supporters, partners, offers, since = b.extra
-    refs = map(SupportRef, _strings_at(d, partners), _opt_strings_at(d, offers), _opt_strings_at(d, since))
-    return _split(list(refs), supporters)
+def _support_at(d: Decoder, noted: List[Tuple[Any, int, int]]) -> List[List[SupportRef]]:
+    """Each need's supporters, from what `_needs_at` noted: one batch's flat lists of where
+    their fields start, and each need's first supporter and count in them."""
+    if not noted:
+        return []
+    partners, offers, since = noted[0][0]
+    refs = list(map(SupportRef, _strings_at(d, partners), _opt_strings_at(d, offers), _opt_strings_at(d, since)))
+    return [refs[first:first + m] for _, first, m in noted]
 
 
-def _of_decoder(read: Callable[[Decoder, List[int]], list]) -> Callable[["_Batch", List[int]], list]:
-    return lambda b, positions: read(b.d, positions)
-
-
-# Project's and need's fields in WIT declaration order, each with the reader of its column.
+# Project's and need's fields in WIT declaration order, each with the reader of its column:
+# it takes what the walk noted for the field, one per record (where it starts; for
+# `supported_by`, where its supporters start), and returns the values in the same order.
 _PROJECT_READERS = (
-    ("id", _of_decoder(_strings_at)),
-    ("name", _of_decoder(_strings_at)),
-    ("summary", _of_decoder(_localized_at)),
-    ("description", _of_decoder(_localized_at)),
-    ("status", _of_decoder(_strings_at)),
-    ("status_since", _of_decoder(_opt_strings_at)),
-    ("lifecycle", _of_decoder(_strings_at)),
-    ("categories", _of_decoder(_string_lists_at)),
-    ("software_type", _of_decoder(_opt_strings_at)),
-    ("complexity", _of_decoder(_opt_strings_at)),
-    ("technologies", _of_decoder(_string_lists_at)),
-    ("origin", _of_decoder(_origins_at)),
-    ("admitted_on", _of_decoder(_opt_strings_at)),
-    ("links", _of_decoder(_links_at)),
-    ("license", _of_decoder(_strings_at)),
-    ("deployment", _of_decoder(_deployments_at)),
+    ("id", _strings_at),
+    ("name", _strings_at),
+    ("summary", _localized_at),
+    ("description", _localized_at),
+    ("status", _strings_at),
+    ("status_since", _opt_strings_at),
+    ("lifecycle", _strings_at),
+    ("categories", _string_lists_at),
+    ("software_type", _opt_strings_at),
+    ("complexity", _opt_strings_at),
+    ("technologies", _string_lists_at),
+    ("origin", _origins_at),
+    ("admitted_on", _opt_strings_at),
+    ("links", _links_at),
+    ("license", _strings_at),
+    ("deployment", _deployments_at),
     ("needs", _needs_at),
-    ("last_reviewed", _of_decoder(_opt_strings_at)),
+    ("last_reviewed", _opt_strings_at),
 )
 _NEED_READERS = (
-    ("kind", _of_decoder(_strings_at)),
-    ("description", _of_decoder(_localized_at)),
-    ("skills", _of_decoder(_string_lists_at)),
-    ("hours_per_month", _of_decoder(_opt_f64s_at)),
-    ("eur_per_year", _of_decoder(_opt_f64s_at)),
-    ("priority", _of_decoder(_strings_at)),
-    ("since", _of_decoder(_opt_strings_at)),
+    ("kind", _strings_at),
+    ("description", _localized_at),
+    ("skills", _string_lists_at),
+    ("hours_per_month", _opt_f64s_at),
+    ("eur_per_year", _opt_f64s_at),
+    ("priority", _strings_at),
+    ("since", _opt_strings_at),
     ("supported_by", _support_at),
 )
 
@@ -472,12 +465,11 @@ class _Batch:
     """The records of one call decoded together: where each record's fields start, and
     which fields have been decoded for all of them."""
 
-    __slots__ = ("d", "ats", "extra", "records", "done")
+    __slots__ = ("d", "ats", "records", "done")
 
-    def __init__(self, d: Decoder, ats: List[Tuple[int, ...]], extra: Any):
+    def __init__(self, d: Decoder, ats: List[Tuple[Any, ...]]):
         self.d = d
         self.ats = ats
-        self.extra = extra
         self.records: list = []
         self.done: set = set()
 
@@ -502,7 +494,7 @@ def _lazy(record: type, readers: tuple) -> type:
         i, read, slot = columns[name]
         d = batch.d
         try:
-            values = read(batch, list(map(itemgetter(i), batch.ats)))
+            values = read(d, list(map(itemgetter(i), batch.ats)))
         # Defensive: the walk has checked every record's structure; strings raise DecodeError.
         except (struct.error, IndexError) as e:
             raise d._err("unexpected end") from e
@@ -533,8 +525,8 @@ def _lazy(record: type, readers: tuple) -> type:
         decode_first(self, name)
         object.__delattr__(self, name)
 
-    def batch(d: Decoder, ats: List[Tuple[int, ...]], extra: Any = None) -> list:
-        b = _Batch(d, ats, extra)
+    def batch(d: Decoder, ats: List[Tuple[Any, ...]]) -> list:
+        b = _Batch(d, ats)
         new = object.__new__
         records = b.records = [new(cls) for _ in ats]
         _drain(map(set_batch, records, repeat(b)))
