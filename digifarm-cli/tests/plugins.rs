@@ -181,6 +181,10 @@ fn plugin_info_shows_manifest_and_world() {
         "{stdout}"
     );
     assert!(stdout.contains("(matches plugin.toml)"), "{stdout}");
+    assert!(
+        stdout.contains("input:        encoding version 1\n"),
+        "{stdout}"
+    );
     let (code, stdout, _) =
         digifarm(&["plugin", "info", "--format", "json", wasm.to_str().unwrap()]);
     assert_eq!(code, 0);
@@ -188,6 +192,27 @@ fn plugin_info_shows_manifest_and_world() {
     assert_eq!(json["world"], "scorer");
     assert_eq!(json["manifest"]["id"], "local-first");
     assert_eq!(json["hash_matches"], true);
+    // A plugin built with the Python SDK reads version 2, as its manifest says.
+    let python = plugins.join("local-first-py/local-first-py.wasm");
+    if python.is_file() {
+        let (code, stdout, _) = digifarm(&["plugin", "info", python.to_str().unwrap()]);
+        assert_eq!(code, 0, "{stdout}");
+        assert!(
+            stdout.contains(
+                "input:        encoding version 2 (character offsets and an index of field positions)\n"
+            ),
+            "{stdout}"
+        );
+        let (_, stdout, _) = digifarm(&[
+            "plugin",
+            "info",
+            "--format",
+            "json",
+            python.to_str().unwrap(),
+        ]);
+        let json: Value = serde_json::from_str(&stdout).unwrap();
+        assert_eq!(json["manifest"]["encoding"], 2);
+    }
 }
 
 #[test]

@@ -268,6 +268,10 @@ export declare function localized(texts: Localized, languages?: string[]): strin
 
 // The codec (also `digifarm-plugin/codec`).
 export declare const MAGIC: 'dfb1';
+/** Version 2's first bytes: character offsets and an index of field positions. */
+export declare const MAGIC_INDEXED: 'dfb2';
+/** The encoding version a plugin built with this SDK reads (its manifest's `encoding`). */
+export declare const ENCODING: 2;
 export declare class DecodeError extends Error {}
 export interface Encoded {
   data: Uint8Array;
@@ -286,6 +290,7 @@ export declare const LazyProject: { prototype: LazyProjectRecord };
 export declare const LazyNeed: { prototype: Need & { toJSON(): Need } };
 export declare function decodeCatalog(data: Uint8Array, strings: string): Catalog;
 export declare function resolveCandidates(batch: ScorerBatch): Candidate[];
-export declare function encodeProjects(projects: Project[]): Encoded;
-export declare function encodeScorerBatch(batch: ScorerBatch): Encoded;
-export declare function encodeCatalog(catalog: Catalog): Encoded;
+/** `indexed`: version 2 (as the host sends a plugin built with this SDK), else version 1. */
+export declare function encodeProjects(projects: Project[], indexed?: boolean): Encoded;
+export declare function encodeScorerBatch(batch: ScorerBatch, indexed?: boolean): Encoded;
+export declare function encodeCatalog(catalog: Catalog, indexed?: boolean): Encoded;

@@ -130,6 +130,15 @@ fn info(wasm: &Path, format: Format) -> CmdResult {
                 m.api_version,
                 digifarm_plugin_host::API_VERSION
             ));
+            out.push_str(&format!(
+                "input:        encoding version {}{}\n",
+                m.encoding,
+                if m.encoding == 2 {
+                    " (character offsets and an index of field positions)"
+                } else {
+                    ""
+                }
+            ));
             out.push_str(&format!("license:      {}\n", m.license));
             out.push_str(&format!(
                 "sha256:       {}  ({})\n",

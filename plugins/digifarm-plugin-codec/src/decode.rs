@@ -5,11 +5,12 @@
 use alloc::string::String;
 use alloc::vec::Vec;
 
-use crate::MAGIC;
+use crate::index::Index;
 use crate::view::{
     Capacity, Catalog, City, Deployment, Links, Need, Offer, Origin, Partner, Project, ScorerBatch,
     SupportRef, Text,
 };
+use crate::{MAGIC, MAGIC_INDEXED};
 
 /// Why an input could not be decoded (a host that speaks another encoding version).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -28,34 +29,105 @@ pub struct Decoder<'a> {
     buf: &'a [u8],
     strings: &'a str,
     pos: usize,
+    /// Where the payload ends: the end of `buf`, or in version 2 where the index starts.
+    end: usize,
+    /// Version 2: what the index must say, checked by [`Decoder::finish`].
+    indexed: Option<Indexed>,
+}
+
+/// What a decoder of version 2 keeps.
+struct Indexed {
+    /// The byte offset of each character of `strings`, and of its end (empty when `strings`
+    /// is ASCII: characters are bytes then).
+    chars: Vec<u32>,
+    /// Where the list of projects started.
+    projects_at: Option<usize>,
 }
 
 impl<'a> Decoder<'a> {
-    /// A decoder for `buf`, which must start with `dfb1`, and its `strings`.
+    /// A decoder for `buf`, which must start with `dfb1` or `dfb2`, and its `strings`.
     pub fn new(buf: &'a [u8], strings: &'a str) -> R<Self> {
+        let mut d = Decoder {
+            buf,
+            strings,
+            pos: MAGIC.len(),
+            end: buf.len(),
+            indexed: None,
+        };
         match buf.get(..MAGIC.len()) {
-            Some(magic) if magic == MAGIC => Ok(Decoder {
-                buf,
-                strings,
-                pos: MAGIC.len(),
-            }),
+            Some(magic) if magic == MAGIC => Ok(d),
+            Some(magic) if magic == MAGIC_INDEXED => {
+                let index_at = d.u32()? as usize;
+                if index_at < d.pos || index_at > buf.len() {
+                    return Err(d.err("index outside the input"));
+                }
+                d.end = index_at;
+                let chars = if strings.is_ascii() {
+                    Vec::new()
+                } else {
+                    let mut chars: Vec<u32> = Vec::with_capacity(strings.len() + 1);
+                    for (at, _) in strings.char_indices().chain([(strings.len(), ' ')]) {
+                        chars.push(u32::try_from(at).map_err(|_| d.err("text too long"))?);
+                    }
+                    chars
+                };
+                d.indexed = Some(Indexed {
+                    chars,
+                    projects_at: None,
+                });
+                Ok(d)
+            }
             _ => Err(DecodeError(
-                "it does not start with `dfb1` (encoding version 1)".into(),
+                "it does not start with `dfb1` or `dfb2` (encoding versions 1 and 2)".into(),
             )),
         }
+    }
+
+    /// The decoder moved to byte `pos` (tests: the index's positions point at fields).
+    #[cfg(test)]
+    pub(crate) fn at(mut self, pos: usize) -> Self {
+        self.pos = pos;
+        self
+    }
+
+    /// The next string (tests).
+    #[cfg(test)]
+    pub(crate) fn next_str(&mut self) -> R<&'a str> {
+        self.str()
+    }
+
+    /// The next u32 (tests).
+    #[cfg(test)]
+    pub(crate) fn next_u32(&mut self) -> R<u32> {
+        self.u32()
     }
 
     fn err(&self, what: &str) -> DecodeError {
         DecodeError(alloc::format!("{what} at byte {}", self.pos))
     }
 
-    /// Fails unless every byte was read.
+    /// Fails unless every byte of the payload was read and, in version 2, unless the index
+    /// says where each field of the projects read starts.
     pub fn finish(self) -> R<()> {
-        if self.pos == self.buf.len() {
-            Ok(())
-        } else {
-            Err(self.err("trailing bytes"))
+        if self.pos != self.end {
+            return Err(self.err("trailing bytes"));
         }
+        if let Some(indexed) = &self.indexed {
+            let expected = match indexed.projects_at {
+                Some(at) => Index::walk(self.buf.get(..self.end).unwrap_or_default(), at)
+                    .ok_or_else(|| self.err("projects the index cannot walk"))?,
+                None => Index::default(),
+            };
+            let mut bytes = Vec::new();
+            expected.write(&mut bytes);
+            if self.buf.get(self.end..) != Some(&bytes[..]) {
+                return Err(DecodeError(alloc::format!(
+                    "the index at byte {} does not match the records",
+                    self.end
+                )));
+            }
+        }
+        Ok(())
     }
 
     #[cold]
@@ -65,7 +137,7 @@ impl<'a> Decoder<'a> {
 
     #[inline]
     fn byte(&mut self) -> R<u8> {
-        match self.buf.get(self.pos) {
+        match self.buf.get(self.pos).filter(|_| self.pos < self.end) {
             Some(&b) => {
                 self.pos += 1;
                 Ok(b)
@@ -78,7 +150,7 @@ impl<'a> Decoder<'a> {
     fn array<const N: usize>(&mut self) -> R<[u8; N]> {
         match self
             .buf
-            .get(self.pos..)
+            .get(self.pos..self.end)
             .and_then(|rest| rest.first_chunk::<N>())
         {
             Some(a) => {
@@ -118,12 +190,18 @@ impl<'a> Decoder<'a> {
 
     #[inline]
     fn str(&mut self) -> R<&'a str> {
-        let start = self.u32()? as usize;
+        let mut start = self.u32()? as usize;
         let len = self.u32()? as usize;
+        let mut end = start.checked_add(len);
+        if let Some(Indexed { chars, .. }) = &self.indexed
+            && !chars.is_empty()
+        {
+            // Version 2 counts characters: find their bytes.
+            let byte = |i: usize| chars.get(i).map(|&b| b as usize);
+            (start, end) = (byte(start).unwrap_or(usize::MAX), end.and_then(byte));
+        }
         let strings = self.strings;
-        start
-            .checked_add(len)
-            .and_then(|end| strings.get(start..end))
+        end.and_then(|end| strings.get(start..end))
             .ok_or_else(|| self.err("string outside `strings` or not on character boundaries"))
     }
 
@@ -148,7 +226,7 @@ impl<'a> Decoder<'a> {
     /// far more memory than the input holds.
     fn list<T>(&mut self, mut item: impl FnMut(&mut Self) -> R<T>) -> R<Vec<T>> {
         let n = self.u32()? as usize;
-        if n > self.buf.len() - self.pos {
+        if n > self.end.saturating_sub(self.pos) {
             return Err(self.err("list longer than the input"));
         }
         let mut out = Vec::with_capacity(n.min(4096));
@@ -281,8 +359,11 @@ impl<'a> Decoder<'a> {
         })
     }
 
-    /// A `list<project>`.
+    /// A `list<project>` (an input holds one; version 2 indexes it).
     pub fn projects(&mut self) -> R<Vec<Project<'a>>> {
+        if let Some(indexed) = &mut self.indexed {
+            indexed.projects_at = Some(self.pos);
+        }
         self.list(Self::project)
     }
 

@@ -6,6 +6,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 
 use crate::MAGIC;
+use crate::index::Index;
 use crate::view::{City, Need, Offer, Partner, Project, SupportRef, Text};
 
 /// A date the encoder writes as ISO 8601 text (`2024-05-01`).
@@ -78,36 +79,115 @@ pub struct Encoded {
     pub strings: String,
 }
 
+/// The encoding version an input is written in; a plugin's manifest names the one it reads
+/// (`encoding`, default 1).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Version {
+    /// `dfb1`: a string is a UTF-8 byte offset and length; no index. What every Rust plugin
+    /// reads, and every plugin built before version 2.
+    #[default]
+    V1,
+    /// `dfb2`, for interpreted plugins: a string's offset and length count characters
+    /// (Unicode scalar values), so that a string is a slice of the text in the plugin's own
+    /// string type; after the payload, an index of where each project's, need's and
+    /// supporter's fields start, so that a plugin need not walk the records to find them.
+    V2,
+}
+
+impl Version {
+    /// The version's number, as a manifest writes it.
+    pub fn number(self) -> u32 {
+        match self {
+            Version::V1 => 1,
+            Version::V2 => 2,
+        }
+    }
+
+    /// The version numbered `n`.
+    pub fn from_number(n: u32) -> Option<Version> {
+        match n {
+            1 => Some(Version::V1),
+            2 => Some(Version::V2),
+            _ => None,
+        }
+    }
+}
+
 /// A buffer being encoded.
 #[derive(Debug)]
 pub struct Encoder {
     buf: Vec<u8>,
     strings: String,
+    version: Version,
+    /// Version 2: the characters in `strings` so far.
+    chars: usize,
+    /// Version 2: where the list of projects starts.
+    projects_at: Option<usize>,
 }
 
 impl Encoder {
-    /// An empty buffer that starts with [`MAGIC`].
+    /// An empty buffer of version 1 that starts with [`MAGIC`].
     pub fn new(capacity: usize) -> Encoder {
-        Encoder::reuse(Encoded {
-            data: Vec::with_capacity(capacity.max(16)),
-            strings: String::with_capacity(capacity),
-        })
+        Encoder::with_version(capacity, Version::V1)
     }
 
-    /// An encoder writing into `into` (cleared; its allocations are reused).
+    /// An empty buffer of `version`.
+    pub fn with_version(capacity: usize, version: Version) -> Encoder {
+        Encoder::reuse_with(
+            Encoded {
+                data: Vec::with_capacity(capacity.max(16)),
+                strings: String::with_capacity(capacity),
+            },
+            version,
+        )
+    }
+
+    /// An encoder of version 1 writing into `into` (cleared; its allocations are reused).
     pub fn reuse(into: Encoded) -> Encoder {
+        Encoder::reuse_with(into, Version::V1)
+    }
+
+    /// An encoder of `version` writing into `into` (cleared; its allocations are reused).
+    pub fn reuse_with(into: Encoded, version: Version) -> Encoder {
         let Encoded {
             data: mut buf,
             mut strings,
         } = into;
         buf.clear();
         strings.clear();
-        buf.extend_from_slice(MAGIC);
-        Encoder { buf, strings }
+        match version {
+            Version::V1 => buf.extend_from_slice(MAGIC),
+            // The index's offset follows the magic; `finish` fills it in.
+            Version::V2 => {
+                buf.extend_from_slice(crate::MAGIC_INDEXED);
+                buf.extend_from_slice(&[0; 4]);
+            }
+        }
+        Encoder {
+            buf,
+            strings,
+            version,
+            chars: 0,
+            projects_at: None,
+        }
     }
 
-    /// The input.
-    pub fn finish(self) -> Encoded {
+    /// The input. Version 2 gets its index here, found by walking the projects written.
+    pub fn finish(mut self) -> Encoded {
+        if self.version == Version::V2 {
+            let index_at = self.buf.len();
+            // The walk cannot fail on what this encoder wrote; should it, the index is empty
+            // and a decoder refuses the input instead of reading wrong fields.
+            let index = match self.projects_at {
+                Some(at) => Index::walk(&self.buf, at).unwrap_or_default(),
+                None => Index::default(),
+            };
+            index.write(&mut self.buf);
+            let at = u32::try_from(index_at).unwrap_or(u32::MAX).to_le_bytes();
+            if let Some(slot) = self.buf.get_mut(4..8) {
+                slot.copy_from_slice(&at);
+            }
+        }
         Encoded {
             data: self.buf,
             strings: self.strings,
@@ -127,12 +207,38 @@ impl Encoder {
         self.buf.extend_from_slice(&n.to_le_bytes());
     }
 
+    /// The count of the `list<project>` whose `n` projects follow, each written with
+    /// [`Encoder::project`]. An input holds one list of projects; version 2 indexes it.
+    pub fn project_count(&mut self, n: usize) {
+        self.projects_at = Some(self.buf.len());
+        self.count(n);
+    }
+
     /// A string: its offset and length in `strings`.
     #[inline]
     fn str(&mut self, s: &str) {
-        self.count(self.strings.len());
-        self.count(s.len());
+        let start = self.strings.len();
         self.strings.push_str(s);
+        self.span(start);
+    }
+
+    /// The offset and length of what was appended to `strings` since byte `start`: in bytes
+    /// (version 1) or characters (version 2).
+    #[inline]
+    fn span(&mut self, start: usize) {
+        let end = self.strings.len();
+        match self.version {
+            Version::V1 => {
+                self.count(start);
+                self.count(end - start);
+            }
+            Version::V2 => {
+                let n = self.strings.get(start..).map_or(0, |s| s.chars().count());
+                self.count(self.chars);
+                self.count(n);
+                self.chars += n;
+            }
+        }
     }
 
     #[inline]
@@ -154,8 +260,7 @@ impl Encoder {
                 self.buf.push(1);
                 let start = self.strings.len();
                 d.write_iso(&mut self.strings);
-                self.count(start);
-                self.count(self.strings.len() - start);
+                self.span(start);
             }
         }
     }
@@ -310,7 +415,7 @@ impl Encoder {
 
     /// A `list<project>`.
     pub fn projects<D: Date>(&mut self, items: &[Project<'_, D>]) {
-        self.count(items.len());
+        self.project_count(items.len());
         for p in items {
             self.project(p);
         }

@@ -28,37 +28,76 @@
 //! Numbers are little-endian. Dates are ISO 8601 strings (`2024-05-01`); enum values are the
 //! catalog's kebab-case words (`in-development`, `public-body`).
 //!
+//! # Encoding, version 2
+//!
+//! Made for plugins that run in an interpreter (the Python and JavaScript SDKs), which pay
+//! for every step of a walk over the records and for every UTF-8 offset they translate. A
+//! plugin asks for it in its manifest (`encoding = 2`); the WIT record is the same, so
+//! plugins built for version 1 keep getting version 1. The differences:
+//!
+//! - `data` starts with [`MAGIC_INDEXED`] (`dfb2`) and a u32 `index_at`; the payload
+//!   follows, as in version 1, up to byte `index_at`.
+//! - A `string`'s offset and length count characters (Unicode scalar values) of `strings`,
+//!   not UTF-8 bytes: a string is a slice of the text in the plugin's own string type
+//!   (Python slices code points; JavaScript's UTF-16 units are characters unless the text
+//!   holds characters beyond the BMP).
+//! - From `index_at` to the end, the index of the input's list of projects: four u32 (where
+//!   that list ends, then how many projects, needs and supporters it holds), then three
+//!   tables of u32 byte positions in `data`: [`index::PROJECT_FIELDS`] per project (where
+//!   each of its fields starts, in WIT declaration order), [`index::NEED_FIELDS`] per need
+//!   and [`index::SUPPORT_FIELDS`] per `supported_by` entry, in the order of the records.
+//!
+//! The encoder finds the index by walking what it wrote; the decoder walks what it read and
+//! refuses an index that differs, so a plugin that trusts the index reads the same fields
+//! as one that walks.
+//!
 //! Adding a field to a record means: the view struct in [`view`], one line in [`Encoder`],
-//! one line in [`Decoder`] (the round-trip test fails until both agree), the host's mapping
-//! from the core model, and the WIT document. Changing the layout needs a new [`MAGIC`].
+//! one line in [`Decoder`] (the round-trip test fails until both agree), one line in the
+//! index's walk (`index.rs`, when the field is a project's, a need's or a supporter's), the
+//! host's mapping from the core model, and the WIT document. Changing the layout needs a new
+//! [`MAGIC`].
 
 #![no_std]
 extern crate alloc;
 
 mod decode;
 mod encode;
+pub mod index;
 pub mod view;
 
 pub use decode::{DecodeError, Decoder, decode_catalog, decode_projects, decode_scorer_batch};
-pub use encode::{Date, Encoded, Encoder, Ymd};
+pub use encode::{Date, Encoded, Encoder, Version, Ymd};
 pub use view::{
     Candidate, Capacity, Catalog, City, Deployment, Links, Need, Offer, Origin, Partner, Project,
     ScorerBatch, SupportRef, Text,
 };
 
-/// The first bytes of every encoded input: the layout's version.
+/// The first bytes of every encoded input of version 1: the layout's version.
 pub const MAGIC: &[u8; 4] = b"dfb1";
+/// The first bytes of every encoded input of version 2.
+pub const MAGIC_INDEXED: &[u8; 4] = b"dfb2";
 
-/// Encodes a validator's input: a `list<project>`.
+/// Encodes a validator's input: a `list<project>`, in version 1.
 pub fn encode_projects(projects: &[Project<'_>]) -> Encoded {
-    let mut e = Encoder::new(projects.len() * 512);
+    encode_projects_with(projects, Version::V1)
+}
+
+/// Encodes a validator's input in `version`.
+pub fn encode_projects_with(projects: &[Project<'_>], version: Version) -> Encoded {
+    let mut e = Encoder::with_version(projects.len() * 512, version);
     e.projects(projects);
     e.finish()
 }
 
-/// Encodes a scorer's input.
+/// Encodes a scorer's input, in version 1.
 pub fn encode_scorer_batch(batch: &ScorerBatch<'_>) -> Encoded {
-    let mut e = Encoder::new(batch.projects.len() * 512 + batch.candidates.len() * 16);
+    encode_scorer_batch_with(batch, Version::V1)
+}
+
+/// Encodes a scorer's input in `version`.
+pub fn encode_scorer_batch_with(batch: &ScorerBatch<'_>, version: Version) -> Encoded {
+    let capacity = batch.projects.len() * 512 + batch.candidates.len() * 16;
+    let mut e = Encoder::with_version(capacity, version);
     e.projects(&batch.projects);
     e.partners(&batch.partners);
     e.offers(&batch.offers);
@@ -66,9 +105,14 @@ pub fn encode_scorer_batch(batch: &ScorerBatch<'_>) -> Encoded {
     e.finish()
 }
 
-/// Encodes an exporter's input: a `catalog`.
+/// Encodes an exporter's input: a `catalog`, in version 1.
 pub fn encode_catalog(catalog: &Catalog<'_>) -> Encoded {
-    let mut e = Encoder::new(catalog.projects.len() * 512 + 1024);
+    encode_catalog_with(catalog, Version::V1)
+}
+
+/// Encodes an exporter's input in `version`.
+pub fn encode_catalog_with(catalog: &Catalog<'_>, version: Version) -> Encoded {
+    let mut e = Encoder::with_version(catalog.projects.len() * 512 + 1024, version);
     e.city(&catalog.city);
     e.projects(&catalog.projects);
     e.partners(&catalog.partners);

@@ -295,9 +295,159 @@ fn a_string_off_a_character_boundary_is_refused() {
 fn another_version_is_refused() {
     let enc = encode_projects(&[]);
     let mut data = enc.data.clone();
-    data[3] = b'2';
+    data[3] = b'3';
     let err = decode_projects(&data, &enc.strings).err();
-    assert!(err.is_some_and(|e| e.0.contains("dfb1")));
+    assert!(err.is_some_and(|e| e.0.contains("dfb1") && e.0.contains("dfb2")));
+}
+
+#[test]
+fn round_trip_version_2() {
+    for seed in 0..SEEDS {
+        let mut g = Gen(seed);
+        let catalog = g.catalog();
+        let enc = encode_catalog_with(&catalog, Version::V2);
+        assert_eq!(&enc.data[..4], MAGIC_INDEXED);
+        let back = decode_catalog(&enc.data, &enc.strings);
+        assert_eq!(back.as_ref(), Ok(&catalog), "seed {seed}");
+        // The same text as version 1; only the offsets and the index differ.
+        assert_eq!(enc.strings, encode_catalog(&catalog).strings);
+        let projects: Vec<Project<'static>> = (0..g.below(5)).map(|_| g.project()).collect();
+        let enc = encode_projects_with(&projects, Version::V2);
+        let back = decode_projects(&enc.data, &enc.strings);
+        assert_eq!(back.as_ref(), Ok(&projects), "seed {seed}");
+        let batch = g.scorer_batch();
+        let enc = encode_scorer_batch_with(&batch, Version::V2);
+        let back = decode_scorer_batch(&enc.data, &enc.strings);
+        assert_eq!(back.as_ref(), Ok(&batch), "seed {seed}");
+    }
+}
+
+/// The index's tables: (where the projects end, projects, needs, supporters).
+fn index_of(data: &[u8]) -> (u32, Vec<u32>, Vec<u32>, Vec<u32>) {
+    let u = |at: usize| u32::from_le_bytes([data[at], data[at + 1], data[at + 2], data[at + 3]]);
+    let at = u(4) as usize;
+    let (p, n, s) = (u(at + 4) as usize, u(at + 8) as usize, u(at + 12) as usize);
+    let table = |from: usize, len: usize| (0..len).map(|i| u(from + 4 * i)).collect::<Vec<_>>();
+    let first = at + 16;
+    let projects = table(first, 18 * p);
+    let needs = table(first + 72 * p, 8 * n);
+    let supporters = table(first + 72 * p + 32 * n, 3 * s);
+    assert_eq!(first + 72 * p + 32 * n + 12 * s, data.len());
+    (u(at), projects, needs, supporters)
+}
+
+#[test]
+fn the_index_points_at_each_field() {
+    for seed in 0..SEEDS {
+        let catalog = Gen(seed).catalog();
+        let enc = encode_catalog_with(&catalog, Version::V2);
+        let (_, projects, needs, supporters) = index_of(&enc.data);
+        let at = |pos: u32| Decoder::new(&enc.data, &enc.strings).map(|d| d.at(pos as usize));
+        let str_at = |pos: u32| at(pos).and_then(|mut d| d.next_str());
+        let u32_at = |pos: u32| at(pos).and_then(|mut d| d.next_u32());
+        let (mut n, mut s) = (0, 0);
+        assert_eq!(projects.len(), 18 * catalog.projects.len(), "seed {seed}");
+        for (row, p) in projects.chunks(18).zip(&catalog.projects) {
+            assert_eq!(str_at(row[0]), Ok(p.id), "seed {seed}");
+            assert_eq!(str_at(row[1]), Ok(p.name));
+            assert_eq!(u32_at(row[2]), Ok(p.summary.len() as u32));
+            assert_eq!(u32_at(row[3]), Ok(p.description.len() as u32));
+            assert_eq!(str_at(row[4]), Ok(p.status));
+            assert_eq!(str_at(row[6]), Ok(p.lifecycle));
+            assert_eq!(u32_at(row[7]), Ok(p.categories.len() as u32));
+            assert_eq!(u32_at(row[10]), Ok(p.technologies.len() as u32));
+            assert_eq!(enc.data[row[11] as usize], u8::from(p.origin.is_some()));
+            assert_eq!(
+                enc.data[row[13] as usize],
+                u8::from(p.links.homepage.is_some())
+            );
+            assert_eq!(str_at(row[14]), Ok(p.license));
+            assert_eq!(enc.data[row[15] as usize], u8::from(p.deployment.is_some()));
+            assert_eq!(u32_at(row[16]), Ok(p.needs.len() as u32));
+            assert_eq!(
+                enc.data[row[17] as usize],
+                u8::from(p.last_reviewed.is_some())
+            );
+            for need in &p.needs {
+                let q = &needs[8 * n..8 * n + 8];
+                n += 1;
+                assert_eq!(str_at(q[0]), Ok(need.kind));
+                assert_eq!(u32_at(q[1]), Ok(need.description.len() as u32));
+                assert_eq!(u32_at(q[2]), Ok(need.skills.len() as u32));
+                assert_eq!(str_at(q[5]), Ok(need.priority));
+                assert_eq!(enc.data[q[6] as usize], u8::from(need.since.is_some()));
+                assert_eq!(u32_at(q[7]), Ok(need.supported_by.len() as u32));
+                for r in &need.supported_by {
+                    let t = &supporters[3 * s..3 * s + 3];
+                    s += 1;
+                    assert_eq!(str_at(t[0]), Ok(r.partner));
+                    assert_eq!(enc.data[t[1] as usize], u8::from(r.offer.is_some()));
+                    assert_eq!(enc.data[t[2] as usize], u8::from(r.since.is_some()));
+                }
+            }
+        }
+        assert_eq!(
+            (8 * n, 3 * s),
+            (needs.len(), supporters.len()),
+            "seed {seed}"
+        );
+    }
+}
+
+#[test]
+fn version_2_counts_characters() {
+    let project = Project {
+        id: "🚲 Lastenrad für alle",
+        name: "Münster",
+        ..Gen(3).project()
+    };
+    let enc = encode_projects_with(core::slice::from_ref(&project), Version::V2);
+    let pair = |at: usize| {
+        let u = |at: usize| {
+            u32::from_le_bytes([
+                enc.data[at],
+                enc.data[at + 1],
+                enc.data[at + 2],
+                enc.data[at + 3],
+            ])
+        };
+        (u(at), u(at + 4))
+    };
+    // The id, then the name: offsets and lengths in characters, not UTF-8 bytes.
+    assert_eq!(pair(12), (0, 20));
+    assert_eq!(pair(20), (20, 7));
+    assert_eq!(
+        decode_projects(&enc.data, &enc.strings).map(|p| p[0].id),
+        Ok(project.id)
+    );
+}
+
+#[test]
+fn a_wrong_index_is_refused() {
+    for seed in 0..40 {
+        let enc = encode_catalog_with(&Gen(seed).catalog(), Version::V2);
+        let index_at =
+            u32::from_le_bytes([enc.data[4], enc.data[5], enc.data[6], enc.data[7]]) as usize;
+        for at in index_at..enc.data.len() {
+            let mut data = enc.data.clone();
+            data[at] ^= 1;
+            assert!(
+                decode_catalog(&data, &enc.strings).is_err(),
+                "seed {seed}: a changed byte {at} of the index went unnoticed"
+            );
+        }
+        for cut in 0..enc.data.len() {
+            assert!(decode_catalog(&enc.data[..cut], &enc.strings).is_err());
+        }
+        // Damage anywhere never panics.
+        let mut g = Gen(seed ^ 0x5EED);
+        for _ in 0..200 {
+            let mut data = enc.data.clone();
+            let at = g.below(data.len());
+            data[at] = g.next() as u8;
+            let _ = decode_catalog(&data, &enc.strings);
+        }
+    }
 }
 
 #[test]

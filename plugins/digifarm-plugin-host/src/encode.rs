@@ -12,7 +12,7 @@ use chrono::{Datelike, NaiveDate};
 use digifarm_core::model::{self, CityConfig, DeploymentMode, LocalizedText};
 use digifarm_plugin_codec::{self as codec, Ymd};
 
-pub use codec::Encoded;
+pub use codec::{Encoded, Version};
 
 /// A buffer being encoded, with the scratch space the mapping reuses between records.
 pub struct Encoder {
@@ -23,18 +23,28 @@ pub struct Encoder {
 }
 
 impl Encoder {
-    /// An empty buffer that starts with [`codec::MAGIC`].
+    /// An empty buffer of version 1 that starts with [`codec::MAGIC`].
     pub fn new(capacity: usize) -> Encoder {
+        Encoder::with_version(capacity, Version::V1)
+    }
+
+    /// An empty buffer of `version`.
+    pub fn with_version(capacity: usize, version: Version) -> Encoder {
         Encoder {
-            inner: codec::Encoder::new(capacity),
+            inner: codec::Encoder::with_version(capacity, version),
             lists: Lists::default(),
         }
     }
 
-    /// An encoder writing into `into` (cleared; its allocations are reused).
+    /// An encoder of version 1 writing into `into` (cleared; its allocations are reused).
     pub fn reuse(into: Encoded) -> Encoder {
+        Encoder::reuse_with(into, Version::V1)
+    }
+
+    /// An encoder of `version` writing into `into` (cleared; its allocations are reused).
+    pub fn reuse_with(into: Encoded, version: Version) -> Encoder {
         Encoder {
-            inner: codec::Encoder::reuse(into),
+            inner: codec::Encoder::reuse_with(into, version),
             lists: Lists::default(),
         }
     }
@@ -46,7 +56,7 @@ impl Encoder {
 
     /// A `list<project>`.
     pub fn projects<'a>(&mut self, items: impl ExactSizeIterator<Item = &'a model::Project>) {
-        self.inner.count(items.len());
+        self.inner.project_count(items.len());
         for p in items {
             let view = project(p, &mut self.lists);
             self.inner.project(&view);

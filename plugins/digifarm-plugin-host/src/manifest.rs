@@ -6,6 +6,7 @@ use digifarm_core::model::PluginLimits;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, ErrorKind, Result};
+use digifarm_plugin_codec::Version;
 
 /// The version of the WIT package `digifarm:plugin` this host implements.
 pub const API_VERSION: &str = "0.1.0";
@@ -101,6 +102,19 @@ pub struct Manifest {
     /// Limits it asks for.
     #[serde(default)]
     pub limits: PluginLimits,
+    /// The encoding version of the input it reads: 1 (the default, what Rust plugins read)
+    /// or 2 (strings as character offsets, and an index of where each record's fields start,
+    /// which the Python and JavaScript SDKs read; see `digifarm-plugin-codec`).
+    #[serde(default = "encoding_1", skip_serializing_if = "is_encoding_1")]
+    pub encoding: u32,
+}
+
+fn encoding_1() -> u32 {
+    1
+}
+
+fn is_encoding_1(n: &u32) -> bool {
+    *n == 1
 }
 
 impl Manifest {
@@ -115,6 +129,11 @@ impl Manifest {
             }
         }
         dir.join("plugin.toml")
+    }
+
+    /// The encoding version of the plugin's input.
+    pub fn version(&self) -> Version {
+        Version::from_number(self.encoding).unwrap_or_default()
     }
 
     /// Reads and checks the manifest of `wasm`. `label` names the plugin in errors.
@@ -201,6 +220,12 @@ impl Manifest {
         {
             return Err(bad("sha256 must be 64 lowercase hex digits".to_owned()));
         }
+        if Version::from_number(manifest.encoding).is_none() {
+            return Err(bad(format!(
+                "encoding {} is not one this host writes (1 or 2)",
+                manifest.encoding
+            )));
+        }
         if !api_compatible(&manifest.api_version) {
             return Err(Error::new(
                 label,
@@ -246,6 +271,35 @@ mod tests {
         assert!(!api_compatible("0.2.0"));
         assert!(!api_compatible("1.1.0"));
         assert!(!api_compatible("0.1"));
+    }
+
+    #[test]
+    fn encoding_versions() {
+        let text = |extra: &str| {
+            format!(
+                "id = \"p\"\nname = \"P\"\nversion = \"1\"\napi_version = \"0.1.0\"\n{extra}\
+                 kind = \"validator\"\nlicense = \"MIT\"\nsha256 = \"{}\"\n",
+                "0".repeat(64)
+            )
+        };
+        let parse = |extra: &str| Manifest::parse(&text(extra), Path::new("plugin.toml"), "p");
+        assert_eq!(parse("").map(|m| m.version()).ok(), Some(Version::V1));
+        assert_eq!(
+            parse("encoding = 2\n").map(|m| m.version()).ok(),
+            Some(Version::V2)
+        );
+        for bad in ["encoding = 3\n", "encoding = 0\n"] {
+            let err = parse(bad).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(
+                err.contains("is not one this host writes (1 or 2)"),
+                "{err}"
+            );
+        }
+        let err = parse("encoding = \"2\"\n")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("expected u32"), "{err}");
     }
 
     #[test]

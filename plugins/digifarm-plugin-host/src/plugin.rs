@@ -17,7 +17,7 @@ use crate::bindings::{exporter, importer, scorer, types as wit, validator};
 use crate::cache::CacheStatus;
 use crate::check::{self, echo};
 use crate::convert::{self, WireSize};
-use crate::encode::{Encoded, Encoder};
+use crate::encode::{Encoded, Encoder, Version};
 use crate::error::{Error, ErrorKind, Result};
 use crate::host::{self, Host, Limits, RunBudget};
 use crate::manifest::{self, Kind, Manifest};
@@ -191,7 +191,7 @@ fn input_len(e: &wit::Encoded) -> usize {
 }
 
 /// A scorer batch: each project, partner and offer once, the candidates as indexes into them.
-fn encode_candidates(batch: &[Candidate<'_>]) -> Encoded {
+fn encode_candidates(batch: &[Candidate<'_>], version: Version) -> Encoded {
     fn slot<'a, T>(item: &'a T, seen: &mut HashMap<*const T, u32>, list: &mut Vec<&'a T>) -> u32 {
         *seen.entry(std::ptr::from_ref(item)).or_insert_with(|| {
             list.push(item);
@@ -211,7 +211,8 @@ fn encode_candidates(batch: &[Candidate<'_>]) -> Encoded {
             ]
         })
         .collect();
-    let mut enc = Encoder::new(projects.len() * 1024 + offers.len() * 256 + refs.len() * 16);
+    let capacity = projects.len() * 1024 + offers.len() * 256 + refs.len() * 16;
+    let mut enc = Encoder::with_version(capacity, version);
     enc.projects(projects.into_iter());
     enc.partners(partners.into_iter());
     enc.offers(offers.into_iter());
@@ -656,7 +657,7 @@ impl Plugin {
         let mut buffer = Encoded::default();
         for (batch_no, batch) in projects.chunks(self.batch_size).enumerate() {
             let offset = batch_no * self.batch_size;
-            let mut enc = Encoder::reuse(std::mem::take(&mut buffer));
+            let mut enc = Encoder::reuse_with(std::mem::take(&mut buffer), self.manifest.version());
             enc.projects(batch.iter());
             let input = wire(enc.finish());
             let out = self.run(&config, input_len(&input), &mut clock, |store, pre| {
@@ -746,7 +747,7 @@ impl Plugin {
         let mut scores = Vec::with_capacity(candidates.len());
         let mut clock = self.clock(candidates.len());
         for batch in candidates.chunks(self.batch_size) {
-            let input = wire(encode_candidates(batch));
+            let input = wire(encode_candidates(batch, self.manifest.version()));
             let out = self.run(&config, input_len(&input), &mut clock, |store, pre| {
                 let Pre::Scorer(pre) = pre else {
                     return Err(wasmtime::format_err!("not a scorer"));
@@ -818,7 +819,8 @@ impl Plugin {
         if !matches!(self.pre, Pre::Exporter(_)) {
             return Err(self.wrong_kind(Kind::Exporter));
         }
-        let mut enc = Encoder::new(catalog.projects.len() * 1024 + 4096);
+        let capacity = catalog.projects.len() * 1024 + 4096;
+        let mut enc = Encoder::with_version(capacity, self.manifest.version());
         enc.city(&catalog.config);
         enc.projects(catalog.projects.iter());
         enc.partners(catalog.partners.iter());

@@ -134,13 +134,15 @@ fn edges() -> Catalog {
     Catalog::from_records(city(), projects, partners, offers)
 }
 
-fn run_sdk(dir: &Path, sdk: &str, id: &str) {
+fn run_sdk(dir: &Path, sdk: &str, id: &str, encoding: u32) {
     let host = host();
     // What the conformance manifests ask for: a whole catalog in one call.
     let mut grants = PluginGrants::default();
     grants.limits.memory_mb = Some(128);
     grants.limits.timeout_ms = Some(10_000);
     let plugin = load(host, dir, id, &grants).expect("conformance plugin loads");
+    // The version of the input the plugin gets: what its SDK's build wrote in the manifest.
+    assert_eq!(plugin.manifest().encoding, encoding, "{sdk}: encoding");
     let mut catalogs: Vec<(String, Catalog)> = vec![("edges".into(), edges())];
     for (seed, n) in [(1u64, 40usize), (2, 150), (3, 300)] {
         let s = digifarm_core::synth::catalog(seed, n, n / 10 + 1, n / 5 + 1);
@@ -178,7 +180,26 @@ fn rust_sdk_round_trips_every_field() {
     let Some(dir) = plugins_with(&["conformance"]) else {
         return;
     };
-    run_sdk(&dir, "Rust", "conformance");
+    run_sdk(&dir, "Rust", "conformance", 1);
+}
+
+/// The Rust SDK reads version 2 as well (the codec checks the host's index against the
+/// records as it finishes): the same plugin, its manifest asking for version 2.
+#[test]
+fn rust_sdk_round_trips_every_field_of_version_2() {
+    let Some(dir) = plugins_with(&["conformance"]) else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let to = tmp.path().join("conformance");
+    std::fs::create_dir(&to).unwrap();
+    let from = dir.join("conformance");
+    std::fs::copy(from.join("conformance.wasm"), to.join("conformance.wasm")).unwrap();
+    let manifest = std::fs::read_to_string(from.join("plugin.toml")).unwrap();
+    assert!(!manifest.contains("encoding"), "{manifest}");
+    let manifest = manifest.replacen("kind = ", "encoding = 2\nkind = ", 1);
+    std::fs::write(to.join("plugin.toml"), manifest).unwrap();
+    run_sdk(tmp.path(), "Rust, version 2", "conformance", 2);
 }
 
 #[test]
@@ -186,7 +207,7 @@ fn python_sdk_round_trips_every_field() {
     let Some(dir) = plugins_with(PYTHON_PLUGINS) else {
         return;
     };
-    run_sdk(&dir, "Python", "conformance-py");
+    run_sdk(&dir, "Python", "conformance-py", 2);
 }
 
 #[test]
@@ -194,7 +215,7 @@ fn javascript_sdk_round_trips_every_field() {
     let Some(dir) = plugins_with(JS_PLUGINS) else {
         return;
     };
-    run_sdk(&dir, "JavaScript", "conformance-js");
+    run_sdk(&dir, "JavaScript", "conformance-js", 2);
 }
 
 /// The SDKs ship the interface they build against: each copy is the frozen WIT, byte for byte.

@@ -11,6 +11,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+// The encoding version of the input the SDK's decoder is built for.
+import { ENCODING } from '../src/codec.js';
+
 const SDK_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const WIT_PATH = join(SDK_DIR, 'wit', 'plugin.wit');
 const API_VERSION = '0.1.0';
@@ -141,6 +144,7 @@ function manifest(opts, kind, sha256) {
     `name = ${tomlString(opts.name ?? opts.id)}`,
     `version = ${tomlString(opts.version ?? '0.1.0')}`,
     `api_version = ${tomlString(API_VERSION)}`,
+    `encoding = ${ENCODING}`,
     `kind = ${tomlString(kind)}`,
     `license = ${tomlString(opts.license ?? 'EUPL-1.2')}`,
   ];

@@ -1,5 +1,5 @@
-// The digifarm record layout (encoding version 1) in JavaScript: the decoder every JS plugin
-// runs on its input, and the matching encoder (used by tests and the conformance plugin).
+// The digifarm record layout (encoding versions 1 and 2) in JavaScript: the decoder every JS
+// plugin runs on its input, and the matching encoder (used by tests and the conformance plugin).
 //
 // The layout is specified once, in plugins/digifarm-plugin-codec/src/lib.rs (Rust):
 // `data` starts with the bytes `dfb1`, then the payload the function names; values follow the
@@ -8,12 +8,25 @@
 // `list<T>` is a u32 count then the items; u32 and f64 are little-endian; `bool` is a byte
 // 0 or 1; `localized` is a `list<text>`; a candidate is four u32.
 //
+// Version 2 (`dfb2`, what the host sends a plugin whose manifest says `encoding = 2`, as this
+// SDK's build writes) is made for interpreters: a string's offset and length count characters
+// (Unicode scalar values), which are UTF-16 units unless the text holds characters beyond the
+// BMP; and after `dfb2` comes a u32 `index_at`, the payload up to it, then the index: four u32
+// (where the list of projects ends, how many projects, needs and supporters there are) and
+// tables of u32 positions in `data`: 18 per project, 8 per need, 3 per supporter. A lazy
+// project takes its fields' positions from the index instead of walking the records.
+//
 // Decoded records are plain objects whose field names are the Rust views' names
 // (snake_case: `hours_per_month`, `supported_by`, `need_index`); an absent option is `null`.
 
-/** The first bytes of every encoded input: the layout's version. */
+/** The first bytes of every encoded input of version 1: the layout's version. */
 export const MAGIC = 'dfb1';
 const MAGIC_BYTES = [0x64, 0x66, 0x62, 0x31];
+/** The first bytes of an input of version 2. */
+export const MAGIC_INDEXED = 'dfb2';
+/** The encoding version a plugin built with this SDK asks the host for (the manifest's `encoding`). */
+export const ENCODING = 2;
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** Why an input could not be decoded (message as the Rust codec's `DecodeError`). */
 export class DecodeError extends Error {
@@ -66,16 +79,37 @@ var naNext = 0;
 var naBlock = null; // per 64 bytes of text, the index of its first non-ASCII character
 const BLOCK_SHIFT = 6;
 var current = null; // the lazily read input whose state this is (null: an eager decode's)
+// Version 2: the index (null in version 1).
+var ixProjects = null; // 18 positions per project
+var ixNeeds = null; // 8 per need
+var ixProjectCount = 0;
+var ixNeedCount = 0;
+var ixNeedNext = 0; // the need row after the last project's needs read
+var ixProjectsEnd = 0; // where the list of projects ends
 
 const NON_ASCII = /[^\x00-\x7f]/;
 const NON_ASCII_RUNS = /([^\x00-\x7f]+)/;
+const SURROGATE = /[\ud800-\udfff]/;
+const SURROGATE_RUNS = /([\ud800-\udfff]+)/;
+
+/** `n` u32 from the bytes at `at` (copied: a typed array of u32 needs an aligned offset). */
+function u32s(b, at, n) {
+  if (LITTLE_ENDIAN) return new Uint32Array(b.slice(at, at + 4 * n).buffer);
+  const out = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    const p = at + 4 * i;
+    out[i] = (b[p] | (b[p + 1] << 8) | (b[p + 2] << 16) | (b[p + 3] << 24)) >>> 0;
+  }
+  return out;
+}
 
 function begin(data, strings) {
   current = null;
   const b = asBytes(data);
   if (typeof strings !== 'string') throw new TypeError('encoded strings must be a string');
-  if (b.length < 4 || b[0] !== 0x64 || b[1] !== 0x66 || b[2] !== 0x62 || b[3] !== 0x31) {
-    throw new DecodeError('it does not start with `dfb1` (encoding version 1)');
+  const v2 = b.length >= 4 && b[0] === 0x64 && b[1] === 0x66 && b[2] === 0x62 && b[3] === 0x32;
+  if (!v2 && (b.length < 4 || b[0] !== 0x64 || b[1] !== 0x66 || b[2] !== 0x62 || b[3] !== 0x31)) {
+    throw new DecodeError('it does not start with `dfb1` or `dfb2` (encoding versions 1 and 2)');
   }
   buf = b;
   pos = 4;
@@ -84,14 +118,34 @@ function begin(data, strings) {
   text = strings;
   naCount = 0;
   naNext = 0;
-  ascii = !NON_ASCII.test(strings);
+  ixProjects = ixNeeds = null;
+  ixProjectCount = ixNeedCount = ixNeedNext = ixProjectsEnd = 0;
+  if (v2) {
+    const indexAt = u32();
+    if (indexAt < 8 || indexAt + 16 > size) throw fail('the index lies past the end', 4);
+    const at = indexAt + 16;
+    const [projectsEnd, projects, needs, supporters] = u32s(b, indexAt, 4);
+    if (at + 4 * (18 * projects + 8 * needs + 3 * supporters) !== size) {
+      throw fail('the index does not fill the rest of the input', 4);
+    }
+    ixProjects = u32s(b, at, 18 * projects);
+    ixNeeds = u32s(b, at + 72 * projects, 8 * needs);
+    ixProjectCount = projects;
+    ixNeedCount = needs;
+    ixProjectsEnd = projectsEnd;
+    size = indexAt;
+  }
+  // Offsets count UTF-8 bytes (version 1) or characters (version 2): in either, the text
+  // maps onto UTF-16 units as they are unless it holds characters of more than one unit, or
+  // of more than one byte.
+  ascii = !(v2 ? SURROGATE : NON_ASCII).test(strings);
   if (ascii) {
     textBytes = strings.length;
     naStart = naEnd = naExtra = naBlock = null;
     return;
   }
-  // Even parts are ASCII, odd parts runs of non-ASCII characters.
-  const parts = strings.split(NON_ASCII_RUNS);
+  // Even parts map as they are, odd parts are runs of the characters that do not.
+  const parts = strings.split(v2 ? SURROGATE_RUNS : NON_ASCII_RUNS);
   let chars = 0;
   for (let i = 1; i < parts.length; i += 2) chars += parts[i].length;
   naStart = new Int32Array(chars);
@@ -109,14 +163,14 @@ function begin(data, strings) {
     }
     for (let j = 0; j < n; j++) {
       const c = part.charCodeAt(j);
-      let bytes;
+      let bytes; // in version 2: characters, one each
       let units = 1;
-      if (c < 0x800) bytes = 2;
+      if (c < 0x800) bytes = v2 ? 1 : 2;
       else if (c >= 0xd800 && c <= 0xdbff && j + 1 < n && (part.charCodeAt(j + 1) & 0xfc00) === 0xdc00) {
-        bytes = 4;
+        bytes = v2 ? 1 : 4;
         units = 2;
         j++;
-      } else bytes = 3; // BMP, or a lone surrogate (U+FFFD in UTF-8: 3 bytes)
+      } else bytes = v2 ? 1 : 3; // BMP, or a lone surrogate (U+FFFD in UTF-8: 3 bytes)
       const at = u + extra;
       naStart[k] = at;
       naEnd[k] = at + bytes;
@@ -148,6 +202,7 @@ function reset() {
   view = null;
   text = '';
   naStart = naEnd = naExtra = naBlock = null;
+  ixProjects = ixNeeds = null;
 }
 
 function fail(what, at) {
@@ -423,7 +478,10 @@ export function decodeCatalog(data, strings) {
 
 // A decoded input's state, for records read after `decodeProjectsLazy` returned.
 function saveInput() {
-  return { buf, size, text, textBytes, ascii, naStart, naEnd, naExtra, naCount, naBlock };
+  return {
+    buf, size, text, textBytes, ascii, naStart, naEnd, naExtra, naCount, naBlock,
+    ixProjects, ixNeeds, ixProjectCount, ixNeedCount, ixProjectsEnd, ixNeedNext: 0,
+  };
 }
 
 function loadInput(c) {
@@ -439,6 +497,11 @@ function loadInput(c) {
   naCount = c.naCount;
   naBlock = c.naBlock;
   naNext = 0;
+  ixProjects = c.ixProjects;
+  ixNeeds = c.ixNeeds;
+  ixProjectCount = c.ixProjectCount;
+  ixNeedCount = c.ixNeedCount;
+  ixProjectsEnd = c.ixProjectsEnd;
   current = c;
 }
 
@@ -600,12 +663,36 @@ function lazyNeeds() {
   const n = count();
   const out = new Array(n);
   const c = current;
+  if (ixNeeds !== null) {
+    // Version 2: the needs' rows in the index; needs are mostly read in project order.
+    let row = c.ixNeedNext;
+    if (n > 0 && !(row < ixNeedCount && ixNeeds[8 * row] === pos)) row = needRow(pos);
+    if (row + n > ixNeedCount) throw fail('the index does not match the needs', pos);
+    // A need's positions: its row's first entry in `ixNeeds` (a number: `subarray` is
+    // self-hosted JavaScript in SpiderMonkey, dozens of interpreted steps per view).
+    for (let i = 0; i < n; i++) out[i] = new Need(c, 8 * (row + i));
+    c.ixNeedNext = row + n;
+    return out;
+  }
   for (let i = 0; i < n; i++) {
     const at = needAt(pos);
     pos = at[8];
     out[i] = new Need(c, at);
   }
   return out;
+}
+
+/** The index row of the need that starts at `p` (the rows' starts only grow). */
+function needRow(p) {
+  let lo = 0;
+  let hi = ixNeedCount;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (ixNeeds[8 * mid] < p) lo = mid + 1;
+    else hi = mid;
+  }
+  if (!(lo < ixNeedCount && ixNeeds[8 * lo] === p)) throw fail('the index does not match the needs', p);
+  return lo;
 }
 
 function originOpt() {
@@ -621,9 +708,11 @@ function deploymentOpt() {
 }
 
 const INPUT = Symbol('input'); // the input a lazy record was decoded from
-const AT = Symbol('at'); // where each of its fields starts
+// Where each of its fields starts: an array of positions (version 1, from the walk), or the
+// record's first entry in the index (version 2: `ixProjects` or `ixNeeds`).
+const AT = Symbol('at');
 
-function defineLazy(cls, readers) {
+function defineLazy(cls, readers, isNeed) {
   const names = readers.map(([name]) => name);
   readers.forEach(([name, read], i) => {
     const slot = Symbol(name); // the decoded value, once read or assigned
@@ -635,7 +724,8 @@ function defineLazy(cls, readers) {
         // `undefined` is never decoded (absent is `null`): not read yet, unless assigned.
         if (value === undefined && !(slot in this)) {
           if (this[INPUT] !== current) loadInput(this[INPUT]);
-          pos = this[AT][i];
+          const at = this[AT];
+          pos = typeof at === 'number' ? (isNeed ? ixNeeds : ixProjects)[at + i] : at[i];
           value = this[slot] = read();
         }
         return value;
@@ -677,24 +767,34 @@ defineLazy(Project, [
   ['complexity', optStr], ['technologies', strs], ['origin', originOpt], ['admitted_on', optStr],
   ['links', links], ['license', str], ['deployment', deploymentOpt], ['needs', lazyNeeds],
   ['last_reviewed', optStr],
-]);
+], false);
 defineLazy(Need, [
   ['kind', str], ['description', texts], ['skills', strs], ['hours_per_month', optF64],
   ['eur_per_year', optF64], ['priority', str], ['since', optStr], ['supported_by', supportRefs],
-]);
+], true);
 
 function lazyProjects() {
   const n = count();
   const out = new Array(n);
   const c = current;
+  if (ixProjects !== null) {
+    // Version 2: each project's positions are its row of the index.
+    if (n !== ixProjectCount || ixProjectsEnd > size) {
+      throw fail('the index does not match the list of projects', pos);
+    }
+    for (let i = 0; i < n; i++) out[i] = new Project(c, 18 * i);
+    pos = ixProjectsEnd;
+    return out;
+  }
   for (let i = 0; i < n; i++) out[i] = new Project(c, projectAtFast() ?? projectAt());
   return out;
 }
 
 function beginLazy(data, strings) {
   begin(data, strings);
+  const p = pos;
   loadInput(saveInput());
-  pos = 4;
+  pos = p;
 }
 
 /**
@@ -773,14 +873,34 @@ function utf8Length(s) {
   return n;
 }
 
+/** The characters (Unicode scalar values) of `s`: its UTF-16 units less its surrogate pairs. */
+function charLength(s) {
+  if (!SURROGATE.test(s)) return s.length;
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;
+    n++;
+  }
+  return n;
+}
+
 class Encoder {
-  constructor() {
+  /** Version 1, or with `indexed` version 2 (the input then holds one list of projects). */
+  constructor(indexed = false) {
     this.buf = new Uint8Array(1024);
     this.view = new DataView(this.buf.buffer);
     this.len = 0;
     this.parts = [];
     this.stringsLen = 0;
-    this.raw(MAGIC_BYTES);
+    this.indexed = indexed;
+    this.projectsAt = -1;
+    this.raw(indexed ? [0x64, 0x66, 0x62, 0x32, 0, 0, 0, 0] : MAGIC_BYTES);
+  }
+
+  projects(items) {
+    this.projectsAt = this.len;
+    this.list(items, this.project);
   }
 
   reserve(n) {
@@ -826,7 +946,7 @@ class Encoder {
 
   str(s) {
     if (typeof s !== 'string') throw new TypeError(`not a string: ${s}`);
-    const n = utf8Length(s);
+    const n = this.indexed ? charLength(s) : utf8Length(s);
     this.u32(this.stringsLen);
     this.u32(n);
     this.parts.push(s);
@@ -956,21 +1076,60 @@ class Encoder {
   }
 
   finish() {
-    return { data: this.buf.slice(0, this.len), strings: this.parts.join('') };
+    const strings = this.parts.join('');
+    if (!this.indexed) return { data: this.buf.slice(0, this.len), strings };
+    if (this.projectsAt < 0) throw new Error('an indexed input holds a list of projects');
+    // The index, found by walking what was written as version 1 (positions 4 bytes less).
+    const payload = this.buf.slice(4, this.len);
+    payload.set(MAGIC_BYTES);
+    const positions = [[], [], []];
+    beginLazy(payload, strings);
+    let projectsEnd;
+    try {
+      pos = this.projectsAt - 4;
+      const n = count();
+      for (let i = 0; i < n; i++) {
+        const at = projectAt();
+        positions[0].push(...at);
+        let p = at[16] + 4;
+        for (let j = countAt(at[16]); j > 0; j--) {
+          const need = needAt(p);
+          positions[1].push(...need.slice(0, 8));
+          let q = need[7] + 4;
+          for (let k = countAt(need[7]); k > 0; k--) {
+            positions[2].push(q, q + 8, q + 8 + tagAt(q + 8));
+            q += 8 + tagAt(q + 8);
+            q += tagAt(q);
+          }
+          p = need[8];
+        }
+      }
+      projectsEnd = pos;
+    } finally {
+      reset();
+    }
+    const indexAt = this.len;
+    this.view.setUint32(4, indexAt, true);
+    this.u32(projectsEnd + 4);
+    this.u32(positions[0].length / 18);
+    this.u32(positions[1].length / 8);
+    this.u32(positions[2].length / 3);
+    for (const table of positions) for (const at of table) this.u32(at + 4);
+    return { data: this.buf.slice(0, this.len), strings };
   }
 }
 
 /** Encodes a validator's input: `list<project>`. Returns `{data, strings}`. */
-export function encodeProjects(projects) {
-  const e = new Encoder();
-  e.list(projects, e.project);
+export function encodeProjects(projects, indexed = false) {
+  const e = new Encoder(indexed);
+  e.projects(projects);
   return e.finish();
 }
 
 /** Encodes a scorer's input `{projects, partners, offers, candidates}`. */
-export function encodeScorerBatch(batch) {
-  const e = new Encoder();
-  e.list(batch.projects, e.project);
+export function encodeScorerBatch(batch, indexed = false) {
+  const e = new Encoder(indexed);
+  e.projects(batch.projects);
   e.list(batch.partners, e.partner);
   e.list(batch.offers, e.offer);
   e.list(batch.candidates, e.candidate);
@@ -978,10 +1137,10 @@ export function encodeScorerBatch(batch) {
 }
 
 /** Encodes an exporter's input `{city, projects, partners, offers}`. */
-export function encodeCatalog(catalog) {
-  const e = new Encoder();
+export function encodeCatalog(catalog, indexed = false) {
+  const e = new Encoder(indexed);
   e.city(catalog.city);
-  e.list(catalog.projects, e.project);
+  e.projects(catalog.projects);
   e.list(catalog.partners, e.partner);
   e.list(catalog.offers, e.offer);
   return e.finish();

@@ -20,6 +20,8 @@ import { decodeCatalog, decodeProjectsLazy, decodeScorerBatchLazy, resolveCandid
 export { host, log, config, checkLicense } from './host.js';
 export {
   MAGIC,
+  MAGIC_INDEXED,
+  ENCODING,
   DecodeError,
   decodeProjects,
   decodeProjectsLazy,

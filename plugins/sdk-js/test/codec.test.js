@@ -218,8 +218,8 @@ test('truncated input names the problem', () => {
 test('a wrong magic is refused', () => {
   const { data, strings } = encodeProjects([fullProject]);
   const bad = data.slice();
-  bad[3] = 0x32; // dfb2
-  assert.throws(() => decodeProjects(bad, strings), /does not start with `dfb1`/);
+  bad[3] = 0x33; // dfb3
+  assert.throws(() => decodeProjects(bad, strings), /does not start with `dfb1` or `dfb2`/);
   assert.throws(() => decodeProjects(new Uint8Array(0), ''), /does not start with `dfb1`/);
 });
 
@@ -489,4 +489,100 @@ test('a lazy field assigned undefined stays undefined', () => {
   p.name = undefined;
   assert.equal(p.name, undefined);
   assert.equal(p.id, 'a');
+});
+
+// Encoding version 2: strings as character offsets and the host's index of field positions.
+// (The conformance suite runs the same decoder on the host's own version-2 inputs.)
+
+test('version 2 round-trips eagerly and lazily, with the text of version 1', () => {
+  const many = Array.from({ length: 5 }, (_, i) => ({ ...structuredClone(fullProject), id: `p-${i}-ä🌳` }));
+  many.push(emptyProject, withIdName('𝔘𝔫𝔦', 'ascii after ünïcödé 🐘'));
+  const catalog = { city, projects: many, partners: [partner], offers: [offerOf({ projects: 3, hours_per_month: 1.5 }, -0)] };
+  const v2 = encodeCatalog(catalog, true);
+  assert.deepEqual([...v2.data.subarray(0, 4)], [0x64, 0x66, 0x62, 0x32]);
+  assert.equal(v2.strings, encodeCatalog(catalog).strings);
+  assert.deepEqual(decodeCatalog(v2.data, v2.strings), catalog);
+  const p = encodeProjects(many, true);
+  assert.deepEqual(decodeProjects(p.data, p.strings), many);
+  assert.deepEqual(decodeProjectsLazy(p.data, p.strings).map((x) => x.toJSON()), many);
+  const batch = { projects: many, partners: [partner], offers: [offerOf({ projects: null, hours_per_month: null }, null)], candidates: [[0, 1, 0, 0]] };
+  const b = encodeScorerBatch(batch, true);
+  assert.deepEqual(decodeScorerBatch(b.data, b.strings), batch);
+  assert.deepEqual(decodeScorerBatchLazy(b.data, b.strings).projects.map((x) => x.toJSON()), many);
+  const none = encodeProjects([], true);
+  assert.deepEqual(decodeProjectsLazy(none.data, none.strings), []);
+});
+
+test('version 2 counts characters, not UTF-16 units or UTF-8 bytes', () => {
+  const { data, strings } = encodeProjects([withIdName('𝔘ü', 'ß')], true);
+  const u = (at) => new DataView(data.buffer, data.byteOffset).getUint32(at, true);
+  // The first project's id, then its name, right after the count.
+  assert.deepEqual([u(12), u(16), u(20), u(24)], [0, 2, 2, 1]);
+  assert.equal(decodeProjectsLazy(data, strings)[0].name, 'ß');
+});
+
+test('version 2: fields read in any order, needs out of project order, agree with version 1', () => {
+  const words = ['', 'a', 'Münster', '🚲 Lastenrad', 'Straße "x"', 'ü'.repeat(40), '𝔘'.repeat(70)];
+  let seed = 7;
+  const rand = (n) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed % n;
+  };
+  const word = () => words[rand(words.length)];
+  const opt = () => (rand(2) ? word() : null);
+  const need = () => ({
+    kind: word(), description: Array.from({ length: rand(3) }, () => ({ lang: word(), value: word() })),
+    skills: Array.from({ length: rand(3) }, word), hours_per_month: rand(2) ? 1.5 : null, eur_per_year: null,
+    priority: word(), since: opt(),
+    supported_by: Array.from({ length: rand(3) }, () => ({ partner: word(), offer: opt(), since: opt() })),
+  });
+  const project = (i) => ({
+    ...emptyProject, id: `p${i}`, name: word(), summary: [{ lang: '', value: word() }], lifecycle: word(),
+    origin: rand(2) ? { city: opt(), community: opt(), started: opt() } : null,
+    links: { homepage: opt(), source: opt(), info: opt() }, license: word(),
+    deployment: rand(2) ? { mode: word(), cities: Array.from({ length: rand(3) }, word) } : null,
+    needs: Array.from({ length: rand(4) }, need), last_reviewed: opt(),
+  });
+  const keys = Object.keys(fullProject);
+  for (let round = 0; round < 30; round++) {
+    const projects = Array.from({ length: 1 + rand(12) }, (_, i) => project(i));
+    const v1 = encodeProjects(projects);
+    const v2 = encodeProjects(projects, true);
+    const walked = decodeProjectsLazy(v1.data, v1.strings);
+    const indexed = decodeProjectsLazy(v2.data, v2.strings);
+    const plain = (v) => JSON.parse(JSON.stringify(v));
+    // From the last project back, keys in a shuffled order.
+    const order = keys.slice().sort(() => rand(3) - 1);
+    for (let i = projects.length - 1; i >= 0; i--) {
+      for (const key of order) {
+        assert.deepEqual(plain(indexed[i][key]), plain(walked[i][key]), `round ${round}, ${i}.${key}`);
+        assert.deepEqual(plain(indexed[i][key]), projects[i][key], `round ${round}, ${i}.${key}`);
+      }
+    }
+  }
+});
+
+test('version 2: an index that disagrees with the records is refused', () => {
+  const { data, strings } = encodeProjects([fullProject, fullProject], true);
+  const dv = (d) => new DataView(d.buffer, d.byteOffset, d.byteLength);
+  const indexAt = dv(data).getUint32(4, true);
+  const head = [0, 4, 8, 12].map((k) => dv(data).getUint32(indexAt + k, true));
+  assert.deepEqual(head.slice(1), [2, 4, 4]);
+  const withHead = (k, v) => {
+    const bad = data.slice();
+    dv(bad).setUint32(indexAt + k, v, true);
+    return bad;
+  };
+  assert.throws(() => decodeProjectsLazy(withHead(4, 3), strings), /does not fill the rest/);
+  assert.throws(() => decodeProjectsLazy(withHead(0, indexAt + 1), strings), /does not match the list of projects/);
+  assert.throws(() => decodeProjectsLazy(withHead(0, indexAt - 1), strings), /trailing bytes/);
+  // The second project's first need row points elsewhere: its needs are not found.
+  const row = indexAt + 16 + 72 * 2 + 32 * 2;
+  const bad = data.slice();
+  dv(bad).setUint32(row, dv(data).getUint32(row, true) + 1, true);
+  const projects = decodeProjectsLazy(bad, strings);
+  assert.throws(() => projects[1].needs, /the index does not match the needs/);
+  for (let cut = 0; cut < data.length; cut++) {
+    assert.throws(() => decodeProjectsLazy(data.subarray(0, cut), strings), DecodeError, `cut at ${cut}`);
+  }
 });

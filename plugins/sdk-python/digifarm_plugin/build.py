@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import List, Optional
 
 from . import API_VERSION, KINDS
+from .codec import ENCODING
 
 SDK_DIR = Path(__file__).resolve().parent
 WIT = SDK_DIR / "wit" / "plugin.wit"
@@ -88,6 +89,7 @@ def manifest(args: argparse.Namespace, kind: str, sha256: str) -> str:
         f"name = {q(args.name or args.id)}",
         f"version = {q(args.version)}",
         f"api_version = {q(API_VERSION)}",
+        f"encoding = {ENCODING}",
         f"kind = {q(kind)}",
         f"license = {q(args.license)}",
         f"sha256 = {q(sha256)}",

@@ -161,8 +161,8 @@ class Codec(unittest.TestCase):
 
     def test_wrong_version_is_refused(self):
         data, strings = encode_projects([])
-        with self.assertRaisesRegex(DecodeError, "does not start with `dfb1`"):
-            decode_projects(b"dfb2" + data[4:], strings)
+        with self.assertRaisesRegex(DecodeError, "does not start with `dfb1` or `dfb2`"):
+            decode_projects(b"dfb3" + data[4:], strings)
 
     def test_every_truncation_is_an_error(self):
         data, strings = encode_catalog(sample_catalog())
@@ -214,6 +214,94 @@ class Codec(unittest.TestCase):
             decode_projects(data[:at] + b"\x02" + data[at + 1:], strings)
         with self.assertRaisesRegex(DecodeError, "list longer than the input"):
             decode_projects(b"dfb1" + struct.pack("<I", 2**32 - 1), "")
+
+
+class Version2(unittest.TestCase):
+    """Encoding version 2: strings as character offsets, and the host's index of where each
+    project's, need's and supporter's fields start. The conformance suite runs the same
+    decoder on the host's own version-2 inputs."""
+
+    def test_round_trips(self):
+        c = sample_catalog()
+        data, strings = encode_catalog(c, indexed=True)
+        self.assertEqual(data[:4], b"dfb2")
+        self.assertEqual(strings, encode_catalog(c)[1])
+        self.assertEqual(decode_catalog(data, strings), c)
+        self.assertEqual(decode_projects(*encode_projects(c.projects, indexed=True)), c.projects)
+        batch = ScorerBatch(c.projects, c.partners, c.offers, [(0, 1, 0, 0), (0, 0, 1, 0)])
+        self.assertEqual(decode_scorer_batch(*encode_scorer_batch(batch, indexed=True)), batch)
+        self.assertEqual(decode_projects(*encode_projects([], indexed=True)), [])
+
+    def test_strings_are_character_offsets(self):
+        data, strings = encode_projects([Project(id="𝔘ü", name="ß", license="MIT")], indexed=True)
+        # The first project's id, then its name: right after the count.
+        at = 12
+        self.assertEqual(struct.unpack_from("<IIII", data, at), (0, 2, 2, 1))
+        self.assertEqual(decode_projects(data, strings)[0].name, "ß")
+
+    def test_the_index_and_the_walk_agree_field_by_field(self):
+        rng = __import__("random").Random(7)
+        words = ["", "a", "Münster", "🚲 Lastenrad", "Straße\n\"x\"", "ü" * 40]
+
+        def opt():
+            return rng.choice(words) if rng.random() < 0.5 else None
+
+        def need():
+            refs = [SupportRef(rng.choice(words), opt(), opt()) for _ in range(rng.randrange(3))]
+            texts = [Text(rng.choice(words), rng.choice(words)) for _ in range(rng.randrange(3))]
+            return Need(rng.choice(words), texts, [rng.choice(words) for _ in range(rng.randrange(3))],
+                        rng.choice([None, 1.5]), rng.choice([None, -0.0]), rng.choice(words), opt(), refs)
+
+        def project(i):
+            return Project(
+                f"p{i}", rng.choice(words), [Text("", rng.choice(words))] * rng.randrange(3), [], rng.choice(words),
+                opt(), rng.choice(words), [rng.choice(words)] * rng.randrange(3), opt(), opt(),
+                [rng.choice(words)] * rng.randrange(3), rng.choice([None, Origin(opt(), opt(), opt())]), opt(),
+                Links(opt(), opt(), opt()), rng.choice(words),
+                rng.choice([None, Deployment(rng.choice(words), [rng.choice(words)] * rng.randrange(3))]),
+                [need() for _ in range(rng.randrange(4))], opt(),
+            )
+
+        for round in range(30):
+            projects = [project(i) for i in range(rng.randrange(1, 12))]
+            walked = decode_projects(*encode_projects(projects))
+            indexed = decode_projects(*encode_projects(projects, indexed=True))
+            # Fields read one at a time, in an order that differs per round.
+            names = [f.name for f in dataclasses.fields(Project)]
+            rng.shuffle(names)
+            for name in names:
+                self.assertEqual([getattr(p, name) for p in indexed], [getattr(p, name) for p in walked], name)
+            self.assertEqual(indexed, projects, f"round {round}")
+
+    def test_an_index_that_disagrees_is_refused(self):
+        c = sample_catalog()
+        data, strings = encode_projects(c.projects, indexed=True)
+        index_at = struct.unpack_from("<I", data, 4)[0]
+
+        def with_head(projects_end, projects, needs, supporters):
+            return data[:index_at] + struct.pack("<IIII", projects_end, projects, needs, supporters) + data[index_at + 16:]
+
+        end, n, needs, supporters = struct.unpack_from("<IIII", data, index_at)
+        self.assertEqual((n, needs, supporters), (2, 2, 2))
+        for bad, what in (
+            (with_head(end, n + 1, needs, supporters), "does not fill the rest"),
+            (with_head(index_at + 1, n, needs, supporters), "does not match the list of projects"),
+            (with_head(end - 1, n, needs, supporters), "trailing bytes"),
+        ):
+            with self.assertRaisesRegex(DecodeError, what):
+                decode_projects(bad, strings)
+        # Records that disagree with the index: the first project's needs (row field 16) and its
+        # first need's supporters (need field 7), each one fewer.
+        at_needs = struct.unpack_from("<I", data, index_at + 16 + 4 * 16)[0]
+        at_supported_by = struct.unpack_from("<I", data, index_at + 16 + 72 * 2 + 4 * 7)[0]
+        for at, count, what in ((at_needs, 2, "needs"), (at_supported_by, 2, "supporters")):
+            self.assertEqual(struct.unpack_from("<I", data, at)[0], count)
+            bad = data[:at] + struct.pack("<I", count - 1) + data[at + 4:]
+            with self.assertRaisesRegex(DecodeError, f"the index does not match the {what}"):
+                [n.supported_by for p in decode_projects(bad, strings) for n in p.needs]
+        for cut in range(len(data)):
+            with self.assertRaises(DecodeError, msg=f"cut at {cut}"):
+                decode_projects(data[:cut], strings)
 
 
 class Host(unittest.TestCase):
