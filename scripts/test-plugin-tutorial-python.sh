@@ -44,6 +44,8 @@ took "1. virtualenv + pip install the SDK"
 took "3. the rule in plain Python"
 bash -euo pipefail step4.sh
 [[ -f dist/german-summary.wasm && -f dist/german-summary.plugin.toml ]]
+# The SDK's decoder reads encoding version 2; the manifest asks the host for it.
+grep -qx 'encoding = 2' dist/german-summary.plugin.toml
 took "4. digifarm-plugin build"
 
 run_tutorial_plugin
