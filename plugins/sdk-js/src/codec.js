@@ -62,7 +62,9 @@ function asBytes(data) {
 // character (a lazily read field), starts from the first non-ASCII character of its block of
 // 64 bytes (`naBlock`) instead: at most 32 steps (a block holds at most 32 non-ASCII
 // characters), usually one or two, where a binary search over a batch's characters took about
-// twenty.
+// twenty. In version 2 an offset counts characters, and the same tables list the characters
+// beyond the BMP (two UTF-16 units for one character); a block of 64 characters holds at most
+// 64 of them.
 
 var buf = null; // the data bytes
 var pos = 0; // the read position in `buf`
@@ -84,7 +86,6 @@ var ixProjects = null; // 18 positions per project
 var ixNeeds = null; // 8 per need
 var ixProjectCount = 0;
 var ixNeedCount = 0;
-var ixNeedNext = 0; // the need row after the last project's needs read
 var ixProjectsEnd = 0; // where the list of projects ends
 
 const NON_ASCII = /[^\x00-\x7f]/;
@@ -92,9 +93,12 @@ const NON_ASCII_RUNS = /([^\x00-\x7f]+)/;
 const SURROGATE = /[\ud800-\udfff]/;
 const SURROGATE_RUNS = /([\ud800-\udfff]+)/;
 
-/** `n` u32 from the bytes at `at` (copied: a typed array of u32 needs an aligned offset). */
+/**
+ * `n` u32 from the bytes at `at`, copied: a typed array of u32 needs an aligned offset
+ * (`Uint8Array`'s own `slice` copies even for a Node `Buffer`, whose `slice` is a view).
+ */
 function u32s(b, at, n) {
-  if (LITTLE_ENDIAN) return new Uint32Array(b.slice(at, at + 4 * n).buffer);
+  if (LITTLE_ENDIAN) return new Uint32Array(Uint8Array.prototype.slice.call(b, at, at + 4 * n).buffer);
   const out = new Uint32Array(n);
   for (let i = 0; i < n; i++) {
     const p = at + 4 * i;
@@ -119,7 +123,7 @@ function begin(data, strings) {
   naCount = 0;
   naNext = 0;
   ixProjects = ixNeeds = null;
-  ixProjectCount = ixNeedCount = ixNeedNext = ixProjectsEnd = 0;
+  ixProjectCount = ixNeedCount = ixProjectsEnd = 0;
   if (v2) {
     const indexAt = u32();
     if (indexAt < 8 || indexAt + 16 > size) throw fail('the index lies past the end', 4);
@@ -819,8 +823,9 @@ export function _projectOffsets(data, strings, fast) {
 
 /**
  * Decodes a validator's input (`list<project>`) lazily: `Project` objects whose fields are
- * decoded when first read (see above). The walk checks the input's structure; a string is
- * checked when its field is read.
+ * decoded when first read (see above). In version 1 the walk checks the input's structure
+ * at once; in version 2 the host's index replaces the walk, and each field is checked when it
+ * is read, as a string always is.
  */
 export function decodeProjectsLazy(data, strings) {
   beginLazy(data, strings);

@@ -586,3 +586,12 @@ test('version 2: an index that disagrees with the records is refused', () => {
     assert.throws(() => decodeProjectsLazy(data.subarray(0, cut), strings), DecodeError, `cut at ${cut}`);
   }
 });
+
+test('version 2 decodes from a Node Buffer, whose slice is a view, at any offset', () => {
+  const { data, strings } = encodeProjects([fullProject, withIdName('x', 'ü𝔘')], true);
+  const want = decodeProjectsLazy(data, strings).map((p) => p.toJSON());
+  // Buffer.from copies into Node's shared pool, at an offset that need not be a multiple of 4.
+  for (const b of [Buffer.from(data), Buffer.concat([Buffer.alloc(3), Buffer.from(data)]).subarray(3)]) {
+    assert.deepEqual(decodeProjectsLazy(b, strings).map((p) => p.toJSON()), want);
+  }
+});

@@ -97,6 +97,8 @@ class Decoder:
                 raise self._err("unexpected end")
             self.end = self.u32()
             self.index = _Index(self)
+            # The payload alone: a read past it fails as in version 1 (the index keeps its view).
+            self.buf = self.buf[:self.end]
         else:
             self.ascii = strings.isascii()
             self.text = strings if self.ascii else strings.encode("utf-8")
@@ -353,8 +355,12 @@ def _strings_at(d: Decoder, positions: List[int]) -> List[str]:
 
 
 def _tags(d: Decoder, positions: List[int]) -> bytes:
-    """The option tags at ``positions`` (0 or 1: the walk has checked every tag)."""
-    return bytes(map(d.buf.__getitem__, positions))
+    """The option tags at ``positions``, each 0 or 1 (in version 2 no walk has checked them)."""
+    tags = bytes(map(d.buf.__getitem__, positions))
+    if tags.translate(None, b"\x00\x01"):
+        at = next(at for at, t in zip(positions, tags) if t > 1)
+        raise _bad(d, at, "bad option tag")
+    return tags
 
 
 def _opt_strings_at(d: Decoder, positions: List[int]) -> List[Optional[str]]:
@@ -370,9 +376,16 @@ def _opt_f64s_at(d: Decoder, positions: List[int]) -> List[Optional[float]]:
     return [f(buf, at + 1)[0] if t else None for at, t in zip(positions, tags)]
 
 
-def _counts(d: Decoder, positions: List[int]) -> List[int]:
-    """The item counts of the lists at ``positions`` (the walk has checked that they fit)."""
-    return list(map(itemgetter(0), map(_U32.unpack_from, repeat(d.buf), positions)))
+def _counts(d: Decoder, positions: List[int], item: int = 1) -> List[int]:
+    """The item counts of the lists at ``positions``, whose items take at least ``item``
+    bytes each. In version 2 no walk has checked them: a count larger than the payload could
+    hold is refused here, so that a corrupt one cannot make a reader build billions of
+    items; a list that merely runs past the end fails when its items are read."""
+    counts = list(map(itemgetter(0), map(_U32.unpack_from, repeat(d.buf), positions)))
+    if counts and max(counts) * item > d.end:
+        at = next(at for at, n in zip(positions, counts) if n * item > d.end)
+        raise _bad(d, at + 4, "list longer than the input")
+    return counts
 
 
 def _split(values: list, counts: List[int]) -> List[list]:
@@ -385,13 +398,13 @@ def _split(values: list, counts: List[int]) -> List[list]:
 
 
 def _string_lists_at(d: Decoder, positions: List[int]) -> List[List[str]]:
-    counts = _counts(d, positions)
+    counts = _counts(d, positions, 8)
     flat = [at + 4 + 8 * k for at, n in zip(positions, counts) for k in range(n)]
     return _split(_strings_at(d, flat), counts)
 
 
 def _localized_at(d: Decoder, positions: List[int]) -> List[List[Text]]:
-    counts = _counts(d, positions)
+    counts = _counts(d, positions, 16)
     langs = [at + 4 + 16 * k for at, n in zip(positions, counts) for k in range(n)]
     texts = list(map(Text, _strings_at(d, langs), _strings_at(d, [at + 8 for at in langs])))
     return _split(texts, counts)
@@ -594,7 +607,8 @@ def _lazy(record: type, readers: tuple) -> type:
         d = batch.d
         try:
             values = read(d, batch.column(i))
-        # Defensive: the walk has checked every record's structure; strings raise DecodeError.
+        # A read past the payload, or (in `_opt_string_runs`) a bad tag; the readers raise
+        # DecodeError for bad strings, tags and counts themselves.
         except (struct.error, IndexError) as e:
             raise d._err("unexpected end") from e
         except TypeError as e:

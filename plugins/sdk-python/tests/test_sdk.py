@@ -303,6 +303,30 @@ class Version2(unittest.TestCase):
             with self.assertRaises(DecodeError, msg=f"cut at {cut}"):
                 decode_projects(data[:cut], strings)
 
+    def test_counts_and_tags_are_checked_without_a_walk(self):
+        # No walk vouches for a version-2 payload: a huge count and a tag other than 0 or 1
+        # are refused when their field is read, as version 1 refuses them at once.
+        data, strings = encode_projects([Project("a", "b", categories=["x"])], indexed=True)
+        index_at = struct.unpack_from("<I", data, 4)[0]
+        row = struct.unpack_from("<18I", data, index_at + 16)
+        at = row[7]  # categories: a count
+        huge = data[:at] + struct.pack("<I", 0xFFFFFFFF) + data[at + 4:]
+        with self.assertRaisesRegex(DecodeError, "list longer than the input"):
+            decode_projects(huge, strings)[0].categories
+        for field, column in (("status_since", 5), ("origin", 11), ("deployment", 15), ("links", 13)):
+            at = row[column]
+            bad = data[:at] + b"\x02" + data[at + 1:]
+            with self.assertRaisesRegex(DecodeError, "bad option tag", msg=field):
+                getattr(decode_projects(bad, strings)[0], field)
+        # Eager reads stop at the payload's end, as in version 1.
+        data, strings = encode_catalog(sample_catalog(), indexed=True)
+        cut = struct.unpack_from("<I", data, 4)[0]
+        index = data[cut:]
+        # The payload 8 bytes shorter, the index moved with it: the last offer is cut off.
+        shorter = data[:4] + struct.pack("<I", cut - 8) + data[8:cut - 8] + index
+        with self.assertRaisesRegex(DecodeError, "unexpected end"):
+            decode_catalog(shorter, strings)
+
 
 class Host(unittest.TestCase):
     def test_the_stand_in_answers_outside_a_component(self):
