@@ -95,14 +95,6 @@ pub enum Version {
 }
 
 impl Version {
-    /// The version's number, as a manifest writes it.
-    pub fn number(self) -> u32 {
-        match self {
-            Version::V1 => 1,
-            Version::V2 => 2,
-        }
-    }
-
     /// The version numbered `n`.
     pub fn from_number(n: u32) -> Option<Version> {
         match n {

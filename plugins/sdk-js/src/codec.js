@@ -523,8 +523,11 @@ function countAt(p) {
   return n;
 }
 
-/** Where each field of the need at `p` starts, and (last) where the need ends. */
-function needAt(p) {
+/**
+ * Where each field of the need at `p` starts, and (last) where the need ends; with
+ * `supporters`, each supporter's three field positions are appended to it.
+ */
+function needAt(p, supporters) {
   const description = p + 8;
   const skills = description + 4 + 16 * countAt(description);
   const hours = skills + 4 + 8 * countAt(skills);
@@ -535,9 +538,10 @@ function needAt(p) {
   const m = countAt(supportedBy);
   let q = supportedBy + 4;
   for (let i = 0; i < m; i++) {
-    q += 8;
-    q += tagAt(q);
-    q += tagAt(q);
+    const offer = q + 8;
+    const refSince = offer + tagAt(offer);
+    if (supporters !== undefined) supporters.push(q, offer, refSince);
+    q = refSince + tagAt(refSince);
   }
   return [p, description, skills, hours, eur, priority, since, supportedBy, q];
 }
@@ -1098,14 +1102,8 @@ class Encoder {
         positions[0].push(...at);
         let p = at[16] + 4;
         for (let j = countAt(at[16]); j > 0; j--) {
-          const need = needAt(p);
+          const need = needAt(p, positions[2]);
           positions[1].push(...need.slice(0, 8));
-          let q = need[7] + 4;
-          for (let k = countAt(need[7]); k > 0; k--) {
-            positions[2].push(q, q + 8, q + 8 + tagAt(q + 8));
-            q += 8 + tagAt(q + 8);
-            q += tagAt(q);
-          }
           p = need[8];
         }
       }

@@ -27,6 +27,7 @@ import struct
 import sys
 from array import array
 from collections import deque
+from functools import partial
 from itertools import accumulate, repeat
 from operator import itemgetter
 from typing import Any, List, Optional, Tuple
@@ -542,7 +543,7 @@ def _rows(rows: List[Tuple[Any, ...]]):
 class _Index:
     """The index of an input in version 2: each table's columns, one position per record."""
 
-    __slots__ = ("projects_end", "projects", "needs", "supporters", "_tables")
+    __slots__ = ("projects_end", "projects", "needs", "supporters", "project_column", "need_column", "support_column")
 
     def __init__(self, d: Decoder):
         buf, at = d.buf, d.end
@@ -560,16 +561,15 @@ class _Index:
             table = array("I", buf[at:])
             table.byteswap()
         first, second = sizes[0], sizes[0] + sizes[1]
-        self._tables = (table[:first], table[first:second], table[second:])
+        # Each table's `column(i)`: field `i`'s position in every record, in order.
+        self.project_column = partial(_column, table[:first], _PROJECT_FIELDS)
+        self.need_column = partial(_column, table[first:second], _NEED_FIELDS)
+        self.support_column = partial(_column, table[second:], _SUPPORT_FIELDS)
 
-    def project_column(self, i: int) -> list:
-        return self._tables[0][i::_PROJECT_FIELDS].tolist()
 
-    def need_column(self, i: int) -> list:
-        return self._tables[1][i::_NEED_FIELDS].tolist()
-
-    def support_column(self, i: int) -> list:
-        return self._tables[2][i::_SUPPORT_FIELDS].tolist()
+def _column(table, width: int, i: int) -> list:
+    """Entry ``i`` of every row of ``width`` entries in ``table``."""
+    return table[i::width].tolist()
 
 
 class _Batch:
