@@ -113,11 +113,13 @@ impl<'a> Decoder<'a> {
             return Err(self.err("trailing bytes"));
         }
         if let Some(indexed) = &self.indexed {
-            let expected = match indexed.projects_at {
+            let mut expected = match indexed.projects_at {
                 Some(at) => Index::walk(self.buf.get(..self.end).unwrap_or_default(), at)
                     .ok_or_else(|| self.err("projects the index cannot walk"))?,
                 None => Index::default(),
             };
+            expected.chars = u32::try_from(self.strings.chars().count())
+                .map_err(|_| self.err("text too long"))?;
             let mut bytes = Vec::new();
             expected.write(&mut bytes);
             if self.buf.get(self.end..) != Some(&bytes[..]) {

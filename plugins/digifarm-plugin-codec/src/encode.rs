@@ -170,10 +170,11 @@ impl Encoder {
             let index_at = self.buf.len();
             // The walk cannot fail on what this encoder wrote; should it, the index is empty
             // and a decoder refuses the input instead of reading wrong fields.
-            let index = match self.projects_at {
+            let mut index = match self.projects_at {
                 Some(at) => Index::walk(&self.buf, at).unwrap_or_default(),
                 None => Index::default(),
             };
+            index.chars = u32::try_from(self.chars).unwrap_or(u32::MAX);
             index.write(&mut self.buf);
             let at = u32::try_from(index_at).unwrap_or(u32::MAX).to_le_bytes();
             if let Some(slot) = self.buf.get_mut(4..8) {

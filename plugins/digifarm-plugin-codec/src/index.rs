@@ -12,26 +12,34 @@ pub const NEED_FIELDS: usize = 8;
 /// See [`PROJECT_FIELDS`].
 pub const SUPPORT_FIELDS: usize = 3;
 
+/// The bytes of the index's head: where the projects end, three counts, the characters.
+pub const HEAD: usize = 20;
+
 /// An input's index.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(crate) struct Index {
     /// Where the list of projects ends (0 when the input holds none).
     pub projects_end: u32,
+    /// How many characters `strings` holds (a JavaScript decoder compares it with the text's
+    /// UTF-16 length: equal, every character is one unit, and offsets need no mapping).
+    pub chars: u32,
     pub projects: Vec<u32>,
     pub needs: Vec<u32>,
     pub supporters: Vec<u32>,
 }
 
 impl Index {
-    /// The index's bytes: where the projects end, the three counts, the three tables.
+    /// The index's bytes: where the projects end, the three counts, the characters of
+    /// `strings`, the three tables.
     pub fn write(&self, out: &mut Vec<u8>) {
         let counts = [
             self.projects_end,
             count(self.projects.len() / PROJECT_FIELDS),
             count(self.needs.len() / NEED_FIELDS),
             count(self.supporters.len() / SUPPORT_FIELDS),
+            self.chars,
         ];
-        out.reserve(16 + 4 * (self.projects.len() + self.needs.len() + self.supporters.len()));
+        out.reserve(HEAD + 4 * (self.projects.len() + self.needs.len() + self.supporters.len()));
         for n in counts
             .iter()
             .chain(&self.projects)

@@ -41,8 +41,10 @@
 //!   not UTF-8 bytes: a string is a slice of the text in the plugin's own string type
 //!   (Python slices code points; JavaScript's UTF-16 units are characters unless the text
 //!   holds characters beyond the BMP).
-//! - From `index_at` to the end, the index of the input's list of projects: four u32 (where
-//!   that list ends, then how many projects, needs and supporters it holds), then three
+//! - From `index_at` to the end, the index of the input's list of projects: five u32 (where
+//!   that list ends; how many projects, needs and supporters it holds; how many characters
+//!   `strings` holds, so that a JavaScript decoder knows without scanning the text whether
+//!   every character is one UTF-16 unit), then three
 //!   tables of u32 byte positions in `data`: [`index::PROJECT_FIELDS`] per project (where
 //!   each of its fields starts, in WIT declaration order), [`index::NEED_FIELDS`] per need
 //!   and [`index::SUPPORT_FIELDS`] per `supported_by` entry, in the order of the records.

@@ -328,7 +328,7 @@ fn index_of(data: &[u8]) -> (u32, Vec<u32>, Vec<u32>, Vec<u32>) {
     let at = u(4) as usize;
     let (p, n, s) = (u(at + 4) as usize, u(at + 8) as usize, u(at + 12) as usize);
     let table = |from: usize, len: usize| (0..len).map(|i| u(from + 4 * i)).collect::<Vec<_>>();
-    let first = at + 16;
+    let first = at + crate::index::HEAD;
     let projects = table(first, 18 * p);
     let needs = table(first + 72 * p, 8 * n);
     let supporters = table(first + 72 * p + 32 * n, 3 * s);
@@ -420,6 +420,38 @@ fn version_2_counts_characters() {
         decode_projects(&enc.data, &enc.strings).map(|p| p[0].id),
         Ok(project.id)
     );
+}
+
+#[test]
+fn the_index_head_counts_the_characters_of_strings() {
+    for seed in 0..60 {
+        let catalog = Gen(seed).catalog();
+        let enc = encode_catalog_with(&catalog, Version::V2);
+        let u = |at: usize| {
+            u32::from_le_bytes([
+                enc.data[at],
+                enc.data[at + 1],
+                enc.data[at + 2],
+                enc.data[at + 3],
+            ])
+        };
+        let index_at = u(4) as usize;
+        let chars = enc.strings.chars().count();
+        assert_eq!(u(index_at + 16) as usize, chars, "seed {seed}");
+        // A JavaScript decoder's test: every character one UTF-16 unit, or not.
+        let units = enc.strings.encode_utf16().count();
+        let astral = enc.strings.chars().filter(|c| c.len_utf16() == 2).count();
+        assert_eq!(units - chars, astral, "seed {seed}");
+        // The same index with other text of as many bytes is refused: the count differs.
+        if let Some(c) = enc.strings.chars().find(|c| c.len_utf8() == 2) {
+            let other = enc.strings.replacen(c, "ab", 1);
+            assert_eq!(other.len(), enc.strings.len());
+            assert!(decode_catalog(&enc.data, &other).is_err(), "seed {seed}");
+        }
+    }
+    // No projects: the head still counts the characters.
+    let enc = encode_projects_with(&[], Version::V2);
+    assert_eq!(enc.data.len(), 8 + 4 + crate::index::HEAD);
 }
 
 #[test]

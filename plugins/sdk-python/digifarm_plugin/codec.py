@@ -13,8 +13,9 @@ Version 2 (``b"dfb2"``, what the host sends a plugin whose manifest says ``encod
 is made for interpreters: the same payload, except that a string's offset and length count
 characters (Unicode scalar values) instead of UTF-8 bytes, so a string is a slice of
 ``strings`` itself; and an index of where each record's fields start: ``b"dfb2"``, a u32
-``index_at``, the payload up to ``index_at``, then the index: four u32 (where the list of
-projects ends, how many projects, needs and supporters the input holds) and three tables
+``index_at``, the payload up to ``index_at``, then the index: five u32 (where the list of
+projects ends, how many projects, needs and supporters the input holds, how many characters
+``strings`` holds) and three tables
 of u32 positions in ``data``: 18 per project, 8 per need and 3 per supporter (every
 ``supported_by`` entry), each in WIT declaration order and in the order of the records.
 With it, the SDK reads a field's positions for a whole batch with one slice instead of
@@ -59,7 +60,7 @@ _PROJECT_FIELDS, _NEED_FIELDS, _SUPPORT_FIELDS = 18, 8, 3
 _U32 = struct.Struct("<I")
 _F64 = struct.Struct("<d")
 _STR = struct.Struct("<II")
-_INDEX_HEAD = struct.Struct("<IIII")
+_INDEX_HEAD = struct.Struct("<IIIII")
 _CAND = struct.Struct("<IIII")
 # The bytes an option takes by its tag, in the walks that skip fields: 1 when absent, 9 when
 # it holds a string (offset, length) or an f64; any other tag is `None`, a `TypeError` there.
@@ -548,9 +549,11 @@ class _Index:
     def __init__(self, d: Decoder):
         buf, at = d.buf, d.end
         try:
-            self.projects_end, self.projects, self.needs, self.supporters = _INDEX_HEAD.unpack_from(buf, at)
+            self.projects_end, self.projects, self.needs, self.supporters, chars = _INDEX_HEAD.unpack_from(buf, at)
         except struct.error:
             raise _bad(d, 4, "the index lies past the end") from None
+        if chars != len(d.text):
+            raise _bad(d, 4, "the index does not count the characters of `strings`")
         sizes = (self.projects * _PROJECT_FIELDS, self.needs * _NEED_FIELDS, self.supporters * _SUPPORT_FIELDS)
         at += _INDEX_HEAD.size
         if at + 4 * sum(sizes) != len(buf) or d.end < 8:
@@ -732,7 +735,7 @@ class Encoder:
         # The payload moves 4 bytes on, behind `index_at`.
         positions = [at + 4 for rows in (projects, needs, supporters) for row in rows for at in row]
         index_at = len(self.data) + 4
-        head = _INDEX_HEAD.pack(projects_end + 4, len(projects), len(needs), len(supporters))
+        head = _INDEX_HEAD.pack(projects_end + 4, len(projects), len(needs), len(supporters), len(strings))
         table = struct.pack(f"<{len(positions)}I", *positions)
         return MAGIC_INDEXED + _U32.pack(index_at) + bytes(self.data[4:]) + head + table, strings
 

@@ -278,22 +278,24 @@ class Version2(unittest.TestCase):
         data, strings = encode_projects(c.projects, indexed=True)
         index_at = struct.unpack_from("<I", data, 4)[0]
 
-        def with_head(projects_end, projects, needs, supporters):
-            return data[:index_at] + struct.pack("<IIII", projects_end, projects, needs, supporters) + data[index_at + 16:]
+        def with_head(projects_end, projects, needs, supporters, chars):
+            head = struct.pack("<IIIII", projects_end, projects, needs, supporters, chars)
+            return data[:index_at] + head + data[index_at + 20:]
 
-        end, n, needs, supporters = struct.unpack_from("<IIII", data, index_at)
-        self.assertEqual((n, needs, supporters), (2, 2, 2))
+        end, n, needs, supporters, chars = struct.unpack_from("<IIIII", data, index_at)
+        self.assertEqual((n, needs, supporters, chars), (2, 2, 2, len(strings)))
         for bad, what in (
-            (with_head(end, n + 1, needs, supporters), "does not fill the rest"),
-            (with_head(index_at + 1, n, needs, supporters), "does not match the list of projects"),
-            (with_head(end - 1, n, needs, supporters), "trailing bytes"),
+            (with_head(end, n + 1, needs, supporters, chars), "does not fill the rest"),
+            (with_head(index_at + 1, n, needs, supporters, chars), "does not match the list of projects"),
+            (with_head(end - 1, n, needs, supporters, chars), "trailing bytes"),
+            (with_head(end, n, needs, supporters, chars + 1), "does not count the characters"),
         ):
             with self.assertRaisesRegex(DecodeError, what):
                 decode_projects(bad, strings)
         # Records that disagree with the index: the first project's needs (row field 16) and its
         # first need's supporters (need field 7), each one fewer.
-        at_needs = struct.unpack_from("<I", data, index_at + 16 + 4 * 16)[0]
-        at_supported_by = struct.unpack_from("<I", data, index_at + 16 + 72 * 2 + 4 * 7)[0]
+        at_needs = struct.unpack_from("<I", data, index_at + 20 + 4 * 16)[0]
+        at_supported_by = struct.unpack_from("<I", data, index_at + 20 + 72 * 2 + 4 * 7)[0]
         for at, count, what in ((at_needs, 2, "needs"), (at_supported_by, 2, "supporters")):
             self.assertEqual(struct.unpack_from("<I", data, at)[0], count)
             bad = data[:at] + struct.pack("<I", count - 1) + data[at + 4:]
@@ -308,7 +310,7 @@ class Version2(unittest.TestCase):
         # are refused when their field is read, as version 1 refuses them at once.
         data, strings = encode_projects([Project("a", "b", categories=["x"])], indexed=True)
         index_at = struct.unpack_from("<I", data, 4)[0]
-        row = struct.unpack_from("<18I", data, index_at + 16)
+        row = struct.unpack_from("<18I", data, index_at + 20)
         at = row[7]  # categories: a count
         huge = data[:at] + struct.pack("<I", 0xFFFFFFFF) + data[at + 4:]
         with self.assertRaisesRegex(DecodeError, "list longer than the input"):
