@@ -10,7 +10,8 @@
 //! - `encode/projects`: the host's encoding of the same projects alone;
 //! - `validator/python`, `validator/javascript`: the same rules as plugins written with the
 //!   Python and the JavaScript SDK (`muenster-admission-py`, `muenster-admission-js`, when
-//!   built); `validator/{python,javascript}-noop`: those languages' validators that return
+//!   built; `javascript-quickjs`: the JavaScript one built with `--backend quickjs`);
+//!   `validator/{python,javascript,javascript-quickjs}-noop`: those validators that return
 //!   at once (a fresh instance per batch, the records moved in and decoded);
 //!   `load/{python,javascript}-cached`. Their cold loads (a compile of the whole
 //!   interpreter, tens of seconds) are timed once each and printed, not sampled.
@@ -328,6 +329,11 @@ fn bench_polyglot(
     for (lang, id, noop_id) in [
         ("python", "muenster-admission-py", "hostile-py"),
         ("javascript", "muenster-admission-js", "hostile-js"),
+        (
+            "javascript-quickjs",
+            "muenster-admission-qjs",
+            "hostile-qjs",
+        ),
     ] {
         let wasm = dist.join(id).join(format!("{id}.wasm"));
         if !wasm.is_file() {

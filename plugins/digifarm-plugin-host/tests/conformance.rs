@@ -216,6 +216,7 @@ fn javascript_sdk_round_trips_every_field() {
         return;
     };
     run_sdk(&dir, "JavaScript", "conformance-js", 2);
+    run_sdk(&dir, "JavaScript (QuickJS)", "conformance-qjs", 2);
 }
 
 /// The SDKs ship the interface they build against: each copy is the frozen WIT, byte for byte.

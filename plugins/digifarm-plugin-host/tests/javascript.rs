@@ -248,3 +248,90 @@ fn contacts_never_reach_a_javascript_plugin() {
         assert!(!text.contains(secret), "{secret} reached the plugin");
     }
 }
+
+// The QuickJS backend (`digifarm-plugin build --backend quickjs`): the same rules, and the
+// sandbox holds. The component imports no WASI at all: what would need the clock traps
+// instead of reading a frozen one, and the web platform's `fetch` and `crypto` are absent.
+
+const QJS: &str = "hostile-qjs";
+
+#[test]
+fn quickjs_muenster_admission_finds_what_the_rust_one_finds() {
+    let Some(dir) = dirs() else { return };
+    assert_admission_like_rust(&dir, "muenster-admission-qjs");
+}
+
+#[test]
+fn quickjs_the_sandbox_holds() {
+    let Some(dir) = dirs() else { return };
+    let run_mode = |mode: &str, edit: fn(&mut PluginGrants)| {
+        run(&hostile_in(host(), &dir, QJS, mode, edit))
+            .expect_err(mode)
+            .kind
+    };
+    let unreachable = "wasm trap: wasm `unreachable` instruction executed";
+    for (mode, want) in [
+        ("throw", "boom"),
+        ("trap", "boom past the SDK"),
+        ("fetch", "ReferenceError: fetch is not defined"),
+        ("entropy", "ReferenceError: crypto is not defined"),
+        (
+            "wrong-shape",
+            "the validator must return an array of diagnostics, not number 42",
+        ),
+    ] {
+        match run_mode(mode, |_| {}) {
+            ErrorKind::Failed { message } => assert_eq!(message, want, "{mode}"),
+            other => panic!("{mode}: expected the plugin's error, got {other}"),
+        }
+    }
+    for (mode, want) in [
+        ("recursion", "wasm trap: call stack exhausted"),
+        ("clock", unreachable),
+        ("clock-perf", unreachable),
+        ("bad-enum", unreachable),
+        ("wrong-shape-raw", unreachable),
+    ] {
+        match run_mode(mode, |_| {}) {
+            ErrorKind::Trap { message, .. } => assert_eq!(message, want, "{mode}"),
+            other => panic!("{mode}: expected a trap, got {other}"),
+        }
+    }
+    assert!(matches!(
+        run_mode("loop", |g| g.limits.timeout_ms = Some(300)),
+        ErrorKind::Timeout { timeout_ms: 300 }
+    ));
+    match run_mode("memory", |g| g.limits.memory_mb = Some(48)) {
+        ErrorKind::Failed { message } => assert!(message.contains("out of memory"), "{message}"),
+        ErrorKind::OutOfMemory { limit, .. } => assert_eq!(limit, 48 << 20),
+        other => panic!("memory: expected out of memory, got {other}"),
+    }
+    match run_mode("oversized", |g| {
+        g.limits.output_kb = Some(1024);
+        g.limits.timeout_ms = Some(10_000);
+        g.config.insert("mb".into(), "3".into());
+    }) {
+        ErrorKind::OutputTooLarge { limit, actual } => {
+            assert_eq!(limit, 1 << 20);
+            assert!(actual > 3_000_000, "{actual}");
+        }
+        other => panic!("expected output too large, got {other}"),
+    }
+    match run_mode("control-code", |_| {}) {
+        ErrorKind::InvalidOutput { message } => {
+            assert!(message.contains("is not kebab-case"), "{message}");
+            assert!(!message.contains('\u{1b}'), "{message:?}");
+        }
+        other => panic!("expected invalid output, got {other}"),
+    }
+    let env = run(&hostile_in(host(), &dir, QJS, "env", |_| {})).expect("env");
+    assert!(
+        env[0]
+            .diagnostic
+            .message
+            .starts_with("environment: no process.env"),
+        "{}",
+        env[0].diagnostic.message
+    );
+    hostile_still_works(host(), &dir, QJS);
+}

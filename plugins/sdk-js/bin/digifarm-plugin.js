@@ -2,8 +2,8 @@
 // digifarm-plugin build APP.js --id ID [options]
 //
 // Bundles APP.js with this SDK (esbuild), componentizes the bundle against the SDK's copy of
-// the digifarm:plugin@0.1.0 WIT (componentize-js: SpiderMonkey in a WebAssembly component),
-// and writes DIR/ID.wasm and DIR/ID.plugin.toml (with the sha256 of the written wasm).
+// the digifarm:plugin@0.1.0 WIT (componentize-qjs: QuickJS in a WebAssembly component; or
+// componentize-js: SpiderMonkey), and writes DIR/ID.wasm and DIR/ID.plugin.toml (with the sha256 of the written wasm).
 
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, mkdirSync, renameSync } from 'node:fs';
@@ -41,6 +41,20 @@ const CAPABILITIES = ['clocks', 'random', 'environment'];
 //   (`unreachable`).
 const ENGINE_FEATURES = ['stdio', 'random', 'clocks', 'http', 'fetch-event'];
 
+// The engines a plugin can be built with (jco's two componentize backends):
+// - starlingmonkey (the default): SpiderMonkey through componentize-js. A 12 MB component
+//   with the web platform's APIs; its WASI features follow the plugin's capabilities (below).
+// - quickjs: QuickJS-ng through componentize-qjs. A 2 MB component that compiles in about
+//   two seconds and runs the SDK's decoder faster; built with no WASI import at all, so it
+//   takes no capability: the clock (`Date.now()`, `new Date()`) and `Math.random()` trap, and
+//   of the web platform only `TextEncoder`/`TextDecoder` (the SDK's, UTF-8) are there.
+const BACKENDS = { quickjs: 'componentize-qjs', starlingmonkey: 'componentize-js' };
+const BACKEND_NAMES = { quickjs: 'quickjs', qjs: 'quickjs', starlingmonkey: 'starlingmonkey', sm: 'starlingmonkey' };
+
+function backendOf(opts) {
+  return BACKEND_NAMES[opts.backend ?? 'starlingmonkey'];
+}
+
 function engineFeaturesOff(opts) {
   const on = new Set();
   if (opts.capabilities.includes('clocks')) on.add('clocks');
@@ -64,7 +78,9 @@ options:
   --capabilities LIST   comma-separated: clocks, random, environment (default: none)
   --memory-mb N         [limits] memory_mb in the manifest
   --timeout-ms N        [limits] timeout_ms in the manifest
-  --stdio               keep the engine's stdio feature (default: off; see README.md)
+  --backend ENGINE      starlingmonkey (default) | quickjs: the JavaScript engine built in
+                        (quickjs: smaller and faster, no capabilities; see README.md)
+  --stdio               keep StarlingMonkey's stdio feature (default: off; see README.md)
   --out DIR             output directory (default: .)
   --manifest-name NAME  manifest file name (default: ID.plugin.toml; e.g. plugin.toml)
   --keep-bundle         also write OUT/ID.bundle.js (what was componentized)
@@ -86,7 +102,7 @@ function parseArgs(argv) {
   if (command !== 'build') throw new UsageError(`unknown command \`${command}\` (expected \`build\`)`);
   const opts = { positional: [] };
   const valued = new Set(['id', 'kind', 'name', 'version', 'license', 'description', 'capabilities',
-    'memory-mb', 'timeout-ms', 'out', 'manifest-name']);
+    'memory-mb', 'timeout-ms', 'out', 'manifest-name', 'backend']);
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i];
     if (arg === '-h' || arg === '--help') {
@@ -113,9 +129,15 @@ function parseArgs(argv) {
   if (opts.kind !== undefined && !(opts.kind in KINDS)) {
     throw new UsageError(`unknown kind \`${opts.kind}\` (validator, scorer, exporter or importer)`);
   }
+  if (opts.backend !== undefined && !(opts.backend in BACKEND_NAMES)) {
+    throw new UsageError(`unknown backend \`${opts.backend}\` (starlingmonkey or quickjs)`);
+  }
   opts.capabilities = (opts.capabilities ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   for (const c of opts.capabilities) {
     if (!CAPABILITIES.includes(c)) throw new UsageError(`unknown capability \`${c}\` (${CAPABILITIES.join(', ')})`);
+  }
+  if (backendOf(opts) === 'quickjs' && (opts.capabilities.length > 0 || opts.stdio)) {
+    throw new UsageError('the quickjs backend has no WASI imports: capabilities and --stdio need the starlingmonkey backend');
   }
   for (const k of ['memory-mb', 'timeout-ms']) {
     if (opts[k] !== undefined && !/^[1-9][0-9]{0,8}$/.test(opts[k])) {
@@ -265,18 +287,31 @@ export const ${fn} = plugin.${fn};
   const sourcePath = join(work, `${opts.id}.js`);
   writeFileSync(sourcePath, bundled);
   if (opts['keep-bundle']) writeFileSync(join(outDir, `${opts.id}.bundle.js`), bundled);
-  const disableFeatures = engineFeaturesOff(opts);
+  const backend = backendOf(opts);
+  const disableFeatures = backend === 'quickjs' ? [] : engineFeaturesOff(opts);
   let component;
   try {
-    const { componentize } = await import('@bytecodealliance/componentize-js');
-    ({ component } = await componentize({
-      sourcePath,
-      witPath: WIT_PATH,
-      worldName: world,
-      disableFeatures,
-    }));
+    if (backend === 'quickjs') {
+      const { componentize } = await import('componentize-qjs');
+      ({ component } = await componentize({
+        witPath: WIT_PATH,
+        jsSource: bundled,
+        jsPath: sourcePath,
+        world,
+        sync: true, // the host calls plugins synchronously
+        stubWasi: true, // no WASI import at all: a call that needs one traps
+      }));
+    } else {
+      const { componentize } = await import('@bytecodealliance/componentize-js');
+      ({ component } = await componentize({
+        sourcePath,
+        witPath: WIT_PATH,
+        worldName: world,
+        disableFeatures,
+      }));
+    }
   } catch (e) {
-    throw new Error(`componentize-js failed for ${opts.positional[0]} (world \`${world}\`):\n${e instanceof Error ? e.message : String(e)}`);
+    throw new Error(`${BACKENDS[backend]} failed for ${opts.positional[0]} (world \`${world}\`):\n${e instanceof Error ? e.message : String(e)}`);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -289,7 +324,7 @@ export const ${fn} = plugin.${fn};
   const sha256 = createHash('sha256').update(readFileSync(wasmPath)).digest('hex');
   const manifestPath = join(outDir, opts['manifest-name'] ?? `${opts.id}.plugin.toml`);
   writeFileSync(manifestPath, manifest(opts, kind, sha256));
-  return { kind, wasmPath, manifestPath, size: component.length, sha256, disableFeatures };
+  return { kind, wasmPath, manifestPath, size: component.length, sha256, backend, disableFeatures };
 }
 
 async function main() {
@@ -314,7 +349,8 @@ async function main() {
     const secs = ((Date.now() - started) / 1000).toFixed(1);
     process.stdout.write(
       `built ${result.kind} \`${opts.id}\` in ${secs} s: ${result.wasmPath} (${result.size} bytes, sha256 ${result.sha256})\n` +
-        `      manifest ${result.manifestPath}; engine features off: ${result.disableFeatures.join(', ') || 'none'}\n`,
+        `      manifest ${result.manifestPath}; engine ${result.backend}` +
+        (result.backend === 'quickjs' ? ' (no WASI imports)\n' : `, features off: ${result.disableFeatures.join(', ') || 'none'}\n`),
     );
   }
 }

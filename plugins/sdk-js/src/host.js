@@ -1,9 +1,12 @@
 // What the host offers every plugin: the WIT import `digifarm:plugin/host@0.1.0`, wrapped so
 // that plugin code sees snake_case records and `null` for an absent option.
 //
-// componentize-js binds the import specifier below to the component's import. Under Node
-// (unit tests of a plugin), `digifarm-plugin/testing` maps it to a mock host.
-import * as wit from 'digifarm:plugin/host@0.1.0';
+// The build's engine binds the import specifier below to the component's import: QuickJS as
+// the module's default export, StarlingMonkey as its named exports. Under Node (unit tests of
+// a plugin), `digifarm-plugin/testing` maps it to a mock host.
+import * as witModule from 'digifarm:plugin/host@0.1.0';
+
+const wit = witModule.default ?? witModule;
 
 const LEVELS = new Set(['debug', 'info', 'warn', 'error']);
 

@@ -14,6 +14,7 @@
 // becomes the call's error (the WIT `result`'s `err`, a string with the exception's message),
 // which the host reports as the plugin's error.
 
+import './text.js'; // TextEncoder and TextDecoder where the engine lacks them (QuickJS)
 import { beginCall, endCall } from './host.js';
 import { decodeCatalog, decodeProjectsLazy, decodeScorerBatchLazy, resolveCandidates } from './codec.js';
 

@@ -566,8 +566,8 @@ test('version 2: an index that disagrees with the records is refused', () => {
   const { data, strings } = encodeProjects([fullProject, fullProject], true);
   const dv = (d) => new DataView(d.buffer, d.byteOffset, d.byteLength);
   const indexAt = dv(data).getUint32(4, true);
-  const head = [0, 4, 8, 12].map((k) => dv(data).getUint32(indexAt + k, true));
-  assert.deepEqual(head.slice(1), [2, 4, 4]);
+  const head = [0, 4, 8, 12, 16].map((k) => dv(data).getUint32(indexAt + k, true));
+  assert.deepEqual(head.slice(1), [2, 4, 4, [...strings].length]);
   const withHead = (k, v) => {
     const bad = data.slice();
     dv(bad).setUint32(indexAt + k, v, true);
@@ -576,8 +576,12 @@ test('version 2: an index that disagrees with the records is refused', () => {
   assert.throws(() => decodeProjectsLazy(withHead(4, 3), strings), /does not fill the rest/);
   assert.throws(() => decodeProjectsLazy(withHead(0, indexAt + 1), strings), /does not match the list of projects/);
   assert.throws(() => decodeProjectsLazy(withHead(0, indexAt - 1), strings), /trailing bytes/);
+  // The count of characters: more than the text's UTF-16 units, or fewer than its characters.
+  for (const chars of [strings.length + 1, head[4] - 1]) {
+    assert.throws(() => decodeProjectsLazy(withHead(16, chars), strings), /does not count the characters/);
+  }
   // The second project's first need row points elsewhere: its needs are not found.
-  const row = indexAt + 16 + 72 * 2 + 32 * 2;
+  const row = indexAt + 20 + 72 * 2 + 32 * 2;
   const bad = data.slice();
   dv(bad).setUint32(row, dv(data).getUint32(row, true) + 1, true);
   const projects = decodeProjectsLazy(bad, strings);

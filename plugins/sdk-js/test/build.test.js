@@ -1,0 +1,35 @@
+// The build command's refusals that need no componentize run: an unknown backend, and
+// capabilities with the QuickJS backend (whose component imports no WASI at all).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const bin = resolve(here, '..', 'bin', 'digifarm-plugin.js');
+const app = resolve(here, '..', '..', 'examples-js', 'muenster-admission', 'app.js');
+
+function build(...args) {
+  const out = mkdtempSync(join(tmpdir(), 'digifarm-build-test-'));
+  const r = spawnSync(process.execPath, [bin, 'build', app, '--id', 'x', '--out', out, ...args], { encoding: 'utf8' });
+  return { ...r, written: readdirSync(out) };
+}
+
+test('an unknown backend is a usage error', () => {
+  const r = build('--backend', 'v8');
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /unknown backend `v8` \(starlingmonkey or quickjs\)/);
+  assert.deepEqual(r.written, []);
+});
+
+test('QuickJS refuses capabilities and stdio, and writes nothing', () => {
+  for (const extra of [['--capabilities', 'clocks'], ['--stdio']]) {
+    const r = build('--backend', 'quickjs', ...extra);
+    assert.equal(r.status, 2, extra.join(' '));
+    assert.match(r.stderr, /the quickjs backend has no WASI imports: capabilities and --stdio need the starlingmonkey backend/);
+    assert.deepEqual(r.written, []);
+  }
+});
