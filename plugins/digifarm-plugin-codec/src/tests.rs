@@ -449,9 +449,30 @@ fn the_index_head_counts_the_characters_of_strings() {
             assert!(decode_catalog(&enc.data, &other).is_err(), "seed {seed}");
         }
     }
-    // No projects: the head still counts the characters.
-    let enc = encode_projects_with(&[], Version::V2);
-    assert_eq!(enc.data.len(), 8 + 4 + crate::index::HEAD);
+    // Scorer batches without projects: the head still counts the characters of the
+    // partners' and offers' strings.
+    let mut counted = 0;
+    for seed in 0..20 {
+        let mut batch = Gen(seed).scorer_batch();
+        batch.projects.clear();
+        batch.candidates.clear();
+        let enc = encode_scorer_batch_with(&batch, Version::V2);
+        let index_at =
+            u32::from_le_bytes([enc.data[4], enc.data[5], enc.data[6], enc.data[7]]) as usize;
+        let head = &enc.data[index_at + 16..index_at + 20];
+        let chars = enc.strings.chars().count();
+        assert_eq!(
+            u32::from_le_bytes([head[0], head[1], head[2], head[3]]) as usize,
+            chars,
+            "seed {seed}"
+        );
+        assert_eq!(
+            decode_scorer_batch(&enc.data, &enc.strings).as_ref(),
+            Ok(&batch)
+        );
+        counted += chars;
+    }
+    assert!(counted > 0);
 }
 
 #[test]

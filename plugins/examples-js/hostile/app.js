@@ -21,6 +21,7 @@
 //   clock-perf   performance.now() (without `clocks`: traps)
 //   env          the environment, if the runtime exposes one
 //   entropy      crypto.getRandomValues and Math.random in the message
+//   math-random  Math.random alone (QuickJS has no `crypto`)
 
 import { defineValidator, host } from 'digifarm-plugin';
 
@@ -89,6 +90,8 @@ const sdk = defineValidator((city, projects) => {
       const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
       return [finding(subject, `getRandomValues: ${hex}; Math.random: ${Math.random()}`)];
     }
+    case 'math-random':
+      return [finding(subject, `Math.random: ${Math.random()} ${Math.random()}`)];
     default:
       throw new Error(`unknown mode ${mode}`);
   }

@@ -149,6 +149,9 @@ function begin(data, strings) {
   // of more than one byte.
   // Version 2 says how many characters the text holds: as many as its UTF-16 units, and no
   // character takes two (a regular expression over the text cost QuickJS 8 µs per project).
+  // That case is taken on the host's word: only the scan it spares could contradict it (the
+  // Rust and Python decoders check the count; the host's codec tests pin what it writes). A
+  // count above the text's length, or one the scan contradicts, is refused.
   if (v2 && strings.length < ixChars) throw fail('the index does not count the characters of `strings`', 4);
   ascii = v2 ? strings.length === ixChars : !NON_ASCII.test(strings);
   if (ascii) {

@@ -1,6 +1,7 @@
 // `TextEncoder` and `TextDecoder` (UTF-8 only) for engines without them: QuickJS has neither
 // (StarlingMonkey and Node have both, and keep their own). Installed on `globalThis` when
-// absent, so plugin code written against the web platform's names runs on either engine.
+// absent, so plugin code written against the web platform's names runs on either engine
+// (`encode`, `encodeInto`, `decode` of a whole input; `stream: true` is refused).
 //
 // The common case runs in the engine's native code: `encodeURIComponent` and
 // `decodeURIComponent` do the UTF-8 work (the latter refuses any invalid sequence, as
@@ -28,6 +29,7 @@ function bytesOf(input) {
   if (input === undefined) return new Uint8Array(0);
   if (input instanceof Uint8Array) return input;
   if (input instanceof ArrayBuffer) return new Uint8Array(input);
+  if (typeof SharedArrayBuffer === 'function' && input instanceof SharedArrayBuffer) return new Uint8Array(input);
   if (ArrayBuffer.isView(input)) return new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
   throw new TypeError('TextDecoder.decode expects an ArrayBuffer or a view of one');
 }
@@ -114,6 +116,28 @@ class Utf8Encoder {
     for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
     return out;
   }
+
+  /** Encodes as much of `source` as fits in `destination`, whole characters only. */
+  encodeInto(source, destination) {
+    if (!(destination instanceof Uint8Array)) throw new TypeError('encodeInto expects a Uint8Array destination');
+    const s = wellFormed(String(source));
+    let read = 0;
+    let written = 0;
+    while (read < s.length) {
+      const cp = s.codePointAt(read);
+      const units = cp > 0xffff ? 2 : 1;
+      const n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4;
+      if (written + n > destination.length) break;
+      if (n === 1) destination[written] = cp;
+      else {
+        const bytes = this.encode(s.slice(read, read + units));
+        destination.set(bytes, written);
+      }
+      read += units;
+      written += n;
+    }
+    return { read, written };
+  }
 }
 
 const LABELS = new Set(['utf-8', 'utf8', 'unicode-1-1-utf-8', 'unicode11utf8', 'unicode20utf8', 'x-unicode20utf8']);
@@ -123,7 +147,7 @@ class Utf8Decoder {
   #ignoreBOM;
 
   constructor(label = 'utf-8', options = {}) {
-    if (!LABELS.has(String(label).trim().toLowerCase())) {
+    if (!LABELS.has(String(label).replace(/^[\t\n\f\r ]+|[\t\n\f\r ]+$/g, '').toLowerCase())) {
       throw new RangeError(`TextDecoder: only UTF-8 is available here, not \`${label}\``);
     }
     this.#fatal = Boolean(options?.fatal);
@@ -142,12 +166,18 @@ class Utf8Decoder {
     return this.#ignoreBOM;
   }
 
-  decode(input) {
+  decode(input, options) {
+    // Streaming would need the state of a sequence cut between two chunks: refused rather
+    // than decoded wrongly.
+    if (options?.stream) throw new TypeError('TextDecoder: `stream: true` is not available here; decode the whole input at once');
     let b = bytesOf(input);
     if (!this.#ignoreBOM && b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) b = b.subarray(3);
+    let bin;
     try {
-      return decodeURIComponent(escape(binary(b)));
-    } catch {
+      bin = escape(binary(b));
+      return decodeURIComponent(bin);
+    } catch (e) {
+      if (bin === undefined || !(e instanceof URIError)) throw e; // not a matter of UTF-8
       if (this.#fatal) throw new TypeError('The encoded data was not valid UTF-8');
       return decodeReplacing(b);
     }

@@ -25,6 +25,15 @@ test('an unknown backend is a usage error', () => {
   assert.deepEqual(r.written, []);
 });
 
+test('names inherited from Object.prototype are no backend and no kind', () => {
+  for (const args of [['--backend', 'toString'], ['--backend', '__proto__'], ['--kind', 'constructor']]) {
+    const r = build(...args);
+    assert.equal(r.status, 2, args.join(' '));
+    assert.match(r.stderr, /unknown (backend|kind) `/, args.join(' '));
+    assert.deepEqual(r.written, []);
+  }
+});
+
 test('QuickJS refuses capabilities and stdio, and writes nothing', () => {
   for (const extra of [['--capabilities', 'clocks'], ['--stdio']]) {
     const r = build('--backend', 'quickjs', ...extra);

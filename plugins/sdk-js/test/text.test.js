@@ -56,3 +56,30 @@ test('long text crosses the chunks of the byte string', () => {
   assert.deepEqual(bytes, new TextEncoder().encode(s));
   assert.equal(new TextDecoderUtf8('utf-8', { fatal: true }).decode(bytes), s);
 });
+
+test('encodeInto writes whole characters only, as Node does', () => {
+  const pieces = ['a', 'ü', '€', '🌳', '\ud800', 'x'];
+  const mine = new TextEncoderUtf8();
+  const node = new TextEncoder();
+  for (let round = 0; round < 1000; round++) {
+    let s = '';
+    for (let n = next() % 8; n > 0; n--) s += pieces[next() % pieces.length];
+    const size = next() % 12;
+    const a = new Uint8Array(size);
+    const b = new Uint8Array(size);
+    assert.deepEqual(mine.encodeInto(s, a), node.encodeInto(s, b), JSON.stringify(s));
+    assert.deepEqual(a, b, JSON.stringify(s));
+  }
+});
+
+test('what the polyfill refuses or accepts beyond whole UTF-8 input', () => {
+  // Streaming is refused, not decoded wrongly chunk by chunk.
+  assert.throws(() => new TextDecoderUtf8().decode(new Uint8Array([0xc3]), { stream: true }), TypeError);
+  // Labels: ASCII whitespace around the name only.
+  assert.equal(new TextDecoderUtf8('\t UTF-8 \n').encoding, 'utf-8');
+  assert.throws(() => new TextDecoderUtf8('\u00a0utf-8'), RangeError);
+  // A shared buffer decodes like any other.
+  const shared = new SharedArrayBuffer(2);
+  new Uint8Array(shared).set([0xc3, 0xa9]);
+  assert.equal(new TextDecoderUtf8('utf-8', { fatal: true }).decode(shared), 'é');
+});
