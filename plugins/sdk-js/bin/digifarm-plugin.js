@@ -52,10 +52,6 @@ const ENGINE_FEATURES = ['stdio', 'random', 'clocks', 'http', 'fetch-event'];
 const BACKENDS = { quickjs: 'componentize-qjs', starlingmonkey: 'componentize-js' };
 const BACKEND_NAMES = { quickjs: 'quickjs', qjs: 'quickjs', starlingmonkey: 'starlingmonkey', sm: 'starlingmonkey' };
 
-function backendOf(opts) {
-  return BACKEND_NAMES[opts.backend ?? 'starlingmonkey'];
-}
-
 function engineFeaturesOff(opts) {
   const on = new Set();
   if (opts.capabilities.includes('clocks')) on.add('clocks');
@@ -137,7 +133,8 @@ function parseArgs(argv) {
   for (const c of opts.capabilities) {
     if (!CAPABILITIES.includes(c)) throw new UsageError(`unknown capability \`${c}\` (${CAPABILITIES.join(', ')})`);
   }
-  if (backendOf(opts) === 'quickjs' && (opts.capabilities.length > 0 || opts.stdio)) {
+  opts.backend = BACKEND_NAMES[opts.backend ?? 'starlingmonkey'];
+  if (opts.backend === 'quickjs' && (opts.capabilities.length > 0 || opts.stdio)) {
     throw new UsageError('the quickjs backend has no WASI imports: capabilities and --stdio need the starlingmonkey backend');
   }
   for (const k of ['memory-mb', 'timeout-ms']) {
@@ -288,7 +285,7 @@ export const ${fn} = plugin.${fn};
   const sourcePath = join(work, `${opts.id}.js`);
   writeFileSync(sourcePath, bundled);
   if (opts['keep-bundle']) writeFileSync(join(outDir, `${opts.id}.bundle.js`), bundled);
-  const backend = backendOf(opts);
+  const { backend } = opts;
   const disableFeatures = backend === 'quickjs' ? [] : engineFeaturesOff(opts);
   let component;
   try {

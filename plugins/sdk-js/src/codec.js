@@ -89,7 +89,6 @@ var ixNeeds = null; // 8 per need
 var ixProjectCount = 0;
 var ixNeedCount = 0;
 var ixProjectsEnd = 0; // where the list of projects ends
-var ixChars = 0; // how many characters `strings` holds
 const INDEX_HEAD = 20; // the index's five u32 before its tables
 
 const NON_ASCII = /[^\x00-\x7f]/;
@@ -127,12 +126,13 @@ function begin(data, strings) {
   naCount = 0;
   naNext = 0;
   ixProjects = ixNeeds = null;
-  ixProjectCount = ixNeedCount = ixProjectsEnd = ixChars = 0;
+  ixProjectCount = ixNeedCount = ixProjectsEnd = 0;
+  let textChars = 0; // version 2: how many characters `strings` holds
   if (v2) {
     const indexAt = u32();
     if (indexAt < 8 || indexAt + INDEX_HEAD > size) throw fail('the index lies past the end', 4);
     const at = indexAt + INDEX_HEAD;
-    const [projectsEnd, projects, needs, supporters, chars] = u32s(b, indexAt, 5);
+    const [projectsEnd, projects, needs, supporters, n] = u32s(b, indexAt, 5);
     if (at + 4 * (18 * projects + 8 * needs + 3 * supporters) !== size) {
       throw fail('the index does not fill the rest of the input', 4);
     }
@@ -141,7 +141,7 @@ function begin(data, strings) {
     ixProjectCount = projects;
     ixNeedCount = needs;
     ixProjectsEnd = projectsEnd;
-    ixChars = chars;
+    textChars = n;
     size = indexAt;
   }
   // Offsets count UTF-8 bytes (version 1) or characters (version 2): in either, the text
@@ -152,8 +152,8 @@ function begin(data, strings) {
   // That case is taken on the host's word: only the scan it spares could contradict it (the
   // Rust and Python decoders check the count; the host's codec tests pin what it writes). A
   // count above the text's length, or one the scan contradicts, is refused.
-  if (v2 && strings.length < ixChars) throw fail('the index does not count the characters of `strings`', 4);
-  ascii = v2 ? strings.length === ixChars : !NON_ASCII.test(strings);
+  if (v2 && strings.length < textChars) throw fail('the index does not count the characters of `strings`', 4);
+  ascii = v2 ? strings.length === textChars : !NON_ASCII.test(strings);
   if (ascii) {
     textBytes = strings.length;
     naStart = naEnd = naExtra = naBlock = null;
@@ -197,7 +197,7 @@ function begin(data, strings) {
   }
   naCount = k;
   textBytes = strings.length + extra;
-  if (v2 && textBytes !== ixChars) throw fail('the index does not count the characters of `strings`', 4);
+  if (v2 && textBytes !== textChars) throw fail('the index does not count the characters of `strings`', 4);
   naBlock = new Int32Array((textBytes >> BLOCK_SHIFT) + 1);
   k = 0;
   for (let j = 0; j < naBlock.length; j++) {

@@ -99,7 +99,7 @@ function decodeReplacing(b) {
   return out;
 }
 
-class Utf8Encoder {
+export class TextEncoderUtf8 {
   get encoding() {
     return 'utf-8';
   }
@@ -142,7 +142,7 @@ class Utf8Encoder {
 
 const LABELS = new Set(['utf-8', 'utf8', 'unicode-1-1-utf-8', 'unicode11utf8', 'unicode20utf8', 'x-unicode20utf8']);
 
-class Utf8Decoder {
+export class TextDecoderUtf8 {
   #fatal;
   #ignoreBOM;
 
@@ -184,8 +184,5 @@ class Utf8Decoder {
   }
 }
 
-export const TextEncoderUtf8 = Utf8Encoder;
-export const TextDecoderUtf8 = Utf8Decoder;
-
-if (typeof globalThis.TextEncoder !== 'function') globalThis.TextEncoder = Utf8Encoder;
-if (typeof globalThis.TextDecoder !== 'function') globalThis.TextDecoder = Utf8Decoder;
+if (typeof globalThis.TextEncoder !== 'function') globalThis.TextEncoder = TextEncoderUtf8;
+if (typeof globalThis.TextDecoder !== 'function') globalThis.TextDecoder = TextDecoderUtf8;
