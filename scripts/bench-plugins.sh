@@ -50,12 +50,12 @@ try:
     print(f"  overhead                {(sp-sn)/m/1e3:6.2f} µs/candidate")
 except OSError:
     pass
-for lang in ("python", "javascript", "javascript-quickjs"):
+for lang in ("python", "javascript", "javascript-starlingmonkey"):
     try:
         t = mean("validator", lang)
     except OSError:
         continue
-    line = f"  {lang:18} {t/1e6:9.1f} ms  {t/n/1e3:6.2f} µs/record   {t/plugin:5.1f}x the Rust plugin (target ≤ 10x)"
+    line = f"  {lang:25} {t/1e6:9.1f} ms  {t/n/1e3:6.2f} µs/record   {t/plugin:5.1f}x the Rust plugin (target ≤ 10x)"
     try:
         line += f"; no-op {mean('validator', lang + '-noop')/n/1e3:.2f} µs/record"
         line += f"; load cached {mean('load', lang + '-cached')/1e6:.1f} ms"

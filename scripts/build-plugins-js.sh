@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the JavaScript example and test plugins (plugins/examples-js/) with the JavaScript SDK
 # (plugins/sdk-js/, whose `digifarm-plugin build` bundles with esbuild and runs
-# componentize-js, or componentize-qjs for the QuickJS builds) and assembles each in plugins/examples/dist/<id>/{<id>.wasm,plugin.toml},
+# componentize-qjs, or componentize-js for the StarlingMonkey builds) and assembles each in plugins/examples/dist/<id>/{<id>.wasm,plugin.toml},
 # beside the Rust plugins. Installs the SDK's pinned npm dependencies (`npm ci`), builds, then
 # runs the SDK's unit tests (`node --test`). Prints each build's time and wasm size.
 # Needs Node.js 20+ and npm; no Rust. Idempotent; runs from any directory; exits non-zero on
@@ -21,7 +21,7 @@ node_major="$(node -p 'process.versions.node.split(".")[0]')"
 echo "==> JavaScript SDK: npm ci"
 (cd "$sdk" && npm ci --no-audit --no-fund --loglevel=error)
 
-echo "==> building the JavaScript plugins (esbuild + componentize-js, or componentize-qjs)"
+echo "==> building the JavaScript plugins (esbuild + componentize-qjs, or componentize-js)"
 build() { # DIR ID [build options…]
     local dir="$1" id="$2"
     shift 2
@@ -48,14 +48,15 @@ build local-first local-first-js --name "Local partners first (JavaScript)" \
 build civic-json civic-json-js --name "civic.json importer (JavaScript)" \
     --description "Reads civic.json files (BetaNYC and DCgov variants)"
 
-# The same plugins with the QuickJS backend (`--backend quickjs`): the admission rules (agree
-# with Rust; benchmarked), the conformance exporter and the hostile plugin.
-build muenster-admission muenster-admission-qjs --backend quickjs \
-    --name "DIGIFARM Münster admission criteria (JavaScript, QuickJS)" \
+# The same plugins with the StarlingMonkey engine (`--backend starlingmonkey`, the engine with
+# the web platform and WASI capabilities): the admission rules (agree with Rust;
+# benchmarked), the conformance exporter and the hostile plugin.
+build muenster-admission muenster-admission-sm --backend starlingmonkey \
+    --name "DIGIFARM Münster admission criteria (JavaScript, StarlingMonkey)" \
     --description "A link to the city, a source repository, an open-source licence"
-build conformance conformance-qjs --backend quickjs --name "SDK conformance (JavaScript, QuickJS)" \
+build conformance conformance-sm --backend starlingmonkey --name "SDK conformance (JavaScript, StarlingMonkey)" \
     --description "Re-encodes the catalog with the JS SDK's codec"
-build hostile hostile-qjs --backend quickjs --name "Hostile test plugin (JavaScript, QuickJS)" \
+build hostile hostile-sm --backend starlingmonkey --name "Hostile test plugin (JavaScript, StarlingMonkey)" \
     --description "Misbehaves as the config key mode says"
 
 echo "==> JavaScript SDK: unit tests (node --test)"

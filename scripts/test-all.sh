@@ -51,7 +51,7 @@ step "WASM plugins: build the example and hostile plugins for wasm32-wasip2 (scr
 step "WASM plugins in Python: the SDK's unit tests, then the example, conformance and hostile plugins (scripts/build-plugins-python.sh: componentize-py in a virtualenv)"
 ./scripts/build-plugins-python.sh
 
-step "WASM plugins in JavaScript: the SDK's unit tests, then the example, conformance and hostile plugins (scripts/build-plugins-js.sh: componentize-js from npm)"
+step "WASM plugins in JavaScript: the SDK's unit tests, then the example, conformance and hostile plugins (scripts/build-plugins-js.sh: componentize-qjs and componentize-js from npm)"
 ./scripts/build-plugins-js.sh
 
 # The plugin host's and the CLI's plugin tests in the one `cargo test` below run against the

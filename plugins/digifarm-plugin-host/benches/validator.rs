@@ -10,8 +10,9 @@
 //! - `encode/projects`: the host's encoding of the same projects alone;
 //! - `validator/python`, `validator/javascript`: the same rules as plugins written with the
 //!   Python and the JavaScript SDK (`muenster-admission-py`, `muenster-admission-js`, when
-//!   built; `javascript-quickjs`: the JavaScript one built with `--backend quickjs`);
-//!   `validator/{python,javascript,javascript-quickjs}-noop`: those validators that return
+//!   built, the JavaScript one with the default engine, QuickJS; `javascript-starlingmonkey`:
+//!   the same built with `--backend starlingmonkey`);
+//!   `validator/{python,javascript,javascript-starlingmonkey}-noop`: those validators that return
 //!   at once (a fresh instance per batch, the records moved in and decoded);
 //!   `load/{python,javascript}-cached`. Their cold loads (a compile of the whole
 //!   interpreter, tens of seconds) are timed once each and printed, not sampled.
@@ -330,9 +331,9 @@ fn bench_polyglot(
         ("python", "muenster-admission-py", "hostile-py"),
         ("javascript", "muenster-admission-js", "hostile-js"),
         (
-            "javascript-quickjs",
-            "muenster-admission-qjs",
-            "hostile-qjs",
+            "javascript-starlingmonkey",
+            "muenster-admission-sm",
+            "hostile-sm",
         ),
     ] {
         let wasm = dist.join(id).join(format!("{id}.wasm"));

@@ -215,8 +215,8 @@ fn javascript_sdk_round_trips_every_field() {
     let Some(dir) = plugins_with(JS_PLUGINS) else {
         return;
     };
-    run_sdk(&dir, "JavaScript", "conformance-js", 2);
-    run_sdk(&dir, "JavaScript (QuickJS)", "conformance-qjs", 2);
+    run_sdk(&dir, "JavaScript (QuickJS)", "conformance-js", 2);
+    run_sdk(&dir, "JavaScript (StarlingMonkey)", "conformance-sm", 2);
 }
 
 /// The SDKs ship the interface they build against: each copy is the frozen WIT, byte for byte.

@@ -1,7 +1,8 @@
-//! Plugins written in JavaScript with the JavaScript SDK (`plugins/sdk-js`, built with
-//! componentize-js by `scripts/build-plugins-js.sh`), through the real host: the examples
-//! agree with their Rust originals, and the sandbox holds for a hostile JavaScript plugin as
-//! for a Rust one.
+//! Plugins written in JavaScript with the JavaScript SDK (`plugins/sdk-js`, built by
+//! `scripts/build-plugins-js.sh`), through the real host: the examples agree with their Rust
+//! originals, and the sandbox holds for a hostile JavaScript plugin as for a Rust one, with
+//! both engines: QuickJS (componentize-qjs, the default; `-js` and the examples) and
+//! StarlingMonkey (componentize-js, `--backend starlingmonkey`; `-sm`).
 
 #![allow(
     clippy::unwrap_used,
@@ -19,7 +20,8 @@ use digifarm_core::catalog::Catalog;
 use digifarm_core::model::PluginGrants;
 use digifarm_plugin_host::{ErrorKind, Finding, Host, Plugin};
 
-const ID: &str = "hostile-js";
+/// The hostile plugin built with StarlingMonkey (the tests up to the QuickJS section).
+const ID: &str = "hostile-sm";
 
 fn dirs() -> Option<PathBuf> {
     let js = plugins_with(JS_PLUGINS)?;
@@ -49,9 +51,9 @@ fn message_of(mode: &str) -> String {
 }
 
 #[test]
-fn javascript_muenster_admission_finds_what_the_rust_one_finds() {
+fn starlingmonkey_muenster_admission_finds_what_the_rust_one_finds() {
     let Some(dir) = dirs() else { return };
-    assert_admission_like_rust(&dir, "muenster-admission-js");
+    assert_admission_like_rust(&dir, "muenster-admission-sm");
 }
 
 #[test]
@@ -106,7 +108,7 @@ fn the_rss_feed_lists_the_projects_that_want_help() {
 }
 
 #[test]
-fn an_endless_loop_is_stopped_at_the_deadline() {
+fn starlingmonkey_an_endless_loop_is_stopped_at_the_deadline() {
     let Some(dir) = dirs() else { return };
     let plugin = hostile(host(), &dir, "loop", |g| g.limits.timeout_ms = Some(300));
     let err = run(&plugin).expect_err("loop");
@@ -118,7 +120,7 @@ fn an_endless_loop_is_stopped_at_the_deadline() {
 }
 
 #[test]
-fn unbounded_allocation_is_stopped_at_the_memory_cap() {
+fn starlingmonkey_unbounded_allocation_is_stopped_at_the_memory_cap() {
     // SpiderMonkey turns the refused growth into a catchable out-of-memory error, which the
     // SDK returns as the plugin's error.
     let Some(dir) = dirs() else { return };
@@ -132,7 +134,7 @@ fn unbounded_allocation_is_stopped_at_the_memory_cap() {
 }
 
 #[test]
-fn a_thrown_error_is_the_plugins_error() {
+fn starlingmonkey_a_thrown_error_is_the_plugins_error() {
     let Some(dir) = dirs() else { return };
     match failed_with("throw") {
         ErrorKind::Failed { message } => assert_eq!(message, "boom"),
@@ -148,7 +150,7 @@ fn a_thrown_error_is_the_plugins_error() {
 }
 
 #[test]
-fn what_escapes_the_sdk_traps() {
+fn starlingmonkey_what_escapes_the_sdk_traps() {
     let Some(dir) = dirs() else { return };
     for mode in ["trap", "bad-enum", "fetch", "clock-perf"] {
         match failed_with(mode) {
@@ -163,7 +165,7 @@ fn what_escapes_the_sdk_traps() {
 }
 
 #[test]
-fn wrong_shapes_are_refused_with_what_was_wrong() {
+fn starlingmonkey_wrong_shapes_are_refused_with_what_was_wrong() {
     let Some(dir) = dirs() else { return };
     match failed_with("wrong-shape") {
         ErrorKind::Failed { message } => assert_eq!(
@@ -187,7 +189,7 @@ fn wrong_shapes_are_refused_with_what_was_wrong() {
 }
 
 #[test]
-fn oversized_output_is_rejected() {
+fn starlingmonkey_oversized_output_is_rejected() {
     let Some(dir) = dirs() else { return };
     let plugin = hostile(host(), &dir, "oversized", |g| {
         g.limits.output_kb = Some(1024);
@@ -205,7 +207,7 @@ fn oversized_output_is_rejected() {
 }
 
 #[test]
-fn control_characters_are_escaped() {
+fn starlingmonkey_control_characters_are_escaped() {
     let Some(dir) = dirs() else { return };
     let found = run(&hostile(host(), &dir, "control", |_| {})).expect("a finding");
     let d = &found[0].diagnostic;
@@ -220,7 +222,7 @@ fn control_characters_are_escaped() {
 }
 
 #[test]
-fn no_clock_no_environment_no_entropy_without_grants() {
+fn starlingmonkey_no_clock_no_environment_no_entropy_without_grants() {
     let Some(_) = dirs() else { return };
     // Without `clocks` the engine's time is the build's, frozen: two calls agree.
     let clock = message_of("clock");
@@ -252,16 +254,16 @@ fn contacts_never_reach_a_javascript_plugin() {
     }
 }
 
-// The QuickJS backend (`digifarm-plugin build --backend quickjs`): the same rules, and the
-// sandbox holds. The component imports no WASI at all: what would need the clock traps
-// instead of reading a frozen one, and the web platform's `fetch` and `crypto` are absent.
+// The default engine, QuickJS (componentize-qjs): the same rules, and the sandbox holds. The
+// component imports no WASI at all: what would need the clock traps instead of reading a
+// frozen one, and the web platform's `fetch` and `crypto` are absent.
 
-const QJS: &str = "hostile-qjs";
+const QJS: &str = "hostile-js";
 
 #[test]
 fn quickjs_muenster_admission_finds_what_the_rust_one_finds() {
     let Some(dir) = dirs() else { return };
-    assert_admission_like_rust(&dir, "muenster-admission-qjs");
+    assert_admission_like_rust(&dir, "muenster-admission-js");
 }
 
 #[test]

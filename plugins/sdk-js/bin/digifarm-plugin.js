@@ -42,13 +42,15 @@ const CAPABILITIES = ['clocks', 'random', 'environment'];
 const ENGINE_FEATURES = ['stdio', 'random', 'clocks', 'http', 'fetch-event'];
 
 // The engines a plugin can be built with (jco's two componentize backends):
-// - starlingmonkey (the default): SpiderMonkey through componentize-js. A 12 MB component
-//   with the web platform's APIs; its WASI features follow the plugin's capabilities (below).
-// - quickjs: QuickJS-ng through componentize-qjs. A 1.9 MB component that compiles in about
-//   two seconds and runs the SDK's decoder faster; built with no WASI import at all, so it
-//   takes no capability: the clock (`Date.now()`, `new Date()`) traps, `Math.random()` is
-//   seeded at build time (deterministic), and of the web platform only
-//   `TextEncoder`/`TextDecoder` (the SDK's, UTF-8) are there.
+// - quickjs (the default): QuickJS-ng through componentize-qjs. A 1.9 MB component that
+//   compiles in about two seconds and runs the SDK's decoder about twice as fast; built with
+//   no WASI import at all, so it takes no capability: the clock (`Date.now()`, `new Date()`)
+//   traps, `Math.random()` is seeded at build time (deterministic), and of the web platform
+//   only `TextEncoder`/`TextDecoder` (the SDK's, UTF-8) are there.
+// - starlingmonkey: SpiderMonkey through componentize-js. A 12 MB component with the web
+//   platform's APIs (`URL`, `crypto`, `Intl`, ...); its WASI features follow the plugin's
+//   capabilities (below). Chosen when asked for, and by default when the plugin asks for a
+//   capability or `--stdio`, which only it can take.
 const BACKENDS = { quickjs: 'componentize-qjs', starlingmonkey: 'componentize-js' };
 const BACKEND_NAMES = { quickjs: 'quickjs', qjs: 'quickjs', starlingmonkey: 'starlingmonkey', sm: 'starlingmonkey' };
 
@@ -75,8 +77,9 @@ options:
   --capabilities LIST   comma-separated: clocks, random, environment (default: none)
   --memory-mb N         [limits] memory_mb in the manifest
   --timeout-ms N        [limits] timeout_ms in the manifest
-  --backend ENGINE      starlingmonkey (default) | quickjs: the JavaScript engine built in
-                        (quickjs: smaller and faster, no capabilities; see README.md)
+  --backend ENGINE      quickjs | starlingmonkey: the JavaScript engine built in (default:
+                        quickjs, smaller and faster; starlingmonkey when --capabilities or
+                        --stdio ask for what only it takes, or for its web APIs; see README.md)
   --stdio               keep StarlingMonkey's stdio feature (default: off; see README.md)
   --out DIR             output directory (default: .)
   --manifest-name NAME  manifest file name (default: ID.plugin.toml; e.g. plugin.toml)
@@ -133,8 +136,11 @@ function parseArgs(argv) {
   for (const c of opts.capabilities) {
     if (!CAPABILITIES.includes(c)) throw new UsageError(`unknown capability \`${c}\` (${CAPABILITIES.join(', ')})`);
   }
-  opts.backend = BACKEND_NAMES[opts.backend ?? 'starlingmonkey'];
-  if (opts.backend === 'quickjs' && (opts.capabilities.length > 0 || opts.stdio)) {
+  // QuickJS imports no WASI: a plugin that asks for a capability or stdio gets StarlingMonkey
+  // unless it names an engine.
+  const needsWasi = opts.capabilities.length > 0 || opts.stdio === true;
+  opts.backend = BACKEND_NAMES[opts.backend ?? (needsWasi ? 'starlingmonkey' : 'quickjs')];
+  if (opts.backend === 'quickjs' && needsWasi) {
     throw new UsageError('the quickjs backend has no WASI imports: capabilities and --stdio need the starlingmonkey backend');
   }
   for (const k of ['memory-mb', 'timeout-ms']) {

@@ -1,9 +1,10 @@
-// The build command's refusals that need no componentize run: an unknown backend, and
-// capabilities with the QuickJS backend (whose component imports no WASI at all).
+// The build command's refusals that need no componentize run (an unknown backend, and
+// capabilities with the QuickJS backend, whose component imports no WASI at all), and which
+// engine it picks when none is named.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +16,7 @@ const app = resolve(here, '..', '..', 'examples-js', 'muenster-admission', 'app.
 function build(...args) {
   const out = mkdtempSync(join(tmpdir(), 'digifarm-build-test-'));
   const r = spawnSync(process.execPath, [bin, 'build', app, '--id', 'x', '--out', out, ...args], { encoding: 'utf8' });
-  return { ...r, written: readdirSync(out) };
+  return { ...r, out, written: readdirSync(out) };
 }
 
 test('an unknown backend is a usage error', () => {
@@ -41,4 +42,14 @@ test('QuickJS refuses capabilities and stdio, and writes nothing', () => {
     assert.match(r.stderr, /the quickjs backend has no WASI imports: capabilities and --stdio need the starlingmonkey backend/);
     assert.deepEqual(r.written, []);
   }
+});
+
+test('the default engine is QuickJS, and StarlingMonkey when a capability asks for WASI', () => {
+  const plain = build();
+  assert.equal(plain.status, 0, plain.stderr);
+  assert.match(plain.stdout, /engine quickjs \(no WASI imports\)/);
+  const clocks = build('--capabilities', 'clocks');
+  assert.equal(clocks.status, 0, clocks.stderr);
+  assert.match(clocks.stdout, /engine starlingmonkey, features off: stdio, random, http, fetch-event/);
+  assert.match(readFileSync(join(clocks.out, 'x.plugin.toml'), 'utf8'), /capabilities = \["clocks"\]/);
 });

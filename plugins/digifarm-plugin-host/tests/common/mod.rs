@@ -40,9 +40,9 @@ pub const JS_PLUGINS: &[&str] = &[
     "hostile-js",
     "local-first-js",
     "civic-json-js",
-    "muenster-admission-qjs",
-    "conformance-qjs",
-    "hostile-qjs",
+    "muenster-admission-sm",
+    "conformance-sm",
+    "hostile-sm",
 ];
 
 /// Like [`plugins_dir`], for the plugins `ids`.
