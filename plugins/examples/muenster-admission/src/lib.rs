@@ -14,9 +14,9 @@ use digifarm_plugin_sdk::{City, Diagnostic, Project, Severity, Validator, export
 
 struct MuensterAdmission;
 
-fn same_place(a: &str, b: &str) -> bool {
-    let norm = |s: &str| s.trim().to_lowercase().replace("muenster", "münster");
-    !a.trim().is_empty() && norm(a) == norm(b)
+/// A place name as compared: trimmed, lower-case, "muenster" spelt "münster".
+fn norm(place: &str) -> String {
+    place.trim().to_lowercase().replace("muenster", "münster")
 }
 
 impl Validator for MuensterAdmission {
@@ -27,6 +27,8 @@ impl Validator for MuensterAdmission {
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .collect();
+        let here = norm(&city.name);
+        let is_here = |place: &str| !place.trim().is_empty() && norm(place) == here;
         let mut out = Vec::new();
         for p in projects {
             let severity = if matches!(p.lifecycle, "admitted" | "sustained") {
@@ -40,21 +42,19 @@ impl Validator for MuensterAdmission {
                 out.push(d);
             };
 
-            let from_city = p
-                .origin
-                .as_ref()
-                .and_then(|o| o.city)
-                .is_some_and(|c| same_place(c, &city.name));
+            // Each of the three links is checked for every project, as in the other languages'
+            // examples (the benchmark compares them on the same work).
+            let from_city = p.origin.as_ref().and_then(|o| o.city).is_some_and(is_here);
             let deployed = p
                 .deployment
                 .as_ref()
-                .is_some_and(|d| d.cities.iter().any(|c| same_place(c, &city.name)));
-            let city_partner = p.needs.iter().any(|n| {
+                .is_some_and(|d| d.cities.iter().any(|c| is_here(c)));
+            let supported = p.needs.iter().any(|n| {
                 n.supported_by
                     .iter()
                     .any(|s| city_partners.contains(&s.partner))
             });
-            if !(from_city || deployed || city_partner) {
+            if !(from_city || deployed || supported) {
                 push(
                     "city-link",
                     "",
