@@ -14,8 +14,9 @@
 //!   the same built with `--backend starlingmonkey`);
 //!   `validator/{python,javascript,javascript-starlingmonkey}-noop`: those validators that return
 //!   at once (a fresh instance per batch, the records moved in and decoded);
-//!   `load/{python,javascript}-cached`. Their cold loads (a compile of the whole
-//!   interpreter, tens of seconds) are timed once each and printed, not sampled.
+//!   `load/{python,javascript,javascript-starlingmonkey}-cached`. Their cold loads (a
+//!   compile of the whole interpreter: about 2 s for QuickJS, 10 s and more for the others)
+//!   are timed once each and printed, not sampled.
 //!
 //! Needs the plugins built (`scripts/test-plugins.sh`); `scripts/bench-plugins.sh` runs this
 //! and prints the per-record overhead. `DIGIFARM_BENCH_PROJECTS` changes the 100k.

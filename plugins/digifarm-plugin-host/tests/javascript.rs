@@ -20,7 +20,9 @@ use digifarm_core::catalog::Catalog;
 use digifarm_core::model::PluginGrants;
 use digifarm_plugin_host::{ErrorKind, Finding, Host, Plugin};
 
-/// The hostile plugin built with StarlingMonkey (the tests up to the QuickJS section).
+/// The hostile plugin built with StarlingMonkey, for the `starlingmonkey_*` tests (the
+/// examples, `local-first-js`, `civic-json-js`, `rss-feed` and `conformance-js`, are QuickJS
+/// builds).
 const ID: &str = "hostile-sm";
 
 fn dirs() -> Option<PathBuf> {
@@ -206,10 +208,10 @@ fn starlingmonkey_oversized_output_is_rejected() {
     hostile_still_works(host(), &dir, ID);
 }
 
-#[test]
-fn starlingmonkey_control_characters_are_escaped() {
-    let Some(dir) = dirs() else { return };
-    let found = run(&hostile(host(), &dir, "control", |_| {})).expect("a finding");
+/// The hostile plugin `id`'s control characters and bidirectional override reach the host's
+/// output escaped.
+fn assert_control_escaped(dir: &Path, id: &str) {
+    let found = run(&hostile_in(host(), dir, id, "control", |_| {})).expect("a finding");
     let d = &found[0].diagnostic;
     for text in [&d.message, d.help.as_ref().expect("help")] {
         assert!(
@@ -219,6 +221,12 @@ fn starlingmonkey_control_characters_are_escaped() {
         assert!(text.contains("\\u{202e}"), "{text}");
     }
     assert!(d.message.contains("\\u{1b}[31mALERT"), "{}", d.message);
+}
+
+#[test]
+fn starlingmonkey_control_characters_are_escaped() {
+    let Some(dir) = dirs() else { return };
+    assert_control_escaped(&dir, ID);
 }
 
 #[test]
@@ -329,6 +337,7 @@ fn quickjs_the_sandbox_holds() {
         }
         other => panic!("expected invalid output, got {other}"),
     }
+    assert_control_escaped(&dir, QJS);
     // `Math.random()` was seeded when the engine was snapshotted at build time: each call of
     // a fresh instance draws the same numbers (as StarlingMonkey's without `random`).
     let random = |_: usize| {

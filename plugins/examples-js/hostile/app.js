@@ -6,18 +6,21 @@
 //   loop         loops forever (the host's deadline must stop it)
 //   memory       allocates without bound (the memory limit must stop it)
 //   throw        throws Error("boom") (through the SDK: the call's error)
-//   trap         throws past the SDK: componentize-js's bindings rethrow, the instance traps
-//   recursion    recurses without bound (SpiderMonkey's "too much recursion")
+//   trap         throws past the SDK (StarlingMonkey's bindings rethrow and the instance traps;
+//                QuickJS's return it as the call's error)
+//   recursion    recurses without bound (SpiderMonkey's "too much recursion"; QuickJS exhausts
+//                the WebAssembly stack, a trap)
 //   oversized    returns ~20 MB of message text (20 findings of 1,000,000 characters; config
 //                key `mb` sets the count)
 //   oversized-many  the same in 2,000 findings of 10,000 characters
 //   wrong-shape  returns a number instead of a list of findings (through the SDK)
-//   wrong-shape-raw  the same, past the SDK: what componentize-js's bindings do with it
+//   wrong-shape-raw  the same, past the SDK: what the engine's bindings do with it
 //   bad-enum     returns a finding with severity "fatal", past the SDK
 //   control      a finding whose message and help hold ESC [31m and U+202E (a valid code)
 //   control-code the same in the code (which the host refuses: not kebab-case)
 //   fetch        calls fetch("http://127.0.0.1:9/") (the network is never granted)
-//   clock        Date.now() and new Date() in the message (without `clocks`: the build's time)
+//   clock        Date.now() and new Date() in the message (StarlingMonkey without `clocks`: the
+//                build's time; QuickJS: a trap)
 //   clock-perf   performance.now() (without `clocks`: traps)
 //   env          the environment, if the runtime exposes one
 //   entropy      crypto.getRandomValues and Math.random in the message

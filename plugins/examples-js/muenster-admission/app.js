@@ -13,12 +13,21 @@
 
 import { defineValidator, host } from 'digifarm-plugin';
 
+// Unicode's White_Space at either end, what Rust's `str::trim` removes, so that the three
+// languages' plugins compare the same way: `String.prototype.trim` also removes U+FEFF and
+// keeps U+0085. Where it removes nothing and no end is U+0085, the two agree.
+const EDGE_SPACE = /^[\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+|[\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/g;
+const trim = (s) =>
+  s.trim().length === s.length && s.charCodeAt(0) !== 0x85 && s.charCodeAt(s.length - 1) !== 0x85
+    ? s
+    : s.replace(EDGE_SPACE, '');
+
 // A place name as compared: trimmed, lower-case, "muenster" spelt "münster".
-const norm = (place) => place.trim().toLowerCase().replaceAll('muenster', 'münster');
+const norm = (place) => trim(place).toLowerCase().replaceAll('muenster', 'münster');
 
 export const validator = defineValidator((city, projects) => {
   const here = norm(city.name);
-  const isHere = (place) => place.trim() !== '' && norm(place) === here;
+  const isHere = (place) => trim(place) !== '' && norm(place) === here;
   const cityPartners = new Set((host.config('city_partners') ?? '')
     .split(',')
     .map((s) => s.trim())

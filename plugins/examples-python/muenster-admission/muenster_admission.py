@@ -14,9 +14,14 @@ Findings are errors for admitted and sustained projects and warnings for the oth
 from digifarm_plugin import Diagnostic, Validator, host
 
 
+# Unicode's White_Space, what Rust's `str::trim` removes (`str.strip()` would also remove
+# U+001C-U+001F): the three languages' plugins compare the same way.
+WHITE_SPACE = "\t\n\x0b\x0c\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+
+
 def norm(place):
     """A place name as compared: trimmed, lower-case, "muenster" spelt "münster"."""
-    return place.strip().lower().replace("muenster", "münster")
+    return place.strip(WHITE_SPACE).lower().replace("muenster", "münster")
 
 
 class MuensterAdmission(Validator):
@@ -25,7 +30,7 @@ class MuensterAdmission(Validator):
         city_partners = {s.strip() for s in (host.config("city_partners") or "").split(",") if s.strip()}
 
         def is_here(place):
-            return place.strip() != "" and norm(place) == here
+            return place.strip(WHITE_SPACE) != "" and norm(place) == here
 
         out = []
         for p in projects:

@@ -74,13 +74,16 @@ options:
   --version VERSION     plugin version (default: 0.1.0)
   --license SPDX        the plugin's licence (default: EUPL-1.2)
   --description TEXT    one line for \`digifarm plugin info\`
-  --capabilities LIST   comma-separated: clocks, random, environment (default: none)
+  --capabilities LIST   comma-separated: clocks, random, environment (default: none;
+                        any of them builds with starlingmonkey unless --backend says otherwise)
   --memory-mb N         [limits] memory_mb in the manifest
   --timeout-ms N        [limits] timeout_ms in the manifest
-  --backend ENGINE      quickjs | starlingmonkey: the JavaScript engine built in (default:
-                        quickjs, smaller and faster; starlingmonkey when --capabilities or
-                        --stdio ask for what only it takes, or for its web APIs; see README.md)
-  --stdio               keep StarlingMonkey's stdio feature (default: off; see README.md)
+  --backend ENGINE      quickjs | starlingmonkey (also qjs | sm): the JavaScript engine built
+                        in. Default: quickjs (smaller and faster), or starlingmonkey when
+                        --capabilities or --stdio is given; name starlingmonkey yourself
+                        for the web APIs QuickJS lacks (URL, crypto, Intl; see README.md)
+  --stdio               keep StarlingMonkey's stdio feature (default: off; builds with
+                        starlingmonkey; see README.md)
   --out DIR             output directory (default: .)
   --manifest-name NAME  manifest file name (default: ID.plugin.toml; e.g. plugin.toml)
   --keep-bundle         also write OUT/ID.bundle.js (what was componentized)
@@ -130,7 +133,7 @@ function parseArgs(argv) {
     throw new UsageError(`unknown kind \`${opts.kind}\` (validator, scorer, exporter or importer)`);
   }
   if (opts.backend !== undefined && !Object.hasOwn(BACKEND_NAMES, opts.backend)) {
-    throw new UsageError(`unknown backend \`${opts.backend}\` (starlingmonkey or quickjs)`);
+    throw new UsageError(`unknown backend \`${opts.backend}\` (quickjs or starlingmonkey, or qjs or sm)`);
   }
   opts.capabilities = (opts.capabilities ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   for (const c of opts.capabilities) {
@@ -217,7 +220,7 @@ async function bundle(esbuild, entry, { stdin } = {}) {
     format: 'esm',
     platform: 'neutral',
     target: 'es2022',
-    // the host interface is the component's import, bound by componentize-js
+    // the host interface is the component's import, bound by the componentize backend
     external: ['digifarm:*'],
     plugins: [sdkResolver],
     mainFields: ['module', 'main'],
@@ -266,7 +269,8 @@ async function build(opts) {
   const { world, fn, define } = KINDS[kind];
 
   // 2. Bundle an entry that exports the world's function from the app's plugin object. Its
-  // top level runs when componentize-js snapshots the engine, so a wrong export fails the build.
+  // top level runs when the componentize backend snapshots the engine, so a wrong export fails
+  // the build.
   const entrySource = `import * as app from ${JSON.stringify(app)};
 const plugin = app[${JSON.stringify(exportName)}];
 if (!plugin || plugin.__digifarm_kind !== ${JSON.stringify(kind)} || typeof plugin.${fn} !== 'function') {

@@ -1,10 +1,10 @@
-// The build command's refusals that need no componentize run (an unknown backend, and
+// The build command's refusals, which need no componentize run (an unknown backend, and
 // capabilities with the QuickJS backend, whose component imports no WASI at all), and which
-// engine it picks when none is named.
+// engine it picks when none is named (three real builds, one with StarlingMonkey: about 15 s).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,13 +16,16 @@ const app = resolve(here, '..', '..', 'examples-js', 'muenster-admission', 'app.
 function build(...args) {
   const out = mkdtempSync(join(tmpdir(), 'digifarm-build-test-'));
   const r = spawnSync(process.execPath, [bin, 'build', app, '--id', 'x', '--out', out, ...args], { encoding: 'utf8' });
-  return { ...r, out, written: readdirSync(out) };
+  const written = readdirSync(out).sort();
+  const manifest = existsSync(join(out, 'x.plugin.toml')) ? readFileSync(join(out, 'x.plugin.toml'), 'utf8') : null;
+  rmSync(out, { recursive: true, force: true });
+  return { ...r, written, manifest };
 }
 
 test('an unknown backend is a usage error', () => {
   const r = build('--backend', 'v8');
   assert.equal(r.status, 2);
-  assert.match(r.stderr, /unknown backend `v8` \(starlingmonkey or quickjs\)/);
+  assert.match(r.stderr, /unknown backend `v8` \(quickjs or starlingmonkey, or qjs or sm\)/);
   assert.deepEqual(r.written, []);
 });
 
@@ -44,12 +47,18 @@ test('QuickJS refuses capabilities and stdio, and writes nothing', () => {
   }
 });
 
-test('the default engine is QuickJS, and StarlingMonkey when a capability asks for WASI', () => {
+test('the default engine is QuickJS, and StarlingMonkey when a capability or stdio asks for WASI', () => {
   const plain = build();
   assert.equal(plain.status, 0, plain.stderr);
   assert.match(plain.stdout, /engine quickjs \(no WASI imports\)/);
+  assert.deepEqual(plain.written, ['x.plugin.toml', 'x.wasm']);
+  assert.match(plain.manifest, /^capabilities = \[\]$/m);
   const clocks = build('--capabilities', 'clocks');
   assert.equal(clocks.status, 0, clocks.stderr);
   assert.match(clocks.stdout, /engine starlingmonkey, features off: stdio, random, http, fetch-event/);
-  assert.match(readFileSync(join(clocks.out, 'x.plugin.toml'), 'utf8'), /capabilities = \["clocks"\]/);
+  assert.deepEqual(clocks.written, ['x.plugin.toml', 'x.wasm']);
+  assert.match(clocks.manifest, /capabilities = \["clocks"\]/);
+  const stdio = build('--stdio');
+  assert.equal(stdio.status, 0, stdio.stderr);
+  assert.match(stdio.stdout, /engine starlingmonkey, features off: random, clocks, http, fetch-event/);
 });

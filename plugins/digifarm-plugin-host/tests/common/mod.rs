@@ -155,9 +155,36 @@ pub fn finding_lines(found: &[digifarm_plugin_host::Finding], prefix: &str) -> V
     v
 }
 
-/// Münster's projects plus two that trip every admission rule.
+/// Münster's projects, two that trip every admission rule, and place names that test how the
+/// rules compare them (trimmed of Unicode white space as Rust's `str::trim` defines it,
+/// lower-cased, "muenster" spelt "münster"; a byte-order mark is not white space).
 pub fn admission_projects() -> Vec<Project> {
     let mut projects = muenster().projects;
+    let places = [
+        "  MUENSTER ",
+        "münster",
+        "",
+        "   ",
+        "\u{feff}Münster",
+        "Münster\u{85}",
+        "\u{a0}Münster\u{3000}",
+        "\u{1c}Münster",
+        "Münsterland",
+    ];
+    for (i, place) in places.into_iter().enumerate() {
+        projects.push(project(serde_json::json!({
+            "id": format!("place-{i}"), "name": "Place", "summary": "where", "status": "live",
+            "lifecycle": "admitted", "license": "MIT",
+            "links": {"source": "https://example.org/repo"},
+            "origin": {"city": place},
+        })));
+        projects.push(project(serde_json::json!({
+            "id": format!("deployed-{i}"), "name": "Deployed", "summary": "where", "status": "live",
+            "lifecycle": "sustained", "license": "MIT",
+            "links": {"source": "https://example.org/repo"},
+            "deployment": {"mode": "per-city", "cities": ["Köln", place]},
+        })));
+    }
     projects.extend([
         project(serde_json::json!({
             "id": "bad", "name": "Bad", "summary": "nope", "status": "live",
