@@ -27,7 +27,8 @@ const norm = (place) => trim(place).toLowerCase().replaceAll('muenster', 'münst
 
 export const validator = defineValidator((city, projects) => {
   const here = norm(city.name);
-  const isHere = (place) => trim(place) !== '' && norm(place) === here;
+  // A place that is only white space matches no city (nor a city that is).
+  const isHere = (place) => here !== '' && norm(place) === here;
   const cityPartners = new Set((host.config('city_partners') ?? '')
     .split(',')
     .map((s) => s.trim())

@@ -30,7 +30,8 @@ class MuensterAdmission(Validator):
         city_partners = {s.strip() for s in (host.config("city_partners") or "").split(",") if s.strip()}
 
         def is_here(place):
-            return place.strip(WHITE_SPACE) != "" and norm(place) == here
+            # A place that is only white space matches no city (nor a city that is).
+            return here != "" and norm(place) == here
 
         out = []
         for p in projects:

@@ -28,7 +28,8 @@ impl Validator for MuensterAdmission {
             .filter(|s| !s.is_empty())
             .collect();
         let here = norm(&city.name);
-        let is_here = |place: &str| !place.trim().is_empty() && norm(place) == here;
+        // A place that is only white space matches no city (nor a city that is).
+        let is_here = |place: &str| !here.is_empty() && norm(place) == here;
         let mut out = Vec::new();
         for p in projects {
             let severity = if matches!(p.lifecycle, "admitted" | "sustained") {
