@@ -15,6 +15,12 @@ Inputs (written to --workdir, deterministic):
   one; the anchor there is a Python loop over the files with PyYAML's libyaml loader
   (`CSafeLoader`, the fastest YAML parser a data person would pick) + jsonschema-rs.
 
+A second anchor, on the same inputs: pydantic v2, with the model generated from the same JSON
+Schema by datamodel-code-generator (`extra="forbid"`, constraints as field constraints),
+`Project.model_validate_json` per line (pydantic's own JSON parser, its fastest path) or
+`Project.model_validate` per YAML file. pydantic's default lax mode coerces where the schema
+refuses (`"4"` for a number); that is the validation a data person would get.
+
 Each command runs in its own process, --repeat times (median wall time); the peak resident
 memory is the kernel's figure for that process (`os.wait4`). The kernel counts the launching
 process's own peak in it too (the child starts as its copy), so the inputs are written by a
@@ -26,7 +32,8 @@ Schema only (`is_valid` per record).
 Usage: python bench/compare_validate_cli.py [--binary target/release/digifarm] [--records N]
        [--small N] [--yaml N] [--repeat N] [--workdir DIR]
 Requires: a release build (`cargo build --release -p digifarm-cli`), pip install orjson
-jsonschema-rs pyyaml.
+jsonschema-rs pyyaml pydantic datamodel-code-generator (without the last two, the pydantic
+anchor is skipped and says so).
 """
 
 from __future__ import annotations
@@ -86,6 +93,74 @@ for name in sorted(os.listdir(folder)):
 print(valid, invalid)
 """
 
+# The model module and its class are the first two arguments; a record the model refuses
+# (or that is not JSON) counts as invalid, as in the loops above.
+ANCHOR_PYDANTIC = r"""
+import importlib.util, sys, pydantic
+spec = importlib.util.spec_from_file_location("project_model", sys.argv[1])
+module = sys.modules[spec.name] = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+Project = getattr(module, sys.argv[2])
+valid = invalid = 0
+with open(sys.argv[3], "rb") as f:
+    for line in f:
+        if not line.strip():
+            continue
+        try:
+            Project.model_validate_json(line)
+            valid += 1
+        except pydantic.ValidationError:
+            invalid += 1
+print(valid, invalid)
+"""
+
+ANCHOR_PYDANTIC_YAML = r"""
+import importlib.util, os, sys, pydantic, yaml
+spec = importlib.util.spec_from_file_location("project_model", sys.argv[1])
+module = sys.modules[spec.name] = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+Project = getattr(module, sys.argv[2])
+valid = invalid = 0
+folder = sys.argv[3]
+for name in sorted(os.listdir(folder)):
+    with open(os.path.join(folder, name), "rb") as f:
+        try:
+            record = yaml.load(f, Loader=yaml.CSafeLoader)
+        except yaml.YAMLError:
+            invalid += 1
+            continue
+    try:
+        Project.model_validate(record)
+        valid += 1
+    except pydantic.ValidationError:
+        invalid += 1
+print(valid, invalid)
+"""
+
+MODEL_CLASS = "Project"
+
+
+def pydantic_model(work: pathlib.Path) -> pathlib.Path | None:
+    """The pydantic v2 model of the project schema, generated into `work`; None (and a
+    message) when pydantic or datamodel-code-generator is not installed."""
+    try:
+        import pydantic  # noqa: F401
+        import datamodel_code_generator  # noqa: F401
+    except ImportError:
+        print("pydantic anchor: skipped (pip install pydantic datamodel-code-generator)")
+        return None
+    out = work / "project_model.py"
+    subprocess.run(
+        [sys.executable, "-m", "datamodel_code_generator", "--input", str(SCHEMA),
+         "--input-file-type", "jsonschema", "--output-model-type", "pydantic_v2.BaseModel",
+         "--class-name", MODEL_CLASS, "--extra-fields", "forbid", "--field-constraints",
+         "--target-python-version", f"{sys.version_info.major}.{sys.version_info.minor}",
+         "--disable-timestamp", "--formatters", "builtin", "--output", str(out)],
+        check=True,
+        stderr=subprocess.DEVNULL,
+    )
+    return out
+
 
 def run(cmd: list[str], ok: tuple[int, ...], capture: bool) -> tuple[float, int, str]:
     """Wall seconds, peak resident bytes and (with `capture`) stdout of one process. The
@@ -109,7 +184,7 @@ def measure(
     runs = [run(cmd, ok, capture) for _ in range(repeat)]
     wall = statistics.median(r[0] for r in runs)
     peak = max(r[1] for r in runs)
-    print(f"  {name:<28} {wall:7.2f} s   peak {peak / 2**20:7.0f} MiB", flush=True)
+    print(f"  {name:<34} {wall:7.2f} s   peak {peak / 2**20:7.0f} MiB", flush=True)
     return wall, peak, runs[-1][2]
 
 
@@ -183,30 +258,47 @@ def small(work: pathlib.Path, n: int) -> pathlib.Path:
     return path
 
 
-def compare(title: str, binary: pathlib.Path, target: pathlib.Path, jsonl: pathlib.Path, repeat: int) -> None:
+def compare(
+    title: str,
+    binary: pathlib.Path,
+    target: pathlib.Path,
+    jsonl: pathlib.Path,
+    repeat: int,
+    model: pathlib.Path | None,
+) -> None:
     if jsonl.is_dir():
         files = list(jsonl.iterdir())
         size = sum(f.stat().st_size for f in files)
         print(f"{title}: {len(files):,} records, {size / 2**20:.0f} MiB of YAML in {len(files):,} files")
-        anchor, anchor_name = ANCHOR_YAML, "PyYAML (libyaml) + jsonschema-rs"
+        schema_anchor = ("PyYAML (libyaml) + jsonschema-rs", ANCHOR_YAML)
+        model_anchor = ("PyYAML (libyaml) + pydantic v2", ANCHOR_PYDANTIC_YAML)
     else:
         size = jsonl.stat().st_size
         lines = sum(1 for _ in open(jsonl, "rb"))
         print(f"{title}: {lines:,} records, {size / 2**20:.0f} MiB of JSON Lines")
-        anchor, anchor_name = ANCHOR, "orjson + jsonschema-rs"
+        schema_anchor = ("orjson + jsonschema-rs", ANCHOR)
+        model_anchor = ("pydantic v2 (its JSON parser)", ANCHOR_PYDANTIC)
+    anchors = [(*schema_anchor, [str(SCHEMA)])]
+    if model is not None:
+        anchors.append((*model_anchor, [str(model), MODEL_CLASS]))
     records = len(files) if jsonl.is_dir() else lines
     cmd = [str(binary), "validate", str(target), "--format", "json", "--today", "2022-09-01"]
     # Exit 1: the records have findings (the realistic ones do); anything else is a failure.
     ours, our_peak, _ = measure("digifarm validate", cmd, repeat, ok=(0, 1))
-    anchor_cmd = [sys.executable, "-c", anchor, str(SCHEMA), str(jsonl)]
-    theirs, their_peak, counted = measure(anchor_name, anchor_cmd, repeat, capture=True)
-    valid, invalid = (int(x) for x in counted.split())
-    if valid + invalid != records:
-        sys.exit(f"the anchor checked {valid + invalid} records of {records}")
-    print(
-        f"  ratio (anchor / digifarm): {theirs / ours:.2f}x wall; "
-        f"digifarm peak memory {our_peak / size:.2f}x the file, anchor {their_peak / size:.2f}x"
-    )
+    results = []
+    for name, script, inputs in anchors:
+        anchor_cmd = [sys.executable, "-c", script, *inputs, str(jsonl)]
+        theirs, their_peak, counted = measure(name, anchor_cmd, repeat, capture=True)
+        valid, invalid = (int(x) for x in counted.split())
+        if valid + invalid != records:
+            sys.exit(f"{name} checked {valid + invalid} records of {records}")
+        results.append((name, theirs, their_peak, invalid))
+    print(f"  digifarm peak memory {our_peak / size:.2f}x the file")
+    for name, theirs, their_peak, invalid in results:
+        print(
+            f"  {name}: {theirs / ours:.2f}x digifarm's wall time (ratio anchor / digifarm), "
+            f"peak memory {their_peak / size:.2f}x the file, {invalid:,} records refused"
+        )
 
 
 def main() -> None:
@@ -241,14 +333,15 @@ def main() -> None:
         check=True,
     )
     print(f"machine: {os.cpu_count()} cores; inputs in {work}")
+    model = pydantic_model(work)
     catalog = work / "realistic"
-    compare("realistic (Münster's records)", args.binary, catalog, catalog / "projects.jsonl", args.repeat)
+    compare("realistic (Münster's records)", args.binary, catalog, catalog / "projects.jsonl", args.repeat, model)
     if args.small:
         path = work / "small.jsonl"
-        compare("small records", args.binary, path, path, args.repeat)
+        compare("small records", args.binary, path, path, args.repeat, model)
     if args.yaml:
         catalog = work / "yaml"
-        compare("YAML files (Münster's records)", args.binary, catalog, catalog / "projects", args.repeat)
+        compare("YAML files (Münster's records)", args.binary, catalog, catalog / "projects", args.repeat, model)
     else:
         print("YAML files: skipped (--yaml 0)")
 
