@@ -251,109 +251,129 @@ pub fn findings(catalog: &Catalog, today: NaiveDate) -> Vec<(usize, Diagnostic)>
 /// The findings of [`findings`] about the projects `catalog` holds (all of them, or one batch
 /// of a streamed validation), with each project's index.
 pub(crate) fn project_findings(catalog: &Catalog, today: NaiveDate) -> Vec<(usize, Diagnostic)> {
-    let config = &catalog.config.health;
+    use rayon::prelude::*;
     let by = catalog.health.by_project();
-    let mut out = Vec::new();
-    for (i, p) in catalog.projects.iter().enumerate() {
-        let (file, prefix, line) = catalog.locate_record(RecordKind::Project, i);
-        let diag = |code: Code, pointer: &str, message: String| {
-            let mut d = Diagnostic::new(code, file.clone(), format!("{prefix}{pointer}"), message);
-            d.line = line;
-            d
-        };
-        if let Some(source) = &p.links.source
-            && let Err(repo::RepoUrlError::NotARepository {
-                what, repository, ..
-            }) = repo::parse(source, config)
-        {
-            let mut d = diag(
-                Code::SourceNotRepository,
-                "/links/source",
-                format!("`{source}` is {what}, not a repository"),
-            );
-            d.help = Some(match repository {
-                Some(r) => format!("link the repository itself: `{r}`"),
-                None => "link the project's repository (`https://HOST/OWNER/NAME`)".to_owned(),
-            });
+    // Each project on its own (parsing its source URL is most of the cost), in the pool; the
+    // findings come back in the projects' order.
+    catalog
+        .projects
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(i, p)| {
+            let mut out = Vec::new();
+            one_project_findings(catalog, &by, today, i, p, &mut out);
+            out
+        })
+        .collect()
+}
+
+/// The findings of [`project_findings`] about project `i`, `p`.
+fn one_project_findings(
+    catalog: &Catalog,
+    by: &HashMap<&str, &StoredHealth>,
+    today: NaiveDate,
+    i: usize,
+    p: &Project,
+    out: &mut Vec<(usize, Diagnostic)>,
+) {
+    let config = &catalog.config.health;
+    let (file, prefix, line) = catalog.locate_record(RecordKind::Project, i);
+    let diag = |code: Code, pointer: &str, message: String| {
+        let mut d = Diagnostic::new(code, file.clone(), format!("{prefix}{pointer}"), message);
+        d.line = line;
+        d
+    };
+    if let Some(source) = &p.links.source
+        && let Err(repo::RepoUrlError::NotARepository {
+            what, repository, ..
+        }) = repo::parse(source, config)
+    {
+        let mut d = diag(
+            Code::SourceNotRepository,
+            "/links/source",
+            format!("`{source}` is {what}, not a repository"),
+        );
+        d.help = Some(match repository {
+            Some(r) => format!("link the repository itself: `{r}`"),
+            None => "link the project's repository (`https://HOST/OWNER/NAME`)".to_owned(),
+        });
+        out.push((i, d));
+    }
+    let stored = by.get(p.id.as_str()).copied();
+    let Some(stored_file) = stored else { return };
+    let Some(last) = stored_file.record.latest() else {
+        return;
+    };
+    if Some(last.source.as_str()) != p.links.source.as_deref() {
+        let n = stored_file.record.observations.len() - 1;
+        out.push((
+            i,
+            Diagnostic::new(
+                Code::HealthOutdated,
+                stored_file.file.clone(),
+                format!("/observations/{n}/source"),
+                format!(
+                    "the health data of `{}` was recorded for `{}`, not for its source URL{}",
+                    p.id,
+                    last.source,
+                    p.links
+                        .source
+                        .as_deref()
+                        .map(|s| format!(" `{s}`"))
+                        .unwrap_or_default()
+                ),
+            )
+            .with_help("run `digifarm refresh` to record the current source"),
+        ));
+        return;
+    }
+    let age = (today - last.last_seen).num_days();
+    if age > i64::from(config.max_age_days) {
+        let n = stored_file.record.observations.len() - 1;
+        out.push((
+            i,
+            Diagnostic::new(
+                Code::HealthOutdated,
+                stored_file.file.clone(),
+                format!("/observations/{n}/last_seen"),
+                format!(
+                    "the health data of `{}` was last confirmed on {} ({age} days ago; the threshold is {})",
+                    p.id, last.last_seen, config.max_age_days
+                ),
+            )
+            .with_help("run `digifarm refresh` (nightly in CI: see \"Keeping the list fresh\")"),
+        ));
+    }
+    let verdict = Verdict::evaluate(p, Some(last), config, today);
+    for check in &verdict.checks {
+        if let Some((code, pointer)) = check_code(check) {
+            let mut d = diag(code, pointer, check.message.clone());
+            if code == Code::RepositoryMoved {
+                d.help = last
+                    .repository
+                    .moved_to
+                    .as_ref()
+                    .map(|to| format!("set `links.source` to `{to}`"));
+            }
             out.push((i, d));
         }
-        let stored = by.get(p.id.as_str()).copied();
-        let Some(stored_file) = stored else { continue };
-        let Some(last) = stored_file.record.latest() else {
-            continue;
-        };
-        if Some(last.source.as_str()) != p.links.source.as_deref() {
-            let n = stored_file.record.observations.len() - 1;
-            out.push((
-                i,
-                Diagnostic::new(
-                    Code::HealthOutdated,
-                    stored_file.file.clone(),
-                    format!("/observations/{n}/source"),
-                    format!(
-                        "the health data of `{}` was recorded for `{}`, not for its source URL{}",
-                        p.id,
-                        last.source,
-                        p.links
-                            .source
-                            .as_deref()
-                            .map(|s| format!(" `{s}`"))
-                            .unwrap_or_default()
-                    ),
-                )
-                .with_help("run `digifarm refresh` to record the current source"),
-            ));
-            continue;
-        }
-        let age = (today - last.last_seen).num_days();
-        if age > i64::from(config.max_age_days) {
-            let n = stored_file.record.observations.len() - 1;
-            out.push((
-                i,
-                Diagnostic::new(
-                    Code::HealthOutdated,
-                    stored_file.file.clone(),
-                    format!("/observations/{n}/last_seen"),
-                    format!(
-                        "the health data of `{}` was last confirmed on {} ({age} days ago; the threshold is {})",
-                        p.id, last.last_seen, config.max_age_days
-                    ),
-                )
-                .with_help("run `digifarm refresh` (nightly in CI: see \"Keeping the list fresh\")"),
-            ));
-        }
-        let verdict = Verdict::evaluate(p, Some(last), config, today);
-        for check in &verdict.checks {
-            if let Some((code, pointer)) = check_code(check) {
-                let mut d = diag(code, pointer, check.message.clone());
-                if code == Code::RepositoryMoved {
-                    d.help = last
-                        .repository
-                        .moved_to
-                        .as_ref()
-                        .map(|to| format!("set `links.source` to `{to}`"));
-                }
-                out.push((i, d));
-            }
-        }
-        if let Some(forge_license) = &last.repository.license
-            && license_matches(&p.license, forge_license) == Some(false)
-        {
-            out.push((
-                i,
-                diag(
-                    Code::ForgeLicenseMismatch,
-                    "/license",
-                    format!(
-                        "the record declares `{}` but {} detects `{forge_license}` in the repository (on {})",
-                        p.license, last.forge, last.last_seen
-                    ),
-                )
-                .with_help("check the repository's LICENSE file with the maintainers and correct one of them"),
-            ));
-        }
     }
-    out
+    if let Some(forge_license) = &last.repository.license
+        && license_matches(&p.license, forge_license) == Some(false)
+    {
+        out.push((
+            i,
+            diag(
+                Code::ForgeLicenseMismatch,
+                "/license",
+                format!(
+                    "the record declares `{}` but {} detects `{forge_license}` in the repository (on {})",
+                    p.license, last.forge, last.last_seen
+                ),
+            )
+            .with_help("check the repository's LICENSE file with the maintainers and correct one of them"),
+        ));
+    }
 }
 
 /// `health-orphan`: the health files of projects that do not exist; `has_project` answers for
