@@ -52,12 +52,40 @@ import time
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 SCHEMA = ROOT / "digifarm-core" / "schemas" / "project.schema.json"
 
-ANCHOR = r"""
+# Each anchor is a checker's set-up (its arguments first) and a loop over the input (the last
+# argument) that counts valid and invalid records; the loops stay inline, as a data person would
+# write them, so that no extra call per record slows the anchor down.
+SCHEMA_CHECKER = r"""
 import sys, orjson, jsonschema_rs
-schema = orjson.loads(open(sys.argv[1], "rb").read())
-validator = jsonschema_rs.validator_for(schema)
+validator = jsonschema_rs.validator_for(orjson.loads(open(sys.argv[1], "rb").read()))
+"""
+
+# The model module and its class are the first two arguments.
+MODEL_CHECKER = r"""
+import importlib.util, sys, pydantic
+spec = importlib.util.spec_from_file_location("project_model", sys.argv[1])
+module = sys.modules[spec.name] = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(module)
+Project = getattr(module, sys.argv[2])
+"""
+
+# Each YAML file's record, or NOT_YAML for a file that does not parse (counted invalid).
+YAML_RECORDS = r"""
+import os, yaml
+NOT_YAML = object()
+def yaml_records(folder):
+    for name in sorted(os.listdir(folder)):
+        with open(os.path.join(folder, name), "rb") as f:
+            try:
+                record = yaml.load(f, Loader=yaml.CSafeLoader)
+            except yaml.YAMLError:
+                record = NOT_YAML
+        yield record
+"""
+
+ANCHOR = SCHEMA_CHECKER + r"""
 valid = invalid = 0
-with open(sys.argv[2], "rb") as f:
+with open(sys.argv[-1], "rb") as f:
     for line in f:
         if not line.strip():
             continue
@@ -73,36 +101,20 @@ with open(sys.argv[2], "rb") as f:
 print(valid, invalid)
 """
 
-ANCHOR_YAML = r"""
-import os, sys, orjson, jsonschema_rs, yaml
-schema = orjson.loads(open(sys.argv[1], "rb").read())
-validator = jsonschema_rs.validator_for(schema)
+ANCHOR_YAML = SCHEMA_CHECKER + YAML_RECORDS + r"""
 valid = invalid = 0
-folder = sys.argv[2]
-for name in sorted(os.listdir(folder)):
-    with open(os.path.join(folder, name), "rb") as f:
-        try:
-            record = yaml.load(f, Loader=yaml.CSafeLoader)
-        except yaml.YAMLError:
-            invalid += 1
-            continue
-    if validator.is_valid(record):
+for record in yaml_records(sys.argv[-1]):
+    if record is not NOT_YAML and validator.is_valid(record):
         valid += 1
     else:
         invalid += 1
 print(valid, invalid)
 """
 
-# The model module and its class are the first two arguments; a record the model refuses
-# (or that is not JSON) counts as invalid, as in the loops above.
-ANCHOR_PYDANTIC = r"""
-import importlib.util, sys, pydantic
-spec = importlib.util.spec_from_file_location("project_model", sys.argv[1])
-module = sys.modules[spec.name] = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(module)
-Project = getattr(module, sys.argv[2])
+# A record the model refuses (or that is not JSON) counts as invalid, as in the loops above.
+ANCHOR_PYDANTIC = MODEL_CHECKER + r"""
 valid = invalid = 0
-with open(sys.argv[3], "rb") as f:
+with open(sys.argv[-1], "rb") as f:
     for line in f:
         if not line.strip():
             continue
@@ -114,21 +126,12 @@ with open(sys.argv[3], "rb") as f:
 print(valid, invalid)
 """
 
-ANCHOR_PYDANTIC_YAML = r"""
-import importlib.util, os, sys, pydantic, yaml
-spec = importlib.util.spec_from_file_location("project_model", sys.argv[1])
-module = sys.modules[spec.name] = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(module)
-Project = getattr(module, sys.argv[2])
+ANCHOR_PYDANTIC_YAML = MODEL_CHECKER + YAML_RECORDS + r"""
 valid = invalid = 0
-folder = sys.argv[3]
-for name in sorted(os.listdir(folder)):
-    with open(os.path.join(folder, name), "rb") as f:
-        try:
-            record = yaml.load(f, Loader=yaml.CSafeLoader)
-        except yaml.YAMLError:
-            invalid += 1
-            continue
+for record in yaml_records(sys.argv[-1]):
+    if record is NOT_YAML:
+        invalid += 1
+        continue
     try:
         Project.model_validate(record)
         valid += 1

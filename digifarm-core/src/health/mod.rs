@@ -259,11 +259,7 @@ pub(crate) fn project_findings(catalog: &Catalog, today: NaiveDate) -> Vec<(usiz
         .projects
         .par_iter()
         .enumerate()
-        .flat_map_iter(|(i, p)| {
-            let mut out = Vec::new();
-            one_project_findings(catalog, &by, today, i, p, &mut out);
-            out
-        })
+        .flat_map_iter(|(i, p)| one_project_findings(catalog, &by, today, i, p))
         .collect()
 }
 
@@ -274,8 +270,8 @@ fn one_project_findings(
     today: NaiveDate,
     i: usize,
     p: &Project,
-    out: &mut Vec<(usize, Diagnostic)>,
-) {
+) -> Vec<(usize, Diagnostic)> {
+    let mut out = Vec::new();
     let config = &catalog.config.health;
     let (file, prefix, line) = catalog.locate_record(RecordKind::Project, i);
     let diag = |code: Code, pointer: &str, message: String| {
@@ -299,49 +295,53 @@ fn one_project_findings(
         });
         out.push((i, d));
     }
-    let stored = by.get(p.id.as_str()).copied();
-    let Some(stored_file) = stored else { return };
-    let Some(last) = stored_file.record.latest() else {
-        return;
+    let Some(&stored_file) = by.get(p.id.as_str()) else {
+        return out;
     };
-    if Some(last.source.as_str()) != p.links.source.as_deref() {
+    let Some(last) = stored_file.record.latest() else {
+        return out;
+    };
+    // `health-outdated`, at a field of the newest observation.
+    let outdated = |field: &str, message: String, help: &str| {
         let n = stored_file.record.observations.len() - 1;
-        out.push((
+        let pointer = format!("/observations/{n}/{field}");
+        (
             i,
             Diagnostic::new(
                 Code::HealthOutdated,
                 stored_file.file.clone(),
-                format!("/observations/{n}/source"),
-                format!(
-                    "the health data of `{}` was recorded for `{}`, not for its source URL{}",
-                    p.id,
-                    last.source,
-                    p.links
-                        .source
-                        .as_deref()
-                        .map(|s| format!(" `{s}`"))
-                        .unwrap_or_default()
-                ),
+                pointer,
+                message,
             )
-            .with_help("run `digifarm refresh` to record the current source"),
+            .with_help(help),
+        )
+    };
+    if Some(last.source.as_str()) != p.links.source.as_deref() {
+        out.push(outdated(
+            "source",
+            format!(
+                "the health data of `{}` was recorded for `{}`, not for its source URL{}",
+                p.id,
+                last.source,
+                p.links
+                    .source
+                    .as_deref()
+                    .map(|s| format!(" `{s}`"))
+                    .unwrap_or_default()
+            ),
+            "run `digifarm refresh` to record the current source",
         ));
-        return;
+        return out;
     }
     let age = (today - last.last_seen).num_days();
     if age > i64::from(config.max_age_days) {
-        let n = stored_file.record.observations.len() - 1;
-        out.push((
-            i,
-            Diagnostic::new(
-                Code::HealthOutdated,
-                stored_file.file.clone(),
-                format!("/observations/{n}/last_seen"),
-                format!(
-                    "the health data of `{}` was last confirmed on {} ({age} days ago; the threshold is {})",
-                    p.id, last.last_seen, config.max_age_days
-                ),
-            )
-            .with_help("run `digifarm refresh` (nightly in CI: see \"Keeping the list fresh\")"),
+        out.push(outdated(
+            "last_seen",
+            format!(
+                "the health data of `{}` was last confirmed on {} ({age} days ago; the threshold is {})",
+                p.id, last.last_seen, config.max_age_days
+            ),
+            "run `digifarm refresh` (nightly in CI: see \"Keeping the list fresh\")",
         ));
     }
     let verdict = Verdict::evaluate(p, Some(last), config, today);
@@ -374,6 +374,7 @@ fn one_project_findings(
             .with_help("check the repository's LICENSE file with the maintainers and correct one of them"),
         ));
     }
+    out
 }
 
 /// `health-orphan`: the health files of projects that do not exist; `has_project` answers for
