@@ -59,9 +59,27 @@ fn catalog_with_projects(dir: &Path, megabytes: usize) -> (usize, usize) {
     (size, n)
 }
 
+/// The lowest peak of [`RUNS`] runs of [`validate_peak_once`] on `catalog`, and the number of
+/// projects counted. One run's peak moves with when the allocator gives freed pages back
+/// (seen from 103 to 134 MB for the same 36 MB file, debug build); what a run holds cannot be
+/// less than what it needs, so the lowest is the figure to compare.
+fn validate_peak(catalog: &Path) -> (u64, u64) {
+    let mut lowest = u64::MAX;
+    let mut counted = 0;
+    for _ in 0..RUNS {
+        let (peak, n) = validate_peak_once(catalog);
+        lowest = lowest.min(peak);
+        counted = n;
+    }
+    (lowest, counted)
+}
+
+/// How many times each file is validated.
+const RUNS: usize = 3;
+
 /// Runs `digifarm validate --format json` on `catalog`: the peak resident memory, in bytes,
 /// and the number of projects counted.
-fn validate_peak(catalog: &Path) -> (u64, u64) {
+fn validate_peak_once(catalog: &Path) -> (u64, u64) {
     let mut child = run::digifarm()
         .args(["validate", "--today", "2022-09-01", "--format", "json"])
         .arg(catalog)
