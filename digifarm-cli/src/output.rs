@@ -54,27 +54,31 @@ const OWN_SGR: [&str; 7] = [
 /// The last line of defence: strings from data are also escaped where they are put into
 /// the text (so that a newline in them cannot forge a line).
 pub fn sanitize_human(text: &str) -> Cow<'_, str> {
-    let unsafe_char = |c: char| c != '\n' && digifarm_core::diagnostic::is_unprintable(c);
-    let Some(first) = text.find(unsafe_char) else {
+    use digifarm_core::diagnostic::find_unprintable_but_newline as next_unsafe;
+    let Some(mut at) = next_unsafe(text) else {
         return Cow::Borrowed(text);
     };
     let mut out = String::with_capacity(text.len() + 16);
-    out.push_str(&text[..first]);
-    let mut rest = &text[first..];
-    while let Some(c) = rest.chars().next() {
+    let mut rest = text;
+    loop {
+        // `rest[at..]` starts with a character to escape, or one of the own colours.
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
         if let Some(sgr) = OWN_SGR.iter().find(|s| rest.starts_with(**s)) {
             out.push_str(sgr);
             rest = &rest[sgr.len()..];
-            continue;
-        }
-        if unsafe_char(c) {
+        } else if let Some(c) = rest.chars().next() {
             out.push_str(&shown(&rest[..c.len_utf8()]));
-        } else {
-            out.push(c);
+            rest = &rest[c.len_utf8()..];
         }
-        rest = &rest[c.len_utf8()..];
+        match next_unsafe(rest) {
+            Some(next) => at = next,
+            None => {
+                out.push_str(rest);
+                return Cow::Owned(out);
+            }
+        }
     }
-    Cow::Owned(out)
 }
 
 /// Writes human `text` to stdout (see [`sanitize_human`]); a closed pipe (e.g. `| head`) is
@@ -158,25 +162,22 @@ impl<W: Write> Write for Escaping<W> {
                 )
             }
         };
-        let bytes = text.as_bytes();
-        let (mut start, mut i) = (0, 0);
-        while i < bytes.len() {
-            // Printable ASCII, nearly all of it, is passed at a byte's cost.
-            if (0x20..0x7f).contains(&bytes[i]) {
-                i += 1;
-                continue;
-            }
+        // The text between unprintable characters (nearly all of it) is passed as it is,
+        // found by a scan of its bytes.
+        let mut start = 0;
+        while let Some(i) = text
+            .get(start..)
+            .and_then(digifarm_core::diagnostic::find_unprintable)
+            .map(|at| start + at)
+        {
             let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
                 break;
             };
-            if digifarm_core::diagnostic::is_unprintable(c) {
-                self.inner.write_all(&bytes[start..i])?;
-                for unit in c.encode_utf16(&mut [0; 2]) {
-                    write!(self.inner, "\\u{unit:04x}")?;
-                }
-                start = i + c.len_utf8();
+            self.inner.write_all(&text.as_bytes()[start..i])?;
+            for unit in c.encode_utf16(&mut [0; 2]) {
+                write!(self.inner, "\\u{unit:04x}")?;
             }
-            i += c.len_utf8();
+            start = i + c.len_utf8();
         }
         self.inner.write_all(&text.as_bytes()[start..])?;
         if cut {

@@ -1,8 +1,10 @@
 //! Diagnostics for people: header, location, the source line with a caret, help; colour
 //! only when asked for (on a terminal without `NO_COLOR`).
 
-use std::cell::OnceCell;
+use std::borrow::Cow;
 use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::sync::OnceLock;
 
 use digifarm_core::source::LineIndex;
 use digifarm_core::{Diagnostic, Severity};
@@ -19,13 +21,32 @@ impl Style {
             text.to_owned()
         }
     }
-    fn severity(&self, s: Severity) -> String {
-        let code = match s {
-            Severity::Error => "1;31",
-            Severity::Warning => "1;33",
-            Severity::Info => "1;36",
-        };
-        self.paint(code, s.as_str())
+    /// Starts painting with `code` (when colour is on); [`Style::close`] ends it.
+    fn open(&self, out: &mut String, code: &str) {
+        if self.on {
+            out.push_str("\x1b[");
+            out.push_str(code);
+            out.push('m');
+        }
+    }
+    fn close(&self, out: &mut String) {
+        if self.on {
+            out.push_str("\x1b[0m");
+        }
+    }
+    /// Appends `text` painted with `code`.
+    fn put(&self, out: &mut String, code: &str, text: &str) {
+        self.open(out, code);
+        out.push_str(text);
+        self.close(out);
+    }
+}
+
+fn severity_colour(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "1;31",
+        Severity::Warning => "1;33",
+        Severity::Info => "1;36",
     }
 }
 
@@ -49,9 +70,10 @@ pub fn diagnostics<'a>(
 }
 
 /// The source lines of files, for showing findings: each file is indexed once, on first
-/// use, so any number of findings costs time linear in the files' size.
+/// use (by whichever thread asks first), so any number of findings costs time linear in the
+/// files' size.
 pub struct SourceLines<'a> {
-    files: HashMap<&'a str, (&'a str, OnceCell<LineIndex<'a>>)>,
+    files: HashMap<&'a str, (&'a str, OnceLock<LineIndex<'a>>)>,
 }
 
 impl<'a> SourceLines<'a> {
@@ -60,7 +82,7 @@ impl<'a> SourceLines<'a> {
         SourceLines {
             files: files
                 .into_iter()
-                .map(|(path, text)| (path, (text, OnceCell::new())))
+                .map(|(path, text)| (path, (text, OnceLock::new())))
                 .collect(),
         }
     }
@@ -87,57 +109,121 @@ fn render_one(out: &mut String, d: &Diagnostic, line_text: Option<&str>, style: 
     // Every string here can come from data (a file name, a value quoted in a message, a
     // plugin's code): each is escaped so it stays on its line and starts no control sequence.
     let esc = crate::output::shown;
-    out.push_str(&format!(
-        "{}{}: {}\n",
-        style.severity(d.severity),
-        style.paint("1", &format!("[{}]", esc(&d.code))),
-        esc(&d.message)
-    ));
-    let file = esc(&d.file);
-    let location = match (d.line, d.column) {
-        (0, _) => file.into_owned(),
-        (l, 0) => format!("{file}:{l}"),
-        (l, c) => format!("{file}:{l}:{c}"),
+    // `error[code]: message`
+    style.put(out, severity_colour(d.severity), d.severity.as_str());
+    style.open(out, "1");
+    out.push('[');
+    out.push_str(&esc(&d.code));
+    out.push(']');
+    style.close(out);
+    out.push_str(": ");
+    out.push_str(&esc(&d.message));
+    // `  --> file:line:column (at /pointer)`
+    out.push_str("\n  ");
+    style.put(out, "1;34", "-->");
+    out.push(' ');
+    out.push_str(&esc(&d.file));
+    // Writing to a String cannot fail.
+    let _ = match (d.line, d.column) {
+        (0, _) => Ok(()),
+        (l, 0) => write!(out, ":{l}"),
+        (l, c) => write!(out, ":{l}:{c}"),
     };
-    let pointer = if d.pointer.is_empty() {
-        String::new()
-    } else {
-        format!(" (at {})", esc(&d.pointer))
-    };
-    out.push_str(&format!(
-        "  {} {location}{pointer}\n",
-        style.paint("1;34", "-->")
-    ));
-    if let Some(text) = line_text.filter(|_| d.line > 0) {
-        let number = d.line.to_string();
-        let gutter = " ".repeat(number.len());
-        let raw: String = text
-            .chars()
-            .take(160)
-            .collect::<String>()
-            .replace('\t', " ");
-        let shown = esc(&raw);
-        // The caret stands under the same character after escaping.
-        let before: String = raw
-            .chars()
-            .take((d.column as usize).saturating_sub(1))
-            .collect();
-        let caret_at = esc(&before).chars().count().min(shown.chars().count());
-        let bar = style.paint("1;34", "|");
-        out.push_str(&format!("{gutter} {bar}\n"));
-        out.push_str(&format!("{} {bar} {shown}\n", style.paint("1;34", &number)));
-        let caret = style.paint(
-            if d.severity == Severity::Error {
-                "1;31"
-            } else {
-                "1;33"
-            },
-            "^",
-        );
-        out.push_str(&format!("{gutter} {bar} {}{caret}\n", " ".repeat(caret_at)));
-    }
-    if let Some(help) = &d.help {
-        out.push_str(&format!("  = help: {}\n", esc(help)));
+    if !d.pointer.is_empty() {
+        out.push_str(" (at ");
+        out.push_str(&esc(&d.pointer));
+        out.push(')');
     }
     out.push('\n');
+    if let Some(text) = line_text.filter(|_| d.line > 0) {
+        let number = d.line.to_string();
+        let gutter = number.len();
+        // The line's first 160 characters, tabs as spaces.
+        let end = text.char_indices().nth(160).map_or(text.len(), |(i, _)| i);
+        let raw: Cow<'_, str> = if text[..end].contains('\t') {
+            Cow::Owned(text[..end].replace('\t', " "))
+        } else {
+            Cow::Borrowed(&text[..end])
+        };
+        let shown = esc(&raw);
+        // The caret stands under the same character after escaping.
+        let column = (d.column as usize).saturating_sub(1);
+        let caret_at = if matches!(shown, Cow::Borrowed(_)) {
+            column.min(raw.chars().count())
+        } else {
+            let before: String = raw.chars().take(column).collect();
+            esc(&before).chars().count().min(shown.chars().count())
+        };
+        push_spaces(out, gutter + 1);
+        style.put(out, "1;34", "|");
+        out.push('\n');
+        style.put(out, "1;34", &number);
+        out.push(' ');
+        style.put(out, "1;34", "|");
+        out.push(' ');
+        out.push_str(&shown);
+        out.push('\n');
+        push_spaces(out, gutter + 1);
+        style.put(out, "1;34", "|");
+        push_spaces(out, caret_at + 1);
+        let caret = if d.severity == Severity::Error {
+            "1;31"
+        } else {
+            "1;33"
+        };
+        style.put(out, caret, "^");
+        out.push('\n');
+    }
+    if let Some(help) = &d.help {
+        out.push_str("  = help: ");
+        out.push_str(&esc(help));
+        out.push('\n');
+    }
+    out.push('\n');
+}
+
+fn push_spaces(out: &mut String, n: usize) {
+    out.extend(std::iter::repeat_n(' ', n));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use digifarm_core::Code;
+
+    fn finding(line: u32, column: u32) -> Diagnostic {
+        Diagnostic {
+            code: Cow::Borrowed("license-missing"),
+            severity: Severity::Error,
+            file: "projects/a.json".into(),
+            line,
+            column,
+            pointer: "/license".into(),
+            message: "no licence".into(),
+            help: Some("set `license`".into()),
+        }
+    }
+
+    /// The layout with and without colour, character for character: header, location, the
+    /// source line (tabs as spaces, an escape shown visibly) and the caret under the column.
+    #[test]
+    fn layout_with_and_without_colour() {
+        let source = |_: &str, line: u32| (line == 12).then_some("a\tb\u{1b}cd");
+        let plain = diagnostics(&[finding(12, 5)], source, false);
+        assert_eq!(
+            plain,
+            "error[license-missing]: no licence\n  --> projects/a.json:12:5 (at /license)\n   |\n12 | a b\\u{1b}cd\n   |          ^\n  = help: set `license`\n\n"
+        );
+        let painted = diagnostics(&[finding(12, 2)], source, true);
+        assert_eq!(
+            painted,
+            "\x1b[1;31merror\x1b[0m\x1b[1m[license-missing]\x1b[0m: no licence\n  \x1b[1;34m-->\x1b[0m projects/a.json:12:2 (at /license)\n   \x1b[1;34m|\x1b[0m\n\x1b[1;34m12\x1b[0m \x1b[1;34m|\x1b[0m a b\\u{1b}cd\n   \x1b[1;34m|\x1b[0m  \x1b[1;31m^\x1b[0m\n  = help: set `license`\n\n"
+        );
+        // No line known, no column known, a warning: location without them, no excerpt.
+        let d = Diagnostic::new(Code::StaleListing, "digifarm.toml", "", "old").at(3, 0);
+        assert_eq!(
+            diagnostics(&[d], |_, _| None, false),
+            "warning[stale-listing]: old\n  --> digifarm.toml:3\n\n"
+        );
+    }
 }

@@ -501,6 +501,64 @@ pub fn is_unprintable(c: char) -> bool {
         )
 }
 
+/// The byte offset of the first character of `text` that [`is_unprintable`] names, found
+/// on the UTF-8 bytes without decoding characters: each such character starts with a byte
+/// below 0x20, 0x7F, or the lead bytes 0xC2 (C1 controls), 0xD8 (U+061C) or 0xE2 (the line
+/// separators and the bidirectional formatting characters), which a continuation byte never
+/// is. Reports are megabytes of text that hold none, so the scan is what their rendering costs.
+pub fn find_unprintable(text: &str) -> Option<usize> {
+    scan_unprintable(text.as_bytes(), false)
+}
+
+/// [`find_unprintable`], except that a line feed does not count: the line breaks of a text
+/// for a terminal are its own.
+pub fn find_unprintable_but_newline(text: &str) -> Option<usize> {
+    scan_unprintable(text.as_bytes(), true)
+}
+
+/// The bytes that can start an unprintable character (see [`find_unprintable`]).
+static MAY_START_UNPRINTABLE: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[0x7F] = true;
+    table[0xC2] = true;
+    table[0xD8] = true;
+    table[0xE2] = true;
+    table
+};
+
+fn scan_unprintable(bytes: &[u8], keep_newline: bool) -> Option<usize> {
+    let mut i = 0;
+    loop {
+        // The common case, a byte that starts nothing of the kind, in a tight loop.
+        while bytes
+            .get(i)
+            .is_some_and(|&b| !MAY_START_UNPRINTABLE[usize::from(b)])
+        {
+            i += 1;
+        }
+        let b = *bytes.get(i)?;
+        let hit = match b {
+            b'\n' => !keep_newline,
+            0xC2 => matches!(bytes.get(i + 1), Some(0x80..=0x9F)),
+            0xD8 => bytes.get(i + 1) == Some(&0x9C),
+            0xE2 => matches!(
+                (bytes.get(i + 1), bytes.get(i + 2)),
+                (Some(0x80), Some(0x8E | 0x8F | 0xA8..=0xAE)) | (Some(0x81), Some(0xA6..=0xA9))
+            ),
+            _ => true, // C0 and DEL
+        };
+        if hit {
+            return Some(i);
+        }
+        i += 1;
+    }
+}
+
 /// Whether `c` shows nothing by itself: whitespace, an unprintable character, or an
 /// invisible formatting character (zero-width space and joiners, word joiner, byte order
 /// mark, soft hyphen, tag characters).
@@ -543,12 +601,9 @@ pub fn is_blank(text: &str) -> bool {
 /// assert_eq!(printable("abcdef", 3), "abc…");
 /// ```
 pub fn printable(text: &str, max_chars: usize) -> Cow<'_, str> {
-    let mut count = 0usize;
-    let clean = text.chars().all(|c| {
-        count += 1;
-        !is_unprintable(c) && count <= max_chars
-    });
-    if clean {
+    // At most `max_chars` characters when at most as many bytes, else counted.
+    let short = text.len() <= max_chars || text.chars().count() <= max_chars;
+    if short && find_unprintable(text).is_none() {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len().min(max_chars.saturating_mul(4)) + 4);
@@ -610,6 +665,36 @@ mod printable_tests {
         // Nothing unprintable survives.
         let all: String = (0u32..0x3000).filter_map(char::from_u32).collect();
         assert!(!printable(&all, usize::MAX).chars().any(is_unprintable));
+    }
+
+    /// The byte scan names exactly the characters `is_unprintable` names, every one of them.
+    #[test]
+    fn byte_scan_matches_the_definition() {
+        for c in (0u32..=0x10FFFF).filter_map(char::from_u32) {
+            let text = format!("ab{c}ü{c}");
+            let expected = is_unprintable(c).then_some(2);
+            assert_eq!(find_unprintable(&text), expected, "{c:?}");
+            let expected = (c != '\n' && is_unprintable(c)).then_some(2);
+            assert_eq!(find_unprintable_but_newline(&text), expected, "{c:?}");
+        }
+        assert_eq!(find_unprintable(""), None);
+        assert_eq!(find_unprintable("x\n"), Some(1));
+        assert_eq!(find_unprintable_but_newline("x\ny\u{85}"), Some(3));
+        // A lead byte at the very end of a prefix does not read past it.
+        assert_eq!(find_unprintable("\u{2027}\u{2028}"), Some(3));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn byte_scan_finds_the_first(text in "(\\PC|[\u{0}-\u{9f}\u{2000}-\u{206f}\u{600}-\u{61f}]){0,40}") {
+            let expected = text.char_indices().find(|&(_, c)| is_unprintable(c)).map(|(i, _)| i);
+            proptest::prop_assert_eq!(find_unprintable(&text), expected);
+            let expected = text
+                .char_indices()
+                .find(|&(_, c)| c != '\n' && is_unprintable(c))
+                .map(|(i, _)| i);
+            proptest::prop_assert_eq!(find_unprintable_but_newline(&text), expected);
+        }
     }
 
     #[test]

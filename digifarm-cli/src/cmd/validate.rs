@@ -123,6 +123,9 @@ pub(crate) fn render_human(report: &Report, catalog: &Catalog, colour: bool) -> 
     out
 }
 
+/// Diagnostics rendered per piece of text handed to `emit`.
+const CHUNK: usize = 1000;
+
 /// [`render_human`], handed to `emit` a thousand diagnostics at a time: a report of a
 /// million findings is never held as one text.
 pub(crate) fn render_human_to(
@@ -131,17 +134,24 @@ pub(crate) fn render_human_to(
     colour: bool,
     emit: &mut dyn FnMut(&str) -> Result<(), CliError>,
 ) -> Result<(), CliError> {
+    use rayon::prelude::*;
     let lines = render::SourceLines::of(catalog.sources());
-    for chunk in report.diagnostics.chunks(1000) {
-        emit(&render::diagnostics(
-            chunk,
-            |file, line| {
-                lines
-                    .line(file, line)
-                    .or_else(|| catalog.excerpt(file, line))
-            },
-            colour,
-        ))?;
+    let source_line = |file: &str, line: u32| {
+        lines
+            .line(file, line)
+            .or_else(|| catalog.excerpt(file, line))
+    };
+    // The chunks of a window are rendered on the pool and handed on in order, so the text
+    // held at once is a window's (a few megabytes), not the report's.
+    let window = CHUNK * 2 * rayon::current_num_threads().max(1);
+    for findings in report.diagnostics.chunks(window) {
+        let texts: Vec<String> = findings
+            .par_chunks(CHUNK)
+            .map(|chunk| render::diagnostics(chunk, source_line, colour))
+            .collect();
+        for text in &texts {
+            emit(text)?;
+        }
     }
     let omitted = &report.omitted;
     if !omitted.is_none() {
