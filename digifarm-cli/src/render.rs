@@ -15,11 +15,9 @@ struct Style {
 
 impl Style {
     fn paint(&self, code: &str, text: &str) -> String {
-        if self.on {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_owned()
-        }
+        let mut out = String::new();
+        self.put(&mut out, code, text);
+        out
     }
     /// Starts painting with `code` (when colour is on); [`Style::close`] ends it.
     fn open(&self, out: &mut String, code: &str) {

@@ -633,7 +633,7 @@ pub fn is_json_pointer(pointer: &str) -> bool {
         return true;
     }
     pointer.starts_with('/')
-        && !pointer.chars().any(is_unprintable)
+        && find_unprintable(pointer).is_none()
         && pointer
             .split('~')
             .skip(1)
@@ -680,7 +680,7 @@ mod printable_tests {
         assert_eq!(find_unprintable(""), None);
         assert_eq!(find_unprintable("x\n"), Some(1));
         assert_eq!(find_unprintable_but_newline("x\ny\u{85}"), Some(3));
-        // A lead byte at the very end of a prefix does not read past it.
+        // A lead byte whose character is printable (U+2027) is passed over.
         assert_eq!(find_unprintable("\u{2027}\u{2028}"), Some(3));
     }
 

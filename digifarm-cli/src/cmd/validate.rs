@@ -143,7 +143,7 @@ pub(crate) fn render_human_to(
     };
     // The chunks of a window are rendered on the pool and handed on in order, so the text
     // held at once is a window's (a few megabytes), not the report's.
-    let window = CHUNK * 2 * rayon::current_num_threads().max(1);
+    let window = CHUNK * 2 * rayon::current_num_threads();
     for findings in report.diagnostics.chunks(window) {
         let texts: Vec<String> = findings
             .par_chunks(CHUNK)
