@@ -249,7 +249,8 @@ export interface ImporterPlugin {
  * exception becomes the call's error, with its message.
  *
  * A validator's and a scorer's projects (and their needs) are decoded lazily: each field when
- * it is first read, then kept. Read and assign fields as usual; `JSON.stringify(p)` and
+ * it is first read on any of them, for all of the call's projects (or needs) at once, then
+ * kept. Read and assign fields as usual; `JSON.stringify(p)` and
  * `p.toJSON()` give every field, `Object.keys(p)` and `{...p}` none (they are accessors of
  * the class `LazyProject`). */
 export declare function defineValidator(fn: (city: City, projects: Project[]) => Diagnostic[]): ValidatorPlugin;

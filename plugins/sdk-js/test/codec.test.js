@@ -562,6 +562,30 @@ test('version 2: fields read in any order, needs out of project order, agree wit
   }
 });
 
+test('version 2: a field read first on one record is decoded for all, keeping what was assigned', () => {
+  const projects = [withIdName('a', 'b'), { ...structuredClone(fullProject), id: 'p-ä🌳' }, withIdName('𝔘', 'c')];
+  const { data, strings } = encodeProjects(projects, true);
+  const lazy = decodeProjectsLazy(data, strings);
+  lazy[2].name = 'assigned';
+  assert.equal(lazy[0].name, 'b');
+  assert.equal(lazy[2].name, 'assigned');
+  assert.equal(lazy[1].name, projects[1].name);
+  // Needs of the second project read after those of the first: their fields as encoded.
+  assert.deepEqual(lazy[0].needs, []);
+  assert.equal(lazy[1].needs[1].kind, projects[1].needs[1].kind);
+  assert.deepEqual(lazy[1].needs.map((n) => n.toJSON()), projects[1].needs);
+  assert.deepEqual(lazy.map((p) => p.toJSON()), [projects[0], projects[1], { ...projects[2], name: 'assigned' }]);
+  // An id of the third project outside the text: reading the first project's id fails, the
+  // other fields still read.
+  const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const indexAt = view.getUint32(4, true);
+  const thirdId = view.getUint32(indexAt + 20 + 4 * 18 * 2, true);
+  const bad = decodeProjectsLazy(setStr(data, thirdId, strings.length + 5, 1), strings);
+  assert.throws(() => bad[0].id, /outside `strings`/);
+  assert.equal(bad[0].name, 'b');
+  assert.equal(bad[2].name, 'c');
+});
+
 test('version 2: an index that disagrees with the records is refused', () => {
   const { data, strings } = encodeProjects([fullProject, fullProject], true);
   const dv = (d) => new DataView(d.buffer, d.byteOffset, d.byteLength);
