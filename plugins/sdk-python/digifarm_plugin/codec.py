@@ -412,30 +412,51 @@ def _localized_at(d: Decoder, positions: List[int]) -> List[List[Text]]:
     return _split(texts, counts)
 
 
-def _opt_string_runs(d: Decoder, positions: List[int], k: int) -> List[List[Optional[str]]]:
-    """``k`` optional strings one after the other at each position: ``k`` columns."""
-    buf, opt = d.buf, _OPTION
-    starts = [positions]
-    for _ in range(k - 1):
-        starts.append([at + opt[buf[at]] for at in starts[-1]])
-    return [_opt_strings_at(d, column) for column in starts]
+# The small records inside a project (origin, links, deployment, a need's supporters) are lazy
+# too: a rule reads one or two of their fields (`origin.city`, `links.source`,
+# `deployment.cities`, a supporter's `partner`), and each field decoded for the batch costs a
+# column of strings and each record built by its `__init__` a Python call.
+
+
+def _option_runs(d: Decoder, starts: List[int]):
+    """A column source over records of consecutive optional strings that begin at ``starts``:
+    column ``i`` is where each record's ``i``-th string starts (found from the tags before it
+    when first asked for)."""
+    columns = [starts]
+
+    def column(i: int) -> list:
+        buf, opt = d.buf, _OPTION
+        while len(columns) <= i:
+            columns.append([at + opt[buf[at]] for at in columns[-1]])
+        return columns[i]
+
+    return column
+
+
+def _present(d: Decoder, positions: List[int], lazy: type, column) -> list:
+    """Each option at ``positions``: ``None``, or a ``lazy`` record of the batch of those
+    present, whose fields' positions ``column(starts)`` gives (``starts``: after each tag)."""
+    tags = _tags(d, positions)
+    starts = [at + 1 for at, t in zip(positions, tags) if t]
+    present = iter(lazy._batch(d, len(starts), column(starts)))
+    return [next(present) if t else None for t in tags]
 
 
 def _origins_at(d: Decoder, positions: List[int]) -> List[Optional[Origin]]:
-    tags = _tags(d, positions)
-    present = iter(map(Origin, *_opt_string_runs(d, [at + 1 for at, t in zip(positions, tags) if t], 3)))
-    return [next(present) if t else None for t in tags]
+    return _present(d, positions, _LazyOrigin, partial(_option_runs, d))
 
 
 def _links_at(d: Decoder, positions: List[int]) -> List[Links]:
-    return list(map(Links, *_opt_string_runs(d, positions, 3)))
+    return _LazyLinks._batch(d, len(positions), _option_runs(d, positions))
+
+
+def _deployment_fields(starts: List[int]):
+    """Where a deployment's `mode` (a string) and `cities` (after it) start."""
+    return lambda i: starts if i == 0 else [at + 8 for at in starts]
 
 
 def _deployments_at(d: Decoder, positions: List[int]) -> List[Optional[Deployment]]:
-    tags = _tags(d, positions)
-    at = [p + 1 for p, t in zip(positions, tags) if t]
-    present = iter(map(Deployment, _strings_at(d, at), _string_lists_at(d, [p + 8 for p in at])))
-    return [next(present) if t else None for t in tags]
+    return _present(d, positions, _LazyDeployment, _deployment_fields)
 
 
 def _walk_needs(d: Decoder, positions: List[int], counts: List[int]) -> Tuple[list, list]:
@@ -495,8 +516,8 @@ def _support_at(d: Decoder, noted: List[Tuple[Any, int, int]]) -> List[List[Supp
     their fields start, and each need's first supporter and count in them."""
     if not noted:
         return []
-    partners, offers, since = noted[0][0]
-    refs = list(map(SupportRef, _strings_at(d, partners), _opt_strings_at(d, offers), _opt_strings_at(d, since)))
+    flat = noted[0][0]  # where every supporter's partner, offer and since start
+    refs = _LazySupportRef._batch(d, len(flat[0]), flat.__getitem__)
     return [refs[first:first + m] for _, first, m in noted]
 
 
@@ -610,7 +631,7 @@ def _lazy(record: type, readers: tuple) -> type:
         d = batch.d
         try:
             values = read(d, batch.column(i))
-        # A read past the payload, or (in `_opt_string_runs`) a bad tag; the readers raise
+        # A read past the payload, or (in `_option_runs`) a bad tag; the readers raise
         # DecodeError for bad strings, tags and counts themselves.
         except (struct.error, IndexError) as e:
             raise d._err("unexpected end") from e
@@ -674,6 +695,10 @@ def _lazy(record: type, readers: tuple) -> type:
 
 _LazyProject = _lazy(Project, _PROJECT_READERS)
 _LazyNeed = _lazy(Need, _NEED_READERS)
+_LazyOrigin = _lazy(Origin, (("city", _opt_strings_at), ("community", _opt_strings_at), ("started", _opt_strings_at)))
+_LazyLinks = _lazy(Links, (("homepage", _opt_strings_at), ("source", _opt_strings_at), ("info", _opt_strings_at)))
+_LazyDeployment = _lazy(Deployment, (("mode", _strings_at), ("cities", _string_lists_at)))
+_LazySupportRef = _lazy(SupportRef, (("partner", _strings_at), ("offer", _opt_strings_at), ("since", _opt_strings_at)))
 
 
 def _decode(data: bytes, strings: str, read):

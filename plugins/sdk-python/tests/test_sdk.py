@@ -5,6 +5,7 @@ codec against the host's encoder: plugins/digifarm-plugin-host/tests/conformance
 import copy
 import dataclasses
 import math
+import pickle
 import struct
 import subprocess
 import sys
@@ -147,6 +148,39 @@ class Codec(unittest.TestCase):
         needs = [n for p in lazy for n in p.needs]
         want = [n for p in reversed(cat.projects) for n in p.needs]
         self.assertEqual([n.supported_by for n in needs], [n.supported_by for n in want])
+
+    def test_small_records_are_lazy_too_and_behave_as_records(self):
+        cat = sample_catalog()
+        for indexed in (False, True):
+            data, strings = encode_projects(cat.projects, indexed=indexed)
+            lazy = decode_projects(data, strings)
+            small = [(p.origin, want.origin) for p, want in zip(lazy, cat.projects)]
+            small += [(p.links, want.links) for p, want in zip(lazy, cat.projects)]
+            small += [(p.deployment, want.deployment) for p, want in zip(lazy, cat.projects)]
+            small += [
+                (s, w)
+                for p, want in zip(lazy, cat.projects)
+                for n, wn in zip(p.needs, want.needs)
+                for s, w in zip(n.supported_by, wn.supported_by)
+            ]
+            self.assertTrue(any(w is not None for _, w in small))
+            self.assertTrue(any(isinstance(w, SupportRef) for _, w in small))
+            for got, want in small:
+                if want is None:
+                    self.assertIsNone(got)
+                    continue
+                self.assertIsInstance(got, type(want))
+                # Assigned before any of its kind was read: kept.
+                first = dataclasses.fields(want)[0].name
+                setattr(got, first, "set by the plugin")
+                self.assertEqual(getattr(got, first), "set by the plugin")
+                setattr(got, first, getattr(want, first))
+                self.assertEqual(got, want)
+                self.assertEqual(repr(got), repr(want))
+                self.assertEqual(dataclasses.asdict(got), dataclasses.asdict(want))
+                self.assertIs(type(copy.deepcopy(got)), type(want))
+                self.assertEqual(pickle.loads(pickle.dumps(got)), want)
+            self.assertEqual(lazy, cat.projects)
 
     def test_a_bad_string_in_one_project_surfaces_when_its_field_is_read_on_any(self):
         projects = [Project(id="a", name="b", license="MIT"), Project(id="c", name="d", license="MIT")]
@@ -315,11 +349,20 @@ class Version2(unittest.TestCase):
         huge = data[:at] + struct.pack("<I", 0xFFFFFFFF) + data[at + 4:]
         with self.assertRaisesRegex(DecodeError, "list longer than the input"):
             decode_projects(huge, strings)[0].categories
-        for field, column in (("status_since", 5), ("origin", 11), ("deployment", 15), ("links", 13)):
+        # `links` is a record of three options: its first tag is read with its first field.
+        for field, column, inner in (
+            ("status_since", 5, None), ("origin", 11, None), ("deployment", 15, None), ("links", 13, "homepage"),
+        ):
             at = row[column]
             bad = data[:at] + b"\x02" + data[at + 1:]
             with self.assertRaisesRegex(DecodeError, "bad option tag", msg=field):
-                getattr(decode_projects(bad, strings)[0], field)
+                value = getattr(decode_projects(bad, strings)[0], field)
+                if inner is not None:
+                    getattr(value, inner)
+            if inner is not None:
+                # A later field's position depends on that tag.
+                with self.assertRaisesRegex(DecodeError, "bad option tag", msg=field):
+                    decode_projects(bad, strings)[0].links.info
         # Eager reads stop at the payload's end, as in version 1.
         data, strings = encode_catalog(sample_catalog(), indexed=True)
         cut = struct.unpack_from("<I", data, 4)[0]
