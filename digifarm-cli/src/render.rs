@@ -40,6 +40,9 @@ impl Style {
     }
 }
 
+/// The colour of the frame around a source line: the arrow, the line number and the bars.
+const FRAME: &str = "1;34";
+
 fn severity_colour(s: Severity) -> &'static str {
     match s {
         Severity::Error => "1;31",
@@ -118,7 +121,7 @@ fn render_one(out: &mut String, d: &Diagnostic, line_text: Option<&str>, style: 
     out.push_str(&esc(&d.message));
     // `  --> file:line:column (at /pointer)`
     out.push_str("\n  ");
-    style.put(out, "1;34", "-->");
+    style.put(out, FRAME, "-->");
     out.push(' ');
     out.push_str(&esc(&d.file));
     // Writing to a String cannot fail.
@@ -153,16 +156,16 @@ fn render_one(out: &mut String, d: &Diagnostic, line_text: Option<&str>, style: 
             esc(&before).chars().count().min(shown.chars().count())
         };
         push_spaces(out, gutter + 1);
-        style.put(out, "1;34", "|");
+        style.put(out, FRAME, "|");
         out.push('\n');
-        style.put(out, "1;34", &number);
+        style.put(out, FRAME, &number);
         out.push(' ');
-        style.put(out, "1;34", "|");
+        style.put(out, FRAME, "|");
         out.push(' ');
         out.push_str(&shown);
         out.push('\n');
         push_spaces(out, gutter + 1);
-        style.put(out, "1;34", "|");
+        style.put(out, FRAME, "|");
         push_spaces(out, caret_at + 1);
         let caret = if d.severity == Severity::Error {
             "1;31"

@@ -770,8 +770,8 @@ function defineLazy(cls, readers, isNeed) {
             }
             value = this[slot];
           } else {
-            const at = this[AT];
-            pos = typeof at === 'number' ? (isNeed ? ixNeeds : ixProjects)[at + i] : at[i];
+            // Version 1: the positions the walk noted for this record.
+            pos = this[AT][i];
             value = this[slot] = read();
           }
         }
