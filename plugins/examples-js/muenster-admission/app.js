@@ -35,13 +35,15 @@ export const validator = defineValidator((city, projects) => {
     .filter((s) => s !== ''));
   const out = [];
   for (const p of projects) {
-    const severity = p.lifecycle === 'admitted' || p.lifecycle === 'sustained' ? 'error' : 'warning';
+    const lifecycle = p.lifecycle;
+    const severity = lifecycle === 'admitted' || lifecycle === 'sustained' ? 'error' : 'warning';
     const push = (code, pointer, message, help) =>
       out.push({ subject: p.id, code, severity, pointer, message, help });
 
     // Each of the three links is checked for every project, as in the other languages'
     // examples (the benchmark compares them on the same work).
-    const fromCity = p.origin?.city != null && isHere(p.origin.city);
+    const originCity = p.origin?.city;
+    const fromCity = originCity != null && isHere(originCity);
     const deployed = p.deployment?.cities.some(isHere) ?? false;
     const supported = p.needs.some((n) => n.supported_by.some((s) => cityPartners.has(s.partner)));
     if (!(fromCity || deployed || supported)) {

@@ -42,7 +42,8 @@ class MuensterAdmission(Validator):
 
             # Each of the three links is checked for every project, as in the other languages'
             # examples (the benchmark compares them on the same work).
-            from_city = p.origin is not None and p.origin.city is not None and is_here(p.origin.city)
+            origin_city = p.origin.city if p.origin is not None else None
+            from_city = origin_city is not None and is_here(origin_city)
             deployed = p.deployment is not None and any(map(is_here, p.deployment.cities))
             supported = any(s.partner in city_partners for n in p.needs for s in n.supported_by)
             if not (from_city or deployed or supported):
