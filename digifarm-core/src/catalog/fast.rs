@@ -120,6 +120,30 @@ fn shape_ok(text: &str) -> bool {
 mod tests {
     use serde_json::{Value, json};
 
+    /// serde keeps the last of two equal keys in a map, and its derived structs refuse them:
+    /// either way the fast path must not accept a record the full path reports as
+    /// `duplicate-key`.
+    #[test]
+    fn a_key_given_twice_takes_the_full_path() {
+        let base = r#"{"id":"x","name":"X","summary":"S","status":"live","lifecycle":"proposed","license":"MIT""#;
+        let valid = format!(
+            r#"{base},"software":{{"documentation":{{"de":"https://a.example/"}},"features":{{"de":["a"]}}}}}}"#
+        );
+        assert!(accept(RecordKind::Project, &valid).is_some());
+        for twice in [
+            r#""software":{"documentation":{"de":"https://a.example/","de":"https://b.example/"}}"#,
+            r#""software":{"api_documentation":{"de":"https://a.example/","de":"https://b.example/"}}"#,
+            r#""software":{"features":{"de":["a"],"de":["b"]}}"#,
+            r#""software":{"roadmap":"https://a.example/","roadmap":"https://b.example/"}"#,
+            r#""description":{"de":"a","de":"b"}"#,
+            r#""links":{"source":"https://a.example/","source":"https://b.example/"}"#,
+            r#""name":"Y""#,
+        ] {
+            let text = format!("{base},{twice}}}");
+            assert!(accept(RecordKind::Project, &text).is_none(), "{text}");
+        }
+    }
+
     use super::accept;
     use crate::model::RecordKind;
     use crate::schema::{SchemaKind, validator};

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 
 /// The software as a product: type, platforms, release, maintenance, organisations, audience,
 /// features and documentation (the `software` group of a project; all optional).
@@ -50,13 +51,25 @@ pub struct Software {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub audience: Option<Audience>,
     /// What it lets its users do, per language (`{de: […], en: […]}`).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "unique_keys",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub features: BTreeMap<String, Vec<String>>,
     /// User documentation URL, per language.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "unique_keys",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub documentation: BTreeMap<String, String>,
     /// API documentation URL, per language.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(
+        default,
+        deserialize_with = "unique_keys",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     pub api_documentation: BTreeMap<String, String>,
     /// Standards, regulations and systems it supports (`alias:gdpr`, a URL or a URN).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -175,4 +188,32 @@ pub struct Audience {
     /// Countries it does not support.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub unsupported_countries: Vec<String>,
+}
+
+/// A map that refuses a key given twice. Serde's own map keeps the last value silently, and
+/// the typed fast path for JSON (which never builds a tree) would then accept a record the
+/// full path reports as `duplicate-key`: failing here sends it the full way.
+fn unique_keys<'de, D, V>(deserializer: D) -> Result<BTreeMap<String, V>, D::Error>
+where
+    D: Deserializer<'de>,
+    V: Deserialize<'de>,
+{
+    struct UniqueKeys<V>(std::marker::PhantomData<V>);
+    impl<'de, V: Deserialize<'de>> Visitor<'de> for UniqueKeys<V> {
+        type Value = BTreeMap<String, V>;
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("a map from language code to value")
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let mut out = BTreeMap::new();
+            while let Some((k, v)) = map.next_entry::<String, V>()? {
+                if out.contains_key(&k) {
+                    return Err(de::Error::custom(format_args!("duplicate key `{k}`")));
+                }
+                out.insert(k, v);
+            }
+            Ok(out)
+        }
+    }
+    deserializer.deserialize_map(UniqueKeys(std::marker::PhantomData))
 }

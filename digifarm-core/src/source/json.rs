@@ -10,7 +10,32 @@ use crate::json_tree::{self, Tree};
 pub fn parse(text: &str) -> Result<Value, ParseError> {
     let mut de = serde_json::Deserializer::from_str(text);
     let value = super::parse_strict(&mut de).and_then(|v| de.end().map(|()| v));
-    value.map_err(|e| error(&e))
+    value.map_err(|e| {
+        let mut error = error(&e);
+        error.pos = Pos::new(
+            e.line().max(1),
+            char_column(text, e.line(), e.column()).max(1),
+        );
+        error
+    })
+}
+
+/// serde_json counts a column in bytes (the bytes read on the line, the offending one
+/// included); every other position here counts characters. The character column of the
+/// character that byte belongs to.
+fn char_column(text: &str, line: usize, byte_column: usize) -> usize {
+    let start = match line {
+        0 | 1 => 0,
+        n => match text.match_indices('\n').nth(n - 2) {
+            Some((i, _)) => i + 1,
+            None => return byte_column,
+        },
+    };
+    text.get(start..).map_or(byte_column, |rest| {
+        rest.char_indices()
+            .take_while(|&(i, c)| i < byte_column && c != '\n')
+            .count()
+    })
 }
 
 fn error(e: &serde_json::Error) -> ParseError {
@@ -82,6 +107,23 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    /// serde_json counts bytes; a column here counts characters, as everywhere else.
+    #[test]
+    fn error_columns_count_characters() {
+        let e = parse(r#"{"id": "x", "title": "Münsterüüü", "summary": }"#).unwrap_err();
+        assert_eq!((e.pos.line, e.pos.column), (1, 47));
+        let e = parse("{\"a\": \"ü\",\n \"ä\": 1, \"ä\": 2}").unwrap_err();
+        assert_eq!(e.code, Code::DuplicateKey);
+        assert_eq!(e.pos.line, 2);
+        let ascii = parse("{\"b\": \"u\",\n \"a\": 1, \"a\": 2}").unwrap_err();
+        assert_eq!(e.pos, ascii.pos, "{e:?} {ascii:?}");
+        // An offending character of several bytes is one column.
+        let e = parse("[1, ü]").unwrap_err();
+        assert_eq!((e.pos.line, e.pos.column), (1, 5));
+        let e = parse("[\"ä\", ü]").unwrap_err();
+        assert_eq!((e.pos.line, e.pos.column), (1, 7));
+    }
 
     #[test]
     fn positions_of_keys_and_elements() {

@@ -268,8 +268,10 @@ pub fn check_utf8(bytes: &[u8]) -> Result<&str, ParseError> {
         let valid = e.valid_up_to();
         // The prefix is valid by definition.
         let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
-        let mut pos = Pos::of_offset(prefix, valid);
-        if prefix.ends_with('\n') || valid == 0 {
+        // Every reader skips a leading byte order mark, and so do the positions it reports.
+        let prefix = prefix.strip_prefix('\u{feff}').unwrap_or(prefix);
+        let mut pos = Pos::of_offset(prefix, prefix.len());
+        if prefix.ends_with('\n') || prefix.is_empty() {
             pos.column = 1;
         }
         ParseError {
@@ -283,6 +285,20 @@ pub fn check_utf8(bytes: &[u8]) -> Result<&str, ParseError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn invalid_utf8_positions_skip_a_byte_order_mark() {
+        for (bytes, pos) in [
+            (&b"ab\xff"[..], Pos::new(1, 3)),
+            (b"\xef\xbb\xbfab\xff", Pos::new(1, 3)),
+            (b"\xef\xbb\xbf\xff", Pos::new(1, 1)),
+            (b"\xff", Pos::new(1, 1)),
+            (b"\xef\xbb\xbfa\n\xc3\xa4\xff", Pos::new(2, 2)),
+        ] {
+            let e = check_utf8(bytes).err().map(|e| e.pos);
+            assert_eq!(e, Some(pos), "{bytes:?}");
+        }
+    }
 
     #[test]
     fn line_index_agrees_with_walking_the_text() {

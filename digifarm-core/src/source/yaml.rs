@@ -67,18 +67,31 @@ enum Frame {
         items: Vec<Value>,
         anchor: usize,
         pointer: String,
+        /// Levels of nesting in this collection so far, itself included.
+        height: usize,
     },
     Map {
         map: Map<String, Value>,
         key: Option<String>,
         anchor: usize,
         pointer: String,
+        height: usize,
     },
+}
+
+impl Frame {
+    fn height_mut(&mut self) -> &mut usize {
+        match self {
+            Frame::Seq { height, .. } | Frame::Map { height, .. } => height,
+        }
+    }
 }
 
 struct Builder<'m> {
     stack: Vec<Frame>,
-    anchors: HashMap<usize, Value>,
+    /// Each anchored value with its levels of nesting (0 for a scalar): an alias pastes a
+    /// whole value, so the depth limit must count what it brings along.
+    anchors: HashMap<usize, (Value, usize)>,
     root: Option<Value>,
     positions: Option<&'m mut PosMap>,
     /// Nodes still allowed to be created through aliases.
@@ -121,12 +134,22 @@ impl Builder<'_> {
         }
     }
 
-    /// Adds a finished node to its parent (or makes it the root).
-    fn finish(&mut self, value: Value, anchor: usize, span: &Span) -> Result<(), ParseError> {
+    /// Adds a finished node of `height` levels to its parent (or makes it the root).
+    fn finish(
+        &mut self,
+        value: Value,
+        anchor: usize,
+        height: usize,
+        span: &Span,
+    ) -> Result<(), ParseError> {
         if anchor != 0 {
-            self.anchors.insert(anchor, value.clone());
+            self.anchors.insert(anchor, (value.clone(), height));
         }
         let tracking = self.positions.is_some();
+        if let Some(parent) = self.stack.last_mut() {
+            let h = parent.height_mut();
+            *h = (*h).max(height + 1);
+        }
         match self.stack.last_mut() {
             None => {
                 self.root = Some(value);
@@ -202,6 +225,7 @@ impl Builder<'_> {
                 items: Vec::new(),
                 anchor,
                 pointer,
+                height: 1,
             }
         } else {
             Frame::Map {
@@ -209,6 +233,7 @@ impl Builder<'_> {
                 key: None,
                 anchor,
                 pointer,
+                height: 1,
             }
         });
         Ok(())
@@ -379,7 +404,7 @@ fn build(text: &str, positions: Option<&mut PosMap>) -> Result<Value, ParseError
                     None if style == ScalarStyle::Plain => resolve_plain(&text, &span)?,
                     None => Value::String(text.into_owned()),
                 };
-                b.finish(value, anchor, &span)?;
+                b.finish(value, anchor, 0, &span)?;
             }
             Event::SequenceStart(anchor, tag) => {
                 check_collection_tag(tag.as_deref(), true, &span)?;
@@ -390,17 +415,37 @@ fn build(text: &str, positions: Option<&mut PosMap>) -> Result<Value, ParseError
                 b.open(false, anchor, &span)?;
             }
             Event::SequenceEnd | Event::MappingEnd => {
-                let (value, anchor) = match b.stack.pop() {
-                    Some(Frame::Seq { items, anchor, .. }) => (Value::Array(items), anchor),
-                    Some(Frame::Map { map, anchor, .. }) => (Value::Object(map), anchor),
+                let (value, anchor, height) = match b.stack.pop() {
+                    Some(Frame::Seq {
+                        items,
+                        anchor,
+                        height,
+                        ..
+                    }) => (Value::Array(items), anchor, height),
+                    Some(Frame::Map {
+                        map,
+                        anchor,
+                        height,
+                        ..
+                    }) => (Value::Object(map), anchor, height),
                     None => continue,
                 };
-                b.finish(value, anchor, &span)?;
+                b.finish(value, anchor, height, &span)?;
             }
             Event::Alias(id) => {
-                let Some(value) = b.anchors.get(&id).cloned() else {
+                let Some((value, height)) = b.anchors.get(&id).cloned() else {
                     return Err(err(Code::YamlSyntax, "alias to an unknown anchor", &span));
                 };
+                // A chain of anchors, each an alias to the last one a few levels deeper,
+                // builds a value far deeper than any collection the file opens: refused
+                // before it is copied, so that no walk over it can exhaust the stack.
+                if b.stack.len() + height > MAX_DEPTH {
+                    return Err(err(
+                        Code::TooDeep,
+                        format!("nested more deeply than {MAX_DEPTH} levels through an alias"),
+                        &span,
+                    ));
+                }
                 let size = node_count(&value);
                 if size > b.alias_budget {
                     return Err(err(
@@ -414,7 +459,7 @@ fn build(text: &str, positions: Option<&mut PosMap>) -> Result<Value, ParseError
                 if !is_key {
                     b.record(pointer, &span);
                 }
-                b.finish(value, 0, &span)?;
+                b.finish(value, 0, height, &span)?;
             }
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {}
         }
@@ -523,6 +568,7 @@ fn is_core_float(text: &str) -> bool {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use std::fmt::Write as _;
 
     /// Found by the `yaml` fuzz target: the empty key of ` ? ` was placed on line 2 of a
     /// one-line text.
@@ -587,5 +633,44 @@ mod tests {
             serde_json::json!({"a": 1, "b": 1})
         );
         assert_eq!(parse("# only a comment\n").unwrap(), Value::Null);
+    }
+
+    /// Each anchor holds the previous alias 30 levels deeper: no collection the file opens
+    /// is deeper than 31 levels, but the value would be 30 levels deeper per anchor (once a
+    /// stack overflow, not a diagnostic).
+    #[test]
+    fn aliases_count_towards_the_depth_limit() {
+        let mut text = format!("a0: &a0 {}x{}\n", "[".repeat(30), "]".repeat(30));
+        for i in 1..200 {
+            let _ = writeln!(
+                text,
+                "a{i}: &a{i} {}*a{}{}",
+                "[".repeat(30),
+                i - 1,
+                "]".repeat(30)
+            );
+        }
+        let e = parse(&text).unwrap_err();
+        assert_eq!(e.code, Code::TooDeep);
+        assert!(e.message.contains("through an alias"), "{}", e.message);
+        // The first alias that would pass the limit: `a2` (31 + 30 + 1 levels).
+        assert_eq!(e.pos.line, 3);
+        // The walk for positions stops there too.
+        assert!(positions(&text).len() < 200 * 32);
+        // Within the limit an alias is fine, at any depth it keeps.
+        let ok = format!("a: &a {}x{}\nb: [[*a]]\n", "[".repeat(30), "]".repeat(30));
+        assert!(parse(&ok).is_ok());
+        let edge = format!(
+            "a: &a {}x{}\nb: *a\n",
+            "[".repeat(MAX_DEPTH - 1),
+            "]".repeat(MAX_DEPTH - 1)
+        );
+        assert!(parse(&edge).is_ok());
+        let over = format!(
+            "a: &a {}x{}\nb: [*a]\n",
+            "[".repeat(MAX_DEPTH - 1),
+            "]".repeat(MAX_DEPTH - 1)
+        );
+        assert_eq!(parse(&over).unwrap_err().code, Code::TooDeep);
     }
 }
