@@ -846,6 +846,22 @@ fn exports_carry_the_verdict_and_the_portal_explains_it() {
     assert!(!plain.contains("class=\"health\""));
 }
 
+/// The token variable of a self-hosted forge at `host`, as the README states the rule:
+/// `DIGIFARM_TOKEN_` and the host in upper case, all but A-Z and 0-9 replaced by `_`.
+fn derived_variable(host: &str) -> String {
+    let rest: String = host
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_uppercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    format!("DIGIFARM_TOKEN_{rest}")
+}
+
 fn token_checking(req: &fs::Req, base: &str) -> Reply {
     if req.path.starts_with("/github/") && req.header("authorization") != Some("Bearer s3cret") {
         return Reply::status(401);
@@ -872,6 +888,9 @@ fn token_checking(req: &fs::Req, base: &str) -> Reply {
 fn tokens_go_to_their_forge_only_and_self_hosted_forges_come_from_the_config() {
     let server = fs::start(token_checking);
     let b = server.base.clone();
+    // The self-hosted forge serves its API on its own host (here the test server's): only
+    // there does its token go.
+    let own = b.trim_start_matches("http://").to_owned();
     let dir = tempfile::tempdir().unwrap();
     let cat = catalog(
         dir.path(),
@@ -881,12 +900,10 @@ fn tokens_go_to_their_forge_only_and_self_hosted_forges_come_from_the_config() {
                 "https://github.com/o/active",
                 Some(&format!("{b}/home/200")),
             ),
-            ("own", "https://git.example.org/o/f", None),
+            ("own", &format!("https://{own}/o/f"), None),
             ("chain", "https://github.com/o/chain", None),
         ],
-        &format!(
-            "[[health.forges]]\nhost = \"git.example.org\"\nkind = \"gitea\"\napi = \"{b}/gitea\"\ntoken_env = \"OWN_FORGE_TOKEN\"\n"
-        ),
+        &format!("[[health.forges]]\nhost = \"{own}\"\nkind = \"gitea\"\napi = \"{b}/gitea\"\n"),
     );
     let o = run::digifarm()
         .args([
@@ -902,14 +919,15 @@ fn tokens_go_to_their_forge_only_and_self_hosted_forges_come_from_the_config() {
         ])
         // Tokens on purpose (the shared runner removes the forge tokens by default).
         .env("GITHUB_TOKEN", "s3cret")
-        .env("OWN_FORGE_TOKEN", "t0ken")
+        .env(derived_variable(&own), "t0ken")
         .output()
         .unwrap();
     let v: Value = serde_json::from_slice(&o.stdout).unwrap();
     // The token reached GitHub's API, not the homepage (which would answer 418).
     assert_eq!(verdict(&v, "gh")["status"], "updated", "{v}");
     assert!(health(&cat, "gh").contains("status: 200"));
-    // The self-hosted Forgejo from [[health.forges]], with its own token variable.
+    // The self-hosted Forgejo from [[health.forges]], with the token of the variable derived
+    // from its host (`DIGIFARM_TOKEN_127_0_0_1_<PORT>`).
     assert_eq!(verdict(&v, "own")["status"], "updated", "{v}");
     assert!(health(&cat, "own").contains("forge: gitea"));
     // An endless chain of redirects stops at the limit.
@@ -990,4 +1008,355 @@ fn requests_in_flight_are_bounded() {
         assert!(max <= bound, "{max} requests in flight, bound {bound}");
         assert!(max >= 2, "the requests ran one at a time ({max})");
     }
+}
+
+/// A server that notes every credential header it receives (and otherwise answers like the
+/// forges), to check that none arrives.
+fn recording_server() -> (fs::Server, std::sync::Arc<std::sync::Mutex<Vec<String>>>) {
+    use std::sync::{Arc, Mutex};
+    let seen: Arc<Mutex<Vec<String>>> = Arc::new(Mutex::new(Vec::new()));
+    let log = seen.clone();
+    let server = fs::start(move |req, base| {
+        for name in ["authorization", "private-token"] {
+            if let Some(v) = req.header(name) {
+                log.lock()
+                    .unwrap()
+                    .push(format!("{} {name}: {v}", req.path));
+            }
+        }
+        fs::forges(req, base)
+    });
+    (server, seen)
+}
+
+/// `digifarm refresh CAT --allow-private --format json` with exactly the environment given
+/// (plus the common one), and no `--api-base`: where requests go is the catalog's doing.
+fn refresh_env(cat: &Path, env: &[(&str, &str)], extra: &[&str]) -> (Value, Output) {
+    let mut cmd = run::digifarm();
+    cmd.args(["refresh", cat.to_str().unwrap(), "--allow-private"])
+        .args(["--today", TODAY, "--format", "json", "--no-cache"])
+        .args(extra);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let o = cmd.output().unwrap();
+    let v: Value = serde_json::from_slice(&o.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}{}", stdout(&o), stderr(&o)));
+    (v, o)
+}
+
+#[test]
+fn a_catalog_cannot_send_a_built_in_forges_token_elsewhere() {
+    let (server, seen) = recording_server();
+    let b = server.base.clone();
+    let dir = tempfile::tempdir().unwrap();
+    // The catalog (a stranger's pull request) points github.com and gitlab.com at its own
+    // server: they are read there, but without the city's tokens.
+    let cat = catalog(
+        dir.path(),
+        &[
+            ("gh", "https://github.com/o/active", None),
+            ("gh2", "https://github.com/o/active-too", None),
+            ("gl", "https://gitlab.com/g/sub/p", None),
+        ],
+        &format!(
+            "[[health.forges]]\nhost = \"github.com\"\nkind = \"github\"\napi = \"{b}/github\"\n\n[[health.forges]]\nhost = \"gitlab.com\"\nkind = \"gitlab\"\napi = \"{b}/gitlab\"\n"
+        ),
+    );
+    let env = [("GITHUB_TOKEN", "s3cret"), ("GITLAB_TOKEN", "gl-s3cret")];
+    let (v, o) = refresh_env(&cat, &env, &[]);
+    assert_eq!(verdict(&v, "gh")["status"], "updated", "{v}");
+    assert_eq!(verdict(&v, "gl")["status"], "updated", "{v}");
+    assert_eq!(
+        *seen.lock().unwrap(),
+        Vec::<String>::new(),
+        "a token reached the catalog's server"
+    );
+    // Said once per forge, by variable and host, never by value.
+    let withheld = v["tokens_withheld"].as_array().unwrap();
+    assert_eq!(withheld.len(), 2, "{v}");
+    assert_eq!(withheld[0]["variable"], "GITHUB_TOKEN");
+    assert_eq!(withheld[0]["host"], "github.com");
+    assert!(
+        withheld[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("https://api.github.com"),
+        "{v}"
+    );
+    assert_eq!(withheld[1]["variable"], "GITLAB_TOKEN");
+    let all = format!("{}{}", stdout(&o), stderr(&o));
+    assert!(!all.contains("s3cret"), "{all}");
+
+    // The human output says so too, once per forge.
+    let o = run::digifarm()
+        .args(["refresh", cat.to_str().unwrap(), "--allow-private"])
+        .args(["--today", TODAY, "--no-cache"])
+        .envs(env)
+        .output()
+        .unwrap();
+    let out = stdout(&o);
+    assert_eq!(
+        out.matches("note: GITHUB_TOKEN is set but was not sent to github.com")
+            .count(),
+        1,
+        "{out}"
+    );
+    assert!(out.contains("note: GITLAB_TOKEN is set but was not sent to gitlab.com"));
+    assert!(!out.contains("s3cret"), "{out}");
+    assert!(seen.lock().unwrap().is_empty());
+
+    // The same API base given on the command line is the operator's choice: the token goes.
+    let o = run::digifarm()
+        .args(["refresh", cat.to_str().unwrap(), "--allow-private"])
+        .args(["--today", TODAY, "--no-cache", "--project", "gh"])
+        .args(["--api-base", &format!("github.com={b}/github")])
+        .envs(env)
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(!stdout(&o).contains("note: GITHUB_TOKEN"), "{}", stdout(&o));
+    let got = seen.lock().unwrap().clone();
+    assert!(!got.is_empty(), "no token sent to the --api-base");
+    assert!(
+        got.iter()
+            .all(|l| l.ends_with("authorization: Bearer s3cret")),
+        "{got:?}"
+    );
+}
+
+#[test]
+fn token_env_names_no_secret_and_a_self_hosted_forge_uses_its_derived_variable() {
+    let (server, seen) = recording_server();
+    let b = server.base.clone();
+    let own = b.trim_start_matches("http://").to_owned();
+    let dir = tempfile::tempdir().unwrap();
+    let cat = catalog(
+        dir.path(),
+        &[("own", &format!("https://{own}/o/f"), None)],
+        &format!(
+            "[[health.forges]]\nhost = \"{own}\"\nkind = \"gitea\"\napi = \"{b}/gitea\"\ntoken_env = \"SOME_SECRET\"\n"
+        ),
+    );
+    // The variable the catalog names is not read.
+    let (v, o) = refresh_env(&cat, &[("SOME_SECRET", "aws-s3cret")], &[]);
+    assert_eq!(verdict(&v, "own")["status"], "updated", "{v}");
+    assert!(
+        seen.lock().unwrap().is_empty(),
+        "{:?}",
+        seen.lock().unwrap()
+    );
+    let d = v["diagnostics"].as_array().unwrap();
+    assert_eq!(d.len(), 1, "{v}");
+    assert_eq!(d[0]["code"], "health-token-env-ignored");
+    assert_eq!(d[0]["severity"], "warning");
+    assert_eq!(d[0]["pointer"], "/health/forges/0/token_env");
+    assert!(d[0]["file"].as_str().unwrap().ends_with("digifarm.toml"));
+    let derived = derived_variable(&own);
+    assert!(
+        d[0]["message"].as_str().unwrap().contains(&derived),
+        "{}",
+        d[0]
+    );
+    // A warning is no failure.
+    assert_eq!(o.status.code(), Some(0), "{v}");
+    assert!(!String::from_utf8_lossy(&o.stdout).contains("aws-s3cret"));
+
+    // The variable derived from the forge's host is, and its token goes to the forge's own
+    // host.
+    let (v, _) = refresh_env(
+        &cat,
+        &[("SOME_SECRET", "aws-s3cret"), (&derived, "t0ken")],
+        &[],
+    );
+    // The same signals as the first run: confirmed.
+    assert_eq!(verdict(&v, "own")["status"], "confirmed", "{v}");
+    let got = seen.lock().unwrap().clone();
+    assert!(!got.is_empty());
+    assert!(
+        got.iter()
+            .all(|l| l.ends_with("authorization: token t0ken")),
+        "{got:?}"
+    );
+
+    // `digifarm validate` reports the ignored key as well.
+    let o = run(&[
+        "validate",
+        cat.to_str().unwrap(),
+        "--format",
+        "json",
+        "--today",
+        TODAY,
+    ]);
+    assert!(
+        stdout(&o).contains("health-token-env-ignored"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+#[test]
+fn a_self_hosted_forges_token_goes_only_to_its_own_host() {
+    let (server, seen) = recording_server();
+    let b = server.base.clone();
+    let dir = tempfile::tempdir().unwrap();
+    // git.example.org's API put on another host: its token stays home.
+    let cat = catalog(
+        dir.path(),
+        &[("own", "https://git.example.org/o/f", None)],
+        &format!(
+            "[[health.forges]]\nhost = \"git.example.org\"\nkind = \"gitea\"\napi = \"{b}/gitea\"\n"
+        ),
+    );
+    let (v, _) = refresh_env(&cat, &[("DIGIFARM_TOKEN_GIT_EXAMPLE_ORG", "t0ken")], &[]);
+    assert_eq!(verdict(&v, "own")["status"], "updated", "{v}");
+    assert!(
+        seen.lock().unwrap().is_empty(),
+        "{:?}",
+        seen.lock().unwrap()
+    );
+    assert_eq!(
+        v["tokens_withheld"][0]["variable"], "DIGIFARM_TOKEN_GIT_EXAMPLE_ORG",
+        "{v}"
+    );
+}
+
+#[test]
+fn a_reset_beyond_any_clock_is_a_rate_limit_not_a_crash() {
+    let server = fs::start(|req, base| {
+        if req.path == "/github/repos/o/absurd" {
+            return Reply::status(403)
+                .header("x-ratelimit-remaining", "0")
+                .header("x-ratelimit-reset", "18446744073709551615");
+        }
+        if req.path == "/gitlab/projects/g/sub/p" {
+            return Reply::status(429).header("RateLimit-Reset", "18446744073709551615");
+        }
+        fs::forges(req, base)
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let cat = catalog(
+        dir.path(),
+        &[
+            ("absurd", "https://github.com/o/absurd", None),
+            ("gl", "https://gitlab.com/g/sub/p", None),
+            ("gh", "https://github.com/o/active", None),
+        ],
+        "",
+    );
+    let (v, o) = refresh_json(&cat, &server.base, &["--no-cache"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    assert!(!stderr(&o).contains("panicked"), "{}", stderr(&o));
+    assert_eq!(verdict(&v, "absurd")["status"], "failed");
+    assert_eq!(verdict(&v, "gl")["status"], "failed");
+    assert_eq!(verdict(&v, "gh")["status"], "updated");
+    let codes: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["forge-rate-limited", "forge-rate-limited"], "{v}");
+    assert!(!cat.join("health/absurd.yaml").exists());
+}
+
+#[test]
+fn the_cache_directory_stays_inside_the_catalog() {
+    let server = fs::start(fs::forges);
+    let dir = tempfile::tempdir().unwrap();
+    let outside = dir.path().join("outside");
+    std::fs::create_dir(&outside).unwrap();
+    let absolute = outside.join("abs");
+    for (case, cache_dir) in [
+        ("dot-dot", "../outside/x".to_owned()),
+        ("absolute", absolute.display().to_string()),
+        ("link", "linked".to_owned()),
+        ("link-below", "cache/inner".to_owned()),
+    ] {
+        let case_dir = dir.path().join(case);
+        std::fs::create_dir(&case_dir).unwrap();
+        let cat = catalog(
+            &case_dir,
+            &[("gh", "https://github.com/o/active", None)],
+            &format!("[health]\ncache_dir = {cache_dir:?}\n"),
+        );
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(&outside, cat.join("linked")).unwrap();
+            std::fs::create_dir(cat.join("cache")).unwrap();
+            std::os::unix::fs::symlink(&outside, cat.join("cache/inner")).unwrap();
+        }
+        if case.starts_with("link") && !cfg!(unix) {
+            continue;
+        }
+        let (v, o) = refresh_json(&cat, &server.base, &[]);
+        let d = v["diagnostics"].as_array().unwrap();
+        assert_eq!(d.len(), 1, "{case}: {v}");
+        assert_eq!(d[0]["code"], "outside-catalog", "{case}");
+        assert_eq!(d[0]["severity"], "error", "{case}");
+        assert_eq!(d[0]["pointer"], "/health/cache_dir", "{case}");
+        assert!(d[0]["file"].as_str().unwrap().ends_with("digifarm.toml"));
+        assert!(d[0]["message"].as_str().unwrap().contains("cache_dir"));
+        // The projects are refreshed all the same, without a cache; the error is exit 1.
+        assert_eq!(verdict(&v, "gh")["status"], "updated", "{case}: {v}");
+        assert_eq!(o.status.code(), Some(1), "{case}");
+        assert_eq!(
+            std::fs::read_dir(&outside).unwrap().count(),
+            0,
+            "{case}: something was written outside the catalog"
+        );
+        assert!(!dir.path().join("outside/x").exists());
+        // `digifarm validate` reports it too.
+        let o = run(&["validate", cat.to_str().unwrap(), "--format", "json"]);
+        assert!(
+            stdout(&o).contains("/health/cache_dir"),
+            "{case}: {}",
+            stdout(&o)
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_health_directory_linked_out_of_the_catalog_is_never_written() {
+    let server = fs::start(fs::forges);
+    let dir = tempfile::tempdir().unwrap();
+    let outside = dir.path().join("outside");
+    std::fs::create_dir(&outside).unwrap();
+    let cat = catalog(
+        dir.path(),
+        &[
+            ("gh", "https://github.com/o/active", None),
+            ("cb", "https://codeberg.org/o/f", None),
+        ],
+        "",
+    );
+    std::os::unix::fs::symlink(&outside, cat.join("health")).unwrap();
+
+    // Loading reports the link, as any path out of the catalog.
+    let o = run(&["validate", cat.to_str().unwrap(), "--format", "json"]);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let found = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "outside-catalog")
+        .unwrap_or_else(|| panic!("{v}"));
+    assert!(
+        found["file"].as_str().unwrap().ends_with("health"),
+        "{found}"
+    );
+    assert_ne!(o.status.code(), Some(0));
+
+    // Refresh reads every project, writes none through the link, and reports each failed.
+    let (v, o) = refresh_json(&cat, &server.base, &[]);
+    assert_eq!(o.status.code(), Some(1));
+    for id in ["gh", "cb"] {
+        assert_eq!(verdict(&v, id)["status"], "failed", "{v}");
+    }
+    let d = v["diagnostics"].as_array().unwrap();
+    assert_eq!(d.len(), 2, "{v}");
+    assert!(d.iter().all(|d| d["code"] == "outside-catalog"), "{v}");
+    assert!(v["written"].as_array().unwrap().is_empty());
+    assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0);
 }

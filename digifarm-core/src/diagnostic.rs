@@ -265,6 +265,8 @@ codes! {
     ForgeResponseInvalid = "forge-response-invalid", Error, "refresh: a forge answered with malformed JSON, invalid UTF-8 or an unexpected shape";
     /// A rate limit would need too long a pause.
     ForgeRateLimited = "forge-rate-limited", Error, "refresh: a forge's rate limit would have needed a longer pause than [health] max_wait_seconds";
+    /// `token_env` in `[[health.forges]]` names a variable refresh no longer reads.
+    HealthTokenEnvIgnored = "health-token-env-ignored", Warning, "`token_env` in [[health.forges]] is ignored: a catalog does not choose which secret refresh sends; the token comes from the forge's own variable (DIGIFARM_TOKEN_<HOST> for a self-hosted forge)";
     /// A support entry's status or history breaks the support lifecycle.
     SupportLifecycle = "support-lifecycle", Error, "a support entry's status or history has a step the support lifecycle (suggested → agreed → active → ended) does not allow";
     /// Committed support past its last day.

@@ -158,7 +158,13 @@ impl Cache {
     }
 
     fn get(&self, url: &str) -> Option<CacheEntry> {
-        let bytes = std::fs::read(self.path(url)).ok()?;
+        let path = self.path(url);
+        // Entries are plain files this cache wrote; a link committed in their place (the
+        // cache lives in the catalog) is not followed.
+        if !std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+            return None;
+        }
+        let bytes = std::fs::read(path).ok()?;
         let entry: CacheEntry = serde_json::from_slice(&bytes).ok()?;
         (entry.url == url).then_some(entry)
     }
@@ -286,9 +292,16 @@ impl Fetcher {
                         max_seconds: self.max_wait.as_secs(),
                     });
                 }
+                // A pause the clock cannot even represent is as good as endless.
+                let Some(until) = Instant::now().checked_add(wait) else {
+                    return Err(FetchError::RateLimited {
+                        url: url.to_owned(),
+                        wait_seconds: wait.as_secs(),
+                        max_seconds: self.max_wait.as_secs(),
+                    });
+                };
                 attempt += 1;
                 self.stats.pauses.fetch_add(1, Ordering::Relaxed);
-                let until = Instant::now() + wait;
                 if let Ok(mut p) = self.pauses.lock() {
                     let e = p.entry(Self::host_of(url)).or_insert(until);
                     if *e < until {
@@ -354,6 +367,10 @@ impl Fetcher {
 /// headers GitHub documents (`x-ratelimit-remaining: 0`, or `retry-after` for its secondary
 /// limits). The wait is `Retry-After` (seconds or an HTTP date), else the reset time
 /// (`x-ratelimit-reset`, GitHub and Gitea; `ratelimit-reset`, GitLab; epoch seconds), else 60 s.
+///
+/// The headers come from the server, so every step is checked arithmetic: a reset beyond
+/// what the clock can represent is [`Duration::MAX`], which is longer than any pause allowed
+/// (the project fails with `forge-rate-limited`), never an overflow.
 pub fn rate_limit_wait(r: &Response) -> Option<Duration> {
     let remaining_zero = r
         .header("x-ratelimit-remaining")
@@ -378,9 +395,59 @@ pub fn rate_limit_wait(r: &Response) -> Option<Duration> {
         .or_else(|| r.header("ratelimit-reset"))
         .and_then(|v| v.trim().parse::<u64>().ok());
     if let Some(epoch) = reset {
-        let at = SystemTime::UNIX_EPOCH + Duration::from_secs(epoch);
+        let Some(at) = SystemTime::UNIX_EPOCH.checked_add(Duration::from_secs(epoch)) else {
+            return Some(Duration::MAX);
+        };
         // One second more: the reset is given in whole seconds.
-        return Some(at.duration_since(now).unwrap_or_default() + Duration::from_secs(1));
+        return Some(
+            at.duration_since(now)
+                .unwrap_or_default()
+                .saturating_add(Duration::from_secs(1)),
+        );
     }
     Some(Duration::from_secs(60))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limited(status: u16, headers: &[(&str, &str)]) -> Response {
+        Response {
+            status,
+            headers: headers
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+                .collect(),
+            body: Vec::new(),
+            url: "https://api.github.com/repos/o/r".to_owned(),
+            redirects: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn absurd_resets_are_endless_waits_not_overflows() {
+        let max = u64::MAX.to_string();
+        for (name, value) in [
+            ("x-ratelimit-reset", max.as_str()),
+            ("ratelimit-reset", max.as_str()),
+            // Past what `SystemTime` holds on every platform, still a valid u64.
+            ("x-ratelimit-reset", "9223372036854775807"),
+        ] {
+            let r = limited(403, &[("x-ratelimit-remaining", "0"), (name, value)]);
+            let wait = rate_limit_wait(&r);
+            assert!(
+                wait.is_some_and(|w| w > Duration::from_secs(86_400 * 365 * 1000)),
+                "{name}: {value} gave {wait:?}"
+            );
+        }
+        let r = limited(429, &[("retry-after", max.as_str())]);
+        assert_eq!(rate_limit_wait(&r), Some(Duration::from_secs(u64::MAX)));
+        // A number too large for u64 is not a number of seconds: the default pause.
+        let r = limited(429, &[("retry-after", "99999999999999999999999")]);
+        assert_eq!(rate_limit_wait(&r), Some(Duration::from_secs(60)));
+        // An ordinary reset still waits until then.
+        let r = limited(429, &[("retry-after", "2")]);
+        assert_eq!(rate_limit_wait(&r), Some(Duration::from_secs(2)));
+    }
 }

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use chrono::NaiveDate;
-use digifarm_core::catalog::Catalog;
+use digifarm_core::catalog::{Catalog, health_config, write};
 use digifarm_core::health::{self, repo};
 use digifarm_core::model::{ForgeKind, HomepageSignal, Observation, RecordKind};
 use digifarm_core::{Code, Diagnostic, Severity};
@@ -26,6 +26,8 @@ pub struct Options {
     /// Allow private, loopback and link-local addresses.
     pub allow_private: bool,
     /// API base per forge host (`github.com` → `http://127.0.0.1:8080/`), over the config.
+    /// Trusted (it comes from the command line, not from the catalog): the forge's token is
+    /// sent there.
     pub api_bases: Vec<(String, String)>,
     /// Requests in flight (default: `[health] concurrency`).
     pub concurrency: Option<u32>,
@@ -65,6 +67,31 @@ pub struct ProjectReport {
     pub observation: Option<Observation>,
     /// Why it failed.
     pub diagnostics: Vec<Diagnostic>,
+    /// A token that was set but not sent to this project's forge.
+    #[serde(skip)]
+    pub withheld: Option<WithheldToken>,
+}
+
+/// A forge token that is set in the environment but was not sent, because the catalog
+/// points the forge's API somewhere the token must not go. Never holds the token itself.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct WithheldToken {
+    /// The forge's host (`github.com`).
+    pub host: String,
+    /// The environment variable holding the token.
+    pub variable: String,
+    /// Why it was not sent.
+    pub reason: String,
+}
+
+impl std::fmt::Display for WithheldToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} is set but was not sent to {}: {}; its projects were read without a token",
+            self.variable, self.host, self.reason
+        )
+    }
 }
 
 /// The outcome of a refresh.
@@ -82,19 +109,33 @@ pub struct Report {
     pub pauses: u64,
     /// Files written.
     pub written: Vec<PathBuf>,
+    /// Findings about the run rather than one project: the `[health]` settings (a cache
+    /// directory outside the catalog, an ignored `token_env`).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Tokens set but not sent, once per forge.
+    pub tokens_withheld: Vec<WithheldToken>,
 }
 
 impl Report {
-    /// Whether any project failed.
+    /// Whether any project failed, or the settings hold an error.
     pub fn failed(&self) -> bool {
         self.projects.iter().any(|p| p.status == Status::Failed)
+            || self
+                .diagnostics
+                .iter()
+                .any(|d| d.severity == Severity::Error)
     }
 }
 
-fn token_for(kind: ForgeKind, env: Option<&str>) -> Option<Token> {
-    let value = std::env::var(env?).ok().filter(|v| !v.trim().is_empty())?;
-    let value = value.trim().to_owned();
-    Some(match kind {
+/// The token in the environment variable `env`, if it is set and not blank.
+fn token_value(env: &str) -> Option<String> {
+    let value = std::env::var(env).ok()?;
+    let value = value.trim();
+    (!value.is_empty()).then(|| value.to_owned())
+}
+
+fn token_for(kind: ForgeKind, value: String) -> Token {
+    match kind {
         ForgeKind::Github | ForgeKind::Bitbucket => Token {
             header: "Authorization",
             value: format!("Bearer {value}"),
@@ -107,7 +148,7 @@ fn token_for(kind: ForgeKind, env: Option<&str>) -> Option<Token> {
             header: "Authorization",
             value: format!("token {value}"),
         },
-    })
+    }
 }
 
 fn fetch_diagnostic(e: &FetchError) -> (Code, String) {
@@ -168,9 +209,16 @@ pub fn refresh(
         allow_private: options.allow_private,
         ..Limits::default()
     };
-    let cache = options
-        .use_cache
-        .then(|| Cache::new(&root.join(&config.cache_dir)));
+    // The settings are checked before anything is sent or written: a cache directory that
+    // leads out of the catalog is not used (the run goes on without a cache).
+    let settings = health_config::findings(catalog, root);
+    let cache = if options.use_cache {
+        health_config::cache_dir(catalog, root)
+            .ok()
+            .map(|dir| Cache::new(&dir))
+    } else {
+        None
+    };
     let fetcher = Fetcher::new(
         Client::new(limits),
         cache,
@@ -223,9 +271,30 @@ pub fn refresh(
         } else {
             Status::Confirmed
         };
-        let path = root
-            .join(health::DIR)
-            .join(format!("{}.yaml", p.project.replace('/', "--")));
+        let relative =
+            Path::new(health::DIR).join(format!("{}.yaml", p.project.replace('/', "--")));
+        let shown = root.join(&relative);
+        // Only inside the catalog: `health/` (or a directory on the way) linked out of it is
+        // refused, and nothing is written for the project.
+        let path = match write::contained_path(root, &relative) {
+            Ok(path) => path,
+            Err(e) => {
+                p.status = Status::Failed;
+                p.diagnostics.push(
+                    Diagnostic::new(
+                        Code::OutsideCatalog,
+                        shown.to_string_lossy(),
+                        "",
+                        format!("`{}`: {e}; its health data was not written", p.project),
+                    )
+                    .with_severity(Severity::Error)
+                    .with_help(
+                        "health files are written only inside the catalog: make `health/` a plain directory",
+                    ),
+                );
+                continue;
+            }
+        };
         let text = match digifarm_core::yaml_emit::to_string(&record) {
             Ok(t) => t,
             Err(e) => {
@@ -242,8 +311,8 @@ pub fn refresh(
         if std::fs::read(&path).ok().as_deref() == Some(text.as_bytes()) {
             continue;
         }
-        match digifarm_core::catalog::write::write_atomic(&path, text.as_bytes(), true) {
-            Ok(()) => written.push(path),
+        match write::write_within(root, &relative, text.as_bytes(), true) {
+            Ok(path) => written.push(path),
             Err(e) => {
                 p.status = Status::Failed;
                 p.diagnostics.push(Diagnostic::new(
@@ -258,6 +327,7 @@ pub fn refresh(
     let mut all: Vec<Diagnostic> = projects
         .iter()
         .flat_map(|p| p.diagnostics.clone())
+        .chain(settings)
         .collect();
     catalog.resolve_positions(&mut all);
     let mut it = all.into_iter();
@@ -268,6 +338,14 @@ pub fn refresh(
             }
         }
     }
+    let diagnostics: Vec<Diagnostic> = it.collect();
+    // Once per forge: every project on it had its token withheld for the same reason.
+    let mut tokens_withheld: Vec<WithheldToken> = Vec::new();
+    for w in projects.iter().filter_map(|p| p.withheld.as_ref()) {
+        if !tokens_withheld.iter().any(|t| t.host == w.host) {
+            tokens_withheld.push(w.clone());
+        }
+    }
     Report {
         projects,
         requests: fetcher.stats.requests.load(Ordering::Relaxed),
@@ -275,6 +353,8 @@ pub fn refresh(
         not_modified: fetcher.stats.not_modified.load(Ordering::Relaxed),
         pauses: fetcher.stats.pauses.load(Ordering::Relaxed),
         written,
+        diagnostics,
+        tokens_withheld,
     }
 }
 
@@ -293,6 +373,7 @@ fn refresh_one(
         status: Status::Failed,
         observation: None,
         diagnostics: Vec::new(),
+        withheld: None,
     };
     let fail = |report: &mut ProjectReport, code: Code, message: String, help: Option<String>| {
         let mut d = Diagnostic::new(
@@ -336,17 +417,38 @@ fn refresh_one(
         }
     };
     let host_plain = repo.host.split(':').next().unwrap_or("").to_owned();
-    if let Some((_, base)) = options
+    let from_command_line = options
         .api_bases
         .iter()
-        .find(|(h, _)| h.eq_ignore_ascii_case(&repo.host) || h.eq_ignore_ascii_case(&host_plain))
-    {
+        .find(|(h, _)| h.eq_ignore_ascii_case(&repo.host) || h.eq_ignore_ascii_case(&host_plain));
+    if let Some((_, base)) = from_command_line {
         repo.api_base = base.trim_end_matches('/').to_owned();
     }
+    // The catalog may say where a forge's API is, but not where its token goes: an API base
+    // from the catalog gets the token only where `token_refusal` allows; one from the
+    // command line is the operator's own choice and gets it.
+    let token = token_value(&repo.token_env).and_then(|value| {
+        let refusal = if from_command_line.is_some() {
+            None
+        } else {
+            repo.token_refusal(options.allow_private)
+        };
+        match refusal {
+            None => Some(token_for(repo.forge, value)),
+            Some(reason) => {
+                report.withheld = Some(WithheldToken {
+                    host: repo.host.clone(),
+                    variable: repo.token_env.clone(),
+                    reason,
+                });
+                None
+            }
+        }
+    });
     let ctx = forge::Ctx {
         fetcher,
         repo: &repo,
-        token: token_for(repo.forge, repo.token_env.as_deref()),
+        token,
         today: options.today,
         window_days: config.window_days,
         reaction_window_days: config.reaction_window_days,
@@ -363,8 +465,6 @@ fn refresh_one(
                 Code::ForgeRateLimited => Some(format!(
                     "set {} to a token, or run again after the reset",
                     repo.token_env
-                        .as_deref()
-                        .unwrap_or("the forge's token variable")
                 )),
                 _ => None,
             };

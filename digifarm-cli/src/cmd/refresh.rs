@@ -24,7 +24,7 @@ pub struct Args {
     #[arg(long)]
     pub offline: bool,
     /// The API base of a forge host, over `[health]`: `github.com=http://127.0.0.1:8080`
-    /// (repeatable).
+    /// (repeatable). The forge's token is sent there.
     #[arg(long = "api-base", value_name = "HOST=URL", value_parser = parse_api_base)]
     pub api_base: Vec<(String, String)>,
     /// Allow requests to private, loopback and link-local addresses (an intranet forge;
@@ -72,6 +72,8 @@ struct JsonOut<'a> {
     not_modified: u64,
     pauses: u64,
     written: Vec<String>,
+    /// Tokens set but not sent (the forge's host, the variable and why; never the token).
+    tokens_withheld: Vec<&'a refresh::WithheldToken>,
     diagnostics: Vec<&'a Diagnostic>,
 }
 
@@ -133,9 +135,14 @@ pub fn run(args: Args) -> CmdResult {
             .and_then(|r| r.projects.iter().find(|p| p.index == i))
     };
     let selected = |id: &str| args.projects.is_empty() || args.projects.iter().any(|p| p == id);
+    // The run's own findings (the `[health]` settings) first, then each project's.
     let failure_diagnostics: Vec<&Diagnostic> = report
         .iter()
-        .flat_map(|r| r.projects.iter().flat_map(|p| p.diagnostics.iter()))
+        .flat_map(|r| {
+            r.diagnostics
+                .iter()
+                .chain(r.projects.iter().flat_map(|p| p.diagnostics.iter()))
+        })
         .collect();
     match args.format {
         Format::Json => {
@@ -163,6 +170,7 @@ pub fn run(args: Args) -> CmdResult {
                 written: r.map_or_else(Vec::new, |r| {
                     r.written.iter().map(|p| p.display().to_string()).collect()
                 }),
+                tokens_withheld: r.map_or_else(Vec::new, |r| r.tokens_withheld.iter().collect()),
                 diagnostics: failure_diagnostics.clone(),
             })?;
         }
@@ -249,6 +257,9 @@ fn summary(
             cat.health.files.len()
         )),
         Some(r) => {
+            for w in &r.tokens_withheld {
+                out.push_str(&format!("note: {w}\n"));
+            }
             let count = |s: Status| r.projects.iter().filter(|p| p.status == s).count();
             out.push_str(&format!(
                 "refreshed {} project(s) on {today}: {} updated, {} confirmed, {} failed, {} skipped; {} request(s), {} full answer(s), {} not modified, {} rate-limit pause(s); {} file(s) written\n",

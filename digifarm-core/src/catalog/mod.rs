@@ -32,6 +32,7 @@ use crate::source::{self, Format, MAX_COLLECTION_BYTES, MAX_RECORD_BYTES, ParseE
 pub mod assets;
 pub mod confined;
 mod fast;
+pub mod health_config;
 pub mod overlap;
 mod records;
 pub mod write;
@@ -509,8 +510,9 @@ pub(crate) fn load_with(
     for (job, result) in others.iter().zip(results) {
         absorb(&mut catalog, job, result, &mut diagnostics);
     }
-    if catalog.root.is_some() {
+    if let Some(dir) = catalog.root.clone() {
         confine_plugins(&root, &mut catalog, &mut diagnostics);
+        diagnostics.extend(health_config::findings(&catalog, &dir));
     }
     catalog.sources_before_projects = catalog.sources.len();
     // Every finding is resolved before it is counted in (the order needs positions).
@@ -1022,7 +1024,13 @@ fn list_catalog_dir(
     }
     // Stored health data (`health/<id>.yaml`), read like records: only inside the catalog.
     let health = Path::new(crate::health::DIR);
-    if let Ok(Some(EntryKind::Dir)) = root.kind(health) {
+    let health_kind = root.kind(health);
+    // A `health/` that links out of the catalog is neither read nor written (refresh
+    // writes through a containment check), and is reported like any other path out.
+    if let Err(e @ ReadError::Outside { .. }) = &health_kind {
+        diagnostics.push(read_error_diag(e));
+    }
+    if let Ok(Some(EntryKind::Dir)) = health_kind {
         let entries = match root.list(health) {
             Ok(entries) => entries,
             Err(e @ ReadError::Outside { .. }) => {

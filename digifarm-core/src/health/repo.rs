@@ -18,8 +18,12 @@ pub struct RepoRef {
     pub path: String,
     /// The API base URL, without a trailing slash.
     pub api_base: String,
-    /// The environment variable holding a token for this forge, if any.
-    pub token_env: Option<String>,
+    /// The environment variable holding a token for this forge: a built-in forge's own
+    /// (`GITHUB_TOKEN`, …) or, for one from `[[health.forges]]`, the name
+    /// [`token_variable`] derives from its host. Never a name the catalog chose.
+    pub token_env: String,
+    /// Which API bases that token may be sent to.
+    pub token_scope: TokenScope,
 }
 
 impl RepoRef {
@@ -27,6 +31,107 @@ impl RepoRef {
     pub fn web_url(&self) -> String {
         format!("https://{}/{}", self.host, self.path)
     }
+
+    /// Why this forge's token must not be sent to [`RepoRef::api_base`], or `None` when it
+    /// may be. `allow_http`: a self-hosted forge's API may be plain http (an intranet forge,
+    /// the tests; `--allow-private`). An API base given on the command line is trusted by
+    /// the caller and not checked here.
+    pub fn token_refusal(&self, allow_http: bool) -> Option<String> {
+        let Ok(api) = Url::parse(&self.api_base) else {
+            return Some(format!("`{}` is not a URL", self.api_base));
+        };
+        let api_host = api.host_str().unwrap_or("").to_ascii_lowercase();
+        let api_port = api.port_or_known_default();
+        match &self.token_scope {
+            TokenScope::Origin(origin) => {
+                let same = Url::parse(origin).is_ok_and(|o| {
+                    o.scheme() == api.scheme()
+                        && o.host_str()
+                            .is_some_and(|h| h.eq_ignore_ascii_case(&api_host))
+                        && o.port_or_known_default() == api_port
+                });
+                (!same).then(|| {
+                    format!(
+                        "the catalog points this forge's API at {}, not at {origin}",
+                        origin_of(&api)
+                    )
+                })
+            }
+            TokenScope::Host(host) => {
+                let (name, port) = match host.rsplit_once(':') {
+                    Some((n, p)) if p.parse::<u16>().is_ok() => (n, p.parse::<u16>().ok()),
+                    _ => (host.as_str(), None),
+                };
+                if !api_host.eq_ignore_ascii_case(name) || port.is_some_and(|p| Some(p) != api_port)
+                {
+                    return Some(format!(
+                        "the catalog points this forge's API at {}, which is not on the forge's own host {host}",
+                        origin_of(&api)
+                    ));
+                }
+                match api.scheme() {
+                    "https" => None,
+                    "http" if allow_http => None,
+                    _ => Some(format!("the forge's API {} is not https", origin_of(&api))),
+                }
+            }
+        }
+    }
+}
+
+/// `scheme://host[:port]` of `url`, for messages (never a path or query).
+fn origin_of(url: &Url) -> String {
+    url.origin().ascii_serialization()
+}
+
+/// Which API bases may receive a forge's token: the catalog (a stranger's pull request)
+/// may configure where a forge's API is, but must not be able to send a token elsewhere.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum TokenScope {
+    /// A built-in forge: only its own API, exactly this scheme, host and port
+    /// (`https://api.github.com`).
+    Origin(String),
+    /// A forge from `[[health.forges]]`: an API on the forge's own host (`host` or
+    /// `host:port`, as configured), over https (self-hosted GitLab and Forgejo/Gitea serve
+    /// their API there).
+    Host(String),
+}
+
+/// The environment variable holding the token of the self-hosted forge at `host`:
+/// `DIGIFARM_TOKEN_` and the host in upper case, every character other than A-Z and 0-9
+/// replaced by `_`. Derived, so that a catalog cannot name another secret of the
+/// environment.
+///
+/// ```
+/// use digifarm_core::health::repo::token_variable;
+/// assert_eq!(token_variable("gitlab.opencode.de"), "DIGIFARM_TOKEN_GITLAB_OPENCODE_DE");
+/// assert_eq!(token_variable("git.example.org:8443"), "DIGIFARM_TOKEN_GIT_EXAMPLE_ORG_8443");
+/// ```
+pub fn token_variable(host: &str) -> String {
+    let mut name = String::from("DIGIFARM_TOKEN_");
+    name.extend(host.chars().map(|c| {
+        let c = c.to_ascii_uppercase();
+        if c.is_ascii_uppercase() || c.is_ascii_digit() {
+            c
+        } else {
+            '_'
+        }
+    }));
+    name
+}
+
+/// A forge as [`forge_for_host`] finds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Forge {
+    /// The forge software.
+    pub kind: ForgeKind,
+    /// The API base URL, without a trailing slash.
+    pub api_base: String,
+    /// The environment variable holding its token (see [`RepoRef::token_env`]).
+    pub token_env: String,
+    /// Where that token may go.
+    pub token_scope: TokenScope,
 }
 
 /// Why a source URL cannot be read as a repository.
@@ -100,33 +205,44 @@ pub fn default_api_base(kind: ForgeKind, host: &str) -> String {
 }
 
 /// The forge serving `host`: from `[[health.forges]]` first, then the built-in ones.
-/// Returns the kind, API base and token variable.
-pub fn forge_for_host(
-    host: &str,
-    config: &HealthConfig,
-) -> Option<(ForgeKind, String, Option<String>)> {
+///
+/// The token variable and where the token may go never come from the catalog: a built-in
+/// host keeps its own variable and API (another `api` configured for it gets no token), a
+/// self-hosted forge's variable is derived from its host ([`token_variable`]). A
+/// `token_env` in the config is ignored (loading reports it).
+pub fn forge_for_host(host: &str, config: &HealthConfig) -> Option<Forge> {
     let host = host.to_ascii_lowercase();
     let bare = host.strip_prefix("www.").unwrap_or(&host);
+    let builtin = BUILTIN.iter().find(|b| b.0 == bare);
     if let Some(f) = config
         .forges
         .iter()
         .find(|f| f.host.eq_ignore_ascii_case(bare) || f.host.eq_ignore_ascii_case(&host))
     {
-        let builtin = BUILTIN.iter().find(|b| b.0 == bare);
         let api = f.api.clone().unwrap_or_else(|| match builtin {
             Some(b) if b.1 == f.kind => b.2.to_owned(),
             _ => default_api_base(f.kind, bare),
         });
-        let token = f
-            .token_env
-            .clone()
-            .or_else(|| builtin.map(|b| b.3.to_owned()));
-        return Some((f.kind, api.trim_end_matches('/').to_owned(), token));
+        let (token_env, token_scope) = match builtin {
+            Some(b) => (b.3.to_owned(), TokenScope::Origin(b.2.to_owned())),
+            None => (
+                token_variable(&f.host),
+                TokenScope::Host(f.host.to_ascii_lowercase()),
+            ),
+        };
+        return Some(Forge {
+            kind: f.kind,
+            api_base: api.trim_end_matches('/').to_owned(),
+            token_env,
+            token_scope,
+        });
     }
-    BUILTIN
-        .iter()
-        .find(|b| b.0 == bare)
-        .map(|b| (b.1, b.2.to_owned(), Some(b.3.to_owned())))
+    builtin.map(|b| Forge {
+        kind: b.1,
+        api_base: b.2.to_owned(),
+        token_env: b.3.to_owned(),
+        token_scope: TokenScope::Origin(b.2.to_owned()),
+    })
 }
 
 /// Reads `source` as a repository on a known forge.
@@ -158,8 +274,12 @@ pub fn parse(source: &str, config: &HealthConfig) -> Result<RepoRef, RepoUrlErro
         Some(p) if url.scheme() == "http" || url.scheme() == "https" => format!("{host}:{p}"),
         _ => host.clone(),
     };
-    let Some((forge, api_base, token_env)) =
-        forge_for_host(&host_port, config).or_else(|| forge_for_host(&host, config))
+    let Some(Forge {
+        kind: forge,
+        api_base,
+        token_env,
+        token_scope,
+    }) = forge_for_host(&host_port, config).or_else(|| forge_for_host(&host, config))
     else {
         return Err(RepoUrlError::UnknownForge { host: host_port });
     };
@@ -233,6 +353,7 @@ pub fn parse(source: &str, config: &HealthConfig) -> Result<RepoRef, RepoUrlErro
         path,
         api_base,
         token_env,
+        token_scope,
     })
 }
 
@@ -321,12 +442,111 @@ mod tests {
                 "{url}"
             );
         }
+        // The token variable is derived from the host: the config's `token_env` is ignored.
         assert_eq!(
             parse("https://gitlab.opencode.de/a/b", &c)
                 .unwrap()
-                .token_env
-                .as_deref(),
-            Some("OPENCODE_TOKEN")
+                .token_env,
+            "DIGIFARM_TOKEN_GITLAB_OPENCODE_DE"
+        );
+    }
+
+    #[test]
+    fn a_token_goes_only_where_the_catalog_cannot_choose() {
+        let forge = |host: &str, kind, api: Option<&str>| ForgeConfig {
+            host: host.to_owned(),
+            kind,
+            api: api.map(str::to_owned),
+            token_env: Some("AWS_SECRET_ACCESS_KEY".to_owned()),
+        };
+        let with = |forges| HealthConfig {
+            forges,
+            ..HealthConfig::default()
+        };
+        // A built-in forge: its own variable, and only to its own API.
+        let r = parse("https://github.com/o/r", &HealthConfig::default()).unwrap();
+        assert_eq!(r.token_env, "GITHUB_TOKEN");
+        assert_eq!(r.token_refusal(false), None);
+        let c = with(vec![forge(
+            "github.com",
+            ForgeKind::Github,
+            Some("https://attacker.example"),
+        )]);
+        let r = parse("https://github.com/o/r", &c).unwrap();
+        assert_eq!(r.token_env, "GITHUB_TOKEN");
+        assert!(
+            r.token_refusal(true)
+                .unwrap()
+                .contains("https://attacker.example")
+        );
+        for api in [
+            "http://api.github.com",
+            "https://api.github.com:8443",
+            "https://api.github.com.attacker.example",
+        ] {
+            let c = with(vec![forge("github.com", ForgeKind::Github, Some(api))]);
+            assert!(
+                parse("https://github.com/o/r", &c)
+                    .unwrap()
+                    .token_refusal(true)
+                    .is_some(),
+                "{api}"
+            );
+        }
+        let c = with(vec![forge(
+            "gitlab.com",
+            ForgeKind::Gitlab,
+            Some("https://gitlab.com/api/v4/"),
+        )]);
+        let r = parse("https://gitlab.com/g/p", &c).unwrap();
+        assert_eq!(
+            (r.token_env.as_str(), r.token_refusal(false)),
+            ("GITLAB_TOKEN", None)
+        );
+
+        // A self-hosted forge: the derived variable, only to an API on its own host.
+        let c = with(vec![forge("gitlab.opencode.de", ForgeKind::Gitlab, None)]);
+        let r = parse("https://gitlab.opencode.de/a/b", &c).unwrap();
+        assert_eq!(r.token_env, "DIGIFARM_TOKEN_GITLAB_OPENCODE_DE");
+        assert_eq!(r.token_refusal(false), None);
+        for (api, allow_http, ok) in [
+            ("https://attacker.example/api/v4", true, false),
+            (
+                "https://gitlab.opencode.de.attacker.example/api/v4",
+                true,
+                false,
+            ),
+            ("http://gitlab.opencode.de/api/v4", false, false),
+            ("http://gitlab.opencode.de/api/v4", true, true),
+            ("https://GITLAB.opencode.de:443/api/v4", false, true),
+        ] {
+            let c = with(vec![forge(
+                "gitlab.opencode.de",
+                ForgeKind::Gitlab,
+                Some(api),
+            )]);
+            let r = parse("https://gitlab.opencode.de/a/b", &c).unwrap();
+            assert_eq!(r.token_refusal(allow_http).is_none(), ok, "{api}");
+        }
+        // With a port in the host, the API must use that port.
+        let c = with(vec![forge(
+            "127.0.0.1:8080",
+            ForgeKind::Gitea,
+            Some("http://127.0.0.1:8080/gitea"),
+        )]);
+        let r = parse("https://127.0.0.1:8080/o/f", &c).unwrap();
+        assert_eq!(r.token_env, "DIGIFARM_TOKEN_127_0_0_1_8080");
+        assert_eq!(r.token_refusal(true), None);
+        let c = with(vec![forge(
+            "127.0.0.1:8080",
+            ForgeKind::Gitea,
+            Some("http://127.0.0.1:9090/gitea"),
+        )]);
+        assert!(
+            parse("https://127.0.0.1:8080/o/f", &c)
+                .unwrap()
+                .token_refusal(true)
+                .is_some()
         );
     }
 

@@ -722,8 +722,11 @@ fn d_cache_dir() -> String {
 /// host = "gitlab.opencode.de"      # the host in projects' source URLs
 /// kind = "gitlab"                  # github, gitlab, gitea (Forgejo) or bitbucket
 /// api = "https://gitlab.opencode.de/api/v4"   # default: from host and kind
-/// token_env = "OPENCODE_TOKEN"     # environment variable with an access token (optional)
 /// ```
+///
+/// The token comes from `DIGIFARM_TOKEN_<HOST>` (here `DIGIFARM_TOKEN_GITLAB_OPENCODE_DE`)
+/// and is sent only to an API on the forge's own host; a built-in forge's token only to its
+/// own API. The catalog chooses neither.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ForgeConfig {
@@ -738,7 +741,8 @@ pub struct ForgeConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = r"^https?://"))]
     pub api: Option<String>,
-    /// The environment variable holding an access token for this forge.
+    /// Ignored (reported as `health-token-env-ignored`): a catalog does not choose which
+    /// environment variable `refresh` sends. Still read, so that older catalogs load.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[schemars(regex(pattern = r"^[A-Za-z_][A-Za-z0-9_]*$"))]
     pub token_env: Option<String>,
