@@ -847,16 +847,14 @@ fn exports_carry_the_verdict_and_the_portal_explains_it() {
 }
 
 /// The token variable of a self-hosted forge at `host`, as the README states the rule:
-/// `DIGIFARM_TOKEN_` and the host in upper case, all but A-Z and 0-9 replaced by `_`.
+/// `DIGIFARM_TOKEN_` and the host in upper case, `.` and `:` as `_`, `-` as `__`.
 fn derived_variable(host: &str) -> String {
     let rest: String = host
         .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() {
-                c.to_ascii_uppercase()
-            } else {
-                '_'
-            }
+        .map(|c| match c {
+            '-' => "__".to_owned(),
+            c if c.is_ascii_alphanumeric() => c.to_ascii_uppercase().to_string(),
+            _ => "_".to_owned(),
         })
         .collect();
     format!("DIGIFARM_TOKEN_{rest}")

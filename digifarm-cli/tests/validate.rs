@@ -413,6 +413,8 @@ fn sarif_output_for_code_scanning() {
     assert_eq!(log["version"], "2.1.0");
     let run = &log["runs"][0];
     assert_eq!(run["tool"]["driver"]["name"], "digifarm");
+    // Columns count characters, not SARIF's default UTF-16 code units.
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
     assert_eq!(
         run["tool"]["driver"]["rules"][0]["id"],
         "dangling-reference"

@@ -331,6 +331,9 @@ pub(crate) fn sarif_of(diagnostics: &[Diagnostic]) -> serde_json::Value {
                 "version": env!("CARGO_PKG_VERSION"),
                 "rules": rules,
             }},
+            // Columns count Unicode characters; SARIF's default is UTF-16 code units, which
+            // differ after any character beyond the BMP (an emoji).
+            "columnKind": "unicodeCodePoints",
             "results": results,
         }],
     })

@@ -99,25 +99,28 @@ pub enum TokenScope {
 }
 
 /// The environment variable holding the token of the self-hosted forge at `host`:
-/// `DIGIFARM_TOKEN_` and the host in upper case, every character other than A-Z and 0-9
-/// replaced by `_`. Derived, so that a catalog cannot name another secret of the
-/// environment.
+/// `DIGIFARM_TOKEN_` and the host in upper case, `.` and the port's `:` written `_`, `-`
+/// written `__`. Derived, so that a catalog cannot name another secret of the environment;
+/// and one to one for hosts that can exist, so that a lookalike host a pull request adds
+/// (`gitlab-opencode.de` beside `gitlab.opencode.de`) cannot read the city's token (only
+/// names with an empty label, which resolve nowhere, could share a variable).
 ///
 /// ```
 /// use digifarm_core::health::repo::token_variable;
 /// assert_eq!(token_variable("gitlab.opencode.de"), "DIGIFARM_TOKEN_GITLAB_OPENCODE_DE");
+/// assert_eq!(token_variable("gitlab-opencode.de"), "DIGIFARM_TOKEN_GITLAB__OPENCODE_DE");
 /// assert_eq!(token_variable("git.example.org:8443"), "DIGIFARM_TOKEN_GIT_EXAMPLE_ORG_8443");
 /// ```
 pub fn token_variable(host: &str) -> String {
     let mut name = String::from("DIGIFARM_TOKEN_");
-    name.extend(host.chars().map(|c| {
-        let c = c.to_ascii_uppercase();
-        if c.is_ascii_uppercase() || c.is_ascii_digit() {
-            c
-        } else {
-            '_'
+    for c in host.chars() {
+        match c.to_ascii_uppercase() {
+            c @ ('A'..='Z' | '0'..='9') => name.push(c),
+            '-' => name.push_str("__"),
+            // `.` and `:`; `[[health.forges]]` hosts hold nothing else (the schema's pattern).
+            _ => name.push('_'),
         }
-    }));
+    }
     name
 }
 
@@ -448,6 +451,27 @@ mod tests {
                 .unwrap()
                 .token_env,
             "DIGIFARM_TOKEN_GITLAB_OPENCODE_DE"
+        );
+    }
+
+    /// A lookalike host a pull request could add must not derive the city's variable.
+    #[test]
+    fn token_variables_keep_lookalike_hosts_apart() {
+        let hosts = [
+            "gitlab.opencode.de",
+            "gitlab-opencode.de",
+            "gitlab.opencode-de",
+            "git-lab.opencode.de",
+            "git.lab.opencode.de",
+            "gitlab.opencode.de:8443",
+            "gitlab.opencode.de8443",
+        ];
+        let names: std::collections::BTreeSet<String> =
+            hosts.iter().map(|h| token_variable(h)).collect();
+        assert_eq!(names.len(), hosts.len(), "{names:?}");
+        assert_eq!(
+            token_variable("GitLab.OpenCode.DE"),
+            token_variable("gitlab.opencode.de")
         );
     }
 
