@@ -212,3 +212,24 @@ fn bad_bytes_give_clear_diagnostics() {
     let deep = publiccode::check(deep.as_bytes(), "p.yml", &none);
     assert_eq!(deep.diagnostics[0].code, "too-deep");
 }
+
+/// A chain of anchors, each holding the previous one 62 levels down, pastes a tree far
+/// deeper than the limit through aliases (it crashed the checker with a stack overflow):
+/// it is refused where the first alias would go too deep.
+#[test]
+fn alias_chains_cannot_nest_past_the_limit() {
+    let mut text = String::from("publiccodeYmlVersion: \"0\"\na0: &a0 x\n");
+    for i in 1..20_000 {
+        text.push_str(&format!(
+            "a{i}: &a{i} {}*a{}{}\n",
+            "[".repeat(62),
+            i - 1,
+            "]".repeat(62)
+        ));
+    }
+    assert!(text.len() > 2_000_000);
+    let checked = publiccode::check(text.as_bytes(), "p.yml", &Options::default());
+    let d = &checked.diagnostics[0];
+    assert_eq!(d.code, "too-deep", "{}", show(&checked.diagnostics));
+    assert_eq!((d.line, d.column), (4, 71));
+}

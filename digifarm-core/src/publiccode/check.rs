@@ -307,6 +307,10 @@ impl Ck<'_> {
         }
     }
 
+    /// A boolean. The current reference (v5) decodes with goccy/go-yaml, whose booleans are
+    /// only true/True/TRUE and false/False/FALSE; a YAML 1.1 word (`yes`, `no`, `on`, `off`,
+    /// `y`, `n`, any case) is a string there, and a string in a boolean field is "wrong type
+    /// for this field": an error, `yaml11-boolean`, and the value is missing.
     fn boolean(&mut self, e: &Entry, at: &At) -> Option<bool> {
         match &e.value.kind {
             Kind::Scalar {
@@ -458,6 +462,9 @@ impl Ck<'_> {
                 return None;
             }
         };
+        // Several YAML documents are an error (`yaml-unsupported` from the parser), as in the
+        // current reference (v5 parser.go, goccy/go-yaml): "multiple YAML documents in one
+        // file are not supported".
         let root = match yaml_tree::parse(text) {
             Ok(Some(root)) => root,
             Ok(None) => {
@@ -984,8 +991,22 @@ impl Ck<'_> {
                 );
             }
             let lang_at = child.key(&e.key);
-            let Some(m) = self.map(e, &lang_at) else {
-                continue;
+            // A language without content (`en: ~`) decodes as an empty description in the
+            // reference, whose required keys are then missing: reported at the null.
+            let empty = Node {
+                kind: Kind::Map {
+                    entries: Vec::new(),
+                    flow: true,
+                },
+                pos: e.value.pos,
+            };
+            let m = if e.value.is_null() {
+                &empty
+            } else {
+                match self.map(e, &lang_at) {
+                    Some(m) => m,
+                    None => continue,
+                }
             };
             doc.description
                 .push((e.key.clone(), self.description(m, &lang_at)));
@@ -1569,28 +1590,51 @@ impl Ck<'_> {
             self.file_extension(at, pos, value, extensions);
             return;
         }
+        let outside = |ck: &mut Self| {
+            ck.push(
+                Code::PubliccodeFile,
+                at,
+                pos,
+                format!("`{}` points outside the repository: `{value}`", at.key),
+                Some(
+                    "the file must be inside the repository that holds the publiccode.yml"
+                        .to_owned(),
+                ),
+            );
+        };
+        // Written out of the directory (a root, a drive prefix, more `..` than names) is
+        // refused before the file system is asked anything.
         let mut depth = 0i32;
         for c in Path::new(value).components() {
             match c {
                 Component::ParentDir => depth -= 1,
                 Component::Normal(_) => depth += 1,
-                _ => {}
+                Component::CurDir => {}
+                Component::RootDir | Component::Prefix(_) => depth = -1,
             }
             if depth < 0 {
-                self.push(
-                    Code::PubliccodeFile,
-                    at,
-                    pos,
-                    format!("`{}` points outside the repository: `{value}`", at.key),
-                    Some(
-                        "the file must be inside the repository that holds the publiccode.yml"
-                            .to_owned(),
-                    ),
-                );
+                outside(self);
                 return;
             }
         }
-        let path = base.join(value);
+        // A link inside the repository may still lead out of it: the file is read only
+        // where its real path lies inside, so nothing outside is probed or reported.
+        let path = match super::files::contained(base, Path::new(value)) {
+            Ok(Some(path)) => path,
+            Ok(None) => {
+                outside(self);
+                return;
+            }
+            Err(e) => {
+                self.error(
+                    Code::Io,
+                    at,
+                    pos,
+                    format!("`{}`: cannot read {value}: {e}", at.key),
+                );
+                return;
+            }
+        };
         match super::files::read_head(&path, 64) {
             Ok(None) => self.push(
                 Code::PubliccodeFile,

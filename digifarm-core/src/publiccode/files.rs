@@ -3,7 +3,7 @@
 //! a PNG logo, how wide it is.
 
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// The first `n` bytes of the regular file at `path`; `None` when there is no such file
 /// (a directory, a dangling link or nothing at all).
@@ -24,4 +24,71 @@ pub fn read_head(path: &Path, n: usize) -> std::io::Result<Option<Vec<u8>>> {
         .take(n as u64)
         .read_to_end(&mut head)?;
     Ok(Some(head))
+}
+
+/// `relative` under `base` as the path to read, when it really lies inside `base` once every
+/// link is followed; `None` when it (or the part of it that exists) leads outside. A path
+/// whose file does not exist is returned as written, under `base`, for the caller to find
+/// missing. `relative` must not start at a root; its `..` are resolved after the links.
+///
+/// # Errors
+/// An I/O error other than "not found" while resolving links.
+pub fn contained(base: &Path, relative: &Path) -> std::io::Result<Option<PathBuf>> {
+    let root = base.canonicalize()?;
+    let wanted = root.join(relative);
+    // The longest part of the path that exists decides: resolved, it must stay inside.
+    let mut probe = wanted.as_path();
+    loop {
+        match probe.canonicalize() {
+            Ok(real) => {
+                if !real.starts_with(&root) {
+                    return Ok(None);
+                }
+                return Ok(Some(if probe == wanted { real } else { wanted }));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(e),
+        }
+        // A dangling link points somewhere that does not exist: where, is not ours to say.
+        if std::fs::symlink_metadata(probe).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Ok(None);
+        }
+        match probe.parent() {
+            Some(parent) if parent.starts_with(&root) => probe = parent,
+            _ => return Ok(None),
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[cfg(unix)]
+    #[test]
+    fn links_out_of_the_base_are_refused() {
+        let dir = std::env::temp_dir().join(format!("digifarm-contained-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let repo = dir.join("repo");
+        std::fs::create_dir_all(repo.join("img")).unwrap();
+        std::fs::write(dir.join("secret.png"), b"x").unwrap();
+        std::fs::write(repo.join("img/logo.png"), b"x").unwrap();
+        std::os::unix::fs::symlink(dir.join("secret.png"), repo.join("link.png")).unwrap();
+        std::os::unix::fs::symlink(&dir, repo.join("up")).unwrap();
+        std::os::unix::fs::symlink(dir.join("nowhere"), repo.join("dangling")).unwrap();
+        std::os::unix::fs::symlink(repo.join("img/logo.png"), repo.join("inside.png")).unwrap();
+        let c = |p: &str| contained(&repo, Path::new(p)).unwrap();
+        assert!(c("img/logo.png").is_some());
+        assert!(c("inside.png").is_some());
+        assert!(c("img/missing.png").is_some());
+        assert!(c("link.png").is_none());
+        assert!(c("up/secret.png").is_none());
+        assert!(c("up/missing.png").is_none());
+        assert!(c("dangling").is_none());
+        assert!(c("dangling/x.png").is_none());
+        assert!(c("img/../img/logo.png").is_some());
+        assert!(c("up/repo/../secret.png").is_none());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -203,9 +203,12 @@ pub fn is_country(code: &str) -> bool {
         && COUNTRIES.binary_search(&upper.as_str()).is_ok()
 }
 
-/// The `supports` aliases digifarm knows (`alias:<name>`): the ones the standard's reference
-/// validator accepts in its own test files. An id that is a URL or URN is always accepted.
-pub const SUPPORT_ALIASES: &[&str] = &["gdpr", "spid"];
+/// The `supports` aliases (`alias:<name>`) of the standard's aliases list: EU regulations
+/// (GDPR, eIDAS, NIS2, Cyber Resilience Act) and Italian national platforms (SPID, CIE,
+/// ANPR, pagoPA, IO). An id that is a URL or URN is always accepted.
+pub const SUPPORT_ALIASES: &[&str] = &[
+    "gdpr", "eidas", "nis2", "cra", "spid", "cie", "anpr", "pagopa", "io",
+];
 
 /// URL patterns of video hosts that support oEmbed (`*` matches anything), as published by
 /// the hosts in the oEmbed provider registry.

@@ -4,7 +4,8 @@
 //! a collection was written in flow style (`{…}`, `[…]`).
 //!
 //! The same limits as [`super::yaml::parse`] apply: one document, nesting up to
-//! [`MAX_DEPTH`], duplicate keys and complex keys refused, aliases expanded within a budget.
+//! [`MAX_DEPTH`] (also through aliases), duplicate keys and complex keys refused, aliases
+//! expanded within a budget.
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -120,12 +121,15 @@ fn err(code: Code, message: impl Into<String>, span: &Span) -> ParseError {
     }
 }
 
+/// An open collection; `inner` is how deeply its members nest so far (0 for scalars only),
+/// so that the finished collection knows its own depth.
 enum Frame {
     Seq {
         items: Vec<Node>,
         anchor: usize,
         pos: Pos,
         flow: bool,
+        inner: usize,
     },
     Map {
         entries: Vec<Entry>,
@@ -133,6 +137,7 @@ enum Frame {
         anchor: usize,
         pos: Pos,
         flow: bool,
+        inner: usize,
     },
 }
 
@@ -143,7 +148,9 @@ enum Frame {
 /// `duplicate-key`, `too-deep`, with the position.
 pub fn parse(text: &str) -> Result<Option<Node>, ParseError> {
     let mut stack: Vec<Frame> = Vec::new();
-    let mut anchors: HashMap<usize, Rc<Node>> = HashMap::new();
+    // Each anchored value with its depth: an alias pastes a copy, so the depth it adds must
+    // be known without walking the copy.
+    let mut anchors: HashMap<usize, (Rc<Node>, usize)> = HashMap::new();
     let mut root: Option<Node> = None;
     let mut budget = text.len().saturating_mul(4).max(10_000);
     let mut documents = 0usize;
@@ -201,7 +208,7 @@ pub fn parse(text: &str) -> Result<Option<Node>, ParseError> {
                     },
                     pos: pos_of(&span),
                 };
-                (node, anchor)
+                (node, anchor, 0)
             }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) => {
                 if stack.len() >= MAX_DEPTH {
@@ -229,6 +236,7 @@ pub fn parse(text: &str) -> Result<Option<Node>, ParseError> {
                         anchor,
                         pos,
                         flow,
+                        inner: 0,
                     }
                 } else {
                     Frame::Map {
@@ -237,6 +245,7 @@ pub fn parse(text: &str) -> Result<Option<Node>, ParseError> {
                         anchor,
                         pos,
                         flow,
+                        inner: 0,
                     }
                 });
                 continue;
@@ -247,18 +256,21 @@ pub fn parse(text: &str) -> Result<Option<Node>, ParseError> {
                     anchor,
                     pos,
                     flow,
+                    inner,
                 }) => (
                     Node {
                         kind: Kind::Seq { items, flow },
                         pos,
                     },
                     anchor,
+                    inner + 1,
                 ),
                 Some(Frame::Map {
                     entries,
                     anchor,
                     pos,
                     flow,
+                    inner,
                     ..
                 }) => (
                     Node {
@@ -266,13 +278,24 @@ pub fn parse(text: &str) -> Result<Option<Node>, ParseError> {
                         pos,
                     },
                     anchor,
+                    inner + 1,
                 ),
                 None => continue,
             },
             Event::Alias(id) => {
-                let Some(target) = anchors.get(&id) else {
+                let Some((target, depth)) = anchors.get(&id) else {
                     return Err(err(Code::YamlSyntax, "alias to an unknown anchor", &span));
                 };
+                // The copy's collections open at the alias's level: the same limit as for
+                // collections written out, so that no walk over the tree goes deeper.
+                if stack.len() + depth > MAX_DEPTH {
+                    return Err(err(
+                        Code::TooDeep,
+                        format!("nested more deeply than {MAX_DEPTH} levels (through an alias)"),
+                        &span,
+                    ));
+                }
+                let depth = *depth;
                 let size = size_of(target);
                 if size > budget {
                     return Err(err(
@@ -284,20 +307,28 @@ pub fn parse(text: &str) -> Result<Option<Node>, ParseError> {
                 budget -= size;
                 let mut node = (**target).clone();
                 node.pos = pos_of(&span);
-                (node, 0)
+                (node, 0, depth)
             }
             Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => {
                 continue;
             }
         };
-        let (node, anchor) = node;
+        let (node, anchor, depth) = node;
         if anchor != 0 {
-            anchors.insert(anchor, Rc::new(node.clone()));
+            anchors.insert(anchor, (Rc::new(node.clone()), depth));
         }
         match stack.last_mut() {
             None => root = Some(node),
-            Some(Frame::Seq { items, .. }) => items.push(node),
-            Some(Frame::Map { entries, key, .. }) => match key.take() {
+            Some(Frame::Seq { items, inner, .. }) => {
+                *inner = (*inner).max(depth);
+                items.push(node);
+            }
+            Some(Frame::Map {
+                entries,
+                key,
+                inner,
+                ..
+            }) => match key.take() {
                 None => {
                     let Kind::Scalar { text: k, .. } = node.kind else {
                         return Err(err(
@@ -315,11 +346,14 @@ pub fn parse(text: &str) -> Result<Option<Node>, ParseError> {
                     }
                     *key = Some((k, node.pos));
                 }
-                Some((k, key_pos)) => entries.push(Entry {
-                    key: k,
-                    key_pos,
-                    value: node,
-                }),
+                Some((k, key_pos)) => {
+                    *inner = (*inner).max(depth);
+                    entries.push(Entry {
+                        key: k,
+                        key_pos,
+                        value: node,
+                    });
+                }
             },
         }
     }
@@ -417,5 +451,34 @@ mod tests {
         assert_eq!(parse("# nothing\n").unwrap(), None);
         let root = parse("a: &x {b: 1}\nc: *x\n").unwrap().unwrap();
         assert!(root.get("c").unwrap().value.get("b").is_some());
+    }
+
+    /// Each anchor holds the previous one 60 levels down: the aliases would paste a tree
+    /// thousands of levels deep from a few hundred bytes, and walking (or dropping) it
+    /// overflowed the stack.
+    #[test]
+    fn aliases_cannot_nest_deeper_than_the_limit() {
+        let mut text = String::from("a0: &a0 x\n");
+        for i in 1..200 {
+            let open = "[".repeat(60);
+            let close = "]".repeat(60);
+            text.push_str(&format!("a{i}: &a{i} {open}*a{}{close}\n", i - 1));
+        }
+        let e = parse(&text).unwrap_err();
+        assert_eq!(e.code, Code::TooDeep);
+        assert_eq!(e.pos, Pos::new(3, 69));
+        // Up to the limit an alias is fine.
+        let fits = format!(
+            "a: &a {}x{}\nb: *a\n",
+            "[".repeat(MAX_DEPTH - 1),
+            "]".repeat(MAX_DEPTH - 1)
+        );
+        assert!(parse(&fits).is_ok());
+        let over = format!(
+            "a: &a {}x{}\nb: [*a]\n",
+            "[".repeat(MAX_DEPTH - 1),
+            "]".repeat(MAX_DEPTH - 1)
+        );
+        assert_eq!(parse(&over).unwrap_err().code, Code::TooDeep);
     }
 }
