@@ -182,6 +182,35 @@ fn bad_input_and_usage() {
     assert_eq!(json(&result)["diagnostics"][0]["code"], "json-syntax");
     assert!(!out.exists());
 
+    // A byte order mark is skipped by the importer, and so by the source line shown with
+    // the finding: the caret stands under the column the position names.
+    let marked = dir.path().join("marked.json");
+    std::fs::write(&marked, "\u{feff}{\"Name\": }").unwrap();
+    let result = run(&[
+        "import",
+        "digifarm-json",
+        marked.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(result.status.code(), Some(1));
+    let human = String::from_utf8(result.stdout).unwrap();
+    assert!(human.contains(":1:10"), "{human}");
+    let shown = human
+        .lines()
+        .find(|l| l.ends_with("{\"Name\": }"))
+        .unwrap_or_else(|| panic!("no source line in {human}"));
+    let caret = human
+        .lines()
+        .find(|l| l.trim_end().ends_with('^'))
+        .unwrap_or_else(|| panic!("no caret in {human}"));
+    assert_eq!(
+        caret.trim_end().chars().count(),
+        shown.chars().count(),
+        "{human}"
+    );
+    assert!(!out.exists());
+
     // --out naming a file: I/O error, exit 2, the file untouched.
     let file_out = dir.path().join("occupied");
     std::fs::write(&file_out, "x").unwrap();

@@ -29,6 +29,29 @@ fn check(args: &[&str]) -> Output {
     out
 }
 
+/// The checker skips a byte order mark, and so does the source line shown with a finding on
+/// the first line: the caret stands under the column the position names.
+#[test]
+fn a_byte_order_mark_does_not_shift_the_caret() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("publiccode.yml");
+    std::fs::write(&file, "\u{feff}publiccodeYmlVersion: 7.7\n").unwrap();
+    let run = check(&[file.to_str().unwrap()]);
+    assert_eq!(run.status.code(), Some(1));
+    let human = String::from_utf8(run.stdout).unwrap();
+    let shown = human
+        .lines()
+        .find(|l| l.ends_with("publiccodeYmlVersion: 7.7"))
+        .unwrap_or_else(|| panic!("no source line in {human}"));
+    let caret = human
+        .lines()
+        .find(|l| l.trim_end().ends_with('^'))
+        .unwrap_or_else(|| panic!("no caret in {human}"));
+    // The finding is at `publiccodeYmlVersion` (column 1) or at its value (column 23).
+    let column = caret.trim_end().chars().count() - (shown.chars().count() - 25);
+    assert!(matches!(column, 1 | 23), "{column}: {human}");
+}
+
 #[test]
 fn human_json_and_sarif() {
     let valid = fixture("valid/full.yml");

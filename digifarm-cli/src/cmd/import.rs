@@ -431,7 +431,9 @@ fn write_file(
 /// The human report: each diagnostic with its source line and a caret, then a summary.
 fn human(report: &Report<'_>, input: &[u8]) -> String {
     let text = String::from_utf8_lossy(input);
-    let lines = render::SourceLines::new([("", &*text)]);
+    // Positions count from after a byte order mark, as the importers read the text.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let lines = render::SourceLines::new([("", text)]);
     let mut out = render::diagnostics(
         report.diagnostics,
         |_, line| lines.line("", line),

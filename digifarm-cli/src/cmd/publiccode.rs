@@ -135,7 +135,10 @@ fn check(args: CheckArgs) -> CmdResult {
         };
         let checked = publiccode::check(&bytes, &name, &options);
         diagnostics.extend(checked.diagnostics);
-        sources.push((name, String::from_utf8_lossy(&bytes).into_owned()));
+        // Positions count from after a byte order mark, as the checker reads the text.
+        let text = String::from_utf8_lossy(&bytes);
+        let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_owned();
+        sources.push((name, text));
     }
     let valid = !diagnostics.iter().any(Diagnostic::is_error);
     match args.format {
