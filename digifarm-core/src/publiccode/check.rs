@@ -1087,7 +1087,7 @@ impl Ck<'_> {
                     &item,
                     pos,
                     format!("`{}`: `{v}` is not a valid video URL supporting oEmbed", item.key),
-                    Some("link the video on a host that supports oEmbed (YouTube, Vimeo, Dailymotion, …)".to_owned()),
+                    Some("link the video as an oEmbed provider lists it (https://www.youtube.com/watch?v=…, https://youtu.be/…, https://vimeo.com/…)".to_owned()),
                 );
             }
             d.videos.push(v);

@@ -3,6 +3,8 @@
 //! platforms, ISO 3166-1 alpha-2 country codes, `supports` aliases and the video hosts whose
 //! URLs support oEmbed.
 
+use std::sync::LazyLock;
+
 use super::version::Version;
 
 /// `developmentStatus` values.
@@ -210,70 +212,72 @@ pub const SUPPORT_ALIASES: &[&str] = &[
     "gdpr", "eidas", "nis2", "cra", "spid", "cie", "anpr", "pagopa", "io",
 ];
 
-/// URL patterns of video hosts that support oEmbed (`*` matches anything), as published by
-/// the hosts in the oEmbed provider registry.
-pub const OEMBED_VIDEO_SCHEMES: &[&str] = &[
-    "https://*.youtube.com/watch*",
-    "https://*.youtube.com/v/*",
-    "https://*.youtube.com/shorts/*",
-    "https://*.youtube.com/live/*",
-    "https://*.youtube.com/playlist?list=*",
-    "https://youtube.com/watch*",
-    "https://youtube.com/shorts/*",
-    "https://youtu.be/*",
-    "https://*.youtube-nocookie.com/*",
-    "https://vimeo.com/*",
-    "https://player.vimeo.com/video/*",
-    "https://www.dailymotion.com/video/*",
-    "https://dailymotion.com/video/*",
-    "https://dai.ly/*",
-    "https://*.ted.com/talks/*",
-    "https://ted.com/talks/*",
-    "https://www.loom.com/share/*",
-    "https://*.wistia.com/medias/*",
-    "https://fast.wistia.net/embed/*",
-    "https://clips.twitch.tv/*",
-    "https://www.twitch.tv/*",
-    "https://www.facebook.com/*/videos/*",
-    "https://www.facebook.com/watch/*",
-    "https://streamable.com/*",
-    "https://www.kickstarter.com/projects/*",
-    "https://vid.me/*",
-];
+/// The oEmbed URL schemes the reference validator accepts for `description.<lang>.videos`:
+/// `data/oembed_schemes.json` of italia/publiccode-parser-go (v5) at commit
+/// fb3efbb2162f2fd5a115187a0f284c3bf4ccb7e0, byte for byte. It is every `schemes` entry of
+/// the oEmbed provider registry (oembed.com `providers.json`, iamcal/oembed, MIT licence,
+/// © 2016 Cal Henderson), flattened into one list, quirks included (entries with a trailing
+/// comma, `spotify:*`).
+const OEMBED_SCHEMES_JSON: &str = include_str!("oembed_schemes.json");
 
-/// Whether `url` matches one of [`OEMBED_VIDEO_SCHEMES`] (an `http://` URL is read as its
-/// `https://` form).
-pub fn is_oembed_video(url: &str) -> bool {
-    let https;
-    let url = match url.strip_prefix("http://") {
-        Some(rest) => {
-            https = format!("https://{rest}");
-            https.as_str()
-        }
-        None => url,
-    };
-    OEMBED_VIDEO_SCHEMES.iter().any(|p| glob(p, url))
+/// [`OEMBED_SCHEMES_JSON`], parsed once.
+static OEMBED_SCHEMES: LazyLock<Vec<String>> =
+    LazyLock::new(|| serde_json::from_str(OEMBED_SCHEMES_JSON).unwrap_or_else(|_| Vec::new()));
+
+/// The oEmbed URL schemes, as the reference bundles them.
+pub fn oembed_schemes() -> &'static [String] {
+    &OEMBED_SCHEMES
 }
 
-/// `*` matches any run of characters (also none); everything else matches itself.
-fn glob(pattern: &str, text: &str) -> bool {
-    let parts: Vec<&str> = pattern.split('*').collect();
-    let Some((first, rest)) = parts.split_first() else {
-        return text.is_empty();
+/// Whether `url` matches one of [`oembed_schemes`]: the whole URL, case-sensitively, with `*`
+/// standing for any run of characters (also none, also `/`, `.` and `?`) and every other
+/// character for itself. There is no other rewriting: an `http://` URL matches only an
+/// `http://` scheme, and `https://youtube.com/watch?v=…` does not match
+/// `https://*.youtube.com/watch*` (the `.` before `youtube.com` is literal). Only the URL's
+/// scheme is read in lowercase, as Go's `net/url` parses it before the reference matches the
+/// URL.
+pub fn is_oembed_video(url: &str) -> bool {
+    let lowered;
+    let url = match url_scheme(url) {
+        Some(scheme) if scheme.bytes().any(|b| b.is_ascii_uppercase()) => {
+            lowered = format!("{}{}", scheme.to_ascii_lowercase(), &url[scheme.len()..]);
+            lowered.as_str()
+        }
+        _ => url,
     };
+    oembed_schemes().iter().any(|p| glob(p, url))
+}
+
+/// The scheme of `url` as Go's `net/url` finds it: the text before the first `:`, if it is a
+/// letter followed by letters, digits, `+`, `-` or `.`.
+fn url_scheme(url: &str) -> Option<&str> {
+    let (scheme, _) = url.split_once(':')?;
+    let mut bytes = scheme.bytes();
+    (bytes.next()?.is_ascii_alphabetic()
+        && bytes.all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.')))
+    .then_some(scheme)
+}
+
+/// `*` matches any run of characters (also none); everything else matches itself. Linear in
+/// `pattern.len() + text.len()`: the literal pieces between stars are found leftmost-first
+/// (taking the earliest match of each piece never loses a match, so there is no
+/// backtracking), and `str::find` is itself linear.
+fn glob(pattern: &str, text: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or_default();
     let Some(mut remaining) = text.strip_prefix(first) else {
         return false;
     };
-    let Some((last, middle)) = rest.split_last() else {
+    let Some(last) = parts.next_back() else {
         return remaining.is_empty();
     };
-    for part in middle {
+    for part in parts {
         match remaining.find(part) {
             Some(i) => remaining = &remaining[i + part.len()..],
             None => return false,
         }
     }
-    remaining.ends_with(last) && remaining.len() >= last.len()
+    remaining.ends_with(last)
 }
 
 #[cfg(test)]
@@ -290,13 +294,103 @@ mod tests {
 
     #[test]
     fn video_hosts() {
-        assert!(is_oembed_video(
-            "https://www.youtube.com/watch?v=RaHmGbBOP84"
-        ));
-        assert!(is_oembed_video("https://youtu.be/RaHmGbBOP84"));
-        assert!(is_oembed_video("http://vimeo.com/123"));
-        assert!(!is_oembed_video("https://google.com"));
-        assert!(!is_oembed_video("ABC"));
+        assert_eq!(oembed_schemes().len(), 680);
+        for ok in [
+            "https://www.youtube.com/watch?v=RaHmGbBOP84",
+            "https://m.youtube.com/watch?v=RaHmGbBOP84",
+            "https://www.youtube.com/shorts/abc",
+            "https://www.youtube.com/playlist?list=PL1",
+            "https://youtube.com/playlist?list=PL1",
+            "https://youtu.be/RaHmGbBOP84",
+            "HTTPS://youtu.be/RaHmGbBOP84",
+            "https://vimeo.com/123",
+            "https://player.vimeo.com/video/123",
+            "https://www.dailymotion.com/video/x7",
+            "https://www.facebook.com/stadt/videos/123",
+            "https://www.facebook.com/watch/?v=123",
+            "https://soundcloud.com/stadt/rat",
+            "http://soundcloud.com/stadt/rat",
+            "https://www.slideshare.net/stadt/vortrag",
+            "https://stadt.vidyard.com/watch/1",
+            "https://www.tiktok.com/@stadt/video/1",
+            "https://x.com/stadt/status/1",
+            "https://twitter.com/stadt/status/1",
+            "https://www.ted.com/talks/x",
+            "http://ted.com/talks/x",
+            "https://fast.wistia.com/embed/iframe/x",
+            "spotify:track:1",
+            "Spotify:track:1",
+        ] {
+            assert!(is_oembed_video(ok), "{ok}");
+        }
+        for refused in [
+            "https://youtube.com/watch?v=RaHmGbBOP84",
+            "https://youtube.com/shorts/abc",
+            "http://www.youtube.com/watch?v=RaHmGbBOP84",
+            "http://youtu.be/RaHmGbBOP84",
+            "https://www.youtube-nocookie.com/embed/x",
+            "https://www.youtube.com/embed/x",
+            "https://www.youtube.com/live/x",
+            "http://vimeo.com/123",
+            "https://dailymotion.com/video/x7",
+            "https://dai.ly/x7",
+            "https://www.loom.com/share/x",
+            "https://www.twitch.tv/x",
+            "https://clips.twitch.tv/x",
+            "https://www.YouTube.com/watch?v=x",
+            "https://www.kickstarter.com/projects/x",
+            "https://google.com",
+            "ABC",
+            "",
+        ] {
+            assert!(!is_oembed_video(refused), "{refused}");
+        }
+    }
+
+    #[test]
+    fn glob_semantics() {
+        assert!(glob("a*b*c", "abc"));
+        assert!(glob("a*b*c", "a/x/b?y.c"));
+        assert!(glob("a*", "a"));
+        assert!(glob("*", ""));
+        assert!(glob("ab", "ab"));
+        assert!(!glob("ab", "abc"));
+        assert!(!glob("a*bc", "abc/"));
+        // prefix and suffix may not share characters
+        assert!(!glob("ab*ba", "aba"));
+        assert!(glob("ab*ba", "abba"));
+        assert!(!glob("a*b*c", "acb"));
+    }
+
+    #[test]
+    fn hostile_urls_are_fast() {
+        // 100 KB of the characters the schemes' literal pieces are made of, many near
+        // misses: a backtracking matcher would take seconds here.
+        let tails = [
+            "/".repeat(100_000),
+            "*".repeat(100_000),
+            "a".repeat(100_000),
+            "/videos".repeat(15_000),
+            "youtube.com/watch".repeat(6_000),
+            "/e/".repeat(33_000),
+        ];
+        let heads = [
+            "https://www.facebook.com/",
+            "https://backtracks.fm/",
+            "https://x.youtube.com/",
+            "https://naturalatlas.com/",
+            "https://a.b.flickr.com/",
+            "",
+        ];
+        let start = std::time::Instant::now();
+        for head in heads {
+            for tail in &tails {
+                let url = format!("{head}{tail}x");
+                let _ = is_oembed_video(&url);
+            }
+        }
+        let spent = start.elapsed();
+        assert!(spent.as_secs() < 5, "took {spent:?}");
     }
 
     #[test]
