@@ -1312,6 +1312,23 @@ fn the_cache_directory_stays_inside_the_catalog() {
             stdout(&o)
         );
     }
+    // Inside the catalog, spelt with a leading `./` or not, the cache is used.
+    for (case, cache_dir) in [
+        ("dot", "./.digifarm-cache"),
+        ("nested", "cache/http-answers"),
+    ] {
+        let case_dir = dir.path().join(case);
+        std::fs::create_dir(&case_dir).unwrap();
+        let cat = catalog(
+            &case_dir,
+            &[("gh", "https://github.com/o/active", None)],
+            &format!("[health]\ncache_dir = {cache_dir:?}\n"),
+        );
+        let (v, o) = refresh_json(&cat, &server.base, &[]);
+        assert_eq!(v["diagnostics"].as_array().unwrap().len(), 0, "{case}: {v}");
+        assert_eq!(o.status.code(), Some(0), "{case}: {v}");
+        assert!(cat.join(cache_dir).join("http").is_dir(), "{case}");
+    }
 }
 
 #[cfg(unix)]

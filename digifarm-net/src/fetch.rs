@@ -189,12 +189,30 @@ impl Cache {
         let path = self.path(&entry.url);
         let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
         if std::fs::create_dir_all(&self.dir).is_ok()
-            && std::fs::write(&tmp, &text).is_ok()
+            && write_new(&tmp, &text).is_ok()
             && std::fs::rename(&tmp, &path).is_err()
         {
             let _ = std::fs::remove_file(&tmp);
         }
     }
+}
+
+/// Writes `bytes` to a file `path` that this call creates. The cache lives in the catalog,
+/// where a pull request can commit a link under the temporary name it will use (the name is
+/// predictable: a hash of a URL the catalog chose, and a process id): whatever stands there is
+/// removed first (a link itself, never what it points to), and the file is opened with
+/// `create_new`, which follows no link. A rename then replaces whatever is at the entry's own
+/// name, a link included, without following it.
+fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    if std::fs::symlink_metadata(path).is_ok() {
+        std::fs::remove_file(path)?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    file.write_all(bytes)
 }
 
 /// Requests with tokens, cache, rate-limit pauses and counts.
@@ -425,13 +443,41 @@ mod tests {
         }
     }
 
+    /// The cache lives in the catalog: links a pull request commits under the names an entry
+    /// will be written to are replaced, never written through.
+    #[cfg(unix)]
+    #[test]
+    fn a_cache_entry_is_never_written_through_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside.txt");
+        std::fs::write(&outside, "keep").unwrap();
+        let cache = Cache::new(&dir.path().join("catalog/.digifarm-cache"));
+        let entry = CacheEntry {
+            url: "https://forge.example/api/repos/a/b".to_owned(),
+            etag: Some("\"e\"".to_owned()),
+            last_modified: None,
+            headers: Vec::new(),
+            body: "{}".to_owned(),
+        };
+        let path = cache.path(&entry.url);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+        std::os::unix::fs::symlink(&outside, &tmp).unwrap();
+        std::os::unix::fs::symlink(&outside, &path).unwrap();
+        cache.put(&entry);
+        assert_eq!(std::fs::read_to_string(&outside).unwrap(), "keep");
+        assert!(std::fs::symlink_metadata(&path).unwrap().is_file());
+        assert!(std::fs::symlink_metadata(&tmp).is_err());
+        assert_eq!(cache.get(&entry.url).map(|e| e.body), Some("{}".to_owned()));
+    }
+
     #[test]
     fn absurd_resets_are_endless_waits_not_overflows() {
         let max = u64::MAX.to_string();
         for (name, value) in [
             ("x-ratelimit-reset", max.as_str()),
             ("ratelimit-reset", max.as_str()),
-            // Past what `SystemTime` holds on every platform, still a valid u64.
+            // i64::MAX seconds: a valid u64, and past what `SystemTime` holds on some platforms.
             ("x-ratelimit-reset", "9223372036854775807"),
         ] {
             let r = limited(403, &[("x-ratelimit-remaining", "0"), (name, value)]);

@@ -101,9 +101,11 @@ pub enum TokenScope {
 /// The environment variable holding the token of the self-hosted forge at `host`:
 /// `DIGIFARM_TOKEN_` and the host in upper case, `.` and the port's `:` written `_`, `-`
 /// written `__`. Derived, so that a catalog cannot name another secret of the environment;
-/// and one to one for hosts that can exist, so that a lookalike host a pull request adds
-/// (`gitlab-opencode.de` beside `gitlab.opencode.de`) cannot read the city's token (only
-/// names with an empty label, which resolve nowhere, could share a variable).
+/// and one to one for names a public host can have, so that a lookalike host a pull request
+/// adds (`gitlab-opencode.de` beside `gitlab.opencode.de`) cannot read the city's token.
+/// Only names no public host can have share a variable: an empty label (`a..b`), a label
+/// that starts or ends with `-` (`a-.b`, `a.-b`), a last label of digits (`x.example.8443`
+/// beside `x.example:8443`).
 ///
 /// ```
 /// use digifarm_core::health::repo::token_variable;
