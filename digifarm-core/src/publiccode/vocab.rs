@@ -231,11 +231,14 @@ pub fn oembed_schemes() -> &'static [String] {
 
 /// Whether `url` matches one of [`oembed_schemes`]: the whole URL, case-sensitively, with `*`
 /// standing for any run of characters (also none, also `/`, `.` and `?`) and every other
-/// character for itself. There is no other rewriting: an `http://` URL matches only an
-/// `http://` scheme, and `https://youtube.com/watch?v=…` does not match
-/// `https://*.youtube.com/watch*` (the `.` before `youtube.com` is literal). Only the URL's
-/// scheme is read in lowercase, as Go's `net/url` parses it before the reference matches the
-/// URL.
+/// character for itself; `https://youtube.com/watch?v=…` does not match
+/// `https://*.youtube.com/watch*` (the `.` before `youtube.com` is literal), nor does an
+/// `http://` URL match an `https://` scheme. A scheme the list gives only as `http://`
+/// (Kickstarter, Hulu) also takes the `https://` URL, as the oEmbed library the reference
+/// matched with before (dyatlov/go-oembed) did: the list's providers serve both, and where
+/// the reference's current matching is unknown a valid file is not refused for it. Only the
+/// URL's scheme is read in lowercase, as Go's `net/url` parses it before the reference
+/// matches the URL.
 pub fn is_oembed_video(url: &str) -> bool {
     let lowered;
     let url = match url_scheme(url) {
@@ -245,7 +248,14 @@ pub fn is_oembed_video(url: &str) -> bool {
         }
         _ => url,
     };
-    oembed_schemes().iter().any(|p| glob(p, url))
+    let insecure = url.strip_prefix("https://");
+    oembed_schemes().iter().any(|p| {
+        glob(p, url)
+            || insecure.is_some_and(|rest| {
+                p.strip_prefix("http://")
+                    .is_some_and(|pattern| glob(pattern, rest))
+            })
+    })
 }
 
 /// The scheme of `url` as Go's `net/url` finds it: the text before the first `:`, if it is a
@@ -320,6 +330,9 @@ mod tests {
             "https://fast.wistia.com/embed/iframe/x",
             "spotify:track:1",
             "Spotify:track:1",
+            // Listed only as `http://`: the `https://` URL is taken too.
+            "http://www.kickstarter.com/projects/x",
+            "https://www.kickstarter.com/projects/x",
         ] {
             assert!(is_oembed_video(ok), "{ok}");
         }
@@ -338,7 +351,6 @@ mod tests {
             "https://www.twitch.tv/x",
             "https://clips.twitch.tv/x",
             "https://www.YouTube.com/watch?v=x",
-            "https://www.kickstarter.com/projects/x",
             "https://google.com",
             "ABC",
             "",
