@@ -64,6 +64,34 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     out
 }
 
+/// A proposal saved with a byte order mark (as many Windows editors save) is read as the
+/// catalog's own files are: the mark skipped, in YAML and in JSON.
+#[test]
+fn a_proposal_with_a_byte_order_mark_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(proposal()).unwrap();
+    let value = digifarm_core::source::yaml::parse(&text).unwrap();
+    for (name, body) in [
+        ("p.yaml", text.clone()),
+        ("p.json", serde_json::to_string(&value).unwrap()),
+    ] {
+        let cat = dir.path().join(name.replace('.', "-"));
+        copy_dir(&root().join("examples/muenster"), &cat);
+        let file = dir.path().join(name);
+        std::fs::write(&file, format!("\u{feff}{body}")).unwrap();
+        let o = run(&[
+            "propose",
+            cat.to_str().unwrap(),
+            "--from",
+            file.to_str().unwrap(),
+            "--today",
+            "2026-11-20",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stdout(&o));
+        assert!(cat.join("projects/lastenrad-muenster.yaml").is_file());
+    }
+}
+
 #[test]
 fn propose_review_and_stats_on_the_muenster_example() {
     let dir = tempfile::tempdir().unwrap();

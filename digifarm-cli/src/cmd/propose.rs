@@ -47,6 +47,12 @@ pub fn run(args: Args) -> CmdResult {
     let file = args.from.display().to_string();
     let bytes = std::fs::read(&args.from).map_err(|e| CliError(format!("{file}: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|_| CliError(format!("{file}: not UTF-8")))?;
+    // A byte order mark (what many Windows editors write) is skipped, as for catalog files:
+    // JSON does not allow one, and the positions of findings count from after it.
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_owned(),
+        None => text,
+    };
     let is_json = args
         .from
         .extension()

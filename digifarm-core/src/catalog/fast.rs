@@ -120,6 +120,11 @@ fn shape_ok(text: &str) -> bool {
 mod tests {
     use serde_json::{Value, json};
 
+    use super::accept;
+    use crate::model::RecordKind;
+    use crate::schema::{SchemaKind, validator};
+    use crate::synth::{self, SplitMix64};
+
     /// serde keeps the last of two equal keys in a map, and its derived structs refuse them:
     /// either way the fast path must not accept a record the full path reports as
     /// `duplicate-key`.
@@ -143,11 +148,6 @@ mod tests {
             assert!(accept(RecordKind::Project, &text).is_none(), "{text}");
         }
     }
-
-    use super::accept;
-    use crate::model::RecordKind;
-    use crate::schema::{SchemaKind, validator};
-    use crate::synth::{self, SplitMix64};
 
     /// Every node's pointer in `v`.
     fn pointers(v: &Value, at: String, out: &mut Vec<String>) {

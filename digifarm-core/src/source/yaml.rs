@@ -653,7 +653,8 @@ mod tests {
         let e = parse(&text).unwrap_err();
         assert_eq!(e.code, Code::TooDeep);
         assert!(e.message.contains("through an alias"), "{}", e.message);
-        // The first alias that would pass the limit: `a2` (31 + 30 + 1 levels).
+        // The first alias that would pass the limit: the one in `a2` (its 31 levels and
+        // the 60 that `a1` holds).
         assert_eq!(e.pos.line, 3);
         // The walk for positions stops there too.
         assert!(positions(&text).len() < 200 * 32);
