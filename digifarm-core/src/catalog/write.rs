@@ -363,9 +363,9 @@ pub fn record_path(kind: RecordKind, id: &str) -> Result<PathBuf, WriteError> {
 }
 
 /// `dir` joined with `relative`, checked to stay inside `dir`: `relative` must consist of
-/// plain names only (no `..`, root or drive; a leading `.` names nothing), and no directory
-/// on the way that exists may be a symbolic link leading out of `dir`. Missing directories on
-/// the way are created (inside `dir` only).
+/// plain names only (no `..`, `.`, root or drive), and no directory on the way that exists
+/// may be a symbolic link leading out of `dir`. Missing directories on the way are created
+/// (inside `dir` only).
 ///
 /// # Errors
 /// [`WriteError::OutsideDirectory`], or [`WriteError::Io`] when a directory cannot be
@@ -415,14 +415,12 @@ pub fn contained_path(dir: &Path, relative: &Path) -> Result<PathBuf, WriteError
     Ok(dir.join(relative))
 }
 
-/// The names of `relative`, refused when one is `..`, a root or a drive (the path would
-/// leave `dir` lexically). A leading `.` (`./.digifarm-cache`) stays where it is and names
-/// nothing.
+/// The names of `relative`, refused when one is not a plain name (`..`, `.`, a root or a
+/// drive: the path would leave `dir` lexically).
 fn plain_names<'a>(dir: &Path, relative: &'a Path) -> Result<Vec<&'a std::ffi::OsStr>, WriteError> {
     use std::path::Component;
     relative
         .components()
-        .filter(|c| *c != Component::CurDir)
         .map(|c| match c {
             Component::Normal(name) => Ok(name),
             _ => Err(WriteError::OutsideDirectory {
@@ -445,7 +443,9 @@ pub fn check_within(dir: &Path, relative: &Path) -> Result<PathBuf, WriteError> 
         path: relative.to_owned(),
         dir: dir.to_owned(),
     };
-    let names = plain_names(dir, relative)?;
+    // A setting may spell a directory of the catalog `./.digifarm-cache`: the leading `.`
+    // names nothing (`components` drops any other `.` itself).
+    let names = plain_names(dir, relative.strip_prefix(".").unwrap_or(relative))?;
     if names.is_empty() {
         return Err(outside());
     }
