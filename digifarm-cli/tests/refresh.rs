@@ -1029,11 +1029,10 @@ fn recording_server() -> (fs::Server, std::sync::Arc<std::sync::Mutex<Vec<String
 
 /// `digifarm refresh CAT --allow-private --format json` with exactly the environment given
 /// (plus the common one), and no `--api-base`: where requests go is the catalog's doing.
-fn refresh_env(cat: &Path, env: &[(&str, &str)], extra: &[&str]) -> (Value, Output) {
+fn refresh_env(cat: &Path, env: &[(&str, &str)]) -> (Value, Output) {
     let mut cmd = run::digifarm();
     cmd.args(["refresh", cat.to_str().unwrap(), "--allow-private"])
-        .args(["--today", TODAY, "--format", "json", "--no-cache"])
-        .args(extra);
+        .args(["--today", TODAY, "--format", "json", "--no-cache"]);
     for (k, v) in env {
         cmd.env(k, v);
     }
@@ -1062,7 +1061,7 @@ fn a_catalog_cannot_send_a_built_in_forges_token_elsewhere() {
         ),
     );
     let env = [("GITHUB_TOKEN", "s3cret"), ("GITLAB_TOKEN", "gl-s3cret")];
-    let (v, o) = refresh_env(&cat, &env, &[]);
+    let (v, o) = refresh_env(&cat, &env);
     assert_eq!(verdict(&v, "gh")["status"], "updated", "{v}");
     assert_eq!(verdict(&v, "gl")["status"], "updated", "{v}");
     assert_eq!(
@@ -1137,7 +1136,7 @@ fn token_env_names_no_secret_and_a_self_hosted_forge_uses_its_derived_variable()
         ),
     );
     // The variable the catalog names is not read.
-    let (v, o) = refresh_env(&cat, &[("SOME_SECRET", "aws-s3cret")], &[]);
+    let (v, o) = refresh_env(&cat, &[("SOME_SECRET", "aws-s3cret")]);
     assert_eq!(verdict(&v, "own")["status"], "updated", "{v}");
     assert!(
         seen.lock().unwrap().is_empty(),
@@ -1162,11 +1161,7 @@ fn token_env_names_no_secret_and_a_self_hosted_forge_uses_its_derived_variable()
 
     // The variable derived from the forge's host is, and its token goes to the forge's own
     // host.
-    let (v, _) = refresh_env(
-        &cat,
-        &[("SOME_SECRET", "aws-s3cret"), (&derived, "t0ken")],
-        &[],
-    );
+    let (v, _) = refresh_env(&cat, &[("SOME_SECRET", "aws-s3cret"), (&derived, "t0ken")]);
     // The same signals as the first run: confirmed.
     assert_eq!(verdict(&v, "own")["status"], "confirmed", "{v}");
     let got = seen.lock().unwrap().clone();
@@ -1206,7 +1201,7 @@ fn a_self_hosted_forges_token_goes_only_to_its_own_host() {
             "[[health.forges]]\nhost = \"git.example.org\"\nkind = \"gitea\"\napi = \"{b}/gitea\"\n"
         ),
     );
-    let (v, _) = refresh_env(&cat, &[("DIGIFARM_TOKEN_GIT_EXAMPLE_ORG", "t0ken")], &[]);
+    let (v, _) = refresh_env(&cat, &[("DIGIFARM_TOKEN_GIT_EXAMPLE_ORG", "t0ken")]);
     assert_eq!(verdict(&v, "own")["status"], "updated", "{v}");
     assert!(
         seen.lock().unwrap().is_empty(),
@@ -1266,7 +1261,8 @@ fn the_cache_directory_stays_inside_the_catalog() {
     std::fs::create_dir(&outside).unwrap();
     let absolute = outside.join("abs");
     for (case, cache_dir) in [
-        ("dot-dot", "../outside/x".to_owned()),
+        // From `dir/<case>/cat`: two levels up is `dir`, whose `outside` is checked below.
+        ("dot-dot", "../../outside/x".to_owned()),
         ("absolute", absolute.display().to_string()),
         ("link", "linked".to_owned()),
         ("link-below", "cache/inner".to_owned()),

@@ -3,11 +3,13 @@
 //! was sent.
 
 use std::collections::HashMap;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
+use digifarm_core::catalog::write::create_temp;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -147,7 +149,7 @@ impl Cache {
     /// A cache in `dir` (created on first write).
     pub fn new(dir: &Path) -> Cache {
         Cache {
-            dir: dir.join("http"),
+            dir: dir.join(digifarm_core::catalog::health_config::ANSWERS_DIR),
         }
     }
 
@@ -185,34 +187,27 @@ impl Cache {
         }
         // Written to a temporary name and renamed (a reader never sees half an entry), but
         // not synced: a lost entry only costs a full answer next time. A cache that cannot
-        // be written at all costs the same.
+        // be written at all costs the same. The cache lives in the catalog, where a pull
+        // request can commit a link under a name this write will use (a hash of a URL the
+        // catalog chose): `create_temp` opens the temporary file with `create_new`, which
+        // skips a name that is taken instead of following it, and the rename replaces a link
+        // at the entry's own name without following it.
         let path = self.path(&entry.url);
-        let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
-        if std::fs::create_dir_all(&self.dir).is_ok()
-            && write_new(&tmp, &text).is_ok()
-            && std::fs::rename(&tmp, &path).is_err()
-        {
+        let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+            return;
+        };
+        if std::fs::create_dir_all(&self.dir).is_err() {
+            return;
+        }
+        let Ok((tmp, mut file)) = create_temp(&self.dir, &name) else {
+            return;
+        };
+        let written = file.write_all(&text);
+        drop(file);
+        if written.is_err() || std::fs::rename(&tmp, &path).is_err() {
             let _ = std::fs::remove_file(&tmp);
         }
     }
-}
-
-/// Writes `bytes` to a file `path` that this call creates. The cache lives in the catalog,
-/// where a pull request can commit a link under the temporary name it will use (the name is
-/// predictable: a hash of a URL the catalog chose, and a process id): whatever stands there is
-/// removed first (a link itself, never what it points to), and the file is opened with
-/// `create_new`, which follows no link. A rename then replaces whatever is at the entry's own
-/// name, a link included, without following it.
-fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write as _;
-    if std::fs::symlink_metadata(path).is_ok() {
-        std::fs::remove_file(path)?;
-    }
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)?;
-    file.write_all(bytes)
 }
 
 /// Requests with tokens, cache, rate-limit pauses and counts.
@@ -460,14 +455,22 @@ mod tests {
             body: "{}".to_owned(),
         };
         let path = cache.path(&entry.url);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        let tmp = path.with_extension(format!("tmp-{}", std::process::id()));
+        let dir = path.parent().unwrap();
+        std::fs::create_dir_all(dir).unwrap();
+        // The temporary names `create_temp` tries first, and the entry's own name.
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let tmp = dir.join(format!(".{name}.tmp-{}-0", std::process::id()));
         std::os::unix::fs::symlink(&outside, &tmp).unwrap();
         std::os::unix::fs::symlink(&outside, &path).unwrap();
         cache.put(&entry);
         assert_eq!(std::fs::read_to_string(&outside).unwrap(), "keep");
         assert!(std::fs::symlink_metadata(&path).unwrap().is_file());
-        assert!(std::fs::symlink_metadata(&tmp).is_err());
+        assert!(
+            std::fs::symlink_metadata(&tmp)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
         assert_eq!(cache.get(&entry.url).map(|e| e.body), Some("{}".to_owned()));
     }
 

@@ -211,13 +211,14 @@ pub fn refresh(
     };
     // The settings are checked before anything is sent or written: a cache directory that
     // leads out of the catalog is not used (the run goes on without a cache).
-    let settings = health_config::findings(catalog, root);
-    let cache = if options.use_cache {
-        health_config::cache_dir(catalog, root)
-            .ok()
-            .map(|dir| Cache::new(&dir))
-    } else {
-        None
+    let cache_dir = health_config::cache_dir(catalog, root);
+    let mut settings = health_config::token_env_findings(catalog);
+    if let Err(d) = &cache_dir {
+        settings.insert(0, (**d).clone());
+    }
+    let cache = match cache_dir {
+        Ok(dir) if options.use_cache => Some(Cache::new(&dir)),
+        _ => None,
     };
     let fetcher = Fetcher::new(
         Client::new(limits),
@@ -287,7 +288,6 @@ pub fn refresh(
                         "",
                         format!("`{}`: {e}; its health data was not written", p.project),
                     )
-                    .with_severity(Severity::Error)
                     .with_help(
                         "health files are written only inside the catalog: make `health/` a plain directory",
                     ),
@@ -311,8 +311,9 @@ pub fn refresh(
         if std::fs::read(&path).ok().as_deref() == Some(text.as_bytes()) {
             continue;
         }
-        match write::write_within(root, &relative, text.as_bytes(), true) {
-            Ok(path) => written.push(path),
+        // `path` was checked to stay inside just above.
+        match write::write_atomic(&path, text.as_bytes(), true) {
+            Ok(()) => written.push(path),
             Err(e) => {
                 p.status = Status::Failed;
                 p.diagnostics.push(Diagnostic::new(
@@ -421,19 +422,15 @@ fn refresh_one(
         .api_bases
         .iter()
         .find(|(h, _)| h.eq_ignore_ascii_case(&repo.host) || h.eq_ignore_ascii_case(&host_plain));
-    if let Some((_, base)) = from_command_line {
-        repo.api_base = base.trim_end_matches('/').to_owned();
-    }
     // The catalog may say where a forge's API is, but not where its token goes: an API base
     // from the catalog gets the token only where `token_refusal` allows; one from the
-    // command line is the operator's own choice and gets it.
+    // command line is the operator's own choice, and its origin is where the token may go.
+    if let Some((_, base)) = from_command_line {
+        repo.api_base = base.trim_end_matches('/').to_owned();
+        repo.token_scope = repo::TokenScope::Origin(repo.api_base.clone());
+    }
     let token = token_value(&repo.token_env).and_then(|value| {
-        let refusal = if from_command_line.is_some() {
-            None
-        } else {
-            repo.token_refusal(options.allow_private)
-        };
-        match refusal {
+        match repo.token_refusal(options.allow_private) {
             None => Some(token_for(repo.forge, value)),
             Some(reason) => {
                 report.withheld = Some(WithheldToken {

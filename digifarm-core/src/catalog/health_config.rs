@@ -7,13 +7,17 @@
 use std::path::{Path, PathBuf};
 
 use super::Catalog;
-use super::write::{WriteError, check_within};
+use super::confined::{ReadError, Root};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::health::repo;
 
+/// The directory below `cache_dir` that holds the cached HTTP answers.
+pub const ANSWERS_DIR: &str = "http";
+
 /// The HTTP cache directory of `[health] cache_dir` below the catalog directory `root`, or
 /// the `outside-catalog` error when it is an absolute path, climbs out with `..` or passes a
-/// symbolic link leading out of the catalog (nothing is created or written then).
+/// symbolic link leading out of the catalog (nothing is created or written then). Asked of
+/// the catalog's confined view ([`Root::kind`]), as the catalog's own files and plugins are.
 ///
 /// # Errors
 /// The diagnostic, at `/health/cache_dir` in `digifarm.toml`.
@@ -21,11 +25,17 @@ pub fn cache_dir(catalog: &Catalog, root: &Path) -> Result<PathBuf, Box<Diagnost
     let relative = Path::new(&catalog.config.health.cache_dir);
     // The cache's own directory for HTTP answers is checked too: a link committed there
     // would lead the writes out just the same.
-    match check_within(root, &relative.join("http")) {
+    let checked = Root::open(root)
+        .map_err(|source| ReadError::Io {
+            path: root.to_owned(),
+            source,
+        })
+        .and_then(|r| r.kind(&relative.join(ANSWERS_DIR)));
+    match checked {
         Ok(_) => Ok(root.join(relative)),
         Err(e) => {
             let why = match e {
-                WriteError::OutsideDirectory { .. } => {
+                ReadError::Outside { .. } => {
                     "resolves outside the catalog (an absolute path, `..` or a symbolic link leading out)".to_owned()
                 }
                 other => format!("cannot be checked: {other}"),
@@ -49,20 +59,26 @@ pub fn cache_dir(catalog: &Catalog, root: &Path) -> Result<PathBuf, Box<Diagnost
 }
 
 /// Findings about `[health]` in the catalog at `root`: a `cache_dir` that leads out of the
-/// catalog ([`cache_dir`]), and every `token_env` in `[[health.forges]]`, which is ignored
-/// (`health-token-env-ignored`, naming the variable to set instead).
+/// catalog ([`cache_dir`]), and every `token_env` in `[[health.forges]]`
+/// ([`token_env_findings`]).
 pub fn findings(catalog: &Catalog, root: &Path) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
+    let mut out = token_env_findings(catalog);
     if let Err(d) = cache_dir(catalog, root) {
-        out.push(*d);
+        out.insert(0, *d);
     }
+    out
+}
+
+/// Every `token_env` in `[[health.forges]]`, which is ignored (`health-token-env-ignored`,
+/// naming the variable to set instead).
+pub fn token_env_findings(catalog: &Catalog) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
     let file = catalog.config_file_path();
     for (i, forge) in catalog.config.health.forges.iter().enumerate() {
         let Some(named) = &forge.token_env else {
             continue;
         };
-        let instead = repo::forge_for_host(&forge.host, &catalog.config.health)
-            .map_or_else(|| repo::token_variable(&forge.host), |f| f.token_env);
+        let instead = repo::token_env_for(&forge.host);
         out.push(
             Diagnostic::new(
                 Code::HealthTokenEnvIgnored,

@@ -215,8 +215,13 @@ fn io(path: &Path) -> impl FnOnce(std::io::Error) -> WriteError + '_ {
     }
 }
 
-/// A new temporary file next to the target; a name left over from a crashed run is skipped.
-pub(crate) fn create_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, std::fs::File)> {
+/// A new temporary file in `dir` for a file `name`, opened with `create_new`: a name that is
+/// taken (left over from a crashed run, or a link someone placed there) is skipped, never
+/// opened or followed.
+///
+/// # Errors
+/// The file system refuses, or 100 names in a row are taken.
+pub fn create_temp(dir: &Path, name: &str) -> std::io::Result<(PathBuf, std::fs::File)> {
     let mut attempt = 0u32;
     loop {
         let tmp = dir.join(format!(".{name}.tmp-{}-{attempt}", std::process::id()));
@@ -371,11 +376,18 @@ pub fn record_path(kind: RecordKind, id: &str) -> Result<PathBuf, WriteError> {
 /// [`WriteError::OutsideDirectory`], or [`WriteError::Io`] when a directory cannot be
 /// created or resolved.
 pub fn contained_path(dir: &Path, relative: &Path) -> Result<PathBuf, WriteError> {
+    use std::path::Component;
     let outside = || WriteError::OutsideDirectory {
         path: relative.to_owned(),
         dir: dir.to_owned(),
     };
-    let names = plain_names(dir, relative)?;
+    let names: Vec<&std::ffi::OsStr> = relative
+        .components()
+        .map(|c| match c {
+            Component::Normal(name) => Ok(name),
+            _ => Err(outside()),
+        })
+        .collect::<Result<_, _>>()?;
     let Some((_file, parents)) = names.split_last() else {
         return Err(outside());
     };
@@ -411,62 +423,6 @@ pub fn contained_path(dir: &Path, relative: &Path) -> Result<PathBuf, WriteError
     let parent = current.canonicalize().map_err(io(&current))?;
     if !parent.starts_with(&root) {
         return Err(outside());
-    }
-    Ok(dir.join(relative))
-}
-
-/// The names of `relative`, refused when one is not a plain name (`..`, `.`, a root or a
-/// drive: the path would leave `dir` lexically).
-fn plain_names<'a>(dir: &Path, relative: &'a Path) -> Result<Vec<&'a std::ffi::OsStr>, WriteError> {
-    use std::path::Component;
-    relative
-        .components()
-        .map(|c| match c {
-            Component::Normal(name) => Ok(name),
-            _ => Err(WriteError::OutsideDirectory {
-                path: relative.to_owned(),
-                dir: dir.to_owned(),
-            }),
-        })
-        .collect()
-}
-
-/// Whether the directory `relative` (which need not exist yet) stays below `dir`: no `..`,
-/// no absolute path, and no symbolic link on the way that leads out of `dir`. Unlike
-/// [`contained_path`] nothing is created: this is the check to run before a path from a
-/// catalog's config is used at all. Returns `dir` joined with `relative`.
-///
-/// # Errors
-/// [`WriteError::OutsideDirectory`], or the file system refuses to resolve `dir` or a link.
-pub fn check_within(dir: &Path, relative: &Path) -> Result<PathBuf, WriteError> {
-    let outside = || WriteError::OutsideDirectory {
-        path: relative.to_owned(),
-        dir: dir.to_owned(),
-    };
-    // A setting may spell a directory of the catalog `./.digifarm-cache`: the leading `.`
-    // names nothing (`components` drops any other `.` itself).
-    let names = plain_names(dir, relative.strip_prefix(".").unwrap_or(relative))?;
-    if names.is_empty() {
-        return Err(outside());
-    }
-    let root = dir.canonicalize().map_err(io(dir))?;
-    let mut current = dir.to_path_buf();
-    for name in names {
-        current.push(name);
-        match std::fs::symlink_metadata(&current) {
-            Ok(meta) if meta.file_type().is_symlink() => {
-                // A dangling link, or one to outside, leads out (writing through it would
-                // create its target wherever it points).
-                match current.canonicalize() {
-                    Ok(target) if target.starts_with(&root) => {}
-                    _ => return Err(outside()),
-                }
-            }
-            Ok(_) => {}
-            // Nothing there: what is created below it stays below it.
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => break,
-            Err(e) => return Err(io(&current)(e)),
-        }
     }
     Ok(dir.join(relative))
 }

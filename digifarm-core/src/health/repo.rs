@@ -34,22 +34,15 @@ impl RepoRef {
 
     /// Why this forge's token must not be sent to [`RepoRef::api_base`], or `None` when it
     /// may be. `allow_http`: a self-hosted forge's API may be plain http (an intranet forge,
-    /// the tests; `--allow-private`). An API base given on the command line is trusted by
-    /// the caller and not checked here.
+    /// the tests; `--allow-private`). For an API base given on the command line, the caller
+    /// makes that base's origin the scope.
     pub fn token_refusal(&self, allow_http: bool) -> Option<String> {
         let Ok(api) = Url::parse(&self.api_base) else {
             return Some(format!("`{}` is not a URL", self.api_base));
         };
-        let api_host = api.host_str().unwrap_or("").to_ascii_lowercase();
-        let api_port = api.port_or_known_default();
         match &self.token_scope {
             TokenScope::Origin(origin) => {
-                let same = Url::parse(origin).is_ok_and(|o| {
-                    o.scheme() == api.scheme()
-                        && o.host_str()
-                            .is_some_and(|h| h.eq_ignore_ascii_case(&api_host))
-                        && o.port_or_known_default() == api_port
-                });
+                let same = Url::parse(origin).is_ok_and(|o| o.origin() == api.origin());
                 (!same).then(|| {
                     format!(
                         "the catalog points this forge's API at {}, not at {origin}",
@@ -58,11 +51,16 @@ impl RepoRef {
                 })
             }
             TokenScope::Host(host) => {
-                let (name, port) = match host.rsplit_once(':') {
-                    Some((n, p)) if p.parse::<u16>().is_ok() => (n, p.parse::<u16>().ok()),
-                    _ => (host.as_str(), None),
+                // `host` is lower case, as `url` gives a domain.
+                let split = host
+                    .rsplit_once(':')
+                    .and_then(|(n, p)| Some((n, p.parse::<u16>().ok()?)));
+                let (name, port) = match split {
+                    Some((n, p)) => (n, Some(p)),
+                    None => (host.as_str(), None),
                 };
-                if !api_host.eq_ignore_ascii_case(name) || port.is_some_and(|p| Some(p) != api_port)
+                if api.host_str() != Some(name)
+                    || port.is_some_and(|p| Some(p) != api.port_or_known_default())
                 {
                     return Some(format!(
                         "the catalog points this forge's API at {}, which is not on the forge's own host {host}",
@@ -89,8 +87,8 @@ fn origin_of(url: &Url) -> String {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum TokenScope {
-    /// A built-in forge: only its own API, exactly this scheme, host and port
-    /// (`https://api.github.com`).
+    /// A built-in forge, or an API base given on the command line: only that API, exactly
+    /// this scheme, host and port (`https://api.github.com`).
     Origin(String),
     /// A forge from `[[health.forges]]`: an API on the forge's own host (`host` or
     /// `host:port`, as configured), over https (self-hosted GitLab and Forgejo/Gitea serve
@@ -124,6 +122,18 @@ pub fn token_variable(host: &str) -> String {
         }
     }
     name
+}
+
+/// The environment variable with the token of the forge at `host` (as `[[health.forges]]`
+/// or a source URL names it): a built-in forge's own (`GITHUB_TOKEN`), else the one derived
+/// from the host ([`token_variable`]).
+pub fn token_env_for(host: &str) -> String {
+    let host = host.to_ascii_lowercase();
+    let bare = host.strip_prefix("www.").unwrap_or(&host);
+    BUILTIN
+        .iter()
+        .find(|b| b.0 == bare)
+        .map_or_else(|| token_variable(&host), |b| b.3.to_owned())
 }
 
 /// A forge as [`forge_for_host`] finds it.
@@ -228,13 +238,11 @@ pub fn forge_for_host(host: &str, config: &HealthConfig) -> Option<Forge> {
             Some(b) if b.1 == f.kind => b.2.to_owned(),
             _ => default_api_base(f.kind, bare),
         });
-        let (token_env, token_scope) = match builtin {
-            Some(b) => (b.3.to_owned(), TokenScope::Origin(b.2.to_owned())),
-            None => (
-                token_variable(&f.host),
-                TokenScope::Host(f.host.to_ascii_lowercase()),
-            ),
+        let token_scope = match builtin {
+            Some(b) => TokenScope::Origin(b.2.to_owned()),
+            None => TokenScope::Host(f.host.to_ascii_lowercase()),
         };
+        let token_env = token_env_for(&f.host);
         return Some(Forge {
             kind: f.kind,
             api_base: api.trim_end_matches('/').to_owned(),

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use schemars::JsonSchema;
-use serde::de::{self, MapAccess, Visitor};
+use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 
 /// The software as a product: type, platforms, release, maintenance, organisations, audience,
@@ -190,9 +190,8 @@ pub struct Audience {
     pub unsupported_countries: Vec<String>,
 }
 
-/// A map that refuses a key given twice. Serde's own map keeps the last value silently, and
-/// the typed fast path for JSON (which never builds a tree) would then accept a record the
-/// full path reports as `duplicate-key`: failing here sends it the full way.
+/// A map from language code to value that refuses a key given twice
+/// ([`super::text::unique_entries`]).
 fn unique_keys<'de, D, V>(deserializer: D) -> Result<BTreeMap<String, V>, D::Error>
 where
     D: Deserializer<'de>,
@@ -204,15 +203,8 @@ where
         fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
             f.write_str("a map from language code to value")
         }
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let mut out = BTreeMap::new();
-            while let Some((k, v)) = map.next_entry::<String, V>()? {
-                if out.contains_key(&k) {
-                    return Err(de::Error::custom(format_args!("duplicate key `{k}`")));
-                }
-                out.insert(k, v);
-            }
-            Ok(out)
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            super::text::unique_entries(map, "language")
         }
     }
     deserializer.deserialize_map(UniqueKeys(std::marker::PhantomData))

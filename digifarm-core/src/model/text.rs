@@ -79,17 +79,32 @@ impl<'de> Deserialize<'de> for LocalizedText {
             fn visit_string<E: de::Error>(self, v: String) -> Result<LocalizedText, E> {
                 Ok(LocalizedText::Plain(v))
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<LocalizedText, A::Error> {
-                let mut out = BTreeMap::new();
-                while let Some((k, v)) = map.next_entry::<String, String>()? {
-                    if out.contains_key(&k) {
-                        return Err(de::Error::custom(format!("duplicate language `{k}`")));
-                    }
-                    out.insert(k, v);
-                }
-                Ok(LocalizedText::Localized(out))
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<LocalizedText, A::Error> {
+                unique_entries(map, "language").map(LocalizedText::Localized)
             }
         }
         deserializer.deserialize_any(TextVisitor)
     }
+}
+
+/// The entries of a map whose keys are `what` (a language code), refusing a key given twice:
+/// serde's own maps keep the last value silently, so the typed JSON fast path (which builds
+/// no tree) would accept a record the full path reports as `duplicate-key`; failing here
+/// sends it the full way.
+pub(super) fn unique_entries<'de, A, V>(
+    mut map: A,
+    what: &str,
+) -> Result<BTreeMap<String, V>, A::Error>
+where
+    A: MapAccess<'de>,
+    V: Deserialize<'de>,
+{
+    let mut out = BTreeMap::new();
+    while let Some((k, v)) = map.next_entry::<String, V>()? {
+        if out.contains_key(&k) {
+            return Err(de::Error::custom(format_args!("duplicate {what} `{k}`")));
+        }
+        out.insert(k, v);
+    }
+    Ok(out)
 }

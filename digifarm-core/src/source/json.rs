@@ -10,35 +10,10 @@ use crate::json_tree::{self, Tree};
 pub fn parse(text: &str) -> Result<Value, ParseError> {
     let mut de = serde_json::Deserializer::from_str(text);
     let value = super::parse_strict(&mut de).and_then(|v| de.end().map(|()| v));
-    value.map_err(|e| {
-        let mut error = error(&e);
-        error.pos = Pos::new(
-            e.line().max(1),
-            char_column(text, e.line(), e.column()).max(1),
-        );
-        error
-    })
+    value.map_err(|e| error(text, &e))
 }
 
-/// serde_json counts a column in bytes (the bytes read on the line, the offending one
-/// included); every other position here counts characters. The character column of the
-/// character that byte belongs to.
-fn char_column(text: &str, line: usize, byte_column: usize) -> usize {
-    let start = match line {
-        0 | 1 => 0,
-        n => match text.match_indices('\n').nth(n - 2) {
-            Some((i, _)) => i + 1,
-            None => return byte_column,
-        },
-    };
-    text.get(start..).map_or(byte_column, |rest| {
-        rest.char_indices()
-            .take_while(|&(i, c)| i < byte_column && c != '\n')
-            .count()
-    })
-}
-
-fn error(e: &serde_json::Error) -> ParseError {
+fn error(text: &str, e: &serde_json::Error) -> ParseError {
     let message = e.to_string();
     // serde_json appends " at line L column C"; keep the message without it.
     let message = message
@@ -48,7 +23,21 @@ fn error(e: &serde_json::Error) -> ParseError {
     ParseError {
         code: super::value::code_of_message(&message, Code::JsonSyntax),
         message,
-        pos: Pos::new(e.line().max(1), e.column().max(1)),
+        pos: error_position(text, e.line(), e.column()),
+    }
+}
+
+/// Where serde_json's error is, in characters: it counts a column in bytes (those read on
+/// the line, the offending one included), every other position here in characters. The
+/// offending byte's offset, read back as a position, is the character it belongs to.
+fn error_position(text: &str, line: usize, byte_column: usize) -> Pos {
+    let line_start = match line {
+        0 | 1 => Some(0),
+        n => text.match_indices('\n').nth(n - 2).map(|(i, _)| i + 1),
+    };
+    match line_start {
+        Some(start) => Pos::of_offset(text, start + byte_column.saturating_sub(1)),
+        None => Pos::new(line.max(1), byte_column.max(1)),
     }
 }
 

@@ -24,6 +24,16 @@ pub(crate) use value::toml_datetime;
 /// How deeply values may nest. Catalog records need fewer than ten levels.
 pub const MAX_DEPTH: usize = 64;
 
+/// Why an alias cannot stand where `open` collections are open, when it pastes a value
+/// `depth` levels of collections deep: a chain of anchors, each an alias to the last one a
+/// few levels deeper, builds a value far deeper than any collection the text opens. The same
+/// limit as for collections written out holds, so that no walk over the built value can
+/// exhaust the stack (both YAML parsers ask before they copy the value).
+pub(crate) fn alias_too_deep(open: usize, depth: usize) -> Option<String> {
+    (open + depth > MAX_DEPTH)
+        .then(|| format!("nested more deeply than {MAX_DEPTH} levels through an alias"))
+}
+
 /// The largest record file (or JSON Lines line) accepted, in bytes.
 pub const MAX_RECORD_BYTES: u64 = 8 * 1024 * 1024;
 
@@ -270,14 +280,10 @@ pub fn check_utf8(bytes: &[u8]) -> Result<&str, ParseError> {
         let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
         // Every reader skips a leading byte order mark, and so do the positions it reports.
         let prefix = prefix.strip_prefix('\u{feff}').unwrap_or(prefix);
-        let mut pos = Pos::of_offset(prefix, prefix.len());
-        if prefix.ends_with('\n') || prefix.is_empty() {
-            pos.column = 1;
-        }
         ParseError {
             code: Code::InvalidUtf8,
             message: format!("invalid UTF-8 at byte {valid}: the file must be UTF-8 encoded"),
-            pos,
+            pos: Pos::of_offset(prefix, prefix.len()),
         }
     })
 }

@@ -433,20 +433,13 @@ fn build(text: &str, positions: Option<&mut PosMap>) -> Result<Value, ParseError
                 b.finish(value, anchor, height, &span)?;
             }
             Event::Alias(id) => {
-                let Some((value, height)) = b.anchors.get(&id).cloned() else {
+                let Some((value, height)) = b.anchors.get(&id) else {
                     return Err(err(Code::YamlSyntax, "alias to an unknown anchor", &span));
                 };
-                // A chain of anchors, each an alias to the last one a few levels deeper,
-                // builds a value far deeper than any collection the file opens: refused
-                // before it is copied, so that no walk over it can exhaust the stack.
-                if b.stack.len() + height > MAX_DEPTH {
-                    return Err(err(
-                        Code::TooDeep,
-                        format!("nested more deeply than {MAX_DEPTH} levels through an alias"),
-                        &span,
-                    ));
+                if let Some(message) = super::alias_too_deep(b.stack.len(), *height) {
+                    return Err(err(Code::TooDeep, message, &span));
                 }
-                let size = node_count(&value);
+                let size = node_count(value);
                 if size > b.alias_budget {
                     return Err(err(
                         Code::YamlUnsupported,
@@ -454,6 +447,7 @@ fn build(text: &str, positions: Option<&mut PosMap>) -> Result<Value, ParseError
                         &span,
                     ));
                 }
+                let (value, height) = (value.clone(), *height);
                 b.alias_budget -= size;
                 let (pointer, is_key) = b.child_pointer();
                 if !is_key {

@@ -286,14 +286,8 @@ pub fn parse(text: &str) -> Result<Option<Node>, ParseError> {
                 let Some((target, depth)) = anchors.get(&id) else {
                     return Err(err(Code::YamlSyntax, "alias to an unknown anchor", &span));
                 };
-                // The copy's collections open at the alias's level: the same limit as for
-                // collections written out, so that no walk over the tree goes deeper.
-                if stack.len() + depth > MAX_DEPTH {
-                    return Err(err(
-                        Code::TooDeep,
-                        format!("nested more deeply than {MAX_DEPTH} levels (through an alias)"),
-                        &span,
-                    ));
+                if let Some(message) = super::alias_too_deep(stack.len(), *depth) {
+                    return Err(err(Code::TooDeep, message, &span));
                 }
                 let depth = *depth;
                 let size = size_of(target);
