@@ -6,8 +6,9 @@ use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::sync::OnceLock;
 
-use digifarm_core::source::LineIndex;
+use digifarm_core::source::{Format, LineIndex};
 use digifarm_core::{Diagnostic, Severity};
+use unicode_width::UnicodeWidthStr;
 
 struct Style {
     on: bool,
@@ -74,16 +75,33 @@ pub fn diagnostics<'a>(
 /// use (by whichever thread asks first), so any number of findings costs time linear in the
 /// files' size.
 pub struct SourceLines<'a> {
-    files: HashMap<&'a str, (&'a str, OnceLock<LineIndex<'a>>)>,
+    files: HashMap<&'a str, (&'a str, Option<Format>, OnceLock<LineIndex<'a>>)>,
 }
 
 impl<'a> SourceLines<'a> {
-    /// The files as `(path, text)`.
+    /// The files as `(path, text)`, their lines counted as their extensions' formats count
+    /// them (see [`LineIndex::of`]).
     pub fn new(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> SourceLines<'a> {
         SourceLines {
             files: files
                 .into_iter()
-                .map(|(path, text)| (path, (text, OnceLock::new())))
+                .map(|(path, text)| {
+                    let format = Format::from_path(std::path::Path::new(path));
+                    (path, (text, format, OnceLock::new()))
+                })
+                .collect(),
+        }
+    }
+
+    /// The files as `(path, text)`, all of `format` whatever their names.
+    pub fn of_format(
+        files: impl IntoIterator<Item = (&'a str, &'a str)>,
+        format: Option<Format>,
+    ) -> SourceLines<'a> {
+        SourceLines {
+            files: files
+                .into_iter()
+                .map(|(path, text)| (path, (text, format, OnceLock::new())))
                 .collect(),
         }
     }
@@ -91,18 +109,21 @@ impl<'a> SourceLines<'a> {
     /// The lines of a catalog's source files (those whose text was kept: a streamed
     /// validation keeps only excerpts of the project files, see `Catalog::excerpt`).
     pub fn of(sources: &'a [digifarm_core::catalog::SourceFile]) -> SourceLines<'a> {
-        SourceLines::new(
-            sources
+        SourceLines {
+            files: sources
                 .iter()
                 .filter(|s| !s.text.is_empty())
-                .map(|s| (s.path.as_str(), &*s.text)),
-        )
+                .map(|s| (s.path.as_str(), (&*s.text, Some(s.format), OnceLock::new())))
+                .collect(),
+        }
     }
 
     /// Line `line` (1-based) of `file`.
     pub fn line(&self, file: &str, line: u32) -> Option<&'a str> {
-        let (text, index) = self.files.get(file)?;
-        index.get_or_init(|| LineIndex::new(text)).line(line)
+        let (text, format, index) = self.files.get(file)?;
+        index
+            .get_or_init(|| LineIndex::of(*format, text))
+            .line(line)
     }
 }
 
@@ -147,14 +168,15 @@ fn render_one(out: &mut String, d: &Diagnostic, line_text: Option<&str>, style: 
             Cow::Borrowed(&text[..end])
         };
         let shown = esc(&raw);
-        // The caret stands under the same character after escaping.
+        // The caret stands under the same character after escaping, as far in as a terminal
+        // shows what precedes it: a wide character (東, most emoji) takes two cells, a
+        // combining mark none.
         let column = (d.column as usize).saturating_sub(1);
-        let caret_at = if matches!(shown, Cow::Borrowed(_)) {
-            column.min(raw.chars().count())
-        } else {
-            let before: String = raw.chars().take(column).collect();
-            esc(&before).chars().count().min(shown.chars().count())
+        let before = match raw.char_indices().nth(column) {
+            Some((i, _)) => &raw[..i],
+            None => &raw[..],
         };
+        let caret_at = esc(before).width();
         push_spaces(out, gutter + 1);
         style.put(out, FRAME, "|");
         out.push('\n');
@@ -226,5 +248,30 @@ mod tests {
             diagnostics(&[d], |_, _| None, false),
             "warning[stale-listing]: old\n  --> digifarm.toml:3\n\n"
         );
+    }
+
+    /// The caret stands as far in as a terminal shows the characters before the column: two
+    /// cells for a wide character, none for a combining mark, an escape's own width.
+    #[test]
+    fn the_caret_counts_terminal_cells() {
+        for (text, column, cells) in [
+            ("東京: x", 5, 6),
+            ("🚲 Rad: x", 8, 8),
+            ("Mu\u{308}nster: x", 11, 9),
+            ("a\u{1b}b: x", 6, 10),
+            ("東京", 9, 4),
+        ] {
+            let source = |_: &str, _: u32| Some(text);
+            let out = diagnostics(&[finding(1, column)], source, false);
+            let caret = out
+                .lines()
+                .find(|l| l.ends_with('^'))
+                .unwrap_or_else(|| panic!("{text:?}: no caret in {out}"));
+            assert_eq!(
+                caret,
+                format!("  |{}^", " ".repeat(cells + 1)),
+                "{text:?}: {out}"
+            );
+        }
     }
 }

@@ -180,6 +180,31 @@ fn digifarm_csv_bad_rows() {
     assert!(has(&json, "csv-syntax", 4, 3), "{json}");
 }
 
+/// A spreadsheet saved with lone CR line breaks (classic Mac): the CSV reader breaks lines
+/// there, and so does the source line shown under a finding.
+#[test]
+fn digifarm_csv_with_lone_cr_shows_the_line_it_names() {
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("mac.csv");
+    std::fs::write(
+        &file,
+        "Name;Kurzbeschreibung;Lizenz\rA;a;MIT\rB;b\rC;c;MIT\r",
+    )
+    .unwrap();
+    let (code, json) = import("digifarm-csv", &file, &tmp.path().join("out"));
+    assert_eq!(code, 1);
+    assert!(has(&json, "csv-column-count", 3, 1), "{json}");
+    let out = run::run(&[
+        "import",
+        "digifarm-csv",
+        file.to_str().unwrap(),
+        "--out",
+        tmp.path().join("out2").to_str().unwrap(),
+    ]);
+    let human = String::from_utf8(out.stdout).unwrap();
+    assert!(human.contains("\n3 | B;b\n  | ^\n"), "{human}");
+}
+
 #[test]
 fn civic_json_import() {
     let tmp = tempfile::tempdir().unwrap();

@@ -141,6 +141,43 @@ fn malformed_yaml() {
     expect(&run, "yaml-syntax", "projects/demo.yaml", 3, 8);
 }
 
+/// YAML breaks lines at a lone CR as well as at LF and CR LF: the line shown under a finding
+/// is the one its position names, in a file whose line breaks are mixed, and the caret
+/// stands under the key.
+#[test]
+fn a_lone_cr_breaks_the_line_shown_as_it_breaks_the_position() {
+    for breaks in [["\r", "\r"], ["\r", "\n"], ["\r\n", "\r"], ["\n", "\r"]] {
+        let dir = catalog();
+        // The lines' breaks alternate between the two.
+        let text: String = PROJECT
+            .replace("status: live", "status: lively")
+            .lines()
+            .enumerate()
+            .map(|(i, l)| format!("{l}{}", breaks[i % 2]))
+            .collect();
+        std::fs::write(dir.path().join("projects/demo.yaml"), &text).unwrap();
+        let run = validate(dir.path());
+        let found = expect(&run, "invalid-value", "projects/demo.yaml", 4, 1);
+        assert_eq!(found["pointer"], "/status");
+        let out = run::digifarm()
+            .args(["validate", "--today", "2026-11-26"])
+            .arg(dir.path())
+            .output()
+            .unwrap();
+        let human = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            human.contains("\n4 | status: lively\n"),
+            "{breaks:?}: {human}"
+        );
+        let caret = human
+            .lines()
+            .skip_while(|l| *l != "4 | status: lively")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{breaks:?}: no caret in {human}"));
+        assert_eq!(caret, "  | ^", "{breaks:?}: {human}");
+    }
+}
+
 #[test]
 fn malformed_json() {
     let (_d, run) = case(|p| {

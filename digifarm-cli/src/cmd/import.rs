@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use digifarm_core::import::{Import, civic_json, digifarm_csv, digifarm_json, publiccode};
+use digifarm_core::source::Format as Lines;
 use digifarm_core::{Diagnostic, Severity, yaml_emit};
 use serde::Serialize;
 
@@ -121,8 +122,9 @@ struct Report<'a> {
 
 pub fn run(args: Args) -> CmdResult {
     match args.source {
-        Source::DigifarmJson(args) => run_file(args, digifarm_json::import),
-        Source::DigifarmCsv(args) => run_file(args, digifarm_csv::import),
+        Source::DigifarmJson(args) => run_file(args, Some(Lines::Json), digifarm_json::import),
+        // The CSV reader breaks lines at a lone CR too, as YAML does.
+        Source::DigifarmCsv(args) => run_file(args, None, digifarm_csv::import),
         Source::Publiccode(args) => {
             // An existing catalog keeps its default language; a new one takes the file's.
             let default_lang = std::fs::read_to_string(args.out.join("digifarm.toml"))
@@ -133,11 +135,11 @@ pub fn run(args: Args) -> CmdResult {
                 base_dir: args.file.parent().map(Path::to_path_buf),
                 ipa_codes: None,
             };
-            run_file(args, |bytes, file| {
+            run_file(args, Some(Lines::Yaml), |bytes, file| {
                 publiccode::import(bytes, file, &options)
             })
         }
-        Source::CivicJson(args) => run_file(args, civic_json::import),
+        Source::CivicJson(args) => run_file(args, Some(Lines::Json), civic_json::import),
         Source::Plugin(args) => run_plugin(args),
     }
 }
@@ -148,13 +150,18 @@ fn refuse_overlap(args: &FileArgs) -> Result<(), CliError> {
         .map_err(|e| CliError(e.to_string()))
 }
 
-fn run_file(args: FileArgs, importer: impl Fn(&[u8], &str) -> Import) -> CmdResult {
+/// `lines`: the input's format as far as its lines are counted (see `LineIndex::of`).
+fn run_file(
+    args: FileArgs,
+    lines: Option<Lines>,
+    importer: impl Fn(&[u8], &str) -> Import,
+) -> CmdResult {
     refuse_overlap(&args)?;
     let bytes = std::fs::read(&args.file)
         .map_err(|e| CliError(format!("cannot read {}: {e}", args.file.display())))?;
     let file_label = args.file.display().to_string();
     let import = importer(&bytes, &file_label);
-    finish(args, &bytes, file_label, import)
+    finish(args, lines, &bytes, file_label, import)
 }
 
 fn run_plugin(args: PluginArgs) -> CmdResult {
@@ -209,7 +216,8 @@ fn run_plugin(args: PluginArgs) -> CmdResult {
         diagnostics,
         ..Import::default()
     };
-    finish(args.file, &bytes, file_label, import)
+    let lines = Lines::from_path(&args.file.file);
+    finish(args.file, lines, &bytes, file_label, import)
 }
 
 /// The catalog the records go into: the one in `out` when it is a directory (its config and
@@ -261,7 +269,13 @@ fn resolve_plugin(
     Ok((config, resolved))
 }
 
-fn finish(args: FileArgs, bytes: &[u8], file_label: String, mut import: Import) -> CmdResult {
+fn finish(
+    args: FileArgs,
+    lines: Option<Lines>,
+    bytes: &[u8],
+    file_label: String,
+    mut import: Import,
+) -> CmdResult {
     let files = if import.projects.is_empty() && import.partners.is_empty() {
         Vec::new()
     } else {
@@ -285,7 +299,7 @@ fn finish(args: FileArgs, bytes: &[u8], file_label: String, mut import: Import) 
     };
     match args.format {
         Format::Json => output::json(&report)?,
-        Format::Human => output::stdout(&human(&report, bytes))?,
+        Format::Human => output::stdout(&human(&report, lines, bytes))?,
     }
     Ok(if report.ok {
         ExitCode::SUCCESS
@@ -429,11 +443,11 @@ fn write_file(
 }
 
 /// The human report: each diagnostic with its source line and a caret, then a summary.
-fn human(report: &Report<'_>, input: &[u8]) -> String {
+fn human(report: &Report<'_>, format: Option<Lines>, input: &[u8]) -> String {
     let text = String::from_utf8_lossy(input);
     // Positions count from after a byte order mark, as the importers read the text.
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    let lines = render::SourceLines::new([("", text)]);
+    let lines = render::SourceLines::of_format([("", text)], format);
     let mut out = render::diagnostics(
         report.diagnostics,
         |_, line| lines.line("", line),

@@ -667,7 +667,7 @@ fn finish_batch(
             let line = d.line.checked_sub(src.line_offset).filter(|&l| l > 0)?;
             indexes
                 .entry(src.path.as_str())
-                .or_insert_with(|| source::LineIndex::new(&src.text))
+                .or_insert_with(|| source::LineIndex::of(Some(src.format), &src.text))
                 .line(line)
                 .map(excerpt)
         });

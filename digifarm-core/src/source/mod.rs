@@ -111,11 +111,46 @@ pub struct LineIndex<'a> {
 const BLOCK: usize = 256;
 
 impl<'a> LineIndex<'a> {
-    /// Indexes `text` (one pass).
+    /// Indexes `text` whose lines end in LF or CR LF, as JSON, JSON Lines and TOML count
+    /// lines (one pass).
     pub fn new(text: &'a str) -> LineIndex<'a> {
+        LineIndex::build(text, false)
+    }
+
+    /// Indexes `text` whose lines end in LF, CR LF or a lone CR: YAML's line breaks, and
+    /// those the CSV reader counts (one pass).
+    pub fn with_lone_cr(text: &'a str) -> LineIndex<'a> {
+        LineIndex::build(text, true)
+    }
+
+    /// Indexes `text` as its format counts lines: a lone CR breaks a line except in JSON,
+    /// JSON Lines and TOML (whose parsers count LF only), so that a position and the line
+    /// shown with it agree.
+    pub fn of(format: Option<Format>, text: &'a str) -> LineIndex<'a> {
+        match format {
+            Some(Format::Json | Format::JsonLines | Format::Toml) => LineIndex::new(text),
+            Some(Format::Yaml) | None => LineIndex::with_lone_cr(text),
+        }
+    }
+
+    /// Indexes the text of the file at `path`, as [`LineIndex::of`] its extension's format.
+    pub fn for_path(path: &str, text: &'a str) -> LineIndex<'a> {
+        LineIndex::of(Format::from_path(std::path::Path::new(path)), text)
+    }
+
+    fn build(text: &'a str, lone_cr: bool) -> LineIndex<'a> {
         let bytes = text.as_bytes();
         let mut starts = vec![0];
-        starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+        if lone_cr {
+            // A CR followed by LF ends its line at the LF.
+            starts.extend(
+                memchr::memchr2_iter(b'\n', b'\r', bytes)
+                    .filter(|&i| bytes.get(i) == Some(&b'\n') || bytes.get(i + 1) != Some(&b'\n'))
+                    .map(|i| i + 1),
+            );
+        } else {
+            starts.extend(memchr::memchr_iter(b'\n', bytes).map(|i| i + 1));
+        }
         let mut chars_before_block = Vec::with_capacity(bytes.len() / BLOCK + 1);
         let mut chars = 0usize;
         for chunk in bytes.chunks(BLOCK) {
@@ -160,8 +195,8 @@ impl<'a> LineIndex<'a> {
         )
     }
 
-    /// Line `line` (1-based) without its line break (`\n` or `\r\n`), as [`str::lines`]
-    /// gives it.
+    /// Line `line` (1-based) without its line break (`\n` or `\r\n`, and a lone `\r` where
+    /// it breaks lines), as [`str::lines`] gives it.
     pub fn line(&self, line: u32) -> Option<&'a str> {
         let i = (line as usize).checked_sub(1)?;
         let start = *self.starts.get(i)?;
@@ -304,6 +339,64 @@ mod tests {
             let e = check_utf8(bytes).err().map(|e| e.pos);
             assert_eq!(e, Some(pos), "{bytes:?}");
         }
+    }
+
+    /// A lone CR breaks a line where the format's parser counts it as a break (YAML, CSV),
+    /// and not in JSON, JSON Lines and TOML: the line an index gives for a position is the
+    /// line the parser counted.
+    #[test]
+    fn a_lone_cr_breaks_lines_where_the_format_counts_it() {
+        let text = "a: 1\rb: x\r\r\nc: [2,\r  3]\n\rd: é\r";
+        let yaml = LineIndex::of(Some(Format::Yaml), text);
+        let lines = ["a: 1", "b: x", "", "c: [2,", "  3]", "", "d: é"];
+        for (i, l) in lines.iter().enumerate() {
+            assert_eq!(yaml.line(i as u32 + 1), Some(*l), "line {}", i + 1);
+        }
+        assert_eq!(yaml.line(lines.len() as u32 + 1), None);
+        // Each value's position from the YAML parser, read back through the index, stands
+        // at that value's key.
+        let positions = yaml::positions(text);
+        for (pointer, key) in [
+            ("/a", "a:"),
+            ("/b", "b:"),
+            ("/c", "c:"),
+            ("/c/1", "3]"),
+            ("/d", "d:"),
+        ] {
+            let pos = positions[pointer];
+            let line = yaml.line(pos.line).unwrap_or_default();
+            let at: String = line.chars().skip(pos.column as usize - 1).collect();
+            assert!(at.starts_with(key), "{pointer}: {pos:?} {line:?}");
+        }
+        assert_eq!(yaml.pos(text.find('d').unwrap_or(0)), Pos::new(7, 1));
+        assert_eq!(yaml.pos(text.find('é').unwrap_or(0) + 2), Pos::new(7, 5));
+        // In JSON a lone CR is white space within a line.
+        let json = "{\"a\": 1,\r\"b\": 2\n}";
+        for index in [
+            LineIndex::new(json),
+            LineIndex::of(Some(Format::Json), json),
+        ] {
+            assert_eq!(index.line(1), Some("{\"a\": 1,\r\"b\": 2"));
+            assert_eq!(index.line(2), Some("}"));
+            assert_eq!(index.pos(json.find("\"b").unwrap_or(0)), Pos::new(1, 10));
+        }
+        assert_eq!(
+            json::positions(json)["/b"],
+            LineIndex::new(json).pos(json.find("\"b").unwrap_or(0))
+        );
+        assert!(matches!(
+            LineIndex::for_path("projects/x.yml", text).line(2),
+            Some("b: x")
+        ));
+        assert_eq!(LineIndex::for_path("x.csv", "a\rb").line(2), Some("b"));
+        assert_eq!(LineIndex::for_path("x.jsonl", "a\rb").line(2), None);
+    }
+
+    /// An unprintable character's position counts a lone CR as YAML does.
+    #[test]
+    fn an_unprintable_character_after_a_lone_cr_is_placed_on_its_line() {
+        let e = yaml::parse("a: 1\rb: \u{7}\n").err().map(|e| e.pos);
+        assert_eq!(e, Some(Pos::new(2, 4)));
     }
 
     #[test]

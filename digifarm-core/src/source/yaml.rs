@@ -255,7 +255,7 @@ fn check_printable(text: &str) -> Result<(), ParseError> {
             "the character U+{:04X} is not allowed in YAML (it is outside YAML 1.2's printable set)",
             u32::from(c)
         ),
-        pos: Pos::of_offset(text, offset),
+        pos: super::LineIndex::with_lone_cr(text).pos(offset),
     })
 }
 
