@@ -23,6 +23,21 @@ impl<E: std::error::Error> From<E> for CliError {
 /// The result of a command: an exit code, or an error for exit code 2.
 pub type CmdResult = Result<std::process::ExitCode, CliError>;
 
+/// Reads a file named on the command line (a proposal, a file to import or check), at most
+/// `limit` bytes, only where it resolves beneath the directory it is named from (see
+/// `confined::read_named`): a link in a stranger's checkout that leads elsewhere is refused
+/// unread, so that none of its lines reaches a CI log.
+pub fn read_input(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, CliError> {
+    use digifarm_core::catalog::confined::{ReadError, read_named};
+    read_named(path, limit).map_err(|e| match e {
+        ReadError::Outside { path } => CliError(format!(
+            "{}: resolves outside the directory it is named from (through a symbolic link); it was not read: name the file itself",
+            shown(&path.display().to_string())
+        )),
+        e => CliError(shown(&e.to_string()).into_owned()),
+    })
+}
+
 /// `text` from data as human output shows it: on one line, every control character, bidi
 /// override and line separator as a visible escape (`\n`, `\u{1b}`), never cut; see
 /// [`digifarm_core::diagnostic::printable`].

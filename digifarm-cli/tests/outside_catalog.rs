@@ -304,3 +304,85 @@ fn plugins_the_config_lists_are_loaded_only_from_inside_the_catalog() {
     // None of them was loaded.
     assert!(!r.stdout.contains("plugin-failed"), "{}", r.stdout);
 }
+
+/// A file named on the command line in a stranger's checkout (a proposal in `proposals/`, a
+/// file to import, a publiccode.yml) is read only where it resolves beneath the directory it
+/// is named from, as CI names it: a link to a file outside, or a linked directory, is refused
+/// unread (exit 2, nothing of it shown, nothing written), whether named relative to the
+/// working directory or by its absolute path. A `..` the user types is theirs to type.
+#[test]
+fn files_named_on_the_command_line_are_read_only_beneath_where_they_are_named() {
+    let f = Fixture::new();
+    let root = f.root();
+    std::fs::create_dir(root.join("proposals")).unwrap();
+    symlink(f.secret(), root.join("proposals/form.yaml")).unwrap();
+    symlink(f.outside.path(), root.join("linked")).unwrap();
+    symlink(f.secret(), root.join("publiccode.yml")).unwrap();
+    let before: Vec<_> = std::fs::read_dir(root.join("projects")).unwrap().collect();
+    let absolute = root.join("proposals/form.yaml");
+    let cases: Vec<Vec<&str>> = vec![
+        vec!["propose", ".", "--from", "proposals/form.yaml"],
+        vec!["propose", ".", "--from", "./linked/secret.yaml"],
+        vec!["propose", ".", "--from", absolute.to_str().unwrap()],
+        vec![
+            "import",
+            "civic-json",
+            "linked/secret.yaml",
+            "--out",
+            "imported",
+        ],
+        vec![
+            "import",
+            "publiccode",
+            "publiccode.yml",
+            "--out",
+            "imported",
+        ],
+        vec!["publiccode", "check", "publiccode.yml"],
+        vec!["publiccode", "check", "."],
+    ];
+    for args in cases {
+        let out = run::digifarm()
+            .args(&args)
+            .current_dir(root)
+            .output()
+            .unwrap();
+        let (stdout, stderr) = (
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr),
+        );
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stdout}{stderr}");
+        assert!(
+            stderr.contains("resolves outside the directory it is named from"),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            !stdout.contains(MARKER) && !stderr.contains(MARKER),
+            "{args:?} leaks: {stdout}{stderr}"
+        );
+        assert!(!root.join("imported").exists(), "{args:?}");
+    }
+    let after: Vec<_> = std::fs::read_dir(root.join("projects")).unwrap().collect();
+    assert_eq!(before.len(), after.len());
+
+    // A path the user climbs out with is read: the proposal is parsed (and refused as a
+    // form, exit 1), its finding placed in it.
+    let inside = root.join("proposals/inside");
+    std::fs::create_dir(&inside).unwrap();
+    std::fs::write(root.join("proposals/mine.yaml"), "project: {}\n").unwrap();
+    let out = run::digifarm()
+        .args([
+            "propose",
+            "../..",
+            "--from",
+            "../mine.yaml",
+            "--format",
+            "json",
+        ])
+        .current_dir(&inside)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("missing-field"), "{stdout}");
+}

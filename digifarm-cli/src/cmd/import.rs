@@ -157,8 +157,7 @@ fn run_file(
     importer: impl Fn(&[u8], &str) -> Import,
 ) -> CmdResult {
     refuse_overlap(&args)?;
-    let bytes = std::fs::read(&args.file)
-        .map_err(|e| CliError(format!("cannot read {}: {e}", args.file.display())))?;
+    let bytes = output::read_input(&args.file, digifarm_core::source::MAX_COLLECTION_BYTES)?;
     let file_label = args.file.display().to_string();
     let import = importer(&bytes, &file_label);
     finish(args, lines, &bytes, file_label, import)
@@ -166,8 +165,7 @@ fn run_file(
 
 fn run_plugin(args: PluginArgs) -> CmdResult {
     refuse_overlap(&args.file)?;
-    let bytes = std::fs::read(&args.file.file)
-        .map_err(|e| CliError(format!("cannot read {}: {e}", args.file.file.display())))?;
+    let bytes = output::read_input(&args.file.file, digifarm_core::source::MAX_COLLECTION_BYTES)?;
     let file_label = args.file.file.display().to_string();
     let target = target_catalog(&args.file.out)?;
     let (config, resolved) = resolve_plugin(&args.plugin, &args.file.out, &target)?;

@@ -45,7 +45,7 @@ pub fn run(args: Args) -> CmdResult {
     }
     let today = args.today.unwrap_or_else(validate::today);
     let file = args.from.display().to_string();
-    let bytes = std::fs::read(&args.from).map_err(|e| CliError(format!("{file}: {e}")))?;
+    let bytes = output::read_input(&args.from, digifarm_core::source::MAX_RECORD_BYTES)?;
     let text = String::from_utf8(bytes).map_err(|_| CliError(format!("{file}: not UTF-8")))?;
     // A byte order mark (what many Windows editors write) is skipped, as for catalog files:
     // JSON does not allow one, and the positions of findings count from after it.

@@ -122,8 +122,8 @@ fn check(args: CheckArgs) -> CmdResult {
     let mut sources: Vec<(String, String)> = Vec::new();
     for path in &args.files {
         let file = resolve(path)?;
-        let bytes =
-            std::fs::read(&file).map_err(|e| CliError(format!("{}: {e}", file.display())))?;
+        // The checker itself reports a file over its size limit.
+        let bytes = output::read_input(&file, digifarm_core::source::MAX_COLLECTION_BYTES)?;
         let name = file.display().to_string();
         let options = Options {
             base_dir: Some(file.parent().unwrap_or(Path::new("."))),

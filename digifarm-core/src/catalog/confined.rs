@@ -94,6 +94,17 @@ impl ReadError {
         }
     }
 
+    /// The same error about `path`.
+    fn with_path(self, path: PathBuf) -> ReadError {
+        match self {
+            ReadError::Outside { .. } => ReadError::Outside { path },
+            ReadError::NotFound { .. } => ReadError::NotFound { path },
+            ReadError::NotAFile { .. } => ReadError::NotAFile { path },
+            ReadError::TooLarge { size, limit, .. } => ReadError::TooLarge { path, size, limit },
+            ReadError::Io { source, .. } => ReadError::Io { path, source },
+        }
+    }
+
     /// The path the error is about (inside the root, as shown to people).
     pub fn path(&self) -> &Path {
         match self {
@@ -104,6 +115,59 @@ impl ReadError {
             | ReadError::Io { path, .. } => path,
         }
     }
+}
+
+/// Reads a file named on the command line (at most `limit` bytes), only where it resolves
+/// beneath the directory it is named from: the working directory, for a relative path or an
+/// absolute one inside it (the `..` components a relative path starts with are typed by the
+/// user, and trusted); else the file's own directory.
+///
+/// A stranger's repository can hold a link `proposals/x.yaml -> ~/.ssh/id_rsa`, or a
+/// directory link `proposals -> /etc`, and CI names the files in its checkout relative to
+/// it (`digifarm propose . --from proposals/x.yaml`); what is read then shows in the log.
+/// Links that stay beneath are followed. Errors name the path as given.
+///
+/// # Errors
+/// See [`ReadError`].
+pub fn read_named(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
+    let (root, relative) = named_root(path);
+    Root::open(&root)
+        .map_err(|source| ReadError::Io {
+            path: root.clone(),
+            source,
+        })
+        .and_then(|r| r.read(&relative, limit))
+        .map_err(|e| e.with_path(path.to_owned()))
+}
+
+/// The directory a named file is read beneath, and the file's path below it (see
+/// [`read_named`]).
+fn named_root(path: &Path) -> (PathBuf, PathBuf) {
+    use std::path::Component;
+    let cwd = std::env::current_dir().ok();
+    let below_cwd = match &cwd {
+        Some(_) if path.is_relative() => Some(path),
+        Some(cwd) => path.strip_prefix(cwd).ok(),
+        None => None,
+    };
+    if let (Some(cwd), Some(below)) = (cwd.clone(), below_cwd) {
+        let mut root = cwd;
+        let mut relative = PathBuf::new();
+        for c in below.components() {
+            match c {
+                Component::ParentDir if relative.as_os_str().is_empty() => root.push(".."),
+                Component::CurDir => {}
+                other => relative.push(other),
+            }
+        }
+        return (root, relative);
+    }
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let name = path.file_name().map(PathBuf::from).unwrap_or_default();
+    (parent.to_owned(), name)
 }
 
 /// A directory whose files are read only when they resolve inside it.
