@@ -523,6 +523,62 @@ fn force_adds_missing_files_inside_existing_directories() {
     assert!(!text(&out.stdout).contains("kept"), "{}", text(&out.stdout));
 }
 
+/// `--force` fills a directory that may hold a stranger's links: a directory on a file's way
+/// that links outside is refused before anything is written (exit 2, nothing added on
+/// either side); one that links inside the directory is followed.
+#[cfg(unix)]
+#[test]
+fn force_writes_nothing_through_a_directory_linked_outside() {
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().unwrap();
+    let outside = tmp.path().join("outside");
+    std::fs::create_dir(&outside).unwrap();
+    for linked in ["projects", ".github"] {
+        let repo = tmp.path().join(format!("repo-{linked}"));
+        std::fs::create_dir(&repo).unwrap();
+        std::fs::write(repo.join("README.md"), "mine\n").unwrap();
+        symlink(&outside, repo.join(linked)).unwrap();
+        let out = digifarm_in(
+            &repo,
+            &[
+                "init", ".", "--city", "Bonn", "--ags", "05314000", "--force",
+            ],
+        );
+        assert_eq!(code(&out), 2, "{linked}: {}", text(&out.stdout));
+        assert!(
+            text(&out.stderr).contains("symbolic link leading outside"),
+            "{}",
+            text(&out.stderr)
+        );
+        assert_eq!(std::fs::read_dir(&outside).unwrap().count(), 0, "{linked}");
+        let mut left: Vec<_> = std::fs::read_dir(&repo)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        let mut expected = ["README.md", linked];
+        expected.sort();
+        assert_eq!(left, expected, "{linked}");
+    }
+    // A link to a directory inside is followed.
+    let repo = tmp.path().join("repo-inside");
+    std::fs::create_dir_all(repo.join("records/projects")).unwrap();
+    symlink("records/projects", repo.join("projects")).unwrap();
+    let out = digifarm_in(
+        &repo,
+        &[
+            "init", ".", "--city", "Bonn", "--ags", "05314000", "--force",
+        ],
+    );
+    assert_eq!(code(&out), 0, "{}", text(&out.stderr));
+    assert!(
+        std::fs::read_dir(repo.join("records/projects"))
+            .unwrap()
+            .count()
+            > 0
+    );
+}
+
 #[test]
 fn the_next_steps_export_beside_the_catalog_and_name_the_missing_download_url() {
     let tmp = tempfile::tempdir().unwrap();

@@ -555,6 +555,31 @@ fn create_new(dir: &Path, files: &[(PathBuf, String)]) -> Result<Vec<PathBuf>, C
 /// the directories made for it.
 fn fill_existing(dir: &Path, files: &[(PathBuf, String)]) -> Result<Vec<PathBuf>, CliError> {
     let shown = output::shown(&dir.display().to_string()).into_owned();
+    // Before anything is written: no file may land outside through a directory on its way
+    // that is a link leading out (`projects -> /elsewhere` in a directory filled with
+    // `--force`).
+    let root = dir
+        .canonicalize()
+        .map_err(|e| CliError(format!("cannot resolve {shown}: {e}")))?;
+    for (path, _) in files {
+        let mut current = dir.to_path_buf();
+        for name in path.parent().into_iter().flat_map(Path::components) {
+            current.push(name);
+            let Ok(meta) = fs::symlink_metadata(&current) else {
+                break;
+            };
+            let inside = !meta.file_type().is_symlink()
+                || current
+                    .canonicalize()
+                    .is_ok_and(|real| real.starts_with(&root) && real.is_dir());
+            if !inside {
+                return Err(CliError(format!(
+                    "{} is a symbolic link leading outside {shown}; init writes only inside it, and nothing was added",
+                    output::shown(&current.display().to_string())
+                )));
+            }
+        }
+    }
     let staging = tempfile::Builder::new()
         .prefix(".digifarm-init-")
         .tempdir_in(dir)
