@@ -324,6 +324,29 @@ fn support_moves_an_entry_along_its_lifecycle_with_a_dated_history() {
     assert_eq!(v["entry"]["since"], "2026-11-02");
     assert_eq!(v["entry"]["hours_per_month"], 4.0);
     assert_eq!(v["wants_help"], false);
+    // A step dated before the last one would put the history out of order (a validation
+    // error): refused, the file unchanged.
+    let agreed = std::fs::read(&file).unwrap();
+    let o = run(&[
+        "--need",
+        "1",
+        "--partner",
+        "citeq",
+        "--activate",
+        "--by",
+        "LK",
+        "--reason",
+        "läuft",
+        "--today",
+        "2026-11-01",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("before the last one in the support's history (2026-11-02)"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read(&file).unwrap(), agreed);
     let o = run(&[
         "--need",
         "1",

@@ -210,6 +210,31 @@ fn decisions_need_reviewer_and_reason() {
     assert_eq!(p, before);
 }
 
+/// The history lists decisions oldest first (a validation rule): a decision dated before
+/// the last one is refused and the project stays unchanged; one on the same day is taken.
+#[test]
+fn a_decision_dated_before_the_last_one_is_refused() {
+    let mut p = project("p", Lifecycle::Proposed);
+    workflow::apply(&mut p, Action::StartReview, "LK", "go", d("2024-05-01")).unwrap();
+    let before = p.clone();
+    assert_eq!(
+        workflow::apply(&mut p, Action::Admit, "LK", "ok", d("2024-04-30")),
+        Err(TransitionError::BeforeLast {
+            date: d("2024-04-30"),
+            last: d("2024-05-01")
+        })
+    );
+    assert_eq!(p, before);
+    workflow::apply(&mut p, Action::Admit, "LK", "ok", d("2024-05-01")).unwrap();
+    let findings = validate::validate(&catalog_with(vec![p], vec![]), d("2024-06-01"));
+    assert!(
+        findings
+            .iter()
+            .all(|f| f.code != Code::InconsistentDates.as_str()),
+        "{findings:?}"
+    );
+}
+
 #[test]
 fn admission_sets_dates_and_the_full_path_keeps_one_entry_per_decision() {
     let mut p = project("p", Lifecycle::Proposed);

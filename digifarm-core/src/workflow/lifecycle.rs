@@ -75,6 +75,17 @@ pub enum TransitionError {
     /// No reviewer given.
     #[error("a decision needs the name of who decided")]
     MissingReviewer,
+    /// Dated before the last decision in the project's history (which lists them oldest
+    /// first).
+    #[error(
+        "the decision is dated {date}, before the last one in the project's history ({last}); decisions are recorded oldest first"
+    )]
+    BeforeLast {
+        /// The decision's date.
+        date: NaiveDate,
+        /// The date of the history's last decision.
+        last: NaiveDate,
+    },
 }
 
 /// The state `action` leads to from `from`, or why it is refused.
@@ -145,6 +156,14 @@ pub fn apply(
     }
     if reason.trim().is_empty() {
         return Err(TransitionError::MissingReason);
+    }
+    if let Some(last) = project.history.last()
+        && date < last.date
+    {
+        return Err(TransitionError::BeforeLast {
+            date,
+            last: last.date,
+        });
     }
     let from = project.lifecycle;
     let to = target(from, action)?;

@@ -88,6 +88,17 @@ pub enum SupportError {
     /// No reason given.
     #[error("a support change needs a reason")]
     MissingReason,
+    /// Dated before the last change in the support's history (which lists them oldest
+    /// first).
+    #[error(
+        "the change is dated {date}, before the last one in the support's history ({last}); changes are recorded oldest first"
+    )]
+    BeforeLast {
+        /// The change's date.
+        date: NaiveDate,
+        /// The date of the history's last change.
+        last: NaiveDate,
+    },
     /// No name given.
     #[error("a support change needs the name of who records it")]
     MissingBy,
@@ -336,6 +347,14 @@ pub fn change_support(
             },
         }
     })?;
+    if let Some(last) = entry.history.last()
+        && r.date < last.date
+    {
+        return Err(SupportError::BeforeLast {
+            date: r.date,
+            last: last.date,
+        });
+    }
     if r.offer.is_some() {
         entry.offer.clone_from(&r.offer);
     }
