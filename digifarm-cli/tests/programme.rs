@@ -1174,3 +1174,111 @@ fn stats_count_support_per_partner_and_time_to_first_support() {
     );
     assert_eq!(q.len(), 4);
 }
+
+/// `review` and `support` edit a record file, not rewrite it: its byte order mark, CR LF
+/// line breaks, permissions, comments, quoting and flow lists stay; only the changed members
+/// change.
+#[test]
+fn review_and_support_keep_what_they_do_not_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let cat = small_catalog(dir.path());
+    let c = cat.to_str().unwrap();
+    let file = cat.join("projects/app.yaml");
+    let lines = [
+        "# Die App der Stadt.",
+        "id: app",
+        "name: \"App\"            # Anzeigename",
+        "summary: Eine App.",
+        "status: live",
+        "lifecycle: admitted     # proposed, in-review, admitted, sustained",
+        "admitted_on: 2026-01-10",
+        "license: MIT",
+        "links: {source: 'https://example.org/app'}",
+        "last_reviewed: 2026-10-01",
+        "needs:                  # Bedarfe",
+        "  - kind: content       # Inhalte",
+        "    skills: [geschichte]",
+        "  # Betrieb",
+        "  - kind: technical",
+        "    skills: [hosting]",
+        "    hours_per_month: 4",
+        "",
+    ];
+    let text = format!("\u{feff}{}", lines.join("\r\n"));
+    std::fs::write(&file, &text).unwrap();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o640)).unwrap();
+    }
+    let o = digifarm(&[
+        "review",
+        c,
+        "app",
+        "--sustain",
+        "--by",
+        "LK",
+        "--reason",
+        "läuft",
+        "--today",
+        "2026-11-02",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let o = digifarm(&[
+        "support",
+        c,
+        "app",
+        "--need",
+        "technical",
+        "--partner",
+        "citeq",
+        "--agree",
+        "--by",
+        "LK",
+        "--reason",
+        "Zusage",
+        "--today",
+        "2026-11-03",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let after = std::fs::read_to_string(&file).unwrap();
+    let mut expected = lines.to_vec();
+    expected[5] = "lifecycle: sustained     # proposed, in-review, admitted, sustained";
+    let history = [
+        "history:",
+        "  - date: '2026-11-02'",
+        "    from: admitted",
+        "    to: sustained",
+        "    by: LK",
+        "    reason: läuft",
+    ];
+    let support = [
+        "    supported_by:",
+        "      - partner: citeq",
+        "        status: agreed",
+        "        since: '2026-11-03'",
+        "        history:",
+        "          - date: '2026-11-03'",
+        "            to: agreed",
+        "            by: LK",
+        "            reason: Zusage",
+    ];
+    expected.splice(
+        16..17,
+        ["    hours_per_month: 4"].into_iter().chain(support),
+    );
+    expected.splice(6..6, history);
+    assert_eq!(
+        after,
+        format!("\u{feff}{}", expected.join("\r\n")),
+        "{after}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o640);
+    }
+    let report = validate(&cat, "2026-11-04");
+    assert_eq!(report["valid"], true, "{report}");
+}

@@ -34,6 +34,7 @@ pub mod confined;
 mod fast;
 pub mod health_config;
 pub mod overlap;
+mod patch;
 mod records;
 pub mod write;
 

@@ -332,7 +332,22 @@ fn stage(path: &Path, content: &[u8]) -> Result<Staged, WriteError> {
     file.write_all(content)
         .and_then(|()| file.sync_all())
         .map_err(io(path))?;
+    // A file replaced keeps its permissions (one readable by its owner only stays so).
+    if let Ok(meta) = std::fs::symlink_metadata(path)
+        && meta.is_file()
+    {
+        file.set_permissions(meta.permissions()).map_err(io(path))?;
+    }
     Ok(staged)
+}
+
+/// Whether the file at `path` starts with a UTF-8 byte order mark.
+fn starts_with_bom(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 3];
+    std::fs::File::open(path)
+        .and_then(|f| f.take(3).read_exact(&mut head))
+        .is_ok_and(|()| head == [0xEF, 0xBB, 0xBF])
 }
 
 fn serialize(project: &Project, format: Format) -> Result<String, WriteError> {
@@ -505,7 +520,10 @@ impl Catalog {
     /// Rewrites project `index` as `project`, in place and in its file's format (YAML or
     /// JSON), under the catalog's lock. The file must still hold what was read when the
     /// catalog was loaded: a change by a program that does not take the lock is refused
-    /// ([`WriteError::Changed`]) rather than overwritten. Comments in a YAML file are not kept.
+    /// ([`WriteError::Changed`]) rather than overwritten. The file keeps its line breaks and
+    /// byte order mark; in a YAML file, the top-level members that did not change keep
+    /// their lines as written (comments, quoting, order), and a comment at the end of a
+    /// changed member's first line stays; comments inside a changed member are not kept.
     ///
     /// # Errors
     /// The project is not alone in a file on disk, the file is not in the locked catalog or
@@ -563,7 +581,32 @@ impl Catalog {
         project: &Project,
     ) -> Result<(PathBuf, String), WriteError> {
         let (path, format) = self.project_file(index)?;
-        let content = serialize(project, format)?;
+        let fresh = serialize(project, format)?;
+        let Some(source) = self.project_source_text(index).filter(|t| !t.is_empty()) else {
+            return Ok((path, fresh));
+        };
+        // The file keeps its line breaks (CR LF, when it has them and no lone CR) and its
+        // byte order mark; a YAML file keeps what did not change as written (comments,
+        // quoting, key order: see `patch`).
+        let crlf = source.contains("\r\n");
+        let lf_text = if crlf {
+            source.replace("\r\n", "\n")
+        } else {
+            source.to_owned()
+        };
+        let lone_cr = lf_text.contains('\r');
+        let mut content = match (format, self.projects.get(index)) {
+            (Format::Yaml, Some(old)) if !lone_cr => {
+                super::patch::yaml(&lf_text, old, project).unwrap_or(fresh)
+            }
+            _ => fresh,
+        };
+        if crlf && !lone_cr {
+            content = content.replace('\n', "\r\n");
+        }
+        if starts_with_bom(&path) {
+            content.insert(0, '\u{feff}');
+        }
         Ok((path, content))
     }
 
