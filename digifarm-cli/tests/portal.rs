@@ -146,6 +146,32 @@ fn bad_input_is_a_diagnostic_with_file_and_line_and_nothing_is_written() {
             "<script>",
         ),
         (
+            "a logo whose style loads another file through a CSS escape",
+            Box::new(|cat: &Path| {
+                edit(
+                    &cat.join("logo.svg"),
+                    "<title>",
+                    "<style>svg{background:u\\72l(http://127.0.0.1:9/x.png)}</style><title>",
+                );
+            }),
+            "image-unsafe",
+            "digifarm.toml",
+            "<style>",
+        ),
+        (
+            "a logo that animates a link into javascript:",
+            Box::new(|cat: &Path| {
+                edit(
+                    &cat.join("logo.svg"),
+                    "<title>",
+                    "<a href=\"#t\"><set attributeName=\"href\" to=\"javascript:alert(1)\"/></a><title>",
+                );
+            }),
+            "image-unsafe",
+            "digifarm.toml",
+            "<set>",
+        ),
+        (
             "a missing image",
             project(
                 "image: images/giess-den-kiez.png",
@@ -286,6 +312,16 @@ fn bad_input_is_a_diagnostic_with_file_and_line_and_nothing_is_written() {
 fn the_site_has_images_logo_legal_links_and_help_routes() {
     let tmp = tempfile::tempdir().unwrap();
     let cat = portal_copy(tmp.path());
+    // A logo as editors save it: a declaration, a comment and metadata naming its author.
+    let logo = std::fs::read_to_string(cat.join("logo.svg")).unwrap();
+    std::fs::write(
+        cat.join("logo.svg"),
+        format!(
+            "<?xml version=\"1.0\"?>\n<!-- Entwurf: Erika Mustermann -->\n{}",
+            logo.replace("<title>", "<metadata>Erika Mustermann</metadata><title>")
+        ),
+    )
+    .unwrap();
     let site = tmp.path().join("site");
     let run = export_html(&cat, &site);
     assert_eq!(run.status.code(), Some(0), "{run:?}");
@@ -346,7 +382,15 @@ fn the_site_has_images_logo_legal_links_and_help_routes() {
         );
     }
     assert!(text(&files, "style.css").contains(":root{--accent:#7a1f5c}"));
-    assert!(files.contains_key(Path::new("logo.svg")));
+    // The logo as published: written anew from what draws, the source's comments and
+    // metadata left out.
+    let logo = text(&files, "logo.svg");
+    assert!(
+        logo.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""),
+        "{logo}"
+    );
+    assert!(!logo.contains("Erika") && !logo.contains("<?xml"), "{logo}");
+    assert!(logo.contains("<title>Musterstadt</title>"), "{logo}");
     // "Ich möchte helfen": a mailto to the programme naming the project and the need,
     // percent-encoded as UTF-8.
     let technical = "mailto:digitales@musterstadt.example.org?subject=Ich%20m%C3%B6chte%20helfen%3A%20Gie%C3%9F%20den%20Kiez%20%28Technik%29&amp;body=Guten%20Tag%2C%0D%0A%0D%0Aich%20m%C3%B6chte%20das%20Projekt%20%E2%80%9EGie%C3%9F%20den%20Kiez%E2%80%9C%20%28giess-den-kiez%29%20unterst%C3%BCtzen.";

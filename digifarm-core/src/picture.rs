@@ -624,21 +624,159 @@ fn simple_webp(bytes: &[u8]) -> Option<&[u8]> {
         .then_some(file)
 }
 
+/// The portal logo's file as published: an SVG written anew from what draws
+/// ([`clean_svg`]), a PNG without its metadata ([`without_metadata`]: text chunks can hold
+/// an author's name or a path on their machine).
+///
+/// # Errors
+/// The SVG's [`clean_svg`] problems; `image-invalid` for a PNG whose chunks cannot be read.
+pub fn published_logo(bytes: &[u8], kind: Kind) -> Result<Vec<u8>, Problem> {
+    match kind {
+        Kind::Svg => clean_svg(bytes),
+        other => without_metadata(bytes, other).ok_or_else(|| {
+            Problem::new(
+                Code::ImageInvalid,
+                format!("the {} file's structure cannot be read", other.name()),
+            )
+        }),
+    }
+}
+
 /// Checks that an SVG is well-formed XML with an `<svg>` root and nothing that runs or
-/// loads: no DTD, no `<script>`, `<foreignObject>`, `<iframe>`, `<embed>` or `<object>`, no
-/// `on…` event attributes, no links (`href`, `xlink:href`) but to fragments of the file itself
-/// (`#id`), and no style that imports or references anything but such fragments.
+/// loads (see [`clean_svg`], which publishes what it accepts).
 ///
 /// # Errors
 /// `image-invalid` when it is not an SVG document, `image-unsafe` for the first thing found.
 pub fn check_svg(bytes: &[u8]) -> Result<(), Problem> {
+    clean_svg(bytes).map(drop)
+}
+
+const SVG_NS: &str = "http://www.w3.org/2000/svg";
+const XLINK_NS: &str = "http://www.w3.org/1999/xlink";
+const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+
+/// How deeply an SVG's elements may nest.
+const SVG_DEPTH: usize = 128;
+
+/// What an SVG element is to a published logo.
+enum Element {
+    /// Drawn: kept, with its children.
+    Kept,
+    /// Kept out with its children: metadata, editors' elements, anything not SVG.
+    Dropped,
+    /// A link: left out, its children kept.
+    Unwrapped,
+    /// Runs, animates or loads: the SVG is refused.
+    Refused,
+}
+
+fn element(node: roxmltree::Node<'_, '_>) -> Element {
+    let name = node.tag_name();
+    if !matches!(name.namespace(), None | Some(SVG_NS)) {
+        return Element::Dropped;
+    }
+    match name.name() {
+        "svg"
+        | "g"
+        | "defs"
+        | "symbol"
+        | "use"
+        | "title"
+        | "desc"
+        | "path"
+        | "rect"
+        | "circle"
+        | "ellipse"
+        | "line"
+        | "polyline"
+        | "polygon"
+        | "text"
+        | "tspan"
+        | "textPath"
+        | "linearGradient"
+        | "radialGradient"
+        | "stop"
+        | "pattern"
+        | "clipPath"
+        | "mask"
+        | "marker"
+        | "filter"
+        | "style"
+        | "feBlend"
+        | "feColorMatrix"
+        | "feComponentTransfer"
+        | "feComposite"
+        | "feConvolveMatrix"
+        | "feDiffuseLighting"
+        | "feDisplacementMap"
+        | "feDistantLight"
+        | "feDropShadow"
+        | "feFlood"
+        | "feFuncA"
+        | "feFuncB"
+        | "feFuncG"
+        | "feFuncR"
+        | "feGaussianBlur"
+        | "feMerge"
+        | "feMergeNode"
+        | "feMorphology"
+        | "feOffset"
+        | "fePointLight"
+        | "feSpecularLighting"
+        | "feSpotLight"
+        | "feTile"
+        | "feTurbulence" => Element::Kept,
+        "a" => Element::Unwrapped,
+        other
+            if matches!(
+                other.to_ascii_lowercase().as_str(),
+                "script"
+                    | "foreignobject"
+                    | "iframe"
+                    | "embed"
+                    | "object"
+                    | "handler"
+                    | "listener"
+                    | "set"
+                    | "animate"
+                    | "animatemotion"
+                    | "animatetransform"
+                    | "animatecolor"
+                    | "discard"
+                    | "image"
+                    | "feimage"
+                    | "video"
+                    | "audio"
+            ) =>
+        {
+            Element::Refused
+        }
+        _ => Element::Dropped,
+    }
+}
+
+/// The SVG as published: checked, then written anew from its parsed tree with only what
+/// draws. It must be well-formed XML with an `<svg>` root and no document type declaration.
+/// Refused (`image-unsafe`) is what runs, animates or loads: `<script>`, `<foreignObject>`,
+/// `<iframe>`, `<embed>`, `<object>`, animation elements (`<set>`, `<animate…>`, which can
+/// turn a link into `javascript:`), `<image>` and `<feImage>`; an `on…` event attribute; a
+/// link (`href`, `xlink:href`) to anything but a fragment of the file (`#id`); and style (a
+/// `<style>` element, a `style` attribute, any attribute's value) that imports, loads or
+/// references anything but such a fragment, read after CSS escapes and comments are
+/// resolved. Left out, so that the published file holds neither them nor personal data:
+/// processing instructions, comments, metadata, elements and attributes of other namespaces
+/// (an editor's, HTML's), attributes SVG does not draw with (`src`, `srcset`, …), and an
+/// `<a>` around content that links within the file.
+///
+/// # Errors
+/// `image-invalid` when it is not an SVG document, `image-unsafe` for the first thing found.
+pub fn clean_svg(bytes: &[u8]) -> Result<Vec<u8>, Problem> {
     let text = std::str::from_utf8(bytes)
         .map_err(|_| Problem::new(Code::ImageInvalid, "the SVG is not UTF-8 text"))?;
-    let unsafe_ = |what: String| Problem::new(Code::ImageUnsafe, what);
     if text.contains("<!DOCTYPE") || text.contains("<!ENTITY") {
-        return Err(unsafe_(
-            "the SVG has a document type declaration (entities can expand or load files)"
-                .to_owned(),
+        return Err(Problem::new(
+            Code::ImageUnsafe,
+            "the SVG has a document type declaration (entities can expand or load files)",
         ));
     }
     let options = roxmltree::ParsingOptions {
@@ -652,7 +790,9 @@ pub fn check_svg(bytes: &[u8]) -> Result<(), Problem> {
         )
     })?;
     let root = doc.root_element();
-    if root.tag_name().name() != "svg" {
+    if root.tag_name().name() != "svg"
+        || !matches!(root.tag_name().namespace(), None | Some(SVG_NS))
+    {
         return Err(Problem::new(
             Code::ImageInvalid,
             format!(
@@ -661,65 +801,219 @@ pub fn check_svg(bytes: &[u8]) -> Result<(), Problem> {
             ),
         ));
     }
-    for node in doc.descendants().filter(roxmltree::Node::is_element) {
-        let name = node.tag_name().name();
-        let line = doc.text_pos_at(node.range().start).row;
-        if matches!(
-            name.to_ascii_lowercase().as_str(),
-            "script" | "foreignobject" | "iframe" | "embed" | "object" | "handler" | "listener"
-        ) {
+    let mut out = String::with_capacity(text.len());
+    write_svg_element(&doc, root, 0, &mut out)?;
+    out.push('\n');
+    Ok(out.into_bytes())
+}
+
+fn write_svg_element(
+    doc: &roxmltree::Document<'_>,
+    node: roxmltree::Node<'_, '_>,
+    depth: usize,
+    out: &mut String,
+) -> Result<(), Problem> {
+    let name = node.tag_name().name();
+    let line = doc.text_pos_at(node.range().start).row;
+    let unsafe_ = |what: String| Problem::new(Code::ImageUnsafe, what);
+    if depth > SVG_DEPTH {
+        return Err(Problem::new(
+            Code::ImageInvalid,
+            format!("the SVG's elements nest more than {SVG_DEPTH} levels deep (line {line})"),
+        ));
+    }
+    let unwrap = match element(node) {
+        Element::Refused => {
             return Err(unsafe_(format!(
                 "the SVG has a <{name}> element (line {line})"
             )));
         }
-        if name == "style"
-            && let Some(css) = node.text()
-            && css_loads(css)
-        {
+        Element::Dropped => return Ok(()),
+        Element::Unwrapped => true,
+        Element::Kept => false,
+    };
+    if !unwrap {
+        out.push('<');
+        out.push_str(name);
+        if depth == 0 {
+            out.push_str(" xmlns=\"");
+            out.push_str(SVG_NS);
+            out.push('"');
+            out.push_str(" xmlns:xlink=\"");
+            out.push_str(XLINK_NS);
+            out.push('"');
+        }
+    }
+    // A link's attributes are checked as any others (its target is named in the error),
+    // though it is left out.
+    for attr in node.attributes() {
+        let key = attr.name();
+        let value = attr.value();
+        if key.to_ascii_lowercase().starts_with("on") {
+            return Err(unsafe_(format!(
+                "the SVG has an event handler `{key}` on <{name}> (line {line})"
+            )));
+        }
+        let shown = match attr.namespace() {
+            None if matches!(
+                key,
+                "src" | "srcset" | "poster" | "data" | "action" | "formaction"
+            ) =>
+            {
+                continue;
+            }
+            None => key.to_owned(),
+            Some(XLINK_NS) if key == "href" => "xlink:href".to_owned(),
+            Some(XML_NS) if matches!(key, "space" | "lang") => format!("xml:{key}"),
+            // An editor's attributes, HTML's, and the rest of XLink's.
+            Some(_) => continue,
+        };
+        if key == "href" && !value.trim().starts_with('#') {
+            return Err(unsafe_(format!(
+                "the SVG links `{}` from <{name}> (line {line}); only links within the file (#id) are allowed",
+                value.trim()
+            )));
+        }
+        if css_loads(value) {
+            return Err(unsafe_(format!(
+                "the SVG's `{key}` on <{name}> references another file (line {line})"
+            )));
+        }
+        if !unwrap {
+            out.push(' ');
+            out.push_str(&shown);
+            out.push_str("=\"");
+            escape_xml(value, true, out);
+            out.push('"');
+        }
+    }
+    if name == "style" && !unwrap {
+        // Every piece of text in it (a comment or CDATA section splits it).
+        let css: String = node
+            .descendants()
+            .filter(roxmltree::Node::is_text)
+            .filter_map(|t| t.text())
+            .collect();
+        if css_loads(&css) {
             return Err(unsafe_(format!(
                 "the SVG's <style> imports or references another file (line {line})"
             )));
         }
-        for attr in node.attributes() {
-            let key = attr.name().to_ascii_lowercase();
-            let value = attr.value().trim();
-            if key.starts_with("on") {
-                return Err(unsafe_(format!(
-                    "the SVG has an event handler `{}` on <{name}> (line {line})",
-                    attr.name()
-                )));
-            }
-            if (key == "href" || key == "src") && !value.starts_with('#') {
-                return Err(unsafe_(format!(
-                    "the SVG links `{value}` from <{name}> (line {line}); only links within the file (#id) are allowed"
-                )));
-            }
-            if key == "style" && css_loads(value) {
-                return Err(unsafe_(format!(
-                    "the SVG's style on <{name}> references another file (line {line})"
-                )));
-            }
-            if value.contains("url(") && css_loads(value) {
-                return Err(unsafe_(format!(
-                    "the SVG's `{}` on <{name}> references another file (line {line})",
-                    attr.name()
-                )));
-            }
+        out.push('>');
+        escape_xml(&css, false, out);
+        out.push_str("</style>");
+        return Ok(());
+    }
+    if !unwrap {
+        out.push('>');
+    }
+    for child in node.children() {
+        if child.is_element() {
+            write_svg_element(doc, child, depth + 1, out)?;
+        } else if child.is_text()
+            && let Some(t) = child.text()
+        {
+            escape_xml(t, false, out);
         }
+    }
+    if !unwrap {
+        out.push_str("</");
+        out.push_str(name);
+        out.push('>');
     }
     Ok(())
 }
 
-/// Whether CSS text imports or references anything but a fragment of the same file.
+/// `text` escaped for XML content, or (`attribute`) for a quoted attribute value, where line
+/// breaks and tabs are written as references so that they survive.
+fn escape_xml(text: &str, attribute: bool, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if attribute => out.push_str("&quot;"),
+            '\n' if attribute => out.push_str("&#10;"),
+            '\r' if attribute => out.push_str("&#13;"),
+            '\t' if attribute => out.push_str("&#9;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// Whether CSS text (a style sheet, a `style` attribute, or any attribute's value) imports,
+/// loads or references anything but a fragment of the same file. It is read as a browser
+/// reads it: comments removed, escapes (`\69mport`, `u\72l(`) resolved, letters in lower
+/// case; then `@import`, `@font-face`, `image-set(`, `image(`, `element(`, `src(`,
+/// `expression(` and `-moz-binding` are refused outright, and `url(` unless what it names
+/// starts with `#`.
 fn css_loads(css: &str) -> bool {
-    let lower = css.to_ascii_lowercase();
-    if lower.contains("@import") {
+    let plain = css_unescaped(css).to_lowercase();
+    const LOADS: [&str; 8] = [
+        "@import",
+        "@font-face",
+        "image-set(",
+        "image(",
+        "element(",
+        "src(",
+        "expression(",
+        "-moz-binding",
+    ];
+    if LOADS.iter().any(|l| plain.contains(l)) {
         return true;
     }
-    lower.match_indices("url(").any(|(i, _)| {
-        let rest = lower[i + 4..].trim_start().trim_start_matches(['"', '\'']);
+    plain.match_indices("url(").any(|(i, _)| {
+        let rest = plain
+            .get(i + 4..)
+            .unwrap_or("")
+            .trim_start()
+            .trim_start_matches(['"', '\''])
+            .trim_start();
         !rest.starts_with('#')
     })
+}
+
+/// CSS text with its comments removed and its escapes resolved (a backslash and one to six
+/// hexadecimal digits, with one white space after them, is that character; a backslash and
+/// any other character is that character).
+fn css_unescaped(css: &str) -> String {
+    let mut out = String::with_capacity(css.len());
+    let mut chars = css.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '/' if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut last = ' ';
+                for c in chars.by_ref() {
+                    if last == '*' && c == '/' {
+                        break;
+                    }
+                    last = c;
+                }
+            }
+            '\\' => {
+                let mut hex = String::new();
+                while hex.len() < 6 && chars.peek().is_some_and(char::is_ascii_hexdigit) {
+                    hex.extend(chars.next());
+                }
+                if hex.is_empty() {
+                    out.extend(chars.next());
+                } else {
+                    if chars.peek().is_some_and(|c| c.is_ascii_whitespace()) {
+                        chars.next();
+                    }
+                    let code = u32::from_str_radix(&hex, 16).unwrap_or(0xFFFD);
+                    out.push(
+                        char::from_u32(code)
+                            .filter(|&c| c != '\0')
+                            .unwrap_or('\u{FFFD}'),
+                    );
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -1045,6 +1339,76 @@ mod tests {
         assert_eq!(simple_webp(b"RIFF\xff\xff\xff\xffWEBPVP8 "), None);
     }
 
+    /// The published logo is the SVG written anew: what draws stays (and reads as the same
+    /// drawing), processing instructions, comments, metadata, an editor's elements and
+    /// attributes and HTML inside it are gone.
+    #[test]
+    fn a_logo_is_published_with_only_what_draws() {
+        let logo = br##"<?xml version="1.0" encoding="UTF-8"?>
+<?xml-stylesheet href="http://h.example/pi.css"?>
+<!-- Erika Mustermann, /home/erika/logo.svg -->
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"
+     xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape"
+     xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd"
+     xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+     width="48" height="48" viewBox="0 0 48 48" sodipodi:docname="/home/erika/logo.svg">
+  <metadata><rdf:RDF><dc:creator>Erika Mustermann</dc:creator></rdf:RDF></metadata>
+  <sodipodi:namedview inkscape:window-width="1920"/>
+  <title>Stadt &amp; Land</title>
+  <style>.a{fill:#005ca9}</style>
+  <defs><linearGradient id="g"><stop offset="0" stop-color="#fff"/></linearGradient></defs>
+  <g inkscape:label="Ebene 1" style="stroke:url(#g)">
+    <rect class="a" width="48" height="48" fill="url(#g)"/>
+    <img xmlns="http://www.w3.org/1999/xhtml" srcset="http://h.example/s.png 1x"/>
+    <use xlink:href="#g" xml:space="preserve"/>
+    <text x="4" y="40" font-family="sans-serif">MS &lt;3</text>
+  </g>
+</svg>
+"##;
+        let clean = String::from_utf8(clean_svg(logo).unwrap()).unwrap();
+        for gone in [
+            "xml-stylesheet",
+            "Erika",
+            "inkscape",
+            "sodipodi",
+            "metadata",
+            "<!--",
+            "srcset",
+            "xhtml",
+            "h.example",
+        ] {
+            assert!(!clean.contains(gone), "{gone}: {clean}");
+        }
+        for kept in [
+            "viewBox=\"0 0 48 48\"",
+            "<title>Stadt &amp; Land</title>",
+            "<style>.a{fill:#005ca9}</style>",
+            "<rect class=\"a\" width=\"48\" height=\"48\" fill=\"url(#g)\">",
+            "<use xlink:href=\"#g\" xml:space=\"preserve\">",
+            ">MS &lt;3</text>",
+        ] {
+            assert!(clean.contains(kept), "{kept}: {clean}");
+        }
+        // It is an SVG that passes its own check, and cleaning it again changes nothing.
+        assert_eq!(clean_svg(clean.as_bytes()).unwrap(), clean.as_bytes());
+        // A PNG logo loses its text chunks.
+        let mut png = png(8, 8, false);
+        let chunk = |kind: &[u8], data: &[u8]| {
+            let mut c = (data.len() as u32).to_be_bytes().to_vec();
+            c.extend_from_slice(kind);
+            c.extend_from_slice(data);
+            let crc = crc32(&c[4..]);
+            c.extend_from_slice(&crc.to_be_bytes());
+            c
+        };
+        let at = png.len() - 12;
+        png.splice(at..at, chunk(b"tEXt", b"Author\0Erika Mustermann"));
+        inspect(&png, LOGO).unwrap();
+        let published = published_logo(&png, Kind::Png).unwrap();
+        assert!(!String::from_utf8_lossy(&published).contains("Erika"));
+        inspect(&published, LOGO).unwrap();
+    }
+
     #[test]
     fn unsafe_svgs_are_refused() {
         let ok = br##"<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"><defs><linearGradient id="g"/></defs><rect fill="url(#g)" width="1" height="1"/><use xlink:href="#g"/></svg>"##;
@@ -1062,6 +1426,32 @@ mod tests {
             let p = check_svg(bad).unwrap_err();
             assert_eq!(p.code, Code::ImageUnsafe, "{}", String::from_utf8_lossy(bad));
         }
+        // What gets past reading CSS as text, or attributes by name: a comment splitting a
+        // style sheet, CSS escapes, image-set, srcset, animation that sets a link, a
+        // processing instruction's style sheet (left out), deep nesting.
+        for bad in [
+            &br#"<svg xmlns="http://www.w3.org/2000/svg"><style>rect{}<!-- c -->svg{background-image:url(http://h.example/a.png)}</style></svg>"#[..],
+            br#"<svg xmlns="http://www.w3.org/2000/svg"><style>@\69mport "http://h.example/a.css";</style></svg>"#,
+            br#"<svg xmlns="http://www.w3.org/2000/svg"><rect style="cursor:u\72l(http://h.example/c.png),auto"/></svg>"#,
+            br#"<svg xmlns="http://www.w3.org/2000/svg"><style>svg{border-image:image-set("http://h.example/i.png" 1x) 30}</style></svg>"#,
+            br#"<svg xmlns="http://www.w3.org/2000/svg"><style><![CDATA[svg{background:url(]]>http://h.example/x.png)}</style></svg>"#,
+            br#"<svg xmlns="http://www.w3.org/2000/svg"><style>svg{background:url( /* x */ 'http://h.example/x.png')}</style></svg>"#,
+            br##"<svg xmlns="http://www.w3.org/2000/svg"><a href="#x"><set attributeName="href" to="javascript:alert(1)"/><text>Logo</text></a></svg>"##,
+            br##"<svg xmlns="http://www.w3.org/2000/svg"><image href="#x"><animate attributeName="href" values="http://h.example/s.png"/></image></svg>"##,
+            br#"<svg xmlns="http://www.w3.org/2000/svg"><rect fill="URL(http://h.example/x)"/></svg>"#,
+        ] {
+            let p = check_svg(bad).unwrap_err();
+            assert_eq!(p.code, Code::ImageUnsafe, "{}", String::from_utf8_lossy(bad));
+        }
+        let deep = format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\">{}{}</svg>",
+            "<g>".repeat(10_000),
+            "</g>".repeat(10_000)
+        );
+        assert_eq!(
+            check_svg(deep.as_bytes()).unwrap_err().code,
+            Code::ImageInvalid
+        );
         assert_eq!(
             check_svg(b"<svg><rect></svg>").unwrap_err().code,
             Code::ImageInvalid

@@ -1188,20 +1188,25 @@ pub fn render(catalog: &Catalog, options: &Options) -> Result<Vec<File>, Error> 
     if !broken.is_empty() {
         return Err(Error::Images(broken));
     }
-    let logo = assets.and_then(|a| a.logo.as_ref()).map(|asset| {
-        let path = format!("logo.{}", asset.kind.extension());
-        files.push(File::new(path.clone(), asset.bytes.to_vec()));
-        let (width, height) = if asset.kind == Kind::Svg {
-            (48, 48)
-        } else {
-            (asset.width, asset.height)
-        };
-        Image {
-            path,
-            width,
-            height,
+    let logo = match assets.and_then(|a| a.logo.as_ref()) {
+        None => None,
+        Some(asset) => {
+            let path = format!("logo.{}", asset.kind.extension());
+            let bytes = picture::published_logo(&asset.bytes, asset.kind)
+                .map_err(|p| Error::Images(vec![("portal.logo".to_owned(), p)]))?;
+            files.push(File::new(path.clone(), bytes));
+            let (width, height) = if asset.kind == Kind::Svg {
+                (48, 48)
+            } else {
+                (asset.width, asset.height)
+            };
+            Some(Image {
+                path,
+                width,
+                height,
+            })
         }
-    });
+    };
     let site = Site {
         catalog,
         options,
