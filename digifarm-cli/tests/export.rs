@@ -168,9 +168,9 @@ fn non_empty_output_needs_force() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
     // A directory where the export puts a file: refused before anything is replaced.
     std::fs::write(&index, "stale").unwrap();
-    let sitemap = tmp.path().join("sitemap.xml");
-    std::fs::remove_file(&sitemap).unwrap();
-    std::fs::create_dir(&sitemap).unwrap();
+    let style = tmp.path().join("style.css");
+    std::fs::remove_file(&style).unwrap();
+    std::fs::create_dir(&style).unwrap();
     let run = export(&fixture(), &["--format", "html", "--out", out, "--force"]);
     assert_ne!(run.status.code(), Some(0));
     let stderr = String::from_utf8(run.stderr).unwrap();

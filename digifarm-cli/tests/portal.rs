@@ -789,3 +789,51 @@ fn scaled_images_are_kept_in_the_cache_outside_the_catalog_and_reused() {
     // The catalog is never written to.
     assert_eq!(snapshot(&cat), before);
 }
+
+/// The catalog's language decides the site's words whatever its tag's region or case
+/// (`de-AT` is German, with no second German edition), and text an edition shows in
+/// another language, falling back to the catalog's, says so (WCAG 3.1.2).
+#[test]
+fn a_regional_german_tag_gets_the_german_site_and_fallbacks_are_marked() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cat = portal_copy(tmp.path());
+    let config = cat.join("digifarm.toml");
+    edit(
+        &config,
+        "languages = [\"de\", \"en\"]",
+        "languages = [\"de-AT\", \"en\"]",
+    );
+    edit(&config, "title = { de = ", "title = { \"de-AT\" = ");
+    for entry in std::fs::read_dir(cat.join("projects")).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(&path, text.replace("\n  de: ", "\n  de-AT: ")).unwrap();
+    }
+    let site = tmp.path().join("site");
+    let run = export_html(&cat, &site);
+    assert_eq!(run.status.code(), Some(0), "{run:?}");
+    let files = snapshot(&site);
+    let index = text(&files, "index.html");
+    assert!(index.contains("<html lang=\"de-AT\">"), "{index}");
+    assert!(index.contains("Zum Inhalt springen"), "{index}");
+    assert!(!index.contains("Skip to content"), "{index}");
+    assert!(
+        !files.keys().any(|p| p.starts_with("de")),
+        "a second German edition: {:?}",
+        files.keys().collect::<Vec<_>>()
+    );
+    // The English edition shows the German summaries, marked as German.
+    let english = text(&files, "en/projects/rats-sitzplan.html");
+    assert!(english.contains("<html lang=\"en\">"), "{english}");
+    assert!(
+        english.contains(
+            "<p class=\"summary\" lang=\"de-AT\">Wer sitzt wo im Rat der Stadt Münster?</p>"
+        ),
+        "{english}"
+    );
+    let german = text(&files, "projects/rats-sitzplan.html");
+    assert!(
+        german.contains("<p class=\"summary\">Wer sitzt wo im Rat der Stadt Münster?</p>"),
+        "{german}"
+    );
+}

@@ -209,10 +209,11 @@ fn html_is_escaped_and_self_contained() {
         "en/index.html",
         "en/embed.html",
         "style.css",
-        "sitemap.xml",
     ] {
         assert!(paths.contains(&expected), "{expected} missing");
     }
+    // The sitemap protocol wants full URLs: without a base URL there is no sitemap.
+    assert!(!paths.contains(&"sitemap.xml"));
     let profiles = paths.iter().filter(|p| p.contains("projects/")).count();
     assert_eq!(profiles, 2 * published(&c).projects.len());
     let index = String::from_utf8(files[0].bytes.to_vec()).unwrap();

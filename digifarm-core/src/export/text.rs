@@ -27,9 +27,32 @@ pub(crate) fn loc<'a>(text: Option<&'a LocalizedText>, lang: &str, default_lang:
     text.and_then(|t| t.get(lang, default_lang)).unwrap_or("")
 }
 
-/// Whether `lang` is German (everything else gets English words).
+/// Localized text as [`loc`] finds it for a page in `lang`, with the attribute it needs there
+/// (` lang="de"`) when it is in another language (WCAG 3.1.2: a fallback to the catalog's
+/// language is marked as such), else "".
+pub(crate) fn loc_marked<'a>(
+    text: Option<&'a LocalizedText>,
+    lang: &str,
+    default_lang: &str,
+) -> (&'a str, String) {
+    match text.and_then(|t| t.get_with_lang(lang, default_lang)) {
+        Some((s, found)) => {
+            let found = found.unwrap_or(default_lang);
+            let mark = if found.eq_ignore_ascii_case(lang) {
+                String::new()
+            } else {
+                format!(" lang=\"{}\"", esc(found))
+            };
+            (s, mark)
+        }
+        None => ("", String::new()),
+    }
+}
+
+/// Whether `lang` is German (any `de` tag, `de-AT` or `DE`; everything else gets English
+/// words).
 fn de(lang: &str) -> bool {
-    lang == "de"
+    crate::i18n::Lang::from_tag(lang) == crate::i18n::Lang::De
 }
 
 /// Picks the German or English word.

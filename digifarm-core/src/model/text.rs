@@ -31,6 +31,23 @@ impl LocalizedText {
         }
     }
 
+    /// As [`LocalizedText::get`], with the language key the text was found under (`None`
+    /// for a plain string, which is in the default language).
+    pub fn get_with_lang<'a>(
+        &'a self,
+        lang: &str,
+        default_lang: &str,
+    ) -> Option<(&'a str, Option<&'a str>)> {
+        match self {
+            LocalizedText::Plain(s) => Some((s, None)),
+            LocalizedText::Localized(map) => map
+                .get_key_value(lang)
+                .or_else(|| map.get_key_value(default_lang))
+                .or_else(|| map.iter().next())
+                .map(|(k, v)| (v.as_str(), Some(k.as_str()))),
+        }
+    }
+
     /// Whether there is non-empty text in `default_lang` (a plain string always counts as the
     /// default language).
     pub fn has_default(&self, default_lang: &str) -> bool {

@@ -18,14 +18,16 @@
 //!
 //! Layout: `index.html`, `embed.html`, `propose.html`, `projects/<id>.html` (a merged
 //! catalog's `ms/x` at `projects/ms/x.html`), `<lang>/…` likewise, `images/<id>.jpg|png`
-//! (500 × 350), `logo.svg|png`, `propose.wasm`, `style.css`, `sitemap.xml`.
+//! (500 × 350), `logo.svg|png`, `propose.wasm`, `style.css`, `sitemap.xml` (with a base URL).
 
 use std::collections::{BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use rayon::prelude::*;
 
-use super::text::{complexity, esc, help_wanted_label, kind_name, lifecycle, loc, status, tr};
+use super::text::{
+    complexity, esc, help_wanted_label, kind_name, lifecycle, loc, loc_marked, status, tr,
+};
 use super::{Error, File, Options, dimensions, help_wanted, partner_index, supporters};
 use crate::catalog::Catalog;
 use crate::i18n::Lang;
@@ -65,7 +67,13 @@ impl Edition<'_> {
 
 fn editions(primary: &str) -> Vec<Edition<'_>> {
     let mut langs: Vec<&str> = vec![primary];
-    langs.extend(SITE_LANGUAGES.iter().copied().filter(|l| *l != primary));
+    // One edition a language: `de-AT` as the catalog's language is the German edition.
+    langs.extend(
+        SITE_LANGUAGES
+            .iter()
+            .copied()
+            .filter(|l| Lang::from_tag(l) != Lang::from_tag(primary) || !known(primary)),
+    );
     let dir_of = |i: usize, l: &str| {
         if i == 0 {
             String::new()
@@ -89,11 +97,17 @@ fn editions(primary: &str) -> Vec<Edition<'_>> {
         .collect()
 }
 
+/// Whether digifarm has its own words for the language of `tag` (German or English).
+fn known(tag: &str) -> bool {
+    let primary = tag.split(['-', '_']).next().unwrap_or("");
+    primary.eq_ignore_ascii_case("de") || primary.eq_ignore_ascii_case("en")
+}
+
 fn language_name(lang: &str) -> &'static str {
-    match lang {
-        "de" => "Deutsch",
-        "en" => "English",
-        _ => "Other language",
+    match (known(lang), Lang::from_tag(lang)) {
+        (true, Lang::De) => "Deutsch",
+        (true, Lang::En) => "English",
+        (false, _) => "Other language",
     }
 }
 
@@ -499,7 +513,7 @@ fn help_link(site: &Site<'_>, e: &Edition<'_>, p: &Project, kinds: &[&str], what
 
 fn card(site: &Site<'_>, e: &Edition<'_>, p: &Project) -> String {
     let lang = e.lang;
-    let summary = loc(Some(&p.summary), lang, site.dl);
+    let (summary, summary_lang) = loc_marked(Some(&p.summary), lang, site.dl);
     let wanted = help_wanted(p);
     let mut out = format!(
         "<li id=\"p-{id}\" data-id=\"{id}\" data-help=\"{}\" data-tech=\"{}\" data-cat=\"{}\" data-type=\"{}\" data-complexity=\"{}\" data-status=\"{}\">\n",
@@ -513,7 +527,7 @@ fn card(site: &Site<'_>, e: &Edition<'_>, p: &Project) -> String {
     );
     out.push_str(&image_tag(site, p, lang, &e.to_root(0), true));
     out.push_str(&format!(
-        "<h2><a href=\"projects/{}.html\">{}</a></h2>\n<p>{}</p>\n",
+        "<h2><a href=\"projects/{}.html\">{}</a></h2>\n<p{summary_lang}>{}</p>\n",
         esc(&p.id),
         esc(&p.name),
         esc(summary)
@@ -768,9 +782,9 @@ fn support_box(site: &Site<'_>, e: &Edition<'_>, p: &Project, kind: &str) -> Str
             esc(&help_wanted_label(lang, kind))
         ));
         for n in &wanted {
-            let d = loc(n.description.as_ref(), lang, dl);
+            let (d, d_lang) = loc_marked(n.description.as_ref(), lang, dl);
             if !d.is_empty() {
-                out.push_str(&format!("<p>{}</p>\n", esc(d)));
+                out.push_str(&format!("<p{d_lang}>{}</p>\n", esc(d)));
             }
             let mut extra = Vec::new();
             if !n.skills.is_empty() {
@@ -865,12 +879,13 @@ fn profile_page(site: &Site<'_>, e: &Edition<'_>, p: &Project) -> File {
     };
     let root = page.root();
     let mut out = head(site, &page);
+    let (summary, summary_lang) = loc_marked(Some(&p.summary), lang, dl);
     out.push_str(&format!(
-        "<main id=\"main\">\n<p><a href=\"{}index.html\">{}</a></p>\n<article>\n<h1>{}</h1>\n<p class=\"summary\">{}</p>\n",
+        "<main id=\"main\">\n<p><a href=\"{}index.html\">{}</a></p>\n<article>\n<h1>{}</h1>\n<p class=\"summary\"{summary_lang}>{}</p>\n",
         page.up(),
         tr(lang, "← Alle Projekte", "← All projects"),
         esc(&p.name),
-        esc(loc(Some(&p.summary), lang, dl))
+        esc(summary)
     ));
     let image = image_tag(site, p, lang, &root, false);
     if !image.is_empty() {
@@ -892,20 +907,27 @@ fn profile_page(site: &Site<'_>, e: &Edition<'_>, p: &Project) -> File {
         out.push_str(&support_box(site, e, p, kind));
     }
     out.push_str("</div>\n</section>\n");
-    let description = loc(p.description.as_ref(), lang, dl);
+    let (description, description_lang) = loc_marked(p.description.as_ref(), lang, dl);
     if !description.is_empty() {
-        out.push_str(&format!(
-            "<section aria-labelledby=\"desc-h\">\n<h2 id=\"desc-h\">{}</h2>\n{}</section>\n",
-            tr(lang, "Beschreibung", "Description"),
+        let text = if description_lang.is_empty() {
             paragraphs(description)
+        } else {
+            format!(
+                "<div{description_lang}>\n{}</div>\n",
+                paragraphs(description)
+            )
+        };
+        out.push_str(&format!(
+            "<section aria-labelledby=\"desc-h\">\n<h2 id=\"desc-h\">{}</h2>\n{text}</section>\n",
+            tr(lang, "Beschreibung", "Description"),
         ));
     }
     // General facts.
     let mut general = String::new();
     let mut st = esc(status(lang, p.status));
-    let note = loc(p.status_note.as_ref(), lang, dl);
+    let (note, note_lang) = loc_marked(p.status_note.as_ref(), lang, dl);
     if !note.is_empty() {
-        st.push_str(&format!(" ({})", esc(note)));
+        st.push_str(&format!(" (<span{note_lang}>{}</span>)", esc(note)));
     }
     if let Some(since) = p.status_since {
         st.push_str(&format!(
@@ -1102,8 +1124,8 @@ fn profile_page(site: &Site<'_>, e: &Edition<'_>, p: &Project) -> File {
     File::new(format!("{}projects/{}.html", e.dir, p.id), out)
 }
 
-fn sitemap(catalog: &Catalog, eds: &[Edition<'_>], base: Option<&str>) -> File {
-    let base = base.map_or_else(String::new, |b| format!("{}/", b.trim_end_matches('/')));
+fn sitemap(catalog: &Catalog, eds: &[Edition<'_>], base: &str) -> File {
+    let base = format!("{}/", base.trim_end_matches('/'));
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
@@ -1236,7 +1258,10 @@ pub fn render(catalog: &Catalog, options: &Options) -> Result<Vec<File>, Error> 
     }
     files.push(File::new("style.css", site.css.clone()));
     files.push(File::new("propose.wasm", propose::WASM));
-    files.push(sitemap(catalog, &eds, options.base_url.as_deref()));
+    // The sitemap protocol wants full URLs: without the site's address there is none.
+    if let Some(base) = options.base_url.as_deref() {
+        files.push(sitemap(catalog, &eds, base));
+    }
     Ok(files)
 }
 
