@@ -102,6 +102,13 @@ fn propose_review_and_stats_on_the_muenster_example() {
     let o = run(&["propose", c, "--from", &proposal(), "--today", "2026-11-20"]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     assert!(stdout(&o).contains("`lastenrad-muenster` proposed"));
+    // The proposer (personal data) is not named in what lands in a CI log.
+    assert!(
+        stdout(&o).contains("by the proposer on 2026-11-20"),
+        "{}",
+        stdout(&o)
+    );
+    assert!(!stdout(&o).contains("Erika"), "{}", stdout(&o));
     let file = cat.join("projects/lastenrad-muenster.yaml");
     // Only the new record was written.
     let mut after = snapshot(&cat);

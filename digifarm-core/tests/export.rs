@@ -38,7 +38,7 @@ fn contact(i: usize) -> Contact {
 }
 
 /// A catalog whose every project and partner has contacts with the marker in every field, and
-/// whose projects have attestations naming a person.
+/// whose projects have attestations and decisions naming a person.
 fn with_contacts() -> Catalog {
     let mut c = synth(20);
     for (i, p) in c.projects.iter_mut().enumerate() {
@@ -50,6 +50,14 @@ fn with_contacts() -> Catalog {
             by: format!("{MARKER} proposer {i}"),
             date: digifarm_core::synth::REFERENCE_DATE,
         }];
+        p.history.push(digifarm_core::model::Decision {
+            date: digifarm_core::synth::REFERENCE_DATE,
+            from: None,
+            to: p.lifecycle,
+            by: Some(format!("{MARKER} reviewer {i}")),
+            reason: Some("listed".to_owned()),
+            overridden: Vec::new(),
+        });
     }
     for (i, p) in c.partners.iter_mut().enumerate() {
         p.contacts = vec![contact(i + 2000)];

@@ -81,7 +81,9 @@ pub fn run(args: Args) -> CmdResult {
                 Format::Human => {
                     let mut out = render::diagnostics(&warnings, source_line, colour);
                     out.push_str(&format!(
-                        "{} `{}` proposed: wrote {} (lifecycle proposed; attested {} by {} on {today})\n",
+                        // The proposer is not named: a proposal arrives as a pull request,
+                        // and this line lands in its CI log (personal data).
+                        "{} `{}` proposed: wrote {} (lifecycle proposed; attested {} by the proposer on {today})\n",
                         render::verdict(true, "ok:", colour),
                         project.id,
                         path.display(),
@@ -91,7 +93,6 @@ pub fn run(args: Args) -> CmdResult {
                             .map(|a| a.criterion.as_str())
                             .collect::<Vec<_>>()
                             .join(", "),
-                        project.attestations.first().map_or("", |a| a.by.as_str()),
                     ));
                     output::stdout(&out)?;
                 }

@@ -250,9 +250,9 @@ pub enum Error {
 }
 
 /// The catalog without personal data and internal records: every contact of every project
-/// and partner, the attestations and approvals of projects (they name people), and of each
-/// need's support only what is committed (`agreed` or `active`, [`Need::public`]), without
-/// its history.
+/// and partner, the attestations and approvals of projects and who made each decision in
+/// their history (they name people: a proposer, a reviewer), and of each need's support
+/// only what is committed (`agreed` or `active`, [`Need::public`]), without its history.
 ///
 /// [`Need::public`]: crate::model::Need::public
 pub fn public_view(catalog: &Catalog) -> Catalog {
@@ -269,6 +269,9 @@ pub fn public_view(catalog: &Catalog) -> Catalog {
         // Attestations name the person who vouched for a criterion, approvals the reviewer.
         p.attestations.clear();
         p.approvals.clear();
+        for decision in &mut p.history {
+            decision.by = None;
+        }
         for n in &mut p.needs {
             *n = n.public();
         }
