@@ -595,3 +595,41 @@ fn matching_on_a_merged_catalog_locates_each_project_in_its_own_city() {
         "{text}"
     );
 }
+
+/// A project whose file does not load is not "no project": the error names the file's
+/// first error with its position, for `review` and `support` alike, and nothing is written.
+#[test]
+fn a_project_whose_file_does_not_load_is_named_with_its_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let cat = muenster_copy(dir.path());
+    let c = cat.to_str().unwrap();
+    let file = cat.join("projects/klimaheroes.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replacen("name: ", "name: [", 1)).unwrap();
+    let before = snapshot(&cat);
+    for args in [
+        vec!["review", "--confirm", c, "klimaheroes"],
+        vec![
+            "support",
+            c,
+            "klimaheroes",
+            "--need",
+            "0",
+            "--partner",
+            "citeq",
+            "--agree",
+            "--by",
+            "LK",
+            "--reason",
+            "ok",
+        ],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&o.stderr);
+        assert!(stderr.contains("no project `klimaheroes`"), "{stderr}");
+        assert!(stderr.contains("projects/klimaheroes.yaml:3:"), "{stderr}");
+        assert!(stderr.contains("[yaml-syntax]"), "{stderr}");
+    }
+    assert_eq!(snapshot(&cat), before);
+}

@@ -138,12 +138,12 @@ pub fn run(args: Args) -> CmdResult {
     // The lock first, then the catalog as it is now: a concurrent change applies on top.
     let lock = CatalogLock::acquire(&args.catalog)?;
     let loaded = catalog::load(&args.catalog, &LoadOptions::default())?;
-    let catalog = loaded.catalog;
+    let (catalog, load_findings) = (loaded.catalog, loaded.diagnostics);
     let index = catalog
         .projects
         .iter()
         .position(|p| p.id == id)
-        .ok_or_else(|| CliError(format!("no project `{id}` in {}", args.catalog.display())))?;
+        .ok_or_else(|| super::no_project(id, &args.catalog, &load_findings))?;
     let mut project = catalog.projects[index].clone();
     let need_index =
         workflow::find_need(&project, need).map_err(|e| CliError(format!("`{id}`: {e}")))?;
