@@ -222,3 +222,44 @@ fn bad_input_and_usage() {
     let result = run(&["import", "digifarm-json", bad.to_str().unwrap()]);
     assert_eq!(result.status.code(), Some(2));
 }
+
+/// A record the catalog keeps in another file than the importer writes (a `.yml` or JSON
+/// record, a collection) is not given a twin: the imported one is refused as a duplicate
+/// id (exit 1), nothing is written for it, and the catalog stays valid as before.
+#[test]
+fn a_record_kept_in_another_file_is_not_imported_twice() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path();
+    assert_eq!(import(out, &[]).status.code(), Some(1));
+    std::fs::rename(
+        out.join("projects/klimaheroes.yaml"),
+        out.join("projects/klimaheroes.yml"),
+    )
+    .unwrap();
+    let result = import(out, &["--format", "json"]);
+    assert_eq!(result.status.code(), Some(1));
+    let report = json(&result);
+    let refused = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "duplicate-id")
+        .unwrap_or_else(|| panic!("no duplicate-id in {report}"));
+    assert!(
+        refused["message"]
+            .as_str()
+            .unwrap()
+            .contains("klimaheroes.yml"),
+        "{refused}"
+    );
+    assert!(!out.join("projects/klimaheroes.yaml").exists());
+    // The others are as before.
+    assert!(
+        report["files"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["path"] == "projects/rats-sitzplan.yaml" && f["action"] == "unchanged"),
+        "{report}"
+    );
+}

@@ -371,11 +371,29 @@ fn write_catalog(
             action,
         });
     }
+    // The ids the catalog already has, and where: a record kept in another file (a JSON
+    // record, a collection) would get a second one beside it.
+    let existing = existing_records(out)?;
     let mut records: Vec<(PathBuf, String)> = Vec::new();
     let mut add = |kind: RecordKind, index: usize, id: &str, yaml: Result<String, String>| {
         match write::record_path(kind, id) {
             Ok(relative) => {
-                records.push((relative, yaml.map_err(CliError)?));
+                let target = out.join(&relative).display().to_string();
+                match existing.get(&(kind, id.to_owned())) {
+                    Some(file) if *file != target => refused.push(
+                        Diagnostic::new(
+                            digifarm_core::Code::DuplicateId,
+                            file_label,
+                            format!("/{}/{index}/id", kind.dir_name()),
+                            format!(
+                                "the catalog already has a {} `{id}` in {file}; it was not imported",
+                                kind.as_str()
+                            ),
+                        )
+                        .with_help("change the record in its file, or remove it there first"),
+                    ),
+                    _ => records.push((relative, yaml.map_err(CliError)?)),
+                }
             }
             Err(e @ WriteError::InvalidFileName { .. }) => refused.push(
                 Diagnostic::new(
@@ -406,6 +424,29 @@ fn write_catalog(
         });
     }
     Ok((results, refused))
+}
+
+/// The projects and partners of the catalog at `out` (read under its lock), by kind and id,
+/// with the file each was read from.
+fn existing_records(
+    out: &Path,
+) -> Result<std::collections::HashMap<(digifarm_core::model::RecordKind, String), String>, CliError>
+{
+    use digifarm_core::model::RecordKind;
+    let catalog =
+        digifarm_core::catalog::load(out, &digifarm_core::catalog::LoadOptions::default())
+            .map_err(|e| CliError(e.to_string()))?
+            .catalog;
+    let mut ids = std::collections::HashMap::new();
+    for (index, p) in catalog.projects.iter().enumerate() {
+        let (file, _, _) = catalog.locate_record(RecordKind::Project, index);
+        ids.insert((RecordKind::Project, p.id.clone()), file);
+    }
+    for (index, p) in catalog.partners.iter().enumerate() {
+        let (file, _, _) = catalog.locate_record(RecordKind::Partner, index);
+        ids.insert((RecordKind::Partner, p.id.clone()), file);
+    }
+    Ok(ids)
 }
 
 /// Writes `content` to `relative` below `out` through the catalog writer, under the lock
