@@ -460,6 +460,46 @@ last_reviewed: 2024-01-01   # checked
         assert!(seen >= 7);
     }
 
+    /// Records as the emitter writes them (what `propose`, `import` and `init` write): every
+    /// change the workflow makes is a patch, never a rewrite, and reads back as the new
+    /// record.
+    #[cfg(feature = "synth")]
+    #[test]
+    fn emitted_records_are_always_patched() {
+        let catalog = crate::synth::catalog(7, 60, 10, 20);
+        for (i, old) in catalog.projects.iter().enumerate() {
+            let text = crate::yaml_emit::to_string(old).unwrap();
+            let mut new = old.clone();
+            match i % 4 {
+                0 => new.last_reviewed = "2030-01-01".parse().ok(),
+                1 => {
+                    crate::workflow::apply(
+                        &mut new,
+                        crate::workflow::Action::Archive,
+                        "LK",
+                        "eingestellt",
+                        "2030-01-01".parse().unwrap(),
+                    )
+                    .unwrap();
+                }
+                2 => {
+                    let last = new.needs.len() - 1;
+                    new.needs[last].supported_by.push(SupportRef {
+                        partner: "citeq".to_owned(),
+                        status: Some(SupportStatus::Active),
+                        ..SupportRef::default()
+                    });
+                }
+                _ => {
+                    new.technologies.clear();
+                    new.needs.remove(0);
+                }
+            }
+            let out = yaml(&text, old, &new).unwrap_or_else(|| panic!("no patch for {}", old.id));
+            assert_eq!(project(&out), new, "{}", old.id);
+        }
+    }
+
     /// A file the patch cannot edit member by member is left to the caller to write whole.
     #[test]
     fn flow_style_and_several_documents_are_not_patched() {
