@@ -140,6 +140,19 @@ pub fn json<T: serde::Serialize>(value: &T) -> Result<(), CliError> {
     }
 }
 
+/// JSON `text` with every unprintable character written as its `\uXXXX` escape (the same
+/// JSON value; see [`json`]), for JSON that is built as text before it is written.
+pub fn escape_json(text: &str) -> String {
+    let mut out = Escaping {
+        inner: Vec::with_capacity(text.len()),
+        pending: Vec::new(),
+    };
+    // Writing to memory cannot fail, and the text is UTF-8 throughout.
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    String::from_utf8(out.inner)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
 /// Passes JSON text through, writing every unprintable character as its `\uXXXX` escape (a
 /// pair of them outside the Basic Multilingual Plane). Outside strings JSON has only ASCII
 /// punctuation, digits and letters, so only characters inside strings are changed, to the

@@ -1282,3 +1282,140 @@ fn review_and_support_keep_what_they_do_not_change() {
     let report = validate(&cat, "2026-11-04");
     assert_eq!(report["valid"], true, "{report}");
 }
+
+/// Hostile text in a catalog or on the command line around `match --write`: JSON output
+/// stays valid JSON, a `--by` with control characters writes nothing, a dry run shows no
+/// contact, and a file that cannot be edited in place keeps its comments (refused).
+#[test]
+fn match_output_and_writes_hold_against_hostile_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let cat = small_catalog(dir.path());
+    let c = cat.to_str().unwrap();
+    let file = cat.join("projects/app.yaml");
+    // A bidi override in a skill both sides share: valid, and written as \u202e in JSON.
+    let text = PROJECT.replace("skills: [hosting]", "skills: [\"host\u{202e}ing\"]");
+    std::fs::write(&file, &text).unwrap();
+    let offer = cat.join("offers/citeq-hosting.yaml");
+    let o = std::fs::read_to_string(&offer).unwrap();
+    std::fs::write(
+        &offer,
+        o.replace("skills: [hosting]", "skills: [\"host\u{202e}ing\"]"),
+    )
+    .unwrap();
+    let o = digifarm(&[
+        "match",
+        c,
+        "--explain",
+        "--format",
+        "json",
+        "--today",
+        TODAY,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("host\\u202eing"), "{}", stdout(&o));
+    let _ = json(&o);
+
+    // A contact next to the need the suggestion goes into.
+    let with_contact =
+        format!("{text}contacts:\n  - name: Erika Mustermann\n    email: erika@example.org\n");
+    std::fs::write(&file, &with_contact).unwrap();
+    let before = snapshot(&cat);
+    let o = digifarm(&[
+        "match",
+        c,
+        "--assign",
+        "--write",
+        "--by",
+        "LK\u{1b}[31m",
+        "--today",
+        TODAY,
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(stderr(&o).contains("--by holds U+001B"), "{}", stderr(&o));
+    assert_eq!(snapshot(&cat), before);
+    let o = digifarm(&[
+        "match",
+        c,
+        "--assign",
+        "--write",
+        "--dry-run",
+        "--today",
+        TODAY,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).contains("+    supported_by:"), "{}", stdout(&o));
+    assert!(
+        !stdout(&o).contains("Erika") && !stdout(&o).contains("erika@"),
+        "{}",
+        stdout(&o)
+    );
+
+    // A flow-style record with a comment cannot be edited in place: refused, not rewritten.
+    let flow = "# Die App.\n{id: app, name: App, summary: Eine App., status: live, lifecycle: admitted, admitted_on: 2026-01-10, license: MIT, links: {source: 'https://example.org/app'}, last_reviewed: 2026-10-01, needs: [{kind: content, skills: [geschichte]}, {kind: technical, skills: [hosting], hours_per_month: 4}]}\n";
+    std::fs::write(&file, flow).unwrap();
+    std::fs::write(&offer, o_text(&cat)).unwrap();
+    let o = digifarm(&["match", c, "--assign", "--write", "--today", TODAY]);
+    assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
+    assert!(
+        stderr(&o).contains("would drop its comments"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), flow);
+    // An empty flow list in a block-style record is written whole, the rest kept.
+    let empty = format!(
+        "# Die App.\n{}",
+        PROJECT.replace(
+            "    hours_per_month: 4\n",
+            "    hours_per_month: 4\n    supported_by: []\n"
+        )
+    );
+    std::fs::write(&file, &empty).unwrap();
+    let o = digifarm(&["match", c, "--assign", "--write", "--today", TODAY]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let now = std::fs::read_to_string(&file).unwrap();
+    assert!(now.starts_with("# Die App.\nid: app\n"), "{now}");
+    assert!(
+        now.contains("    supported_by:\n      - partner: citeq\n"),
+        "{now}"
+    );
+}
+
+/// The offer file of the small catalog as written.
+fn o_text(cat: &Path) -> String {
+    std::fs::read_to_string(cat.join("offers/citeq-hosting.yaml"))
+        .unwrap()
+        .replace("skills: [\"host\u{202e}ing\"]", "skills: [hosting]")
+}
+
+/// `stats` and `stale` report on every record or on none: a record that did not load (an
+/// unknown field) is an error with its position, exit 1, not a smaller count.
+#[test]
+fn stats_and_stale_refuse_a_catalog_whose_records_did_not_all_load() {
+    let dir = tempfile::tempdir().unwrap();
+    let cat = small_catalog(dir.path());
+    let c = cat.to_str().unwrap();
+    let file = cat.join("projects/app.yaml");
+    std::fs::write(&file, format!("{PROJECT}lastreviewed_typo: x\n")).unwrap();
+    for args in [
+        vec!["stats", c],
+        vec!["stale", c],
+        vec!["stats", c, "--format", "csv"],
+    ] {
+        let mut args = args.clone();
+        args.extend(["--today", TODAY]);
+        let o = digifarm(&args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", stdout(&o));
+        assert!(stdout(&o).is_empty(), "{args:?}: {}", stdout(&o));
+        assert!(
+            stderr(&o).contains("projects/app.yaml:17:1"),
+            "{args:?}: {}",
+            stderr(&o)
+        );
+        assert!(
+            stderr(&o).contains("the catalog has errors"),
+            "{}",
+            stderr(&o)
+        );
+    }
+}

@@ -172,11 +172,15 @@ fn catalog_text_in_other_human_output_is_escaped() {
         CONFIG.replace("Münster", "Münster\\u001b]0;owned\\u0007\\nforged line"),
     )
     .unwrap();
+    // `stats` refuses a catalog with errors (a control character is one): its report, on
+    // stderr, shows the name escaped.
     let (code, stdout, stderr) = digifarm(&["stats", "--today", "2026-11-26"], dir.path());
-    assert_eq!(code, 0, "{stdout}{stderr}");
-    assert_inert(&stdout);
+    assert_eq!(code, 1, "{stdout}{stderr}");
+    assert!(stdout.is_empty(), "{stdout}");
+    assert_inert(&stderr);
+    assert!(stderr.contains("invalid-character"), "{stderr}");
     assert!(
-        stdout.lines().all(|l| !l.starts_with("forged line")),
-        "{stdout}"
+        stderr.lines().all(|l| !l.starts_with("forged line")),
+        "{stderr}"
     );
 }

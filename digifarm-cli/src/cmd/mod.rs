@@ -52,3 +52,59 @@ pub(crate) fn no_project(
         )),
     }
 }
+
+/// Loads and validates the catalog at `dir` for a command that reports on it (`stats`,
+/// `stale`): figures from a catalog whose records did not all load would silently leave
+/// them out. A catalog with errors gets its validation report on stderr and `Err` with exit
+/// code 1; `what` says what was not done.
+pub(crate) fn load_valid(
+    dir: &std::path::Path,
+    today: chrono::NaiveDate,
+    what: &str,
+) -> Result<Result<digifarm_core::catalog::Catalog, std::process::ExitCode>, crate::output::CliError>
+{
+    let (catalog, report) = digifarm_core::validate::validate_path(
+        dir,
+        &digifarm_core::catalog::LoadOptions::default(),
+        today,
+    )
+    .map_err(|e| crate::output::CliError(e.to_string()))?;
+    if report.valid {
+        return Ok(Ok(catalog));
+    }
+    crate::output::stderr(&validate::render_human(&report, &catalog, false));
+    crate::output::stderr(&format!("digifarm: the catalog has errors; {what}\n"));
+    Ok(Err(std::process::ExitCode::from(1)))
+}
+
+/// Checks text given on the command line (`--by`, `--reason`) before a command writes it
+/// into a record: it may hold only what a catalog's text may hold (validation would refuse
+/// the record otherwise, and the next CI run would fail), and a name stays on one line.
+pub(crate) fn check_text_arg(
+    flag: &str,
+    value: Option<&str>,
+    one_line: bool,
+) -> Result<(), crate::output::CliError> {
+    let Some(value) = value else {
+        return Ok(());
+    };
+    let bad = digifarm_core::charset::find_unpublishable(value)
+        .map(|(_, c)| c)
+        .or_else(|| {
+            one_line
+                .then(|| value.chars().find(|c| c.is_control()))
+                .flatten()
+        });
+    match bad {
+        Some(c) => Err(crate::output::CliError(format!(
+            "{flag} holds U+{:04X}, a control character{}",
+            u32::from(c),
+            if one_line {
+                "; give it on one line"
+            } else {
+                ", which a record cannot hold"
+            }
+        ))),
+        None => Ok(()),
+    }
+}

@@ -111,6 +111,8 @@ struct PendingEntry<'a> {
 
 pub fn run(args: Args) -> CmdResult {
     let today = args.today.unwrap_or_else(validate::today);
+    super::check_text_arg("--by", args.by.as_deref(), true)?;
+    super::check_text_arg("--reason", args.reason.as_deref(), false)?;
     if args.pending {
         let loaded = catalog::load(&args.catalog, &LoadOptions::default())?;
         return pending(&loaded.catalog, args.format);

@@ -5,7 +5,6 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use digifarm_core::catalog::{self, LoadOptions};
 use digifarm_core::model::RecordKind;
 use digifarm_core::{Code, validate};
 
@@ -30,8 +29,11 @@ pub struct Args {
 /// Exit code 1 when a listing is stale, 0 otherwise.
 pub fn run(args: Args) -> CmdResult {
     let today = args.today.unwrap_or_else(validate::today);
-    let loaded = catalog::load(&args.catalog, &LoadOptions::default())?;
-    let findings: Vec<_> = validate::stale(&loaded.catalog, today)
+    let catalog = match super::load_valid(&args.catalog, today, "staleness was not checked")? {
+        Ok(catalog) => catalog,
+        Err(code) => return Ok(code),
+    };
+    let findings: Vec<_> = validate::stale(&catalog, today)
         .into_iter()
         .filter(|f| args.all || f.diagnostic.code != Code::NeverReviewed.as_str())
         .collect();
@@ -56,7 +58,7 @@ pub fn run(args: Args) -> CmdResult {
                     f.diagnostic.line
                 ));
             }
-            let cat = &loaded.catalog;
+            let cat = &catalog;
             if !cat.health.files.is_empty() {
                 out.push_str(
                     "health (from the stored forge data; `digifarm refresh` updates it):\n",
@@ -75,9 +77,9 @@ pub fn run(args: Args) -> CmdResult {
             out.push_str(&format!(
                 "{n} stale finding{} on {today} (review_days = {}, status_days = {}, offer_days = {}); `digifarm review <CATALOG> <ID> --confirm` marks a listing reviewed\n",
                 if n == 1 { "" } else { "s" },
-                loaded.catalog.config.staleness.review_days,
-                loaded.catalog.config.staleness.status_days,
-                loaded.catalog.config.staleness.offer_days
+                catalog.config.staleness.review_days,
+                catalog.config.staleness.status_days,
+                catalog.config.staleness.offer_days
             ));
             output::stdout(&out)?;
         }

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use digifarm_core::catalog::{self, Catalog, LoadOptions};
+use digifarm_core::catalog::{self, Catalog};
 use digifarm_core::export::CsvDialect;
 use digifarm_core::i18n::Lang;
 use digifarm_core::stats;
@@ -96,18 +96,22 @@ pub fn run(args: Args) -> CmdResult {
     for path in args.chart.iter().chain(&args.out) {
         catalog::overlap::check_output(&args.catalog, path).map_err(|e| CliError(e.to_string()))?;
     }
-    let loaded = catalog::load(&args.catalog, &LoadOptions::default())?;
+    let catalog = match super::load_valid(&args.catalog, today, "no figures were computed")? {
+        Ok(catalog) => catalog,
+        Err(code) => return Ok(code),
+    };
     let lang = args
         .lang
-        .unwrap_or_else(|| Lang::from_tag(loaded.catalog.config.default_language()));
-    let s = stats::compute_in(&loaded.catalog, today, args.since, lang);
+        .unwrap_or_else(|| Lang::from_tag(catalog.config.default_language()));
+    let s = stats::compute_in(&catalog, today, args.since, lang);
     if let Some(chart) = &args.chart {
-        refuse_catalog_file(&loaded.catalog, chart)?;
+        refuse_catalog_file(&catalog, chart)?;
         catalog::write::write_atomic(chart, stats::chart_svg(&s).as_bytes(), true)?;
     }
     let text = match args.format {
         StatsFormat::Json => {
-            let mut t = serde_json::to_string(&s).map_err(|e| CliError(e.to_string()))?;
+            let t = serde_json::to_string(&s).map_err(|e| CliError(e.to_string()))?;
+            let mut t = output::escape_json(&t);
             t.push('\n');
             t
         }
@@ -123,7 +127,7 @@ pub fn run(args: Args) -> CmdResult {
     };
     match &args.out {
         Some(out) => {
-            refuse_catalog_file(&loaded.catalog, out)?;
+            refuse_catalog_file(&catalog, out)?;
             catalog::write::write_atomic(out, text.as_bytes(), true)?;
         }
         // Human text is escaped for the terminal; the machine formats are written as they are

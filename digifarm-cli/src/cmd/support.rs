@@ -101,6 +101,8 @@ impl Args {
 }
 
 pub fn run(args: Args) -> CmdResult {
+    super::check_text_arg("--by", args.by.as_deref(), true)?;
+    super::check_text_arg("--reason", args.reason.as_deref(), false)?;
     if args.list {
         let loaded = catalog::load(&args.catalog, &LoadOptions::default())?;
         return list(&loaded.catalog, &args);

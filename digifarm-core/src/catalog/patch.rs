@@ -104,8 +104,21 @@ impl Patcher<'_, '_> {
         out: &mut String,
     ) -> Option<()> {
         let (old_keys, new_keys) = (children(old)?, children(new)?);
+        // The file's children: those of either version (a member left at its default is
+        // not in the old value, but can stand in the file: `supported_by: []`).
+        let mut file_keys = old_keys;
+        for key in &new_keys {
+            if !file_keys.contains(key) {
+                file_keys.push(key.clone());
+            }
+        }
         let fresh_blocks = blocks(self.fresh, pointer, &new_keys, fresh_range)?;
-        let blocks = blocks(self.file, pointer, &old_keys, range)?;
+        let blocks = blocks(self.file, pointer, &file_keys, range)?;
+        // An empty container (`supported_by: []`) gives new children nothing to stand
+        // beside: the caller writes it whole.
+        if blocks.is_empty() && !pointer.is_empty() {
+            return None;
+        }
         let old_child = |key: &str| child(old, key);
         let new_child = |key: &str| child(new, key);
         let in_file = |key: &str| blocks.iter().any(|b| b.key == key);
@@ -133,6 +146,13 @@ impl Patcher<'_, '_> {
                 (Some(o), Some(n)) if o == n => {
                     out.push_str(&self.file.lines.get(b.start..b.end)?.concat());
                 }
+                // At its default in both (left as written), or given only now where the
+                // file has it at its default (written anew).
+                (None, None) => out.push_str(&self.file.lines.get(b.start..b.end)?.concat()),
+                (None, Some(_)) => {
+                    let fresh = fresh_blocks.iter().find(|f| f.key == b.key)?;
+                    self.replace(b, fresh, out)?;
+                }
                 (Some(o), Some(n)) => {
                     let fresh = fresh_blocks.iter().find(|f| f.key == b.key)?;
                     let here = join(pointer, &b.key);
@@ -153,8 +173,8 @@ impl Patcher<'_, '_> {
                         self.replace(b, fresh, out)?;
                     }
                 }
-                // Removed from the record (or only a default before).
-                _ => {}
+                // Removed from the record.
+                (Some(_), None) => {}
             }
             for (_, a) in added
                 .iter()
@@ -206,6 +226,14 @@ fn trailing_comment(line: &str) -> Option<&str> {
             let before = line.get(..start)?.trim_start();
             (!before.is_empty() && yaml::parse(before).is_ok()).then(|| line.get(start..))?
         })
+}
+
+/// Whether a YAML text (probably) has a comment: a line that is one, or ends in one (see
+/// [`trailing_comment`]). A `#` inside a block scalar can count too: the answer errs
+/// towards "yes".
+pub(crate) fn has_comments(text: &str) -> bool {
+    text.lines()
+        .any(|l| l.trim_start().starts_with('#') || trailing_comment(l).is_some())
 }
 
 /// `line` moved from `from` to `to` columns: spaces added, or removed where there are.

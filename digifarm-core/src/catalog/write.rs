@@ -74,6 +74,15 @@ pub enum WriteError {
         /// The directory.
         dir: PathBuf,
     },
+    /// A YAML record file that cannot be edited in place (flow style, anchors shared between
+    /// members, an unusual layout) holds comments, which writing it anew would drop.
+    #[error(
+        "{path} cannot be edited in place (flow style, anchors or an unusual layout) and writing it anew would drop its comments; nothing was written: write the part to change in block style, or remove the comments"
+    )]
+    WouldDropComments {
+        /// The file.
+        path: PathBuf,
+    },
     /// The record cannot be serialized.
     #[error("cannot serialize `{id}`: {message}")]
     Serialize {
@@ -341,6 +350,18 @@ fn stage(path: &Path, content: &[u8]) -> Result<Staged, WriteError> {
     Ok(staged)
 }
 
+/// A project's record file as a rewrite would leave it.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// The file.
+    pub path: PathBuf,
+    /// Its new text.
+    pub text: String,
+    /// Whether only what changed is new (the rest of the file as it was), or the record is
+    /// written anew (a JSON file, or a YAML file the edit cannot be made in).
+    pub in_place: bool,
+}
+
 /// Whether the file at `path` starts with a UTF-8 byte order mark.
 fn starts_with_bom(path: &Path) -> bool {
     use std::io::Read;
@@ -521,9 +542,9 @@ impl Catalog {
     /// JSON), under the catalog's lock. The file must still hold what was read when the
     /// catalog was loaded: a change by a program that does not take the lock is refused
     /// ([`WriteError::Changed`]) rather than overwritten. The file keeps its line breaks and
-    /// byte order mark; in a YAML file, the top-level members that did not change keep
-    /// their lines as written (comments, quoting, order), and a comment at the end of a
-    /// changed member's first line stays; comments inside a changed member are not kept.
+    /// byte order mark; in a YAML file, what did not change keeps its lines as written
+    /// (comments, quoting, order: see `patch`). A YAML file that cannot be edited so is
+    /// written anew, unless it has comments ([`WriteError::WouldDropComments`]).
     ///
     /// # Errors
     /// The project is not alone in a file on disk, the file is not in the locked catalog or
@@ -574,16 +595,35 @@ impl Catalog {
     /// new text (e.g. for a dry run that shows the change as a diff). Nothing is written.
     ///
     /// # Errors
-    /// The project is not alone in a file on disk, or cannot be serialized.
+    /// The project is not alone in a file on disk, or cannot be serialized, or its YAML file
+    /// cannot be edited in place and has comments.
     pub fn render_project(
         &self,
         index: usize,
         project: &Project,
     ) -> Result<(PathBuf, String), WriteError> {
+        self.render_project_edit(index, project)
+            .map(|r| (r.path, r.text))
+    }
+
+    /// [`Catalog::render_project`], and whether the file is edited in place (only what
+    /// changed is new) or written anew.
+    ///
+    /// # Errors
+    /// As [`Catalog::render_project`].
+    pub fn render_project_edit(
+        &self,
+        index: usize,
+        project: &Project,
+    ) -> Result<Rendered, WriteError> {
         let (path, format) = self.project_file(index)?;
         let fresh = serialize(project, format)?;
         let Some(source) = self.project_source_text(index).filter(|t| !t.is_empty()) else {
-            return Ok((path, fresh));
+            return Ok(Rendered {
+                path,
+                text: fresh,
+                in_place: false,
+            });
         };
         // The file keeps its line breaks (CR LF, when it has them and no lone CR) and its
         // byte order mark; a YAML file keeps what did not change as written (comments,
@@ -595,19 +635,29 @@ impl Catalog {
             source.to_owned()
         };
         let lone_cr = lf_text.contains('\r');
-        let mut content = match (format, self.projects.get(index)) {
-            (Format::Yaml, Some(old)) if !lone_cr => {
-                super::patch::yaml(&lf_text, old, project).unwrap_or(fresh)
+        let patched = match (format, self.projects.get(index)) {
+            (Format::Yaml, Some(old)) if !lone_cr => super::patch::yaml(&lf_text, old, project),
+            _ => None,
+        };
+        let in_place = patched.is_some();
+        let mut text = match patched {
+            Some(text) => text,
+            None if format == Format::Yaml && super::patch::has_comments(&lf_text) => {
+                return Err(WriteError::WouldDropComments { path });
             }
-            _ => fresh,
+            None => fresh,
         };
         if crlf && !lone_cr {
-            content = content.replace('\n', "\r\n");
+            text = text.replace('\n', "\r\n");
         }
         if starts_with_bom(&path) {
-            content.insert(0, '\u{feff}');
+            text.insert(0, '\u{feff}');
         }
-        Ok((path, content))
+        Ok(Rendered {
+            path,
+            text,
+            in_place,
+        })
     }
 
     /// The text project `index` was loaded from (its whole file), if it came from a file.

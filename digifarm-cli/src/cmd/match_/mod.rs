@@ -153,6 +153,9 @@ pub fn run(args: Args) -> CmdResult {
     let outcome = execute(&args, &loaded, today, disk.as_ref())?;
     if let Some(message) = &outcome.error {
         output::error_line(&CliError(message.clone()));
+    } else if args.format == Format::Json {
+        // Escaped as JSON already; the human report's escapes would make it invalid.
+        output::stdout_raw(&outcome.text)?;
     } else {
         output::stdout(&outcome.text)?;
     }
@@ -284,6 +287,54 @@ pub fn execute(
 
 /// `--write`, on the view's assignment: the project files get the suggestions.
 impl View<'_, '_> {
+    /// The change `--write` would make to one file, as a unified diff without context: the
+    /// lines the edit adds or changes, never the record's other lines (its contacts). For a
+    /// file that would be written anew, the change to the record without its personal data.
+    fn dry_run_diff(
+        &self,
+        index: usize,
+        project: &Project,
+        rendered: &digifarm_core::catalog::write::Rendered,
+        file: &str,
+    ) -> String {
+        let diff = |old: &str, new: &str| {
+            similar::TextDiff::from_lines(old, new)
+                .unified_diff()
+                .context_radius(0)
+                .header(file, file)
+                .to_string()
+        };
+        if rendered.in_place {
+            let old = self
+                .loaded
+                .catalog
+                .project_source_text(index)
+                .unwrap_or_default();
+            return diff(old, &rendered.text);
+        }
+        let without_people = |p: &Project| {
+            let mut p = p.clone();
+            p.contacts.clear();
+            p.attestations.clear();
+            p.approvals.clear();
+            for decision in &mut p.history {
+                decision.by = None;
+            }
+            digifarm_core::yaml_emit::to_string(&p).unwrap_or_default()
+        };
+        let old = self
+            .loaded
+            .catalog
+            .projects
+            .get(index)
+            .map(without_people)
+            .unwrap_or_default();
+        format!(
+            "(the file would be written anew: its layout is not kept)\n{}",
+            diff(&old, &without_people(project))
+        )
+    }
+
     /// Writes the assigned pairs in scope as `suggested` support entries (all files or
     /// none), or with `--dry-run` renders the change as diffs. `Err` for a usage problem
     /// (exit 2); `Ok(Err((message, code)))` when the write itself failed (nothing written).
@@ -308,6 +359,7 @@ impl View<'_, '_> {
         if by.trim().is_empty() {
             return Err(CliError("--by needs a name".into()));
         }
+        super::check_text_arg("--by", Some(by), true)?;
         let (changed, suggested) = workflow::suggest(
             &self.loaded.catalog.projects,
             &self.loaded.catalog.offers,
@@ -318,20 +370,13 @@ impl View<'_, '_> {
         let mut files: Vec<(usize, String)> = Vec::new();
         let mut diffs = Vec::new();
         for (index, project) in &changed {
-            let (path, new) = self.loaded.catalog.render_project(*index, project)?;
-            let file = path.display().to_string();
+            let rendered = self.loaded.catalog.render_project_edit(*index, project)?;
+            let file = rendered.path.display().to_string();
             if self.args.dry_run {
-                let old = self
-                    .loaded
-                    .catalog
-                    .project_source_text(*index)
-                    .unwrap_or_default();
-                let diff = similar::TextDiff::from_lines(old, new.as_str())
-                    .unified_diff()
-                    .context_radius(3)
-                    .header(&file, &file)
-                    .to_string();
-                diffs.push((file.clone(), diff));
+                diffs.push((
+                    file.clone(),
+                    self.dry_run_diff(*index, project, &rendered, &file),
+                ));
             }
             files.push((*index, file));
         }

@@ -111,8 +111,11 @@ impl JsonReport<'_> {
     }
 }
 
+/// `value` as one line of JSON, unprintable characters in its strings escaped (the same
+/// JSON value: see `output::json`).
 pub(super) fn json_text<T: Serialize>(value: &T) -> Result<String, CliError> {
-    let mut s = serde_json::to_string(value).map_err(|e| CliError(e.to_string()))?;
+    let s = serde_json::to_string(value).map_err(|e| CliError(e.to_string()))?;
+    let mut s = crate::output::escape_json(&s);
     s.push('\n');
     Ok(s)
 }
