@@ -716,6 +716,26 @@ fn count(counts: &[stats::Count], name: &str) -> usize {
         .map_or(0, |c| c.count)
 }
 
+/// A figure too large to round to one decimal (× 10 overflows) is written as it is in the
+/// CSV, never as `inf`.
+#[test]
+fn huge_amounts_stay_finite_in_the_csv() {
+    let mut cat = stats_fixture();
+    for p in &mut cat.projects {
+        for n in &mut p.needs {
+            n.hours_per_month = Some(1.7e308);
+        }
+    }
+    let s = stats::compute(&cat, d("2025-01-01"), None);
+    for dialect in [
+        digifarm_core::export::CsvDialect::Excel,
+        digifarm_core::export::CsvDialect::Rfc4180,
+    ] {
+        let csv = stats::csv(&s, dialect);
+        assert!(!csv.to_ascii_lowercase().contains("inf"), "{csv}");
+    }
+}
+
 #[test]
 fn stats_on_a_fixture_with_known_figures() {
     let today = d("2025-01-01");

@@ -383,8 +383,11 @@ fn support_by_partner(catalog: &Catalog, projects: &[&Project], lang: &str) -> V
                 let acc = by.entry(s.partner.as_str()).or_default();
                 acc.projects.insert(&p.id);
                 acc.needs += 1;
-                acc.hours += s.hours_per_month.or(n.hours_per_month).unwrap_or(0.0);
-                acc.eur += s.eur_per_year.or(n.eur_per_year).unwrap_or(0.0);
+                // Amounts are finite (validated); their sum stays so, at most f64::MAX.
+                acc.hours = (acc.hours + s.hours_per_month.or(n.hours_per_month).unwrap_or(0.0))
+                    .min(f64::MAX);
+                acc.eur =
+                    (acc.eur + s.eur_per_year.or(n.eur_per_year).unwrap_or(0.0)).min(f64::MAX);
             }
         }
     }

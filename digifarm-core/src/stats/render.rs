@@ -254,7 +254,11 @@ pub fn csv(s: &Stats, dialect: CsvDialect) -> String {
     let put = |w: &mut CsvWriter, section: &str, name: &str, value: String| {
         w.row(&[section, name, value.as_str()]);
     };
-    let num = |w: &CsvWriter, x: f64| w.number((x * 10.0).round() / 10.0);
+    // To one decimal; a figure too large for that (× 10 overflows) is already whole.
+    let num = |w: &CsvWriter, x: f64| {
+        let rounded = (x * 10.0).round() / 10.0;
+        w.number(if rounded.is_finite() { rounded } else { x })
+    };
     put(&mut w, m.projects, m.total, s.projects.to_string());
     for (section, counts) in [
         (m.lifecycle, &s.by_lifecycle),
