@@ -43,16 +43,27 @@ pub fn contact(text: &str) -> Result<Contact, String> {
         return web_url(t).map(Contact::Web);
     }
     let address = t.strip_prefix("mailto:").unwrap_or(t);
-    let options = email_address::Options::default()
-        .with_minimum_sub_domains(2)
-        .without_display_text()
-        .without_domain_literal();
-    match email_address::EmailAddress::parse_with_options(address, options) {
-        Ok(_) => Ok(Contact::Email(address.to_owned())),
+    match email(address) {
+        Ok(()) => Ok(Contact::Email(address.to_owned())),
         Err(e) => Err(format!(
             "`{text}` is neither an e-mail address ({e}) nor an http(s) URL"
         )),
     }
+}
+
+/// Checks an e-mail address someone can be written to: `name@domain.tld`, without display
+/// text (`Name <…>`) or an IP address as domain.
+///
+/// # Errors
+/// Why it is not one.
+pub fn email(address: &str) -> Result<(), String> {
+    let options = email_address::Options::default()
+        .with_minimum_sub_domains(2)
+        .without_display_text()
+        .without_domain_literal();
+    email_address::EmailAddress::parse_with_options(address, options)
+        .map(drop)
+        .map_err(|e| e.to_string())
 }
 
 /// Checks a link the portal publishes: an absolute `http`/`https` URL with a host, without

@@ -315,6 +315,34 @@ fn catalog_with(projects: Vec<Project>, partners: Vec<Partner>) -> Catalog {
     Catalog::from_records(config(), projects, partners, Vec::new())
 }
 
+/// The programme must be able to answer the proposer: an address that cannot be written to
+/// is an error at its field; a proposal without one is fine.
+#[test]
+fn a_proposers_email_must_be_an_address() {
+    let catalog = catalog_with(vec![], vec![]);
+    for bad in [
+        "not-an-email",
+        "a@b",
+        "Erika <erika@example.org>",
+        "erika@@example.org",
+    ] {
+        let mut p = proposal("EUPL-1.2");
+        p.proposer.email = Some(bad.to_owned());
+        let found = workflow::propose(&p, &catalog, d("2024-05-06"), "form.json").unwrap_err();
+        assert!(
+            found
+                .diagnostics
+                .iter()
+                .any(|f| f.code == Code::InvalidFormat.as_str() && f.pointer == "/proposer/email"),
+            "{bad}: {:?}",
+            found.diagnostics
+        );
+    }
+    let mut p = proposal("EUPL-1.2");
+    p.proposer.email = None;
+    assert!(workflow::propose(&p, &catalog, d("2024-05-06"), "form.json").is_ok());
+}
+
 #[test]
 fn a_valid_proposal_becomes_a_proposed_project_with_attestations() {
     let date = d("2024-05-06");

@@ -391,6 +391,43 @@ try {
   const mailHref2 = new URL(await page.getAttribute("#mail", "href"));
   check(mailHref2.protocol === "mailto:" && decodeURIComponent(mailHref2.search).includes("id: baumpaten"), "the e-mail route carries the YAML");
 
+  // --- the form's parts a visitor can break ---------------------------------------------
+  // Without JavaScript the form sends nothing: no control has a name.
+  await page.goto(url("ms", "propose.html"));
+  await page.waitForSelector("#propose[data-ready]");
+  check((await page.locator("#propose [name]").count()) === 0, "no form control has a name (a GET without JavaScript sends no answers)");
+  check((await page.getAttribute("#f-project-links-source", "aria-required")) === "true", "the source repository, required by the city's admission rules, is marked required");
+  // Two added needs: ids unique, and a finding of the second need shown at its own field.
+  await page.locator('[data-add="project/needs"]').click();
+  await page.locator('[data-add="project/needs"]').click();
+  const ids = await page.evaluate(() => [...document.querySelectorAll("[id]")].map((e) => e.id));
+  const doubled = ids.filter((id, i) => ids.indexOf(id) !== i);
+  check(doubled.length === 0, `every id on the page is unique after adding two needs${doubled.length ? ": " + doubled.join(", ") : ""}`);
+  const second = page.locator('[data-list="project/needs"] > [data-item]').nth(1);
+  const hours = second.locator('[data-path="project/needs/__i__/hours_per_month"]');
+  await hours.fill("viel");
+  await page.locator("#propose button[type=submit]").click();
+  const secondError = second.locator('[data-error-for="project/needs/__i__/hours_per_month"]');
+  check(await secondError.isVisible(), "the second need's error is shown at its own field");
+  check((await hours.getAttribute("aria-invalid")) === "true", "the second need's field is marked invalid");
+  const firstHours = page.locator('[data-list="project/needs"] > [data-item]').nth(0).locator('[data-path="project/needs/__i__/hours_per_month"]');
+  check((await firstHours.getAttribute("aria-invalid")) !== "true", "the first need's field is not marked for the second's error");
+  const described = await hours.getAttribute("aria-describedby");
+  check(described && (await second.locator("#" + described.split(" ").pop()).count()) === 1, "the second need's field is described by its own error");
+  // A submit before propose.wasm has arrived is announced, then checked once it has.
+  let release;
+  const held = new Promise((resolve) => { release = resolve; });
+  await page.route("**/propose.wasm", async (route) => { await held; await route.continue(); });
+  await page.goto(url("ms", "propose.html"));
+  await page.locator("#propose button[type=submit]").click();
+  const loading = await page.locator("#status").textContent();
+  check(loading.includes("wird geladen"), `an early submit is announced: "${loading}"`);
+  release();
+  await page.waitForSelector("#propose[data-ready]");
+  await page.locator("#summary").waitFor({ state: "visible" });
+  check(await page.evaluate(() => document.activeElement.id === "summary"), "once loaded, the early submit is checked and focus moves to the summary");
+  await page.unroute("**/propose.wasm");
+
   // --- every local link resolves, single and merged ---------------------------------------
   async function linksOf(site) {
     const pages = [];

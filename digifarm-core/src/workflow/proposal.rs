@@ -144,6 +144,21 @@ pub fn propose(
         );
     }
 
+    // The programme must be able to answer: an address that cannot be written to is no
+    // address.
+    if let Some(address) = &proposal.proposer.email
+        && let Err(why) = crate::portal::email(address.trim())
+    {
+        out.push(
+            diag(
+                Code::InvalidFormat,
+                "/proposer/email",
+                format!("`{}` is not an e-mail address: {why}", address.trim()),
+            )
+            .with_help("give an address like name@example.org, or leave it out"),
+        );
+    }
+
     for (criterion, given) in proposal.attestations.entries() {
         if given {
             project.attestations.push(Attestation {

@@ -100,8 +100,9 @@
         v = v.split(",").map(function (s) { return s.trim(); }).filter(function (s) { return s !== ""; });
         if (v.length === 0) { return; }
       } else if (type === "number") {
-        var n = Number(v.replace(",", "."));
-        v = isNaN(n) ? v : n;
+        // Only a plain decimal is a number; anything else (Infinity, 1e999, 0x10) goes as
+        // text, for the check to refuse rather than to lose.
+        if (/^[-+]?\d+([.,]\d+)?$/.test(v)) { v = Number(v.replace(",", ".")); }
       }
       put(answers, parts, v);
     });
@@ -159,7 +160,9 @@
     var code = document.createElement("code");
     code.textContent = d.code;
     detail.appendChild(code);
-    detail.appendChild(document.createTextNode(": " + d.message + (d.help ? " (" + d.help + ")" : "")));
+    // A hint meant for the command line (`digifarm schema …`) is not one for the visitor.
+    var help = d.help && d.help.indexOf("digifarm ") < 0 ? " (" + d.help + ")" : "";
+    detail.appendChild(document.createTextNode(": " + d.message + help));
     if (strong.textContent.trim() !== "") { line.appendChild(strong); }
     line.appendChild(detail);
     if (errorEl.childNodes.length > 0) { errorEl.appendChild(document.createElement("br")); }
@@ -195,17 +198,20 @@
     answer.diagnostics.forEach(function (d) {
       var el = errorElement(d.field);
       var li = document.createElement("li");
-      var text = (settings.explanations[d.code] || d.code) + " – " + d.message;
+      // The explanation in the page's language, the finding's own message (English) marked.
+      var holder = li;
       var container = el && el.closest("[data-field]");
       var target = container && container.querySelector("input, select, textarea");
       if (target && target.id) {
-        var a = document.createElement("a");
-        a.href = "#" + target.id;
-        a.textContent = text;
-        li.appendChild(a);
-      } else {
-        li.textContent = text;
+        holder = document.createElement("a");
+        holder.href = "#" + target.id;
+        li.appendChild(holder);
       }
+      holder.appendChild(document.createTextNode((settings.explanations[d.code] || d.code) + " – "));
+      var message = document.createElement("span");
+      message.lang = "en";
+      message.textContent = d.message;
+      holder.appendChild(message);
       ul.appendChild(li);
     });
     if (ul.children.length > 0) { summary.appendChild(ul); }
@@ -258,8 +264,10 @@
     var l = list(path);
     if (!tpl || !l) { return null; }
     counter += 1;
-    var html = tpl.innerHTML.replace(/(id|for|aria-describedby)="([^"]*)"/g, function (all, attr, value) {
-      return attr + '="' + value.replace(/__i__/g, "n" + counter) + '"';
+    // The template's ids hold `--i--` where the item's number goes; only the attributes that
+    // name ids change (`data-error-for` keeps its generic path, which findings are matched to).
+    var html = tpl.innerHTML.replace(/(\s)(id|for|aria-describedby)="([^"]*)"/g, function (all, space, attr, value) {
+      return space + attr + '="' + value.replace(/--i--/g, "-n" + counter + "-") + '"';
     });
     var holder = document.createElement("div");
     holder.innerHTML = html;
@@ -298,8 +306,8 @@
   form.addEventListener("focusout", function (event) {
     if (event.target.matches("input, select, textarea")) { touch(event); later(); }
   });
-  form.addEventListener("submit", function (event) {
-    event.preventDefault();
+  var waiting = false;
+  function submit() {
     submitted = true;
     window.clearTimeout(timer);
     var answer = check();
@@ -309,6 +317,16 @@
     } else {
       summary.focus();
     }
+  }
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    if (!engine) {
+      // Still loading: said so, and checked once it is ready.
+      waiting = true;
+      status.textContent = words.loading;
+      return;
+    }
+    submit();
   });
 
   status.textContent = "";
@@ -321,7 +339,13 @@
     .then(function (module) {
       engine = makeEngine(module.instance.exports);
       form.setAttribute("data-ready", "true");
-      check();
+      if (waiting) {
+        waiting = false;
+        status.textContent = "";
+        submit();
+      } else {
+        check();
+      }
     })
     .catch(function (e) {
       status.textContent = words.loadFailed + " (" + e.message + ")";

@@ -454,6 +454,8 @@ fn node(
     lang: &str,
 ) -> Node {
     let (def, s) = resolve(schema, defs);
+    // Required by the city's admission rules, not by the schema.
+    let required = required || (path == "project/links/source" && config.admission.require_source);
     let field = |widget| Node::Field {
         path: path.to_owned(),
         widget,
@@ -634,7 +636,9 @@ fn render_node(n: &Node, lang: &str, out: &mut String) {
                         required_mark(*required)
                     ));
                     let attrs = format!(
-                        "id=\"{id}\" name=\"{dp}\" data-path=\"{dp}\" aria-describedby=\"{described}\"{req}"
+                        // No `name`: without JavaScript the form must send nothing (a GET
+                        // to the page itself would put the answers in the server's log).
+                        "id=\"{id}\" data-path=\"{dp}\" aria-describedby=\"{described}\"{req}"
                     );
                     match widget {
                         Widget::Line(kind) => out.push_str(&format!(
@@ -897,6 +901,7 @@ fn settings(site: &Site<'_>, lang: &str) -> Value {
             "mailIntro": tr(lang, "Guten Tag,\n\nanbei mein Projektvorschlag für das Programm (Datei für digifarm propose):\n\n", "Hello,\n\nhere is my project proposal for the programme (a file for digifarm propose):\n\n"),
             "loadFailed": tr(lang, "Die Prüfung im Browser konnte nicht geladen werden. Die Seite muss über einen Webserver (http/https) geöffnet werden.", "The check in the browser could not be loaded. The page must be opened through a web server (http/https)."),
             "need": tr(lang, "Bedarf", "Need"),
+            "loading": tr(lang, "Die Prüfung wird geladen. Ihr Vorschlag wird geprüft, sobald sie bereit ist.", "The check is loading. Your proposal is checked as soon as it is ready."),
         },
     })
 }
@@ -935,6 +940,11 @@ pub(super) fn page(site: &Site<'_>, e: &Edition<'_>) -> super::File {
     };
     let mut out = head(site, &page);
     let portal = &site.catalog.config.portal;
+    // Where a finished proposal goes besides the download (validation checked the contact).
+    let contact = portal
+        .contact
+        .as_deref()
+        .and_then(|c| portal::contact(c).ok());
     out.push_str(&format!(
         "<main id=\"main\">\n<h1>{}</h1>\n<p>{}</p>\n<p>{}</p>\n",
         tr(lang, "Projekt vorschlagen", "Propose a project"),
@@ -964,15 +974,24 @@ pub(super) fn page(site: &Site<'_>, e: &Edition<'_>) -> super::File {
     out.push_str(&format!(
         "<section id=\"result\" aria-labelledby=\"result-h\" hidden>\n<h2 id=\"result-h\" tabindex=\"-1\">{}</h2>\n<p>{}</p>\n<pre id=\"yaml\"></pre>\n<p class=\"actions\"><a id=\"download\" class=\"button\" href=\"#\">{}</a>",
         tr(lang, "Ihr Vorschlag", "Your proposal"),
-        tr(lang, "Diese Datei liest das Programm mit „digifarm propose“ ein. Reichen Sie sie auf einem dieser Wege ein:", "The programme reads this file with “digifarm propose”. Submit it in one of these ways:"),
+        match (&contact, portal.propose_url.is_some()) {
+            (None, false) => tr(lang, "Diese Datei liest das Programm mit „digifarm propose“ ein. Laden Sie sie herunter und reichen Sie sie beim Programm ein.", "The programme reads this file with “digifarm propose”. Download it and submit it to the programme."),
+            _ => tr(lang, "Diese Datei liest das Programm mit „digifarm propose“ ein. Reichen Sie sie auf einem dieser Wege ein:", "The programme reads this file with “digifarm propose”. Submit it in one of these ways:"),
+        },
         tr(lang, "Datei herunterladen", "Download the file"),
     ));
-    if portal
-        .contact
-        .as_deref()
-        .map(portal::contact)
-        .is_some_and(|c| matches!(c, Ok(Contact::Email(_))))
-    {
+    if let Some(Contact::Web(url)) = &contact {
+        out.push_str(&format!(
+            " <a class=\"button secondary\" href=\"{}\">{}</a>",
+            esc(url),
+            tr(
+                lang,
+                "Über die Kontaktseite des Programms einreichen",
+                "Submit it through the programme's contact page"
+            )
+        ));
+    }
+    if matches!(contact, Some(Contact::Email(_))) {
         out.push_str(&format!(
             " <a id=\"mail\" class=\"button secondary\" href=\"#\">{}</a>",
             tr(
