@@ -178,6 +178,38 @@ fn a_lone_cr_breaks_the_line_shown_as_it_breaks_the_position() {
     }
 }
 
+/// A value that has the shape of an optional mapping (`origin`) and fails inside it gets
+/// the inner field's finding at the inner field, not "expected text or a mapping" at the
+/// outer one.
+#[test]
+fn an_error_inside_an_optional_mapping_is_placed_at_its_field() {
+    let (_d, run) = case(|p| {
+        std::fs::write(
+            p.join("projects/demo.yaml"),
+            PROJECT.replace(
+                "license: MIT\n",
+                "license: MIT\norigin:\n  city: Münster\n  started: '2024-13'\n",
+            ),
+        )
+        .unwrap()
+    });
+    let found = expect(&run, "invalid-format", "projects/demo.yaml", 9, 3);
+    assert_eq!(found["pointer"], "/origin/started");
+    assert!(
+        found["help"].as_str().unwrap().contains("YYYY-MM"),
+        "{found}"
+    );
+    assert!(
+        run.json["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|d| d["code"] != "wrong-type"),
+        "{}",
+        run.json
+    );
+}
+
 #[test]
 fn malformed_json() {
     let (_d, run) = case(|p| {

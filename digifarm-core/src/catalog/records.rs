@@ -255,6 +255,23 @@ fn enum_diagnostic(options: &Value, instance: &Value, shown: &str, pointer: &str
     d
 }
 
+/// The alternative of an `anyOf`/`oneOf` whose every error lies inside the value at
+/// `pointer`: the one whose shape the value has.
+fn deeper_branch<'e, 'a>(
+    context: &'e [Vec<jsonschema::ValidationError<'a>>],
+    pointer: &str,
+) -> Option<&'e [jsonschema::ValidationError<'a>]> {
+    context
+        .iter()
+        .find(|branch| {
+            !branch.is_empty()
+                && branch
+                    .iter()
+                    .all(|e| e.instance_path().as_str().len() > pointer.len())
+        })
+        .map(Vec::as_slice)
+}
+
 fn push_schema_error(
     kind: SchemaKind,
     record: &Value,
@@ -346,6 +363,17 @@ fn push_schema_error(
         ValidationErrorKind::Enum { options } => {
             enum_diagnostic(options, instance, &shown, &pointer)
         }
+        ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context }
+            if deeper_branch(context, &pointer).is_some() =>
+        {
+            // The value has the shape of one alternative (an optional `origin` is a
+            // mapping) and fails inside it: what fails there, where it fails, not "expected
+            // one of the alternatives" at the value.
+            for e in deeper_branch(context, &pointer).unwrap_or_default() {
+                push_schema_error(kind, record, e, diagnostics);
+            }
+            return;
+        }
         ValidationErrorKind::AnyOf { .. } | ValidationErrorKind::OneOfNotValid { .. } => {
             Diagnostic::new(
                 Code::WrongType,
@@ -372,6 +400,8 @@ fn push_schema_error(
                 && format == "date"
             {
                 d = d.with_help("write dates as YYYY-MM-DD");
+            } else if field == "started" {
+                d = d.with_help("write the start as YYYY, YYYY-MM or YYYY-MM-DD");
             }
             d
         }

@@ -155,7 +155,7 @@ pub fn propose(
                 "/proposer/email",
                 format!("`{}` is not an e-mail address: {why}", address.trim()),
             )
-            .with_help("give an address like name@example.org, or leave it out"),
+            .with_help("give an address mail can be sent to (name@domain), or leave it out"),
         );
     }
 
