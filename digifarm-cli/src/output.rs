@@ -31,7 +31,7 @@ pub fn read_input(path: &std::path::Path, limit: u64) -> Result<Vec<u8>, CliErro
     use digifarm_core::catalog::confined::{ReadError, read_named};
     read_named(path, limit).map_err(|e| match e {
         ReadError::Outside { path } => CliError(format!(
-            "{}: resolves outside the directory it is named from (through a symbolic link); it was not read: name the file itself",
+            "{}: resolves outside the directory it is named from (through a symbolic link or `..`); it was not read: name the file itself",
             shown(&path.display().to_string())
         )),
         e => CliError(shown(&e.to_string()).into_owned()),

@@ -362,6 +362,22 @@ fn files_named_on_the_command_line_are_read_only_beneath_where_they_are_named() 
         );
         assert!(!root.join("imported").exists(), "{args:?}");
     }
+    // By its absolute path from another working directory, through the linked directory:
+    // refused too (nothing says which directory is trusted, so no link may be on the way).
+    let through_link = root.join("linked/secret.yaml");
+    let out = run::digifarm()
+        .args([
+            "propose",
+            root.to_str().unwrap(),
+            "--from",
+            through_link.to_str().unwrap(),
+        ])
+        .current_dir(f.outside.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(!stderr.contains(MARKER) && !String::from_utf8_lossy(&out.stdout).contains(MARKER));
     let after: Vec<_> = std::fs::read_dir(root.join("projects")).unwrap().collect();
     assert_eq!(before.len(), after.len());
 

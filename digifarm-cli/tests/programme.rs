@@ -1349,6 +1349,25 @@ fn match_output_and_writes_hold_against_hostile_text() {
         "{}",
         stdout(&o)
     );
+    // A file with a byte order mark and no final line break: only added lines.
+    std::fs::write(&file, format!("\u{feff}{}", with_contact.trim_end())).unwrap();
+    let o = digifarm(&[
+        "match",
+        c,
+        "--assign",
+        "--write",
+        "--dry-run",
+        "--today",
+        TODAY,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let shown = stdout(&o);
+    let removed: Vec<&str> = shown
+        .lines()
+        .filter(|l| l.starts_with('-') && !l.starts_with("---"))
+        .collect();
+    assert!(removed.is_empty(), "{removed:?}: {}", stdout(&o));
+    assert!(!stdout(&o).contains("written anew"), "{}", stdout(&o));
 
     // A flow-style record with a comment cannot be edited in place: refused, not rewritten.
     let flow = "# Die App.\n{id: app, name: App, summary: Eine App., status: live, lifecycle: admitted, admitted_on: 2026-01-10, license: MIT, links: {source: 'https://example.org/app'}, last_reviewed: 2026-10-01, needs: [{kind: content, skills: [geschichte]}, {kind: technical, skills: [hosting], hours_per_month: 4}]}\n";

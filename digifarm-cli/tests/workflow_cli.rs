@@ -633,3 +633,35 @@ fn a_project_whose_file_does_not_load_is_named_with_its_error() {
     }
     assert_eq!(snapshot(&cat), before);
 }
+
+/// A finding about the proposer names neither them nor their address, and shows no source
+/// line (the proposal's pull request has a public CI log).
+#[test]
+fn a_finding_about_the_proposer_shows_no_personal_data() {
+    let dir = tempfile::tempdir().unwrap();
+    let cat = muenster_copy(dir.path());
+    let form = dir.path().join("form.yaml");
+    let text = std::fs::read_to_string(proposal()).unwrap();
+    std::fs::write(
+        &form,
+        text.replace("email: erika@example.org", "email: erika.mustermann@gmx"),
+    )
+    .unwrap();
+    for format in ["human", "json"] {
+        let o = run(&[
+            "propose",
+            cat.to_str().unwrap(),
+            "--from",
+            form.to_str().unwrap(),
+            "--format",
+            format,
+        ]);
+        assert_eq!(o.status.code(), Some(1), "{format}");
+        let out = stdout(&o);
+        assert!(out.contains("/proposer/email"), "{format}: {out}");
+        assert!(
+            !out.contains("erika.mustermann") && !out.contains("Erika"),
+            "{format}: {out}"
+        );
+    }
+}

@@ -948,7 +948,17 @@ fn escape_xml(text: &str, attribute: bool, out: &mut String) {
 /// `expression(` and `-moz-binding` are refused outright, and `url(` unless what it names
 /// starts with `#`.
 fn css_loads(css: &str) -> bool {
-    let plain = css_unescaped(css).to_lowercase();
+    // CSS reads CR LF, CR and form feed as one line break (an escape's white space too).
+    let css = css.replace("\r\n", "\n").replace(['\r', '\u{c}'], "\n");
+    // Read twice: with comments removed, and with them kept (a comment's opening inside a
+    // string is no comment); either reading that loads refuses it.
+    [css_unescaped(&css, true), css_unescaped(&css, false)]
+        .iter()
+        .any(|plain| css_text_loads(&plain.to_lowercase()))
+}
+
+/// [`css_loads`] of text already read (escapes resolved, lower case).
+fn css_text_loads(plain: &str) -> bool {
     const LOADS: [&str; 8] = [
         "@import",
         "@font-face",
@@ -973,15 +983,15 @@ fn css_loads(css: &str) -> bool {
     })
 }
 
-/// CSS text with its comments removed and its escapes resolved (a backslash and one to six
-/// hexadecimal digits, with one white space after them, is that character; a backslash and
-/// any other character is that character).
-fn css_unescaped(css: &str) -> String {
+/// CSS text with its escapes resolved (a backslash and one to six hexadecimal digits, with
+/// one white space after them, is that character; a backslash and any other character is
+/// that character), and its comments removed when `strip_comments`.
+fn css_unescaped(css: &str, strip_comments: bool) -> String {
     let mut out = String::with_capacity(css.len());
     let mut chars = css.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
-            '/' if chars.peek() == Some(&'*') => {
+            '/' if strip_comments && chars.peek() == Some(&'*') => {
                 chars.next();
                 let mut last = ' ';
                 for c in chars.by_ref() {
@@ -1439,6 +1449,9 @@ mod tests {
             br##"<svg xmlns="http://www.w3.org/2000/svg"><a href="#x"><set attributeName="href" to="javascript:alert(1)"/><text>Logo</text></a></svg>"##,
             br##"<svg xmlns="http://www.w3.org/2000/svg"><image href="#x"><animate attributeName="href" values="http://h.example/s.png"/></image></svg>"##,
             br#"<svg xmlns="http://www.w3.org/2000/svg"><rect fill="URL(http://h.example/x)"/></svg>"#,
+            br#"<svg xmlns="http://www.w3.org/2000/svg"><style>rect{font-family:"/*"}svg{background:url(http://h.example/a.png)}rect{font-family:"*/"}</style></svg>"#,
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\"><rect style=\"cursor:\\75&#13;&#10;rl(http://h.example/c.png)\"/></svg>",
+            b"<svg xmlns=\"http://www.w3.org/2000/svg\"><style>@\\69\r\nmport 'http://h.example/i.css';</style></svg>",
         ] {
             let p = check_svg(bad).unwrap_err();
             assert_eq!(p.code, Code::ImageUnsafe, "{}", String::from_utf8_lossy(bad));

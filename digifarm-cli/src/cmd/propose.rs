@@ -63,7 +63,23 @@ pub fn run(args: Args) -> CmdResult {
     let result = workflow::propose_text(&text, is_json, &loaded.catalog, today, &file);
     let colour = output::use_colour();
     let lines = render::SourceLines::new([(file.as_str(), text.as_str())]);
-    let source_line = |f: &str, line: u32| lines.line(f, line);
+    // A finding about the proposer shows no source line: it would be their name or address
+    // (personal data) in the log of the pull request that brought the proposal.
+    let private_lines: std::collections::HashSet<u32> = match &result {
+        Ok((_, warnings)) => warnings,
+        Err(diagnostics) => diagnostics,
+    }
+    .iter()
+    .filter(|d| d.pointer.starts_with("/proposer"))
+    .map(|d| d.line)
+    .collect();
+    let source_line = |f: &str, line: u32| {
+        if private_lines.contains(&line) {
+            None
+        } else {
+            lines.line(f, line)
+        }
+    };
     match result {
         Ok((project, warnings)) => {
             let path = match catalog::write::create_project(&lock, &project) {

@@ -130,19 +130,16 @@ impl ReadError {
 /// # Errors
 /// See [`ReadError`].
 pub fn read_named(path: &Path, limit: u64) -> Result<Vec<u8>, ReadError> {
-    let (root, relative) = named_root(path);
-    Root::open(&root)
-        .map_err(|source| ReadError::Io {
-            path: root.clone(),
-            source,
-        })
-        .and_then(|r| r.read(&relative, limit))
-        .map_err(|e| e.with_path(path.to_owned()))
+    let (root, relative) = named_root(path).ok_or_else(|| ReadError::Outside {
+        path: path.to_owned(),
+    })?;
+    read_inside(&root, &relative, limit).map_err(|e| e.with_path(path.to_owned()))
 }
 
 /// The directory a named file is read beneath, and the file's path below it (see
-/// [`read_named`]).
-fn named_root(path: &Path) -> (PathBuf, PathBuf) {
+/// [`read_named`]); `None` for an absolute path outside the working directory whose way
+/// passes a link (nothing then says which directory is trusted).
+fn named_root(path: &Path) -> Option<(PathBuf, PathBuf)> {
     use std::path::Component;
     let cwd = std::env::current_dir().ok();
     let below_cwd = match &cwd {
@@ -160,14 +157,28 @@ fn named_root(path: &Path) -> (PathBuf, PathBuf) {
                 other => relative.push(other),
             }
         }
-        return (root, relative);
+        return Some((root, relative));
     }
     let parent = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
+    // The directory as named must be the directory as resolved: no link on its way.
+    let mut lexical = PathBuf::new();
+    for c in parent.components() {
+        match c {
+            Component::ParentDir => {
+                lexical.pop();
+            }
+            Component::CurDir => {}
+            other => lexical.push(other),
+        }
+    }
+    if parent.canonicalize().ok()? != lexical {
+        return None;
+    }
     let name = path.file_name().map(PathBuf::from).unwrap_or_default();
-    (parent.to_owned(), name)
+    Some((parent.to_owned(), name))
 }
 
 /// A directory whose files are read only when they resolve inside it.

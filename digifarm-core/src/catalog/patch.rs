@@ -57,6 +57,14 @@ pub(crate) fn yaml(text: &str, old: &Project, new: &Project) -> Option<String> {
     let old_value = serde_json::to_value(old).ok()?;
     let new_value = serde_json::to_value(new).ok()?;
     let emitted_new = crate::yaml_emit::to_string(new).ok()?;
+    // A last line without its line break gets one: lines may be added after it.
+    let ended;
+    let text = if text.ends_with('\n') {
+        text
+    } else {
+        ended = format!("{text}\n");
+        ended.as_str()
+    };
     let file = Doc::new(text);
     let fresh = Doc::new(&emitted_new);
     // Nothing but members, comments and blank lines: no document markers, directives or
@@ -66,9 +74,13 @@ pub(crate) fn yaml(text: &str, old: &Project, new: &Project) -> Option<String> {
     }) {
         return None;
     }
+    // The file's own members, those at their defaults included (`contacts: []` is in no
+    // serialized record, but stands in the file).
+    let written = yaml::parse(text).ok()?;
     let patcher = Patcher {
         file: &file,
         fresh: &fresh,
+        written: &written,
     };
     let mut out = String::with_capacity(text.len() + 256);
     patcher.container(
@@ -89,6 +101,8 @@ struct Patcher<'d, 'a> {
     file: &'d Doc<'a>,
     /// The emitter's text of the new record.
     fresh: &'d Doc<'a>,
+    /// The file's value as written.
+    written: &'d Value,
 }
 
 impl Patcher<'_, '_> {
@@ -104,10 +118,15 @@ impl Patcher<'_, '_> {
         out: &mut String,
     ) -> Option<()> {
         let (old_keys, new_keys) = (children(old)?, children(new)?);
-        // The file's children: those of either version (a member left at its default is
-        // not in the old value, but can stand in the file: `supported_by: []`).
+        // The file's children: those of either version and those written in the file (a
+        // member at its default is in neither version: `supported_by: []`, `contacts: []`).
         let mut file_keys = old_keys;
-        for key in &new_keys {
+        let written = self
+            .written
+            .pointer(pointer)
+            .and_then(children)
+            .unwrap_or_default();
+        for key in new_keys.iter().chain(&written) {
             if !file_keys.contains(key) {
                 file_keys.push(key.clone());
             }
@@ -190,10 +209,19 @@ impl Patcher<'_, '_> {
     /// Writes the emitter's lines of `fresh` in place of the file's lines of `old`, keeping a
     /// comment that ended the old first line.
     fn replace(&self, old: &Block, fresh: &Block, out: &mut String) -> Option<()> {
+        // Written anew, the old lines go: not if a comment stands in them past the first.
+        if has_comments(&self.file.lines.get(old.start + 1..old.end)?.concat()) {
+            return None;
+        }
         let mut lines = String::new();
         self.fresh_lines(fresh, old.column, &mut lines)?;
         let line = self.file.lines.get(old.start)?.trim_end_matches('\n');
-        match (trailing_comment(line), lines.split_once('\n')) {
+        let comment = trailing_comment(line);
+        // A comment the first line may hold but that cannot be told apart: not dropped.
+        if comment.is_none() && has_comments(line) {
+            return None;
+        }
+        match (comment, lines.split_once('\n')) {
             (Some(comment), Some((first, rest))) => {
                 out.push_str(first);
                 out.push_str(comment);
@@ -215,25 +243,41 @@ impl Patcher<'_, '_> {
     }
 }
 
-/// The comment that ends `line` (with the white space before it): in YAML a `#` after white
-/// space starts a comment, unless it stands inside a quoted scalar, which leaves the text
-/// before it unfinished; so it is the first such `#` before which the line reads as YAML.
+/// The comment that ends `line`, with the white space before it: in YAML a `#` after white
+/// space (or at the line's start) starts a comment, unless it stands inside a quoted scalar.
+/// One pass over the line, following single and double quotes (a guess at a line's
+/// structure; the patched file is accepted only if it reads back as the record).
 fn trailing_comment(line: &str) -> Option<&str> {
-    line.match_indices(['\t', ' '])
-        .filter(|(i, _)| line.get(i + 1..).is_some_and(|rest| rest.starts_with('#')))
-        .find_map(|(i, _)| {
-            let start = line.get(..i)?.trim_end_matches([' ', '\t']).len();
-            let before = line.get(..start)?.trim_start();
-            (!before.is_empty() && yaml::parse(before).is_ok()).then(|| line.get(start..))?
-        })
+    let (mut single, mut double, mut escaped) = (false, false, false);
+    let mut previous = ' ';
+    // A quote opens a scalar only where one can start (an apostrophe inside a word does not).
+    let opens = |p: char| matches!(p, ' ' | '\t' | ':' | '[' | '{' | ',' | '-');
+    for (i, c) in line.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if double => escaped = true,
+            '"' if double => double = false,
+            '"' if !single && opens(previous) => double = true,
+            '\'' if single => single = false,
+            '\'' if !double && opens(previous) => single = true,
+            '#' if !single && !double && matches!(previous, ' ' | '\t') => {
+                let start = line.get(..i)?.trim_end_matches([' ', '\t']).len();
+                return line.get(start..);
+            }
+            _ => {}
+        }
+        previous = c;
+    }
+    None
 }
 
-/// Whether a YAML text (probably) has a comment: a line that is one, or ends in one (see
-/// [`trailing_comment`]). A `#` inside a block scalar can count too: the answer errs
-/// towards "yes".
+/// Whether a YAML text may have a comment: a `#` at the start of a line or after a space or
+/// tab, anywhere (in a quoted or block scalar too). Errs towards "yes"; lines break at LF
+/// and at a lone CR, as YAML's do.
 pub(crate) fn has_comments(text: &str) -> bool {
-    text.lines()
-        .any(|l| l.trim_start().starts_with('#') || trailing_comment(l).is_some())
+    text.split(['\n', '\r']).any(|line| {
+        line.trim_start().starts_with('#') || line.contains(" #") || line.contains("\t#")
+    })
 }
 
 /// `line` moved from `from` to `to` columns: spaces added, or removed where there are.
@@ -526,6 +570,47 @@ last_reviewed: 2024-01-01   # checked
             let out = yaml(&text, old, &new).unwrap_or_else(|| panic!("no patch for {}", old.id));
             assert_eq!(project(&out), new, "{}", old.id);
         }
+    }
+
+    /// Members the file holds at their defaults (in no serialized record) and comments
+    /// between members stay when their neighbour changes; a last line without its line
+    /// break is no obstacle.
+    #[test]
+    fn defaults_and_comments_beside_a_changed_member_stay() {
+        let text = FILE.replace(
+            "last_reviewed: 2024-01-01   # checked\n",
+            "last_reviewed: 2024-01-01\n# Contacts: ask Erika first\ncontacts: []\napprovals: []",
+        );
+        let old = project(&text);
+        let mut new = old.clone();
+        new.last_reviewed = "2026-12-01".parse().ok();
+        let out = yaml(&text, &old, &new).expect("a patch");
+        assert_eq!(project(&out), new);
+        assert_eq!(
+            changed_lines(&format!("{text}\n"), &out),
+            ["-last_reviewed: 2024-01-01", "+last_reviewed: '2026-12-01'"]
+        );
+    }
+
+    /// What may be a comment counts as one (a `#` after white space anywhere, lines broken
+    /// at a lone CR too); finding the comment that ends a line is one pass over it.
+    #[test]
+    fn comments_are_found_conservatively_and_in_linear_time() {
+        assert!(has_comments("categories: [Umwelt,   # Erika\n  Bildung]\n"));
+        assert!(has_comments("id: x\r# owner: Erika\rname: y\r"));
+        assert!(has_comments("description: \"a #b\"\n"));
+        assert!(!has_comments(
+            "id: x\nname: C#-Kurs\nsource: https://x.example/#top\n"
+        ));
+        assert_eq!(trailing_comment("name: \"a #b\"  # c"), Some("  # c"));
+        assert_eq!(
+            trailing_comment("name: Gieß den Kiez's  # c"),
+            Some("  # c")
+        );
+        assert_eq!(trailing_comment("name: 'it # is'"), None);
+        let long = format!("description: \"{}\"", "x #".repeat(200_000));
+        assert_eq!(trailing_comment(&long), None);
+        assert!(has_comments(&long));
     }
 
     /// A file the patch cannot edit member by member is left to the caller to write whole.

@@ -153,7 +153,8 @@ pub fn propose(
             diag(
                 Code::InvalidFormat,
                 "/proposer/email",
-                format!("`{}` is not an e-mail address: {why}", address.trim()),
+                // The address itself is personal data, and this lands in a CI log.
+                format!("the proposer's e-mail is not an address: {why}"),
             )
             .with_help("give an address mail can be sent to (name@domain), or leave it out"),
         );

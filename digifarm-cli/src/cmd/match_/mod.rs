@@ -310,7 +310,19 @@ impl View<'_, '_> {
                 .catalog
                 .project_source_text(index)
                 .unwrap_or_default();
-            return diff(old, &rendered.text);
+            // The old text is read without its byte order mark: compared without it. A last
+            // line that gets its line break is not a changed line (nor shown as one).
+            let new = rendered
+                .text
+                .strip_prefix('\u{feff}')
+                .unwrap_or(&rendered.text);
+            let ended = format!("{old}\n");
+            let old = if old.ends_with('\n') || old.is_empty() {
+                old
+            } else {
+                &ended
+            };
+            return diff(old, new);
         }
         let without_people = |p: &Project| {
             let mut p = p.clone();
@@ -319,6 +331,14 @@ impl View<'_, '_> {
             p.approvals.clear();
             for decision in &mut p.history {
                 decision.by = None;
+            }
+            for change in p
+                .needs
+                .iter_mut()
+                .flat_map(|n| &mut n.supported_by)
+                .flat_map(|s| &mut s.history)
+            {
+                change.by = None;
             }
             digifarm_core::yaml_emit::to_string(&p).unwrap_or_default()
         };
