@@ -82,13 +82,19 @@ impl<'a> SourceLines<'a> {
     /// The files as `(path, text)`, their lines counted as their extensions' formats count
     /// them (see [`LineIndex::of`]).
     pub fn new(files: impl IntoIterator<Item = (&'a str, &'a str)>) -> SourceLines<'a> {
+        SourceLines::with_formats(
+            files
+                .into_iter()
+                .map(|(path, text)| (path, text, Format::from_path(std::path::Path::new(path)))),
+        )
+    }
+
+    fn with_formats(
+        files: impl Iterator<Item = (&'a str, &'a str, Option<Format>)>,
+    ) -> SourceLines<'a> {
         SourceLines {
             files: files
-                .into_iter()
-                .map(|(path, text)| {
-                    let format = Format::from_path(std::path::Path::new(path));
-                    (path, (text, format, OnceLock::new()))
-                })
+                .map(|(path, text, format)| (path, (text, format, OnceLock::new())))
                 .collect(),
         }
     }
@@ -98,24 +104,18 @@ impl<'a> SourceLines<'a> {
         files: impl IntoIterator<Item = (&'a str, &'a str)>,
         format: Option<Format>,
     ) -> SourceLines<'a> {
-        SourceLines {
-            files: files
-                .into_iter()
-                .map(|(path, text)| (path, (text, format, OnceLock::new())))
-                .collect(),
-        }
+        SourceLines::with_formats(files.into_iter().map(|(path, text)| (path, text, format)))
     }
 
     /// The lines of a catalog's source files (those whose text was kept: a streamed
     /// validation keeps only excerpts of the project files, see `Catalog::excerpt`).
     pub fn of(sources: &'a [digifarm_core::catalog::SourceFile]) -> SourceLines<'a> {
-        SourceLines {
-            files: sources
+        SourceLines::with_formats(
+            sources
                 .iter()
                 .filter(|s| !s.text.is_empty())
-                .map(|s| (s.path.as_str(), (&*s.text, Some(s.format), OnceLock::new())))
-                .collect(),
-        }
+                .map(|s| (s.path.as_str(), &*s.text, Some(s.format))),
+        )
     }
 
     /// Line `line` (1-based) of `file`.

@@ -97,8 +97,13 @@ pub(crate) fn check_text_arg(
         });
     match bad {
         Some(c) => Err(crate::output::CliError(format!(
-            "{flag} holds U+{:04X}, a control character{}",
+            "{flag} holds U+{:04X}, {}{}",
             u32::from(c),
+            if digifarm_core::charset::is_noncharacter(c) {
+                "a Unicode noncharacter"
+            } else {
+                "a control character"
+            },
             if one_line {
                 "; give it on one line"
             } else {
