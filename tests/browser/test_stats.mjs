@@ -38,11 +38,12 @@ function writeLargeCatalog(dir) {
     mkdirSync(path.join(dir, sub), { recursive: true });
   }
   writeFileSync(path.join(dir, "digifarm.toml"), [
+    'need_kinds = ["rechtsberatung-und-datenschutzfolgenabschaetzung"]',
+    "",
     "[city]",
     'name = "Hansestadt Lüneburg an der Ilmenau und Umgebung"',
     'ags = "03355022"',
     'languages = ["de", "en"]',
-    'need_kinds = ["rechtsberatung-und-datenschutzfolgenabschaetzung"]',
     "",
   ].join("\n"));
   const kinds = ["content", "technical", "financial", "rechtsberatung-und-datenschutzfolgenabschaetzung"];
