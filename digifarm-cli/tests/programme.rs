@@ -327,19 +327,22 @@ fn support_moves_an_entry_along_its_lifecycle_with_a_dated_history() {
     // A step dated before the last one would put the history out of order (a validation
     // error): refused, the file unchanged.
     let agreed = std::fs::read(&file).unwrap();
-    let o = run(&[
-        "--need",
-        "1",
-        "--partner",
-        "citeq",
-        "--activate",
-        "--by",
-        "LK",
-        "--reason",
-        "läuft",
-        "--today",
-        "2026-11-01",
-    ]);
+    let activate = |today: &str| {
+        run(&[
+            "--need",
+            "1",
+            "--partner",
+            "citeq",
+            "--activate",
+            "--by",
+            "LK",
+            "--reason",
+            "läuft",
+            "--today",
+            today,
+        ])
+    };
+    let o = activate("2026-11-01");
     assert_eq!(o.status.code(), Some(2), "{}", stdout(&o));
     assert!(
         stderr(&o).contains("before the last one in the support's history (2026-11-02)"),
@@ -347,19 +350,7 @@ fn support_moves_an_entry_along_its_lifecycle_with_a_dated_history() {
         stderr(&o)
     );
     assert_eq!(std::fs::read(&file).unwrap(), agreed);
-    let o = run(&[
-        "--need",
-        "1",
-        "--partner",
-        "citeq",
-        "--activate",
-        "--by",
-        "LK",
-        "--reason",
-        "läuft",
-        "--today",
-        "2026-11-10",
-    ]);
+    let o = activate("2026-11-10");
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     assert!(
         stdout(&o).contains("`app` #1 technical: citeq (offer citeq-hosting) agreed → active on 2026-11-10 by LK; the need no longer wants help"),

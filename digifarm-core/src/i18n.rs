@@ -39,12 +39,16 @@ impl Lang {
     /// The language for a BCP 47 tag (`de`, `de-DE`, `en-GB`, …); English for a language
     /// digifarm has no words for.
     pub fn from_tag(tag: &str) -> Lang {
+        Lang::of_tag(tag).unwrap_or(Lang::En)
+    }
+
+    /// The language for a BCP 47 tag by its primary subtag, any case (`de-AT`, `DE`, `en-GB`);
+    /// `None` for a language digifarm has no words for.
+    pub fn of_tag(tag: &str) -> Option<Lang> {
         let primary = tag.split(['-', '_']).next().unwrap_or("");
-        if primary.eq_ignore_ascii_case("de") {
-            Lang::De
-        } else {
-            Lang::En
-        }
+        Lang::ALL
+            .into_iter()
+            .find(|l| primary.eq_ignore_ascii_case(l.tag()))
     }
 
     /// The language's primary tag (`de`, `en`).

@@ -250,9 +250,7 @@ fn load_valid(args: &Args) -> Result<Option<Catalog>, CliError> {
 
 /// A catalog with errors is not exported: its report on stderr, exit 1.
 fn refuse_invalid(report: &validate::Report, catalog: &Catalog) -> ExitCode {
-    report_errors(&super::validate::render_human(report, catalog, false));
-    report_errors("digifarm: the catalog has errors and was not exported\n");
-    ExitCode::from(1)
+    super::refuse_invalid(report, catalog, " and was not exported")
 }
 
 /// `--plugin`: the exporter plugin's bytes to `--out` (atomically; an existing file only with

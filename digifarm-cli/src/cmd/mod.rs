@@ -72,9 +72,19 @@ pub(crate) fn load_valid(
     if report.valid {
         return Ok(Ok(catalog));
     }
-    crate::output::stderr(&validate::render_human(&report, &catalog, false));
-    crate::output::stderr(&format!("digifarm: the catalog has errors; {what}\n"));
-    Ok(Err(std::process::ExitCode::from(1)))
+    Ok(Err(refuse_invalid(&report, &catalog, &format!("; {what}"))))
+}
+
+/// A catalog with errors is refused: its validation report on stderr, then
+/// `digifarm: the catalog has errors{consequence}`, exit code 1.
+pub(crate) fn refuse_invalid(
+    report: &digifarm_core::validate::Report,
+    catalog: &digifarm_core::catalog::Catalog,
+    consequence: &str,
+) -> std::process::ExitCode {
+    crate::output::stderr(&validate::render_human(report, catalog, false));
+    crate::output::stderr(&format!("digifarm: the catalog has errors{consequence}\n"));
+    std::process::ExitCode::from(1)
 }
 
 /// Checks text given on the command line (`--by`, `--reason`) before a command writes it

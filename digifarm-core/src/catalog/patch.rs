@@ -28,9 +28,13 @@ struct Doc<'a> {
 
 impl<'a> Doc<'a> {
     fn new(text: &'a str) -> Doc<'a> {
+        Doc::with_positions(text, yaml::positions(text))
+    }
+
+    fn with_positions(text: &'a str, positions: PosMap) -> Doc<'a> {
         Doc {
             lines: text.split_inclusive('\n').collect(),
-            positions: yaml::positions(text),
+            positions,
         }
     }
 
@@ -65,7 +69,11 @@ pub(crate) fn yaml(text: &str, old: &Project, new: &Project) -> Option<String> {
         ended = format!("{text}\n");
         ended.as_str()
     };
-    let file = Doc::new(text);
+    // The file's value as written (its members at their defaults included: `contacts: []`
+    // is in no serialized record, but stands in the file) and its positions, in one parse.
+    let (written, positions) = yaml::parse_with_positions(text);
+    let written = written.ok()?;
+    let file = Doc::with_positions(text, positions);
     let fresh = Doc::new(&emitted_new);
     // Nothing but members, comments and blank lines: no document markers, directives or
     // tabs at the start of a line.
@@ -74,9 +82,6 @@ pub(crate) fn yaml(text: &str, old: &Project, new: &Project) -> Option<String> {
     }) {
         return None;
     }
-    // The file's own members, those at their defaults included (`contacts: []` is in no
-    // serialized record, but stands in the file).
-    let written = yaml::parse(text).ok()?;
     let patcher = Patcher {
         file: &file,
         fresh: &fresh,

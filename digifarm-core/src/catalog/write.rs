@@ -617,11 +617,10 @@ impl Catalog {
         project: &Project,
     ) -> Result<Rendered, WriteError> {
         let (path, format) = self.project_file(index)?;
-        let fresh = serialize(project, format)?;
         let Some(source) = self.project_source_text(index).filter(|t| !t.is_empty()) else {
             return Ok(Rendered {
+                text: serialize(project, format)?,
                 path,
-                text: fresh,
                 in_place: false,
             });
         };
@@ -645,7 +644,7 @@ impl Catalog {
             None if format == Format::Yaml && super::patch::has_comments(&lf_text) => {
                 return Err(WriteError::WouldDropComments { path });
             }
-            None => fresh,
+            None => serialize(project, format)?,
         };
         if crlf && !lone_cr {
             text = text.replace('\n', "\r\n");

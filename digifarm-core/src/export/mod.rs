@@ -265,13 +265,7 @@ pub fn public_view(catalog: &Catalog) -> Catalog {
     // Health data holds no personal data (authors are counted, not named).
     public.health = catalog.health.clone();
     for p in &mut public.projects {
-        p.contacts.clear();
-        // Attestations name the person who vouched for a criterion, approvals the reviewer.
-        p.attestations.clear();
-        p.approvals.clear();
-        for decision in &mut p.history {
-            decision.by = None;
-        }
+        without_people(p);
         for n in &mut p.needs {
             *n = n.public();
         }
@@ -280,6 +274,26 @@ pub fn public_view(catalog: &Catalog) -> Catalog {
         p.contacts.clear();
     }
     public
+}
+
+/// Removes from `project` what names people: its contacts, its attestations (who vouched
+/// for a criterion) and approvals (the reviewer), and who made each decision in its history
+/// and each change in its support's histories.
+pub fn without_people(project: &mut Project) {
+    project.contacts.clear();
+    project.attestations.clear();
+    project.approvals.clear();
+    for decision in &mut project.history {
+        decision.by = None;
+    }
+    for change in project
+        .needs
+        .iter_mut()
+        .flat_map(|n| &mut n.supported_by)
+        .flat_map(|s| &mut s.history)
+    {
+        change.by = None;
+    }
 }
 
 /// What a publishing format lists on `today`: the projects whose lifecycle the portal

@@ -20,8 +20,13 @@ pub fn parse(text: &str) -> Result<Value, ParseError> {
 /// The positions of every value in a YAML text (for mapping members: of the key). On a
 /// syntax error, the positions seen before it.
 pub fn positions(text: &str) -> PosMap {
+    parse_with_positions(text).1
+}
+
+/// [`parse`] and [`positions`] in one pass over the text.
+pub(crate) fn parse_with_positions(text: &str) -> (Result<Value, ParseError>, PosMap) {
     let mut map = PosMap::new();
-    let _ = build(text, Some(&mut map));
+    let value = build(text, Some(&mut map));
     // The parser places the empty value of a key at the end of the stream on the line after
     // the last one (`? ` alone): keep every position inside the text.
     let lines = line_count(text);
@@ -36,7 +41,7 @@ pub fn positions(text: &str) -> PosMap {
             );
         }
     }
-    map
+    (value, map)
 }
 
 /// The lines of a text as YAML counts them (a line break is LF, CR LF or a lone CR).

@@ -326,20 +326,7 @@ impl View<'_, '_> {
         }
         let without_people = |p: &Project| {
             let mut p = p.clone();
-            p.contacts.clear();
-            p.attestations.clear();
-            p.approvals.clear();
-            for decision in &mut p.history {
-                decision.by = None;
-            }
-            for change in p
-                .needs
-                .iter_mut()
-                .flat_map(|n| &mut n.supported_by)
-                .flat_map(|s| &mut s.history)
-            {
-                change.by = None;
-            }
+            digifarm_core::export::without_people(&mut p);
             digifarm_core::yaml_emit::to_string(&p).unwrap_or_default()
         };
         let old = self

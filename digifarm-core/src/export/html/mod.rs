@@ -72,7 +72,7 @@ fn editions(primary: &str) -> Vec<Edition<'_>> {
         SITE_LANGUAGES
             .iter()
             .copied()
-            .filter(|l| Lang::from_tag(l) != Lang::from_tag(primary) || !known(primary)),
+            .filter(|l| Lang::of_tag(primary) != Lang::of_tag(l)),
     );
     let dir_of = |i: usize, l: &str| {
         if i == 0 {
@@ -97,17 +97,11 @@ fn editions(primary: &str) -> Vec<Edition<'_>> {
         .collect()
 }
 
-/// Whether digifarm has its own words for the language of `tag` (German or English).
-fn known(tag: &str) -> bool {
-    let primary = tag.split(['-', '_']).next().unwrap_or("");
-    primary.eq_ignore_ascii_case("de") || primary.eq_ignore_ascii_case("en")
-}
-
 fn language_name(lang: &str) -> &'static str {
-    match (known(lang), Lang::from_tag(lang)) {
-        (true, Lang::De) => "Deutsch",
-        (true, Lang::En) => "English",
-        (false, _) => "Other language",
+    match Lang::of_tag(lang) {
+        Some(Lang::De) => "Deutsch",
+        Some(Lang::En) => "English",
+        None => "Other language",
     }
 }
 
