@@ -48,8 +48,8 @@ bash -euo pipefail step3.sh
 took "3. the rule under Node.js"
 bash -euo pipefail step4.sh
 [[ -f dist/german-summary.wasm && -f dist/german-summary.plugin.toml ]]
-# The SDK's decoder reads encoding version 2; the manifest asks the host for it.
-grep -qx 'encoding = 2' dist/german-summary.plugin.toml
+# The SDK's decoder reads encoding version 3; the manifest asks the host for it.
+grep -qx 'encoding = 3' dist/german-summary.plugin.toml
 took "4. digifarm-plugin build"
 
 run_tutorial_plugin

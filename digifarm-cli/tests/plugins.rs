@@ -213,6 +213,18 @@ fn plugin_info_shows_manifest_and_world() {
         let json: Value = serde_json::from_str(&stdout).unwrap();
         assert_eq!(json["manifest"]["encoding"], 2);
     }
+    // One built with the JavaScript SDK reads version 3.
+    if built(&plugins, "local-first-js") {
+        let js = plugins.join("local-first-js/local-first-js.wasm");
+        let (code, stdout, _) = digifarm(&["plugin", "info", js.to_str().unwrap()]);
+        assert_eq!(code, 0, "{stdout}");
+        assert!(
+            stdout.contains(
+                "input:        encoding version 3 (version 2 with text in ASCII, for JavaScript)\n"
+            ),
+            "{stdout}"
+        );
+    }
 }
 
 #[test]

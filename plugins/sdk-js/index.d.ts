@@ -271,8 +271,10 @@ export declare function localized(texts: Localized, languages?: string[]): strin
 export declare const MAGIC: 'dfb1';
 /** Version 2's first bytes: character offsets and an index of field positions. */
 export declare const MAGIC_INDEXED: 'dfb2';
+/** Version 3's first bytes: version 2 with text in ASCII, escaped strings read with `JSON.parse`. */
+export declare const MAGIC_ASCII: 'dfb3';
 /** The encoding version a plugin built with this SDK reads (its manifest's `encoding`). */
-export declare const ENCODING: 2;
+export declare const ENCODING: 3;
 export declare class DecodeError extends Error {}
 export interface Encoded {
   data: Uint8Array;
@@ -291,7 +293,10 @@ export declare const LazyProject: { prototype: LazyProjectRecord };
 export declare const LazyNeed: { prototype: Need & { toJSON(): Need } };
 export declare function decodeCatalog(data: Uint8Array, strings: string): Catalog;
 export declare function resolveCandidates(batch: ScorerBatch): Candidate[];
-/** `indexed`: version 2 (as the host sends a plugin built with this SDK), else version 1. */
-export declare function encodeProjects(projects: Project[], indexed?: boolean): Encoded;
-export declare function encodeScorerBatch(batch: ScorerBatch, indexed?: boolean): Encoded;
-export declare function encodeCatalog(catalog: Catalog, indexed?: boolean): Encoded;
+/**
+ * `version`: 1 (the default), 2, or 3 (as the host sends a plugin built with this SDK);
+ * `true` and `false` stand for 2 and 1.
+ */
+export declare function encodeProjects(projects: Project[], version?: 1 | 2 | 3 | boolean): Encoded;
+export declare function encodeScorerBatch(batch: ScorerBatch, version?: 1 | 2 | 3 | boolean): Encoded;
+export declare function encodeCatalog(catalog: Catalog, version?: 1 | 2 | 3 | boolean): Encoded;

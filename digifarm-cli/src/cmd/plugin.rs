@@ -133,10 +133,10 @@ fn info(wasm: &Path, format: Format) -> CmdResult {
             out.push_str(&format!(
                 "input:        encoding version {}{}\n",
                 m.encoding,
-                if m.encoding == 2 {
-                    " (character offsets and an index of field positions)"
-                } else {
-                    ""
+                match m.encoding {
+                    2 => " (character offsets and an index of field positions)",
+                    3 => " (version 2 with text in ASCII, for JavaScript)",
+                    _ => "",
                 }
             ));
             out.push_str(&format!("license:      {}\n", m.license));

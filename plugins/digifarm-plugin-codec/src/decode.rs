@@ -10,7 +10,7 @@ use crate::view::{
     Capacity, Catalog, City, Deployment, Links, Need, Offer, Origin, Partner, Project, ScorerBatch,
     SupportRef, Text,
 };
-use crate::{MAGIC, MAGIC_INDEXED};
+use crate::{ESCAPED, MAGIC, MAGIC_ASCII, MAGIC_INDEXED};
 
 /// Why an input could not be decoded (a host that speaks another encoding version).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,19 +29,114 @@ pub struct Decoder<'a> {
     buf: &'a [u8],
     strings: &'a str,
     pos: usize,
-    /// Where the payload ends: the end of `buf`, or in version 2 where the index starts.
+    /// Where the payload ends: the end of `buf`, or in versions 2 and 3 where the index
+    /// starts.
     end: usize,
-    /// Version 2: what the index must say, checked by [`Decoder::finish`].
-    indexed: Option<Indexed>,
+    /// Versions 2 and 3: what the index must say, checked by [`Decoder::finish`].
+    indexed: Option<Indexed<'a>>,
 }
 
-/// What a decoder of version 2 keeps.
-struct Indexed {
-    /// The byte offset of each character of `strings`, and of its end (empty when `strings`
-    /// is ASCII: characters are bytes then).
-    chars: Vec<u32>,
+/// What a decoder of version 2 or 3 keeps.
+struct Indexed<'a> {
+    /// Version 2: the byte offset of each character of `strings`, and of its end (empty when
+    /// `strings` is ASCII: characters are bytes then). Version 3: for each byte of the text
+    /// as sent, and its end, the byte of `strings` (the text unescaped) it starts.
+    chars: alloc::borrow::Cow<'a, [u32]>,
+    /// Version 3: the text as sent, escapes and all.
+    escaped: Option<&'a str>,
     /// Where the list of projects started.
     projects_at: Option<usize>,
+}
+
+/// Version 3's text with every escape resolved: what [`Decoder::new_v3`] reads strings from.
+/// Every backslash of a version-3 text starts an escape (see the crate's documentation), so
+/// the text can be resolved as a whole, before its strings are known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unescaped {
+    /// The text as sent.
+    escaped: String,
+    /// The text with its escapes resolved.
+    text: String,
+    /// For each byte of `escaped`, and its end, the byte of `text` where it starts;
+    /// `u32::MAX` for the bytes inside an escape after its backslash.
+    at: Vec<u32>,
+}
+
+impl Unescaped {
+    /// Resolves the escapes of a version-3 text; fails on a byte beyond ASCII or an escape
+    /// that JSON does not have (a lone surrogate included).
+    pub fn new(escaped: &str) -> R<Unescaped> {
+        let bad =
+            |what: &str, at: usize| DecodeError(alloc::format!("{what} at byte {at} of `strings`"));
+        let bytes = escaped.as_bytes();
+        let mut text = String::with_capacity(escaped.len());
+        let mut at = Vec::with_capacity(escaped.len() + 1);
+        let offset = |text: &String| u32::try_from(text.len()).map_err(|_| bad("text too long", 0));
+        let hex4 = |i: usize| -> Option<u32> {
+            let digits = bytes.get(i..i + 4)?;
+            let mut n = 0;
+            for &d in digits {
+                n = n * 16 + char::from(d).to_digit(16)?;
+            }
+            Some(n)
+        };
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            at.push(offset(&text)?);
+            if !b.is_ascii() {
+                return Err(bad("a character beyond ASCII", i));
+            }
+            if b != b'\\' {
+                text.push(char::from(b));
+                i += 1;
+                continue;
+            }
+            let (c, len) = match bytes.get(i + 1) {
+                Some(b'"') => ('"', 2),
+                Some(b'\\') => ('\\', 2),
+                Some(b'/') => ('/', 2),
+                Some(b'b') => ('\u{8}', 2),
+                Some(b'f') => ('\u{c}', 2),
+                Some(b'n') => ('\n', 2),
+                Some(b'r') => ('\r', 2),
+                Some(b't') => ('\t', 2),
+                Some(b'u') => {
+                    let unit = hex4(i + 2).ok_or_else(|| bad("a malformed escape", i))?;
+                    let (code, len) = if (0xd800..0xdc00).contains(&unit) {
+                        let low = match bytes.get(i + 6..i + 8) {
+                            Some(b"\\u") => hex4(i + 8).filter(|u| (0xdc00..0xe000).contains(u)),
+                            _ => None,
+                        };
+                        let low = low.ok_or_else(|| bad("a lone surrogate", i))?;
+                        (0x10000 + ((unit - 0xd800) << 10) + (low - 0xdc00), 12)
+                    } else {
+                        (unit, 6)
+                    };
+                    (
+                        char::from_u32(code).ok_or_else(|| bad("a lone surrogate", i))?,
+                        len,
+                    )
+                }
+                _ => return Err(bad("a malformed escape", i)),
+            };
+            text.push(c);
+            for _ in 1..len {
+                at.push(u32::MAX);
+            }
+            i += len;
+        }
+        at.push(offset(&text)?);
+        Ok(Unescaped {
+            escaped: escaped.into(),
+            text,
+            at,
+        })
+    }
+
+    /// The text with its escapes resolved.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
 }
 
 impl<'a> Decoder<'a> {
@@ -72,15 +167,48 @@ impl<'a> Decoder<'a> {
                     chars
                 };
                 d.indexed = Some(Indexed {
-                    chars,
+                    chars: chars.into(),
+                    escaped: None,
                     projects_at: None,
                 });
                 Ok(d)
             }
+            Some(magic) if magic == MAGIC_ASCII => Err(DecodeError(
+                "version 3 (`dfb3`) is read with `Decoder::new_v3`, its text resolved by `Unescaped`"
+                    .into(),
+            )),
             _ => Err(DecodeError(
                 "it does not start with `dfb1` or `dfb2` (encoding versions 1 and 2)".into(),
             )),
         }
+    }
+
+    /// A decoder for `buf`, which must start with `dfb3`, and its text as [`Unescaped`]
+    /// resolved it.
+    pub fn new_v3(buf: &'a [u8], text: &'a Unescaped) -> R<Self> {
+        let mut d = Decoder {
+            buf,
+            strings: &text.text,
+            pos: MAGIC.len(),
+            end: buf.len(),
+            indexed: None,
+        };
+        if buf.get(..MAGIC.len()) != Some(&MAGIC_ASCII[..]) {
+            return Err(DecodeError(
+                "it does not start with `dfb3` (encoding version 3)".into(),
+            ));
+        }
+        let index_at = d.u32()? as usize;
+        if index_at < d.pos || index_at > buf.len() {
+            return Err(d.err("index outside the input"));
+        }
+        d.end = index_at;
+        d.indexed = Some(Indexed {
+            chars: alloc::borrow::Cow::Borrowed(&text.at),
+            escaped: Some(&text.escaped),
+            projects_at: None,
+        });
+        Ok(d)
     }
 
     /// The decoder moved to byte `pos` (tests: the index's positions point at fields).
@@ -118,8 +246,11 @@ impl<'a> Decoder<'a> {
                     .ok_or_else(|| self.err("projects the index cannot walk"))?,
                 None => Index::default(),
             };
-            expected.chars = u32::try_from(self.strings.chars().count())
-                .map_err(|_| self.err("text too long"))?;
+            let chars = match indexed.escaped {
+                Some(escaped) => escaped.len(),
+                None => self.strings.chars().count(),
+            };
+            expected.chars = u32::try_from(chars).map_err(|_| self.err("text too long"))?;
             let mut bytes = Vec::new();
             expected.write(&mut bytes);
             if self.buf.get(self.end..) != Some(&bytes[..]) {
@@ -193,12 +324,41 @@ impl<'a> Decoder<'a> {
     #[inline]
     fn str(&mut self) -> R<&'a str> {
         let mut start = self.u32()? as usize;
-        let len = self.u32()? as usize;
-        let mut end = start.checked_add(len);
+        let mut len = self.u32()?;
+        if let Some(Indexed {
+            escaped: Some(escaped),
+            chars: at,
+            ..
+        }) = &self.indexed
+        {
+            // Version 3: a marked string must be what `JSON.parse` reads as one string (no
+            // raw control character, no quote but an escaped one), an unmarked one must hold
+            // no escape.
+            let marked = len & ESCAPED != 0;
+            len &= !ESCAPED;
+            let inside_escape = |i: usize| at.get(i).is_none_or(|&b| b == u32::MAX);
+            let sent = start
+                .checked_add(len as usize)
+                .and_then(|end| escaped.get(start..end));
+            let fits = sent.is_some_and(|s| {
+                if marked {
+                    s.bytes()
+                        .enumerate()
+                        .all(|(i, b)| b >= 0x20 && (b != b'"' || inside_escape(start + i)))
+                } else {
+                    !s.contains('\\')
+                }
+            });
+            if !fits {
+                return Err(self.err("a string of version 3 that is not as its mark says"));
+            }
+        }
+        let mut end = start.checked_add(len as usize);
         if let Some(Indexed { chars, .. }) = &self.indexed
             && !chars.is_empty()
         {
-            // Version 2 counts characters: find their bytes.
+            // Version 2 counts characters, version 3 bytes of the escaped text: find their
+            // bytes in `strings`.
             let byte = |i: usize| chars.get(i).map(|&b| b as usize);
             (start, end) = (byte(start).unwrap_or(usize::MAX), end.and_then(byte));
         }
@@ -387,7 +547,15 @@ impl<'a> Decoder<'a> {
 
 /// Decodes a validator's input: a `list<project>`.
 pub fn decode_projects<'a>(buf: &'a [u8], strings: &'a str) -> R<Vec<Project<'a>>> {
-    let mut d = Decoder::new(buf, strings)?;
+    projects_of(Decoder::new(buf, strings)?)
+}
+
+/// Decodes a validator's input of version 3, its text resolved by [`Unescaped`].
+pub fn decode_projects_v3<'a>(buf: &'a [u8], text: &'a Unescaped) -> R<Vec<Project<'a>>> {
+    projects_of(Decoder::new_v3(buf, text)?)
+}
+
+fn projects_of(mut d: Decoder<'_>) -> R<Vec<Project<'_>>> {
     let projects = d.projects()?;
     d.finish()?;
     Ok(projects)
@@ -395,7 +563,15 @@ pub fn decode_projects<'a>(buf: &'a [u8], strings: &'a str) -> R<Vec<Project<'a>
 
 /// Decodes a scorer's input.
 pub fn decode_scorer_batch<'a>(buf: &'a [u8], strings: &'a str) -> R<ScorerBatch<'a>> {
-    let mut d = Decoder::new(buf, strings)?;
+    scorer_batch_of(Decoder::new(buf, strings)?)
+}
+
+/// Decodes a scorer's input of version 3, its text resolved by [`Unescaped`].
+pub fn decode_scorer_batch_v3<'a>(buf: &'a [u8], text: &'a Unescaped) -> R<ScorerBatch<'a>> {
+    scorer_batch_of(Decoder::new_v3(buf, text)?)
+}
+
+fn scorer_batch_of(mut d: Decoder<'_>) -> R<ScorerBatch<'_>> {
     let batch = ScorerBatch {
         projects: d.projects()?,
         partners: d.partners()?,
@@ -408,7 +584,15 @@ pub fn decode_scorer_batch<'a>(buf: &'a [u8], strings: &'a str) -> R<ScorerBatch
 
 /// Decodes an exporter's input: a `catalog`.
 pub fn decode_catalog<'a>(buf: &'a [u8], strings: &'a str) -> R<Catalog<'a>> {
-    let mut d = Decoder::new(buf, strings)?;
+    catalog_of(Decoder::new(buf, strings)?)
+}
+
+/// Decodes an exporter's input of version 3, its text resolved by [`Unescaped`].
+pub fn decode_catalog_v3<'a>(buf: &'a [u8], text: &'a Unescaped) -> R<Catalog<'a>> {
+    catalog_of(Decoder::new_v3(buf, text)?)
+}
+
+fn catalog_of(mut d: Decoder<'_>) -> R<Catalog<'_>> {
     let catalog = Catalog {
         city: d.city()?,
         projects: d.projects()?,

@@ -49,6 +49,28 @@
 //!   each of its fields starts, in WIT declaration order), [`index::NEED_FIELDS`] per need
 //!   and [`index::SUPPORT_FIELDS`] per `supported_by` entry, in the order of the records.
 //!
+//! # Encoding, version 3
+//!
+//! Version 2 for JavaScript plugins (`encoding = 3`), whose engine turns `strings` into a
+//! string of its own when the call starts: QuickJS copies an ASCII text as it is but decodes
+//! any other one character by character, and a catalog in German is never ASCII. The
+//! differences from version 2:
+//!
+//! - `data` starts with [`MAGIC_ASCII`] (`dfb3`); the index follows the payload as in
+//!   version 2.
+//! - Every byte of `strings` is ASCII. A string that is ASCII and holds no backslash is
+//!   written as it is; any other is written as the body of a JSON string literal (RFC 8259,
+//!   without its quotes) in ASCII: `"` and `\` escaped, control characters as `\b`, `\t`,
+//!   `\n`, `\f`, `\r` or `\u00XX`, every character beyond ASCII as `\uXXXX` (one beyond
+//!   the BMP as its surrogate pair), hexadecimal digits in lower case. So every backslash of
+//!   `strings` starts an escape.
+//! - A string's offset and length count bytes of `strings`; the length of an escaped one has
+//!   its top bit set ([`ESCAPED`]). The index's character count is the length of `strings`.
+//!
+//! A JavaScript decoder takes an unmarked string as a slice of the text and reads a marked
+//! one with `JSON.parse`; [`Unescaped`] resolves every escape of a text at once, so that
+//! [`Decoder::new_v3`] reads version 3 as it reads version 2.
+//!
 //! The encoder finds the index by walking what it wrote; the decoder walks what it read and
 //! refuses an index that differs, so a plugin that trusts the index reads the same fields
 //! as one that walks.
@@ -67,7 +89,10 @@ mod encode;
 pub mod index;
 pub mod view;
 
-pub use decode::{DecodeError, Decoder, decode_catalog, decode_projects, decode_scorer_batch};
+pub use decode::{
+    DecodeError, Decoder, Unescaped, decode_catalog, decode_catalog_v3, decode_projects,
+    decode_projects_v3, decode_scorer_batch, decode_scorer_batch_v3,
+};
 pub use encode::{Date, Encoded, Encoder, Version, Ymd};
 pub use view::{
     Candidate, Capacity, Catalog, City, Deployment, Links, Need, Offer, Origin, Partner, Project,
@@ -78,6 +103,10 @@ pub use view::{
 pub const MAGIC: &[u8; 4] = b"dfb1";
 /// The first bytes of every encoded input of version 2.
 pub const MAGIC_INDEXED: &[u8; 4] = b"dfb2";
+/// The first bytes of every encoded input of version 3.
+pub const MAGIC_ASCII: &[u8; 4] = b"dfb3";
+/// Version 3: the bit of a string's length that marks it escaped.
+pub const ESCAPED: u32 = 0x8000_0000;
 
 /// Encodes a validator's input: a `list<project>`, in version 1.
 pub fn encode_projects(projects: &[Project<'_>]) -> Encoded {

@@ -1,6 +1,7 @@
 //! The encoder and the decoder held to each other: generated records survive a round trip
 //! unchanged, and a damaged input is refused, never a panic.
 
+use alloc::borrow::ToOwned;
 use alloc::vec::Vec;
 
 use super::*;
@@ -36,6 +37,7 @@ impl Gen {
             "https://git.example.org/münster/app",
             "2024-05-01",
             "Straße\n\"quoted\"\t\u{0}",
+            "C:\\Daten\\u00e4 \\\" \u{7f}",
             "ein längerer Text über ein Projekt, das Ehrenamtliche in der Stadt pflegen",
         ];
         POOL[self.below(POOL.len())]
@@ -295,7 +297,7 @@ fn a_string_off_a_character_boundary_is_refused() {
 fn another_version_is_refused() {
     let enc = encode_projects(&[]);
     let mut data = enc.data.clone();
-    data[3] = b'3';
+    data[3] = b'4';
     let err = decode_projects(&data, &enc.strings).err();
     assert!(err.is_some_and(|e| e.0.contains("dfb1") && e.0.contains("dfb2")));
 }
@@ -320,6 +322,123 @@ fn round_trip_version_2() {
         let back = decode_scorer_batch(&enc.data, &enc.strings);
         assert_eq!(back.as_ref(), Ok(&batch), "seed {seed}");
     }
+}
+
+#[test]
+fn round_trip_version_3() {
+    for seed in 0..SEEDS {
+        let mut g = Gen(seed);
+        let catalog = g.catalog();
+        let enc = encode_catalog_with(&catalog, Version::V3);
+        assert_eq!(&enc.data[..4], MAGIC_ASCII);
+        assert!(enc.strings.is_ascii(), "seed {seed}");
+        let text = Unescaped::new(&enc.strings);
+        let text = text.as_ref().expect("the encoder's text resolves");
+        // Resolved, the same text as version 1.
+        assert_eq!(text.text(), encode_catalog(&catalog).strings, "seed {seed}");
+        assert_eq!(
+            decode_catalog_v3(&enc.data, text).as_ref(),
+            Ok(&catalog),
+            "seed {seed}"
+        );
+        // Version 2's layout: the same index tables, only the magic, the spans and the count
+        // of characters differ.
+        let v2 = encode_catalog_with(&catalog, Version::V2);
+        let (end3, p3, n3, s3) = index_of(&enc.data);
+        assert_eq!((end3, p3, n3, s3), index_of(&v2.data), "seed {seed}");
+        assert_eq!(head_chars(&enc.data), enc.strings.len());
+        // Version 2's and 1's decoders refuse it by its magic.
+        let err = decode_catalog(&enc.data, &enc.strings).err();
+        assert!(
+            err.is_some_and(|e| e.0.contains("Decoder::new_v3")),
+            "seed {seed}"
+        );
+
+        let projects: Vec<Project<'static>> = (0..g.below(5)).map(|_| g.project()).collect();
+        let enc = encode_projects_with(&projects, Version::V3);
+        let text = Unescaped::new(&enc.strings).expect("the encoder's text resolves");
+        assert_eq!(decode_projects_v3(&enc.data, &text).as_ref(), Ok(&projects));
+        let batch = g.scorer_batch();
+        let enc = encode_scorer_batch_with(&batch, Version::V3);
+        let text = Unescaped::new(&enc.strings).expect("the encoder's text resolves");
+        assert_eq!(
+            decode_scorer_batch_v3(&enc.data, &text).as_ref(),
+            Ok(&batch)
+        );
+    }
+}
+
+#[test]
+fn version_3_writes_only_what_needs_it_escaped() {
+    let project = |name: &'static str| Project {
+        name,
+        ..Gen(5).project()
+    };
+    let mark = |name: &'static str| {
+        let enc = encode_projects_with(&[project(name)], Version::V3);
+        // The name's span: the second string of the project.
+        let at = 4 + 4 + 4 + 8;
+        let (start, len) = (u32_le(&enc.data, at) as usize, u32_le(&enc.data, at + 4));
+        let sent = &enc.strings[start..start + (len & !ESCAPED) as usize];
+        (sent.to_owned(), len & ESCAPED != 0)
+    };
+    assert_eq!(
+        mark("plain \"ASCII\"\t"),
+        ("plain \"ASCII\"\t".into(), false)
+    );
+    assert_eq!(mark("Münster"), ("M\\u00fcnster".into(), true));
+    assert_eq!(mark("a\\b"), ("a\\\\b".into(), true));
+    assert_eq!(
+        mark("🚲 \"\u{1}\u{8}\u{c}\n\r\t\u{7f}é"),
+        (
+            "\\ud83d\\udeb2 \\\"\\u0001\\b\\f\\n\\r\\t\u{7f}\\u00e9".into(),
+            true
+        )
+    );
+}
+
+#[test]
+fn version_3_text_and_marks_are_checked() {
+    // What `Unescaped` refuses: anything but ASCII, an escape JSON does not have, a lone
+    // surrogate.
+    for bad in [
+        "é",
+        "\\x41",
+        "\\u12",
+        "\\u12g4",
+        "\\",
+        "\\ud83d",
+        "\\ud83d\\u0041",
+        "\\udeb2",
+    ] {
+        assert!(Unescaped::new(bad).is_err(), "{bad:?}");
+    }
+    let text = Unescaped::new("a\\/\\u00e4\\ud83d\\udeb2z");
+    assert_eq!(text.map(|t| t.text().to_owned()), Ok("a/ä🚲z".into()));
+
+    // A marked span with a raw quote, or an unmarked one with an escape, is refused; so is a
+    // span that ends inside an escape.
+    let enc = encode_projects_with(&[Gen(6).project()], Version::V3);
+    let at = 4 + 4 + 4; // the first project's id
+    let with = |strings: &str, start: u32, len: u32| {
+        let mut data = enc.data.clone();
+        data[at..at + 4].copy_from_slice(&start.to_le_bytes());
+        data[at + 4..at + 8].copy_from_slice(&len.to_le_bytes());
+        let text = Unescaped::new(strings).expect("valid text");
+        let mut d = Decoder::new_v3(&data, &text).expect("a version-3 input");
+        d.projects().map(|p| p[0].id.to_owned())
+    };
+    // The span under test is appended to the text, so the other strings stay where they are.
+    let at_end = |s: &str| alloc::format!("{}{s}", enc.strings);
+    let end = u32::try_from(enc.strings.len()).expect("a small text");
+    assert_eq!(
+        with(&at_end("a\\u00e4b"), end, 8 | ESCAPED),
+        Ok("aäb".into())
+    );
+    assert_eq!(with(&at_end("a\\u00e4b"), end, 8).ok(), None);
+    assert_eq!(with(&at_end("a\"b"), end, 3 | ESCAPED).ok(), None);
+    assert_eq!(with(&at_end("a\"b"), end, 3), Ok("a\"b".into()));
+    assert_eq!(with(&at_end("a\\u00e4b"), end, 4 | ESCAPED).ok(), None);
 }
 
 /// The little-endian u32 at byte `at` of `data`.

@@ -102,9 +102,10 @@ pub struct Manifest {
     /// Limits it asks for.
     #[serde(default)]
     pub limits: PluginLimits,
-    /// The encoding version of the input it reads: 1 (the default, what Rust plugins read)
-    /// or 2 (strings as character offsets, and an index of where each record's fields start,
-    /// which the Python and JavaScript SDKs read; see `digifarm-plugin-codec`).
+    /// The encoding version of the input it reads: 1 (the default, what Rust plugins read),
+    /// 2 (strings as character offsets, and an index of where each record's fields start,
+    /// which the Python SDK reads) or 3 (version 2 with text in ASCII, which the JavaScript
+    /// SDK reads; see `digifarm-plugin-codec`).
     #[serde(default = "encoding_1", skip_serializing_if = "is_encoding_1")]
     pub encoding: u32,
 }
@@ -222,7 +223,7 @@ impl Manifest {
         }
         if Version::from_number(manifest.encoding).is_none() {
             return Err(bad(format!(
-                "encoding {} is not one this host writes (1 or 2)",
+                "encoding {} is not one this host writes (1, 2 or 3)",
                 manifest.encoding
             )));
         }
@@ -288,10 +289,14 @@ mod tests {
             parse("encoding = 2\n").map(|m| m.version()).ok(),
             Some(Version::V2)
         );
-        for bad in ["encoding = 3\n", "encoding = 0\n"] {
+        assert_eq!(
+            parse("encoding = 3\n").map(|m| m.version()).ok(),
+            Some(Version::V3)
+        );
+        for bad in ["encoding = 4\n", "encoding = 0\n"] {
             let err = parse(bad).err().map(|e| e.to_string()).unwrap_or_default();
             assert!(
-                err.contains("is not one this host writes (1 or 2)"),
+                err.contains("is not one this host writes (1, 2 or 3)"),
                 "{err}"
             );
         }

@@ -108,7 +108,7 @@ fn edges() -> Catalog {
         project(json!({
             "id": "giess-den-kiez", "name": "Gieß den Kiez — 𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ✓ «ß» 水",
             "summary": {"de": "Bäume gießen 🌳", "en": "Water the trees", "ar": "سقي الأشجار"},
-            "description": {"de": "Zeile eins\nZeile zwei\tmit Tab"},
+            "description": {"de": "Zeile eins\nZeile zwei\tmit Tab, \"Zitat\", C:\\Daten\\u00e4 \u{1}"},
             "status": "in-development", "status_since": "2024-05-01",
             "lifecycle": "admitted", "admitted_on": "2022-06-01", "last_reviewed": "2025-01-31",
             "categories": ["umwelt"], "technologies": ["Vue", "Python"],
@@ -183,6 +183,30 @@ fn rust_sdk_round_trips_every_field() {
     run_sdk(&dir, "Rust", "conformance", 1);
 }
 
+/// A copy of the plugin `id` of `dir` in a new directory, its manifest's `encoding` line
+/// (`from`, or none) replaced by `encoding = to`.
+fn with_encoding(dir: &Path, id: &str, from: Option<u32>, to: u32) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    let copy = tmp.path().join(id);
+    std::fs::create_dir(&copy).unwrap();
+    let wasm = format!("{id}.wasm");
+    std::fs::copy(dir.join(id).join(&wasm), copy.join(&wasm)).unwrap();
+    let manifest = std::fs::read_to_string(dir.join(id).join("plugin.toml")).unwrap();
+    let manifest = match from {
+        None => {
+            assert!(!manifest.contains("encoding"), "{manifest}");
+            manifest.replacen("kind = ", &format!("encoding = {to}\nkind = "), 1)
+        }
+        Some(from) => {
+            let line = format!("encoding = {from}\n");
+            assert!(manifest.contains(&line), "{manifest}");
+            manifest.replacen(&line, &format!("encoding = {to}\n"), 1)
+        }
+    };
+    std::fs::write(copy.join("plugin.toml"), manifest).unwrap();
+    tmp
+}
+
 /// The Rust SDK reads version 2 as well (the codec checks the host's index against the
 /// records as it finishes): the same plugin, its manifest asking for version 2.
 #[test]
@@ -190,15 +214,7 @@ fn rust_sdk_round_trips_every_field_of_version_2() {
     let Some(dir) = plugins_with(&["conformance"]) else {
         return;
     };
-    let tmp = tempfile::tempdir().unwrap();
-    let to = tmp.path().join("conformance");
-    std::fs::create_dir(&to).unwrap();
-    let from = dir.join("conformance");
-    std::fs::copy(from.join("conformance.wasm"), to.join("conformance.wasm")).unwrap();
-    let manifest = std::fs::read_to_string(from.join("plugin.toml")).unwrap();
-    assert!(!manifest.contains("encoding"), "{manifest}");
-    let manifest = manifest.replacen("kind = ", "encoding = 2\nkind = ", 1);
-    std::fs::write(to.join("plugin.toml"), manifest).unwrap();
+    let tmp = with_encoding(&dir, "conformance", None, 2);
     run_sdk(tmp.path(), "Rust, version 2", "conformance", 2);
 }
 
@@ -215,8 +231,16 @@ fn javascript_sdk_round_trips_every_field() {
     let Some(dir) = plugins_with(JS_PLUGINS) else {
         return;
     };
-    run_sdk(&dir, "JavaScript (QuickJS)", "conformance-js", 2);
-    run_sdk(&dir, "JavaScript (StarlingMonkey)", "conformance-sm", 2);
+    run_sdk(&dir, "JavaScript (QuickJS)", "conformance-js", 3);
+    run_sdk(&dir, "JavaScript (StarlingMonkey)", "conformance-sm", 3);
+    // The SDK's decoder reads version 2 as well (what plugins built before version 3 ask for).
+    let tmp = with_encoding(&dir, "conformance-js", Some(3), 2);
+    run_sdk(
+        tmp.path(),
+        "JavaScript (QuickJS), version 2",
+        "conformance-js",
+        2,
+    );
 }
 
 /// The SDKs ship the interface they build against: each copy is the frozen WIT, byte for byte.

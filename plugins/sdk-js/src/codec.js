@@ -1,4 +1,4 @@
-// The digifarm record layout (encoding versions 1 and 2) in JavaScript: the decoder every JS
+// The digifarm record layout (encoding versions 1, 2 and 3) in JavaScript: the decoder every JS
 // plugin runs on its input, and the matching encoder (used by tests and the conformance plugin).
 //
 // The layout is specified once, in plugins/digifarm-plugin-codec/src/lib.rs (Rust):
@@ -18,6 +18,16 @@
 // tables of u32 positions in `data`: 18 per project, 8 per need, 3 per supporter. A lazy
 // project takes its fields' positions from the index instead of walking the records.
 //
+// Version 3 (`dfb3`, what the host sends a plugin whose manifest says `encoding = 3`, as this
+// SDK's build writes) is version 2 with text in ASCII: QuickJS makes the call's `strings` a
+// string by copying ASCII text as it is, but decodes any other text character by character
+// (the Münster validator spent about a twelfth of its time there on a German catalog). A
+// string that is not ASCII, or holds a backslash, is sent as the body of a JSON string literal
+// in ASCII, the top bit of its length set, and read with `JSON.parse` (native code) when the
+// plugin reads it; offsets and lengths count bytes of `strings`, which are its UTF-16 units.
+// The decoder takes the host's word that an unmarked string holds no escape, as it takes the
+// character count (the Rust codec's decoder checks both).
+//
 // Decoded records are plain objects whose field names are the Rust views' names
 // (snake_case: `hours_per_month`, `supported_by`, `need_index`); an absent option is `null`.
 
@@ -26,8 +36,10 @@ export const MAGIC = 'dfb1';
 const MAGIC_BYTES = [0x64, 0x66, 0x62, 0x31];
 /** The first bytes of an input of version 2. */
 export const MAGIC_INDEXED = 'dfb2';
+/** The first bytes of an input of version 3. */
+export const MAGIC_ASCII = 'dfb3';
 /** The encoding version a plugin built with this SDK asks the host for (the manifest's `encoding`). */
-export const ENCODING = 2;
+export const ENCODING = 3;
 const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
 
 /** Why an input could not be decoded (message as the Rust codec's `DecodeError`). */
@@ -75,6 +87,7 @@ var view = null; // a DataView of `buf` (f64 only)
 var text = ''; // `strings`
 var textBytes = 0; // the UTF-8 length of `strings`
 var ascii = true; // whether `strings` is ASCII
+var escapes = false; // version 3: whether a string may be marked escaped
 var naStart = null;
 var naEnd = null;
 var naExtra = null;
@@ -114,10 +127,13 @@ function begin(data, strings) {
   current = null;
   const b = asBytes(data);
   if (typeof strings !== 'string') throw new TypeError('encoded strings must be a string');
-  const v2 = b.length >= 4 && b[0] === 0x64 && b[1] === 0x66 && b[2] === 0x62 && b[3] === 0x32;
-  if (!v2 && (b.length < 4 || b[0] !== 0x64 || b[1] !== 0x66 || b[2] !== 0x62 || b[3] !== 0x31)) {
-    throw new DecodeError('it does not start with `dfb1` or `dfb2` (encoding versions 1 and 2)');
+  const dfb = b.length >= 4 && b[0] === 0x64 && b[1] === 0x66 && b[2] === 0x62;
+  const v3 = dfb && b[3] === 0x33;
+  const v2 = (dfb && b[3] === 0x32) || v3; // version 3 is version 2 in its layout
+  if (!v2 && !(dfb && b[3] === 0x31)) {
+    throw new DecodeError('it does not start with `dfb1`, `dfb2` or `dfb3` (encoding versions 1, 2 and 3)');
   }
+  escapes = v3;
   buf = b;
   pos = 4;
   size = b.length;
@@ -153,6 +169,8 @@ function begin(data, strings) {
   // Rust and Python decoders check the count; the host's codec tests pin what it writes). A
   // count above the text's length, or one the scan contradicts, is refused.
   if (v2 && strings.length < textChars) throw fail('the index does not count the characters of `strings`', 4);
+  // Version 3's text is ASCII: as many UTF-16 units as bytes.
+  if (v3 && strings.length !== textChars) throw fail('the index does not count the bytes of `strings`', 4);
   ascii = v2 ? strings.length === textChars : !NON_ASCII.test(strings);
   if (ascii) {
     textBytes = strings.length;
@@ -214,6 +232,7 @@ function end() {
 /** Drops the state after a failed call (the error propagates). */
 function reset() {
   current = null;
+  escapes = false;
   buf = null;
   view = null;
   text = '';
@@ -272,9 +291,11 @@ function str() {
   const p = pos;
   if (p + 8 > size) throw fail('unexpected end', p + 4 > size ? p : p + 4);
   const start = (buf[p] | (buf[p + 1] << 8) | (buf[p + 2] << 16) | (buf[p + 3] << 24)) >>> 0;
-  const stop =
-    start + ((buf[p + 4] | (buf[p + 5] << 8) | (buf[p + 6] << 16) | (buf[p + 7] << 24)) >>> 0);
+  // The length as a signed number: negative when its top bit marks an escaped string.
+  const len = buf[p + 4] | (buf[p + 5] << 8) | (buf[p + 6] << 16) | (buf[p + 7] << 24);
   pos = p + 8;
+  if (len < 0) return escaped(start, len & 0x7fffffff, p);
+  const stop = start + len;
   if (stop > textBytes) {
     throw fail('string outside `strings` or not on character boundaries', p + 8);
   }
@@ -298,6 +319,19 @@ function str() {
   }
   naNext = k;
   return text.substring(from, to);
+}
+
+/** Version 3: a string sent as the body of a JSON string literal (see above). */
+function escaped(start, n, p) {
+  const stop = start + n;
+  if (!escapes || stop > textBytes) {
+    throw fail('string outside `strings` or not on character boundaries', p + 8);
+  }
+  try {
+    return JSON.parse(`"${text.substring(start, stop)}"`);
+  } catch {
+    throw fail('an escaped string that is not the body of a JSON string', p + 8);
+  }
 }
 
 // The option's tag is read here rather than through `some()`: two calls fewer per optional
@@ -513,7 +547,7 @@ export function decodeCatalog(data, strings) {
 // A decoded input's state, for records read after `decodeProjectsLazy` returned.
 function saveInput() {
   return {
-    buf, size, text, textBytes, ascii, naStart, naEnd, naExtra, naCount, naBlock,
+    buf, size, text, textBytes, ascii, escapes, naStart, naEnd, naExtra, naCount, naBlock,
     ixProjects, ixNeeds, ixProjectCount, ixNeedCount, ixProjectsEnd, ixNeedNext: 0,
     // Version 2: the input's projects, and its needs as far as they have been made.
     projects: null, needs: null,
@@ -527,6 +561,7 @@ function loadInput(c) {
   text = c.text;
   textBytes = c.textBytes;
   ascii = c.ascii;
+  escapes = c.escapes;
   naStart = c.naStart;
   naEnd = c.naEnd;
   naExtra = c.naExtra;
@@ -943,17 +978,38 @@ function charLength(s) {
   return n;
 }
 
+// Version 3: what a string is sent escaped for, and the escapes JSON.stringify writes.
+const NEEDS_ESCAPE = /[^\x00-\x7f]|\\/;
+const ESCAPE = /["\\\x00-\x1f\u0080-\uffff]/g;
+const SHORT_ESCAPES = { '"': '\\"', '\\': '\\\\', '\b': '\\b', '\t': '\\t', '\n': '\\n', '\f': '\\f', '\r': '\\r' };
+
+/** `s` as the body of a JSON string literal in ASCII (version 3; as the Rust encoder writes it). */
+function escapeJson(s) {
+  return s.replace(ESCAPE, (c) => SHORT_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** The version an encoder writes: 1, 2 or 3 (`false` and `true` stand for 1 and 2). */
+function versionOf(version) {
+  const v = version === true ? 2 : version === false ? 1 : version;
+  if (v !== 1 && v !== 2 && v !== 3) throw new RangeError(`not an encoding version: ${version}`);
+  return v;
+}
+
 class Encoder {
-  /** Version 1, or with `indexed` version 2 (the input then holds one list of projects). */
-  constructor(indexed = false) {
+  /**
+   * Version 1, 2 or 3 (`true`: 2); in versions 2 and 3 the input holds one list of projects,
+   * which the index describes.
+   */
+  constructor(version = 1) {
     this.buf = new Uint8Array(1024);
     this.view = new DataView(this.buf.buffer);
     this.len = 0;
     this.parts = [];
     this.stringsLen = 0;
-    this.indexed = indexed;
+    this.version = versionOf(version);
+    this.indexed = this.version !== 1;
     this.projectsAt = -1;
-    this.raw(indexed ? [0x64, 0x66, 0x62, 0x32, 0, 0, 0, 0] : MAGIC_BYTES);
+    this.raw(this.indexed ? [0x64, 0x66, 0x62, 0x30 + this.version, 0, 0, 0, 0] : MAGIC_BYTES);
   }
 
   projects(items) {
@@ -1004,7 +1060,15 @@ class Encoder {
 
   str(s) {
     if (typeof s !== 'string') throw new TypeError(`not a string: ${s}`);
-    const n = this.indexed ? charLength(s) : utf8Length(s);
+    if (this.version === 3 && NEEDS_ESCAPE.test(s)) {
+      const body = escapeJson(s);
+      this.u32(this.stringsLen);
+      this.u32(body.length + 0x80000000); // marked escaped
+      this.parts.push(body);
+      this.stringsLen += body.length;
+      return;
+    }
+    const n = this.version === 1 ? utf8Length(s) : charLength(s);
     this.u32(this.stringsLen);
     this.u32(n);
     this.parts.push(s);
@@ -1166,22 +1230,25 @@ class Encoder {
     this.u32(positions[0].length / 18);
     this.u32(positions[1].length / 8);
     this.u32(positions[2].length / 3);
-    this.u32(charLength(strings));
+    this.u32(this.version === 3 ? strings.length : charLength(strings));
     for (const table of positions) for (const at of table) this.u32(at + 4);
     return { data: this.buf.slice(0, this.len), strings };
   }
 }
 
-/** Encodes a validator's input: `list<project>`. Returns `{data, strings}`. */
-export function encodeProjects(projects, indexed = false) {
-  const e = new Encoder(indexed);
+/**
+ * Encodes a validator's input: `list<project>`, in `version` 1, 2 or 3 (`true`: 2). Returns
+ * `{data, strings}`.
+ */
+export function encodeProjects(projects, version = 1) {
+  const e = new Encoder(version);
   e.projects(projects);
   return e.finish();
 }
 
 /** Encodes a scorer's input `{projects, partners, offers, candidates}`. */
-export function encodeScorerBatch(batch, indexed = false) {
-  const e = new Encoder(indexed);
+export function encodeScorerBatch(batch, version = 1) {
+  const e = new Encoder(version);
   e.projects(batch.projects);
   e.list(batch.partners, e.partner);
   e.list(batch.offers, e.offer);
@@ -1190,8 +1257,8 @@ export function encodeScorerBatch(batch, indexed = false) {
 }
 
 /** Encodes an exporter's input `{city, projects, partners, offers}`. */
-export function encodeCatalog(catalog, indexed = false) {
-  const e = new Encoder(indexed);
+export function encodeCatalog(catalog, version = 1) {
+  const e = new Encoder(version);
   e.city(catalog.city);
   e.projects(catalog.projects);
   e.list(catalog.partners, e.partner);

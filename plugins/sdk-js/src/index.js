@@ -22,6 +22,7 @@ export { host, log, config, checkLicense } from './host.js';
 export {
   MAGIC,
   MAGIC_INDEXED,
+  MAGIC_ASCII,
   ENCODING,
   DecodeError,
   decodeProjects,

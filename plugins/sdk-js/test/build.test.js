@@ -13,14 +13,16 @@ const here = dirname(fileURLToPath(import.meta.url));
 const bin = resolve(here, '..', 'bin', 'digifarm-plugin.js');
 const app = resolve(here, '..', '..', 'examples-js', 'muenster-admission', 'app.js');
 
-function build(...args) {
+function buildApp(source, ...args) {
   const out = mkdtempSync(join(tmpdir(), 'digifarm-build-test-'));
-  const r = spawnSync(process.execPath, [bin, 'build', app, '--id', 'x', '--out', out, ...args], { encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [bin, 'build', source, '--id', 'x', '--out', out, ...args], { encoding: 'utf8' });
   const written = readdirSync(out).sort();
   const manifest = existsSync(join(out, 'x.plugin.toml')) ? readFileSync(join(out, 'x.plugin.toml'), 'utf8') : null;
   rmSync(out, { recursive: true, force: true });
   return { ...r, written, manifest };
 }
+
+const build = (...args) => buildApp(app, ...args);
 
 test('an unknown backend is a usage error', () => {
   const r = build('--backend', 'v8');
@@ -50,7 +52,7 @@ test('QuickJS refuses capabilities and stdio, and writes nothing', () => {
 test('the default engine is QuickJS, and StarlingMonkey when a capability or stdio asks for WASI', () => {
   const plain = build();
   assert.equal(plain.status, 0, plain.stderr);
-  assert.match(plain.stdout, /engine quickjs \(no WASI imports\)/);
+  assert.match(plain.stdout, /engine quickjs \(no WASI imports, no cycle collector\)/);
   assert.deepEqual(plain.written, ['x.plugin.toml', 'x.wasm']);
   assert.match(plain.manifest, /^capabilities = \[\]$/m);
   const clocks = build('--capabilities', 'clocks');
@@ -61,4 +63,18 @@ test('the default engine is QuickJS, and StarlingMonkey when a capability or std
   const stdio = build('--stdio');
   assert.equal(stdio.status, 0, stdio.stderr);
   assert.match(stdio.stdout, /engine starlingmonkey, features off: random, clocks, http, fetch-event/);
+});
+
+test('QuickJS validators are built without the cycle collector unless --gc; exporters keep it', () => {
+  const plain = build('--backend', 'quickjs');
+  const gc = build('--backend', 'quickjs', '--gc');
+  assert.equal(plain.status, 0, plain.stderr);
+  assert.equal(gc.status, 0, gc.stderr);
+  assert.match(plain.stdout, /engine quickjs \(no WASI imports, no cycle collector\)\n/);
+  assert.match(gc.stdout, /engine quickjs \(no WASI imports\)\n/);
+  const feed = resolve(here, '..', '..', 'examples-js', 'rss-feed', 'app.js');
+  const exporter = buildApp(feed);
+  assert.equal(exporter.status, 0, exporter.stderr);
+  assert.match(exporter.stdout, /built exporter .*\n.*engine quickjs \(no WASI imports\)\n/);
+  assert.match(plain.manifest, /^encoding = 3$/m);
 });

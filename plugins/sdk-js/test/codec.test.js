@@ -218,8 +218,8 @@ test('truncated input names the problem', () => {
 test('a wrong magic is refused', () => {
   const { data, strings } = encodeProjects([fullProject]);
   const bad = data.slice();
-  bad[3] = 0x33; // dfb3
-  assert.throws(() => decodeProjects(bad, strings), /does not start with `dfb1` or `dfb2`/);
+  bad[3] = 0x34; // dfb4
+  assert.throws(() => decodeProjects(bad, strings), /does not start with `dfb1`, `dfb2` or `dfb3`/);
   assert.throws(() => decodeProjects(new Uint8Array(0), ''), /does not start with `dfb1`/);
 });
 
@@ -259,6 +259,7 @@ test('a string not on character boundaries is refused', () => {
 // The decoder maps UTF-8 byte offsets to UTF-16 indexes: directly for ASCII text, through the
 // list of non-ASCII characters otherwise. These hold both paths to the encoder.
 const withIdName = (id, name) => ({ ...structuredClone(emptyProject), id, name });
+const dv = (bytes) => new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 const setStr = (data, at, offset, length) => {
   const bad = data.slice();
   const view = new DataView(bad.buffer);
@@ -511,6 +512,69 @@ test('version 2 round-trips eagerly and lazily, with the text of version 1', () 
   assert.deepEqual(decodeScorerBatchLazy(b.data, b.strings).projects.map((x) => x.toJSON()), many);
   const none = encodeProjects([], true);
   assert.deepEqual(decodeProjectsLazy(none.data, none.strings), []);
+});
+
+// Encoding version 3: version 2 with text in ASCII, escaped strings marked in their length.
+
+test('version 3 round-trips eagerly and lazily; its text is ASCII and the layout version 2\'s', () => {
+  const odd = ['C:\\Daten\\u00e4', 'Zitat "x"\n\t\u0001\u007f', '\\', 'nur ASCII', 'Straße 🚲 \u2028'];
+  const many = Array.from({ length: 5 }, (_, i) => ({ ...structuredClone(fullProject), id: `p-${i}-ä🌳` }));
+  many.push(emptyProject, ...odd.map((w, i) => withIdName(`${w}${i}`, w)));
+  const catalog = { city, projects: many, partners: [partner], offers: [offerOf({ projects: 3, hours_per_month: 1.5 }, -0)] };
+  const v3 = encodeCatalog(catalog, 3);
+  assert.deepEqual([...v3.data.subarray(0, 4)], [0x64, 0x66, 0x62, 0x33]);
+  assert.match(v3.strings, /^[\x00-\x7f]*$/);
+  assert.deepEqual(decodeCatalog(v3.data, v3.strings), catalog);
+  // Version 2's layout: the same bytes but for the magic, the string spans and the index's
+  // count of characters; so the same index tables.
+  const v2 = encodeCatalog(catalog, 2);
+  assert.equal(v3.data.length, v2.data.length);
+  const indexAt = dv(v3.data).getUint32(4, true);
+  assert.equal(dv(v2.data).getUint32(4, true), indexAt);
+  assert.deepEqual([...v3.data.subarray(indexAt + 20)], [...v2.data.subarray(indexAt + 20)]);
+  assert.equal(dv(v3.data).getUint32(indexAt + 16, true), v3.strings.length);
+  const p = encodeProjects(many, 3);
+  assert.deepEqual(decodeProjects(p.data, p.strings), many);
+  assert.deepEqual(decodeProjectsLazy(p.data, p.strings).map((x) => x.toJSON()), many);
+  const batch = { projects: many, partners: [partner], offers: [offerOf({ projects: null, hours_per_month: null }, null)], candidates: [[0, 1, 0, 0]] };
+  const b = encodeScorerBatch(batch, 3);
+  assert.deepEqual(decodeScorerBatch(b.data, b.strings), batch);
+  assert.deepEqual(decodeScorerBatchLazy(b.data, b.strings).projects.map((x) => x.toJSON()), many);
+});
+
+test('version 3 sends ASCII as it is and marks what it escapes', () => {
+  const span = (name) => {
+    const { data, strings } = encodeProjects([withIdName('id', name)], 3);
+    // The first project's name: after the magic, the index's offset, the count and the id.
+    const [start, len] = [dv(data).getUint32(20, true), dv(data).getUint32(24, true)];
+    return [strings.substring(start, start + (len & 0x7fffffff)), len >= 0x80000000];
+  };
+  assert.deepEqual(span('plain "ASCII"\t'), ['plain "ASCII"\t', false]);
+  assert.deepEqual(span('Münster'), ['M\\u00fcnster', true]);
+  assert.deepEqual(span('a\\b'), ['a\\\\b', true]);
+  // The escapes the Rust encoder writes (plugins/digifarm-plugin-codec, `escape_json`).
+  assert.deepEqual(span('🚲 "\u0001\b\f\n\r\t\u007fé'), ['\\ud83d\\udeb2 \\"\\u0001\\b\\f\\n\\r\\t\u007f\\u00e9', true]);
+});
+
+test('version 3: a marked string that is not a JSON string body, or a mark in version 2, is refused', () => {
+  const { data, strings } = encodeProjects([withIdName('id', 'Münster')], 3);
+  const nameAt = 20;
+  const bad = (text, len, version = 3) => {
+    const d = data.slice();
+    d[3] = 0x30 + version;
+    dv(d).setUint32(nameAt, strings.length, true);
+    dv(d).setUint32(nameAt + 4, len, true);
+    const s = strings + text;
+    // The index counts the text's characters.
+    dv(d).setUint32(dv(d).getUint32(4, true) + 16, s.length, true);
+    return () => decodeProjects(d, s)[0].name;
+  };
+  assert.equal(bad('a\\u00e4b', 8 + 0x80000000)(), 'aäb');
+  assert.throws(bad('a"b', 3 + 0x80000000), (e) => e instanceof DecodeError && /JSON string/.test(e.message));
+  assert.throws(bad('a\\', 2 + 0x80000000), /JSON string/);
+  assert.throws(bad('a\\u00e4b', 4 + 0x80000000), /JSON string/);
+  assert.throws(bad('a\\u00e4b', 8 + 0x80000000, 2), /outside `strings`/);
+  assert.throws(bad('ab', 3 + 0x80000000), /outside `strings`/);
 });
 
 test('version 2 counts characters, not UTF-16 units or UTF-8 bytes', () => {
