@@ -445,6 +445,24 @@ impl Mount {
         }
     }
 
+    /// `from` bind-mounted at `at`: the same file system, so the device numbers of `at` and
+    /// its parent agree (as with a container's volume).
+    fn bind(from: &Path, at: &Path) -> Result<Mount, String> {
+        std::fs::create_dir_all(from).unwrap();
+        std::fs::create_dir_all(at).unwrap();
+        let out = Command::new("mount")
+            .arg("--bind")
+            .arg(from)
+            .arg(at)
+            .output()
+            .map_err(|e| e.to_string())?;
+        if out.status.success() {
+            Ok(Mount(at.to_owned()))
+        } else {
+            Err(text(&out.stderr))
+        }
+    }
+
     fn remount_read_only(&self) {
         let out = Command::new("mount")
             .args(["-o", "remount,ro"])
@@ -603,4 +621,75 @@ fn a_read_only_catalog_is_refused_and_left_alone() {
         }
     }
     drop(mount);
+}
+
+/// An output directory that is a mount point, where no rename can replace the directory: a
+/// tmpfs (another device) and a bind mount of a directory of the same file system (a
+/// container's volume; the kernel refuses the rename with `EBUSY`, and the device numbers do
+/// not tell). The export is written into it file by file: into the empty mount, then over its
+/// own previous export with `--force`, keeping a file someone put there and leaving no
+/// staging directory behind (needs the right to mount, as CI's root has; skipped otherwise).
+#[test]
+fn an_export_into_a_mount_point_is_written_into_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let cat = muenster(dir.path());
+    let tmpfs = match Mount::tmpfs(&dir.path().join("tmpfs"), "64m") {
+        Ok(m) => m,
+        Err(e) => {
+            println!("skipped: cannot mount a tmpfs ({e})");
+            return;
+        }
+    };
+    let volume = dir.path().join("volume");
+    let bind = Mount::bind(&volume, &dir.path().join("bound")).expect("a bind mount");
+    let staging = |names: Vec<String>| -> Vec<String> {
+        names
+            .into_iter()
+            .filter(|n| n.contains("digifarm-staging"))
+            .collect()
+    };
+    let names = |d: &Path| -> Vec<String> {
+        std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect()
+    };
+    for out in [&tmpfs.0, &bind.0] {
+        let export = |force: bool| {
+            let mut args = vec![
+                "export",
+                cat.to_str().unwrap(),
+                "--format",
+                "html",
+                "--out",
+                out.to_str().unwrap(),
+            ];
+            if force {
+                args.push("--force");
+            }
+            run(&args)
+        };
+        let first = export(false);
+        assert_eq!(first.status.code(), Some(0), "{}", text(&first.stderr));
+        assert!(out.join("index.html").is_file(), "{:?}", names(out));
+        assert!(out.join(".digifarm-export").is_file());
+        std::fs::write(out.join("CNAME"), "digifarm.example.org").unwrap();
+        std::fs::write(out.join("index.html"), "stale").unwrap();
+        let second = export(true);
+        assert_eq!(second.status.code(), Some(0), "{}", text(&second.stderr));
+        assert_ne!(
+            std::fs::read_to_string(out.join("index.html")).unwrap(),
+            "stale"
+        );
+        assert_eq!(
+            std::fs::read_to_string(out.join("CNAME")).unwrap(),
+            "digifarm.example.org"
+        );
+        assert_eq!(staging(names(out)), Vec::<String>::new());
+        assert_eq!(staging(names(dir.path())), Vec::<String>::new());
+    }
+    // What was written through the bind mount is in the volume.
+    assert!(volume.join("index.html").is_file());
+    drop(bind);
+    drop(tmpfs);
 }

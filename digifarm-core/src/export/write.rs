@@ -8,8 +8,9 @@
 //! output directory, a city's CMS import) sees the whole old export or the whole new one,
 //! never a mixture, whenever the process is killed. Where no exchange exists the old tree is
 //! first renamed aside (readers briefly find no directory, never a mixture); where the
-//! output directory is a mount point (no rename can replace it) each file is replaced on its
-//! own, atomically per file.
+//! output directory is a mount point (no rename can replace it: another file system, or a
+//! bind mount, which the kernel refuses with `EBUSY`) each file is replaced on its own,
+//! atomically per file.
 //!
 //! The export lists the files it wrote in `.digifarm-export` inside the output directory.
 //! A later export drops the files of the previous one that it no longer produces, and keeps
@@ -410,10 +411,10 @@ pub fn write(
         if let Some(t) = targets.iter().find(|t| t.is_dir()) {
             return Err(WriteError::DirectoryInTheWay(t.clone()));
         }
-        if is_mount_point(out) {
-            write_file_by_file(files, &relative, out)?;
-            return Ok(targets);
-        }
+    }
+    if out.is_dir() && is_mount_point(out) {
+        write_file_by_file(files, &relative, out)?;
+        return Ok(targets);
     }
     let name = file_name(out);
     let pid = std::process::id();
@@ -428,7 +429,17 @@ pub fn write(
     // Whatever is left at the staging path (the old tree after a switch, or a failed build)
     // is ours to remove.
     let _ = std::fs::remove_dir_all(&staging);
-    result?;
+    match result {
+        // A mount point that the device numbers do not show (a bind mount of a directory of
+        // the same file system, as a container's volume often is): the kernel refuses to
+        // rename it (`EBUSY`), and nothing was moved; written into, file by file.
+        Err(WriteError::Io { source, .. })
+            if source.kind() == std::io::ErrorKind::ResourceBusy && out.is_dir() =>
+        {
+            write_file_by_file(files, &relative, out)?;
+        }
+        result => result?,
+    }
     Ok(targets)
 }
 
