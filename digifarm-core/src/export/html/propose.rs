@@ -283,6 +283,17 @@ const FIELDS: &[Field] = &[
 #[cfg(test)]
 const NOT_ASKED: &[&str] = &["project/needs/*/since", "project/needs/*/supported_by"];
 
+/// The most characters the form takes in a field that several lines of text fill (a
+/// description), where the schema sets no limit. A check of the form runs on every change;
+/// 20,000 characters keep it well under a second.
+const MAX_AREA_CHARS: u64 = 20_000;
+/// The same for a line of text (a name, a summary, a link, an address).
+const MAX_LINE_CHARS: u64 = 2_000;
+/// The same for a comma-separated list of words.
+const MAX_LIST_CHARS: u64 = 2_000;
+/// The same for a number.
+const MAX_NUMBER_CHARS: u64 = 40;
+
 /// How a field is filled in.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Widget {
@@ -309,6 +320,8 @@ enum Node {
         path: String,
         widget: Widget,
         required: bool,
+        /// The schema's `maxLength`, if it has one.
+        max_len: Option<u64>,
     },
     Group {
         path: String,
@@ -456,10 +469,12 @@ fn node(
     let (def, s) = resolve(schema, defs);
     // Required by the city's admission rules, not by the schema.
     let required = required || (path == "project/links/source" && config.admission.require_source);
+    let max_len = s.get("maxLength").and_then(Value::as_u64);
     let field = |widget| Node::Field {
         path: path.to_owned(),
         widget,
         required,
+        max_len,
     };
     // The kinds of need this city knows, whatever the schema's pattern allows.
     if path.ends_with("/kind") {
@@ -578,6 +593,7 @@ fn render_node(n: &Node, lang: &str, out: &mut String) {
             path,
             widget,
             required,
+            max_len,
         } => {
             let (text, hint) = texts(path, lang);
             let id = dom_id("f", path);
@@ -635,10 +651,25 @@ fn render_node(n: &Node, lang: &str, out: &mut String) {
                         esc(text),
                         required_mark(*required)
                     ));
+                    // What can be typed: the schema's limit, else one generous for the kind of
+                    // field, so that a pasted megabyte cannot keep the page's checks busy for
+                    // seconds.
+                    let limit = match widget {
+                        Widget::Select(_) => String::new(),
+                        _ => format!(
+                            " maxlength=\"{}\"",
+                            max_len.unwrap_or(match widget {
+                                Widget::Area => MAX_AREA_CHARS,
+                                Widget::List => MAX_LIST_CHARS,
+                                Widget::Number => MAX_NUMBER_CHARS,
+                                _ => MAX_LINE_CHARS,
+                            })
+                        ),
+                    };
                     let attrs = format!(
                         // No `name`: without JavaScript the form must send nothing (a GET
                         // to the page itself would put the answers in the server's log).
-                        "id=\"{id}\" data-path=\"{dp}\" aria-describedby=\"{described}\"{req}"
+                        "id=\"{id}\" data-path=\"{dp}\" aria-describedby=\"{described}\"{req}{limit}"
                     );
                     match widget {
                         Widget::Line(kind) => out.push_str(&format!(
@@ -1111,6 +1142,46 @@ mod tests {
         assert!(html.contains("type=\"url\" id=\"f-project-links-source\""));
         assert!(html.contains("data-template=\"project/needs\""));
         assert!(!html.contains("supported"));
+    }
+
+    #[test]
+    fn every_text_field_has_a_length_limit_the_schema_s_where_it_sets_one() {
+        let config = CityConfig::default();
+        let mut html = String::new();
+        render_nodes(&form(&config, "de"), "de", &mut html);
+        let tag_of = |path: &str| {
+            let at = html
+                .find(&format!("data-path=\"{path}\""))
+                .unwrap_or_else(|| panic!("{path}"));
+            let start = html[..at].rfind('<').unwrap();
+            let end = at + html[at..].find('>').unwrap();
+            html[start..end].to_owned()
+        };
+        for (path, limit) in [
+            ("project/id", 80),
+            ("project/name", 200),
+            ("project/license", 1000),
+            ("project/summary", MAX_LINE_CHARS),
+            ("project/description", MAX_AREA_CHARS),
+            ("project/technologies", MAX_LIST_CHARS),
+            ("proposer/email", MAX_LINE_CHARS),
+            ("project/needs/__i__/hours_per_month", MAX_NUMBER_CHARS),
+        ] {
+            let tag = tag_of(path);
+            assert!(tag.contains(&format!(" maxlength=\"{limit}\"")), "{tag}");
+        }
+        // Every input that takes text has one; a select has none.
+        for tag in html.split('<').filter(|t| {
+            (t.starts_with("input ") && !t.contains("type=\"checkbox\""))
+                || t.starts_with("textarea ")
+        }) {
+            assert!(tag.contains(" maxlength=\""), "<{tag}");
+        }
+        assert!(
+            html.split('<')
+                .filter(|t| t.starts_with("select "))
+                .all(|t| !t.contains("maxlength")),
+        );
     }
 
     #[test]
