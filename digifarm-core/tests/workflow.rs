@@ -597,6 +597,72 @@ fn the_proposal_form_parses_from_yaml_and_json_and_reports_schema_errors() {
     assert!(found.iter().any(|f| f.0 == "missing-field"), "{found:?}");
 }
 
+/// The form's check of answers that are not a proposal yet (required fields missing) still
+/// names a criterion answered "no", a missing source link the city requires and a licence
+/// that is not open, each once; with the proposal complete, the same findings come from the
+/// admission rules, and nothing is reported twice.
+#[test]
+fn the_form_names_admission_findings_before_the_schema_is_satisfied() {
+    let catalog = catalog_with(Vec::new(), Vec::new());
+    let today = d("2026-11-26");
+    let mut answers = serde_json::to_value(proposal("SSPL-1.0")).unwrap();
+    answers["attestations"]["gdpr"] = serde_json::json!(false);
+    answers["project"]["links"] = serde_json::json!({});
+    let complete = workflow::check_form(&answers, &catalog, &[], today, "p.yaml");
+    // Not a proposal yet: no name.
+    answers["project"].as_object_mut().unwrap().remove("name");
+    let partial = workflow::check_form(&answers, &catalog, &[], today, "p.yaml");
+    let codes = |check: &workflow::FormCheck| -> Vec<(String, String)> {
+        let mut found: Vec<(String, String)> = check
+            .diagnostics
+            .iter()
+            .map(|f| (f.diagnostic.code.to_string(), f.field.clone()))
+            .collect();
+        found.sort();
+        found
+    };
+    let partial_codes = codes(&partial);
+    for (code, pointer) in [
+        ("missing-field", "/project/name"),
+        ("attestation-missing", "/attestations/gdpr"),
+        ("source-missing", "/project/links/source"),
+        ("license-not-allowed", "/project/license"),
+    ] {
+        let n = partial_codes
+            .iter()
+            .filter(|(c, p)| c == code && p == pointer)
+            .count();
+        assert_eq!(n, 1, "{code} at {pointer}: {partial_codes:?}");
+    }
+    assert!(!partial.accepted);
+    // Complete, the admission rules report the same three (and no missing field).
+    let complete_codes = codes(&complete);
+    for found in partial_codes.iter().filter(|(c, _)| c != "missing-field") {
+        assert!(
+            complete_codes.contains(found),
+            "{found:?}: {complete_codes:?}"
+        );
+    }
+    // A criterion that is simply not answered yet is the schema's finding alone.
+    answers["attestations"]
+        .as_object_mut()
+        .unwrap()
+        .remove("runs");
+    let unanswered = codes(&workflow::check_form(
+        &answers,
+        &catalog,
+        &[],
+        today,
+        "p.yaml",
+    ));
+    assert!(
+        !unanswered
+            .iter()
+            .any(|(c, p)| c == "attestation-missing" && p == "/attestations/runs"),
+        "{unanswered:?}"
+    );
+}
+
 // ---------------------------------------------------------------- staleness
 
 #[test]

@@ -105,13 +105,17 @@ pub struct Attestations {
 }
 
 impl Attestations {
+    /// The criteria's names (the fields), in checklist order.
+    pub const CRITERIA: [&'static str; 4] = ["digital", "runs", "gdpr", "lawful"];
+
     /// `(criterion name, attested?)` in checklist order.
     pub fn entries(&self) -> [(&'static str, bool); 4] {
+        let [digital, runs, gdpr, lawful] = Self::CRITERIA;
         [
-            ("digital", self.digital),
-            ("runs", self.runs),
-            ("gdpr", self.gdpr),
-            ("lawful", self.lawful),
+            (digital, self.digital),
+            (runs, self.runs),
+            (gdpr, self.gdpr),
+            (lawful, self.lawful),
         ]
     }
 }

@@ -7,7 +7,9 @@ use serde::Serialize;
 use crate::catalog::Catalog;
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::license::{Policy, check};
-use crate::model::{Attestation, Contact, Decision, Lifecycle, Project, Proposal};
+use crate::model::{
+    Attestation, Attestations, CityConfig, Contact, Decision, Lifecycle, Project, Proposal,
+};
 
 /// A proposal that does not meet the admission criteria; every reason is a diagnostic.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,16 +59,7 @@ pub fn propose(
     out.extend(license_findings(&form.license, config, file));
 
     if config.admission.require_source && form.links.source.is_none() {
-        out.push(
-            diag(
-                Code::SourceMissing,
-                "/project/links/source",
-                format!("`{}` links no source repository", form.id),
-            )
-            .with_help(
-                "add `links: {source: https://…}`: open source means the source can be found",
-            ),
-        );
+        out.push(source_missing(Some(&form.id), file));
     }
 
     let mut project = Project {
@@ -168,14 +161,7 @@ pub fn propose(
                 date,
             });
         } else {
-            out.push(
-                diag(
-                    Code::AttestationMissing,
-                    &format!("/attestations/{criterion}"),
-                    format!("the proposal does not attest `{criterion}`"),
-                )
-                .with_help("DIGIFARM admits only projects that are digital, run, ensure GDPR and comply with the law"),
-            );
+            out.push(attestation_missing(criterion, file));
         }
     }
 
@@ -218,6 +204,75 @@ pub fn propose(
     } else {
         Ok((project, out))
     }
+}
+
+/// The finding for a proposal that links no source repository where the city requires one.
+fn source_missing(id: Option<&str>, file: &str) -> Diagnostic {
+    let who = id.map_or_else(|| "the project".to_owned(), |id| format!("`{id}`"));
+    Diagnostic::new(
+        Code::SourceMissing,
+        file,
+        "/project/links/source",
+        format!("{who} links no source repository"),
+    )
+    .at(0, 0)
+    .with_help("add `links: {source: https://…}`: open source means the source can be found")
+}
+
+/// The finding for a criterion of the checklist the proposal does not attest.
+fn attestation_missing(criterion: &str, file: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::AttestationMissing,
+        file,
+        format!("/attestations/{criterion}"),
+        format!("the proposal does not attest `{criterion}`"),
+    )
+    .at(0, 0)
+    .with_help(
+        "DIGIFARM admits only projects that are digital, run, ensure GDPR and comply with the law",
+    )
+}
+
+/// The admission's findings that need no complete proposal, read from the form's answers:
+/// a criterion answered "no" and, where the city requires one, no source link. Findings the
+/// schema already made at the same place are not repeated.
+fn early_findings(
+    answers: &serde_json::Value,
+    config: &CityConfig,
+    found: &[Diagnostic],
+    file: &str,
+) -> Vec<Diagnostic> {
+    let covered = |pointer: &str| {
+        found.iter().any(|d| {
+            d.pointer == pointer
+                || d.pointer
+                    .strip_prefix(pointer)
+                    .is_some_and(|rest| rest.starts_with('/'))
+        })
+    };
+    let mut out = Vec::new();
+    if let Some(license) = answers.pointer("/project/license").and_then(|v| v.as_str())
+        && !covered("/project/license")
+    {
+        out.extend(license_findings(license, config, file));
+    }
+    if config.admission.require_source
+        && answers
+            .pointer("/project/links/source")
+            .is_none_or(serde_json::Value::is_null)
+        && !covered("/project/links/source")
+    {
+        let id = answers.pointer("/project/id").and_then(|v| v.as_str());
+        out.push(source_missing(id.filter(|id| !id.trim().is_empty()), file));
+    }
+    for criterion in Attestations::CRITERIA {
+        let pointer = format!("/attestations/{criterion}");
+        if answers.pointer(&pointer) == Some(&serde_json::Value::Bool(false)) && !covered(&pointer)
+        {
+            out.push(attestation_missing(criterion, file));
+        }
+    }
+    out
 }
 
 /// The licence engine's findings for a proposal's licence under the city's policy.
@@ -317,13 +372,11 @@ pub fn check_form(
     let mut yaml = yaml;
     let mut diagnostics = match parse_proposal(&yaml, false, file) {
         Err(mut diagnostics) => {
-            // Not a proposal yet (fields are missing): the licence is checked all the same,
-            // so the visitor learns about it while filling in the rest.
-            if let Some(license) = answers.pointer("/project/license").and_then(|v| v.as_str())
-                && !diagnostics.iter().any(|d| d.pointer == "/project/license")
-            {
-                diagnostics.extend(license_findings(license, &catalog.config, file));
-            }
+            // Not a proposal yet (fields are missing): the licence, the attestations and the
+            // source link are checked all the same, so the visitor learns about them while
+            // filling in the rest.
+            let early = early_findings(answers, &catalog.config, &diagnostics, file);
+            diagnostics.extend(early);
             diagnostics
         }
         Ok(proposal) => {
