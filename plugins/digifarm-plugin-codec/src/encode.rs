@@ -303,7 +303,9 @@ impl Encoder {
                     self.scratch = scratch;
                 }
                 let n = self.strings.len() - start;
-                // A length that does not fit beside the mark saturates: decoders refuse it.
+                // A length that does not fit beside the mark (2 GiB) saturates. No input
+                // comes near: the host bounds a call's input to a few MiB (`max_input_bytes`),
+                // so a decoder finds the saturated string outside the text and refuses it.
                 let len = match u32::try_from(n) {
                     Ok(n) if n < crate::ESCAPED && escaped => n | crate::ESCAPED,
                     Ok(n) if n < crate::ESCAPED => n,

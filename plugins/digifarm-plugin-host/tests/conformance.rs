@@ -207,15 +207,18 @@ fn with_encoding(dir: &Path, id: &str, from: Option<u32>, to: u32) -> tempfile::
     tmp
 }
 
-/// The Rust SDK reads version 2 as well (the codec checks the host's index against the
-/// records as it finishes): the same plugin, its manifest asking for version 2.
+/// The Rust SDK reads versions 2 and 3 as well (the codec checks the host's index against
+/// the records as it finishes, and every escape of version 3): the same plugin, its manifest
+/// asking for version 2, then 3.
 #[test]
-fn rust_sdk_round_trips_every_field_of_version_2() {
+fn rust_sdk_round_trips_every_field_of_versions_2_and_3() {
     let Some(dir) = plugins_with(&["conformance"]) else {
         return;
     };
     let tmp = with_encoding(&dir, "conformance", None, 2);
     run_sdk(tmp.path(), "Rust, version 2", "conformance", 2);
+    let tmp = with_encoding(&dir, "conformance", None, 3);
+    run_sdk(tmp.path(), "Rust, version 3", "conformance", 3);
 }
 
 #[test]

@@ -106,15 +106,30 @@ pub struct Catalog<'a> {
 /// scorers receive.
 ///
 /// # Errors
-/// When the input is not encoding version 1.
+/// When the input is not encoding version 1 or 2.
 pub fn decode_catalog<'a>(buf: &'a [u8], strings: &'a str) -> Result<Catalog<'a>, DecodeError> {
+    codec::decode_catalog(buf, strings).map(catalog_of)
+}
+
+/// [`decode_catalog`] for an input of version 3, its text resolved by [`codec::Unescaped`].
+///
+/// # Errors
+/// When the input is not encoding version 3.
+pub fn decode_catalog_v3<'a>(
+    buf: &'a [u8],
+    text: &'a codec::Unescaped,
+) -> Result<Catalog<'a>, DecodeError> {
+    codec::decode_catalog_v3(buf, text).map(catalog_of)
+}
+
+fn catalog_of(catalog: codec::Catalog<'_>) -> Catalog<'_> {
     let codec::Catalog {
         city,
         projects,
         partners,
         offers,
-    } = codec::decode_catalog(buf, strings)?;
-    Ok(Catalog {
+    } = catalog;
+    Catalog {
         city: City {
             name: city.name.into(),
             ags: city.ags.map(Into::into),
@@ -124,7 +139,18 @@ pub fn decode_catalog<'a>(buf: &'a [u8], strings: &'a str) -> Result<Catalog<'a>
         projects,
         partners,
         offers,
-    })
+    }
+}
+
+/// Whether an input is of encoding version 3 (what a manifest with `encoding = 3` asks for:
+/// text in ASCII, resolved by [`codec::Unescaped`] before the records are read).
+fn is_v3(input: &__Encoded) -> bool {
+    input.data.starts_with(codec::MAGIC_ASCII)
+}
+
+/// Version 3's text with its escapes resolved.
+fn unescaped(input: &__Encoded) -> Result<codec::Unescaped, String> {
+    codec::Unescaped::new(&input.strings).map_err(|e| e.to_string())
 }
 
 #[doc(hidden)]
@@ -241,7 +267,14 @@ pub fn text<'a>(field: &[Text<'a>], lang: &str) -> Option<&'a str> {
 #[doc(hidden)]
 pub fn __validate<T: Validator>(city: &City, input: &__Encoded) -> Result<Vec<Diagnostic>, String> {
     __install_panic_hook();
-    let projects = decode_projects(&input.data, &input.strings).map_err(|e| e.to_string())?;
+    let text;
+    let projects = if is_v3(input) {
+        text = unescaped(input)?;
+        codec::decode_projects_v3(&input.data, &text)
+    } else {
+        decode_projects(&input.data, &input.strings)
+    }
+    .map_err(|e| e.to_string())?;
     T::validate(city, &projects)
 }
 
@@ -249,7 +282,14 @@ pub fn __validate<T: Validator>(city: &City, input: &__Encoded) -> Result<Vec<Di
 #[doc(hidden)]
 pub fn __score<T: Scorer>(city: &City, input: &__Encoded) -> Result<Vec<Score>, String> {
     __install_panic_hook();
-    let batch = decode_scorer_batch(&input.data, &input.strings).map_err(|e| e.to_string())?;
+    let text;
+    let batch = if is_v3(input) {
+        text = unescaped(input)?;
+        codec::decode_scorer_batch_v3(&input.data, &text)
+    } else {
+        decode_scorer_batch(&input.data, &input.strings)
+    }
+    .map_err(|e| e.to_string())?;
     let candidates = batch.resolve()?;
     T::score(city, &candidates)
 }
@@ -258,7 +298,14 @@ pub fn __score<T: Scorer>(city: &City, input: &__Encoded) -> Result<Vec<Score>, 
 #[doc(hidden)]
 pub fn __export<T: Exporter>(input: &__Encoded) -> Result<ExportOutput, String> {
     __install_panic_hook();
-    let catalog = decode_catalog(&input.data, &input.strings).map_err(|e| e.to_string())?;
+    let text;
+    let catalog = if is_v3(input) {
+        text = unescaped(input)?;
+        decode_catalog_v3(&input.data, &text)
+    } else {
+        decode_catalog(&input.data, &input.strings)
+    }
+    .map_err(|e| e.to_string())?;
     T::export(&catalog)
 }
 

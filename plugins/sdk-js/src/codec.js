@@ -25,8 +25,10 @@
 // string that is not ASCII, or holds a backslash, is sent as the body of a JSON string literal
 // in ASCII, the top bit of its length set, and read with `JSON.parse` (native code) when the
 // plugin reads it; offsets and lengths count bytes of `strings`, which are its UTF-16 units.
-// The decoder takes the host's word that an unmarked string holds no escape, as it takes the
-// character count (the Rust codec's decoder checks both).
+// The decoder takes the host's word that an unmarked string holds no escape and that no span
+// starts inside another string's escape, as it takes the character count (the Rust codec's
+// decoder checks all three). Version 3 makes text beyond ASCII longer (`é`: 2 bytes in
+// UTF-8, 6 escaped), which counts against the host's limit on a call's input.
 //
 // Decoded records are plain objects whose field names are the Rust views' names
 // (snake_case: `hours_per_month`, `supported_by`, `need_index`); an absent option is `null`.
@@ -321,17 +323,28 @@ function str() {
   return text.substring(from, to);
 }
 
+// A UTF-16 unit that is half of no pair: what `JSON.parse` makes of an escaped lone surrogate,
+// which no host string holds (the Rust codec refuses it).
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /** Version 3: a string sent as the body of a JSON string literal (see above). */
 function escaped(start, n, p) {
   const stop = start + n;
   if (!escapes || stop > textBytes) {
     throw fail('string outside `strings` or not on character boundaries', p + 8);
   }
+  const body = text.substring(start, stop);
+  let s;
   try {
-    return JSON.parse(`"${text.substring(start, stop)}"`);
+    s = JSON.parse(`"${body}"`);
   } catch {
     throw fail('an escaped string that is not the body of a JSON string', p + 8);
   }
+  // Only a body with a surrogate's escape can hold one; the others skip the scan.
+  if ((body.includes('\\ud') || body.includes('\\uD')) && LONE_SURROGATE.test(s)) {
+    throw fail('an escaped string with a lone surrogate', p + 8);
+  }
+  return s;
 }
 
 // The option's tag is read here rather than through `some()`: two calls fewer per optional
@@ -983,9 +996,17 @@ const NEEDS_ESCAPE = /[^\x00-\x7f]|\\/;
 const ESCAPE = /["\\\x00-\x1f\u0080-\uffff]/g;
 const SHORT_ESCAPES = { '"': '\\"', '\\': '\\\\', '\b': '\\b', '\t': '\\t', '\n': '\\n', '\f': '\\f', '\r': '\\r' };
 
-/** `s` as the body of a JSON string literal in ASCII (version 3; as the Rust encoder writes it). */
+const LONE_SURROGATES = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
+/**
+ * `s` as the body of a JSON string literal in ASCII (version 3; as the Rust encoder writes
+ * it). A lone surrogate, which no Rust string holds, is written as U+FFFD, as UTF-8 (versions
+ * 1 and 2) writes it.
+ */
 function escapeJson(s) {
-  return s.replace(ESCAPE, (c) => SHORT_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return s
+    .replace(LONE_SURROGATES, '\ufffd')
+    .replace(ESCAPE, (c) => SHORT_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** The version an encoder writes: 1, 2 or 3 (`false` and `true` stand for 1 and 2). */

@@ -575,6 +575,18 @@ test('version 3: a marked string that is not a JSON string body, or a mark in ve
   assert.throws(bad('a\\u00e4b', 4 + 0x80000000), /JSON string/);
   assert.throws(bad('a\\u00e4b', 8 + 0x80000000, 2), /outside `strings`/);
   assert.throws(bad('ab', 3 + 0x80000000), /outside `strings`/);
+  // A lone surrogate, escaped, is no host string (the Rust codec refuses it too); a pair is.
+  assert.throws(bad('a\\ud800b', 8 + 0x80000000), /lone surrogate/);
+  assert.throws(bad('\\ud83d', 6 + 0x80000000), /lone surrogate/);
+  assert.throws(bad('\\ude00\\ud83d', 12 + 0x80000000), /lone surrogate/);
+  assert.equal(bad('\\ud83d\\ude00', 12 + 0x80000000)(), '😀');
+});
+
+test('version 3 writes a lone surrogate as U+FFFD, as UTF-8 does', () => {
+  const lone = withIdName('id', 'a\ud800b\udc00');
+  const v3 = encodeProjects([lone], 3);
+  assert.match(v3.strings, /a\\ufffdb\\ufffd/);
+  assert.equal(decodeProjects(v3.data, v3.strings)[0].name, 'a\ufffdb\ufffd');
 });
 
 test('version 2 counts characters, not UTF-16 units or UTF-8 bytes', () => {

@@ -653,17 +653,21 @@ fn render_node(n: &Node, lang: &str, out: &mut String) {
                     ));
                     // What can be typed: the schema's limit, else one generous for the kind of
                     // field, so that a pasted megabyte cannot keep the page's checks busy for
-                    // seconds.
+                    // seconds. The schema counts characters, a browser UTF-16 units (two for a
+                    // character beyond the BMP, an emoji), so the schema's limit is doubled
+                    // here and the form's check holds the exact one.
                     let limit = match widget {
                         Widget::Select(_) => String::new(),
                         _ => format!(
                             " maxlength=\"{}\"",
-                            max_len.unwrap_or(match widget {
-                                Widget::Area => MAX_AREA_CHARS,
-                                Widget::List => MAX_LIST_CHARS,
-                                Widget::Number => MAX_NUMBER_CHARS,
-                                _ => MAX_LINE_CHARS,
-                            })
+                            max_len
+                                .map(|n| n.saturating_mul(2))
+                                .unwrap_or(match widget {
+                                    Widget::Area => MAX_AREA_CHARS,
+                                    Widget::List => MAX_LIST_CHARS,
+                                    Widget::Number => MAX_NUMBER_CHARS,
+                                    _ => MAX_LINE_CHARS,
+                                })
                         ),
                     };
                     let attrs = format!(
@@ -1157,10 +1161,11 @@ mod tests {
             let end = at + html[at..].find('>').unwrap();
             html[start..end].to_owned()
         };
+        // The schema's limits doubled: it counts characters, a browser UTF-16 units.
         for (path, limit) in [
-            ("project/id", 80),
-            ("project/name", 200),
-            ("project/license", 1000),
+            ("project/id", 160),
+            ("project/name", 400),
+            ("project/license", 2000),
             ("project/summary", MAX_LINE_CHARS),
             ("project/description", MAX_AREA_CHARS),
             ("project/technologies", MAX_LIST_CHARS),
