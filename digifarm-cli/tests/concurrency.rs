@@ -432,9 +432,15 @@ struct Mount(PathBuf);
 
 impl Mount {
     fn tmpfs(at: &Path, size: &str) -> Result<Mount, String> {
+        let size = format!("size={size}");
+        Mount::new(&["-t", "tmpfs", "-o", &size, "tmpfs"], at)
+    }
+
+    /// `mount ARGS… AT`, `at` made first.
+    fn new(args: &[&str], at: &Path) -> Result<Mount, String> {
         std::fs::create_dir_all(at).unwrap();
         let out = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .args(args)
             .arg(at)
             .output()
             .map_err(|e| e.to_string())?;
@@ -449,18 +455,7 @@ impl Mount {
     /// its parent agree (as with a container's volume).
     fn bind(from: &Path, at: &Path) -> Result<Mount, String> {
         std::fs::create_dir_all(from).unwrap();
-        std::fs::create_dir_all(at).unwrap();
-        let out = Command::new("mount")
-            .arg("--bind")
-            .arg(from)
-            .arg(at)
-            .output()
-            .map_err(|e| e.to_string())?;
-        if out.status.success() {
-            Ok(Mount(at.to_owned()))
-        } else {
-            Err(text(&out.stderr))
-        }
+        Mount::new(&["--bind", from.to_str().unwrap()], at)
     }
 
     fn remount_read_only(&self) {
