@@ -52,9 +52,9 @@ struct Indexed<'a> {
 /// Every backslash of a version-3 text starts an escape (see the crate's documentation), so
 /// the text can be resolved as a whole, before its strings are known.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unescaped {
+pub struct Unescaped<'a> {
     /// The text as sent.
-    escaped: String,
+    escaped: &'a str,
     /// The text with its escapes resolved.
     text: String,
     /// For each byte of `escaped`, and its end, the byte of `text` where it starts;
@@ -62,10 +62,10 @@ pub struct Unescaped {
     at: Vec<u32>,
 }
 
-impl Unescaped {
+impl<'a> Unescaped<'a> {
     /// Resolves the escapes of a version-3 text; fails on a byte beyond ASCII or an escape
     /// that JSON does not have (a lone surrogate included).
-    pub fn new(escaped: &str) -> R<Unescaped> {
+    pub fn new(escaped: &'a str) -> R<Unescaped<'a>> {
         let bad =
             |what: &str, at: usize| DecodeError(alloc::format!("{what} at byte {at} of `strings`"));
         let bytes = escaped.as_bytes();
@@ -126,11 +126,7 @@ impl Unescaped {
             i += len;
         }
         at.push(offset(&text)?);
-        Ok(Unescaped {
-            escaped: escaped.into(),
-            text,
-            at,
-        })
+        Ok(Unescaped { escaped, text, at })
     }
 
     /// The text with its escapes resolved.
@@ -152,11 +148,7 @@ impl<'a> Decoder<'a> {
         match buf.get(..MAGIC.len()) {
             Some(magic) if magic == MAGIC => Ok(d),
             Some(magic) if magic == MAGIC_INDEXED => {
-                let index_at = d.u32()? as usize;
-                if index_at < d.pos || index_at > buf.len() {
-                    return Err(d.err("index outside the input"));
-                }
-                d.end = index_at;
+                d.end_at_index()?;
                 let chars = if strings.is_ascii() {
                     Vec::new()
                 } else {
@@ -185,7 +177,7 @@ impl<'a> Decoder<'a> {
 
     /// A decoder for `buf`, which must start with `dfb3`, and its text as [`Unescaped`]
     /// resolved it.
-    pub fn new_v3(buf: &'a [u8], text: &'a Unescaped) -> R<Self> {
+    pub fn new_v3(buf: &'a [u8], text: &'a Unescaped<'a>) -> R<Self> {
         let mut d = Decoder {
             buf,
             strings: &text.text,
@@ -198,17 +190,24 @@ impl<'a> Decoder<'a> {
                 "it does not start with `dfb3` (encoding version 3)".into(),
             ));
         }
-        let index_at = d.u32()? as usize;
-        if index_at < d.pos || index_at > buf.len() {
-            return Err(d.err("index outside the input"));
-        }
-        d.end = index_at;
+        d.end_at_index()?;
         d.indexed = Some(Indexed {
             chars: alloc::borrow::Cow::Borrowed(&text.at),
-            escaped: Some(&text.escaped),
+            escaped: Some(text.escaped),
             projects_at: None,
         });
         Ok(d)
+    }
+
+    /// Versions 2 and 3: reads the u32 after the magic, where the index starts, and ends the
+    /// payload there.
+    fn end_at_index(&mut self) -> R<()> {
+        let index_at = self.u32()? as usize;
+        if index_at < self.pos || index_at > self.buf.len() {
+            return Err(self.err("index outside the input"));
+        }
+        self.end = index_at;
+        Ok(())
     }
 
     /// The decoder moved to byte `pos` (tests: the index's positions point at fields).
@@ -551,7 +550,7 @@ pub fn decode_projects<'a>(buf: &'a [u8], strings: &'a str) -> R<Vec<Project<'a>
 }
 
 /// Decodes a validator's input of version 3, its text resolved by [`Unescaped`].
-pub fn decode_projects_v3<'a>(buf: &'a [u8], text: &'a Unescaped) -> R<Vec<Project<'a>>> {
+pub fn decode_projects_v3<'a>(buf: &'a [u8], text: &'a Unescaped<'a>) -> R<Vec<Project<'a>>> {
     projects_of(Decoder::new_v3(buf, text)?)
 }
 
@@ -567,7 +566,7 @@ pub fn decode_scorer_batch<'a>(buf: &'a [u8], strings: &'a str) -> R<ScorerBatch
 }
 
 /// Decodes a scorer's input of version 3, its text resolved by [`Unescaped`].
-pub fn decode_scorer_batch_v3<'a>(buf: &'a [u8], text: &'a Unescaped) -> R<ScorerBatch<'a>> {
+pub fn decode_scorer_batch_v3<'a>(buf: &'a [u8], text: &'a Unescaped<'a>) -> R<ScorerBatch<'a>> {
     scorer_batch_of(Decoder::new_v3(buf, text)?)
 }
 
@@ -588,7 +587,7 @@ pub fn decode_catalog<'a>(buf: &'a [u8], strings: &'a str) -> R<Catalog<'a>> {
 }
 
 /// Decodes an exporter's input of version 3, its text resolved by [`Unescaped`].
-pub fn decode_catalog_v3<'a>(buf: &'a [u8], text: &'a Unescaped) -> R<Catalog<'a>> {
+pub fn decode_catalog_v3<'a>(buf: &'a [u8], text: &'a Unescaped<'a>) -> R<Catalog<'a>> {
     catalog_of(Decoder::new_v3(buf, text)?)
 }
 

@@ -117,7 +117,7 @@ pub fn decode_catalog<'a>(buf: &'a [u8], strings: &'a str) -> Result<Catalog<'a>
 /// When the input is not encoding version 3.
 pub fn decode_catalog_v3<'a>(
     buf: &'a [u8],
-    text: &'a codec::Unescaped,
+    text: &'a codec::Unescaped<'a>,
 ) -> Result<Catalog<'a>, DecodeError> {
     codec::decode_catalog_v3(buf, text).map(catalog_of)
 }
@@ -149,7 +149,7 @@ fn is_v3(input: &__Encoded) -> bool {
 }
 
 /// Version 3's text with its escapes resolved.
-fn unescaped(input: &__Encoded) -> Result<codec::Unescaped, String> {
+fn unescaped(input: &__Encoded) -> Result<codec::Unescaped<'_>, String> {
     codec::Unescaped::new(&input.strings).map_err(|e| e.to_string())
 }
 

@@ -657,19 +657,17 @@ fn render_node(n: &Node, lang: &str, out: &mut String) {
                     // character beyond the BMP, an emoji), so the schema's limit is doubled
                     // here and the form's check holds the exact one.
                     let limit = match widget {
-                        Widget::Select(_) => String::new(),
-                        _ => format!(
-                            " maxlength=\"{}\"",
-                            max_len
-                                .map(|n| n.saturating_mul(2))
-                                .unwrap_or(match widget {
-                                    Widget::Area => MAX_AREA_CHARS,
-                                    Widget::List => MAX_LIST_CHARS,
-                                    Widget::Number => MAX_NUMBER_CHARS,
-                                    _ => MAX_LINE_CHARS,
-                                })
-                        ),
-                    };
+                        Widget::Select(_) => None,
+                        Widget::Area => Some(MAX_AREA_CHARS),
+                        Widget::List => Some(MAX_LIST_CHARS),
+                        Widget::Number => Some(MAX_NUMBER_CHARS),
+                        _ => Some(MAX_LINE_CHARS),
+                    }
+                    .map(|generous| {
+                        let units = max_len.map_or(generous, |n| n.saturating_mul(2));
+                        format!(" maxlength=\"{units}\"")
+                    })
+                    .unwrap_or_default();
                     let attrs = format!(
                         // No `name`: without JavaScript the form must send nothing (a GET
                         // to the page itself would put the answers in the server's log).
